@@ -1,0 +1,21 @@
+// Package autograd is diffusego's reverse-mode automatic differentiation.
+//
+// A Var holds a tensor value and, after Backward, the gradient of a loss
+// with respect to it. Ops are methods of a Graph: each computes its output
+// and, when the graph records and an input needs a gradient, pushes onto
+// the graph's tape a closure that turns the output's gradient into its
+// inputs' gradients. Backward runs the tape in reverse.
+//
+// Recording is an explicit value, not a global mode: training passes a
+// graph from New, sampling passes NoGrad(), which records nothing and so
+// keeps no activations alive. Training and serving can share a process.
+//
+//	g := autograd.New()
+//	w := autograd.NewParam(tensor.FromData([]float32{2}, 1, 1))
+//	x := autograd.NewVar(tensor.FromData([]float32{3}, 1, 1))
+//	loss := g.Sum(g.MatMul(x, w), nil)
+//	_ = g.Backward(loss) // w.Grad = [[3]]
+//
+// Shapes that do not fit make an op panic with a *tensor.ShapeError that
+// names the op and the shapes; entry points recover it with tensor.Recover.
+package autograd

@@ -1,0 +1,105 @@
+package autograd
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// ErrNonFinite reports a NaN or infinite loss or gradient.
+var ErrNonFinite = errors.New("not finite")
+
+// Graph records the ops of one forward pass so that Backward can run them
+// in reverse. A Graph from NoGrad records nothing.
+type Graph struct {
+	record bool
+	tape   []step
+}
+
+type step struct {
+	out  *Var
+	back func()
+}
+
+// New returns a graph that records ops for backward.
+func New() *Graph { return &Graph{record: true} }
+
+// NoGrad returns a graph that records nothing: ops only compute values, and
+// no activation is kept for a backward pass. Use it for sampling.
+func NoGrad() *Graph { return &Graph{} }
+
+// Recording reports whether g records ops.
+func (g *Graph) Recording() bool { return g.record }
+
+// Needs reports whether an op on g with these inputs must record a
+// backward step: g records and at least one input wants a gradient.
+func (g *Graph) Needs(inputs ...*Var) bool {
+	if !g.record {
+		return false
+	}
+	for _, v := range inputs {
+		if v != nil && v.requiresGrad {
+			return true
+		}
+	}
+	return false
+}
+
+// Record wraps value as an op's output. When g.Needs(inputs...), the output
+// wants a gradient and back is pushed onto the tape; Backward calls back
+// once the output's Grad is complete (and only if backward reached it).
+// back must add into the gradients of those inputs that RequiresGrad.
+// Ops outside this package (fused layers) use Record the same way.
+func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var) *Var {
+	out := &Var{Value: value}
+	if g.Needs(inputs...) {
+		out.requiresGrad = true
+		g.tape = append(g.tape, step{out: out, back: func() { back(out) }})
+	}
+	return out
+}
+
+// Len is the number of recorded steps.
+func (g *Graph) Len() int { return len(g.tape) }
+
+// Reset drops the tape, releasing the activations it kept.
+func (g *Graph) Reset() { clear(g.tape); g.tape = g.tape[:0] }
+
+// Backward seeds the gradient of loss (one element) with 1 and runs the
+// tape in reverse, accumulating into every Var that wants a gradient. The
+// tape is dropped afterwards. It returns an error wrapping ErrNonFinite if
+// the loss is NaN or infinite, before any gradient is touched.
+func (g *Graph) Backward(loss *Var) error {
+	if loss.Value.Len() != 1 {
+		return fmt.Errorf("backward: loss has shape %s, want one element", tensor.FormatShape(loss.Value.Shape))
+	}
+	if !loss.Value.AllFinite() {
+		return fmt.Errorf("backward: loss %v: %w", loss.Value.Data[0], ErrNonFinite)
+	}
+	return g.BackwardWith(loss, tensor.Full(1, loss.Value.Shape...))
+}
+
+// BackwardWith is Backward seeded with an upstream gradient grad of out's
+// shape: it computes the vector-Jacobian product grad·∂out/∂(everything).
+func (g *Graph) BackwardWith(out *Var, grad *tensor.Tensor) (err error) {
+	defer tensor.Recover(&err)
+	defer g.Reset()
+	if !tensor.SameShape(out.Value.Shape, grad.Shape) {
+		tensor.Shapef("Backward", [][]int{out.Value.Shape, grad.Shape}, "gradient shape differs from output")
+	}
+	if !out.requiresGrad {
+		return fmt.Errorf("backward: output does not depend on anything that wants a gradient")
+	}
+	out.AccumGrad(grad)
+	for i := len(g.tape) - 1; i >= 0; i-- {
+		s := g.tape[i]
+		if s.out.Grad != nil {
+			s.back()
+			if s.out != out {
+				s.out.Grad = nil // intermediate gradients are not kept
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package autograd
+
+import (
+	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// MatMul is the matrix product a·b. a is (…, m, k); b is (k, n), shared by
+// every leading index of a, or (…, k, n) with the same leading axes as a
+// (batched). The result is (…, m, n).
+func (g *Graph) MatMul(a, b *Var) *Var { return g.MatMulTrans(a, b, false, false) }
+
+// MatMulT is a·bᵀ: a is (…, m, k), b is (n, k) or (…, n, k). Linear layers
+// use it with b the (Out, In) weight.
+func (g *Graph) MatMulT(a, b *Var) *Var { return g.MatMulTrans(a, b, false, true) }
+
+// MatMulTrans is op(a)·op(b), where op transposes the last two axes when
+// the flag is set. Leading axes of a are batch axes; b has either the same
+// leading axes (batched product) or none (shared right operand).
+func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
+	as, bs := a.Value.Shape, b.Value.Shape
+	if len(as) < 2 || len(bs) < 2 {
+		tensor.Shapef("MatMul", [][]int{as, bs}, "operands need at least 2 axes")
+	}
+	m, k := as[len(as)-2], as[len(as)-1]
+	if transA {
+		m, k = k, m
+	}
+	kb, n := bs[len(bs)-2], bs[len(bs)-1]
+	if transB {
+		kb, n = n, kb
+	}
+	if k != kb {
+		tensor.Shapef("MatMul", [][]int{as, bs}, "inner sizes %d ≠ %d", k, kb)
+	}
+	lead := as[:len(as)-2]
+	batch := tensor.Numel(lead)
+	shared := len(bs) == 2
+	if !shared && !tensor.SameShape(lead, bs[:len(bs)-2]) {
+		tensor.Shapef("MatMul", [][]int{as, bs}, "batch axes differ")
+	}
+	outShape := append(append([]int(nil), lead...), m, n)
+	out := tensor.New(outShape...)
+	lda, ldb := k, n
+	if transA {
+		lda = m
+	}
+	if transB {
+		ldb = k
+	}
+	A, B, C := a.Value.Data, b.Value.Data, out.Data
+	bStride := k * n
+	if shared {
+		bStride = 0
+	}
+	if shared && !transA {
+		kernels.Gemm(false, transB, batch*m, n, k, 1, A, lda, B, ldb, 0, C, n)
+	} else {
+		parallel.For(batch, 1, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				kernels.Gemm(transA, transB, m, n, k, 1, A[i*m*k:], lda, B[i*bStride:], ldb, 0, C[i*m*n:], n)
+			}
+		})
+	}
+	return g.Record(out, func(o *Var) {
+		dC := o.Grad.Data
+		if a.requiresGrad {
+			dA := a.GradBuf().Data
+			if shared && !transA {
+				if transB { // dA = dC·B
+					kernels.Gemm(false, false, batch*m, k, n, 1, dC, n, B, ldb, 1, dA, k)
+				} else { // dA = dC·Bᵀ
+					kernels.Gemm(false, true, batch*m, k, n, 1, dC, n, B, ldb, 1, dA, k)
+				}
+			} else {
+				parallel.For(batch, 1, func(lo, hi int) {
+					for i := lo; i < hi; i++ {
+						matmulGradA(transA, transB, m, n, k, dC[i*m*n:], B[i*bStride:], ldb, dA[i*m*k:], lda)
+					}
+				})
+			}
+		}
+		if b.requiresGrad {
+			dB := b.GradBuf().Data
+			switch {
+			case shared && !transA && !transB: // dB = Aᵀ·dC over all rows
+				kernels.Gemm(true, false, k, n, batch*m, 1, A, lda, dC, n, 1, dB, ldb)
+			case shared && !transA && transB: // dB = dCᵀ·A
+				kernels.Gemm(true, false, n, k, batch*m, 1, dC, n, A, lda, 1, dB, ldb)
+			case shared: // transposed a with a shared b: add batch by batch
+				for i := 0; i < batch; i++ {
+					matmulGradB(transA, transB, m, n, k, dC[i*m*n:], A[i*m*k:], lda, dB, ldb)
+				}
+			default:
+				parallel.For(batch, 1, func(lo, hi int) {
+					for i := lo; i < hi; i++ {
+						matmulGradB(transA, transB, m, n, k, dC[i*m*n:], A[i*m*k:], lda, dB[i*k*n:], ldb)
+					}
+				})
+			}
+		}
+	}, a, b)
+}
+
+// matmulGradA adds the gradient of C = op(A)·op(B) with respect to the
+// stored A into dA, given dC (m×n).
+func matmulGradA(transA, transB bool, m, n, k int, dC, B []float32, ldb int, dA []float32, lda int) {
+	switch {
+	case !transA && !transB: // dA = dC·Bᵀ
+		kernels.Gemm(false, true, m, k, n, 1, dC, n, B, ldb, 1, dA, lda)
+	case !transA && transB: // dA = dC·B
+		kernels.Gemm(false, false, m, k, n, 1, dC, n, B, ldb, 1, dA, lda)
+	case transA && !transB: // dA = B·dCᵀ
+		kernels.Gemm(false, true, k, m, n, 1, B, ldb, dC, n, 1, dA, lda)
+	default: // dA = Bᵀ·dCᵀ
+		kernels.Gemm(true, true, k, m, n, 1, B, ldb, dC, n, 1, dA, lda)
+	}
+}
+
+// matmulGradB adds the gradient of C = op(A)·op(B) with respect to the
+// stored B into dB, given dC (m×n).
+func matmulGradB(transA, transB bool, m, n, k int, dC, A []float32, lda int, dB []float32, ldb int) {
+	switch {
+	case !transA && !transB: // dB = Aᵀ·dC
+		kernels.Gemm(true, false, k, n, m, 1, A, lda, dC, n, 1, dB, ldb)
+	case !transA && transB: // dB = dCᵀ·A
+		kernels.Gemm(true, false, n, k, m, 1, dC, n, A, lda, 1, dB, ldb)
+	case transA && !transB: // dB = A·dC
+		kernels.Gemm(false, false, k, n, m, 1, A, lda, dC, n, 1, dB, ldb)
+	default: // dB = dCᵀ·Aᵀ
+		kernels.Gemm(true, true, n, k, m, 1, dC, n, A, lda, 1, dB, ldb)
+	}
+}

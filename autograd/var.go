@@ -1,0 +1,59 @@
+package autograd
+
+import "github.com/diffusego/diffusego/tensor"
+
+// Var is a value in a computation: a tensor, whether a gradient is wanted
+// for it, and the gradient once Backward has reached it.
+type Var struct {
+	Value *tensor.Tensor
+	// Grad is d(loss)/d(Value), the same shape as Value; nil until a
+	// backward pass reaches this Var. Gradients accumulate across Backward
+	// calls until ZeroGrad.
+	Grad         *tensor.Tensor
+	requiresGrad bool
+}
+
+// NewVar wraps t as a constant: no gradient is computed for it.
+func NewVar(t *tensor.Tensor) *Var { return &Var{Value: t} }
+
+// NewParam wraps t as a leaf that wants a gradient (a parameter, or an
+// input whose gradient is asked for).
+func NewParam(t *tensor.Tensor) *Var { return &Var{Value: t, requiresGrad: true} }
+
+// RequiresGrad reports whether backward computes a gradient for v.
+func (v *Var) RequiresGrad() bool { return v.requiresGrad }
+
+// Shape is the shape of v's value.
+func (v *Var) Shape() []int { return v.Value.Shape }
+
+// Data is the flat data of v's value.
+func (v *Var) Data() []float32 { return v.Value.Data }
+
+// ZeroGrad sets v's gradient to zero, keeping its buffer for reuse.
+func (v *Var) ZeroGrad() {
+	if v.Grad != nil {
+		v.Grad.Zero()
+	}
+}
+
+// GradBuf returns v's gradient buffer, allocating zeros on first use. Op
+// backward closures add into it.
+func (v *Var) GradBuf() *tensor.Tensor {
+	if v.Grad == nil {
+		v.Grad = tensor.New(v.Value.Shape...)
+	}
+	return v.Grad
+}
+
+// AccumGrad adds g (same element count as v) into v's gradient.
+func (v *Var) AccumGrad(g *tensor.Tensor) {
+	if v.Grad == nil {
+		v.Grad = tensor.New(v.Value.Shape...)
+		copy(v.Grad.Data, g.Data)
+		return
+	}
+	d := v.Grad.Data
+	for i, x := range g.Data[:len(d)] {
+		d[i] += x
+	}
+}

@@ -1,0 +1,3 @@
+module github.com/diffusego/diffusego
+
+go 1.26

@@ -1,0 +1,37 @@
+package kernels
+
+// Gemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices, as
+// BLAS sgemm does: op(A) is m×k (A is k×m when transA), op(B) is k×n (B is
+// n×k when transB), C is m×n. lda, ldb and ldc are the row strides of A, B
+// and C in elements. With beta == 0, C is overwritten (NaNs in C do not
+// leak). Rows of C are split across workers; each element is summed in the
+// same order on every run.
+func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// GemmNaive is the triple loop that defines Gemm, accumulated in float64;
+// tests use it as the oracle.
+func GemmNaive(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := 0; i < m; i++ {
+		for j := 0; j < n; j++ {
+			var s float64
+			for p := 0; p < k; p++ {
+				ai, bi := i*lda+p, p*ldb+j
+				if transA {
+					ai = p*lda + i
+				}
+				if transB {
+					bi = j*ldb + p
+				}
+				av, bv := a[ai], b[bi]
+				s += float64(av) * float64(bv)
+			}
+			old := float64(0)
+			if beta != 0 {
+				old = float64(beta) * float64(c[i*ldc+j])
+			}
+			c[i*ldc+j] = float32(float64(alpha)*s + old)
+		}
+	}
+}
