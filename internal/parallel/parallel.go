@@ -15,10 +15,10 @@ import (
 // task is one For call: chunks are claimed from next by the caller and by
 // any worker that picks up one of its invitations.
 type task struct {
-	fn     func(lo, hi int)
-	n, c   int
-	next   atomic.Int64
-	wg     sync.WaitGroup
+	fn   func(lo, hi int)
+	n, c int
+	next atomic.Int64
+	wg   sync.WaitGroup
 }
 
 // run claims and runs chunks until none is left.
