@@ -1,0 +1,126 @@
+package autograd
+
+import (
+	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// planeGrain is how many image planes of hw pixels one worker takes at
+// least, so that small planes are not split into tiny tasks.
+func planeGrain(hw int) int { return 1 + 16384/(hw+1) }
+
+// UpsampleNearest2d enlarges x (N, C, H, W) to (N, C, H·factor, W·factor)
+// by repeating each pixel in a factor×factor block:
+// out[y][x] = in[⌊y/factor⌋][⌊x/factor⌋], as PyTorch's
+// interpolate(mode="nearest") with an integer scale factor.
+func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
+	const op = "UpsampleNearest2d"
+	xs := x.Value.Shape
+	if len(xs) != 4 {
+		tensor.Shapef(op, [][]int{xs}, "want x (N, C, H, W)")
+	}
+	if factor < 1 {
+		tensor.Shapef(op, [][]int{xs}, "factor %d: want ≥ 1", factor)
+	}
+	planes, h, w := xs[0]*xs[1], xs[2], xs[3]
+	oh, ow := h*factor, w*factor
+	out := tensor.New(xs[0], xs[1], oh, ow) // (N, C, H·f, W·f)
+	X, Y := x.Value.Data, out.Data
+	parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			for y := range oh {
+				src := X[(p*h+y/factor)*w:][:w]
+				dst := Y[(p*oh+y)*ow:][:ow]
+				if y%factor != 0 { // same source row as the row above
+					copy(dst, Y[(p*oh+y-1)*ow:][:ow])
+					continue
+				}
+				for j, v := range src {
+					for a := range factor {
+						dst[j*factor+a] = v
+					}
+				}
+			}
+		}
+	})
+	return g.Record(out, func(o *Var) {
+		dY, dX := o.Grad.Data, x.GradBuf().Data
+		// dx[i][j] = Σ of dy over the factor×factor block that copied it.
+		parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				for y := range oh {
+					src := dY[(p*oh+y)*ow:][:ow]
+					dst := dX[(p*h+y/factor)*w:][:w]
+					for j := range dst {
+						var s float32
+						for _, v := range src[j*factor : (j+1)*factor] {
+							s += v
+						}
+						dst[j] += s
+					}
+				}
+			}
+		})
+	}, x)
+}
+
+// AvgPool2d averages x (N, C, H, W) over kernel×kernel windows taken every
+// stride pixels, without padding: the result is (N, C, OH, OW) with
+// OH = ⌊(H − kernel) / stride⌋ + 1, and likewise OW, as PyTorch's
+// avg_pool2d(x, kernel, stride).
+func (g *Graph) AvgPool2d(x *Var, kernel, stride int) *Var {
+	const op = "AvgPool2d"
+	xs := x.Value.Shape
+	if len(xs) != 4 {
+		tensor.Shapef(op, [][]int{xs}, "want x (N, C, H, W)")
+	}
+	if kernel < 1 || stride < 1 {
+		tensor.Shapef(op, [][]int{xs}, "kernel %d, stride %d: want both ≥ 1", kernel, stride)
+	}
+	planes, h, w := xs[0]*xs[1], xs[2], xs[3]
+	if kernel > h || kernel > w {
+		tensor.Shapef(op, [][]int{xs}, "kernel %d larger than input %d×%d", kernel, h, w)
+	}
+	oh, ow := (h-kernel)/stride+1, (w-kernel)/stride+1
+	scale := 1 / float32(kernel*kernel)
+	out := tensor.New(xs[0], xs[1], oh, ow) // (N, C, OH, OW)
+	X, Y := x.Value.Data, out.Data
+	parallel.For(planes, planeGrain(h*w), func(lo, hi int) {
+		for p := lo; p < hi; p++ {
+			in := X[p*h*w : (p+1)*h*w]
+			for y := range oh {
+				dst := Y[(p*oh+y)*ow:][:ow]
+				for xo := range dst {
+					var s float32
+					for ki := range kernel {
+						for _, v := range in[(y*stride+ki)*w+xo*stride:][:kernel] {
+							s += v
+						}
+					}
+					dst[xo] = s * scale
+				}
+			}
+		}
+	})
+	return g.Record(out, func(o *Var) {
+		dY, dX := o.Grad.Data, x.GradBuf().Data
+		// Each window spreads its gradient evenly over its pixels. Windows
+		// of one plane may overlap, so a plane belongs to one worker.
+		parallel.For(planes, planeGrain(h*w), func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				dx := dX[p*h*w : (p+1)*h*w]
+				for y := range oh {
+					for xo, v := range dY[(p*oh+y)*ow:][:ow] {
+						v *= scale
+						for ki := range kernel {
+							row := dx[(y*stride+ki)*w+xo*stride:][:kernel]
+							for j := range row {
+								row[j] += v
+							}
+						}
+					}
+				}
+			}
+		})
+	}, x)
+}
