@@ -1,62 +1,74 @@
-# diffusego — common tasks. `make deps demo` sets up and runs the main job;
-# `make test` runs the tests (what CI runs).
+# diffusego: `make deps demo` sets up a fresh Debian machine and runs the demo;
+# `make test` is the test command CI runs (.ci/run).
 
 GO      ?= go
 PYTHON  ?= /usr/bin/python3
-PEER    ?= ../shared/bench/torch_unet_bench.py
+SHARED  ?= ../shared
+DATA    ?= /usr/share/datasets/fashion-mnist
 REF     := testdata/ref/benchunet.safetensors
-FASHION := /usr/share/datasets/fashion-mnist
-APT_PKGS := dataset-fashion-mnist python3-torch python3-numpy
+DEBS    := dataset-fashion-mnist python3-torch python3-numpy
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test testdata vet fmt purego bench deps demo clean
+.PHONY: all build test testdata bench deps fmt vet purego demo clean
 
 all: build
 
+## build: the diffuse binary in bin/
 build:
 	$(GO) build -o bin/diffuse ./cmd/diffuse
 
-## test: vet, then every test (the bench-unet reference is generated first when PyTorch is there)
+## test: vet, gofmt check, then every test (the README's test command)
 test: testdata vet
+	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
+		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test ./...
 
-## testdata: the PyTorch bench-unet reference (weights, batch, output, activations, gradients)
-testdata: $(REF)
-
-$(REF):
-	@mkdir -p $(dir $(REF))
-	@if [ -f "$(PEER)" ] && $(PYTHON) -c 'import torch' 2>/dev/null; then \
-		$(PYTHON) $(PEER) --export-reference $(REF); \
+## testdata: the PyTorch reference for the bench-unet test (not committed)
+testdata:
+	@if [ -f $(REF) ]; then \
+		echo "testdata: $(REF) present"; \
+	elif [ -f $(SHARED)/bench/torch_unet_bench.py ] && $(PYTHON) -c 'import torch, numpy' 2>/dev/null; then \
+		echo "testdata: exporting $(REF) with PyTorch"; \
+		mkdir -p $(dir $(REF)) && \
+		$(PYTHON) $(SHARED)/bench/torch_unet_bench.py --export-reference $(REF); \
 	else \
-		echo "note: $(PEER) or PyTorch ($(PYTHON) -c 'import torch') not available: the bench-unet reference test will skip"; \
+		echo "testdata: no $(PYTHON) with torch and numpy, or no $(SHARED)/bench/torch_unet_bench.py:"; \
+		echo "testdata: the bench-unet reference test will skip (make deps installs PyTorch)"; \
 	fi
 
+## bench: kernel, autograd and model benchmarks, 3 iterations each
+bench:
+	$(GO) test -run XXX -bench . -benchtime 3x ./internal/kernels/ ./autograd/ $(if $(wildcard models),./models/...)
+
+## deps: Debian packages for the data set and the PyTorch reference
+deps:
+	@missing=""; for p in $(DEBS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then echo "deps: $(DEBS) installed"; \
+	else echo "deps: installing$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## fmt: gofmt every Go file in place
+fmt:
+	gofmt -w .
+
+## vet: go vet
 vet:
 	$(GO) vet ./...
 
-fmt:
-	gofmt -w $$(git ls-files '*.go')
-
-## purego: the whole suite on the pure-Go kernels
-purego: testdata
+## purego: the whole suite on the generic (non-assembly) kernels
+purego:
 	$(GO) test -tags purego ./...
 
-## bench: kernel, op and model benchmarks (GFLOP/s, images/s)
-bench:
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./internal/kernels/ ./autograd/ ./models/...
-
-## deps: the Debian packages the project uses (data set, PyTorch peer)
-deps:
-	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
-		echo "installing:$$missing"; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
-	fi
-	$(GO) mod download
-
-## demo: the main job (for now: learn Fashion-MNIST with the small CNN and report test accuracy)
+## demo: build, summarise Fashion-MNIST, then train the small CNN classifier on it
+## (about 3 minutes on 2 cores) and report its test accuracy; diffusion training
+## replaces this as the main job when the image pipeline lands
 demo: build
+	bin/diffuse info --data $(DATA)
 	$(GO) test -count=1 -run TestLearnsFashionMNIST -v ./models/classifier/
 
 clean:
-	rm -rf bin
+	rm -rf bin/

@@ -1,0 +1,103 @@
+// Command diffuse trains, samples, evaluates and serves diffusion models,
+// all in one static Go binary.
+//
+// For now it has two subcommands:
+//
+//	diffuse info [--data DIR]   version, CPU features, optionally a data set summary
+//	diffuse version             the version line
+//
+// Exit status: 0 on success, 1 when a command fails, 2 for a usage error
+// (unknown command or flag, bad argument).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// version is set at link time: go build -ldflags "-X main.version=v0.1.0".
+var version = "dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// usageError marks an error in how the command was called (exit status 2).
+type usageError struct{ err error }
+
+func (e *usageError) Error() string { return e.err.Error() }
+func (e *usageError) Unwrap() error { return e.err }
+
+// usagef returns a *usageError with a formatted message.
+func usagef(format string, args ...any) error {
+	return &usageError{fmt.Errorf(format, args...)}
+}
+
+// run executes the command line args, writing to stdout and stderr, and
+// returns the exit status. Tests call it in-process.
+func run(args []string, stdout, stderr io.Writer) (status int) {
+	defer func() {
+		// A bug must not crash a user's shell script with a stack trace
+		// and status 2, which would read as a usage error.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "diffuse: internal error: %v\n", r)
+			status = 1
+		}
+	}()
+	root := newRootCmd()
+	root.SetArgs(args)
+	root.SetOut(stdout)
+	root.SetErr(stderr)
+	err := root.Execute()
+	if err == nil {
+		return 0
+	}
+	fmt.Fprintf(stderr, "diffuse: %v\n", err)
+	var ue *usageError
+	if errors.As(err, &ue) {
+		fmt.Fprintln(stderr, "Run 'diffuse --help' for usage.")
+		return 2
+	}
+	return 1
+}
+
+// newRootCmd builds the command tree; each subcommand lives in its own file.
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "diffuse",
+		Short: "Train, sample, evaluate and serve diffusion models",
+		Long: `diffuse trains, samples, evaluates and serves diffusion models.
+It is one static Go binary: no Python, no cgo, no GPU required.`,
+		Example: `  diffuse info
+  diffuse info --data /usr/share/datasets/fashion-mnist
+  diffuse version`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return usagef("unknown command %q for %q", args[0], cmd.CommandPath())
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return cmd.Help()
+		},
+		SilenceErrors: true, // run prints the error once, with the right status
+		SilenceUsage:  true, // a failed command should not bury its error under help
+	}
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return &usageError{err}
+	})
+	root.AddCommand(newInfoCmd(), newVersionCmd())
+	return root
+}
+
+// noArgs is cobra.NoArgs reported as a usage error.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		return usagef("%s takes no arguments, got %q", cmd.CommandPath(), args)
+	}
+	return nil
+}
