@@ -1,0 +1,302 @@
+package autograd
+
+import (
+	"math"
+
+	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// LayerNorm normalises x (…, D) over its last axis,
+//
+//	y = (x − mean) / √(var + eps) · weight + bias,
+//
+// with the biased variance (Ba et al., 2016; as PyTorch). weight and bias
+// are (D); either may be nil (scale 1, shift 0). Statistics are
+// accumulated in float64.
+func (g *Graph) LayerNorm(x, weight, bias *Var, eps float64) *Var {
+	xs := x.Value.Shape
+	if len(xs) == 0 {
+		tensor.Shapef("LayerNorm", [][]int{xs}, "input needs at least 1 axis")
+	}
+	d := xs[len(xs)-1]
+	checkAffine("LayerNorm", xs, d, weight, bias)
+	rows := tensor.Numel(xs[:len(xs)-1])
+	// One "group" per row, one "channel" per feature: the same fused
+	// kernels as GroupNorm, with per-element affine parameters.
+	return g.normalize(x, weight, bias, normLayout{rows: rows, cpg: 1, s: d, perElem: true}, eps)
+}
+
+// GroupNorm normalises x (N, C, *spatial) with any number of spatial axes
+// (none for (N, C)) over groups of C/groups channels and all spatial
+// positions, per sample, then applies a per-channel affine map:
+//
+//	y[n, c, …] = (x[n, c, …] − mean[n, g]) / √(var[n, g] + eps) · weight[c] + bias[c],
+//
+// with the biased variance (Wu & He, 2018; as PyTorch). weight and bias
+// are (C); either may be nil. Forward and backward are each one fused
+// pass per (sample, group), in parallel, with float64 statistics; the
+// forward keeps mean and 1/√(var + eps) for backward.
+func (g *Graph) GroupNorm(x *Var, groups int, weight, bias *Var, eps float64) *Var {
+	xs := x.Value.Shape
+	if len(xs) < 2 {
+		tensor.Shapef("GroupNorm", [][]int{xs}, "input needs shape (N, C, …)")
+	}
+	c := xs[1]
+	if groups < 1 || c%groups != 0 {
+		tensor.Shapef("GroupNorm", [][]int{xs}, "%d channels do not split into %d groups", c, groups)
+	}
+	checkAffine("GroupNorm", xs, c, weight, bias)
+	return g.normalize(x, weight, bias, normLayout{rows: xs[0] * groups, cpg: c / groups, s: tensor.Numel(xs[2:])}, eps)
+}
+
+// checkAffine panics unless weight and bias are nil or have shape (n).
+func checkAffine(op string, xs []int, n int, weight, bias *Var) {
+	for _, p := range []*Var{weight, bias} {
+		if p != nil && (len(p.Value.Shape) != 1 || p.Value.Shape[0] != n) {
+			tensor.Shapef(op, [][]int{xs, p.Value.Shape}, "affine parameter must have shape %s", tensor.FormatShape([]int{n}))
+		}
+	}
+}
+
+// normLayout describes x as rows of contiguous blocks, each normalised on
+// its own: a block is cpg channels of s elements. Channel k of block r has
+// affine index (r mod groups)·cpg + k, where groups = channels/cpg; with
+// perElem the affine index is the element's position in its block instead.
+type normLayout struct {
+	rows, cpg, s int
+	perElem      bool
+}
+
+// normalize is the fused forward of LayerNorm and GroupNorm.
+func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var {
+	out := tensor.New(x.Value.Shape...)
+	X, Y := x.Value.Data, out.Data
+	block := l.cpg * l.s
+	nAff := 0 // number of affine parameters
+	if l.perElem {
+		nAff = l.s
+	} else if len(x.Value.Shape) >= 2 {
+		nAff = x.Value.Shape[1]
+	}
+	var W, B []float32
+	if weight != nil {
+		W = weight.Value.Data
+	}
+	if bias != nil {
+		B = bias.Value.Data
+	}
+	mean := make([]float64, l.rows)
+	rstd := make([]float64, l.rows)
+	grain := max(1, 16384/max(1, block))
+	parallel.For(l.rows, grain, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			xb := X[r*block : (r+1)*block]
+			yb := Y[r*block : (r+1)*block]
+			if block == 0 {
+				continue
+			}
+			// Shifted sums: subtracting the first element keeps
+			// E[x²] − E[x]² accurate when |mean| ≫ std.
+			k := float64(xb[0])
+			var s1, s2 float64
+			for _, v := range xb {
+				d := float64(v) - k
+				s1 += d
+				s2 += d * d
+			}
+			m := s1 / float64(block)
+			v := max(s2/float64(block)-m*m, 0)
+			mu, rs := k+m, 1/math.Sqrt(v+eps)
+			mean[r], rstd[r] = mu, rs
+			if l.perElem { // LayerNorm: one parameter per element
+				for i, v := range xb {
+					y := (float64(v) - mu) * rs
+					if W != nil {
+						y *= float64(W[i])
+					}
+					if B != nil {
+						y += float64(B[i])
+					}
+					yb[i] = float32(y)
+				}
+				continue
+			}
+			a0 := affineBase(l, r, nAff)
+			for c := 0; c < l.cpg; c++ { // GroupNorm: one parameter per channel
+				a, sh := rs, 0.0 // y = (x − mean)·a + sh
+				if W != nil {
+					a *= float64(W[a0+c])
+				}
+				if B != nil {
+					sh = float64(B[a0+c])
+				}
+				yc := yb[c*l.s : (c+1)*l.s]
+				for i, v := range xb[c*l.s : (c+1)*l.s] {
+					yc[i] = float32((float64(v)-mu)*a + sh)
+				}
+			}
+		}
+	})
+	return g.Record(out, func(o *Var) {
+		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd)
+	}, x, weight, bias)
+}
+
+// affineBase is the affine index of channel 0 of block r.
+func affineBase(l normLayout, r, nAff int) int {
+	if l.perElem || l.cpg == 0 {
+		return 0
+	}
+	groups := nAff / l.cpg
+	return (r % groups) * l.cpg
+}
+
+// normBackward is the fused backward of normalize. With x̂ = (x − mean)·rstd
+// and dx̂ = dy·w, over the M elements of a block:
+//
+//	dx = rstd · (dx̂ − mean(dx̂) − x̂ · mean(dx̂ · x̂)),
+//	dw = Σ dy · x̂,  db = Σ dy  (over everything sharing the parameter).
+//
+// Each block writes its own partial sums of dy·x̂ and dy per affine index;
+// the partials are then added in block (LayerNorm: chunk) order, so the
+// result does not depend on scheduling.
+func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, mean, rstd []float64) {
+	X := x.Value.Data
+	block := l.cpg * l.s
+	var W []float32
+	if weight != nil {
+		W = weight.Value.Data
+	}
+	var dX []float32
+	if x.requiresGrad {
+		dX = x.GradBuf().Data
+	}
+	wantAff := (weight != nil && weight.requiresGrad) || (bias != nil && bias.requiresGrad)
+	// GroupNorm keeps per-block partial sums per channel; LayerNorm's
+	// per-element sums are reduced over rows in chunks below.
+	var pdw, pdb []float64
+	if !l.perElem {
+		pdw = make([]float64, l.rows*l.cpg)
+		pdb = make([]float64, l.rows*l.cpg)
+	}
+	grain := max(1, 16384/max(1, block))
+	if dX != nil || !l.perElem {
+		parallel.For(l.rows, grain, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				if block == 0 {
+					continue
+				}
+				xb, gb := X[r*block:(r+1)*block], dY[r*block:(r+1)*block]
+				mu, rs := mean[r], rstd[r]
+				var m1, m2 float64 // Σ dx̂, Σ dx̂·x̂
+				// LayerNorm reaches here only when dX is wanted.
+				if l.perElem {
+					for i, v := range xb {
+						dxh := float64(gb[i])
+						if W != nil {
+							dxh *= float64(W[i])
+						}
+						m1 += dxh
+						m2 += dxh * (float64(v) - mu)
+					}
+				} else {
+					a0 := affineBase(l, r, nAff)
+					for c := 0; c < l.cpg; c++ {
+						var sdy, sdyx float64 // Σ dy, Σ dy·(x − mean) over the channel
+						gc := gb[c*l.s : (c+1)*l.s]
+						for i, v := range xb[c*l.s : (c+1)*l.s] {
+							dy := float64(gc[i])
+							sdy += dy
+							sdyx += dy * (float64(v) - mu)
+						}
+						pdb[r*l.cpg+c], pdw[r*l.cpg+c] = sdy, sdyx*rs
+						w := 1.0
+						if W != nil {
+							w = float64(W[a0+c])
+						}
+						m1 += w * sdy
+						m2 += w * sdyx
+					}
+				}
+				if dX == nil {
+					continue
+				}
+				m1 /= float64(block)
+				m2 *= rs / float64(block)
+				dxb := dX[r*block : (r+1)*block]
+				if l.perElem {
+					for i, v := range xb {
+						dxh := float64(gb[i])
+						if W != nil {
+							dxh *= float64(W[i])
+						}
+						dxb[i] += float32(rs * (dxh - m1 - (float64(v)-mu)*rs*m2))
+					}
+					continue
+				}
+				a0 := affineBase(l, r, nAff)
+				for c := 0; c < l.cpg; c++ {
+					w := 1.0
+					if W != nil {
+						w = float64(W[a0+c])
+					}
+					gc, dxc := gb[c*l.s:(c+1)*l.s], dxb[c*l.s:(c+1)*l.s]
+					for i, v := range xb[c*l.s : (c+1)*l.s] {
+						xh := (float64(v) - mu) * rs
+						dxc[i] += float32(rs * (float64(gc[i])*w - m1 - xh*m2))
+					}
+				}
+			}
+		})
+	}
+	if !wantAff {
+		return
+	}
+	dw := make([]float64, nAff)
+	dbias := make([]float64, nAff)
+	if l.perElem {
+		// Reduce over rows in chunks; partials are added in chunk order.
+		nc := parallel.Chunks(l.rows, max(1, 16384/max(1, l.s)))
+		cw := make([]float64, nc*nAff)
+		cb := make([]float64, nc*nAff)
+		parallel.ForChunks(l.rows, max(1, 16384/max(1, l.s)), func(ch, lo, hi int) {
+			pw, pb := cw[ch*nAff:(ch+1)*nAff], cb[ch*nAff:(ch+1)*nAff]
+			for r := lo; r < hi; r++ {
+				mu, rs := mean[r], rstd[r]
+				for i := 0; i < l.s; i++ {
+					j := r*l.s + i
+					dy := float64(dY[j])
+					pw[i] += dy * (float64(X[j]) - mu) * rs
+					pb[i] += dy
+				}
+			}
+		})
+		for ch := 0; ch < nc; ch++ {
+			for i := 0; i < nAff; i++ {
+				dw[i] += cw[ch*nAff+i]
+				dbias[i] += cb[ch*nAff+i]
+			}
+		}
+	} else {
+		for r := 0; r < l.rows; r++ {
+			a0 := affineBase(l, r, nAff)
+			for c := 0; c < l.cpg; c++ {
+				dw[a0+c] += pdw[r*l.cpg+c]
+				dbias[a0+c] += pdb[r*l.cpg+c]
+			}
+		}
+	}
+	if weight != nil && weight.requiresGrad {
+		gw := weight.GradBuf().Data
+		for i, v := range dw {
+			gw[i] += float32(v)
+		}
+	}
+	if bias != nil && bias.requiresGrad {
+		gb := bias.GradBuf().Data
+		for i, v := range dbias {
+			gb[i] += float32(v)
+		}
+	}
+}
