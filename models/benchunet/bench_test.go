@@ -1,0 +1,65 @@
+package benchunet_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/models/benchunet"
+	"github.com/diffusego/diffusego/nn"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// benchBatch makes a batch like the reference benchmark's: x in [−1, 1],
+// random t in 0..999, random classes with some null labels, ε ~ N(0, 1).
+func benchBatch(n int, rng *tensor.RNG) (x, eps *tensor.Tensor, t []float64, y []int) {
+	x = rng.Rand(-1, 1, n, 1, 28, 28)
+	eps = rng.Randn(n, 1, 28, 28)
+	t, y = make([]float64, n), make([]int, n)
+	for i := range n {
+		t[i] = float64(rng.Intn(1000))
+		y[i] = rng.Intn(benchunet.NumClasses + 1)
+	}
+	return x, eps, t, y
+}
+
+// BenchmarkTrainStep times one training step's network work: forward,
+// MSE loss against ε, backward (no optimiser step yet). Run it with
+// -benchtime 1x on a shared machine.
+func BenchmarkTrainStep(b *testing.B) {
+	for _, n := range []int{64, 16} {
+		b.Run(fmt.Sprintf("batch=%d", n), func(b *testing.B) {
+			rng := tensor.NewRNG(0)
+			m := benchunet.New(benchunet.Config{Classes: benchunet.NumClasses}, rng)
+			ps := m.Params()
+			x, eps, t, y := benchBatch(n, rng)
+			b.ReportAllocs()
+			for b.Loop() {
+				nn.ZeroGrad(ps)
+				g := autograd.New()
+				out := m.Forward(g, autograd.NewVar(x), t, y)
+				if err := g.Backward(g.MSE(out, autograd.NewVar(eps))); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "images/s")
+		})
+	}
+}
+
+// BenchmarkSampleForward times one denoising step's network work: a
+// no-grad forward pass of the whole batch.
+func BenchmarkSampleForward(b *testing.B) {
+	for _, n := range []int{64, 16} {
+		b.Run(fmt.Sprintf("batch=%d", n), func(b *testing.B) {
+			rng := tensor.NewRNG(0)
+			m := benchunet.New(benchunet.Config{Classes: benchunet.NumClasses}, rng)
+			x, _, t, y := benchBatch(n, rng)
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Forward(autograd.NoGrad(), autograd.NewVar(x), t, y)
+			}
+			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "images/s")
+		})
+	}
+}

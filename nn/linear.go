@@ -1,0 +1,49 @@
+package nn
+
+import (
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// Linear maps the last axis of x from In to Out features: y = x·Wᵀ + b.
+// Weights start as in PyTorch: U(−k, k) with k = 1/√In, for the bias too.
+type Linear struct {
+	In, Out int
+	Weight  *Param // (Out, In)
+	Bias    *Param // (Out); nil when built without bias
+}
+
+// NewLinear makes a Linear layer whose parameters are named
+// name.weight and name.bias.
+func NewLinear(name string, in, out int, bias bool, rng *tensor.RNG) *Linear {
+	k := tensor.KaimingUniformBound(in)
+	l := &Linear{In: in, Out: out, Weight: NewParam(Join(name, "weight"), rng.Rand(-k, k, out, in))}
+	if bias {
+		l.Bias = NewParam(Join(name, "bias"), rng.Rand(-k, k, out))
+	}
+	return l
+}
+
+// Forward maps x: (…, In) to (…, Out), recording on g for backward. x needs
+// at least two axes (a batch of rows).
+func (l *Linear) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
+	y := g.MatMulT(x, l.Weight.V) // x·Wᵀ
+	if l.Bias != nil {
+		y = g.Add(y, l.Bias.V) // broadcast over leading axes
+	}
+	return y
+}
+
+// Params lists weight, then bias.
+func (l *Linear) Params() []*Param { return params(l.Weight, l.Bias) }
+
+// params lists the non-nil ps in order.
+func params(ps ...*Param) []*Param {
+	out := make([]*Param, 0, len(ps))
+	for _, p := range ps {
+		if p != nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}

@@ -1,0 +1,62 @@
+package nn
+
+import (
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// GroupNorm normalises x: (N, C, *spatial) over each group of C/Groups
+// channels and all spatial positions, with the biased variance and
+// Eps = 1e-5, then applies a per-channel affine map (Wu & He 2018; as
+// PyTorch's nn.GroupNorm). Weight starts at 1 and bias at 0.
+type GroupNorm struct {
+	Groups, Channels int
+	Eps              float64
+	Weight           *Param // (C)
+	Bias             *Param // (C)
+}
+
+// NewGroupNorm makes a GroupNorm whose parameters are named name.weight
+// and name.bias; groups must divide channels.
+func NewGroupNorm(name string, groups, channels int) *GroupNorm {
+	if groups < 1 || channels%groups != 0 {
+		tensor.Shapef("NewGroupNorm", [][]int{{channels}}, "%d groups do not divide %d channels", groups, channels)
+	}
+	return &GroupNorm{Groups: groups, Channels: channels, Eps: 1e-5,
+		Weight: NewParam(Join(name, "weight"), tensor.Full(1, channels)),
+		Bias:   NewParam(Join(name, "bias"), tensor.New(channels))}
+}
+
+// Forward normalises x: (N, C, *spatial); the output has x's shape.
+func (n *GroupNorm) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
+	return g.GroupNorm(x, n.Groups, n.Weight.V, n.Bias.V, n.Eps)
+}
+
+// Params lists weight, then bias.
+func (n *GroupNorm) Params() []*Param { return params(n.Weight, n.Bias) }
+
+// LayerNorm normalises the last axis of x (Ba et al. 2016; PyTorch's
+// nn.LayerNorm with one normalised dimension), biased variance, Eps = 1e-5,
+// then a per-feature affine map. Weight starts at 1 and bias at 0.
+type LayerNorm struct {
+	Dim    int
+	Eps    float64
+	Weight *Param // (Dim)
+	Bias   *Param // (Dim)
+}
+
+// NewLayerNorm makes a LayerNorm over dim features whose parameters are
+// named name.weight and name.bias.
+func NewLayerNorm(name string, dim int) *LayerNorm {
+	return &LayerNorm{Dim: dim, Eps: 1e-5,
+		Weight: NewParam(Join(name, "weight"), tensor.Full(1, dim)),
+		Bias:   NewParam(Join(name, "bias"), tensor.New(dim))}
+}
+
+// Forward normalises x: (…, Dim); the output has x's shape.
+func (n *LayerNorm) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
+	return g.LayerNorm(x, n.Weight.V, n.Bias.V, n.Eps)
+}
+
+// Params lists weight, then bias.
+func (n *LayerNorm) Params() []*Param { return params(n.Weight, n.Bias) }
