@@ -5,104 +5,234 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// Add is a + b with NumPy broadcasting.
-func (g *Graph) Add(a, b *Var) *Var {
-	return g.binary("Add", a, b, func(x, y float32) float32 { return x + y },
-		func(x, y, gr float32) (float32, float32) { return gr, gr })
-}
+// arithOp names the element-wise binary operations.
+type arithOp int
+
+const (
+	opAdd arithOp = iota
+	opSub
+	opMul
+	opDiv
+)
+
+var arithNames = [...]string{opAdd: "Add", opSub: "Sub", opMul: "Mul", opDiv: "Div"}
+
+// Add is a + b with NumPy broadcasting; the result has the broadcast shape.
+// The gradient of a stretched operand is summed over the stretched axes.
+func (g *Graph) Add(a, b *Var) *Var { return g.binary(opAdd, a, b) }
 
 // Sub is a − b with NumPy broadcasting.
-func (g *Graph) Sub(a, b *Var) *Var {
-	return g.binary("Sub", a, b, func(x, y float32) float32 { return x - y },
-		func(x, y, gr float32) (float32, float32) { return gr, -gr })
-}
+func (g *Graph) Sub(a, b *Var) *Var { return g.binary(opSub, a, b) }
 
-// Mul is a·b element-wise with NumPy broadcasting.
-func (g *Graph) Mul(a, b *Var) *Var {
-	return g.binary("Mul", a, b, func(x, y float32) float32 { return x * y },
-		func(x, y, gr float32) (float32, float32) { return gr * y, gr * x })
-}
+// Mul is the element-wise product a·b with NumPy broadcasting.
+func (g *Graph) Mul(a, b *Var) *Var { return g.binary(opMul, a, b) }
 
-// Div is a / b element-wise with NumPy broadcasting.
-func (g *Graph) Div(a, b *Var) *Var {
-	return g.binary("Div", a, b, func(x, y float32) float32 { return x / y },
-		func(x, y, gr float32) (float32, float32) { return gr / y, -gr * x / (y * y) })
-}
+// Div is the element-wise quotient a / b with NumPy broadcasting.
+func (g *Graph) Div(a, b *Var) *Var { return g.binary(opDiv, a, b) }
 
-// binary applies f element-wise over the broadcast of a and b; df gives
-// the gradient contributions to a and b from one output element.
-func (g *Graph) binary(op string, a, b *Var, f func(x, y float32) float32, df func(x, y, gr float32) (float32, float32)) *Var {
+// binary computes a op b over the broadcast of the operands' shapes.
+//
+// Backward, with G the output gradient and C the output:
+//
+//	Add: dA = G,    dB = G
+//	Sub: dA = G,    dB = −G
+//	Mul: dA = G·B,  dB = G·A
+//	Div: dA = G/B,  dB = −G·A/B² = −(G·C)/B
+//
+// each summed over the axes along which that operand was stretched.
+func (g *Graph) binary(op arithOp, a, b *Var) *Var {
 	as, bs := a.Value.Shape, b.Value.Shape
 	A, B := a.Value.Data, b.Value.Data
+	var shape []int
 	if tensor.SameShape(as, bs) {
-		out := tensor.New(as...)
-		C := out.Data
-		parallel.For(len(C), 1<<14, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				C[i] = f(A[i], B[i])
-			}
-		})
-		return g.Record(out, func(o *Var) {
-			G := o.Grad.Data
-			var dA, dB []float32
-			if a.requiresGrad {
-				dA = a.GradBuf().Data
-			}
-			if b.requiresGrad {
-				dB = b.GradBuf().Data
-			}
-			parallel.For(len(G), 1<<14, func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					ga, gb := df(A[i], B[i], G[i])
-					if dA != nil {
-						dA[i] += ga
-					}
-					if dB != nil {
-						dB[i] += gb
-					}
-				}
-			})
-		}, a, b)
+		shape = append([]int(nil), as...)
+	} else {
+		shape = broadcastShape(arithNames[op], as, bs)
 	}
-	shape := broadcastShape(op, as, bs)
-	ia, ib := broadcastIndex(as, shape), broadcastIndex(bs, shape)
 	out := tensor.New(shape...)
-	C := out.Data
-	parallel.For(len(C), 1<<14, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			C[i] = f(A[ia[i]], B[ib[i]])
-		}
-	})
+	broadcastArith(op, out.Data, A, B, as, bs, shape)
 	return g.Record(out, func(o *Var) {
 		G := o.Grad.Data
-		var dA, dB []float32
 		if a.requiresGrad {
-			dA = a.GradBuf().Data
+			switch op {
+			case opAdd, opSub:
+				addGrad(a, G, shape, 1, false)
+			case opMul: // G·B
+				addGrad(a, binaryTemp(opMul, G, B, shape, bs, shape), shape, 1, true)
+			case opDiv: // G/B
+				addGrad(a, binaryTemp(opDiv, G, B, shape, bs, shape), shape, 1, true)
+			}
 		}
 		if b.requiresGrad {
-			dB = b.GradBuf().Data
-		}
-		// Serial: several outputs add into one broadcast input element.
-		for i, gr := range G {
-			ga, gb := df(A[ia[i]], B[ib[i]], gr)
-			if dA != nil {
-				dA[ia[i]] += ga
-			}
-			if dB != nil {
-				dB[ib[i]] += gb
+			switch op {
+			case opAdd:
+				addGrad(b, G, shape, 1, false)
+			case opSub:
+				addGrad(b, G, shape, -1, false)
+			case opMul: // G·A
+				addGrad(b, binaryTemp(opMul, G, A, shape, as, shape), shape, 1, true)
+			case opDiv: // −(G·C)/B
+				t := binaryTemp(opMul, G, o.Value.Data, shape, shape, shape)
+				broadcastArith(opDiv, t, t, B, shape, bs, shape)
+				addGrad(b, t, shape, -1, true)
 			}
 		}
 	}, a, b)
 }
 
+// binaryTemp returns x op y over shape out in a new buffer.
+func binaryTemp(op arithOp, x, y []float32, xs, ys, out []int) []float32 {
+	t := make([]float32, tensor.Numel(out))
+	broadcastArith(op, t, x, y, xs, ys, out)
+	return t
+}
+
+// addGrad adds scale·d (a gradient of shape out) into v's gradient,
+// summing over the axes along which v was broadcast. When d is a scratch
+// buffer the caller no longer needs (owned), it may become v's gradient.
+func addGrad(v *Var, d []float32, out []int, scale float64, owned bool) {
+	in := v.Value.Shape
+	if len(d) == v.Value.Len() {
+		if v.Grad == nil && scale == 1 {
+			// First gradient of a full-size operand: take or copy, don't add.
+			if !owned {
+				d = append([]float32(nil), d...)
+			}
+			v.Grad = &tensor.Tensor{Shape: append([]int(nil), in...), Data: d}
+			return
+		}
+		in = out // same elements: a plain scaled add
+	}
+	sumTo(v.GradBuf().Data, d, in, out, scale)
+}
+
+// broadcastArith sets c = x op y, where x (shape xs) and y (shape ys)
+// broadcast to out, the shape of c. c may alias x or y when that operand
+// has shape out.
+func broadcastArith(op arithOp, c, x, y []float32, xs, ys, out []int) {
+	if len(c) == len(x) && len(c) == len(y) {
+		parallel.For(len(c), grainElems, func(lo, hi int) {
+			arithRun(op, c[lo:hi], x[lo:hi], y[lo:hi], 1, 1)
+		})
+		return
+	}
+	p := newBcast(xs, ys, out)
+	da, db := p.sa[len(p.sa)-1], p.sb[len(p.sb)-1]
+	parallel.For(len(c), grainElems, func(lo, hi int) {
+		p.segments(lo, hi, func(k, m, ia, ib int) {
+			arithRun(op, c[k:k+m], x[ia:], y[ib:], da, db)
+		})
+	})
+}
+
+// arithRun sets c[i] = x[i·dx] op y[i·dy] for i < len(c), with dx, dy ∈
+// {0, 1}: each pair of strides has its own loop, so the common cases
+// (two vectors, a vector and a broadcast scalar) have no index arithmetic.
+func arithRun(op arithOp, c, x, y []float32, dx, dy int) {
+	n := len(c)
+	switch {
+	case dx == 1 && dy == 1:
+		x, y = x[:n], y[:n]
+		switch op {
+		case opAdd:
+			for i := range c {
+				c[i] = x[i] + y[i]
+			}
+		case opSub:
+			for i := range c {
+				c[i] = x[i] - y[i]
+			}
+		case opMul:
+			for i := range c {
+				c[i] = x[i] * y[i]
+			}
+		case opDiv:
+			for i := range c {
+				c[i] = x[i] / y[i]
+			}
+		}
+	case dx == 1: // y is one value along the run
+		x, s := x[:n], y[0]
+		switch op {
+		case opAdd:
+			for i := range c {
+				c[i] = x[i] + s
+			}
+		case opSub:
+			for i := range c {
+				c[i] = x[i] - s
+			}
+		case opMul:
+			for i := range c {
+				c[i] = x[i] * s
+			}
+		case opDiv:
+			for i := range c {
+				c[i] = x[i] / s
+			}
+		}
+	case dy == 1: // x is one value along the run
+		s, y := x[0], y[:n]
+		switch op {
+		case opAdd:
+			for i := range c {
+				c[i] = s + y[i]
+			}
+		case opSub:
+			for i := range c {
+				c[i] = s - y[i]
+			}
+		case opMul:
+			for i := range c {
+				c[i] = s * y[i]
+			}
+		case opDiv:
+			for i := range c {
+				c[i] = s / y[i]
+			}
+		}
+	default: // both fixed along the run
+		var v float32
+		switch op {
+		case opAdd:
+			v = x[0] + y[0]
+		case opSub:
+			v = x[0] - y[0]
+		case opMul:
+			v = x[0] * y[0]
+		case opDiv:
+			v = x[0] / y[0]
+		}
+		for i := range c {
+			c[i] = v
+		}
+	}
+}
+
 // Scale is s·x.
 func (g *Graph) Scale(x *Var, s float32) *Var {
-	return g.unary(x, func(v float32) float32 { return s * v }, func(v, y, gr float32) float32 { return s * gr })
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = s * v
+		}
+	}, func(dx, gr, _, _ []float32) {
+		for i, v := range gr {
+			dx[i] += s * v
+		}
+	})
 }
 
 // AddScalar is x + s.
 func (g *Graph) AddScalar(x *Var, s float32) *Var {
-	return g.unary(x, func(v float32) float32 { return v + s }, func(v, y, gr float32) float32 { return gr })
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = v + s
+		}
+	}, func(dx, gr, _, _ []float32) {
+		for i, v := range gr {
+			dx[i] += v
+		}
+	})
 }
 
 // Neg is −x.

@@ -1,21 +1,28 @@
 package autograd
 
 import (
+	"math"
+
+	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
 // Sum adds x over axes (negative axes count from the end; nil means every
-// axis, giving a scalar of shape []). With keepDims the reduced axes stay
-// as size 1. Sums are accumulated in float64.
+// axis, giving shape []). With keepDims the reduced axes stay as size 1,
+// so the result broadcasts against x. Sums run in float64.
 func (g *Graph) Sum(x *Var, axes []int, keepDims bool) *Var {
 	return g.reduce("Sum", x, axes, keepDims, false)
 }
 
-// Mean averages x over axes, like Sum.
+// Mean averages x over axes, with the same axes and keepDims as Sum. The
+// mean over no elements is NaN, as in NumPy.
 func (g *Graph) Mean(x *Var, axes []int, keepDims bool) *Var {
 	return g.reduce("Mean", x, axes, keepDims, true)
 }
 
+// reduce sums (or averages) x over axes. Forward sums x into the shape
+// with reduced axes kept as 1; backward broadcasts the output gradient,
+// times the same scale, back over them.
 func (g *Graph) reduce(op string, x *Var, axes []int, keepDims, mean bool) *Var {
 	in := x.Value.Shape
 	reduced := make([]bool, len(in))
@@ -25,16 +32,17 @@ func (g *Graph) reduce(op string, x *Var, axes []int, keepDims, mean bool) *Var 
 		}
 	}
 	for _, a := range axes {
-		if a < 0 {
-			a += len(in)
+		ax := a
+		if ax < 0 {
+			ax += len(in)
 		}
-		if a < 0 || a >= len(in) || reduced[a] {
-			tensor.Shapef(op, [][]int{in}, "bad or repeated axis in %v", axes)
+		if ax < 0 || ax >= len(in) || reduced[ax] {
+			tensor.Shapef(op, [][]int{in}, "axis %d out of range or repeated in %v", a, axes)
 		}
-		reduced[a] = true
+		reduced[ax] = true
 	}
-	kept := make([]int, len(in)) // shape with reduced axes as 1
-	var outShape []int
+	kept := make([]int, len(in)) // in with reduced axes as 1
+	outShape := []int{}
 	count := 1
 	for i, s := range in {
 		if reduced[i] {
@@ -48,27 +56,46 @@ func (g *Graph) reduce(op string, x *Var, axes []int, keepDims, mean bool) *Var 
 			outShape = append(outShape, s)
 		}
 	}
-	if outShape == nil {
-		outShape = []int{}
-	}
-	idx := broadcastIndex(kept, in)
-	acc := make([]float64, tensor.Numel(kept))
-	for i, v := range x.Value.Data {
-		acc[idx[i]] += float64(v)
-	}
 	scale := 1.0
-	if mean && count > 0 {
+	if mean {
 		scale = 1 / float64(count)
 	}
 	out := tensor.New(outShape...)
-	for i, v := range acc {
-		out.Data[i] = float32(v * scale)
+	if count == 0 && mean {
+		out.Fill(float32(math.NaN()))
 	}
+	sumTo(out.Data, x.Value.Data, kept, in, scale)
 	return g.Record(out, func(o *Var) {
-		G, dX := o.Grad.Data, x.GradBuf().Data
-		s := float32(scale)
-		for i := range dX {
-			dX[i] += s * G[idx[i]]
-		}
+		expandAdd(x.GradBuf().Data, o.Grad.Data, in, kept, float32(scale))
 	}, x)
+}
+
+// expandAdd adds s·src, broadcast from shape from to shape to, into dst
+// (shape to).
+func expandAdd(dst, src []float32, to, from []int, s float32) {
+	if len(dst) == len(src) {
+		parallel.For(len(dst), grainElems, func(lo, hi int) {
+			for i := lo; i < hi; i++ {
+				dst[i] += s * src[i]
+			}
+		})
+		return
+	}
+	p := newBcast(to, from, to)
+	db := p.sb[len(p.sb)-1]
+	parallel.For(len(dst), grainElems, func(lo, hi int) {
+		p.segments(lo, hi, func(k, m, _, ib int) {
+			d := dst[k : k+m]
+			if db == 0 {
+				v := s * src[ib]
+				for i := range d {
+					d[i] += v
+				}
+				return
+			}
+			for i, v := range src[ib : ib+m] {
+				d[i] += s * v
+			}
+		})
+	})
 }

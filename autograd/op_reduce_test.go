@@ -1,7 +1,9 @@
 package autograd_test
 
 import (
+	"errors"
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
@@ -11,9 +13,22 @@ import (
 
 func TestReduceGrad(t *testing.T) {
 	cases := []struct {
-		axes []int
-		keep bool
-	}{{nil, false}, {[]int{0}, false}, {[]int{1, 3}, true}, {[]int{-1}, false}, {[]int{0, 2}, false}}
+		shape []int
+		axes  []int
+		keep  bool
+	}{
+		{[]int{2, 3, 4, 5}, nil, false},
+		{[]int{2, 3, 4, 5}, nil, true},
+		{[]int{2, 3, 4, 5}, []int{0}, false},
+		{[]int{2, 3, 4, 5}, []int{1, 3}, true},
+		{[]int{2, 3, 4, 5}, []int{-1}, false},
+		{[]int{2, 3, 4, 5}, []int{0, 2}, false},
+		{[]int{2, 3, 4, 5}, []int{2, 3}, true}, // over space, like a global pool
+		{[]int{2, 3, 4, 5}, []int{}, false},    // no axes: identity
+		{[]int{3, 1, 7}, []int{1}, false},
+		{[]int{7}, []int{0}, true},
+		{[]int{}, nil, false},
+	}
 	for _, c := range cases {
 		for _, mean := range []bool{false, true} {
 			t.Run(fmt.Sprint(c, mean), func(t *testing.T) {
@@ -22,7 +37,7 @@ func TestReduceGrad(t *testing.T) {
 						return g.Mean(x, c.axes, c.keep)
 					}
 					return g.Sum(x, c.axes, c.keep)
-				}, gradcheck.Rand([]int{2, 3, 4, 5}, 3), gradcheck.Tol{})
+				}, gradcheck.Rand(c.shape, 3), gradcheck.Tol{})
 			})
 		}
 	}
@@ -31,54 +46,105 @@ func TestReduceGrad(t *testing.T) {
 func TestReduceValues(t *testing.T) {
 	g := autograd.NoGrad()
 	x := autograd.NewVar(tensor.FromData([]float32{1, 2, 3, 4, 5, 6}, 2, 3))
-	if s := g.Sum(x, []int{1}, false).Value; !tensor.SameShape(s.Shape, []int{2}) || s.Data[0] != 6 || s.Data[1] != 15 {
-		t.Errorf("Sum over axis 1 = %v, want (2,) [6 15]", s)
+	cases := []struct {
+		name  string
+		got   *autograd.Var
+		shape []int
+		want  []float32
+	}{
+		{"Sum axis 1", g.Sum(x, []int{1}, false), []int{2}, []float32{6, 15}},
+		{"Sum axis -2", g.Sum(x, []int{-2}, false), []int{3}, []float32{5, 7, 9}},
+		{"Mean axis 0 keepDims", g.Mean(x, []int{0}, true), []int{1, 3}, []float32{2.5, 3.5, 4.5}},
+		{"Sum all", g.Sum(x, nil, false), []int{}, []float32{21}},
+		{"Mean all keepDims", g.Mean(x, nil, true), []int{1, 1}, []float32{3.5}},
+		{"Mean axes 0 1", g.Mean(x, []int{1, 0}, false), []int{}, []float32{3.5}},
 	}
-	if s := g.Mean(x, []int{0}, true).Value; !tensor.SameShape(s.Shape, []int{1, 3}) || s.Data[0] != 2.5 || s.Data[2] != 4.5 {
-		t.Errorf("Mean over axis 0 keepDims = %v, want (1, 3) [2.5 3.5 4.5]", s)
+	for _, c := range cases {
+		if !tensor.SameShape(c.got.Shape(), c.shape) {
+			t.Errorf("%s: shape %v, want %v", c.name, c.got.Shape(), c.shape)
+			continue
+		}
+		for i, w := range c.want {
+			if got := c.got.Data()[i]; got != w {
+				t.Errorf("%s[%d] = %g, want %g", c.name, i, got, w)
+			}
+		}
 	}
-	if s := g.Sum(x, nil, false).Value; len(s.Shape) != 0 || s.Data[0] != 21 {
-		t.Errorf("Sum over all = %v, want scalar 21", s)
+	empty := autograd.NewVar(tensor.New(2, 0))
+	if m := g.Mean(empty, []int{1}, false).Data(); len(m) != 2 || !math.IsNaN(float64(m[0])) {
+		t.Errorf("Mean over an empty axis = %v, want [NaN NaN]", m)
+	}
+	if s := g.Sum(empty, nil, false).Data(); s[0] != 0 {
+		t.Errorf("Sum of nothing = %v, want [0]", s)
 	}
 }
 
-func TestShapeOpsGrad(t *testing.T) {
-	x := gradcheck.Rand([]int{2, 3, 4}, 4)
-	ops := map[string]func(g *autograd.Graph, x *autograd.Var) *autograd.Var{
-		"Reshape":   func(g *autograd.Graph, x *autograd.Var) *autograd.Var { return g.Reshape(x, 4, -1) },
-		"Permute":   func(g *autograd.Graph, x *autograd.Var) *autograd.Var { return g.Permute(x, 2, 0, 1) },
-		"Transpose": func(g *autograd.Graph, x *autograd.Var) *autograd.Var { return g.Transpose(x, -1, 0) },
-		"Slice":     func(g *autograd.Graph, x *autograd.Var) *autograd.Var { return g.Slice(x, 1, 1, 3) },
-		"Slice0":    func(g *autograd.Graph, x *autograd.Var) *autograd.Var { return g.Slice(x, 0, 1, 2) },
-	}
-	for name, op := range ops {
-		t.Run(name, func(t *testing.T) { gradcheck.Check(t, op, x, gradcheck.Tol{}) })
-	}
-	for _, axis := range []int{0, 1, -1} {
-		t.Run(fmt.Sprint("Concat", axis), func(t *testing.T) {
-			b := []int{2, 3, 4}
-			b[(axis+3)%3] = 5
-			gradcheck.CheckN(t, func(g *autograd.Graph, xs ...*autograd.Var) *autograd.Var {
-				return g.Concat(axis, xs[0], xs[1])
-			}, []*tensor.Tensor{x, gradcheck.Rand(b, 6)}, gradcheck.Tol{})
+// TestReduceLargeAgainstReference compares Sum over every subset of the
+// axes of a tensor bigger than one worker's share with float64 loops, and
+// checks the gradient (the upstream gradient broadcast back).
+func TestReduceLargeAgainstReference(t *testing.T) {
+	shape := []int{5, 7, 24, 25}
+	x := gradcheck.Rand(shape, 11)
+	for mask := range 1 << len(shape) {
+		var axes []int
+		for i := range shape {
+			if mask&(1<<i) != 0 {
+				axes = append(axes, i)
+			}
+		}
+		if axes == nil {
+			continue // nil means all axes; mask 15 covers it
+		}
+		t.Run(fmt.Sprint(axes), func(t *testing.T) {
+			v := autograd.NewParam(x.Clone())
+			g := autograd.New()
+			out := g.Sum(v, axes, true)
+			up := gradcheck.Rand(out.Shape(), 12)
+			if err := g.BackwardWith(out, up); err != nil {
+				t.Fatal(err)
+			}
+			want := tensor.New(out.Shape()...)
+			acc := make([]float64, want.Len())
+			dx := tensor.New(shape...)
+			st := tensor.Strides(out.Shape())
+			for k, val := range x.Data {
+				j, r := 0, k
+				for i := len(shape) - 1; i >= 0; i-- {
+					if out.Shape()[i] != 1 {
+						j += (r % shape[i]) * st[i]
+					}
+					r /= shape[i]
+				}
+				acc[j] += float64(val)
+				dx.Data[k] = up.Data[j]
+			}
+			for i, s := range acc {
+				want.Data[i] = float32(s)
+			}
+			closeTo(t, "Sum", out.Value, want, 1e-5)
+			closeTo(t, "Sum grad", v.Grad, dx, 0)
 		})
 	}
 }
 
-func TestPermuteValues(t *testing.T) {
-	x := autograd.NewVar(tensor.FromData([]float32{1, 2, 3, 4, 5, 6}, 2, 3))
-	y := autograd.NoGrad().Transpose(x, 0, 1).Value
-	want := []float32{1, 4, 2, 5, 3, 6}
-	if !tensor.SameShape(y.Shape, []int{3, 2}) {
-		t.Fatalf("Transpose shape %v, want (3, 2)", y.Shape)
+func TestReduceAxisError(t *testing.T) {
+	cases := []struct {
+		axes []int
+		want string
+	}{
+		{[]int{2}, "Sum: (2, 3): axis 2 out of range or repeated in [2]"},
+		{[]int{-3}, "Sum: (2, 3): axis -3 out of range or repeated in [-3]"},
+		{[]int{1, -1}, "Sum: (2, 3): axis -1 out of range or repeated in [1 -1]"},
 	}
-	for i, w := range want {
-		if y.Data[i] != w {
-			t.Fatalf("Transpose = %v, want %v", y.Data, want)
+	for _, c := range cases {
+		var err error
+		func() {
+			defer tensor.Recover(&err)
+			autograd.NoGrad().Sum(autograd.NewVar(tensor.New(2, 3)), c.axes, false)
+		}()
+		var se *tensor.ShapeError
+		if !errors.As(err, &se) || err.Error() != c.want {
+			t.Errorf("Sum axes %v: err = %v, want %q", c.axes, err, c.want)
 		}
-	}
-	c := autograd.NoGrad().Concat(1, x, x).Value
-	if !tensor.SameShape(c.Shape, []int{2, 6}) || c.Data[3] != 1 || c.Data[6] != 4 {
-		t.Fatalf("Concat axis 1 = %v", c)
 	}
 }

@@ -5,97 +5,108 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// Reshape views x with a new shape holding as many elements (one size may
-// be -1). The value shares x's data.
+// Reshape gives x a new shape holding as many elements; one size may be
+// -1, inferred from the others. The result shares x's data (tensors are
+// always contiguous), so it costs no copy.
 func (g *Graph) Reshape(x *Var, shape ...int) *Var {
-	out := x.Value.Reshape(shape...)
-	return g.Record(out, func(o *Var) { x.AccumGrad(o.Grad) }, x)
+	out := &tensor.Tensor{Shape: tensor.ResolveShape("Reshape", x.Value.Shape, shape), Data: x.Value.Data}
+	return g.Record(out, func(o *Var) {
+		addGrad(x, o.Grad.Data, x.Value.Shape, 1, false)
+	}, x)
 }
 
-// Permute reorders the axes of x: axis i of the result is axis perm[i] of x.
+// Permute reorders the axes of x: axis i of the result is axis perm[i] of
+// x (negative entries count from the end).
 func (g *Graph) Permute(x *Var, perm ...int) *Var {
 	in := x.Value.Shape
 	if len(perm) != len(in) {
-		tensor.Shapef("Permute", [][]int{in}, "permutation %v has %d axes", perm, len(perm))
+		tensor.Shapef("Permute", [][]int{in}, "permutation %v has %d axes, want %d", perm, len(perm), len(in))
 	}
 	seen := make([]bool, len(in))
 	outShape := make([]int, len(in))
+	srcStride := make([]int, len(in)) // x's stride along each output axis
+	st := tensor.Strides(in)
 	for i, p := range perm {
+		if p < 0 {
+			p += len(in)
+		}
 		if p < 0 || p >= len(in) || seen[p] {
-			tensor.Shapef("Permute", [][]int{in}, "%v is not a permutation", perm)
+			tensor.Shapef("Permute", [][]int{in}, "%v is not a permutation of %d axes", perm, len(in))
 		}
 		seen[p] = true
-		outShape[i] = in[p]
+		outShape[i], srcStride[i] = in[p], st[p]
 	}
-	// src[k] is the flat input index of output element k.
-	src := permuteIndex(in, perm)
 	out := tensor.New(outShape...)
+	p := permutePlan(outShape, srcStride)
 	X, Y := x.Value.Data, out.Data
-	parallel.For(len(Y), 1<<14, func(lo, hi int) {
-		for k := lo; k < hi; k++ {
-			Y[k] = X[src[k]]
-		}
+	ds := p.sb[len(p.sb)-1] // x's stride along a run
+	parallel.For(len(Y), grainElems, func(lo, hi int) {
+		p.segments(lo, hi, func(k, m, _, j int) {
+			for i := range Y[k : k+m] {
+				Y[k+i] = X[j+i*ds]
+			}
+		})
 	})
 	return g.Record(out, func(o *Var) {
 		G, dX := o.Grad.Data, x.GradBuf().Data
-		parallel.For(len(G), 1<<14, func(lo, hi int) {
-			for k := lo; k < hi; k++ {
-				dX[src[k]] += G[k] // a permutation: each input once
-			}
+		parallel.For(len(G), grainElems, func(lo, hi int) {
+			p.segments(lo, hi, func(k, m, _, j int) {
+				for i, v := range G[k : k+m] {
+					dX[j+i*ds] += v // a permutation: each element once
+				}
+			})
 		})
 	}, x)
 }
 
-func permuteIndex(in, perm []int) []int {
-	st := tensor.Strides(in)
-	outShape := make([]int, len(in))
-	pst := make([]int, len(in))
-	for i, p := range perm {
-		outShape[i] = in[p]
-		pst[i] = st[p]
-	}
-	n := tensor.Numel(in)
-	src := make([]int, n)
-	coord := make([]int, len(in))
-	off := 0
-	for k := 0; k < n; k++ {
-		src[k] = off
-		for ax := len(outShape) - 1; ax >= 0; ax-- {
-			coord[ax]++
-			off += pst[ax]
-			if coord[ax] < outShape[ax] {
-				break
-			}
-			off -= pst[ax] * coord[ax]
-			coord[ax] = 0
+// permutePlan is the loop over an output of shape out that reads, along
+// each output axis, with stride src in the input: output axes of size 1
+// are dropped and neighbours that are adjacent in the input are merged,
+// so a permutation that moves only whole blocks copies whole runs.
+func permutePlan(out, src []int) bcast {
+	var p bcast
+	for i, d := range out {
+		if d == 1 {
+			continue
 		}
+		if k := len(p.dims) - 1; k >= 0 && p.sb[k] == src[i]*d {
+			p.dims[k] *= d
+			p.sb[k] = src[i]
+			continue
+		}
+		p.dims, p.sb = append(p.dims, d), append(p.sb, src[i])
 	}
-	return src
+	if len(p.dims) == 0 {
+		p.dims, p.sb = []int{1}, []int{0}
+	}
+	p.sa = tensor.Strides(p.dims)
+	return p
 }
 
 // Transpose swaps axes a and b of x (negative axes count from the end).
 func (g *Graph) Transpose(x *Var, a, b int) *Var {
 	r := len(x.Value.Shape)
-	if a < 0 {
-		a += r
+	aa, bb := a, b
+	if aa < 0 {
+		aa += r
 	}
-	if b < 0 {
-		b += r
+	if bb < 0 {
+		bb += r
+	}
+	if aa < 0 || aa >= r || bb < 0 || bb >= r {
+		tensor.Shapef("Transpose", [][]int{x.Value.Shape}, "axes %d, %d out of range", a, b)
 	}
 	perm := make([]int, r)
 	for i := range perm {
 		perm[i] = i
 	}
-	if a < 0 || a >= r || b < 0 || b >= r {
-		tensor.Shapef("Transpose", [][]int{x.Value.Shape}, "axes %d, %d out of range", a, b)
-	}
-	perm[a], perm[b] = b, a
+	perm[aa], perm[bb] = bb, aa
 	return g.Permute(x, perm...)
 }
 
-// outerInner splits shape at axis into the product of the axes before it,
-// the axis size and the product of the axes after it.
-func outerInner(shape []int, axis int) (outer, size, inner int) {
+// splitAt returns the product of the axes of shape before axis and the
+// product of those after it.
+func splitAt(shape []int, axis int) (outer, inner int) {
 	outer, inner = 1, 1
 	for i, s := range shape {
 		switch {
@@ -105,91 +116,110 @@ func outerInner(shape []int, axis int) (outer, size, inner int) {
 			inner *= s
 		}
 	}
-	return outer, shape[axis], inner
+	return outer, inner
 }
 
-// Concat joins xs along axis; all other axes must agree.
+// Concat joins xs along axis (negative counts from the end); every other
+// axis must agree.
 func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 	if len(xs) == 0 {
 		tensor.Shapef("Concat", nil, "no operands")
 	}
-	first := xs[0].Value.Shape
-	if axis < 0 {
-		axis += len(first)
-	}
 	shapes := make([][]int, len(xs))
-	total := 0
 	for i, x := range xs {
-		s := x.Value.Shape
-		shapes[i] = s
-		if len(s) != len(first) || axis < 0 || axis >= len(s) {
-			tensor.Shapef("Concat", shapes[:i+1], "ranks differ or axis %d out of range", axis)
+		shapes[i] = x.Value.Shape
+	}
+	first := shapes[0]
+	ax := axis
+	if ax < 0 {
+		ax += len(first)
+	}
+	if ax < 0 || ax >= len(first) {
+		tensor.Shapef("Concat", shapes, "axis %d out of range", axis)
+	}
+	total := 0
+	for i, s := range shapes {
+		if len(s) != len(first) {
+			tensor.Shapef("Concat", shapes, "operand %d has %d axes, want %d", i, len(s), len(first))
 		}
 		for j := range s {
-			if j != axis && s[j] != first[j] {
-				tensor.Shapef("Concat", shapes[:i+1], "sizes differ at axis %d", j)
+			if j != ax && s[j] != first[j] {
+				tensor.Shapef("Concat", shapes, "operand %d has size %d at axis %d, want %d", i, s[j], j, first[j])
 			}
 		}
-		total += s[axis]
+		total += s[ax]
 	}
 	outShape := append([]int(nil), first...)
-	outShape[axis] = total
+	outShape[ax] = total
 	out := tensor.New(outShape...)
-	outer, _, inner := outerInner(outShape, axis)
-	rowOut := total * inner
+	outer, inner := splitAt(outShape, ax)
+	row := total * inner // one outer index of the output
 	off := 0
 	for _, x := range xs {
-		w := x.Value.Shape[axis] * inner
-		X := x.Value.Data
-		for o := 0; o < outer; o++ {
-			copy(out.Data[o*rowOut+off:o*rowOut+off+w], X[o*w:(o+1)*w])
-		}
+		w := x.Value.Shape[ax] * inner
+		copyRows(out.Data[off:], row, x.Value.Data, w, outer, w)
 		off += w
 	}
 	return g.Record(out, func(o *Var) {
-		G := o.Grad.Data
 		off := 0
 		for _, x := range xs {
-			w := x.Value.Shape[axis] * inner
+			w := x.Value.Shape[ax] * inner
 			if x.requiresGrad {
-				dX := x.GradBuf().Data
-				for r := 0; r < outer; r++ {
-					src := G[r*rowOut+off : r*rowOut+off+w]
-					dst := dX[r*w : (r+1)*w]
-					for i, v := range src {
-						dst[i] += v
-					}
-				}
+				addRows(x.GradBuf().Data, w, o.Grad.Data[off:], row, outer, w)
 			}
 			off += w
 		}
 	}, xs...)
 }
 
-// Slice keeps indices lo ≤ i < hi of x along axis.
+// Slice keeps indices lo ≤ i < hi of x along axis (negative counts from
+// the end). The result is a copy.
 func (g *Graph) Slice(x *Var, axis, lo, hi int) *Var {
 	in := x.Value.Shape
-	if axis < 0 {
-		axis += len(in)
+	ax := axis
+	if ax < 0 {
+		ax += len(in)
 	}
-	if axis < 0 || axis >= len(in) || lo < 0 || hi > in[axis] || lo > hi {
+	if ax < 0 || ax >= len(in) || lo < 0 || hi > in[ax] || lo > hi {
 		tensor.Shapef("Slice", [][]int{in}, "range [%d, %d) on axis %d out of bounds", lo, hi, axis)
 	}
 	outShape := append([]int(nil), in...)
-	outShape[axis] = hi - lo
+	outShape[ax] = hi - lo
 	out := tensor.New(outShape...)
-	outer, size, inner := outerInner(in, axis)
-	w := (hi - lo) * inner
-	for o := 0; o < outer; o++ {
-		copy(out.Data[o*w:(o+1)*w], x.Value.Data[(o*size+lo)*inner:(o*size+lo)*inner+w])
+	outer, inner := splitAt(in, ax)
+	row, w := in[ax]*inner, (hi-lo)*inner
+	start := lo * inner
+	copyRows(out.Data, w, x.Value.Data[min(start, len(x.Value.Data)):], row, outer, w)
+	return g.Record(out, func(o *Var) {
+		addRows(x.GradBuf().Data[min(start, len(x.Value.Data)):], row, o.Grad.Data, w, outer, w)
+	}, x)
+}
+
+// copyRows copies n rows of w elements from src (rows sStride apart) to
+// dst (rows dStride apart).
+func copyRows(dst []float32, dStride int, src []float32, sStride, n, w int) {
+	if w == 0 {
+		return
 	}
-	return g.Record(out, func(ov *Var) {
-		G, dX := ov.Grad.Data, x.GradBuf().Data
-		for o := 0; o < outer; o++ {
-			dst := dX[(o*size+lo)*inner : (o*size+lo)*inner+w]
-			for i, v := range G[o*w : (o+1)*w] {
-				dst[i] += v
+	parallel.For(n, max(1, grainElems/w), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			copy(dst[r*dStride:r*dStride+w], src[r*sStride:r*sStride+w])
+		}
+	})
+}
+
+// addRows adds n rows of w elements from src (rows sStride apart) into dst
+// (rows dStride apart).
+func addRows(dst []float32, dStride int, src []float32, sStride, n, w int) {
+	if w == 0 {
+		return
+	}
+	parallel.For(n, max(1, grainElems/w), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			d := dst[r*dStride : r*dStride+w]
+			for i, v := range src[r*sStride : r*sStride+w] {
+				d[i] += v
 			}
 		}
-	}, x)
+	})
 }

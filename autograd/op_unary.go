@@ -7,91 +7,142 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// unary applies f element-wise; df(x, y, grad) is the gradient for input x
-// with output y = f(x).
-func (g *Graph) unary(x *Var, f func(v float32) float32, df func(v, y, gr float32) float32) *Var {
+// unary applies an element-wise function to x. fwd sets y from x over one
+// chunk; bwd adds into dx the gradient for one chunk, given the output
+// gradient gr, the input x and the output y. Both run on chunks of equal
+// length, in parallel, so their loops have no call per element.
+func (g *Graph) unary(x *Var, fwd func(y, x []float32), bwd func(dx, gr, x, y []float32)) *Var {
 	out := tensor.New(x.Value.Shape...)
 	X, Y := x.Value.Data, out.Data
-	parallel.For(len(X), 1<<14, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			Y[i] = f(X[i])
-		}
-	})
+	parallel.For(len(X), grainElems, func(lo, hi int) { fwd(Y[lo:hi], X[lo:hi]) })
 	return g.Record(out, func(o *Var) {
 		G, dX := o.Grad.Data, x.GradBuf().Data
-		parallel.For(len(G), 1<<14, func(lo, hi int) {
-			for i := lo; i < hi; i++ {
-				dX[i] += df(X[i], Y[i], G[i])
-			}
+		parallel.For(len(G), grainElems, func(lo, hi int) {
+			bwd(dX[lo:hi], G[lo:hi], X[lo:hi], Y[lo:hi])
 		})
 	}, x)
 }
 
-// Exp is eˣ.
+// Exp is eˣ; its derivative is the output itself.
 func (g *Graph) Exp(x *Var) *Var {
-	return g.unary(x, func(v float32) float32 { return float32(math.Exp(float64(v))) },
-		func(v, y, gr float32) float32 { return gr * y })
-}
-
-// Log is the natural logarithm.
-func (g *Graph) Log(x *Var) *Var {
-	return g.unary(x, func(v float32) float32 { return float32(math.Log(float64(v))) },
-		func(v, y, gr float32) float32 { return gr / v })
-}
-
-// Sqrt is √x.
-func (g *Graph) Sqrt(x *Var) *Var {
-	return g.unary(x, func(v float32) float32 { return float32(math.Sqrt(float64(v))) },
-		func(v, y, gr float32) float32 { return gr / (2 * y) })
-}
-
-// Tanh is the hyperbolic tangent.
-func (g *Graph) Tanh(x *Var) *Var {
-	return g.unary(x, func(v float32) float32 { return float32(math.Tanh(float64(v))) },
-		func(v, y, gr float32) float32 { return gr * (1 - y*y) })
-}
-
-// Sigmoid is σ(x) = 1 / (1 + e⁻ˣ).
-func (g *Graph) Sigmoid(x *Var) *Var {
-	return g.unary(x, sigmoid, func(v, y, gr float32) float32 { return gr * y * (1 - y) })
-}
-
-// SiLU is x·σ(x) (also called swish).
-func (g *Graph) SiLU(x *Var) *Var {
-	return g.unary(x, func(v float32) float32 { return v * sigmoid(v) },
-		func(v, y, gr float32) float32 {
-			s := sigmoid(v)
-			return gr * s * (1 + v*(1-s))
-		})
-}
-
-// GELU is x·Φ(x) = 0.5·x·(1 + erf(x/√2)), the exact form (PyTorch's default).
-func (g *Graph) GELU(x *Var) *Var {
-	return g.unary(x, func(v float32) float32 {
-		return float32(0.5 * float64(v) * (1 + math.Erf(float64(v)/math.Sqrt2)))
-	}, func(v, y, gr float32) float32 {
-		x := float64(v)
-		cdf := 0.5 * (1 + math.Erf(x/math.Sqrt2))
-		pdf := math.Exp(-0.5*x*x) / math.Sqrt(2*math.Pi)
-		return gr * float32(cdf+x*pdf)
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Exp(float64(v)))
+		}
+	}, func(dx, gr, _, y []float32) {
+		for i, v := range gr {
+			dx[i] += v * y[i]
+		}
 	})
 }
 
-// ReLU is max(x, 0); its gradient at 0 is 0.
-func (g *Graph) ReLU(x *Var) *Var {
-	return g.unary(x, func(v float32) float32 { return max(v, 0) },
-		func(v, y, gr float32) float32 {
-			if v > 0 {
-				return gr
-			}
-			return 0
-		})
+// Log is the natural logarithm ln x (NaN below 0, −Inf at 0).
+func (g *Graph) Log(x *Var) *Var {
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Log(float64(v)))
+		}
+	}, func(dx, gr, x, _ []float32) {
+		for i, v := range gr {
+			dx[i] += v / x[i]
+		}
+	})
 }
 
-func sigmoid(v float32) float32 {
-	if v >= 0 {
-		return float32(1 / (1 + math.Exp(-float64(v))))
+// Sqrt is √x; its derivative is 1/(2√x).
+func (g *Graph) Sqrt(x *Var) *Var {
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Sqrt(float64(v)))
+		}
+	}, func(dx, gr, _, y []float32) {
+		for i, v := range gr {
+			dx[i] += v / (2 * y[i])
+		}
+	})
+}
+
+// Tanh is the hyperbolic tangent; its derivative is 1 − tanh²x.
+func (g *Graph) Tanh(x *Var) *Var {
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(math.Tanh(float64(v)))
+		}
+	}, func(dx, gr, _, y []float32) {
+		for i, v := range gr {
+			dx[i] += v * (1 - y[i]*y[i])
+		}
+	})
+}
+
+// Sigmoid is σ(x) = 1/(1 + e⁻ˣ); its derivative is σ(x)(1 − σ(x)).
+func (g *Graph) Sigmoid(x *Var) *Var {
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(sigmoid(float64(v)))
+		}
+	}, func(dx, gr, _, y []float32) {
+		for i, v := range gr {
+			dx[i] += v * y[i] * (1 - y[i])
+		}
+	})
+}
+
+// SiLU is x·σ(x) (swish, the activation of diffusion U-Nets); its
+// derivative is σ(x)(1 + x(1 − σ(x))).
+func (g *Graph) SiLU(x *Var) *Var {
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = float32(float64(v) * sigmoid(float64(v)))
+		}
+	}, func(dx, gr, x, _ []float32) {
+		for i, v := range gr {
+			xi := float64(x[i])
+			s := sigmoid(xi)
+			dx[i] += v * float32(s*(1+xi*(1-s)))
+		}
+	})
+}
+
+// GELU is x·Φ(x) = 0.5·x·(1 + erf(x/√2)), the exact form (PyTorch's
+// default, Hendrycks & Gimpel 2016); its derivative is Φ(x) + x·φ(x).
+func (g *Graph) GELU(x *Var) *Var {
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			xi := float64(v)
+			y[i] = float32(0.5 * xi * (1 + math.Erf(xi/math.Sqrt2)))
+		}
+	}, func(dx, gr, x, _ []float32) {
+		const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
+		for i, v := range gr {
+			xi := float64(x[i])
+			cdf := 0.5 * (1 + math.Erf(xi/math.Sqrt2))
+			pdf := invSqrt2Pi * math.Exp(-0.5*xi*xi)
+			dx[i] += v * float32(cdf+xi*pdf)
+		}
+	})
+}
+
+// ReLU is max(x, 0); its gradient at 0 is taken as 0, like PyTorch.
+func (g *Graph) ReLU(x *Var) *Var {
+	return g.unary(x, func(y, x []float32) {
+		for i, v := range x {
+			y[i] = max(v, 0)
+		}
+	}, func(dx, gr, x, _ []float32) {
+		for i, v := range gr {
+			if x[i] > 0 {
+				dx[i] += v
+			}
+		}
+	})
+}
+
+// sigmoid is 1/(1 + e⁻ˣ), computed without overflow for either sign.
+func sigmoid(x float64) float64 {
+	if x >= 0 {
+		return 1 / (1 + math.Exp(-x))
 	}
-	e := math.Exp(float64(v))
-	return float32(e / (1 + e))
+	e := math.Exp(x)
+	return e / (1 + e)
 }
