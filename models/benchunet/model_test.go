@@ -185,7 +185,7 @@ func TestForwardShapes(t *testing.T) {
 func TestReference(t *testing.T) {
 	rf, err := readRefFile(refPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s is absent: run `make testdata` (python3 bench/torch_unet_bench.py --export-reference %s)", refPath, "testdata/ref/benchunet.safetensors")
+		t.Skipf("%s is absent: run `make testdata` (torch_unet_bench.py --export-reference with PyTorch) to generate it", refPath)
 	}
 	if err != nil {
 		t.Fatal(err)
