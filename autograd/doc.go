@@ -13,7 +13,7 @@
 //	g := autograd.New()
 //	w := autograd.NewParam(tensor.FromData([]float32{2}, 1, 1))
 //	x := autograd.NewVar(tensor.FromData([]float32{3}, 1, 1))
-//	loss := g.Sum(g.MatMul(x, w), nil)
+//	loss := g.Sum(g.MatMul(x, w), nil, false)
 //	_ = g.Backward(loss) // w.Grad = [[3]]
 //
 // Shapes that do not fit make an op panic with a *tensor.ShapeError that

@@ -74,5 +74,5 @@ func TestCNNGrad(t *testing.T) {
 	for _, p := range m.Params() {
 		ps = append(ps, p.V)
 	}
-	gradcheck.Check(t, m.Forward, gradcheck.Rand([]int{2, 2, 8, 8}, 4), gradcheck.Tol{Rel: 2e-2, Abs: 2e-3, Step: 1e-3}, ps...) // small step: ReLU kinks
+	gradcheck.Check(t, m.Forward, gradcheck.Rand([]int{2, 2, 8, 8}, 4), gradcheck.Tol{Rel: 2e-2, Abs: 2e-3, Step: 1e-4}, ps...) // a small step keeps ReLU kinks out of the difference
 }
