@@ -47,8 +47,8 @@ func (m *CNN) Params() []*nn.Param { return nn.Collect(m.Conv1, m.Conv2, m.FC1, 
 func (m *CNN) Features(g *autograd.Graph, x *autograd.Var) *autograd.Var {
 	h := g.AvgPool2d(g.ReLU(m.Conv1.Forward(g, x)), 2, 2) // (N, C1, S/2, S/2)
 	h = g.AvgPool2d(g.ReLU(m.Conv2.Forward(g, h)), 2, 2)  // (N, C2, S/4, S/4)
-	h = g.Reshape(h, h.Shape()[0], -1)                     // (N, C2·S²/16)
-	return g.ReLU(m.FC1.Forward(g, h))                     // (N, Hidden)
+	h = g.Reshape(h, h.Shape()[0], -1)                    // (N, C2·S²/16)
+	return g.ReLU(m.FC1.Forward(g, h))                    // (N, Hidden)
 }
 
 // Forward maps images x: (N, C, Size, Size) to class logits (N, Classes).
