@@ -24,3 +24,12 @@ func gemmPaths() []gemmPath {
 	}
 	return p
 }
+
+// microKernels lists the micro-kernels this machine can run, for benchmarks.
+func microKernels() []microKernelPath {
+	p := []microKernelPath{{"go", kernelGo}}
+	if hasAVX2FMA {
+		p = append(p, microKernelPath{"avx2", kernelAVX2})
+	}
+	return p
+}

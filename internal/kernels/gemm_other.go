@@ -10,3 +10,6 @@ func gemmDispatch() gemmFunc { return gemmGeneric }
 func gemmPaths() []gemmPath {
 	return []gemmPath{{"generic", gemmGeneric}, {"packed-go", gemmPackedGo}}
 }
+
+// microKernels lists the micro-kernels this build can run, for benchmarks.
+func microKernels() []microKernelPath { return []microKernelPath{{"go", kernelGo}} }

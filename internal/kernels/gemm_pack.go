@@ -35,6 +35,12 @@ const (
 // not read C.
 type microKernel func(k int, a, b, c []float32, ldc int, alpha, beta float32)
 
+// microKernelPath names a micro-kernel, for benchmarks.
+type microKernelPath struct {
+	name string
+	fn   microKernel
+}
+
 // kernelGo is the pure-Go micro-kernel: the loop the assembly kernels
 // equal, and the packed driver's kernel where there is no assembly.
 func kernelGo(k int, a, b, c []float32, ldc int, alpha, beta float32) {
@@ -67,7 +73,7 @@ func gemmPackedGo(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	gemmPacked(kernelGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
-// gemmJob is one packed Gemm call. Jobs are pooled, with their B buffer
+// gemmJob is one packed Gemm call. Jobs are reused, with their B buffer
 // and their bound methods, so that steady-state calls reuse everything.
 type gemmJob struct {
 	kern           microKernel
@@ -86,17 +92,49 @@ type gemmJob struct {
 	packBFn, tilesFn func(lo, hi int)
 }
 
-var gemmJobs = sync.Pool{New: func() any {
-	j := new(gemmJob)
-	j.packBFn, j.tilesFn = j.packB, j.tiles
-	return j
-}}
+// gemmJobs and packABufs keep jobs (with their B buffers) and per-worker
+// A blocks (mc×kc plus one scratch micro-tile) between calls. Unlike a
+// sync.Pool they survive garbage collections, so a training loop does not
+// reallocate megabytes of packing space after every GC.
+var (
+	gemmJobs = freeList[gemmJob]{new: func() *gemmJob {
+		j := new(gemmJob)
+		j.packBFn, j.tilesFn = j.packB, j.tiles
+		return j
+	}}
+	packABufs = freeList[[]float32]{new: func() *[]float32 {
+		s := make([]float32, packMC*packKC+packMR*packNR)
+		return &s
+	}}
+)
 
-// packABufs holds per-worker A blocks (mc×kc) plus one scratch micro-tile.
-var packABufs = sync.Pool{New: func() any {
-	s := make([]float32, packMC*packKC+packMR*packNR)
-	return &s
-}}
+// freeList is a mutex-guarded stack of reusable values that keeps at most
+// 4 per worker; beyond that, returned values are left to the collector.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []*T
+	new   func() *T
+}
+
+func (f *freeList[T]) get() *T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.items); n > 0 {
+		x := f.items[n-1]
+		f.items[n-1] = nil
+		f.items = f.items[:n-1]
+		return x
+	}
+	return f.new()
+}
+
+func (f *freeList[T]) put(x *T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.items) < 4*parallel.Workers() {
+		f.items = append(f.items, x)
+	}
+}
 
 // gemmPacked computes Gemm with kern as the micro-kernel.
 func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -107,7 +145,7 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 		scaleC(m, n, beta, c, ldc)
 		return
 	}
-	j := gemmJobs.Get().(*gemmJob)
+	j := gemmJobs.get()
 	j.kern, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, transA, transB, m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
 	for jc := 0; jc < n; jc += packNC {
@@ -122,7 +160,7 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 		}
 	}
 	j.kern, j.a, j.b, j.c = nil, nil, nil, nil
-	gemmJobs.Put(j)
+	gemmJobs.put(j)
 }
 
 // planTiles cuts the current m×nc block of C into rowT×colT tiles: no
@@ -167,7 +205,9 @@ func (j *gemmJob) packB(lo, hi int) {
 				d := dst[p*packNR : p*packNR+packNR]
 				clear(d[copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+w]):])
 			}
-		default: // B is n×k: column j of op(B) is row j of B
+		case w == packNR: // B is n×k: column j of op(B) is row j of B
+			packBTrans16(dst, b, (j0)*ldb+pc, ldb, kc)
+		default:
 			if w < packNR {
 				clear(dst)
 			}
@@ -178,6 +218,36 @@ func (j *gemmJob) packB(lo, hi int) {
 				}
 			}
 		}
+	}
+}
+
+// packBTrans16 gathers 16 rows of B (n×k, starting at b[at], stride ldb),
+// kc values each, into dst as kc steps of 16: 16 sequential read streams
+// and one sequential write stream.
+func packBTrans16(dst, b []float32, at, ldb, kc int) {
+	r0 := b[at : at+kc]
+	r1 := b[at+ldb:][:len(r0)]
+	r2 := b[at+2*ldb:][:len(r0)]
+	r3 := b[at+3*ldb:][:len(r0)]
+	r4 := b[at+4*ldb:][:len(r0)]
+	r5 := b[at+5*ldb:][:len(r0)]
+	r6 := b[at+6*ldb:][:len(r0)]
+	r7 := b[at+7*ldb:][:len(r0)]
+	r8 := b[at+8*ldb:][:len(r0)]
+	r9 := b[at+9*ldb:][:len(r0)]
+	r10 := b[at+10*ldb:][:len(r0)]
+	r11 := b[at+11*ldb:][:len(r0)]
+	r12 := b[at+12*ldb:][:len(r0)]
+	r13 := b[at+13*ldb:][:len(r0)]
+	r14 := b[at+14*ldb:][:len(r0)]
+	r15 := b[at+15*ldb:][:len(r0)]
+	dst = dst[:len(r0)*packNR]
+	for p := range r0 {
+		d := (*[packNR]float32)(dst[p*packNR:])
+		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+		d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
+		d[8], d[9], d[10], d[11] = r8[p], r9[p], r10[p], r11[p]
+		d[12], d[13], d[14], d[15] = r12[p], r13[p], r14[p], r15[p]
 	}
 }
 
@@ -220,7 +290,7 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 // tiles runs tiles [lo, hi) of the current block and slice: pack the
 // tile's A rows, then sweep the micro-kernel over it.
 func (j *gemmJob) tiles(lo, hi int) {
-	buf := packABufs.Get().(*[]float32)
+	buf := packABufs.get()
 	ap, tmp := (*buf)[:packMC*packKC], (*buf)[packMC*packKC:]
 	kc, ldc, c, kern, alpha := j.kc, j.ldc, j.c, j.kern, j.alpha
 	beta := j.beta
@@ -264,7 +334,7 @@ func (j *gemmJob) tiles(lo, hi int) {
 			}
 		}
 	}
-	packABufs.Put(buf)
+	packABufs.put(buf)
 }
 
 // scaleC sets C = beta·C (C = 0 when beta == 0): Gemm with nothing to add.
