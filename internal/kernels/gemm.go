@@ -4,11 +4,28 @@ package kernels
 // BLAS sgemm does: op(A) is m×k (A is k×m when transA), op(B) is k×n (B is
 // n×k when transB), C is m×n. lda, ldb and ldc are the row strides of A, B
 // and C in elements. With beta == 0, C is overwritten (NaNs in C do not
-// leak). Rows of C are split across workers; each element is summed in the
+// leak). Tiles of C are split across workers; each element is summed in the
 // same order on every run.
+//
+// On amd64 with AVX2 and FMA, Gemm packs A and B into panels and runs an
+// assembly micro-kernel (gemm_pack.go, gemm_amd64.s); elsewhere, and with
+// the purego build tag, it runs the pure-Go loop in gemm_generic.go.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmGeneric(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmImpl(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// gemmFunc is the signature shared by every Gemm path.
+type gemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
+// gemmPath names one way of computing Gemm, so that tests can run each.
+type gemmPath struct {
+	name string
+	fn   gemmFunc
+}
+
+// gemmImpl is the path Gemm takes, picked once per process from the CPU's
+// features (dispatch_amd64.go, gemm_other.go).
+var gemmImpl = gemmDispatch()
 
 // GemmNaive is the triple loop that defines Gemm, accumulated in float64;
 // tests use it as the oracle.

@@ -15,53 +15,186 @@ func randSlice(r *rand.Rand, n int) []float32 {
 	return s
 }
 
-func TestGemmMatchesNaive(t *testing.T) {
-	r := rand.New(rand.NewPCG(1, 2))
-	sizes := []int{0, 1, 2, 3, 4, 5, 7, 8, 17, 33, 64, 65, 130, 257, 300}
-	for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
-		for trial := 0; trial < 30; trial++ {
-			m, n, k := sizes[r.IntN(len(sizes))], sizes[r.IntN(len(sizes))], sizes[r.IntN(len(sizes))]
-			pad := r.IntN(3)
-			lda := k + pad
-			if tr[0] {
-				lda = m + pad
+// gemmCase is one Gemm call to check: sizes, transposes, scalars, padding
+// of the leading dimensions and start offsets of the three slices.
+type gemmCase struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	pad            [3]int // lda, ldb, ldc minus the row length
+	off            [3]int // elements before A, B and C start
+}
+
+func (g gemmCase) String() string {
+	return fmt.Sprintf("trans=%v,%v m=%d n=%d k=%d alpha=%g beta=%g pad=%v off=%v",
+		g.transA, g.transB, g.m, g.n, g.k, g.alpha, g.beta, g.pad, g.off)
+}
+
+// check runs fn on random inputs for case g and compares C with GemmNaive
+// to within float32 rounding of the sum of |terms|, and checks that every
+// element outside C (padding, before the start, after the end) is kept.
+func (g gemmCase) check(t *testing.T, fn gemmFunc, r *rand.Rand) {
+	t.Helper()
+	ar, ac := g.m, g.k
+	if g.transA {
+		ar, ac = g.k, g.m
+	}
+	br, bc := g.k, g.n
+	if g.transB {
+		br, bc = g.n, g.k
+	}
+	lda, ldb, ldc := ac+g.pad[0], bc+g.pad[1], g.n+g.pad[2]
+	aBuf := randSlice(r, g.off[0]+ar*lda+3)
+	bBuf := randSlice(r, g.off[1]+br*ldb+3)
+	cBuf := randSlice(r, g.off[2]+g.m*ldc+3)
+	a, b := aBuf[g.off[0]:], bBuf[g.off[1]:]
+	want := append([]float32(nil), cBuf...)
+	GemmNaive(g.transA, g.transB, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, g.beta, want[g.off[2]:], ldc)
+	abs := func(s []float32) []float32 {
+		o := make([]float32, len(s))
+		for i, v := range s {
+			o[i] = float32(math.Abs(float64(v)))
+		}
+		return o
+	}
+	bound := abs(cBuf)
+	GemmNaive(g.transA, g.transB, g.m, g.n, g.k, float32(math.Abs(float64(g.alpha))), abs(a), lda, abs(b), ldb,
+		float32(math.Abs(float64(g.beta))), bound[g.off[2]:], ldc)
+	got := append([]float32(nil), cBuf...)
+	fn(g.transA, g.transB, g.m, g.n, g.k, g.alpha, a, lda, b, ldb, g.beta, got[g.off[2]:], ldc)
+	for i := range got {
+		row, col := (i-g.off[2])/max(ldc, 1), (i-g.off[2])%max(ldc, 1)
+		inC := i >= g.off[2] && row < g.m && col < g.n
+		if !inC {
+			if math.Float32bits(got[i]) != math.Float32bits(cBuf[i]) {
+				t.Fatalf("%v: element %d outside C changed from %g to %g", g, i, cBuf[i], got[i])
 			}
-			ldb := n + pad
-			if tr[1] {
-				ldb = k + pad
+			continue
+		}
+		tol := 1e-6*float64(g.k+2)*float64(bound[i]) + 1e-30
+		if d := math.Abs(float64(got[i]) - float64(want[i])); !(d <= tol) {
+			t.Fatalf("%v: C[%d,%d] = %g, want %g (tolerance %.3g)", g, row, col, got[i], want[i], tol)
+		}
+	}
+}
+
+// randCase draws transposes, scalars, paddings and offsets for sizes m, n, k.
+func randCase(r *rand.Rand, m, n, k int) gemmCase {
+	alphas := []float32{1, -0.5, float32(0.5 + r.Float64()), 0}
+	betas := []float32{0, 1, -0.7, 2}
+	g := gemmCase{
+		transA: r.IntN(2) == 1, transB: r.IntN(2) == 1,
+		m: m, n: n, k: k,
+		alpha: alphas[r.IntN(len(alphas))], beta: betas[r.IntN(len(betas))],
+	}
+	for i := range 3 {
+		g.pad[i] = []int{0, 0, 1, 3, 17}[r.IntN(5)]
+		g.off[i] = r.IntN(16)
+	}
+	return g
+}
+
+// TestGemmPaths checks every path against GemmNaive: each of m, n and k
+// runs through 1..70 (the other two random), on all four transpose
+// combinations, then random sizes up to 300 and the empty cases.
+func TestGemmPaths(t *testing.T) {
+	for _, p := range gemmPaths() {
+		t.Run(p.name, func(t *testing.T) {
+			r := rand.New(rand.NewPCG(1, 2))
+			var cases []gemmCase
+			for s := 1; s <= 70; s++ {
+				x, y := 1+r.IntN(70), 1+r.IntN(70)
+				cases = append(cases, randCase(r, s, x, y), randCase(r, x, s, y), randCase(r, x, y, s))
 			}
-			ldc := n + pad
-			arows, brows := m, k
-			if tr[0] {
-				arows = k
+			for range 10 {
+				cases = append(cases, randCase(r, 1+r.IntN(300), 1+r.IntN(300), 1+r.IntN(300)))
 			}
-			if tr[1] {
-				brows = n
+			for _, mnk := range [][3]int{{0, 5, 5}, {5, 0, 5}, {5, 5, 0}, {0, 0, 0}, {1, 1, 1}, {6, 16, 256}, {12, 32, 513}, {7, 4100, 3}} {
+				cases = append(cases, randCase(r, mnk[0], mnk[1], mnk[2]))
 			}
-			a := randSlice(r, arows*lda+1)
-			b := randSlice(r, brows*ldb+1)
-			c := randSlice(r, m*ldc+1)
-			want := append([]float32(nil), c...)
-			alpha, beta := float32(0.5+r.Float64()), float32([]float64{0, 1, -0.7}[r.IntN(3)])
-			GemmNaive(tr[0], tr[1], m, n, k, alpha, a, lda, b, ldb, beta, want, ldc)
-			Gemm(tr[0], tr[1], m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-			name := fmt.Sprintf("trans=%v m=%d n=%d k=%d", tr, m, n, k)
-			for i := range c {
-				tol := 1e-4 * (1 + math.Sqrt(float64(k))) * (1 + math.Abs(float64(want[i])))
-				if d := math.Abs(float64(c[i] - want[i])); d > tol {
-					t.Fatalf("%s: c[%d] = %g, want %g", name, i, c[i], want[i])
-				}
+			for i, g := range cases {
+				// Each transpose combination gets every size range.
+				g.transA, g.transB = i%2 == 1, i/2%2 == 1
+				g.check(t, p.fn, r)
+			}
+		})
+	}
+}
+
+func TestGemmBetaZeroIgnoresNaN(t *testing.T) {
+	for _, p := range gemmPaths() {
+		a := []float32{1, 2}
+		b := []float32{3, 4}
+		c := []float32{float32(math.NaN())}
+		p.fn(false, false, 1, 1, 2, 1, a, 2, b, 1, 0, c, 1)
+		if c[0] != 11 {
+			t.Errorf("%s: Gemm with beta 0 over NaN: got %g, want 11", p.name, c[0])
+		}
+		// Large enough for full and edge micro-tiles and several k slices.
+		m, n, k := 50, 70, 300
+		r := rand.New(rand.NewPCG(3, 4))
+		a, b = randSlice(r, m*k), randSlice(r, k*n)
+		c = make([]float32, m*n)
+		for i := range c {
+			c[i] = float32(math.NaN())
+		}
+		p.fn(false, false, m, n, k, 1, a, k, b, n, 0, c, n)
+		for i, v := range c {
+			if math.IsNaN(float64(v)) {
+				t.Fatalf("%s: beta 0 over NaN: C[%d] is NaN", p.name, i)
+			}
+		}
+		// alpha 0 with beta 0 clears C without reading A or B.
+		p.fn(false, false, m, n, k, 0, a, k, b, n, 0, c, n)
+		for i, v := range c {
+			if v != 0 {
+				t.Fatalf("%s: alpha 0, beta 0: C[%d] = %g, want 0", p.name, i, v)
 			}
 		}
 	}
 }
 
-func TestGemmBetaZeroIgnoresNaN(t *testing.T) {
-	a := []float32{1, 2}
-	b := []float32{3, 4}
-	c := []float32{float32(math.NaN())}
-	Gemm(false, false, 1, 1, 2, 1, a, 2, b, 1, 0, c, 1)
-	if c[0] != 11 {
-		t.Fatalf("Gemm with beta 0 over NaN: got %g, want 11", c[0])
+// TestGemmTilingIndependent checks that each element of C has the same
+// bits whatever tile it falls in: the full product, computed in parallel
+// tiles, equals single elements computed alone, and a second run.
+func TestGemmTilingIndependent(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	m, n, k := 150, 140, 600
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	for _, p := range gemmPaths() {
+		if p.name == "generic" {
+			continue // the reference loop splits rows only; not tile-exact
+		}
+		c := make([]float32, m*n)
+		p.fn(false, false, m, n, k, 1.5, a, k, b, n, 0, c, n)
+		again := make([]float32, m*n)
+		p.fn(false, false, m, n, k, 1.5, a, k, b, n, 0, again, n)
+		for i := range c {
+			if math.Float32bits(c[i]) != math.Float32bits(again[i]) {
+				t.Fatalf("%s: two runs differ at %d: %g vs %g", p.name, i, c[i], again[i])
+			}
+		}
+		for _, ij := range [][2]int{{0, 0}, {7, 33}, {149, 139}, {66, 17}} {
+			i, j := ij[0], ij[1]
+			var one [1]float32
+			p.fn(false, false, 1, 1, k, 1.5, a[i*k:], k, b[j:], n, 0, one[:], 1)
+			if math.Float32bits(one[0]) != math.Float32bits(c[i*n+j]) {
+				t.Errorf("%s: C[%d,%d] alone = %g, in the full product %g", p.name, i, j, one[0], c[i*n+j])
+			}
+		}
+	}
+}
+
+// TestGemmNoAllocs checks that a repeated single-tile call reuses its
+// buffers. (Bigger calls allocate only parallel.For's task per phase.)
+func TestGemmNoAllocs(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	m, n, k := 20, 30, 40
+	a, b, c := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+	for _, p := range gemmPaths() {
+		p.fn(false, true, m, n, k, 1, a, k, b, k, 0, c, n)
+		if got := testing.AllocsPerRun(20, func() { p.fn(false, true, m, n, k, 1, a, k, b, k, 0, c, n) }); got != 0 && p.name != "generic" {
+			t.Errorf("%s: %v allocations per call, want 0", p.name, got)
+		}
 	}
 }

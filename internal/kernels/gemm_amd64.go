@@ -1,0 +1,24 @@
+//go:build !purego
+
+package kernels
+
+// gemmKernel6x16AVX2 is kernelGo in assembly (gemm_amd64.s): it reads k
+// steps of a packed 6-row A panel at a and a packed 16-column B panel at b
+// and sets the 6×16 tile at c (row stride ldc) to alpha·A·B + beta·C,
+// without reading C when beta == 0.
+//
+//go:noescape
+func gemmKernel6x16AVX2(k int, a, b, c *float32, ldc int, alpha, beta float32)
+
+// kernelAVX2 checks the bounds that the assembly cannot, then runs it.
+func kernelAVX2(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+	_ = a[k*packMR-1]
+	_ = b[k*packNR-1]
+	_ = c[(packMR-1)*ldc+packNR-1]
+	gemmKernel6x16AVX2(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
+}
+
+// gemmAVX2 is Gemm through the packed driver and the AVX2+FMA kernel.
+func gemmAVX2(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPacked(kernelAVX2, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}

@@ -1,0 +1,354 @@
+package kernels
+
+import (
+	"sync"
+
+	"github.com/diffusego/diffusego/internal/parallel"
+)
+
+// The packed path follows GotoBLAS/BLIS. For each block of nc columns of C
+// and each kc-deep slice of the sum, B[pc:pc+kc, jc:jc+nc] is copied once
+// into NR-column panels (kc×NR each, rows of NR contiguous values), shared
+// by all workers. C is then cut into tiles of about mc×nt; a worker packs
+// the tile's rows of A into MR-row panels (kc×MR each) and sweeps the
+// micro-kernel over the tile, B panel by B panel, so one B panel (16 KiB)
+// stays in L1 while the A block (mc×kc, ≤ 144 KiB) streams from L2.
+// Transposes are absorbed by the packing, and panels are zero-padded, so
+// the micro-kernel always sees a full MR×NR problem; tiles of C that stick
+// out of the matrix go through a small scratch tile.
+//
+// Each element of C gets its kc-slices added in order, and within a slice
+// its products in order, whatever the tiling or scheduling: results are
+// the same bits on every run.
+const (
+	packMR = 6    // rows of a micro-tile: 6×2 accumulators + 2 B + 2 A registers
+	packNR = 16   // columns of a micro-tile: two 8-float vectors
+	packKC = 256  // depth of one slice: a kc×NR B panel is 16 KiB, in L1
+	packMC = 144  // rows of a tile at most: the mc×kc A block is 144 KiB, in L2
+	packNT = 1024 // columns of a tile at most
+	packNC = 4096 // columns of B packed at once: kc×nc is 4 MiB, in L3
+)
+
+// microKernel sets the MR×NR tile of C at c (row stride ldc) to
+// alpha·Â·B̂ + beta·C, where Â is a packed A panel (k steps of MR values)
+// and B̂ a packed B panel (k steps of NR values). With beta == 0 it must
+// not read C.
+type microKernel func(k int, a, b, c []float32, ldc int, alpha, beta float32)
+
+// microKernelPath names a micro-kernel, for benchmarks.
+type microKernelPath struct {
+	name string
+	fn   microKernel
+}
+
+// kernelGo is the pure-Go micro-kernel: the loop the assembly kernels
+// equal, and the packed driver's kernel where there is no assembly.
+func kernelGo(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+	var acc [packMR][packNR]float32
+	for p := 0; p < k; p++ {
+		ap := a[p*packMR : p*packMR+packMR]
+		bp := (*[packNR]float32)(b[p*packNR : p*packNR+packNR])
+		for r, av := range ap {
+			row := &acc[r]
+			for j, bv := range bp {
+				row[j] += av * bv
+			}
+		}
+	}
+	for r := range acc {
+		row := c[r*ldc : r*ldc+packNR]
+		for j, s := range acc[r] {
+			if beta == 0 {
+				row[j] = alpha * s
+			} else {
+				row[j] = alpha*s + beta*row[j]
+			}
+		}
+	}
+}
+
+// gemmPackedGo is Gemm through the packed driver with the Go micro-kernel;
+// tests use it to check the driver on every build.
+func gemmPackedGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPacked(kernelGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmJob is one packed Gemm call. Jobs are reused, with their B buffer
+// and their bound methods, so that steady-state calls reuse everything.
+type gemmJob struct {
+	kern           microKernel
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+	a, b, c        []float32
+	lda, ldb, ldc  int
+
+	jc, nc     int // current block of columns of C
+	pc, kc     int // current slice of the sum
+	mc, nt     int // tile size: rows (multiple of MR), columns (multiple of NR)
+	rowT, colT int // tiles down and across the block
+	bp         []float32
+
+	packBFn, tilesFn func(lo, hi int)
+}
+
+// gemmJobs and packABufs keep jobs (with their B buffers) and per-worker
+// A blocks (mc×kc plus one scratch micro-tile) between calls. Unlike a
+// sync.Pool they survive garbage collections, so a training loop does not
+// reallocate megabytes of packing space after every GC.
+var (
+	gemmJobs = freeList[gemmJob]{new: func() *gemmJob {
+		j := new(gemmJob)
+		j.packBFn, j.tilesFn = j.packB, j.tiles
+		return j
+	}}
+	packABufs = freeList[[]float32]{new: func() *[]float32 {
+		s := make([]float32, packMC*packKC+packMR*packNR)
+		return &s
+	}}
+)
+
+// freeList is a mutex-guarded stack of reusable values that keeps at most
+// 4 per worker; beyond that, returned values are left to the collector.
+type freeList[T any] struct {
+	mu    sync.Mutex
+	items []*T
+	new   func() *T
+}
+
+func (f *freeList[T]) get() *T {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if n := len(f.items); n > 0 {
+		x := f.items[n-1]
+		f.items[n-1] = nil
+		f.items = f.items[:n-1]
+		return x
+	}
+	return f.new()
+}
+
+func (f *freeList[T]) put(x *T) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if len(f.items) < 4*parallel.Workers() {
+		f.items = append(f.items, x)
+	}
+}
+
+// gemmPacked computes Gemm with kern as the micro-kernel.
+func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m <= 0 || n <= 0 {
+		return
+	}
+	if k <= 0 || alpha == 0 {
+		scaleC(m, n, beta, c, ldc)
+		return
+	}
+	j := gemmJobs.get()
+	j.kern, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, transA, transB, m, n, k, alpha, beta
+	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
+	for jc := 0; jc < n; jc += packNC {
+		j.jc, j.nc = jc, min(packNC, n-jc)
+		j.planTiles()
+		panels := (j.nc + packNR - 1) / packNR
+		for pc := 0; pc < k; pc += packKC {
+			j.pc, j.kc = pc, min(packKC, k-pc)
+			j.bp = grow(j.bp, panels*packNR*j.kc)
+			parallel.For(panels, 1+32768/(packNR*j.kc), j.packBFn)
+			parallel.For(j.rowT*j.colT, 1, j.tilesFn)
+		}
+	}
+	j.kern, j.a, j.b, j.c = nil, nil, nil, nil
+	gemmJobs.put(j)
+}
+
+// planTiles cuts the current m×nc block of C into rowT×colT tiles: no
+// larger than packMC×packNT, and, when the block is worth splitting, at
+// least two per worker so that uneven tiles still balance.
+func (j *gemmJob) planTiles() {
+	rowT, colT := ceilDiv(j.m, packMC), ceilDiv(j.nc, packNT)
+	if j.m*j.nc*j.k >= 1<<18 {
+		for want := 2 * parallel.Workers(); rowT*colT < want; {
+			mc, nt := ceilDiv(j.m, rowT), ceilDiv(j.nc, colT)
+			switch {
+			case nt > 2*mc && nt > packNR, mc <= packMR && nt > packNR:
+				colT++
+			case mc > packMR:
+				rowT++
+			default:
+				want = 0
+			}
+		}
+	}
+	j.mc = ceilDiv(ceilDiv(j.m, rowT), packMR) * packMR
+	j.nt = ceilDiv(ceilDiv(j.nc, colT), packNR) * packNR
+	j.rowT, j.colT = ceilDiv(j.m, j.mc), ceilDiv(j.nc, j.nt)
+}
+
+// packB copies B panels [lo, hi) of the current block into j.bp: panel q
+// holds, for p < kc, op(B)[pc+p, jc+q·NR : jc+q·NR+NR], zero past nc.
+func (j *gemmJob) packB(lo, hi int) {
+	b, ldb, pc, kc := j.b, j.ldb, j.pc, j.kc
+	for q := lo; q < hi; q++ {
+		dst := j.bp[q*packNR*kc : (q+1)*packNR*kc]
+		j0 := j.jc + q*packNR
+		w := min(packNR, j.nc-q*packNR)
+		switch {
+		case !j.transB && w == packNR:
+			for p := range kc {
+				src := b[(pc+p)*ldb+j0:]
+				*(*[packNR]float32)(dst[p*packNR:]) = *(*[packNR]float32)(src)
+			}
+		case !j.transB:
+			for p := range kc {
+				d := dst[p*packNR : p*packNR+packNR]
+				clear(d[copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+w]):])
+			}
+		case w == packNR: // B is n×k: column j of op(B) is row j of B
+			packBTrans16(dst, b, (j0)*ldb+pc, ldb, kc)
+		default:
+			if w < packNR {
+				clear(dst)
+			}
+			for jj := range w {
+				src := b[(j0+jj)*ldb+pc : (j0+jj)*ldb+pc+kc]
+				for p, v := range src {
+					dst[p*packNR+jj] = v
+				}
+			}
+		}
+	}
+}
+
+// packBTrans16 gathers 16 rows of B (n×k, starting at b[at], stride ldb),
+// kc values each, into dst as kc steps of 16: 16 sequential read streams
+// and one sequential write stream.
+func packBTrans16(dst, b []float32, at, ldb, kc int) {
+	r0 := b[at : at+kc]
+	r1 := b[at+ldb:][:len(r0)]
+	r2 := b[at+2*ldb:][:len(r0)]
+	r3 := b[at+3*ldb:][:len(r0)]
+	r4 := b[at+4*ldb:][:len(r0)]
+	r5 := b[at+5*ldb:][:len(r0)]
+	r6 := b[at+6*ldb:][:len(r0)]
+	r7 := b[at+7*ldb:][:len(r0)]
+	r8 := b[at+8*ldb:][:len(r0)]
+	r9 := b[at+9*ldb:][:len(r0)]
+	r10 := b[at+10*ldb:][:len(r0)]
+	r11 := b[at+11*ldb:][:len(r0)]
+	r12 := b[at+12*ldb:][:len(r0)]
+	r13 := b[at+13*ldb:][:len(r0)]
+	r14 := b[at+14*ldb:][:len(r0)]
+	r15 := b[at+15*ldb:][:len(r0)]
+	dst = dst[:len(r0)*packNR]
+	for p := range r0 {
+		d := (*[packNR]float32)(dst[p*packNR:])
+		d[0], d[1], d[2], d[3] = r0[p], r1[p], r2[p], r3[p]
+		d[4], d[5], d[6], d[7] = r4[p], r5[p], r6[p], r7[p]
+		d[8], d[9], d[10], d[11] = r8[p], r9[p], r10[p], r11[p]
+		d[12], d[13], d[14], d[15] = r12[p], r13[p], r14[p], r15[p]
+	}
+}
+
+// packA copies rows [i0, i1) of op(A)[:, pc:pc+kc] into ap as MR-row
+// panels: panel r holds, for p < kc, op(A)[i0+r·MR : i0+r·MR+MR, pc+p],
+// zero past i1.
+func (j *gemmJob) packA(ap []float32, i0, i1 int) {
+	a, lda, pc, kc := j.a, j.lda, j.pc, j.kc
+	for i := i0; i < i1; i += packMR {
+		dst := ap[(i-i0)*kc : (i-i0+packMR)*kc]
+		h := min(packMR, i1-i)
+		switch {
+		case j.transA: // A is k×m: column i of op(A) is row-contiguous
+			for p := range kc {
+				d := dst[p*packMR : p*packMR+packMR]
+				clear(d[copy(d, a[(pc+p)*lda+i:(pc+p)*lda+i+h]):])
+			}
+		case h == packMR:
+			r0 := a[i*lda+pc:][:kc]
+			r1 := a[(i+1)*lda+pc:][:kc]
+			r2 := a[(i+2)*lda+pc:][:kc]
+			r3 := a[(i+3)*lda+pc:][:kc]
+			r4 := a[(i+4)*lda+pc:][:kc]
+			r5 := a[(i+5)*lda+pc:][:kc]
+			for p := range kc {
+				d := (*[packMR]float32)(dst[p*packMR:])
+				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
+			}
+		default:
+			clear(dst)
+			for r := range h {
+				for p, v := range a[(i+r)*lda+pc : (i+r)*lda+pc+kc] {
+					dst[p*packMR+r] = v
+				}
+			}
+		}
+	}
+}
+
+// tiles runs tiles [lo, hi) of the current block and slice: pack the
+// tile's A rows, then sweep the micro-kernel over it.
+func (j *gemmJob) tiles(lo, hi int) {
+	buf := packABufs.get()
+	ap, tmp := (*buf)[:packMC*packKC], (*buf)[packMC*packKC:]
+	kc, ldc, c, kern, alpha := j.kc, j.ldc, j.c, j.kern, j.alpha
+	beta := j.beta
+	if j.pc > 0 {
+		beta = 1 // later slices add to what the first one wrote
+	}
+	packed := -1
+	for t := lo; t < hi; t++ {
+		ti, tj := t/j.colT, t%j.colT
+		i0 := ti * j.mc
+		i1 := min(i0+j.mc, j.m)
+		if ti != packed {
+			j.packA(ap, i0, i1)
+			packed = ti
+		}
+		c0 := tj * j.nt
+		c1 := min(c0+j.nt, j.nc)
+		for jr := c0; jr < c1; jr += packNR {
+			bpan := j.bp[jr*kc : (jr+packNR)*kc]
+			w := min(packNR, c1-jr)
+			for ir := i0; ir < i1; ir += packMR {
+				apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
+				h := min(packMR, i1-ir)
+				off := ir*ldc + j.jc + jr
+				if h == packMR && w == packNR {
+					kern(kc, apan, bpan, c[off:], ldc, alpha, beta)
+					continue
+				}
+				// Edge tile: run the same kernel on a scratch copy, so that
+				// edge elements are computed exactly like the others.
+				clear(tmp)
+				if beta != 0 {
+					for r := range h {
+						copy(tmp[r*packNR:r*packNR+w], c[off+r*ldc:off+r*ldc+w])
+					}
+				}
+				kern(kc, apan, bpan, tmp, packNR, alpha, beta)
+				for r := range h {
+					copy(c[off+r*ldc:off+r*ldc+w], tmp[r*packNR:r*packNR+w])
+				}
+			}
+		}
+	}
+	packABufs.put(buf)
+}
+
+// scaleC sets C = beta·C (C = 0 when beta == 0): Gemm with nothing to add.
+func scaleC(m, n int, beta float32, c []float32, ldc int) {
+	for i := range m {
+		row := c[i*ldc : i*ldc+n]
+		if beta == 0 {
+			clear(row)
+		} else if beta != 1 {
+			for j := range row {
+				row[j] *= beta
+			}
+		}
+	}
+}
+
+func ceilDiv(a, b int) int { return (a + b - 1) / b }
