@@ -3,58 +3,80 @@ package checkpoint
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
-// WriteJSON writes v as indented JSON to path, atomically.
+// WriteJSON writes v as indented JSON with a final newline to path,
+// atomically (see WriteAtomic).
 func WriteJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return fmt.Errorf("checkpoint %s: %w", path, err)
 	}
+	b = append(b, '\n')
 	return WriteAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(append(b, '\n'))
+		_, err := w.Write(b)
 		return err
 	})
 }
 
-// ReadJSON decodes the JSON file at path into v, refusing unknown fields;
-// errors name the file and, where known, the field and line.
+// ReadJSON decodes the JSON file at path into v, refusing fields that v
+// does not have and anything after the value. Errors name the file, the
+// line and column, and the field:
+//
+//	checkpoint train.json:3:9: field "lr": want float64, got string
 func ReadJSON(path string, v any) error {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return fmt.Errorf("config: %w", err)
+		return fmt.Errorf("checkpoint: %w", err)
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
+	return DecodeJSON(b, path, v)
+}
+
+// DecodeJSON is ReadJSON for data in memory; name is used in errors.
+func DecodeJSON(data []byte, name string, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
+	// at is "name:line:column" of the byte at index i (1-based line and
+	// column, as editors count).
+	at := func(i int64) string {
+		i = min(max(i, 0), int64(len(data)))
+		line := 1 + bytes.Count(data[:i], []byte("\n"))
+		col := i - int64(bytes.LastIndexByte(data[:i], '\n'))
+		return fmt.Sprintf("%s:%d:%d", name, line, col)
+	}
 	if err := dec.Decode(v); err != nil {
-		var te *json.UnmarshalTypeError
-		var se *json.SyntaxError
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
 		switch {
-		case asErr(err, &te):
-			return fmt.Errorf("config %s:%d: field %q: want %s, got %s", path, line(b, te.Offset), te.Field, te.Type, te.Value)
-		case asErr(err, &se):
-			return fmt.Errorf("config %s:%d: %v", path, line(b, se.Offset), se)
+		case errors.Is(err, io.EOF):
+			return fmt.Errorf("checkpoint %s: empty file, want a JSON value", name)
+		case errors.Is(err, io.ErrUnexpectedEOF):
+			return fmt.Errorf("checkpoint %s: JSON ends early", at(int64(len(data))))
+		case errors.As(err, &syn):
+			return fmt.Errorf("checkpoint %s: invalid JSON: %v", at(syn.Offset-1), syn)
+		case errors.As(err, &typ):
+			field := typ.Field
+			if field == "" {
+				field = "(top level)"
+			}
+			return fmt.Errorf("checkpoint %s: field %q: want %v, got %s", at(typ.Offset-1), field, typ.Type, typ.Value)
 		}
-		return fmt.Errorf("config %s: %v", path, err)
+		if f, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+			// The decoder does not say where; the first use of the key is
+			// a good guess.
+			return fmt.Errorf("checkpoint %s: unknown field %s", at(int64(bytes.Index(data, []byte(f)))), f)
+		}
+		return fmt.Errorf("checkpoint %s: %w", name, err)
+	}
+	end := dec.InputOffset() // just past the value
+	if _, err := dec.Token(); err != io.EOF {
+		i := end + int64(len(data[end:])-len(bytes.TrimLeft(data[end:], " \t\r\n")))
+		return fmt.Errorf("checkpoint %s: data after the JSON value", at(i))
 	}
 	return nil
-}
-
-func asErr[T error](err error, target *T) bool {
-	t, ok := err.(T)
-	if ok {
-		*target = t
-	}
-	return ok
-}
-
-// line is the 1-based line of byte offset off in b.
-func line(b []byte, off int64) int {
-	if off > int64(len(b)) {
-		off = int64(len(b))
-	}
-	return 1 + bytes.Count(b[:off], []byte{'\n'})
 }

@@ -1,227 +1,397 @@
 package checkpoint
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
-	"sort"
+	"slices"
+	"strings"
 
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// maxHeader bounds the JSON header (100 MB, as the reference library does).
-const maxHeader = 100 << 20
+// MaxHeaderSize is the largest safetensors JSON header accepted (100 MB,
+// the reference implementation's limit); a larger length is refused before
+// anything is allocated.
+const MaxHeaderSize = 100 << 20
 
-// File is a decoded safetensors file.
+// metadataKey is the header entry that holds the string metadata.
+const metadataKey = "__metadata__"
+
+// File is the decoded content of a safetensors file.
 type File struct {
-	Tensors  map[string]*tensor.Tensor // every tensor, converted to float32
-	Dtypes   map[string]string         // each tensor's stored dtype ("F32", "I64", …)
-	Metadata map[string]string         // the "__metadata__" strings, if any
+	Tensors map[string]*tensor.Tensor // every tensor, converted to float32
+	Dtypes  map[string]Dtype          // each tensor's dtype in the file
+	Meta    map[string]string         // the "__metadata__" entry; empty when absent
+	Names   []string                  // tensor names in the order of their data
 }
 
-var itemSize = map[string]int{"F64": 8, "F32": 4, "F16": 2, "BF16": 2, "I64": 8, "I32": 4, "I16": 2, "I8": 1, "U8": 1, "BOOL": 1}
-
-type entry struct {
-	Dtype   string  `json:"dtype"`
-	Shape   []int   `json:"shape"`
-	Offsets []int64 `json:"data_offsets"`
+// FormatError reports a safetensors file that does not follow the format.
+type FormatError struct {
+	File   string // the path or name the data was read from
+	Tensor string // the tensor concerned; empty for the file as a whole
+	Msg    string // what is wrong and what was expected
 }
 
-// ReadSafetensors reads and validates the safetensors file at path.
-func ReadSafetensors(path string) (*File, error) {
-	b, err := os.ReadFile(path)
+// Error formats as `checkpoint model.safetensors: tensor "conv.weight": …`.
+func (e *FormatError) Error() string {
+	if e.Tensor != "" {
+		return fmt.Sprintf("checkpoint %s: tensor %q: %s", e.File, e.Tensor, e.Msg)
+	}
+	return fmt.Sprintf("checkpoint %s: %s", e.File, e.Msg)
+}
+
+// ReadSafetensors reads the safetensors file at path into float32 tensors
+// and its metadata. Use ReadFile to learn the stored dtypes too.
+func ReadSafetensors(path string) (map[string]*tensor.Tensor, map[string]string, error) {
+	f, err := ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	return f.Tensors, f.Meta, nil
+}
+
+// ReadFile reads and checks the safetensors file at path. The data is
+// streamed into the tensors, so memory is the float32 tensors plus a small
+// buffer.
+func ReadFile(path string) (*File, error) {
+	fh, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	return DecodeSafetensors(path, b)
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	return decode(bufio.NewReaderSize(fh, 1<<20), fi.Size(), path)
 }
 
-// DecodeSafetensors decodes a whole safetensors file held in b; name is
-// used in errors.
-func DecodeSafetensors(name string, b []byte) (*File, error) {
-	fail := func(format string, args ...any) (*File, error) {
-		return nil, fmt.Errorf("checkpoint %s: %s", name, fmt.Sprintf(format, args...))
+// Decode decodes safetensors data held in memory; name (a file name, a
+// URL) is used in errors.
+func Decode(data []byte, name string) (*File, error) {
+	return decode(bytes.NewReader(data), int64(len(data)), name)
+}
+
+// DecodeReader decodes size bytes of safetensors data from r; name is used
+// in errors. The size lets lengths be checked before allocating.
+func DecodeReader(r io.Reader, size int64, name string) (*File, error) {
+	return decode(r, size, name)
+}
+
+// entry is one tensor's header entry.
+type entry struct {
+	name       string
+	dtype      Dtype
+	shape      []int
+	begin, end uint64
+}
+
+func decode(r io.Reader, size int64, file string) (*File, error) {
+	bad := func(tensorName, format string, args ...any) error {
+		return &FormatError{File: file, Tensor: tensorName, Msg: fmt.Sprintf(format, args...)}
 	}
-	if len(b) < 8 {
-		return fail("file is %d bytes, want at least 8 (the header length)", len(b))
+	if size < 8 {
+		return nil, bad("", "file has %d bytes, want at least 8 for the header length", size)
 	}
-	n := binary.LittleEndian.Uint64(b[:8])
-	if n > maxHeader || n > uint64(len(b)-8) {
-		return fail("header length %d does not fit in a file of %d bytes", n, len(b))
+	var lenBuf [8]byte
+	if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
+		return nil, bad("", "reading the header length: %v", err)
 	}
-	var raw map[string]json.RawMessage
-	dec := json.NewDecoder(bytes.NewReader(b[8 : 8+n]))
-	if err := dec.Decode(&raw); err != nil {
-		return fail("header is not a JSON object: %v", err)
+	n := binary.LittleEndian.Uint64(lenBuf[:])
+	switch {
+	case n > MaxHeaderSize:
+		return nil, bad("", "header length %d exceeds the limit of %d bytes", n, MaxHeaderSize)
+	case n > uint64(size-8):
+		return nil, bad("", "header length %d exceeds the %d bytes that follow it", n, size-8)
+	case n < 2:
+		return nil, bad("", "header length %d is too short for a JSON object", n)
 	}
-	body := b[8+n:]
-	f := &File{Tensors: map[string]*tensor.Tensor{}, Dtypes: map[string]string{}}
-	if m, ok := raw["__metadata__"]; ok {
-		if err := json.Unmarshal(m, &f.Metadata); err != nil {
-			return fail("__metadata__ must map strings to strings: %v", err)
-		}
-		delete(raw, "__metadata__")
+	hdr := make([]byte, n)
+	if _, err := io.ReadFull(r, hdr); err != nil {
+		return nil, bad("", "reading the %d-byte header: %v", n, err)
 	}
-	type span struct {
-		lo, hi int64
-		name   string
+	bodyLen := uint64(size-8) - n
+	entries, meta, err := parseHeader(hdr, bodyLen, bad)
+	if err != nil {
+		return nil, err
 	}
-	var spans []span
-	for tname, msg := range raw {
-		var e entry
-		d := json.NewDecoder(bytes.NewReader(msg))
-		d.DisallowUnknownFields()
-		if err := d.Decode(&e); err != nil {
-			return fail("tensor %q: %v", tname, err)
-		}
-		size, ok := itemSize[e.Dtype]
-		if !ok {
-			return fail("tensor %q: unknown dtype %q", tname, e.Dtype)
-		}
-		if len(e.Offsets) != 2 {
-			return fail("tensor %q: data_offsets has %d numbers, want 2", tname, len(e.Offsets))
-		}
-		numel := int64(1)
-		for _, s := range e.Shape {
-			if s < 0 || (numel > 0 && int64(s) > math.MaxInt32*8/numel) {
-				return fail("tensor %q: bad shape %v", tname, e.Shape)
+
+	f := &File{
+		Tensors: make(map[string]*tensor.Tensor, len(entries)),
+		Dtypes:  make(map[string]Dtype, len(entries)),
+		Meta:    meta,
+		Names:   make([]string, len(entries)),
+	}
+	var buf []byte
+	for i, e := range entries {
+		t := tensor.New(e.shape...)
+		isz := e.dtype.Size()
+		// Read in pieces of at most 1 MiB, whole elements each.
+		step := max(1, (1<<20)/isz)
+		for lo := 0; lo < len(t.Data); lo += step {
+			hi := min(lo+step, len(t.Data))
+			need := (hi - lo) * isz
+			if cap(buf) < need {
+				buf = make([]byte, need)
 			}
-			numel *= int64(s)
+			if _, err := io.ReadFull(r, buf[:need]); err != nil {
+				return nil, bad(e.name, "data ends early (file truncated?): %v", err)
+			}
+			convert(t.Data[lo:hi], buf[:need], e.dtype)
 		}
-		lo, hi := e.Offsets[0], e.Offsets[1]
-		if lo < 0 || hi < lo || hi > int64(len(body)) {
-			return fail("tensor %q: data_offsets [%d, %d] outside the %d-byte body", tname, lo, hi, len(body))
-		}
-		if hi-lo != numel*int64(size) {
-			return fail("tensor %q: data_offsets [%d, %d] hold %d bytes, shape %s of %s needs %d", tname, lo, hi, hi-lo, tensor.FormatShape(e.Shape), e.Dtype, numel*int64(size))
-		}
-		spans = append(spans, span{lo, hi, tname})
-		t := tensor.New(e.Shape...)
-		decode(t.Data, body[lo:hi], e.Dtype)
-		f.Tensors[tname] = t
-		f.Dtypes[tname] = e.Dtype
-	}
-	sort.Slice(spans, func(i, j int) bool {
-		if spans[i].lo != spans[j].lo {
-			return spans[i].lo < spans[j].lo
-		}
-		return spans[i].hi < spans[j].hi
-	})
-	end := int64(0)
-	for _, s := range spans {
-		if s.lo != end {
-			return fail("tensor %q: data starts at byte %d, want %d (tensors must cover the body without gaps or overlaps)", s.name, s.lo, end)
-		}
-		end = s.hi
-	}
-	if end != int64(len(body)) {
-		return fail("body is %d bytes but the tensors cover %d", len(body), end)
+		f.Tensors[e.name], f.Dtypes[e.name], f.Names[i] = t, e.dtype, e.name
 	}
 	return f, nil
 }
 
-// decode converts raw little-endian values of dtype into dst.
-func decode(dst []float32, raw []byte, dtype string) {
-	le := binary.LittleEndian
-	for i := range dst {
-		switch dtype {
-		case "F32":
-			dst[i] = math.Float32frombits(le.Uint32(raw[4*i:]))
-		case "F64":
-			dst[i] = float32(math.Float64frombits(le.Uint64(raw[8*i:])))
-		case "F16":
-			dst[i] = halfToFloat(le.Uint16(raw[2*i:]))
-		case "BF16":
-			dst[i] = math.Float32frombits(uint32(le.Uint16(raw[2*i:])) << 16)
-		case "I64":
-			dst[i] = float32(int64(le.Uint64(raw[8*i:])))
-		case "I32":
-			dst[i] = float32(int32(le.Uint32(raw[4*i:])))
-		case "I16":
-			dst[i] = float32(int16(le.Uint16(raw[2*i:])))
-		case "I8":
-			dst[i] = float32(int8(raw[i]))
-		case "U8", "BOOL":
-			dst[i] = float32(raw[i])
-		}
+// parseHeader checks the JSON header against the body length and returns
+// the entries sorted by data offset, and the metadata.
+func parseHeader(hdr []byte, bodyLen uint64, bad func(string, string, ...any) error) ([]entry, map[string]string, error) {
+	if !bytes.HasPrefix(hdr, []byte("{")) {
+		return nil, nil, bad("", "header does not start with '{'")
 	}
+	dec := json.NewDecoder(bytes.NewReader(hdr))
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, bad("", "header is not valid JSON: %v", err)
+	}
+	meta := map[string]string{}
+	var entries []entry
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, bad("", "header is not valid JSON: %v", err)
+		}
+		name, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return nil, nil, bad("", "header is not valid JSON: %v", err)
+		}
+		if seen[name] {
+			return nil, nil, bad("", "header names %q twice", name)
+		}
+		seen[name] = true
+		if name == metadataKey {
+			var m map[string]string
+			if err := json.Unmarshal(raw, &m); err != nil {
+				return nil, nil, bad("", "%q: want an object of strings: %v", metadataKey, err)
+			}
+			maps.Copy(meta, m)
+			continue
+		}
+		e, err := parseEntry(name, raw, bodyLen)
+		if err != nil {
+			return nil, nil, bad(name, "%s", err)
+		}
+		entries = append(entries, e)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, nil, bad("", "header is not valid JSON: %v", err)
+	}
+	if tok, err := dec.Token(); err != io.EOF {
+		return nil, nil, bad("", "header has data after its JSON object (%v, %v); only space padding may follow", tok, err)
+	}
+
+	// Tensors must tile the body exactly: sorted by offset, each starts
+	// where the previous one ends, and the last ends at the end of the file.
+	slices.SortStableFunc(entries, func(a, b entry) int {
+		if a.begin != b.begin {
+			return cmpU64(a.begin, b.begin)
+		}
+		if a.end != b.end {
+			return cmpU64(a.end, b.end)
+		}
+		return strings.Compare(a.name, b.name)
+	})
+	var at uint64
+	prev := ""
+	for _, e := range entries {
+		switch {
+		case e.begin < at:
+			return nil, nil, bad(e.name, "data_offsets [%d, %d] overlap tensor %q, which ends at %d", e.begin, e.end, prev, at)
+		case e.begin > at:
+			return nil, nil, bad(e.name, "data_offsets [%d, %d] leave a gap: want the data to start at %d", e.begin, e.end, at)
+		}
+		at, prev = e.end, e.name
+	}
+	if at != bodyLen {
+		return nil, nil, bad("", "tensors use %d bytes of data, the file holds %d after the header", at, bodyLen)
+	}
+	return entries, meta, nil
 }
 
-// halfToFloat converts an IEEE 754 binary16 value.
-func halfToFloat(h uint16) float32 {
-	sign := uint32(h>>15) << 31
-	exp := uint32(h>>10) & 0x1f
-	frac := uint32(h) & 0x3ff
+func cmpU64(a, b uint64) int {
+	if a < b {
+		return -1
+	}
+	return 1
+}
+
+// parseEntry decodes and checks one tensor's header entry.
+func parseEntry(name string, raw json.RawMessage, bodyLen uint64) (entry, error) {
+	var j struct {
+		Dtype       *string   `json:"dtype"`
+		Shape       *[]int    `json:"shape"`
+		DataOffsets *[]uint64 `json:"data_offsets"`
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return entry{}, fmt.Errorf(`want {"dtype", "shape", "data_offsets"}: %v`, err)
+	}
 	switch {
-	case exp == 0x1f: // Inf or NaN
-		return math.Float32frombits(sign | 0x7f800000 | frac<<13)
-	case exp == 0 && frac == 0:
-		return math.Float32frombits(sign)
-	case exp == 0: // subnormal: frac·2⁻²⁴
-		v := float32(frac) / (1 << 24)
-		if sign != 0 {
-			v = -v
-		}
-		return v
+	case j.Dtype == nil:
+		return entry{}, errors.New(`missing "dtype"`)
+	case j.Shape == nil:
+		return entry{}, errors.New(`missing "shape"`)
+	case j.DataOffsets == nil:
+		return entry{}, errors.New(`missing "data_offsets"`)
 	}
-	return math.Float32frombits(sign | (exp+112)<<23 | frac<<13)
+	e := entry{name: name, dtype: Dtype(*j.Dtype), shape: *j.Shape}
+	isz := e.dtype.Size()
+	if isz == 0 {
+		return entry{}, fmt.Errorf("unknown dtype %q, want one of F64, F32, F16, BF16, I64, I32, I16, I8, U64, U32, U16, U8, BOOL", *j.Dtype)
+	}
+	if off := *j.DataOffsets; len(off) != 2 {
+		return entry{}, fmt.Errorf("data_offsets has %d numbers, want [begin, end]", len(off))
+	}
+	e.begin, e.end = (*j.DataOffsets)[0], (*j.DataOffsets)[1]
+	if e.begin > e.end || e.end > bodyLen {
+		return entry{}, fmt.Errorf("data_offsets [%d, %d] out of range: want begin ≤ end ≤ %d, the data size", e.begin, e.end, bodyLen)
+	}
+	numel, err := numel(e.shape)
+	if err != nil {
+		return entry{}, err
+	}
+	have := e.end - e.begin
+	if have/uint64(isz) != numel || have%uint64(isz) != 0 {
+		return entry{}, fmt.Errorf("data_offsets [%d, %d] hold %d bytes, shape %s of %s needs %s",
+			e.begin, e.end, have, tensor.FormatShape(e.shape), e.dtype, needBytes(numel, isz))
+	}
+	return e, nil
 }
 
-// WriteSafetensors writes tensors as F32, sorted by name, with meta as
-// "__metadata__", atomically.
+// numel is the element count of shape, refusing negative sizes and counts
+// that overflow.
+func numel(shape []int) (uint64, error) {
+	n := uint64(1)
+	overflow := false
+	for _, s := range shape {
+		if s < 0 {
+			return 0, fmt.Errorf("shape %s has a negative size", tensor.FormatShape(shape))
+		}
+		if s == 0 {
+			return 0, nil
+		}
+		if n > math.MaxInt64/uint64(s) {
+			overflow = true
+		}
+		n *= uint64(s)
+	}
+	if overflow {
+		return 0, fmt.Errorf("shape %s holds more elements than can be addressed", tensor.FormatShape(shape))
+	}
+	return n, nil
+}
+
+// needBytes is numel·itemsize as text, exact even past 2⁶⁴.
+func needBytes(numel uint64, isz int) string {
+	if numel > math.MaxUint64/uint64(isz) {
+		return fmt.Sprintf("%d×%d", numel, isz)
+	}
+	return fmt.Sprint(numel * uint64(isz))
+}
+
+// WriteSafetensors writes tensors as F32 to a safetensors file at path,
+// names sorted, with the metadata meta (may be nil), atomically (see
+// WriteAtomic).
 func WriteSafetensors(path string, tensors map[string]*tensor.Tensor, meta map[string]string) error {
-	return WriteAtomic(path, func(w io.Writer) error { return EncodeSafetensors(w, tensors, meta) })
+	if err := checkWritable(tensors); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	return WriteAtomic(path, func(w io.Writer) error { return Encode(w, tensors, meta) })
 }
 
-// EncodeSafetensors writes tensors as a safetensors stream to w.
-func EncodeSafetensors(w io.Writer, tensors map[string]*tensor.Tensor, meta map[string]string) error {
-	names := make([]string, 0, len(tensors))
-	for n := range tensors {
-		if n == "__metadata__" {
-			return fmt.Errorf("tensor name %q is reserved", n)
+// checkWritable refuses tensors that no safetensors file can hold.
+func checkWritable(tensors map[string]*tensor.Tensor) error {
+	for _, name := range slices.Sorted(maps.Keys(tensors)) {
+		t := tensors[name]
+		switch {
+		case name == metadataKey:
+			return fmt.Errorf("tensor name %q is reserved for metadata", name)
+		case t == nil:
+			return fmt.Errorf("tensor %q is nil", name)
 		}
-		names = append(names, n)
+		n, err := numel(t.Shape)
+		if err != nil {
+			return fmt.Errorf("tensor %q: %w", name, err)
+		}
+		if n != uint64(len(t.Data)) {
+			return fmt.Errorf("tensor %q: shape %s holds %d elements, data has %d", name, tensor.FormatShape(t.Shape), n, len(t.Data))
+		}
 	}
-	sort.Strings(names)
-	header := map[string]any{}
+	return nil
+}
+
+// Encode writes tensors as an F32 safetensors stream to w: names sorted,
+// the header padded with spaces so the data starts at a multiple of 8
+// bytes, and meta as "__metadata__" when it is not empty.
+func Encode(w io.Writer, tensors map[string]*tensor.Tensor, meta map[string]string) error {
+	if err := checkWritable(tensors); err != nil {
+		return err
+	}
+	names := slices.Sorted(maps.Keys(tensors))
+	var hdr bytes.Buffer
+	hdr.WriteByte('{')
 	if len(meta) > 0 {
-		header["__metadata__"] = meta
+		m, err := json.Marshal(meta) // keys sorted
+		if err != nil {
+			return err
+		}
+		hdr.WriteString(`"` + metadataKey + `":`)
+		hdr.Write(m)
 	}
-	off := int64(0)
-	for _, n := range names {
-		t := tensors[n]
-		size := int64(4 * t.Len())
+	var off uint64
+	for i, name := range names {
+		if i > 0 || len(meta) > 0 {
+			hdr.WriteByte(',')
+		}
+		t := tensors[name]
+		k, _ := json.Marshal(name)
 		shape := t.Shape
 		if shape == nil {
 			shape = []int{}
 		}
-		header[n] = entry{Dtype: "F32", Shape: shape, Offsets: []int64{off, off + size}}
-		off += size
+		s, _ := json.Marshal(shape)
+		end := off + 4*uint64(len(t.Data))
+		fmt.Fprintf(&hdr, `%s:{"dtype":"F32","shape":%s,"data_offsets":[%d,%d]}`, k, s, off, end)
+		off = end
 	}
-	h, err := json.Marshal(header)
-	if err != nil {
-		return err
-	}
-	for len(h)%8 != 0 {
-		h = append(h, ' ')
+	hdr.WriteByte('}')
+	for hdr.Len()%8 != 0 {
+		hdr.WriteByte(' ')
 	}
 	var lenBuf [8]byte
-	binary.LittleEndian.PutUint64(lenBuf[:], uint64(len(h)))
+	binary.LittleEndian.PutUint64(lenBuf[:], uint64(hdr.Len()))
 	if _, err := w.Write(lenBuf[:]); err != nil {
 		return err
 	}
-	if _, err := w.Write(h); err != nil {
+	if _, err := w.Write(hdr.Bytes()); err != nil {
 		return err
 	}
 	buf := make([]byte, 0, 1<<16)
-	for _, n := range names {
-		for _, v := range tensors[n].Data {
+	for _, name := range names {
+		for _, v := range tensors[name].Data {
 			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-			if len(buf) >= 1<<16 {
+			if len(buf) == cap(buf) {
 				if _, err := w.Write(buf); err != nil {
 					return err
 				}
@@ -229,6 +399,6 @@ func EncodeSafetensors(w io.Writer, tensors map[string]*tensor.Tensor, meta map[
 			}
 		}
 	}
-	_, err = w.Write(buf)
+	_, err := w.Write(buf)
 	return err
 }

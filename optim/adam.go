@@ -8,104 +8,157 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// Adam is Adam (Kingma & Ba, 2015) with either L2 weight decay added to the
-// gradient (torch.optim.Adam) or decoupled weight decay (AdamW, Loshchilov
-// & Hutter, 2019, torch.optim.AdamW). At step t (from 1):
+// Adam is Adam (Kingma & Ba, 2015) and, when built by NewAdamW, AdamW
+// (Loshchilov & Hutter, 2019), both exactly as torch.optim computes them
+// on CPU, in float32. For the t-th step of a parameter p with gradient ∇:
 //
-//	AdamW: p ← p·(1 − lr·wd)        Adam: g ← g + wd·p
-//	m ← β1·m + (1−β1)·g;  v ← β2·v + (1−β2)·g²
-//	p ← p − lr/(1−β1ᵗ) · m / (√v/√(1−β2ᵗ) + eps)
+//	Adam:  g ← ∇ + wd·p                  AdamW:  g ← ∇;  p ← p·(1 − lr·wd)
+//	m ← m + (1−β1)·(g − m)               (torch's lerp)
+//	v ← β2·v + (1−β2)·g²
+//	p ← p − (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε)
+//
+// Each parameter keeps its own step count t, so a parameter that had no
+// gradient for a while is corrected as PyTorch corrects it.
 type Adam struct {
-	Params       []*nn.Param
-	lr           float64
-	beta1, beta2 float64
-	eps, decay   float64
-	decoupled    bool
-	step         int
-	m, v         []*tensor.Tensor
+	params                    []*nn.Param
+	lr, beta1, beta2, eps, wd float64
+	decoupled                 bool             // AdamW: decay the weights, not the gradient
+	m, v                      []*tensor.Tensor // first and second moments; nil until a parameter's first step
+	steps                     []int            // steps taken per parameter
 }
 
-// NewAdam makes torch.optim.Adam over params (weightDecay is L2 added to
-// the gradient).
+// NewAdam returns Adam over params (torch.optim.Adam): learning rate lr,
+// moment decays beta1 and beta2 (0.9, 0.999 usually), eps (1e-8) and L2
+// weight decay added to the gradient.
 func NewAdam(params []*nn.Param, lr, beta1, beta2, eps, weightDecay float64) *Adam {
-	return &Adam{Params: params, lr: lr, beta1: beta1, beta2: beta2, eps: eps, decay: weightDecay, m: buffers(params), v: buffers(params)}
+	return newAdam(params, lr, beta1, beta2, eps, weightDecay, false)
 }
 
-// NewAdamW makes torch.optim.AdamW over params (decoupled weight decay).
+// NewAdamW returns AdamW over params (torch.optim.AdamW): as NewAdam, but
+// the weight decay is decoupled: p ← p·(1 − lr·weightDecay) before the
+// Adam update (PyTorch's default weightDecay is 0.01).
 func NewAdamW(params []*nn.Param, lr, beta1, beta2, eps, weightDecay float64) *Adam {
-	o := NewAdam(params, lr, beta1, beta2, eps, weightDecay)
-	o.decoupled = true
-	return o
+	return newAdam(params, lr, beta1, beta2, eps, weightDecay, true)
 }
 
-// Step applies one update.
+func newAdam(params []*nn.Param, lr, beta1, beta2, eps, wd float64, decoupled bool) *Adam {
+	n := len(params)
+	return &Adam{
+		params: params, lr: lr, beta1: beta1, beta2: beta2, eps: eps, wd: wd, decoupled: decoupled,
+		m: make([]*tensor.Tensor, n), v: make([]*tensor.Tensor, n), steps: make([]int, n),
+	}
+}
+
+// LR is the learning rate of the next step.
+func (o *Adam) LR() float64 { return o.lr }
+
+// SetLR sets the learning rate.
+func (o *Adam) SetLR(lr float64) { o.lr = lr }
+
+// ZeroGrad zeroes every parameter's gradient.
+func (o *Adam) ZeroGrad() { nn.ZeroGrad(o.params) }
+
+// Step applies one update; see Adam. It changes nothing and returns an
+// error wrapping autograd.ErrNonFinite if a gradient is not finite.
 func (o *Adam) Step() error {
-	if err := checkFinite(o.Params); err != nil {
+	if err := checkGrads(o.params); err != nil {
 		return err
 	}
-	o.step++
-	bc1 := 1 - math.Pow(o.beta1, float64(o.step))
-	bc2 := 1 - math.Pow(o.beta2, float64(o.step))
-	stepSize := float32(o.lr / bc1)
-	bc2Sqrt := float32(math.Sqrt(bc2))
-	b1, b2 := float32(o.beta1), float32(o.beta2)
-	eps, wd := float32(o.eps), float32(o.decay)
-	shrink := float32(1 - o.lr*o.decay)
-	for i, p := range o.Params {
+	// Scalars are computed in float64 and rounded once, as PyTorch passes
+	// Python floats to float32 kernels.
+	w1 := float32(1 - o.beta1)
+	b2, w2 := float32(o.beta2), float32(1-o.beta2)
+	eps := float32(o.eps)
+	l2 := float32(0)
+	decay := float32(1)
+	if o.decoupled {
+		decay = float32(1 - o.lr*o.wd)
+	} else {
+		l2 = float32(o.wd)
+	}
+	for i, p := range o.params {
 		if p.V.Grad == nil {
 			continue
 		}
-		w, g, m, v := p.V.Value.Data, p.V.Grad.Data, o.m[i].Data, o.v[i].Data
-		parallel.For(len(w), 1<<15, func(lo, hi int) {
+		if o.m[i] == nil {
+			o.m[i], o.v[i] = tensor.ZerosLike(p.V.Value), tensor.ZerosLike(p.V.Value)
+		}
+		o.steps[i]++
+		t := float64(o.steps[i])
+		stepSize := float32(o.lr / (1 - math.Pow(o.beta1, t)))
+		bc2Sqrt := float32(math.Sqrt(1 - math.Pow(o.beta2, t)))
+		pd, gd, md, vd := p.V.Value.Data, p.V.Grad.Data, o.m[i].Data, o.v[i].Data
+		parallel.For(len(pd), grain, func(lo, hi int) {
 			for j := lo; j < hi; j++ {
-				gj := g[j]
+				pj, g := pd[j], gd[j]
 				if o.decoupled {
-					w[j] *= shrink
-				} else if wd != 0 {
-					gj += wd * w[j]
+					pj *= decay
+				} else if l2 != 0 {
+					g += l2 * pj
 				}
-				m[j] = b1*m[j] + (1-b1)*gj
-				v[j] = b2*v[j] + (1-b2)*gj*gj
-				den := float32(math.Sqrt(float64(v[j])))/bc2Sqrt + eps
-				w[j] -= stepSize * m[j] / den
+				m := lerp(md[j], g, w1)
+				v := vd[j] * b2
+				v += w2 * g * g
+				denom := float32(math.Sqrt(float64(v)))/bc2Sqrt + eps
+				pd[j] = pj + -stepSize*(m/denom)
+				md[j], vd[j] = m, v
 			}
 		})
 	}
 	return nil
 }
 
-// ZeroGrad zeroes the gradients.
-func (o *Adam) ZeroGrad() { nn.ZeroGrad(o.Params) }
-
-// LR is the learning rate.
-func (o *Adam) LR() float64 { return o.lr }
-
-// SetLR sets the learning rate.
-func (o *Adam) SetLR(lr float64) { o.lr = lr }
-
-// Steps is the number of updates applied so far.
-func (o *Adam) Steps() int { return o.step }
-
-// State returns "adam.step", "adam.m.<name>" and "adam.v.<name>".
-func (o *Adam) State() map[string]*tensor.Tensor {
-	st := map[string]*tensor.Tensor{"adam.step": tensor.FromData([]float32{float32(o.step)}, 1)}
-	saveBuffers(st, "adam.m", o.Params, o.m)
-	saveBuffers(st, "adam.v", o.Params, o.v)
-	return st
+// lerp is torch.lerp(a, b, w) for a scalar weight: exact at both ends.
+func lerp(a, b, w float32) float32 {
+	if w < 0.5 && w > -0.5 {
+		return a + w*(b-a)
+	}
+	return b - (b-a)*(1-w)
 }
 
-// LoadState restores State.
-func (o *Adam) LoadState(st map[string]*tensor.Tensor) error {
-	step, err := scalarState(st, "adam.step")
-	if err != nil {
+// State returns the moments as "adam.m.<param>" and "adam.v.<param>", each
+// parameter's step count as scalar "adam.step.<param>" (only for
+// parameters that have stepped) and the learning rate as "adam.lr". Adam
+// and AdamW states are interchangeable, as in PyTorch.
+func (o *Adam) State() *State {
+	s := NewState()
+	for i, p := range o.params {
+		if o.m[i] == nil {
+			continue
+		}
+		s.Tensors["adam.m."+p.Name] = o.m[i].Clone()
+		s.Tensors["adam.v."+p.Name] = o.v[i].Clone()
+		s.Scalars["adam.step."+p.Name] = float64(o.steps[i])
+	}
+	s.Scalars["adam.lr"] = o.lr
+	return s
+}
+
+// LoadState restores a State from Adam.State over parameters with the same
+// names and shapes. A parameter has m, v and a step count, or none of them
+// (it has not stepped yet). Every mismatch is reported at once, and
+// nothing changes on error.
+func (o *Adam) LoadState(s *State) error {
+	c := newStateCheck("adam", s, o.params)
+	n := len(o.params)
+	ms, vs, steps := make([]*tensor.Tensor, n), make([]*tensor.Tensor, n), make([]int, n)
+	for i, p := range o.params {
+		m, hasM := c.tensor("adam.m."+p.Name, p.V.Value.Shape)
+		v, hasV := c.tensor("adam.v."+p.Name, p.V.Value.Shape)
+		step, hasStep := c.count("adam.step." + p.Name)
+		if hasM != hasV || hasM != hasStep {
+			c.problemf("parameter %q: want adam.m, adam.v and adam.step all present or all absent, have m %v, v %v, step %v", p.Name, hasM, hasV, hasStep)
+			continue
+		}
+		ms[i], vs[i], steps[i] = cloneOrNil(m), cloneOrNil(v), step
+	}
+	lr, hasLR := c.scalar("adam.lr")
+	if err := c.err(); err != nil {
 		return err
 	}
-	if err := loadBuffers(st, "adam.m", o.Params, o.m); err != nil {
-		return err
+	o.m, o.v, o.steps = ms, vs, steps
+	if hasLR {
+		o.lr = lr
 	}
-	if err := loadBuffers(st, "adam.v", o.Params, o.v); err != nil {
-		return err
-	}
-	o.step = int(step)
 	return nil
 }

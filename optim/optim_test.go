@@ -1,185 +1,236 @@
-package optim
+package optim_test
 
 import (
 	"errors"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/nn"
+	"github.com/diffusego/diffusego/optim"
 	"github.com/diffusego/diffusego/tensor"
 )
 
-func param(name string, vals ...float32) *nn.Param {
-	return nn.NewParam(name, tensor.FromData(append([]float32(nil), vals...), len(vals)))
-}
-
-func setGrad(p *nn.Param, vals ...float32) {
-	p.V.Grad = tensor.FromData(append([]float32(nil), vals...), len(vals))
-}
-
-func near(t *testing.T, what string, got float32, want float64) {
-	t.Helper()
-	if math.Abs(float64(got)-want) > 1e-6*(1+math.Abs(want)) {
-		t.Errorf("%s = %.9g, want %.9g", what, got, want)
+// param makes a parameter with the given values and gradient.
+func param(name string, value, grad []float32) *nn.Param {
+	p := nn.NewParam(name, tensor.FromData(append([]float32(nil), value...), len(value)))
+	if grad != nil {
+		p.V.Grad = tensor.FromData(append([]float32(nil), grad...), len(grad))
 	}
+	return p
 }
 
-// TestAdamWKnownSteps checks two AdamW steps against the update written
-// out in float64 from the formulas of torch.optim.AdamW.
-func TestAdamWKnownSteps(t *testing.T) {
-	p := param("w", 1.0, -2.0)
-	o := NewAdamW([]*nn.Param{p}, 0.1, 0.9, 0.999, 1e-8, 0.01)
-	w := []float64{1, -2}
-	m, v := []float64{0, 0}, []float64{0, 0}
-	grads := [][]float64{{0.5, -1.5}, {-0.25, 2}}
-	for step, g := range grads {
-		setGrad(p, float32(g[0]), float32(g[1]))
-		if err := o.Step(); err != nil {
+func setGrad(p *nn.Param, grad ...float32) { p.V.GradBuf().CopyFrom(tensor.FromData(grad, len(grad))) }
+
+func near(got float32, want, rel float64) bool {
+	return math.Abs(float64(got)-want) <= rel*math.Max(1, math.Abs(want))
+}
+
+func TestSGDMomentumKnownSteps(t *testing.T) {
+	// lr 0.1, momentum 0.9, weight decay 0.1; the same gradient twice.
+	// p=1,  ∇=0.5:  g=0.6,    buf=0.6,               p=1−0.06=0.94
+	//               g=0.594,  buf=0.9·0.6+0.594=1.134, p=0.94−0.1134=0.8266
+	// p=−2, ∇=0.25: g=0.05,   buf=0.05,              p=−2.005
+	//               g=0.0495, buf=0.045+0.0495=0.0945, p=−2.005−0.00945=−2.01445
+	p := param("w", []float32{1, -2}, []float32{0.5, 0.25})
+	opt := optim.NewSGD([]*nn.Param{p}, 0.1, 0.9, 0.1)
+	want := [][]float64{{0.94, -2.005}, {0.8266, -2.01445}}
+	for step, w := range want {
+		if err := opt.Step(); err != nil {
 			t.Fatal(err)
 		}
-		n := float64(step + 1)
-		for j := range w {
-			w[j] *= 1 - 0.1*0.01
-			m[j] = 0.9*m[j] + 0.1*g[j]
-			v[j] = 0.999*v[j] + 0.001*g[j]*g[j]
-			den := math.Sqrt(v[j])/math.Sqrt(1-math.Pow(0.999, n)) + 1e-8
-			w[j] -= 0.1 / (1 - math.Pow(0.9, n)) * m[j] / den
-			near(t, "AdamW weight", p.V.Value.Data[j], w[j])
+		for i := range w {
+			if got := p.V.Value.Data[i]; !near(got, w[i], 1e-6) {
+				t.Errorf("step %d: p[%d] = %.7f, want %.7f", step, i, got, w[i])
+			}
 		}
 	}
 }
 
-func TestAdamL2AndSGDMomentumKnownSteps(t *testing.T) {
-	p := param("w", 2.0)
-	o := NewAdam([]*nn.Param{p}, 0.01, 0.9, 0.999, 1e-8, 0.1)
-	setGrad(p, 1)
-	_ = o.Step()
-	// g = 1 + 0.1·2 = 1.2; first Adam step moves by lr·sign(g) (up to eps)
-	near(t, "Adam weight", p.V.Value.Data[0], 2-0.01*1.2/(1.2+1e-8))
-
-	q := param("w", 1.0)
-	s := NewSGD([]*nn.Param{q}, 0.1, 0.9, 0)
-	for _, want := range []float64{1 - 0.1*0.5, 1 - 0.1*0.5 - 0.1*(0.9*0.5+0.5)} {
-		setGrad(q, 0.5)
-		_ = s.Step()
-		near(t, "SGD weight", q.V.Value.Data[0], want)
+func TestSGDPlainKnownStep(t *testing.T) {
+	// No momentum, no decay: p = p − lr·∇ = 3 − 0.5·2 = 2.
+	p := param("w", []float32{3}, []float32{2})
+	if err := optim.NewSGD([]*nn.Param{p}, 0.5, 0, 0).Step(); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.V.Value.Data[0]; got != 2 {
+		t.Errorf("p = %v, want 2", got)
 	}
 }
 
-func TestAdamMinimisesQuadratic(t *testing.T) {
-	p := param("w", 3, -4, 5)
-	o := NewAdam([]*nn.Param{p}, 0.05, 0.9, 0.999, 1e-8, 0)
-	for i := 0; i < 2000; i++ {
-		g := autograd.New()
-		loss := g.Sum(g.Mul(p.V, p.V), nil, false)
-		o.ZeroGrad()
-		if err := g.Backward(loss); err != nil {
+// adamRef is Adam/AdamW written from the formulas in float64.
+type adamRef struct {
+	lr, b1, b2, eps, wd float64
+	decoupled           bool
+	p, m, v             []float64
+	t                   int
+}
+
+func (r *adamRef) step(grad []float32) {
+	r.t++
+	bc1 := 1 - math.Pow(r.b1, float64(r.t))
+	bc2 := 1 - math.Pow(r.b2, float64(r.t))
+	for i := range r.p {
+		g := float64(grad[i])
+		if r.decoupled {
+			r.p[i] *= 1 - r.lr*r.wd
+		} else {
+			g += r.wd * r.p[i]
+		}
+		r.m[i] = r.b1*r.m[i] + (1-r.b1)*g
+		r.v[i] = r.b2*r.v[i] + (1-r.b2)*g*g
+		mHat, vHat := r.m[i]/bc1, r.v[i]/bc2
+		r.p[i] -= r.lr * mHat / (math.Sqrt(vHat) + r.eps)
+	}
+}
+
+func TestAdamFirstStepIsLR(t *testing.T) {
+	// m̂ = ∇ and v̂ = ∇² on the first step, so p moves by lr·∇/(|∇|+ε):
+	// 1 − 0.1·0.5/(0.5+1e-8) = 0.900000002.
+	p := param("w", []float32{1}, []float32{0.5})
+	if err := optim.NewAdam([]*nn.Param{p}, 0.1, 0.9, 0.999, 1e-8, 0).Step(); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.V.Value.Data[0]; !near(got, 0.900000002, 1e-7) {
+		t.Errorf("p = %.9f, want 0.900000002", got)
+	}
+}
+
+func TestAdamKnownSteps(t *testing.T) {
+	grads := [][]float32{{0.5, -1, 0.001}, {-0.25, -0.5, 0.002}, {0.125, 2, -0.003}, {1, 0, 0}}
+	for _, tc := range []struct {
+		name      string
+		wd        float64
+		decoupled bool
+	}{{"Adam", 0, false}, {"Adam-L2", 0.1, false}, {"AdamW", 0.1, true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := param("w", []float32{1, -2, 0.5}, nil)
+			var opt *optim.Adam
+			if tc.decoupled {
+				opt = optim.NewAdamW([]*nn.Param{p}, 0.05, 0.9, 0.999, 1e-8, tc.wd)
+			} else {
+				opt = optim.NewAdam([]*nn.Param{p}, 0.05, 0.9, 0.999, 1e-8, tc.wd)
+			}
+			ref := &adamRef{lr: 0.05, b1: 0.9, b2: 0.999, eps: 1e-8, wd: tc.wd, decoupled: tc.decoupled,
+				p: []float64{1, -2, 0.5}, m: make([]float64, 3), v: make([]float64, 3)}
+			for step, g := range grads {
+				setGrad(p, g...)
+				if err := opt.Step(); err != nil {
+					t.Fatal(err)
+				}
+				ref.step(g)
+				for i, want := range ref.p {
+					if got := p.V.Value.Data[i]; !near(got, want, 2e-6) {
+						t.Errorf("step %d: p[%d] = %.8f, want %.8f", step, i, got, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestAdamWLargeTensorMatchesFormula(t *testing.T) {
+	// Big enough to be split over the worker pool.
+	const n = 50000
+	rng := tensor.NewRNG(3)
+	p := nn.NewParam("w", rng.Randn(n))
+	ref := &adamRef{lr: 1e-3, b1: 0.9, b2: 0.99, eps: 1e-8, wd: 0.01, decoupled: true,
+		p: make([]float64, n), m: make([]float64, n), v: make([]float64, n)}
+	for i, v := range p.V.Value.Data {
+		ref.p[i] = float64(v)
+	}
+	opt := optim.NewAdamW([]*nn.Param{p}, 1e-3, 0.9, 0.99, 1e-8, 0.01)
+	for range 3 {
+		g := rng.Randn(n)
+		p.V.Grad = g
+		if err := opt.Step(); err != nil {
 			t.Fatal(err)
 		}
-		_ = o.Step()
+		ref.step(g.Data)
 	}
-	for _, v := range p.V.Value.Data {
-		if math.Abs(float64(v)) > 1e-2 {
-			t.Fatalf("Adam on Σw²: w = %v, want ≈ 0", p.V.Value.Data)
+	for i, want := range ref.p {
+		if got := p.V.Value.Data[i]; !near(got, want, 1e-5) {
+			t.Fatalf("p[%d] = %.8f, want %.8f", i, got, want)
 		}
+	}
+}
+
+func TestOptimisersMinimiseQuadratic(t *testing.T) {
+	// f(p) = Σ (p − c)², ∇ = 2(p − c); each optimiser must reach c.
+	c := []float32{3, -1, 0.5, 2}
+	for _, tc := range []struct {
+		name string
+		make func([]*nn.Param) optim.Optimizer
+	}{
+		{"SGD", func(ps []*nn.Param) optim.Optimizer { return optim.NewSGD(ps, 0.1, 0, 0) }},
+		{"SGD-momentum", func(ps []*nn.Param) optim.Optimizer { return optim.NewSGD(ps, 0.05, 0.9, 0) }},
+		{"Adam", func(ps []*nn.Param) optim.Optimizer { return optim.NewAdam(ps, 0.05, 0.9, 0.999, 1e-8, 0) }},
+		{"AdamW", func(ps []*nn.Param) optim.Optimizer { return optim.NewAdamW(ps, 0.05, 0.9, 0.999, 1e-8, 0) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := param("w", make([]float32, len(c)), nil)
+			opt := tc.make([]*nn.Param{p})
+			for range 2000 {
+				opt.ZeroGrad()
+				g := p.V.GradBuf().Data
+				for i := range g {
+					g[i] = 2 * (p.V.Value.Data[i] - c[i])
+				}
+				if err := opt.Step(); err != nil {
+					t.Fatal(err)
+				}
+			}
+			for i := range c {
+				if got := p.V.Value.Data[i]; math.Abs(float64(got-c[i])) > 1e-3 {
+					t.Errorf("p[%d] = %v, want %v", i, got, c[i])
+				}
+			}
+		})
 	}
 }
 
 func TestStepRefusesNonFiniteGradient(t *testing.T) {
-	p := param("w", 1, 2)
-	for _, o := range []Optimizer{NewAdamW([]*nn.Param{p}, 0.1, 0.9, 0.999, 1e-8, 0.01), NewSGD([]*nn.Param{p}, 0.1, 0.9, 0)} {
-		setGrad(p, 1, float32(math.Inf(1)))
-		if err := o.Step(); !errors.Is(err, autograd.ErrNonFinite) {
-			t.Fatalf("Step with an Inf gradient: err = %v, want ErrNonFinite", err)
-		}
-		if p.V.Value.Data[0] != 1 || p.V.Value.Data[1] != 2 {
-			t.Fatalf("Step with an Inf gradient changed the weights to %v", p.V.Value.Data)
-		}
-	}
-}
-
-func TestClipGradNorm(t *testing.T) {
-	a, b := param("a", 0, 0), param("b", 0)
-	setGrad(a, 3, 0)
-	setGrad(b, 4)
-	total := ClipGradNorm([]*nn.Param{a, b}, 1)
-	if total != 5 {
-		t.Fatalf("norm before clipping = %g, want 5", total)
-	}
-	after := math.Sqrt(float64(a.V.Grad.Data[0]*a.V.Grad.Data[0] + b.V.Grad.Data[0]*b.V.Grad.Data[0]))
-	if math.Abs(after-1) > 1e-5 {
-		t.Fatalf("norm after clipping = %g, want 1", after)
-	}
-}
-
-func TestSchedules(t *testing.T) {
-	cases := []struct {
-		s    Schedule
-		step int
-		want float64
-	}{
-		{Constant{0.1}, 50, 0.1},
-		{LinearWarmup{Base: 1, Warmup: 4}, 0, 0.25},
-		{LinearWarmup{Base: 1, Warmup: 4}, 3, 1},
-		{WarmupCosine{Base: 1, Floor: 0, Warmup: 0, Total: 100}, 50, 0.5},
-		{WarmupCosine{Base: 1, Floor: 0.1, Warmup: 10, Total: 110}, 110, 0.1},
-	}
-	for _, c := range cases {
-		if got := c.s.LR(c.step); math.Abs(got-c.want) > 1e-12 {
-			t.Errorf("%T%+v.LR(%d) = %g, want %g", c.s, c.s, c.step, got, c.want)
-		}
-	}
-	if _, err := ParseSchedule("linear-ish", 1, 0, 0, 0); err == nil {
-		t.Error("ParseSchedule accepted an unknown name")
-	}
-}
-
-// TestExactResume runs 6 AdamW steps straight, and 3 steps then a fresh
-// optimiser loaded from the saved state for 3 more: the weights must be
-// bit-identical.
-func TestExactResume(t *testing.T) {
-	grads := func(i int) []float32 { return []float32{float32(i) * 0.3, -1 + float32(i)*0.1} }
-	run := func(split bool) []float32 {
-		p := param("w", 0.5, -0.5)
-		ps := []*nn.Param{p}
-		var o Optimizer = NewAdamW(ps, 0.01, 0.9, 0.999, 1e-8, 0.01)
-		ema := NewEMA(ps, 0.99, true)
-		for i := 0; i < 6; i++ {
-			if split && i == 3 {
-				st, est := o.State(), ema.State()
-				o = NewAdamW(ps, 0.01, 0.9, 0.999, 1e-8, 0.01)
-				ema = NewEMA(ps, 0.99, true)
-				if err := o.LoadState(st); err != nil {
-					t.Fatal(err)
-				}
-				if err := ema.LoadState(est); err != nil {
-					t.Fatal(err)
-				}
+	for _, bad := range []float32{float32(math.NaN()), float32(math.Inf(1))} {
+		a := param("a", []float32{1, 2}, []float32{0.1, 0.2})
+		b := param("b", []float32{3}, []float32{bad})
+		ps := []*nn.Param{a, b}
+		for _, opt := range []optim.Optimizer{
+			optim.NewSGD(ps, 0.1, 0.9, 0), optim.NewAdam(ps, 0.1, 0.9, 0.999, 1e-8, 0), optim.NewAdamW(ps, 0.1, 0.9, 0.999, 1e-8, 0.1),
+		} {
+			err := opt.Step()
+			if !errors.Is(err, autograd.ErrNonFinite) || !strings.Contains(err.Error(), `"b"`) {
+				t.Errorf("Step with gradient %v: err = %v, want ErrNonFinite naming \"b\"", bad, err)
 			}
-			setGrad(p, grads(i)...)
-			_ = o.Step()
-			ema.Update()
-		}
-		return append(append([]float32(nil), p.V.Value.Data...), ema.Shadow(0).Data...)
-	}
-	a, b := run(false), run(true)
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("resumed run differs: %v vs %v", b, a)
+			if a.V.Value.Data[0] != 1 || a.V.Value.Data[1] != 2 || b.V.Value.Data[0] != 3 {
+				t.Errorf("Step with gradient %v changed parameters: %v %v", bad, a.V.Value.Data, b.V.Value.Data)
+			}
+			if n := len(opt.State().Tensors); n != 0 {
+				t.Errorf("Step with gradient %v left %d state tensors", bad, n)
+			}
 		}
 	}
 }
 
-func TestEMA(t *testing.T) {
-	p := param("w", 0)
-	e := NewEMA([]*nn.Param{p}, 0.5, false)
-	p.V.Value.Data[0] = 1
-	e.Update() // 0.5·0 + 0.5·1
-	e.Update() // 0.5·0.5 + 0.5·1
-	near(t, "EMA", e.Shadow(0).Data[0], 0.75)
-	e.Swap()
-	near(t, "swapped weight", p.V.Value.Data[0], 0.75)
-	e.Swap()
-	near(t, "restored weight", p.V.Value.Data[0], 1)
+func TestStepSkipsParamsWithoutGradient(t *testing.T) {
+	a := param("a", []float32{1}, []float32{1})
+	b := param("b", []float32{5}, nil)
+	opt := optim.NewAdam([]*nn.Param{a, b}, 0.1, 0.9, 0.999, 1e-8, 0.5)
+	if err := opt.Step(); err != nil {
+		t.Fatal(err)
+	}
+	if b.V.Value.Data[0] != 5 {
+		t.Errorf("parameter without gradient moved to %v", b.V.Value.Data[0])
+	}
+	if _, ok := opt.State().Scalars["adam.step.b"]; ok {
+		t.Error("state has a step count for a parameter that never stepped")
+	}
+}
+
+func TestSetLR(t *testing.T) {
+	opt := optim.NewSGD(nil, 0.1, 0, 0)
+	opt.SetLR(0.25)
+	if opt.LR() != 0.25 {
+		t.Errorf("LR() = %v, want 0.25", opt.LR())
+	}
 }

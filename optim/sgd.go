@@ -1,66 +1,111 @@
 package optim
 
 import (
+	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// SGD is stochastic gradient descent with momentum and L2 weight decay, as
-// torch.optim.SGD (dampening 0, no Nesterov):
+// SGD is stochastic gradient descent with momentum and L2 weight decay,
+// torch.optim.SGD with dampening 0 and no Nesterov term:
 //
-//	g ← grad + wd·p;  buf ← momentum·buf + g;  p ← p − lr·buf
-//
-// (with momentum 0, p ← p − lr·g).
+//	g ← ∇ + wd·p
+//	buf ← g on the first step, then momentum·buf + g   (when momentum ≠ 0)
+//	p ← p − lr·buf
 type SGD struct {
-	Params              []*nn.Param
-	lr, momentum, decay float32
-	buf                 []*tensor.Tensor
+	params                    []*nn.Param
+	lr, momentum, weightDecay float64
+	buf                       []*tensor.Tensor // momentum buffers; nil until a parameter's first step
 }
 
-// NewSGD makes an SGD optimiser over params.
+// NewSGD returns SGD over params with learning rate lr, momentum (0 for
+// plain SGD) and L2 weight decay added to the gradient.
 func NewSGD(params []*nn.Param, lr, momentum, weightDecay float64) *SGD {
-	return &SGD{Params: params, lr: float32(lr), momentum: float32(momentum), decay: float32(weightDecay), buf: buffers(params)}
+	return &SGD{params: params, lr: lr, momentum: momentum, weightDecay: weightDecay, buf: make([]*tensor.Tensor, len(params))}
 }
 
-// Step applies one update.
+// LR is the learning rate of the next step.
+func (o *SGD) LR() float64 { return o.lr }
+
+// SetLR sets the learning rate.
+func (o *SGD) SetLR(lr float64) { o.lr = lr }
+
+// ZeroGrad zeroes every parameter's gradient.
+func (o *SGD) ZeroGrad() { nn.ZeroGrad(o.params) }
+
+// Step applies one update; see SGD. It changes nothing and returns an
+// error wrapping autograd.ErrNonFinite if a gradient is not finite.
 func (o *SGD) Step() error {
-	if err := checkFinite(o.Params); err != nil {
+	if err := checkGrads(o.params); err != nil {
 		return err
 	}
-	for i, p := range o.Params {
+	lr, mom, wd := float32(o.lr), float32(o.momentum), float32(o.weightDecay)
+	for i, p := range o.params {
 		if p.V.Grad == nil {
 			continue
 		}
-		w, g, b := p.V.Value.Data, p.V.Grad.Data, o.buf[i].Data
-		for j := range w {
-			d := g[j] + o.decay*w[j]
-			if o.momentum != 0 {
-				b[j] = o.momentum*b[j] + d
-				d = b[j]
-			}
-			w[j] -= o.lr * d
+		pd, gd := p.V.Value.Data, p.V.Grad.Data
+		if o.momentum == 0 {
+			parallel.For(len(pd), grain, func(lo, hi int) {
+				for j := lo; j < hi; j++ {
+					g := gd[j] + wd*pd[j]
+					pd[j] += -lr * g
+				}
+			})
+			continue
 		}
+		first := o.buf[i] == nil
+		if first {
+			o.buf[i] = tensor.ZerosLike(p.V.Value)
+		}
+		bd := o.buf[i].Data
+		parallel.For(len(pd), grain, func(lo, hi int) {
+			for j := lo; j < hi; j++ {
+				g := gd[j] + wd*pd[j]
+				if first {
+					bd[j] = g
+				} else {
+					bd[j] = bd[j]*mom + g
+				}
+				pd[j] += -lr * bd[j]
+			}
+		})
 	}
 	return nil
 }
 
-// ZeroGrad zeroes the gradients.
-func (o *SGD) ZeroGrad() { nn.ZeroGrad(o.Params) }
-
-// LR is the learning rate.
-func (o *SGD) LR() float64 { return float64(o.lr) }
-
-// SetLR sets the learning rate.
-func (o *SGD) SetLR(lr float64) { o.lr = float32(lr) }
-
-// State returns the momentum buffers as "sgd.momentum.<name>".
-func (o *SGD) State() map[string]*tensor.Tensor {
-	st := map[string]*tensor.Tensor{}
-	saveBuffers(st, "sgd.momentum", o.Params, o.buf)
-	return st
+// State returns the momentum buffers as "sgd.momentum.<param>" (only for
+// parameters that have stepped with momentum) and the learning rate as
+// scalar "sgd.lr".
+func (o *SGD) State() *State {
+	s := NewState()
+	for i, p := range o.params {
+		if o.buf[i] != nil {
+			s.Tensors["sgd.momentum."+p.Name] = o.buf[i].Clone()
+		}
+	}
+	s.Scalars["sgd.lr"] = o.lr
+	return s
 }
 
-// LoadState restores State.
-func (o *SGD) LoadState(st map[string]*tensor.Tensor) error {
-	return loadBuffers(st, "sgd.momentum", o.Params, o.buf)
+// LoadState restores a State from SGD.State over parameters with the same
+// names and shapes. It reports every mismatch at once and changes nothing
+// on error.
+func (o *SGD) LoadState(s *State) error {
+	c := newStateCheck("sgd", s, o.params)
+	bufs := make([]*tensor.Tensor, len(o.params))
+	for i, p := range o.params {
+		if t, ok := c.tensor("sgd.momentum."+p.Name, p.V.Value.Shape); ok && t != nil {
+			bufs[i] = t.Clone()
+		}
+	}
+	lr, hasLR := c.scalar("sgd.lr")
+	if err := c.err(); err != nil {
+		return err
+	}
+	o.buf = bufs
+	if hasLR {
+		o.lr = lr
+	}
+	return nil
 }
