@@ -95,11 +95,15 @@ func (g *Graph) SiLU(x *Var) *Var {
 		for i, v := range x {
 			y[i] = float32(float64(v) * sigmoid(float64(v)))
 		}
-	}, func(dx, gr, x, _ []float32) {
+	}, func(dx, gr, x, y []float32) {
+		// σ(x) = y/x from the saved output, so backward needs no exp;
+		// σ(x)(1 + x(1 − σ(x))) = σ + y(1 − σ).
 		for i, v := range gr {
-			xi := float64(x[i])
-			s := sigmoid(xi)
-			dx[i] += v * float32(s*(1+xi*(1-s)))
+			s := float32(0.5)
+			if x[i] != 0 {
+				s = y[i] / x[i]
+			}
+			dx[i] += v * (s + y[i]*(1-s))
 		}
 	})
 }
