@@ -1,5 +1,7 @@
 package schedule
 
+import "math"
+
 // Linear is the DDPM schedule (Ho et al. 2020, §4): betas evenly spaced from
 // BetaStart to BetaEnd (1e-4 to 0.02 for T = 1000).
 type Linear struct {
@@ -33,4 +35,14 @@ func torchLinspace(start, end float64, n int) []float64 {
 		}
 	}
 	return out
+}
+
+// AlphaBarAt is the continuous-time limit of the linear schedule, the VP SDE
+// of Song et al. (2021, eq. 32): with β(u) = T·(BetaStart + u·(BetaEnd −
+// BetaStart)), ᾱ(u) = exp(−∫₀ᵘ β(s) ds) = exp(−T·(BetaStart·u +
+// ½(BetaEnd − BetaStart)·u²)). −log ᾱ(1) equals Σ_t β_t exactly; the
+// discrete ᾱ_t is smaller by the O(β²) terms of log(1 − β).
+func (l *Linear) AlphaBarAt(u float64) float64 {
+	T := float64(l.Steps())
+	return math.Exp(-T * (l.BetaStart*u + 0.5*(l.BetaEnd-l.BetaStart)*u*u))
 }

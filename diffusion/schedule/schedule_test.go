@@ -166,3 +166,23 @@ func TestConfigJSON(t *testing.T) {
 		t.Errorf("ParseConfig with a misspelt field: error = %v, want one naming \"stpes\"", err)
 	}
 }
+
+func TestLinearContinuous(t *testing.T) {
+	s := NewLinear(1000, 1e-4, 0.02)
+	var sum float64
+	for step := range 1000 {
+		sum += s.Beta(step)
+	}
+	if got := -math.Log(s.AlphaBarAt(1)); !near(got, sum, 1e-12) {
+		t.Errorf("−log Linear.AlphaBarAt(1) = %.12g, want Σβ = %.12g", got, sum)
+	}
+	// −d log ᾱ/du = T·β(u): central difference at u = 0.3.
+	const u, h = 0.3, 1e-5
+	got := -(math.Log(s.AlphaBarAt(u+h)) - math.Log(s.AlphaBarAt(u-h))) / (2 * h)
+	if want := 1000 * (1e-4 + u*(0.02-1e-4)); !near(got, want, 1e-8) {
+		t.Errorf("−d log ᾱ/du at %g = %.10g, want T·β(u) = %.10g", u, got, want)
+	}
+	var _ Continuous = s
+	var _ Continuous = NewCosine(10, 0.008)
+	var _ Continuous = NewSigmoid(10, -3, 3, 1, 0.999)
+}
