@@ -81,6 +81,7 @@ const (
 //	snr        1                 SNR          SNR/(SNR+1)
 //	min-snr    min(SNR,γ)/SNR    min(SNR,γ)   min(SNR,γ)/(SNR+1)
 //
+// SNR must be > 0 (ᾱ < 1 and > 0) for the eps column to be finite.
 // gamma is used only by MinSNR. An unknown weighting or target is an error.
 func LossWeights(w Weighting, target Target, gamma float64, snr []float64) ([]float64, error) {
 	switch target {

@@ -7,8 +7,11 @@ import "math"
 //	σ_i = (σ_max^(1/ρ) + i/(n−1)·(σ_min^(1/ρ) − σ_max^(1/ρ)))^ρ,  i = 0 … n−1,
 //
 // descending from sigmaMax to sigmaMin, followed by σ_n = 0: n+1 values in
-// all. ρ = 7 in the paper. With n = 1 it returns [sigmaMax, 0].
+// all. ρ = 7 in the paper. With n = 1 it returns [sigmaMax, 0]; with n < 1, nil.
 func KarrasSigmas(n int, sigmaMin, sigmaMax, rho float64) []float64 {
+	if n < 1 {
+		return nil
+	}
 	out := make([]float64, n+1)
 	if n == 1 {
 		out[0] = sigmaMax

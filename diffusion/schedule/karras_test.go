@@ -27,4 +27,7 @@ func TestKarrasSigmas(t *testing.T) {
 	if got := KarrasSigmas(1, lo, hi, rho); len(got) != 2 || got[0] != hi || got[1] != 0 {
 		t.Errorf("KarrasSigmas(1, …) = %v, want [%g 0]", got, hi)
 	}
+	if got := KarrasSigmas(0, lo, hi, rho); got != nil {
+		t.Errorf("KarrasSigmas(0, …) = %v, want nil", got)
+	}
 }
