@@ -77,16 +77,17 @@ func moments(x *tensor.Tensor) (mean, variance []float64) {
 	return mean, variance
 }
 
-// checkGaussian asserts |mean error| ≤ 4·SE + bias·σ_data and
+// checkGaussian asserts |mean error| ≤ 4·SE + 0.02·σ_data and
 // |var/var_data − 1| ≤ 4·√(2/N) + bias: four standard errors of the
-// batch plus the sampler's stated discretisation allowance.
+// batch plus the sampler's stated discretisation allowance for the variance
+// (the mean is hardly affected: the maps are affine and start near μ).
 func checkGaussian(t *testing.T, x *tensor.Tensor, bias float64) {
 	t.Helper()
 	mean, variance := moments(x)
 	for j := range mean {
 		sd := math.Sqrt(dataVar[j])
 		mErr := math.Abs(mean[j] - dataMean[j])
-		mTol := 4*sd/math.Sqrt(nSamples) + bias*sd
+		mTol := 4*sd/math.Sqrt(nSamples) + 0.02*sd
 		vErr := math.Abs(variance[j]/dataVar[j] - 1)
 		vTol := 4*math.Sqrt(2.0/nSamples) + bias
 		t.Logf("dim %d: mean %.4f (want %.4f, err %.4f, tol %.4f); var %.4f (want %.4f, rel err %.4f, tol %.4f)",
