@@ -11,8 +11,9 @@ import (
 
 // Denoiser predicts the clean sample x0 from x at noise level sigma, in the
 // variance-exploding view x = x0 + σ·ε (Karras et al. 2022, §2 and eq. 1).
-// A model trained on a discrete VP schedule is wrapped so that it is called
-// at x_VP = √ᾱ·x with ᾱ = 1/(1+σ²) and its output converted to x0.
+// A model trained on a discrete VP schedule is adapted by calling it at
+// x_VP = √ᾱ·x with ᾱ = 1/(1+σ²) and converting its output to x0
+// (diffusion.EpsToX0, diffusion.VToX0).
 type Denoiser interface {
 	Denoise(x *tensor.Tensor, sigma float64) (*tensor.Tensor, error)
 }
