@@ -51,3 +51,35 @@ func TestConvergenceOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestAncestralVarianceExact checks the noise DDIM (η > 0) injects. On data
+// N(μ, s²) each step is x' = m·x + c + σ_up·z with m = r + (1−r)·s²/(s²+σ²),
+// r = σ_down/σ, so the output variance follows the recursion
+// (σ_up taken from the VP formula, independently of the σ-form code)
+// v' = m²·v + σ_up² from v = 1+σ_max². The sample variance must match it
+// to 4 standard errors (√(2/N) relative), with no discretisation allowance.
+func TestAncestralVarianceExact(t *testing.T) {
+	for _, eta := range []float64{0.5, 1} {
+		sig := linear1000(t, 50)
+		x := sample(t, DDIM{Eta: eta}, gauss, sig, 31)
+		_, got := moments(x)
+		for j, s2 := range dataVar {
+			v := 1 + sig[0]*sig[0]
+			for i := range len(sig) - 1 {
+				a, b := sig[i], sig[i+1]
+				// σ_up from Song et al. (2021) eq. 16 in VP form, then ÷ √ᾱ'.
+				ab, abNext := 1/(1+a*a), 1/(1+b*b)
+				s2vp := eta * eta * (1 - abNext) / (1 - ab) * (1 - ab/abNext)
+				up := math.Sqrt(s2vp / abNext)
+				r := math.Sqrt(b*b-up*up) / a
+				m := r + (1-r)*s2/(s2+a*a)
+				v = m*m*v + up*up
+			}
+			tol := 4 * math.Sqrt(2.0/nSamples)
+			t.Logf("eta %g dim %d: var %.4f, closed form %.4f (data %.2f), rel err %.4f, tol %.4f", eta, j, got[j], v, s2, got[j]/v-1, tol)
+			if math.Abs(got[j]/v-1) > tol {
+				t.Errorf("eta %g dim %d: variance %.4f, want %.4f ± %.1f%%", eta, j, got[j], v, 100*tol)
+			}
+		}
+	}
+}
