@@ -6,6 +6,7 @@ import (
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/nn"
+	"github.com/diffusego/diffusego/tensor"
 )
 
 // wantParams checks the names and shapes of ps, in order.
@@ -18,7 +19,7 @@ func wantParams(t *testing.T, ps []*nn.Param, names []string, shapes [][]int) {
 		if p.Name != names[i] {
 			t.Errorf("param %d name = %q, want %q", i, p.Name, names[i])
 		}
-		if !equalInts(p.V.Shape(), shapes[i]) {
+		if !tensor.SameShape(p.V.Shape(), shapes[i]) {
 			t.Errorf("param %q shape = %v, want %v", p.Name, p.V.Shape(), shapes[i])
 		}
 		if !p.V.RequiresGrad() {
@@ -51,18 +52,6 @@ func wantConst(t *testing.T, p *nn.Param, v float32) {
 			t.Fatalf("%s[%d] = %v, want %v", p.Name, i, x, v)
 		}
 	}
-}
-
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // vars are the Vars of ps, for gradcheck.

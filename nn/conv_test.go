@@ -37,7 +37,7 @@ func TestConv2dShapeAndParams(t *testing.T) {
 	wantUniform(t, conv.Weight, k)
 	wantUniform(t, conv.Bias, k)
 	y := conv.Forward(autograd.NoGrad(), autograd.NewVar(tensor.New(2, 32, 28, 28)))
-	if !equalInts(y.Shape(), []int{2, 32, 14, 14}) {
+	if !tensor.SameShape(y.Shape(), []int{2, 32, 14, 14}) {
 		t.Errorf("stride-2 conv of (2, 32, 28, 28) = %v, want (2, 32, 14, 14)", y.Shape())
 	}
 	g := nn.NewConv2dGroups("g", 4, 6, 3, 1, 1, 2, false, tensor.NewRNG(1))

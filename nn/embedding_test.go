@@ -32,7 +32,7 @@ func TestEmbeddingValue(t *testing.T) {
 		t.Errorf("N(0, 1) init: mean %.3f std %.3f", mean, std)
 	}
 	y := e.Forward(autograd.NoGrad(), autograd.NewVar(tensor.FromData([]float32{10, 3}, 2)))
-	if !equalInts(y.Shape(), []int{2, 128}) {
+	if !tensor.SameShape(y.Shape(), []int{2, 128}) {
 		t.Fatalf("shape %v, want (2, 128)", y.Shape())
 	}
 	for j := range 128 {

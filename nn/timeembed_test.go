@@ -5,12 +5,13 @@ import (
 	"testing"
 
 	"github.com/diffusego/diffusego/nn"
+	"github.com/diffusego/diffusego/tensor"
 )
 
 func TestSinusoidalEmbedding(t *testing.T) {
 	ts := []float64{0, 17, 500, 999}
 	e := nn.SinusoidalEmbedding(ts, 32)
-	if !equalInts(e.Shape, []int{4, 32}) {
+	if !tensor.SameShape(e.Shape, []int{4, 32}) {
 		t.Fatalf("shape %v, want (4, 32)", e.Shape)
 	}
 	for n, tn := range ts {
