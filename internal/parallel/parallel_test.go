@@ -33,17 +33,29 @@ func TestNestedForDoesNotDeadlock(t *testing.T) {
 	}
 }
 
+// TestForChunksSplitDependsOnlyOnSizes records the (chunk, lo, hi) that
+// ForChunks actually visits: chunk i must cover [i·n/c, (i+1)·n/c) with
+// c = Chunks(n, grain), every chunk exactly once, on every run.
 func TestForChunksSplitDependsOnlyOnSizes(t *testing.T) {
-	var a, b [][2]int
-	c1 := ForChunks(1000, 10, func(c, lo, hi int) {})
-	for i := 0; i < c1; i++ {
-		a = append(a, [2]int{i * 1000 / c1, (i + 1) * 1000 / c1})
-	}
-	c2 := Chunks(1000, 10)
-	for i := 0; i < c2; i++ {
-		b = append(b, [2]int{i * 1000 / c2, (i + 1) * 1000 / c2})
-	}
-	if c1 != c2 || len(a) != len(b) {
-		t.Fatalf("ForChunks used %d chunks, Chunks says %d", c1, c2)
+	for _, n := range []int{1, 7, 1000} {
+		for _, grain := range []int{1, 10, 5000} {
+			c := Chunks(n, grain)
+			for run := 0; run < 3; run++ {
+				seen := make([][2]int, c)
+				var visits atomic.Int32
+				got := ForChunks(n, grain, func(chunk, lo, hi int) {
+					seen[chunk] = [2]int{lo, hi}
+					visits.Add(1)
+				})
+				if got != c || int(visits.Load()) != c {
+					t.Fatalf("ForChunks(%d, %d): %d chunks reported, %d visited, want %d", n, grain, got, visits.Load(), c)
+				}
+				for i, r := range seen {
+					if want := [2]int{i * n / c, (i + 1) * n / c}; r != want {
+						t.Fatalf("ForChunks(%d, %d) chunk %d covered %v, want %v", n, grain, i, r, want)
+					}
+				}
+			}
+		}
 	}
 }
