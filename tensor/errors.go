@@ -1,7 +1,6 @@
 package tensor
 
 import (
-	"errors"
 	"fmt"
 	"runtime"
 	"strings"
@@ -44,18 +43,11 @@ func Recover(err *error) {
 	if r == nil {
 		return
 	}
-	var se *ShapeError
 	switch v := r.(type) {
-	case *ShapeError:
-		*err = v
 	case runtime.Error:
 		*err = fmt.Errorf("internal error: %v\n%s", v, stackTop())
-	case error:
-		if errors.As(v, &se) {
-			*err = se
-		} else {
-			*err = v
-		}
+	case error: // *ShapeError and any other error panicked on purpose
+		*err = v
 	default:
 		*err = fmt.Errorf("internal error: %v\n%s", v, stackTop())
 	}
