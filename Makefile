@@ -38,7 +38,7 @@ testdata:
 
 ## bench: kernel, autograd and model benchmarks, 3 iterations each
 bench:
-	$(GO) test -run XXX -bench . -benchtime 3x ./internal/kernels/ ./autograd/ $(if $(wildcard models),./models/...)
+	$(GO) test -run XXX -bench . -benchtime 3x ./internal/kernels/ ./autograd/ ./models/...
 
 ## deps: Debian packages for the data set and the PyTorch reference
 deps:
