@@ -1,0 +1,97 @@
+package train
+
+import (
+	"fmt"
+
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/diffusion/schedule"
+	"github.com/diffusego/diffusego/nn"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// Network is a denoising network the trainer can fit: Forward maps x_t:
+// (N, …) on the variance-preserving scale, one timestep per item and the
+// class labels (nil when unconditional) to a prediction of x_t's shape.
+type Network interface {
+	Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int) *autograd.Var
+	Params() []*nn.Param
+}
+
+// Objective is the denoising loss of Ho et al. (2020) on a discrete VP
+// schedule: draw t uniformly from the T training steps and ε ~ N(0, I),
+// form x_t = √ᾱ_t·x_0 + √(1−ᾱ_t)·ε, and regress the network's output on
+// Target (ε, x_0 or v) with per-item weights from Weighting
+// (diffusion.LossWeights; min-SNR-γ uses Gamma).
+//
+// For class-conditional models, each label is replaced by NullLabel with
+// probability LabelDropout, which trains the unconditional model that
+// classifier-free guidance needs (Ho & Salimans 2022).
+type Objective struct {
+	Schedule     schedule.Schedule
+	Target       diffusion.Target
+	Weighting    diffusion.Weighting
+	Gamma        float64 // γ of min-SNR-γ weighting; 5 in Hang et al. (2023)
+	LabelDropout float64 // probability of dropping a label to NullLabel
+	NullLabel    int     // the "no class" label, usually the number of classes
+}
+
+// Loss returns the weighted mean squared error of net on the clean batch
+// x0: (N, …) with labels y (nil when unconditional), drawing t, ε and the
+// label dropout from rng. It records on g.
+func (o *Objective) Loss(g *autograd.Graph, net Network, x0 *tensor.Tensor, y []int, rng *tensor.RNG) (*autograd.Var, error) {
+	n := x0.Dim(0)
+	T := o.Schedule.Steps()
+	ts := make([]float64, n)
+	ab := make([]float64, n)
+	snr := make([]float64, n)
+	for i := range n {
+		t := rng.Intn(T)
+		ts[i], ab[i], snr[i] = float64(t), o.Schedule.AlphaBar(t), o.Schedule.SNR(t)
+	}
+	eps := tensor.New(x0.Shape...)
+	rng.FillNormal(eps, 0, 1)
+	if y != nil && o.LabelDropout > 0 {
+		dropped := make([]int, n)
+		for i, c := range y {
+			dropped[i] = c
+			if rng.Uniform() < o.LabelDropout {
+				dropped[i] = o.NullLabel
+			}
+		}
+		y = dropped
+	}
+	xt := diffusion.QSample(x0, eps, ab)
+	var target *tensor.Tensor
+	switch o.Target {
+	case diffusion.Eps:
+		target = eps
+	case diffusion.X0:
+		target = x0
+	case diffusion.V:
+		target = diffusion.VTarget(x0, eps, ab)
+	default:
+		return nil, fmt.Errorf("objective: unknown target %q: want eps, x0 or v", o.Target)
+	}
+	w, err := diffusion.LossWeights(o.Weighting, o.Target, o.Gamma, snr)
+	if err != nil {
+		return nil, fmt.Errorf("objective: %w", err)
+	}
+	pred := net.Forward(g, autograd.NewVar(xt), ts, y)
+	if !tensor.SameShape(pred.Shape(), x0.Shape) {
+		return nil, fmt.Errorf("objective: network returned %s for input %s",
+			tensor.FormatShape(pred.Shape()), tensor.FormatShape(x0.Shape))
+	}
+	// Per-item weights broadcast over the other axes: (N, 1, …, 1).
+	wShape := make([]int, x0.Rank())
+	for i := range wShape {
+		wShape[i] = 1
+	}
+	wShape[0] = n
+	wt := tensor.New(wShape...)
+	for i, v := range w {
+		wt.Data[i] = float32(v)
+	}
+	diff := g.Sub(pred, autograd.NewVar(target))
+	return g.Mean(g.Mul(g.Mul(diff, diff), autograd.NewVar(wt)), nil, false), nil
+}
