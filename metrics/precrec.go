@@ -19,8 +19,9 @@ const DefaultK = 3
 // points inside the real manifold (are the samples realistic?); recall
 // the fraction of real points inside the fake manifold (is the data
 // covered?). Boundaries count as inside. Both sets need more than k
-// points; k = DefaultK = 3 in the paper. Cost: O((N+M)²·D), computed in
-// blocks of 256 rows, so memory stays O((N+M)·D).
+// points; k = DefaultK = 3 in the paper. Cost: O((N+M)²·D) in float32
+// matrix products (distances summed in float64), computed in blocks of 256
+// rows, so memory stays O((N+M)·D).
 func PrecisionRecall(real, fake *tensor.Tensor, k int) (precision, recall float64, err error) {
 	if k < 1 {
 		return 0, 0, fmt.Errorf("metrics: PrecisionRecall: k = %d, want ≥ 1 (the paper uses %d)", k, DefaultK)
@@ -36,7 +37,8 @@ func PrecisionRecall(real, fake *tensor.Tensor, k int) (precision, recall float6
 	if dr != df {
 		return 0, 0, fmt.Errorf("metrics: PrecisionRecall: real features have %d columns, fake %d", dr, df)
 	}
-	r, f := newPointSet(real), newPointSet(fake)
+	centre := columnMean(real, fake)
+	r, f := newPointSet(real, centre), newPointSet(fake, centre)
 	precision = coveredFraction(f, r, kthNeighbourSq(r, k))
 	recall = coveredFraction(r, f, kthNeighbourSq(f, k))
 	return precision, recall, nil

@@ -37,7 +37,7 @@ func Rows(x *tensor.Tensor, idx []int) *tensor.Tensor {
 // Options sets what Evaluate computes.
 type Options struct {
 	K        int    // neighbourhood of precision and recall; 0 means DefaultK
-	Seed     uint64 // draws the real halves of the floor
+	Seed     uint64 // draws the real subset scored and the floor's halves
 	Features string // names the feature space in the report, e.g. "classifier/fmnist"
 	NoFloor  bool   // skip the real-vs-real floor (it costs as much again)
 }
@@ -45,7 +45,7 @@ type Options struct {
 // Report is the distribution scores of one set of samples, serialisable as
 // JSON. It always carries the sample counts, since every score here is
 // biased by them: compare reports only at equal Samples, and read a score
-// against its floor.
+// against its floor, which is measured at the same counts.
 type Report struct {
 	Samples     int    `json:"samples"`            // generated samples scored
 	RealSamples int    `json:"real_samples"`       // real samples they were compared with
@@ -57,8 +57,8 @@ type Report struct {
 	Recall    float64 `json:"recall"`    // fraction of real data on the sample manifold
 
 	// The same metrics between two disjoint random real subsets of
-	// FloorSamples each (min(Samples, RealSamples/2)), drawn with Seed;
-	// absent when skipped or when there is too little real data.
+	// FloorSamples each, drawn with Seed; absent when skipped or when
+	// there is too little real data.
 	FloorSamples   int     `json:"floor_samples,omitempty"`
 	FloorFD        float64 `json:"floor_fd,omitempty"`
 	FloorPrecision float64 `json:"floor_precision,omitempty"`
@@ -68,30 +68,43 @@ type Report struct {
 
 // Evaluate scores generated features fake: (M, D) against real features
 // real: (N, D): Fréchet distance, precision and recall, and unless
-// opt.NoFloor the real-vs-real floor of each. Precision and recall are
-// defined for sets of equal size; pass N = M to match the paper.
+// opt.NoFloor the real-vs-real floor of each. So that score and floor are
+// measured at the same counts, M vs M, a real set larger than M is first
+// cut to a random subset of M rows (drawn with opt.Seed; it is the floor's
+// first half), and the floor compares two disjoint real subsets of
+// min(M, N/2) rows. Give at least 2M real rows for a floor at full count.
 func Evaluate(real, fake *tensor.Tensor, opt Options) (Report, error) {
 	k := opt.K
 	if k == 0 {
 		k = DefaultK
 	}
 	rep := Report{Features: opt.Features, K: k, Seed: opt.Seed}
-	if real != nil && fake != nil && real.Rank() == 2 && fake.Rank() == 2 {
-		rep.RealSamples, rep.Samples = real.Dim(0), fake.Dim(0)
+	if _, _, err := rows("Evaluate real", real, k+1); err != nil {
+		return rep, err
 	}
+	if _, _, err := rows("Evaluate fake", fake, k+1); err != nil {
+		return rep, err
+	}
+	n, m := real.Dim(0), fake.Dim(0)
+	perm := tensor.NewRNG(opt.Seed).Perm(n) // the draw Floor makes with opt.Seed
+	scored := real
+	if n > m {
+		scored = Rows(real, perm[:m])
+	}
+	rep.RealSamples, rep.Samples = scored.Dim(0), m
 	var err error
-	if rep.FD, err = FrechetDistance(real, fake); err != nil {
+	if rep.FD, err = FrechetDistance(scored, fake); err != nil {
 		return rep, err
 	}
-	if rep.Precision, rep.Recall, err = PrecisionRecall(real, fake, k); err != nil {
+	if rep.Precision, rep.Recall, err = PrecisionRecall(scored, fake, k); err != nil {
 		return rep, err
 	}
-	n := min(rep.Samples, rep.RealSamples/2)
-	if opt.NoFloor || n <= k {
+	half := min(m, n/2)
+	if opt.NoFloor || half <= k {
 		return rep, nil
 	}
-	rep.FloorSamples = n
-	if rep.FloorFD, err = Floor(real, n, opt.Seed, FrechetDistance); err != nil {
+	rep.FloorSamples = half
+	if rep.FloorFD, err = Floor(real, half, opt.Seed, FrechetDistance); err != nil {
 		return rep, err
 	}
 	pr := func(a, b *tensor.Tensor) (float64, error) {
@@ -99,7 +112,7 @@ func Evaluate(real, fake *tensor.Tensor, opt Options) (Report, error) {
 		rep.FloorRecall = r
 		return p, err
 	}
-	if rep.FloorPrecision, err = Floor(real, n, opt.Seed, pr); err != nil {
+	if rep.FloorPrecision, err = Floor(real, half, opt.Seed, pr); err != nil {
 		return rep, err
 	}
 	return rep, nil

@@ -61,8 +61,8 @@ func TestEvaluateReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Samples != 150 || rep.RealSamples != 400 || rep.FloorSamples != 150 || rep.K != DefaultK {
-		t.Errorf("counts: samples %d real %d floor %d k %d, want 150 400 150 %d", rep.Samples, rep.RealSamples, rep.FloorSamples, rep.K, DefaultK)
+	if rep.Samples != 150 || rep.RealSamples != 150 || rep.FloorSamples != 150 || rep.K != DefaultK {
+		t.Errorf("counts: samples %d real %d floor %d k %d, want 150 150 150 %d", rep.Samples, rep.RealSamples, rep.FloorSamples, rep.K, DefaultK)
 	}
 	if !(rep.FloorFD < rep.FD/4) {
 		t.Errorf("floor FD %.3f, FD %.3f: want the floor far below", rep.FloorFD, rep.FD)
@@ -74,7 +74,7 @@ func TestEvaluateReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, key := range []string{`"samples":150`, `"real_samples":400`, `"fd":`, `"floor_fd":`, `"precision":`, `"recall":`} {
+	for _, key := range []string{`"samples":150`, `"real_samples":150`, `"fd":`, `"floor_fd":`, `"precision":`, `"recall":`} {
 		if !strings.Contains(string(b), key) {
 			t.Errorf("report JSON %s lacks %s", b, key)
 		}
@@ -82,5 +82,32 @@ func TestEvaluateReport(t *testing.T) {
 	var back Report
 	if err := json.Unmarshal(b, &back); err != nil || back != rep {
 		t.Errorf("report JSON round trip: %+v, %v; want %+v", back, err, rep)
+	}
+}
+
+// TestEvaluateRealAsFake: real data scored as samples sits at its floor,
+// and a too-small real set gives a floor at half its size.
+func TestEvaluateRealAsFake(t *testing.T) {
+	real := tensor.NewRNG(3).Randn(300, 4)
+	fake := Rows(real, tensor.NewRNG(8).Perm(300)[:100])
+	rep, err := Evaluate(real, fake, Options{Seed: 2, K: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Samples != 100 || rep.RealSamples != 100 || rep.FloorSamples != 100 || rep.K != 5 {
+		t.Errorf("counts %+v, want 100 samples, real and floor, k 5", rep)
+	}
+	if !(rep.FD < 3*rep.FloorFD) {
+		t.Errorf("real scored as samples: FD %.4f, floor %.4f: want comparable", rep.FD, rep.FloorFD)
+	}
+	small, err := Evaluate(Rows(real, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}), fake, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if small.RealSamples != 12 || small.FloorSamples != 6 {
+		t.Errorf("12 real rows: real %d floor %d, want 12 and 6", small.RealSamples, small.FloorSamples)
+	}
+	if _, err := Evaluate(real, tensor.New(3, 4), Options{}); err == nil {
+		t.Error("Evaluate with 3 samples and k = 3: no error")
 	}
 }
