@@ -26,10 +26,12 @@ func TestPrecisionRecallHandCases(t *testing.T) {
 		// 10 is not. The two fake points are each other's neighbour at
 		// distance 9.5, which covers all of 0…4.
 		{"line", line, tensor.FromData([]float32{0.5, 10}, 2, 1), 1, 0.5, 1},
-		// Boundary counts as inside: 5 is exactly radius 1 from 4. The two
-		// fake 5s are each other's nearest neighbour at distance 0, so
-		// their balls hold only 5 itself and cover no real point.
-		{"on the boundary, duplicates", line, tensor.FromData([]float32{5, 5}, 2, 1), 1, 1, 0},
+		// Boundary counts as inside: −1 and 5 are exactly radius 1 from 0
+		// and 4 (the sets' mean, 2, is exact, so is every distance).
+		{"on the boundary", line, tensor.FromData([]float32{-1, 5}, 2, 1), 1, 1, 1},
+		// The two fake 2s are each other's nearest neighbour at distance
+		// 0, so their balls hold only 2 itself: recall 1/5.
+		{"duplicates", line, tensor.FromData([]float32{2, 2}, 2, 1), 1, 1, 0.2},
 	}
 	for _, c := range cases {
 		p, r, err := PrecisionRecall(c.real, c.fake, c.k)
