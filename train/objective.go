@@ -51,15 +51,8 @@ func (o *Objective) Loss(g *autograd.Graph, net Network, x0 *tensor.Tensor, y []
 	}
 	eps := tensor.New(x0.Shape...)
 	rng.FillNormal(eps, 0, 1)
-	if y != nil && o.LabelDropout > 0 {
-		dropped := make([]int, n)
-		for i, c := range y {
-			dropped[i] = c
-			if rng.Uniform() < o.LabelDropout {
-				dropped[i] = o.NullLabel
-			}
-		}
-		y = dropped
+	if o.LabelDropout > 0 {
+		y = diffusion.DropLabels(y, o.LabelDropout, o.NullLabel, rng)
 	}
 	xt := diffusion.QSample(x0, eps, ab)
 	var target *tensor.Tensor
