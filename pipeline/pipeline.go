@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"os"
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/checkpoint"
@@ -57,30 +58,37 @@ func New(m Model, seed uint64) (*Pipeline, error) {
 }
 
 // Load reads a checkpoint written by training: the Model from its header,
-// then the EMA weights when ema is true, the raw weights otherwise. It also
-// returns the file's hash (SHA-256 of its bytes, hex), which generated
-// images carry so that any of them can be regenerated.
+// then the EMA weights when ema is true, the raw weights otherwise.
 func Load(path string, ema bool) (*Pipeline, error) {
-	f, err := checkpoint.ReadFile(path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	return LoadBytes(b, path, ema)
+}
+
+// LoadBytes is Load for a checkpoint held in memory; name is used in errors.
+func LoadBytes(data []byte, name string, ema bool) (*Pipeline, error) {
+	f, err := checkpoint.Decode(data, name)
 	if err != nil {
 		return nil, err
 	}
 	raw, ok := f.Meta[ConfigKey]
 	if !ok {
-		return nil, fmt.Errorf("checkpoint %s: no %q entry in the header: not a diffusego image model", path, ConfigKey)
+		return nil, fmt.Errorf("checkpoint %s: no %q entry in the header: not a diffusego image model", name, ConfigKey)
 	}
 	var m Model
-	if err := checkpoint.DecodeJSON([]byte(raw), path+": "+ConfigKey, &m); err != nil {
+	if err := checkpoint.DecodeJSON([]byte(raw), name+": "+ConfigKey, &m); err != nil {
 		return nil, err
 	}
 	if err := m.UNet.Validate(); err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return nil, fmt.Errorf("checkpoint %s: %w", name, err)
 	}
 	p, err := New(m, 0)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return nil, fmt.Errorf("checkpoint %s: %w", name, err)
 	}
-	if err := train.LoadWeights(f, path, p.Net.Params(), ema); err != nil {
+	if err := train.LoadWeights(f, name, p.Net.Params(), ema); err != nil {
 		return nil, err
 	}
 	return p, nil

@@ -31,12 +31,12 @@ func trainedCheckpoint(t *testing.T) (string, *train.Trainer) {
 		t.Fatal(err)
 	}
 	imgs := tensor.NewRNG(2).Rand(-1, 1, 8, 1, 8, 8)
-	b, err := train.NewBatches(imgs, []int{0, 1, 2, 0, 1, 2, 0, 1}, 4, 3)
+	b, err := train.TensorBatches(imgs, []int{0, 1, 2, 0, 1, 2, 0, 1}, 4, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	tr, err := train.New(p.Net, &train.Objective{Schedule: p.Schedule, Target: m.Target, Weighting: diffusion.Uniform,
-		LabelDropout: 0.5, NullLabel: 3}, b, train.Options{Steps: 2, LR: 1e-3, EMADecay: 0.9})
+		LabelDropout: 0.5, NullLabel: 3, Conditional: true}, b, train.Options{Steps: 2, LR: 1e-3, EMADecay: 0.9})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,6 +34,7 @@ type Objective struct {
 	Gamma        float64 // γ of min-SNR-γ weighting; 5 in Hang et al. (2023)
 	LabelDropout float64 // probability of dropping a label to NullLabel
 	NullLabel    int     // the "no class" label, usually the number of classes
+	Conditional  bool    // pass the batch's labels to the network; false passes nil
 }
 
 // Loss returns the weighted mean squared error of net on the clean batch
