@@ -33,7 +33,7 @@ import (
 //
 // The result is log p_{σmin}, the density of the data blurred by σ_min; it
 // converges to the data density as σ_min → 0. For 8-bit images compare
-// bits per dimension after uniform dequantisation (see BitsPerDim).
+// bits per dimension after uniform dequantisation (see LogPToBitsPerDim).
 type ODELikelihood struct {
 	SigmaMin, SigmaMax float64 // integration range; zero values mean 0.002 and 80
 	PriorVar           float64 // variance of the prior at σ_max; zero means 1 + σ_max²
@@ -211,11 +211,11 @@ func (c ODELikelihood) LogLikelihood(ctx context.Context, d sampler.Denoiser, x 
 	return res, nil
 }
 
-// BitsPerDim converts log-densities (nats) of D-dimensional data scaled to
+// LogPToBitsPerDim converts log-densities (nats) of D-dimensional data scaled to
 // [−1, 1] as y = (k + u)/128 − 1 from 8-bit values k with uniform noise
 // u ∈ [0, 1) into bits per dimension of the discrete data:
 // −log p/(D·ln 2) + log₂ 128 (the density of k + u is p(y)/128 per axis).
-func BitsPerDim(logp []float64, dims int) []float64 {
+func LogPToBitsPerDim(logp []float64, dims int) []float64 {
 	out := make([]float64, len(logp))
 	for i, v := range logp {
 		out[i] = -v/(float64(dims)*math.Ln2) + 7

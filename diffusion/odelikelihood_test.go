@@ -135,11 +135,11 @@ func TestODELikelihoodHutchinson(t *testing.T) {
 	}
 }
 
-func TestBitsPerDim(t *testing.T) {
+func TestLogPToBitsPerDim(t *testing.T) {
 	// the uniform density on [−1, 1]² is 1/4: log p = −2 log 2, which is
 	// exactly 8 bits per dimension of uniformly distributed bytes
-	if got := BitsPerDim([]float64{-2 * math.Ln2}, 2)[0]; math.Abs(got-8) > 1e-12 {
-		t.Errorf("BitsPerDim(uniform) = %g, want 8", got)
+	if got := LogPToBitsPerDim([]float64{-2 * math.Ln2}, 2)[0]; math.Abs(got-8) > 1e-12 {
+		t.Errorf("LogPToBitsPerDim(uniform) = %g, want 8", got)
 	}
 }
 
