@@ -16,8 +16,8 @@ type ReverseVariance string
 // The two fixed choices of Ho et al. (2020, §3.2); both give the same
 // bound up to a few percent at T = 1000.
 const (
-	Small ReverseVariance = "small" // β̃_t, the posterior variance: optimal for a point mass x0
-	Large ReverseVariance = "large" // β_t: optimal for x0 ~ N(0, I)
+	SmallVariance ReverseVariance = "small" // β̃_t, the posterior variance: optimal for a point mass x0
+	LargeVariance ReverseVariance = "large" // β_t: optimal for x0 ~ N(0, I)
 )
 
 // ELBO is the variational bound on the negative log-likelihood of 8-bit data
@@ -32,12 +32,12 @@ const (
 // denoiser's prediction at σ_t from x_t/√ᾱ_t, and the fixed Variance. The
 // decoder is the discretised Gaussian of DiscretizedGaussianLogLik centred
 // on the prediction at t = 0 with variance exp(Posterior(s, 0).LogVariance)
-// = β̃_1 for Small (as improved DDPM) and β_0 for Large. Each term is
+// = β̃_1 for SmallVariance (as improved DDPM) and β_0 for LargeVariance. Each term is
 // estimated with one draw of x_t per item and step, as in improved DDPM's
 // calc_bpd_loop, so the result is a single-sample estimate of the bound.
 type ELBO struct {
 	Schedule schedule.Schedule
-	Variance ReverseVariance // the zero value means Small
+	Variance ReverseVariance // the zero value means SmallVariance
 }
 
 // ELBOResult holds the bound per batch item in bits per dimension; Total is
@@ -60,9 +60,9 @@ func (e ELBO) BitsPerDim(ctx context.Context, d sampler.Denoiser, x0 *tensor.Ten
 	}
 	variance := e.Variance
 	if variance == "" {
-		variance = Small
+		variance = SmallVariance
 	}
-	if variance != Small && variance != Large {
+	if variance != SmallVariance && variance != LargeVariance {
 		return nil, fmt.Errorf("elbo: unknown variance %q: want small or large", variance)
 	}
 	n := x0.Dim(0)
@@ -100,7 +100,7 @@ func (e ELBO) BitsPerDim(ctx context.Context, d sampler.Denoiser, x0 *tensor.Ten
 		p := Posterior(s, t)
 		if t == 0 {
 			logVar := p.LogVariance
-			if variance == Large {
+			if variance == LargeVariance {
 				logVar = math.Log(s.Beta(0))
 			}
 			for i := range n {
@@ -113,7 +113,7 @@ func (e ELBO) BitsPerDim(ctx context.Context, d sampler.Denoiser, x0 *tensor.Ten
 			continue
 		}
 		logVar := p.LogVariance
-		if variance == Large {
+		if variance == LargeVariance {
 			logVar = math.Log(s.Beta(t))
 		}
 		for i := range n {

@@ -143,10 +143,10 @@ func TestELBOBoundsTrueNLL(t *testing.T) {
 		v      ReverseVariance
 		maxGap float64
 	}{
-		{"linear-1000-large", schedule.NewLinear(1000, 1e-4, 0.02), Large, 0.05},
-		{"cosine-1000-large", schedule.NewCosine(1000, 0.008), Large, 0.05},
-		{"linear-100-large", schedule.NewLinear(100, 1e-3, 0.2), Large, 0.2},
-		{"linear-1000-small", schedule.NewLinear(1000, 1e-4, 0.02), Small, 1},
+		{"linear-1000-large", schedule.NewLinear(1000, 1e-4, 0.02), LargeVariance, 0.05},
+		{"cosine-1000-large", schedule.NewCosine(1000, 0.008), LargeVariance, 0.05},
+		{"linear-100-large", schedule.NewLinear(100, 1e-3, 0.2), LargeVariance, 0.2},
+		{"linear-1000-small", schedule.NewLinear(1000, 1e-4, 0.02), SmallVariance, 1},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			r, err := ELBO{Schedule: c.s, Variance: c.v}.BitsPerDim(context.Background(), g, x, tensor.NewRNG(2))
