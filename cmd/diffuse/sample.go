@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/pngout"
@@ -84,7 +85,7 @@ Without --class, a conditional model cycles through the classes
 	f.IntVar(&s.n, "n", 16, "number of images")
 	f.IntVar(&s.class, "class", -1, "class of every image (-1: cycle through the classes)")
 	f.Float64Var(&s.guidance, "guidance", 3, "classifier-free guidance scale (1 = plain conditional)")
-	f.StringVar(&s.sampler, "sampler", "dpmpp2m", "sampler: ddpm, ddim, dpmpp2m, euler or heun")
+	f.StringVar(&s.sampler, "sampler", "dpmpp2m", "sampler: "+strings.Join(sampler.Names(), ", "))
 	f.IntVar(&s.steps, "steps", 0, "sampling steps (0: the sampler's usual count)")
 	f.Float64Var(&s.eta, "eta", 0, "DDIM's eta (0 deterministic, 1 ancestral)")
 	f.Uint64Var(&s.seed, "seed", 1, "random seed")

@@ -23,10 +23,14 @@ type Spec struct {
 	Rho     float64 // ρ of the Karras σ schedule for Euler, Heun and DPM-Solver++; 0 means 7
 }
 
-// UsualSteps is each sampler's customary step count: DDPM runs every
-// training step, DDIM 50, DPM-Solver++(2M) 20, Heun 18 (35 network calls,
-// as EDM) and Euler 50.
-var UsualSteps = map[string]int{"ddpm": 1000, "ddim": 50, "dpmpp2m": 20, "heun": 18, "euler": 50}
+// UsualSteps is each sampler's customary step count: DDPM and the VP SDE
+// run every training step, DDIM 50, DPM-Solver++(2M) 20, Heun 18 (35
+// network calls, as EDM), Euler 50, the VE SDE 1000 and the
+// predictor–corrector samplers 200 (each with one Langevin step). The
+// probability-flow ODE is adaptive: its "steps" are a single interval
+// integrated to tolerance.
+var UsualSteps = map[string]int{"ddpm": 1000, "ddim": 50, "dpmpp2m": 20, "heun": 18, "euler": 50,
+	"vp-sde": 1000, "ve-sde": 1000, "vp-pc": 200, "ve-pc": 200, "pf-ode": 1}
 
 // Names lists the samplers Spec knows.
 func Names() []string {
@@ -54,6 +58,16 @@ func (s Spec) Build() (Sampler, error) {
 		return Heun{}, nil
 	case "dpmpp2m":
 		return &DPMPP2M{}, nil
+	case "vp-sde":
+		return VPSDE{Temperature: s.Temperature}, nil
+	case "ve-sde":
+		return VESDE{Temperature: s.Temperature}, nil
+	case "vp-pc":
+		return VPSDE{Temperature: s.Temperature, Corrector: Langevin{Steps: 1, SNR: 0.01}}, nil
+	case "ve-pc":
+		return VESDE{Temperature: s.Temperature, Corrector: Langevin{Steps: 1, SNR: 0.16}}, nil
+	case "pf-ode":
+		return &PFODE{}, nil
 	}
 	return nil, fmt.Errorf("sampler: unknown name %q: want one of %s", s.Name, strings.Join(Names(), ", "))
 }
@@ -65,14 +79,14 @@ func (s Spec) StepCount(T int) int {
 	if n == 0 {
 		n = UsualSteps[s.Name]
 	}
-	if (s.Name == "ddpm" || s.Name == "ddim") && n > T {
+	if discrete(s.Name) && n > T {
 		n = T
 	}
 	return n
 }
 
 // Sigmas returns the descending noise levels, ending in 0, that the
-// sampler walks for a model trained on sch: for DDPM and DDIM the σ of the
+// sampler walks for a model trained on sch: for DDPM, DDIM and the VP SDE the σ of the
 // training steps picked by Spacing (DiscreteSigmas); for the others the
 // Karras et al. (2022) schedule between the smallest and largest training
 // σ with exponent ρ.
@@ -81,8 +95,12 @@ func (s Spec) Sigmas(sch schedule.Schedule) ([]float64, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("sampler %s: steps: want ≥ 1, got %d", s.Name, n)
 	}
-	switch s.Name {
-	case "ddpm", "ddim":
+	switch {
+	case s.Name == "pf-ode":
+		// One interval from σ_max to σ_min, integrated adaptively, then
+		// the final denoising step.
+		return []float64{sch.Sigma(sch.Steps() - 1), sch.Sigma(0), 0}, nil
+	case discrete(s.Name):
 		sp := s.Spacing
 		if sp == "" {
 			sp = schedule.Trailing
@@ -97,6 +115,16 @@ func (s Spec) Sigmas(sch schedule.Schedule) ([]float64, error) {
 		rho = 7
 	}
 	return schedule.KarrasSigmas(n, sch.Sigma(0), sch.Sigma(sch.Steps()-1), rho), nil
+}
+
+// discrete reports whether the sampler visits training steps (DDPM, DDIM,
+// the VP SDE and its predictor–corrector) rather than Karras levels.
+func discrete(name string) bool {
+	switch name {
+	case "ddpm", "ddim", "vp-sde", "vp-pc":
+		return true
+	}
+	return false
 }
 
 // Temp returns the temperature with 0 read as 1.

@@ -21,6 +21,9 @@ func TestSpecSigmas(t *testing.T) {
 		{sampler.Spec{Name: "heun"}, 18, sch.Sigma(999)},
 		{sampler.Spec{Name: "dpmpp2m", Steps: 7}, 7, sch.Sigma(999)},
 		{sampler.Spec{Name: "ddim", Steps: 5000}, 1000, sch.Sigma(999)},
+		{sampler.Spec{Name: "vp-sde"}, 1000, sch.Sigma(999)},
+		{sampler.Spec{Name: "ve-pc", Steps: 30}, 30, sch.Sigma(999)},
+		{sampler.Spec{Name: "pf-ode"}, 2, sch.Sigma(999)},
 	} {
 		sig, err := c.spec.Sigmas(sch)
 		if err != nil {
