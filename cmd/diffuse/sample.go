@@ -80,7 +80,7 @@ Without --class, a conditional model cycles through the classes
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&s.checkpoint, "checkpoint", "", "checkpoint file (default: the shipped Fashion-MNIST model)")
+	f.StringVar(&s.checkpoint, "checkpoint", "", "checkpoint file, or a run folder for its newest checkpoint (default: the shipped Fashion-MNIST model)")
 	f.StringVar(&s.out, "out", "samples", "output folder")
 	f.IntVar(&s.n, "n", 16, "number of images")
 	f.IntVar(&s.class, "class", -1, "class of every image (-1: cycle through the classes)")
@@ -103,6 +103,10 @@ Without --class, a conditional model cycles through the classes
 func loadModel(path string, raw bool) (*pipeline.Pipeline, string, error) {
 	if path == "" {
 		return loadShipped(raw)
+	}
+	path, err := newestCheckpoint(path)
+	if err != nil {
+		return nil, "", err
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {

@@ -30,6 +30,7 @@ func newTrainCmd() *cobra.Command {
 		minutes, lr        float64
 		seed               uint64
 		limit              int
+		cpuProfile         string
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
@@ -89,6 +90,13 @@ interrupted and resumed run are those of an uninterrupted one.`,
 			if err := cfg.validate(); err != nil {
 				return usagef("%v", err)
 			}
+			if cpuProfile != "" {
+				stopProfile, err := startCPUProfile(cpuProfile)
+				if err != nil {
+					return err
+				}
+				defer stopProfile()
+			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
 			return runTrain(ctx, cfg, resume, cmd.OutOrStdout())
@@ -106,6 +114,7 @@ interrupted and resumed run are those of an uninterrupted one.`,
 	f.Float64Var(&lr, "lr", 2e-4, "peak learning rate")
 	f.Uint64Var(&seed, "seed", 1, "random seed: data order, noise, dropout")
 	f.IntVar(&limit, "limit", 0, "use at most this many training images (0 = all)")
+	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (read it with go tool pprof)")
 	return cmd
 }
 
@@ -340,7 +349,7 @@ func validationLoss(p *pipeline.Pipeline, obj *train.Objective, x *tensor.Tensor
 func newestCheckpoint(path string) (string, error) {
 	st, err := os.Stat(path)
 	if err != nil {
-		return "", fmt.Errorf("resume: %w", err)
+		return "", fmt.Errorf("checkpoint: %w", err)
 	}
 	if !st.IsDir() {
 		return path, nil
@@ -350,7 +359,7 @@ func newestCheckpoint(path string) (string, error) {
 		return "", err
 	}
 	if len(list) == 0 {
-		return "", fmt.Errorf("resume: no ckpt-*.safetensors in %s", path)
+		return "", fmt.Errorf("checkpoint: no ckpt-*.safetensors in %s", path)
 	}
 	return list[len(list)-1], nil
 }
