@@ -1,14 +1,16 @@
 package unet_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/autograd/gradcheck"
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/models/benchunet"
 	"github.com/diffusego/diffusego/models/unet"
 	"github.com/diffusego/diffusego/nn"
@@ -212,21 +214,28 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestConfigJSONRoundTrip(t *testing.T) {
+// TestConfigJSON: a config survives checkpoint's strict JSON round trip,
+// and a misspelt key is refused.
+func TestConfigJSON(t *testing.T) {
 	cfg := mustPreset(t, "small")
-	b, err := json.Marshal(cfg)
-	if err != nil {
+	path := filepath.Join(t.TempDir(), "config.json")
+	if err := checkpoint.WriteJSON(path, cfg); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `"attention_resolutions":[7]`) {
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"attention_resolutions"`) {
 		t.Errorf("JSON %s lacks the attention_resolutions key", b)
 	}
 	var back unet.Config
-	if err := json.Unmarshal(b, &back); err != nil {
+	if err := checkpoint.ReadJSON(path, &back); err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(back) != fmt.Sprint(cfg) {
 		t.Errorf("round trip %+v, want %+v", back, cfg)
+	}
+	bad := strings.Replace(string(b), "res_blocks", "resblocks", 1)
+	if err := checkpoint.DecodeJSON([]byte(bad), "bad.json", &back); err == nil || !strings.Contains(err.Error(), "resblocks") {
+		t.Errorf("misspelt key: error %v, want one naming resblocks", err)
 	}
 }
 
