@@ -55,6 +55,10 @@ func TestBenchPresetMatchesBenchunet(t *testing.T) {
 			if nn.Count(got) != nn.Count(want) {
 				t.Errorf("%d parameters, want %d", nn.Count(got), nn.Count(want))
 			}
+			// UNET_SPEC.md's block table: 411,765,248 multiply-adds per image.
+			if macs := mustNew(t, cfg, 0).MACs(); macs != 411765248 {
+				t.Errorf("MACs() = %d, want 411765248 (the spec's count)", macs)
+			}
 		})
 	}
 }
@@ -283,5 +287,19 @@ func TestDropout(t *testing.T) {
 	}
 	if diff == 0 || diff2 != 0 {
 		t.Errorf("dropout on changes output by %g (want > 0), off again by %g (want 0)", diff, diff2)
+	}
+}
+
+// TestMACs counts a one-level network by hand (4×4 positions, 4
+// channels, embedding 16): time MLP 4·16 + 16·16 = 320, stem 4·16·9 = 576,
+// a 4 → 4 ResBlock 2·(4·16·4·9) + 16·4 = 4672 (three of them: down.0,
+// mid.res1, mid.res2), mid.attn 12·16·4 + 4·16·4 + 2·16·16·4 = 3072, two
+// 8 → 4 decoder ResBlocks 4·16·8·9 + 64 + 2304 + 4·16·8 = 7488 each, out
+// 16·4·9 = 576: 33,536 in all.
+func TestMACs(t *testing.T) {
+	cfg := unet.Config{ImageSize: 4, InChannels: 1, OutChannels: 1, Channels: 4, ChannelMult: []int{1},
+		ResBlocks: 1, Heads: 1, Groups: 1}
+	if got := mustNew(t, cfg, 0).MACs(); got != 33536 {
+		t.Errorf("MACs() = %d, want 33536", got)
 	}
 }
