@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/image/draw"
 
+	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -191,21 +192,31 @@ func (d *ImageDir) Shape() []int {
 
 // Batch decodes the images idx into x: (len(idx), Channels, Size, Size) in
 // [-1, 1] and returns their labels. With Options.Flip, rng draws one coin
-// per image (nil rng: no flips). Errors are *ParseError naming the file.
+// per image (nil rng: no flips). Images are decoded in parallel; the
+// result does not depend on how. Errors are *ParseError naming the file.
 func (d *ImageDir) Batch(idx []int, rng *tensor.RNG) (x *tensor.Tensor, y []int, err error) {
 	c, s := d.Options.Channels, d.Options.Size
 	x = tensor.New(len(idx), c, s, s)
 	y = make([]int, len(idx))
 	per := c * s * s
+	flips := make([]bool, len(idx)) // drawn in order, so decoding order does not matter
 	for i, j := range idx {
 		if j < 0 || j >= len(d.Paths) {
 			return nil, nil, fmt.Errorf("data: image folder %s: index %d: want 0..%d", d.Root, j, len(d.Paths)-1)
 		}
-		flip := d.Options.Flip && rng != nil && rng.Uniform() < 0.5
-		if err := d.decode(d.Paths[j], x.Data[i*per:(i+1)*per], flip); err != nil {
-			return nil, nil, err
-		}
+		flips[i] = d.Options.Flip && rng != nil && rng.Uniform() < 0.5
 		y[i] = d.Labels[j]
+	}
+	errs := make([]error, len(idx))
+	parallel.For(len(idx), 1, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			errs[i] = d.decode(d.Paths[idx[i]], x.Data[i*per:(i+1)*per], flips[i])
+		}
+	})
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err // the first in batch order
+		}
 	}
 	return x, y, nil
 }

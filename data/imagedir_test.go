@@ -110,6 +110,20 @@ func TestImageDirFlatRGB(t *testing.T) {
 			t.Fatalf("x = %v, want %v", x.Data, want)
 		}
 	}
+	// Grey is ITU-R 601 luma: red 76, green 150, blue 29, white 255.
+	grey, err := data.OpenImageDir(root, data.ImageDirOptions{Size: 2, Exact: true, Channels: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, _, err = grey.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, v := range []float32{76, 150, 29, 255} {
+		if want := v/127.5 - 1; x.Data[i] != want {
+			t.Errorf("grey pixel %d = %v, want %v", i, x.Data[i], want)
+		}
+	}
 }
 
 // TestImageDirResizeCrop: a 16×8 image, white in its centre 8×8 and black

@@ -125,3 +125,10 @@ func (l *Loader) Next() (x *tensor.Tensor, y []int, epoch, pos int, err error) {
 	}
 	return x, y, epoch, pos, nil
 }
+
+// The data sets a Loader draws from.
+var (
+	_ Dataset = (*TensorDataset)(nil)
+	_ Dataset = (*ImageDir)(nil)
+	_ Dataset = (*Subset)(nil)
+)

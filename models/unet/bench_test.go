@@ -34,6 +34,7 @@ func BenchmarkForward(b *testing.B) {
 				m.Forward(autograd.NoGrad(), autograd.NewVar(x), t, y)
 			}
 			b.ReportMetric(float64(b.N*64)/b.Elapsed().Seconds(), "images/s")
+			b.ReportMetric(float64(2*m.MACs())*float64(b.N*64)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})
 	}
 }
@@ -61,6 +62,7 @@ func BenchmarkTrainStep(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N*64)/b.Elapsed().Seconds(), "images/s")
+			b.ReportMetric(float64(3*2*m.MACs())*float64(b.N*64)/b.Elapsed().Seconds()/1e9, "GFLOP/s") // step = 3 forwards
 		})
 	}
 }

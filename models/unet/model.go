@@ -249,7 +249,7 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 // String describes the model in one line: sizes, widths, blocks,
 // attention, classes and the parameter count.
 func (m *Model) String() string {
-	return fmt.Sprintf("unet %d×%d×%d→%d, %d·%v, %d res, attn %v (×%d heads), %d classes, %d params",
+	return fmt.Sprintf("unet %d×%d×%d→%d, %d·%v, %d res, attn %v, %d heads, %d classes, %d params",
 		m.ImageSize, m.ImageSize, m.InChannels, m.OutChannels, m.Channels, m.ChannelMult,
 		m.ResBlocks, m.AttentionResolutions, m.Heads, m.Classes, nn.Count(m.Params()))
 }

@@ -1,14 +1,16 @@
 package unet_test
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/autograd/gradcheck"
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/models/benchunet"
 	"github.com/diffusego/diffusego/models/unet"
 	"github.com/diffusego/diffusego/nn"
@@ -52,6 +54,10 @@ func TestBenchPresetMatchesBenchunet(t *testing.T) {
 			}
 			if nn.Count(got) != nn.Count(want) {
 				t.Errorf("%d parameters, want %d", nn.Count(got), nn.Count(want))
+			}
+			// UNET_SPEC.md's block table: 411,765,248 multiply-adds per image.
+			if macs := mustNew(t, cfg, 0).MACs(); macs != 411765248 {
+				t.Errorf("MACs() = %d, want 411765248 (the spec's count)", macs)
 			}
 		})
 	}
@@ -212,21 +218,28 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-func TestConfigJSONRoundTrip(t *testing.T) {
+// TestConfigJSON: a config survives checkpoint's strict JSON round trip,
+// and a misspelt key is refused.
+func TestConfigJSON(t *testing.T) {
 	cfg := mustPreset(t, "small")
-	b, err := json.Marshal(cfg)
-	if err != nil {
+	path := filepath.Join(t.TempDir(), "config.json")
+	if err := checkpoint.WriteJSON(path, cfg); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(b), `"attention_resolutions":[7]`) {
+	b, _ := os.ReadFile(path)
+	if !strings.Contains(string(b), `"attention_resolutions"`) {
 		t.Errorf("JSON %s lacks the attention_resolutions key", b)
 	}
 	var back unet.Config
-	if err := json.Unmarshal(b, &back); err != nil {
+	if err := checkpoint.ReadJSON(path, &back); err != nil {
 		t.Fatal(err)
 	}
 	if fmt.Sprint(back) != fmt.Sprint(cfg) {
 		t.Errorf("round trip %+v, want %+v", back, cfg)
+	}
+	bad := strings.Replace(string(b), "res_blocks", "resblocks", 1)
+	if err := checkpoint.DecodeJSON([]byte(bad), "bad.json", &back); err == nil || !strings.Contains(err.Error(), "resblocks") {
+		t.Errorf("misspelt key: error %v, want one naming resblocks", err)
 	}
 }
 
@@ -274,5 +287,19 @@ func TestDropout(t *testing.T) {
 	}
 	if diff == 0 || diff2 != 0 {
 		t.Errorf("dropout on changes output by %g (want > 0), off again by %g (want 0)", diff, diff2)
+	}
+}
+
+// TestMACs counts a one-level network by hand (4×4 positions, 4
+// channels, embedding 16): time MLP 4·16 + 16·16 = 320, stem 4·16·9 = 576,
+// a 4 → 4 ResBlock 2·(4·16·4·9) + 16·4 = 4672 (three of them: down.0,
+// mid.res1, mid.res2), mid.attn 12·16·4 + 4·16·4 + 2·16·16·4 = 3072, two
+// 8 → 4 decoder ResBlocks 4·16·8·9 + 64 + 2304 + 4·16·8 = 7488 each, out
+// 16·4·9 = 576: 33,536 in all.
+func TestMACs(t *testing.T) {
+	cfg := unet.Config{ImageSize: 4, InChannels: 1, OutChannels: 1, Channels: 4, ChannelMult: []int{1},
+		ResBlocks: 1, Heads: 1, Groups: 1}
+	if got := mustNew(t, cfg, 0).MACs(); got != 33536 {
+		t.Errorf("MACs() = %d, want 33536", got)
 	}
 }
