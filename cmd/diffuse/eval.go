@@ -2,6 +2,9 @@ package main
 
 import (
 	"fmt"
+	"image/color"
+	"image/png"
+	"os"
 	"io"
 	"path/filepath"
 	"regexp"
@@ -19,7 +22,7 @@ import (
 // with the sample count it was measured at and, for the distribution
 // scores, the real-vs-real floor at the same count.
 type evalReport struct {
-	Samples string `json:"samples"` // the folder scored
+	Folder string `json:"folder"` // the folder scored
 	metrics.Report
 	// ClassAccuracy is the fraction of samples that the shipped
 	// Fashion-MNIST classifier puts in the class their file name asks
@@ -83,36 +86,67 @@ The JSON report (--out) always states the sample count.`,
 	return cmd
 }
 
-var classInName = regexp.MustCompile(`_c(\d+)\.png$`)
+// sampleName matches the images diffuse sample writes: INDEX.png or
+// INDEX_cCLASS.png. Other files (grid.png, trajectory.png) are skipped.
+var sampleName = regexp.MustCompile(`^\d+(?:_c(\d+))?\.png$`)
 
-// readSampleFolder loads every PNG in dir (sorted by name) as (N, 1, 28,
-// 28) in [−1, 1], with the class each name asks for (nil if any lacks one).
+// readSampleFolder loads the sample images in dir (sorted by name) as (N,
+// 1, 28, 28) in [−1, 1], with the class each name asks for (nil if any
+// lacks one).
 func readSampleFolder(dir string) (*tensor.Tensor, []string, []int, error) {
-	d, err := data.OpenImageDir(dir, data.ImageDirOptions{Size: 28, Exact: true, Channels: 1})
+	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, fmt.Errorf("eval: %w", err)
 	}
-	if len(d.Classes) > 1 {
-		return nil, nil, nil, fmt.Errorf("eval: %s: want a flat folder of images, found class sub-folders %v", dir, d.Classes)
-	}
-	x, _, err := d.Load()
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	names := make([]string, len(d.Paths))
-	labels := make([]int, len(d.Paths))
-	for i, p := range d.Paths {
-		names[i] = filepath.Base(p)
-		m := classInName.FindStringSubmatch(names[i])
-		if m == nil {
-			labels = nil
-			continue
+	var names []string
+	for _, e := range entries {
+		if !e.IsDir() && sampleName.MatchString(e.Name()) {
+			names = append(names, e.Name())
 		}
-		if labels != nil {
+	}
+	if len(names) == 0 {
+		return nil, nil, nil, fmt.Errorf("eval: %s: no sample images (want files named like 000000.png or 000000_c3.png)", dir)
+	}
+	slices.Sort(names)
+	x := tensor.New(len(names), 1, 28, 28)
+	labels := make([]int, len(names))
+	for i, name := range names {
+		path := filepath.Join(dir, name)
+		if err := readGrey28(path, x.Data[i*784:(i+1)*784]); err != nil {
+			return nil, nil, nil, err
+		}
+		m := sampleName.FindStringSubmatch(name)
+		if m[1] == "" {
+			labels = nil
+		} else if labels != nil {
 			labels[i], _ = strconv.Atoi(m[1])
 		}
 	}
 	return x, names, labels, nil
+}
+
+// readGrey28 decodes a 28×28 PNG into dst as grey values in [−1, 1].
+func readGrey28(path string, dst []float32) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("eval: %w", err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
+	}
+	b := img.Bounds()
+	if b.Dx() != 28 || b.Dy() != 28 {
+		return &data.ParseError{File: path, Field: "size", Want: "28×28", Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
+	}
+	for y := range 28 {
+		for x := range 28 {
+			g := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray)
+			dst[y*28+x] = float32(g.Y)/127.5 - 1
+		}
+	}
+	return nil
 }
 
 func runEval(samples, reference, realDir string, seed uint64) (*evalReport, error) {
@@ -120,7 +154,7 @@ func runEval(samples, reference, realDir string, seed uint64) (*evalReport, erro
 	if err != nil {
 		return nil, err
 	}
-	rep := &evalReport{Samples: samples}
+	rep := &evalReport{Folder: samples}
 	clf, err := classifier.LoadFashionMNIST()
 	if err != nil {
 		return nil, err
@@ -175,11 +209,11 @@ func pairScores(rep *evalReport, x *tensor.Tensor, names []string, refDir string
 	}
 	for i, n := range names {
 		if j, ok := slices.BinarySearch(refNames, n); !ok || refNames[j] != names[i] {
-			return fmt.Errorf("eval: %s: no image %s to compare %s with", refDir, n, filepath.Join(rep.Samples, n))
+			return fmt.Errorf("eval: %s: no image %s to compare %s with", refDir, n, filepath.Join(rep.Folder, n))
 		}
 	}
 	if len(refNames) != len(names) {
-		return fmt.Errorf("eval: %s has %d images, %s has %d: want the same file names", refDir, len(refNames), rep.Samples, len(names))
+		return fmt.Errorf("eval: %s has %d images, %s has %d: want the same file names", refDir, len(refNames), rep.Folder, len(names))
 	}
 	psnr, err := metrics.PSNR(x, ref, 2)
 	if err != nil {
@@ -194,7 +228,7 @@ func pairScores(rep *evalReport, x *tensor.Tensor, names []string, refDir string
 }
 
 func printEval(w io.Writer, r *evalReport) {
-	fmt.Fprintf(w, "samples: %d images from %s, scored against %d real test images\n", r.Report.Samples, r.Samples, r.RealSamples)
+	fmt.Fprintf(w, "samples: %d images from %s, scored against %d real test images\n", r.Samples, r.Folder, r.RealSamples)
 	fmt.Fprintf(w, "%-16s %10s %22s\n", "", "samples", "real-vs-real floor")
 	fmt.Fprintf(w, "%-16s %10.3f %22.3f\n", "Fréchet distance", r.FD, r.FloorFD)
 	fmt.Fprintf(w, "%-16s %10.3f %22.3f\n", "precision", r.Precision, r.FloorPrecision)
