@@ -13,7 +13,7 @@ func smooth(n, c int) *tensor.Tensor {
 	for p := range n * c {
 		for i := range 64 {
 			for j := range 64 {
-				v := 0.5*math.Sin(float64(i)/7+float64(p)) * math.Cos(float64(j)/11)
+				v := 0.5 * math.Sin(float64(i)/7+float64(p)) * math.Cos(float64(j)/11)
 				if j > 40 {
 					v += 0.3
 				}
