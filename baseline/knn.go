@@ -45,17 +45,11 @@ func KNearest(train, query *tensor.Tensor, k int) (idx [][]int, dist [][]float64
 		for r := range b {
 			for j := range n {
 				d2[j] = max(qn[q0+r]+tn[j]-2*float64(dots[r*n+j]), 0)
-				order[j] = j
 			}
-			sort.Slice(order, func(a, c int) bool {
-				if d2[order[a]] != d2[order[c]] {
-					return d2[order[a]] < d2[order[c]]
-				}
-				return order[a] < order[c]
-			})
-			idx[q0+r] = append([]int(nil), order[:k]...)
+			best := nearest(d2, k, order)
+			idx[q0+r] = best
 			dist[q0+r] = make([]float64, k)
-			for i, j := range order[:k] {
+			for i, j := range best {
 				dist[q0+r][i] = math.Sqrt(d2[j])
 			}
 		}
@@ -77,6 +71,35 @@ func KNNDistance(train, query *tensor.Tensor, k int) ([]float64, error) {
 		}
 	}
 	return out, nil
+}
+
+// nearest returns the indices of the k smallest d2, ascending, ties by
+// lower index. Small k keeps a sorted list of the best so far (one pass,
+// O(n) for typical data); large k sorts all indices, using order as scratch.
+func nearest(d2 []float64, k int, order []int) []int {
+	if k > 64 {
+		for j := range order {
+			order[j] = j
+		}
+		sort.SliceStable(order, func(a, c int) bool { return d2[order[a]] < d2[order[c]] })
+		return append([]int(nil), order[:k]...)
+	}
+	best := make([]int, 0, k)
+	for j, v := range d2 {
+		if len(best) == k && v >= d2[best[k-1]] {
+			continue
+		}
+		pos := len(best)
+		for pos > 0 && d2[best[pos-1]] > v {
+			pos--
+		}
+		if len(best) < k {
+			best = append(best, 0)
+		}
+		copy(best[pos+1:], best[pos:len(best)-1])
+		best[pos] = j
+	}
+	return best
 }
 
 // sqNorms returns ‖row‖² for the n rows of data, in float64.

@@ -60,3 +60,18 @@ func TestKNearestErrors(t *testing.T) {
 		t.Error("k > N: no error")
 	}
 }
+
+func TestNearestSmallAndLargeKAgree(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	d2 := make([]float64, 500)
+	for i := range d2 {
+		d2[i] = float64(rng.Intn(50)) // many ties
+	}
+	small := nearest(d2, 64, make([]int, 500))
+	large := nearest(d2, 65, make([]int, 500))
+	for i := range small {
+		if small[i] != large[i] {
+			t.Fatalf("rank %d: insertion gives %d, sort gives %d", i, small[i], large[i])
+		}
+	}
+}

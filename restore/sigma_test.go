@@ -42,7 +42,11 @@ func TestEstimateSigmaKnownNoise(t *testing.T) {
 		if rel := avg/sigma - 1; math.Abs(rel) > 0.03 {
 			t.Errorf("σ=%g: mean estimate %.4f (%+.1f%%), want within 3%%", sigma, avg, 100*rel)
 		}
-		t.Logf("σ=%g: estimates %.4f", sigma, est)
+		pooled, _ := EstimateSigmaPooled(addNoise(x, sigma, uint64(100*sigma)))
+		if rel := pooled/sigma - 1; math.Abs(rel) > 0.03 {
+			t.Errorf("σ=%g: pooled estimate %.4f (%+.1f%%), want within 3%%", sigma, pooled, 100*rel)
+		}
+		t.Logf("σ=%g: estimates %.4f, pooled %.4f", sigma, est, pooled)
 	}
 	if est, _ := EstimateSigma(x); est[0] > 0.01 {
 		t.Errorf("clean smooth image: estimate %.4f, want ≈ 0", est[0])
