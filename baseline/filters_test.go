@@ -161,3 +161,47 @@ func TestFilterErrors(t *testing.T) {
 		}
 	}
 }
+
+// nlmNaive is NLMeans written straight from the formula: every pixel, every
+// offset, every patch element, with reflection at each access.
+func nlmNaive(m NLMeans, src []float32, h, w int) []float64 {
+	at := func(i, j int) float64 { return float64(src[reflect(i, h)*w+reflect(j, w)]) }
+	pr, sr := m.Patch/2, m.Search/2
+	out := make([]float64, h*w)
+	for i := range h {
+		for j := range w {
+			num, den := 0.0, 0.0
+			for dy := -sr; dy <= sr; dy++ {
+				for dx := -sr; dx <= sr; dx++ {
+					d2 := 0.0
+					for a := -pr; a <= pr; a++ {
+						for b := -pr; b <= pr; b++ {
+							d := at(i+a, j+b) - at(i+dy+a, j+dx+b)
+							d2 += d * d
+						}
+					}
+					d2 /= float64((2*pr + 1) * (2*pr + 1))
+					wt := math.Exp(-max(d2-2*m.Sigma*m.Sigma, 0) / (m.H * m.H))
+					num += wt * at(i+dy, j+dx)
+					den += wt
+				}
+			}
+			out[i*w+j] = num / den
+		}
+	}
+	return out
+}
+
+func TestNLMeansMatchesNaive(t *testing.T) {
+	x := noisy(step(2, 9, 7), 0.3, 5) // odd sizes, search window wider than the image
+	m := NLMeans{Patch: 3, Search: 11, H: 0.25, Sigma: 0.1}
+	got, _ := m.Apply(x)
+	for p := range 2 {
+		want := nlmNaive(m, x.Data[p*63:(p+1)*63], 9, 7)
+		for k, v := range want {
+			if math.Abs(float64(got.Data[p*63+k])-v) > 1e-5 {
+				t.Fatalf("plane %d pixel %d: fast %.6f, naive %.6f", p, k, got.Data[p*63+k], v)
+			}
+		}
+	}
+}

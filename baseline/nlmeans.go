@@ -40,7 +40,7 @@ func (m NLMeans) Apply(x *tensor.Tensor) (*tensor.Tensor, error) {
 	}
 	out := tensor.New(x.Shape...)
 	parallel.For(n*c, 1, func(lo, hi int) {
-		s := newNLMScratch(h, w, m.Patch/2)
+		s := newNLMScratch(h, w, m.Patch/2, m.Search/2)
 		for p := lo; p < hi; p++ {
 			m.plane(x.Data[p*h*w:(p+1)*h*w], out.Data[p*h*w:(p+1)*h*w], h, w, s)
 		}
@@ -50,46 +50,59 @@ func (m NLMeans) Apply(x *tensor.Tensor) (*tensor.Tensor, error) {
 
 // nlmScratch holds one worker's buffers for planes of one size.
 type nlmScratch struct {
-	pr        int       // patch radius
+	pr, sr    int       // patch and search radius
 	ph, pw    int       // plane size padded by pr on every side
-	diff      []float64 // squared differences on the padded grid, then their integral image (ph+1)×(pw+1)
+	big       []float64 // the plane padded by pr+sr on every side, (h+2(pr+sr))×(w+2(pr+sr))
+	bw        int       // row length of big
+	diff      []float64 // integral image of squared differences, (ph+1)×(pw+1)
 	acc, wsum []float64 // Σ w·x(q) and Σ w per pixel
 }
 
-func newNLMScratch(h, w, pr int) *nlmScratch {
+func newNLMScratch(h, w, pr, sr int) *nlmScratch {
 	ph, pw := h+2*pr, w+2*pr
-	return &nlmScratch{pr: pr, ph: ph, pw: pw, diff: make([]float64, (ph+1)*(pw+1)), acc: make([]float64, h*w), wsum: make([]float64, h*w)}
+	r := pr + sr
+	return &nlmScratch{pr: pr, sr: sr, ph: ph, pw: pw, big: make([]float64, (h+2*r)*(w+2*r)), bw: w + 2*r,
+		diff: make([]float64, (ph+1)*(pw+1)), acc: make([]float64, h*w), wsum: make([]float64, h*w)}
 }
 
 // plane filters one h×w plane src into dst.
 func (m NLMeans) plane(src, dst []float32, h, w int, s *nlmScratch) {
-	pr, sr := s.pr, m.Search/2
+	pr, sr, bw := s.pr, s.sr, s.bw
+	r := pr + sr
+	for i := -r; i < h+r; i++ {
+		for j := -r; j < w+r; j++ {
+			s.big[(i+r)*bw+j+r] = float64(src[reflect(i, h)*w+reflect(j, w)])
+		}
+	}
 	area := float64((2*pr + 1) * (2*pr + 1))
 	inv := 1 / (m.H * m.H)
 	bias := 2 * m.Sigma * m.Sigma
 	clear(s.acc)
 	clear(s.wsum)
 	stride := s.pw + 1
-	at := func(i, j int) float64 { return float64(src[reflect(i, h)*w+reflect(j, w)]) }
 	for dy := -sr; dy <= sr; dy++ {
 		for dx := -sr; dx <= sr; dx++ {
-			// integral image of (x(p) − x(p+off))² over the padded grid
+			// integral image of (x(p) − x(p+off))² over the plane padded by pr;
+			// padded (i, j) is big's (i+sr, j+sr)
 			for i := range s.ph {
 				row := 0.0
-				for j := range s.pw {
-					pi, pj := i-pr, j-pr
-					d := at(pi, pj) - at(pi+dy, pj+dx)
+				a := s.big[(i+sr)*bw+sr : (i+sr)*bw+sr+s.pw]
+				b := s.big[(i+sr+dy)*bw+sr+dx : (i+sr+dy)*bw+sr+dx+s.pw]
+				up, cur := s.diff[i*stride+1:(i+1)*stride], s.diff[(i+1)*stride+1:(i+2)*stride]
+				for j := range a {
+					d := a[j] - b[j]
 					row += d * d
-					s.diff[(i+1)*stride+j+1] = s.diff[i*stride+j+1] + row
+					cur[j] = up[j] + row
 				}
 			}
 			for i := range h {
+				top, bot := s.diff[i*stride:], s.diff[(i+2*pr+1)*stride:]
+				q := s.big[(i+r+dy)*bw+r+dx:]
 				for j := range w {
 					// patch centred at (i, j) covers padded rows i … i+2pr
-					i0, j0, i1, j1 := i, j, i+2*pr+1, j+2*pr+1
-					ssd := s.diff[i1*stride+j1] - s.diff[i0*stride+j1] - s.diff[i1*stride+j0] + s.diff[i0*stride+j0]
+					ssd := bot[j+2*pr+1] - top[j+2*pr+1] - bot[j] + top[j]
 					wt := math.Exp(-max(ssd/area-bias, 0) * inv)
-					s.acc[i*w+j] += wt * at(i+dy, j+dx)
+					s.acc[i*w+j] += wt * q[j]
 					s.wsum[i*w+j] += wt
 				}
 			}

@@ -31,7 +31,7 @@ func measureSuperRes(eval *tensor.Tensor) error {
 // measureInpaint reports mean and harmonic fill on the masked region.
 func measureInpaint(eval *tensor.Tensor) error {
 	fmt.Printf("## Inpainting: mean PSNR (dB) over %d test images on the unknown pixels (whole image in brackets), seam ratio\n\n", eval.Dim(0))
-	fmt.Println("| mask | unknown | mean fill | harmonic fill | seam ratio mean / harmonic / truth |")
+	fmt.Println("| mask | unknown | mean fill | harmonic fill | seam: boundary mean abs. step, mean / harmonic / truth |")
 	fmt.Println("|---|---|---|---|---|")
 	box, _ := restore.CenterBox(28, 28, 0.5)
 	masks := []struct {
@@ -64,9 +64,9 @@ func measureInpaint(eval *tensor.Tensor) error {
 		sm, _ := restore.SeamScore(mean, c.m)
 		sh, _ := restore.SeamScore(harm, c.m)
 		st, _ := restore.SeamScore(eval, c.m)
-		fmt.Printf("| %s | %.0f%% | %.2f (%.2f) | %.2f (%.2f) | %.2f / %.2f / %.2f |\n", c.name, 100*(1-c.m.KnownFraction()),
+		fmt.Printf("| %s | %.0f%% | %.2f (%.2f) | %.2f (%.2f) | %.3f / %.3f / %.3f |\n", c.name, 100*(1-c.m.KnownFraction()),
 			psnr(mean, eval, hole(c.m)), psnr(mean, eval, nil), psnr(harm, eval, hole(c.m)), psnr(harm, eval, nil),
-			sm.Ratio(), sh.Ratio(), st.Ratio())
+			sm.Boundary, sh.Boundary, st.Boundary)
 	}
 	fmt.Println()
 	return nil
