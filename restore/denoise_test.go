@@ -22,7 +22,7 @@ func TestDenoiseMatchesGaussianPosterior(t *testing.T) {
 	for _, v := range variance {
 		want += v * sigma * sigma / (v + sigma*sigma) / float64(len(variance))
 	}
-	x := sampleDiag(tensor.NewRNG(1), mean, variance, 1000, 2, 2, 2)
+	x := sampleDiag(tensor.NewRNG(1), mean, variance, 600, 2, 2, 2)
 	y := addNoise(x, sigma, 2)
 	cases := []struct {
 		name   string
