@@ -30,7 +30,7 @@ func measureSuperRes(eval *tensor.Tensor) error {
 
 // measureInpaint reports mean and harmonic fill on the masked region.
 func measureInpaint(eval *tensor.Tensor) error {
-	fmt.Printf("## Inpainting: mean PSNR (dB) over %d test images on the unknown pixels (whole image in brackets), seam ratio\n\n", eval.Dim(0))
+	fmt.Printf("## Inpainting: mean PSNR (dB) over %d test images on the unknown pixels (whole image in brackets); seam = mean |step| across the mask edge\n\n", eval.Dim(0))
 	fmt.Println("| mask | unknown | mean fill | harmonic fill | seam: boundary mean abs. step, mean / harmonic / truth |")
 	fmt.Println("|---|---|---|---|---|")
 	box, _ := restore.CenterBox(28, 28, 0.5)
