@@ -18,7 +18,7 @@ type PCA struct {
 	Mean       []float32 // μ: (D)
 	Components []float32 // P: (K, D), orthonormal rows, by decreasing variance
 	Variances  []float64 // eigenvalues of the covariance: (K)
-	D, K       int
+	D, K       int       // features per row and number of components
 }
 
 // FitPCA fits k components to x: (N, …), flattened to (N, D). The
