@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"image/color"
 	"image/png"
-	"os"
 	"io"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -241,4 +241,3 @@ func printEval(w io.Writer, r *evalReport) {
 		fmt.Fprintf(w, "paired with %s: %d images, PSNR %.2f dB, SSIM %.4f\n", r.Reference, r.Pairs, *r.PSNR, *r.SSIM)
 	}
 }
-
