@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/pipeline"
@@ -169,6 +170,9 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 	if resume != "" {
 		path, err := newestCheckpoint(resume)
 		if err != nil {
+			return err
+		}
+		if err := sameModel(path, model); err != nil {
 			return err
 		}
 		if err := tr.Load(path); err != nil {
@@ -406,3 +410,21 @@ func writeRunJSON(path string, cfg runConfig, m pipeline.Model, step int) error 
 
 // previewSampler is what the training-time sample grids use.
 var previewSampler = sampler.Spec{Name: "dpmpp2m", Steps: 20}
+
+// sameModel refuses to resume from a checkpoint made for another model
+// configuration, showing both, before any tensor is compared.
+func sameModel(path string, m pipeline.Model) error {
+	f, err := checkpoint.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	want := m.Meta()[pipeline.ConfigKey]
+	got, ok := f.Meta[pipeline.ConfigKey]
+	if !ok {
+		return fmt.Errorf("checkpoint %s: no %q entry: not a diffusego image model", path, pipeline.ConfigKey)
+	}
+	if got != want {
+		return fmt.Errorf("checkpoint %s was made for another model:\n  checkpoint: %s\n  this run:   %s", path, got, want)
+	}
+	return nil
+}
