@@ -1,0 +1,262 @@
+package main
+
+import (
+	"fmt"
+	"image/color"
+	"image/png"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/pipeline"
+	"github.com/diffusego/diffusego/restore"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/spf13/cobra"
+)
+
+// restoreFlags are the flags denoise and inpaint share.
+type restoreFlags struct {
+	checkpoint, in, out string
+	raw                 bool
+	steps               int
+	seed                uint64
+}
+
+func (f *restoreFlags) add(cmd *cobra.Command, steps int) {
+	fs := cmd.Flags()
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "checkpoint file or run folder (default: the shipped Fashion-MNIST model)")
+	fs.StringVar(&f.in, "in", "", "a PNG image or a folder of PNG images, of the model's size and channels")
+	fs.StringVar(&f.out, "out", "restored", "output folder: one PNG per input, same file names")
+	fs.BoolVar(&f.raw, "raw", false, "use the raw weights instead of the EMA")
+	fs.IntVar(&f.steps, "steps", steps, "reverse-process steps")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed")
+}
+
+func newDenoiseCmd() *cobra.Command {
+	var f restoreFlags
+	var sigma string
+	var samples int
+	cmd := &cobra.Command{
+		Use:   "denoise",
+		Short: "Remove Gaussian noise from images with a trained model",
+		Long: `denoise treats each input as a clean image plus Gaussian noise of standard
+deviation sigma (pixels in [-1, 1]) and runs the reverse process from that
+noise level down to 0 (as SDEdit does), averaging --samples posterior
+samples (more samples: closer to the least-squares estimate). --sigma auto
+estimates the level from the images (the median absolute finest diagonal
+wavelet coefficient / 0.6745; it reads 10-25% high on small textured images).`,
+		Example: `  diffuse denoise --in noisy/ --sigma 0.2 --out clean/
+  diffuse denoise --in photo.png --sigma auto --samples 4`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.in == "" {
+				return usagef("--in: want a PNG image or a folder of them")
+			}
+			if samples < 1 || f.steps < 1 {
+				return usagef("--samples and --steps: want ≥ 1, got %d and %d", samples, f.steps)
+			}
+			p, paths, x, err := loadForRestore(f)
+			if err != nil {
+				return err
+			}
+			level := 0.0
+			if sigma == "auto" {
+				if level, err = restore.EstimateSigmaPooled(x); err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "estimated sigma %.4f\n", level)
+			} else if _, err := fmt.Sscan(sigma, &level); err != nil || !(level > 0) || math.IsInf(level, 0) {
+				return usagef("--sigma: want a positive number or auto, got %q", sigma)
+			}
+			// Pixels in [−1, 1] with noise σ are the VE x at level σ.
+			out, err := restore.Denoise(cmd.Context(), p.Denoiser(nil), x, level, restore.DenoiseOptions{
+				Sampler: sampler.DDPM{}, Steps: f.steps, SigmaMin: p.Schedule.Sigma(0), Samples: samples, Seed: f.seed})
+			if err != nil {
+				return err
+			}
+			return writeRestored(f.out, paths, out, map[string]string{"task": "denoise", "sigma": fmt.Sprint(level),
+				"samples": fmt.Sprint(samples), "steps": fmt.Sprint(f.steps), "seed": fmt.Sprint(f.seed)}, cmd.OutOrStdout())
+		},
+	}
+	f.add(cmd, 20)
+	cmd.Flags().StringVar(&sigma, "sigma", "auto", "noise standard deviation in [-1, 1] pixel units, or auto")
+	cmd.Flags().IntVar(&samples, "samples", 4, "posterior samples averaged")
+	return cmd
+}
+
+func newInpaintCmd() *cobra.Command {
+	var f restoreFlags
+	var mask string
+	var jump, resample int
+	cmd := &cobra.Command{
+		Use:   "inpaint",
+		Short: "Fill a masked region of images with a trained model (RePaint)",
+		Long: `inpaint fills the unknown region of each image with the reverse process,
+pasting the known pixels (noised to the current level) back in at every
+step and resampling: jumping back --jump steps --resample times lets the
+fill agree with its surroundings (Lugmayr et al. 2022). Pixels outside the
+mask are returned exactly as given.
+
+--mask is a PNG of the image's size (white = known, black = fill) or one of
+box (the centre quarter), left, right, top, bottom (that half is filled),
+or strokes (random brush strokes, seeded).`,
+		Example: `  diffuse inpaint --in images/ --mask box --out filled/
+  diffuse inpaint --in shirt.png --mask mymask.png --resample 20`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if f.in == "" {
+				return usagef("--in: want a PNG image or a folder of them")
+			}
+			if f.steps < 1 || jump < 1 || resample < 1 {
+				return usagef("--steps, --jump and --resample: want ≥ 1")
+			}
+			p, paths, x, err := loadForRestore(f)
+			if err != nil {
+				return err
+			}
+			m, err := makeMask(mask, x.Dim(2), x.Dim(3), f.seed)
+			if err != nil {
+				return err
+			}
+			sch := p.Schedule
+			out, err := restore.Inpaint(cmd.Context(), p.Denoiser(nil), x, m, restore.InpaintOptions{
+				Sampler: sampler.DDPM{}, Steps: f.steps, JumpLength: jump, Resamplings: resample,
+				SigmaMax: min(sch.Sigma(sch.Steps()-1), 80), SigmaMin: sch.Sigma(0), Seed: f.seed})
+			if err != nil {
+				return err
+			}
+			return writeRestored(f.out, paths, out, map[string]string{"task": "inpaint", "mask": mask,
+				"steps": fmt.Sprint(f.steps), "jump": fmt.Sprint(jump), "resample": fmt.Sprint(resample), "seed": fmt.Sprint(f.seed)}, cmd.OutOrStdout())
+		},
+	}
+	f.add(cmd, 50)
+	cmd.Flags().StringVar(&mask, "mask", "box", "mask PNG, or box, left, right, top, bottom, strokes")
+	cmd.Flags().IntVar(&jump, "jump", 10, "steps undone by each resampling jump")
+	cmd.Flags().IntVar(&resample, "resample", 10, "passes over each jump section (1 = no resampling)")
+	return cmd
+}
+
+func makeMask(spec string, h, w int, seed uint64) (*restore.Mask, error) {
+	switch spec {
+	case "box":
+		return restore.CenterBox(h, w, 0.5)
+	case "left", "right", "top", "bottom":
+		return restore.Half(h, w, spec)
+	case "strokes":
+		return restore.Strokes(h, w, 4, float64(max(h, w))/10, tensor.NewRNG(seed))
+	}
+	if !strings.HasSuffix(strings.ToLower(spec), ".png") {
+		return nil, usagef("--mask %q: want a .png file or one of box, left, right, top, bottom, strokes", spec)
+	}
+	return restore.LoadMaskPNG(spec, h, w)
+}
+
+// loadForRestore loads the model and the input images, checked against
+// the model's size and channels.
+func loadForRestore(f restoreFlags) (*pipeline.Pipeline, []string, *tensor.Tensor, error) {
+	p, _, err := loadModel(f.checkpoint, f.raw)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	paths, err := listPNGs(f.in)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	cfg := p.Model.UNet
+	x := tensor.New(len(paths), cfg.InChannels, cfg.ImageSize, cfg.ImageSize)
+	per := x.Len() / len(paths)
+	for i, path := range paths {
+		if err := readPNG(path, cfg.ImageSize, cfg.InChannels, x.Data[i*per:(i+1)*per]); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	return p, paths, x, nil
+}
+
+// listPNGs returns path itself when it is a file, or the PNG files in it
+// (sorted) when it is a folder.
+func listPNGs(path string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	entries, err := os.ReadDir(path)
+	if err != nil {
+		return nil, fmt.Errorf("input: %w", err)
+	}
+	var out []string
+	for _, e := range entries {
+		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".png") {
+			out = append(out, filepath.Join(path, e.Name()))
+		}
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("input: %s: no PNG images", path)
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+// readPNG decodes a size×size PNG into dst as (channels, size, size) in
+// [−1, 1]: grey (ITU-R 601 luma) for 1 channel, RGB for 3.
+func readPNG(path string, size, channels int, dst []float32) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	defer fh.Close()
+	img, err := png.Decode(fh)
+	if err != nil {
+		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
+	}
+	b := img.Bounds()
+	if b.Dx() != size || b.Dy() != size {
+		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
+	}
+	plane := size * size
+	for y := range size {
+		for x := range size {
+			c := img.At(b.Min.X+x, b.Min.Y+y)
+			if channels == 1 {
+				dst[y*size+x] = float32(color.GrayModel.Convert(c).(color.Gray).Y)/127.5 - 1
+				continue
+			}
+			r, g, bl, _ := c.RGBA()
+			for k, v := range []uint32{r, g, bl} {
+				dst[k*plane+y*size+x] = float32(v>>8)/127.5 - 1
+			}
+		}
+	}
+	return nil
+}
+
+// writeRestored writes out[i] to dir under the base name of paths[i],
+// each PNG carrying the settings.
+func writeRestored(dir string, paths []string, out *tensor.Tensor, meta map[string]string, log io.Writer) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	per := out.Len() / out.Dim(0)
+	for i, path := range paths {
+		one := tensor.FromData(out.Data[i*per:(i+1)*per], append([]int{1}, out.Shape[1:]...)...)
+		img, err := pngout.Grid(one, 1, 0)
+		if err != nil {
+			return err
+		}
+		if err := pngout.WriteFile(filepath.Join(dir, filepath.Base(path)), img, meta); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(log, "wrote %d images to %s\n", len(paths), dir)
+	return nil
+}
+
