@@ -259,4 +259,3 @@ func writeRestored(dir string, paths []string, out *tensor.Tensor, meta map[stri
 	fmt.Fprintf(log, "wrote %d images to %s\n", len(paths), dir)
 	return nil
 }
-
