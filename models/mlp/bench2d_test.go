@@ -1,0 +1,233 @@
+package mlp
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/diffusion/schedule"
+	"github.com/diffusego/diffusego/metrics"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// sigmaMin and sigmaMax bound the Karras noise levels (EDM's values).
+const sigmaMin, sigmaMax = 0.002, 80
+
+// karras gives n Karras et al. (2022) noise levels, ρ = 7, then 0.
+func karras(n int) ([]float64, error) { return schedule.KarrasSigmas(n, sigmaMin, sigmaMax, 7), nil }
+
+// linear1000 gives n levels of the DDPM linear schedule (T = 1000,
+// trailing spacing), then 0: how DDPM and DDIM visit the training steps.
+func linear1000(n int) ([]float64, error) {
+	return sampler.DiscreteSigmas(schedule.NewLinear(1000, 1e-4, 0.02), n, schedule.Trailing)
+}
+
+// samplerCase is one sampler of the benchmark: how to make it, which
+// noise levels it walks, its usual step count (the one the tests check)
+// and the step counts of the docs table. A new sampler is one more line
+// in samplerCases.
+type samplerCase struct {
+	name   string
+	make   func() sampler.Sampler
+	sigmas func(n int) ([]float64, error)
+	steps  int   // usual step count
+	grid   []int // step counts for docs/samplers.md
+}
+
+var samplerCases = []samplerCase{
+	{"euler", func() sampler.Sampler { return sampler.Euler{} }, karras, 50, []int{10, 20, 50, 100}},
+	{"heun", func() sampler.Sampler { return sampler.Heun{} }, karras, 18, []int{5, 10, 18, 50}},
+	{"ddim-eta0", func() sampler.Sampler { return sampler.DDIM{} }, linear1000, 50, []int{10, 20, 50, 100}},
+	{"ddim-eta1", func() sampler.Sampler { return sampler.DDIM{Eta: 1} }, linear1000, 50, []int{10, 20, 50, 100}},
+	{"ddpm", func() sampler.Sampler { return sampler.DDPM{} }, linear1000, 1000, []int{50, 100, 1000}},
+	{"dpm++2m", func() sampler.Sampler { return &sampler.DPMPP2M{} }, karras, 20, []int{10, 20, 50}},
+}
+
+// benchSet is a trained model with its data.
+type benchSet struct {
+	name      string
+	model     *Model
+	heldOut   *tensor.Tensor // (nEval, 2), independent of training data
+	heldOut2  *tensor.Tensor // a second real set, for the real-vs-real floor
+	trainTime time.Duration
+}
+
+const (
+	nTrain     = 4000 // training points
+	nEval      = 1000 // samples and held-out points per SWD
+	directions = 128  // SWD projections
+	swdSeed    = 77   // one seed, so every SWD uses the same directions
+)
+
+// trainSet trains the benchmark model on the named set. The labelled
+// 8 Gaussians model is class-conditional with label dropout 0.2, so the
+// same model serves the unconditional benchmark (null label) and the
+// guidance test.
+func trainSet(t testing.TB, name string, seed uint64) *benchSet {
+	t.Helper()
+	x, y, err := data.Toy2D(name, nTrain, tensor.NewRNG(seed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, _, _ := data.Toy2D(name, nEval, tensor.NewRNG(seed+1000))
+	held2, _, _ := data.Toy2D(name, nEval, tensor.NewRNG(seed+2000))
+	cfg, tc := Config{}, TrainConfig{Seed: seed + 4000}
+	if name == "8gaussians" {
+		cfg.Classes, tc.LabelDropout = 8, 0.2
+	} else {
+		y = nil
+	}
+	m, err := New(cfg, tensor.NewRNG(seed+3000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if _, err := Train(context.Background(), m, x, y, tc); err != nil {
+		t.Fatal(err)
+	}
+	return &benchSet{name: name, model: m, heldOut: held, heldOut2: held2, trainTime: time.Since(start)}
+}
+
+// sampleWith draws nEval samples from d with case c at n steps.
+func sampleWith(t testing.TB, d sampler.Denoiser, c samplerCase, n int, seed uint64) (*tensor.Tensor, time.Duration) {
+	t.Helper()
+	sig, err := c.sigmas(n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := tensor.NewRNG(seed)
+	xT := sampler.InitialNoise(rng, sig[0], 1, nEval, 2)
+	start := time.Now()
+	x, err := sampler.Run(context.Background(), c.make(), d, xT, sig, rng, nil)
+	if err != nil {
+		t.Fatalf("%s-%d: %v", c.name, n, err)
+	}
+	return x, time.Since(start)
+}
+
+// swd is the sliced Wasserstein-1 distance with the shared directions.
+func swd(t testing.TB, a, b *tensor.Tensor) float64 {
+	t.Helper()
+	d, err := metrics.SlicedWasserstein(a, b, directions, tensor.NewRNG(swdSeed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+// trained caches one trained model per set, so that the benchmark, the
+// guidance test and the docs generator train each set once per run.
+var (
+	trainedMu   sync.Mutex
+	trainedSets = map[string]*benchSet{}
+)
+
+func trained(t testing.TB, name string) *benchSet {
+	t.Helper()
+	trainedMu.Lock()
+	defer trainedMu.Unlock()
+	if s, ok := trainedSets[name]; ok {
+		return s
+	}
+	s := trainSet(t, name, 1)
+	trainedSets[name] = s
+	return s
+}
+
+// swdFactor is k in the pass mark SWD(samples, held-out) < k·SWD(real,
+// real'): two real draws of nEval points differ by about 0.03–0.036 on
+// these sets (the sampling floor). The models, trained for 1500 short
+// steps, land at 1.1–2.8× that floor (measured: the stochastic samplers
+// at 50–100 steps and 8 Gaussians, whose components have std 0.1, are the
+// worst); a standard normal draw lands at 4.7–7.6× on these sets.
+const swdFactor = 3.5
+
+// gaussFactor: samples must also be this many times closer to the data
+// than a standard normal draw of the same size (the broad baseline with
+// the data's scale). It is modest because the Swiss roll's projections
+// look nearly Gaussian: N(0, I) is only 0.150 from it (0.25 on the others).
+const gaussFactor = 1.5
+
+// TestBenchmark2D trains the MLP once per 2-D set (moons, 8 Gaussians,
+// Swiss roll) and samples nEval points with every sampler of
+// samplerCases at its usual step count; each must be within swdFactor of
+// the real-vs-real sliced Wasserstein floor and gaussFactor below a broad
+// Gaussian. DDPM runs its usual 1000 steps on the first set only and 100
+// on the others, to keep the package under budget.
+//
+// Budget: about 15 s of CPU on a quiet 2-core machine (training 3 × 1500
+// steps of 128 points, about 3 s each; sampling about 3 s, DDPM-1000 most of it).
+func TestBenchmark2D(t *testing.T) {
+	for si, name := range data.Toy2DNames {
+		t.Run(name, func(t *testing.T) {
+			s := trained(t, name)
+			floor := swd(t, s.heldOut, s.heldOut2)
+			gauss := swd(t, tensor.NewRNG(5).Randn(nEval, 2), s.heldOut)
+			t.Logf("trained in %v; real-vs-real SWD %.4f, N(0, I)-vs-real %.4f", s.trainTime.Round(time.Millisecond), floor, gauss)
+			for _, c := range samplerCases {
+				steps := c.steps
+				if steps > 100 && si > 0 {
+					steps = 100
+				}
+				t.Run(fmt.Sprintf("%s-%d", c.name, steps), func(t *testing.T) {
+					x, dt := sampleWith(t, s.model, c, steps, 9)
+					got := swd(t, x, s.heldOut)
+					t.Logf("SWD %.4f = %.2f× floor (%v)", got, got/floor, dt.Round(time.Millisecond))
+					if got > swdFactor*floor || got > gauss/gaussFactor {
+						t.Errorf("SWD to held-out %.4f, want < %d × real-vs-real %.4f = %.4f and < N(0, I)'s %.4f / %.1f",
+							got, swdFactor, floor, swdFactor*floor, gauss, gaussFactor)
+					}
+				})
+			}
+		})
+	}
+}
+
+// TestGuidance8Gaussians samples 125 points of each of the 8 classes from
+// the class-conditional 8 Gaussians model with classifier-free guidance
+// at scale 3 (DPM++2M, 20 steps) and checks that at least 95% land
+// nearest the centre of the requested component. Scales 1 (conditional)
+// and 0 (unconditional, about 1/8 by chance) are logged for comparison.
+// Budget: the shared training plus about 0.3 s.
+func TestGuidance8Gaussians(t *testing.T) {
+	s := trained(t, "8gaussians")
+	for _, w := range []float64{0, 1, 3} {
+		frac := guidedHits(t, s.model, w)
+		t.Logf("scale %g: %.1f%% of guided samples nearest the requested centre", w, 100*frac)
+		if w == 3 && frac < 0.95 {
+			t.Errorf("scale 3: %.1f%% of samples nearest the requested centre, want ≥ 95%%", 100*frac)
+		}
+	}
+}
+
+// guidedHits returns the fraction of guided samples (125 per class) whose
+// nearest 8 Gaussians centre is the requested one.
+func guidedHits(t testing.TB, m *Model, scale float64) float64 {
+	t.Helper()
+	labels := make([]int, nEval)
+	for i := range labels {
+		labels[i] = i % 8
+	}
+	c := samplerCase{"dpm++2m", func() sampler.Sampler { return &sampler.DPMPP2M{} }, karras, 20, nil}
+	x, _ := sampleWith(t, diffusion.Guided{D: m, Labels: labels, Scale: scale}, c, 20, 21)
+	centers := data.EightGaussianCenters()
+	hits := 0
+	for i, want := range labels {
+		best, bestD := -1, math.Inf(1)
+		for k, ck := range centers {
+			if d := math.Hypot(float64(x.Data[2*i])-ck[0], float64(x.Data[2*i+1])-ck[1]); d < bestD {
+				best, bestD = k, d
+			}
+		}
+		if best == want {
+			hits++
+		}
+	}
+	return float64(hits) / float64(len(labels))
+}
