@@ -180,7 +180,7 @@ func TestBenchmark2D(t *testing.T) {
 					got := swd(t, x, s.heldOut)
 					t.Logf("SWD %.4f = %.2f× floor (%v)", got, got/floor, dt.Round(time.Millisecond))
 					if got > swdFactor*floor || got > gauss/gaussFactor {
-						t.Errorf("SWD to held-out %.4f, want < %d × real-vs-real %.4f = %.4f and < N(0, I)'s %.4f / %.1f",
+						t.Errorf("SWD to held-out %.4f, want < %.1f × real-vs-real %.4f = %.4f and < N(0, I)'s %.4f / %.1f",
 							got, swdFactor, floor, swdFactor*floor, gauss, gaussFactor)
 					}
 				})
