@@ -69,7 +69,7 @@ const (
 // 8 Gaussians model is class-conditional with label dropout 0.2, so the
 // same model serves the unconditional benchmark (null label) and the
 // guidance test.
-func trainSet(t testing.TB, name string, seed uint64) *benchSet {
+func trainSet(t testing.TB, name string, seed uint64, tc TrainConfig) *benchSet {
 	t.Helper()
 	x, y, err := data.Toy2D(name, nTrain, tensor.NewRNG(seed))
 	if err != nil {
@@ -77,7 +77,8 @@ func trainSet(t testing.TB, name string, seed uint64) *benchSet {
 	}
 	held, _, _ := data.Toy2D(name, nEval, tensor.NewRNG(seed+1000))
 	held2, _, _ := data.Toy2D(name, nEval, tensor.NewRNG(seed+2000))
-	cfg, tc := Config{}, TrainConfig{Seed: seed + 4000}
+	cfg := Config{}
+	tc.Seed = seed + 4000
 	if name == "8gaussians" {
 		cfg.Classes, tc.LabelDropout = 8, 0.2
 	} else {
@@ -128,15 +129,20 @@ var (
 	trainedSets = map[string]*benchSet{}
 )
 
-func trained(t testing.TB, name string) *benchSet {
+func trained(t testing.TB, name string) *benchSet { return trainedWith(t, name, TrainConfig{}) }
+
+// trainedWith is trained with a training configuration other than the
+// default (the docs train longer); each configuration has its own cache.
+func trainedWith(t testing.TB, name string, tc TrainConfig) *benchSet {
 	t.Helper()
 	trainedMu.Lock()
 	defer trainedMu.Unlock()
-	if s, ok := trainedSets[name]; ok {
+	k := fmt.Sprintf("%s %+v", name, tc)
+	if s, ok := trainedSets[k]; ok {
 		return s
 	}
-	s := trainSet(t, name, 1)
-	trainedSets[name] = s
+	s := trainSet(t, name, 1, tc)
+	trainedSets[k] = s
 	return s
 }
 
