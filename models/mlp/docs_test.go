@@ -14,6 +14,7 @@ import (
 
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/plot2d"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -36,6 +37,7 @@ func TestUpdateDocs(t *testing.T) {
 	type cell struct {
 		swd     float64
 		perKilo time.Duration // wall time per 1000 samples
+		calls   int           // model calls per sample
 	}
 	results := map[string]map[string]cell{} // set → "sampler/steps" → cell
 	var floors, gausses []float64
@@ -49,8 +51,9 @@ func TestUpdateDocs(t *testing.T) {
 		panels := []plot2d.Panel{{Title: "held-out data", Points: s.heldOut}}
 		for _, c := range samplerCases {
 			for _, n := range c.grid {
-				x, dt := sampleWith(t, s.model, c, n, 9)
-				results[name][key(c.name, n)] = cell{swd(t, x, s.heldOut), dt * 1000 / nEval}
+				counted := &counter{d: s.model}
+				x, dt := sampleWith(t, counted, c, n, 9)
+				results[name][key(c.name, n)] = cell{swd(t, x, s.heldOut), dt * 1000 / nEval, counted.calls}
 				if n == c.steps {
 					panels = append(panels, plot2d.Panel{Title: fmt.Sprintf("%s, %d steps", c.name, n), Points: x})
 				}
@@ -73,15 +76,15 @@ func TestUpdateDocs(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, docsHead, nTrain, nEval, directions, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0),
 		trainTimes[0].Seconds(), trainTimes[1].Seconds(), trainTimes[2].Seconds())
-	b.WriteString("| sampler | steps | SWD moons | SWD 8 Gaussians | SWD Swiss roll | ms per 1000 samples |\n")
-	b.WriteString("|---|---:|---:|---:|---:|---:|\n")
-	fmt.Fprintf(&b, "| *real vs real (floor)* | | %.4f | %.4f | %.4f | |\n", floors[0], floors[1], floors[2])
-	fmt.Fprintf(&b, "| *N(0, I) vs real* | | %.4f | %.4f | %.4f | |\n", gausses[0], gausses[1], gausses[2])
+	b.WriteString("| sampler | steps | model calls | SWD moons | SWD 8 Gaussians | SWD Swiss roll | ms per 1000 samples |\n")
+	b.WriteString("|---|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "| *real vs real (floor)* | | | %.4f | %.4f | %.4f | |\n", floors[0], floors[1], floors[2])
+	fmt.Fprintf(&b, "| *N(0, I) vs real* | | | %.4f | %.4f | %.4f | |\n", gausses[0], gausses[1], gausses[2])
 	for _, c := range samplerCases {
 		for _, n := range c.grid {
 			k := key(c.name, n)
 			var ms float64
-			fmt.Fprintf(&b, "| %s | %d |", c.name, n)
+			fmt.Fprintf(&b, "| %s | %d | %d |", c.name, n, results[data.Toy2DNames[0]][k].calls)
 			for _, name := range data.Toy2DNames {
 				r := results[name][k]
 				mark := ""
@@ -108,6 +111,17 @@ func TestUpdateDocs(t *testing.T) {
 // the tests' (TrainConfig defaults), so that the table shows the samplers'
 // differences more than the model's error.
 var docsTraining = TrainConfig{Steps: 6000, Batch: 256}
+
+// counter is a sampler.Denoiser that counts the calls to d.
+type counter struct {
+	d     sampler.Denoiser
+	calls int
+}
+
+func (c *counter) Denoise(x *tensor.Tensor, sigma float64) (*tensor.Tensor, error) {
+	c.calls++
+	return c.d.Denoise(x, sigma)
+}
 
 func key(sampler string, steps int) string { return fmt.Sprintf("%s/%d", sampler, steps) }
 
@@ -138,10 +152,12 @@ to score below 3.5 × the floor and 1.5 × below the baseline.
 
 **Noise levels.** Euler, Heun and DPM++2M walk Karras σ (σ_min 0.002,
 σ_max 80, ρ 7); DDIM and DDPM walk the DDPM linear schedule (T = 1000,
-trailing spacing, σ_max ≈ 157). Heun's steps cost two model calls
-(one for the last). Wall time is per 1000 samples, averaged over the three
-sets, measured on %[4]s/%[5]s with GOMAXPROCS=%[6]d on a shared machine, so compare
-rows with each other rather than with other machines.
+trailing spacing, σ_max ≈ 157). "Model calls" counts denoiser
+evaluations per sample (Heun: two per step, one for the last). Wall time is
+per 1000 samples (one batch of 1000), averaged over the three sets, measured
+on %[4]s/%[5]s with GOMAXPROCS=%[6]d on a machine shared with other jobs: it
+is noisy (±50%% between rows of equal model calls), so read cost from the
+model calls and use the times only for orders of magnitude.
 
 ![moons](img/toy2d-moons.png)
 ![8 Gaussians](img/toy2d-8gaussians.png)
@@ -151,11 +167,15 @@ rows with each other rather than with other machines.
 
 const docsTail = `
 Reading the table: the deterministic second-order samplers (Heun, DPM++2M)
-reach the floor region with the fewest model calls; DDIM with η = 0 equals
-Euler in σ form (the two differ here only through their noise levels); the
-stochastic samplers (DDIM η = 1, DDPM) need many more steps, because the
-posterior variance β̃ is too small for large jumps (see
-` + "`TestSamplersReproduceData`" + ` in diffusion/sampler for the closed-form bias).
+come closest to the floor for the fewest model calls (DPM++2M at 20 calls
+is about as close as Euler at 100); Heun with 5 steps diverges (steps from σ = 80 to 7 to
+0.6 are too long for the trapezoid rule). DDIM with η = 0 is Euler in σ
+form; the two differ here only through their noise levels (linear-schedule
+trailing σ versus Karras σ). DDPM is DDIM with η = 1, which is why their rows
+at 50 and 100 steps are identical (same seed). The stochastic samplers need
+many more steps, because the posterior variance is too small for large
+jumps (see ` + "`TestSamplersReproduceData`" + ` in diffusion/sampler for the
+closed-form bias); DDPM reaches the floor region only with its 1000 steps.
 
 ## Classifier-free guidance
 
