@@ -167,8 +167,10 @@ const gaussFactor = 1.5
 // Gaussian. DDPM runs its usual 1000 steps on the first set only and 100
 // on the others, to keep the package under budget.
 //
-// Budget: about 15 s of CPU on a quiet 2-core machine (training 3 × 1500
-// steps of 128 points, about 3 s each; sampling about 3 s, DDPM-1000 most of it).
+// Budget, with TestGuidance8Gaussians, which shares the training: under
+// 20 s on a quiet 2-core machine (measured 17 s of CPU and 24 s of wall
+// time on a loaded one: training 3 × 1500 steps of 128 points, 3.5–5 s
+// each, and sampling, DDPM-1000 the largest part at 1000 model calls).
 func TestBenchmark2D(t *testing.T) {
 	for si, name := range data.Toy2DNames {
 		t.Run(name, func(t *testing.T) {
@@ -198,8 +200,9 @@ func TestBenchmark2D(t *testing.T) {
 // TestGuidance8Gaussians samples 125 points of each of the 8 classes from
 // the class-conditional 8 Gaussians model with classifier-free guidance
 // at scale 3 (DPM++2M, 20 steps) and checks that at least 95% land
-// nearest the centre of the requested component. Scales 1 (conditional)
-// and 0 (unconditional, about 1/8 by chance) are logged for comparison.
+// nearest the centre of the requested component (measured: 100%), and that
+// scale 0, the unconditional model, hits it only by chance (measured 14%,
+// limit 25%). Scale 1 (plain conditional, measured 100%) is logged.
 // Budget: the shared training plus about 0.3 s.
 func TestGuidance8Gaussians(t *testing.T) {
 	s := trained(t, "8gaussians")
@@ -208,6 +211,11 @@ func TestGuidance8Gaussians(t *testing.T) {
 		t.Logf("scale %g: %.1f%% of guided samples nearest the requested centre", w, 100*frac)
 		if w == 3 && frac < 0.95 {
 			t.Errorf("scale 3: %.1f%% of samples nearest the requested centre, want ≥ 95%%", 100*frac)
+		}
+		// At w = 0 the labels must not matter: the null class is the
+		// unconditional model, which hits the requested centre by chance.
+		if w == 0 && frac > 0.25 {
+			t.Errorf("scale 0: %.1f%% of samples nearest the requested centre, want about 12.5%% (≤ 25%%)", 100*frac)
 		}
 	}
 }
