@@ -10,6 +10,15 @@
 // (ᾱ, β, SNR) are float64 and come from package schedule; tensor data stays
 // float32, with the per-item coefficients computed in float64.
 //
+// Likelihoods: ELBO bounds the negative log-likelihood of 8-bit data in
+// bits per dimension with a discretised Gaussian decoder (Ho et al. 2020,
+// §3.3), and ODELikelihood computes log p(x) exactly through the
+// probability-flow ODE with an exact or Hutchinson trace (Song et al. 2021;
+// Grathwohl et al. 2018). Both take any sampler.Denoiser. Loss and VLBLoss
+// are the training losses on an autograd graph: the weighted denoising MSE
+// and the variational-bound term for models that learn their variance
+// (Nichol & Dhariwal 2021).
+//
 // Example: one noisy training batch with ε as the target.
 //
 //	s := schedule.NewCosine(1000, 0.008)

@@ -27,6 +27,7 @@ type VPDenoiser struct {
 	Schedule schedule.Schedule
 	Target   Target
 	Labels   []int // one class per batch item; nil when unconditional
+	Null     int   // the "no class" label of classifier-free guidance
 
 	logSigmas []float64 // log σ_t, ascending in t; built on first use
 }
@@ -76,6 +77,10 @@ func (d *VPDenoiser) DenoiseLabels(x *tensor.Tensor, sigma float64, labels []int
 	}
 	return nil, fmt.Errorf("vp denoiser: unknown target %q: want eps, x0 or v", d.Target)
 }
+
+// NullLabel returns the label that asks the network for its unconditional
+// prediction.
+func (d *VPDenoiser) NullLabel() int { return d.Null }
 
 // Timestep returns the fractional training step whose noise level is sigma.
 func (d *VPDenoiser) Timestep(sigma float64) float64 {

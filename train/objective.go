@@ -34,6 +34,7 @@ type Objective struct {
 	Gamma        float64 // γ of min-SNR-γ weighting; 5 in Hang et al. (2023)
 	LabelDropout float64 // probability of dropping a label to NullLabel
 	NullLabel    int     // the "no class" label, usually the number of classes
+	Conditional  bool    // pass the batch's labels to the network; false passes nil
 }
 
 // Loss returns the weighted mean squared error of net on the clean batch
@@ -44,54 +45,20 @@ func (o *Objective) Loss(g *autograd.Graph, net Network, x0 *tensor.Tensor, y []
 	T := o.Schedule.Steps()
 	ts := make([]float64, n)
 	ab := make([]float64, n)
-	snr := make([]float64, n)
 	for i := range n {
 		t := rng.Intn(T)
-		ts[i], ab[i], snr[i] = float64(t), o.Schedule.AlphaBar(t), o.Schedule.SNR(t)
+		ts[i], ab[i] = float64(t), o.Schedule.AlphaBar(t)
 	}
 	eps := tensor.New(x0.Shape...)
 	rng.FillNormal(eps, 0, 1)
-	if y != nil && o.LabelDropout > 0 {
-		dropped := make([]int, n)
-		for i, c := range y {
-			dropped[i] = c
-			if rng.Uniform() < o.LabelDropout {
-				dropped[i] = o.NullLabel
-			}
-		}
-		y = dropped
+	if o.LabelDropout > 0 {
+		y = diffusion.DropLabels(y, o.LabelDropout, o.NullLabel, rng)
 	}
 	xt := diffusion.QSample(x0, eps, ab)
-	var target *tensor.Tensor
-	switch o.Target {
-	case diffusion.Eps:
-		target = eps
-	case diffusion.X0:
-		target = x0
-	case diffusion.V:
-		target = diffusion.VTarget(x0, eps, ab)
-	default:
-		return nil, fmt.Errorf("objective: unknown target %q: want eps, x0 or v", o.Target)
-	}
-	w, err := diffusion.LossWeights(o.Weighting, o.Target, o.Gamma, snr)
+	pred := net.Forward(g, autograd.NewVar(xt), ts, y)
+	l, err := diffusion.Loss(g, pred, x0, eps, ab, o.Target, o.Weighting, o.Gamma)
 	if err != nil {
 		return nil, fmt.Errorf("objective: %w", err)
 	}
-	pred := net.Forward(g, autograd.NewVar(xt), ts, y)
-	if !tensor.SameShape(pred.Shape(), x0.Shape) {
-		return nil, fmt.Errorf("objective: network returned %s for input %s",
-			tensor.FormatShape(pred.Shape()), tensor.FormatShape(x0.Shape))
-	}
-	// Per-item weights broadcast over the other axes: (N, 1, …, 1).
-	wShape := make([]int, x0.Rank())
-	for i := range wShape {
-		wShape[i] = 1
-	}
-	wShape[0] = n
-	wt := tensor.New(wShape...)
-	for i, v := range w {
-		wt.Data[i] = float32(v)
-	}
-	diff := g.Sub(pred, autograd.NewVar(target))
-	return g.Mean(g.Mul(g.Mul(diff, diff), autograd.NewVar(wt)), nil, false), nil
+	return l, nil
 }

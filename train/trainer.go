@@ -105,7 +105,13 @@ func (t *Trainer) Params() []*nn.Param { return t.params }
 func (t *Trainer) TrainStep() (loss float64, err error) {
 	defer tensor.Recover(&err)
 	step := t.Step
-	x, y, epoch := t.Data.Batch(step)
+	x, y, epoch, err := t.Data.Batch(step)
+	if err != nil {
+		return 0, fmt.Errorf("step %d: %w", step+1, err)
+	}
+	if !t.Objective.Conditional {
+		y = nil
+	}
 	rng := tensor.NewRNG(t.Options.Seed).Split(uint64(step))
 	if d, ok := t.Net.(DropoutSetter); ok {
 		d.SetDropoutRNG(rng.Split(1))

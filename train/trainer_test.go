@@ -38,7 +38,7 @@ func toyData(t *testing.T) *train.Batches {
 	for i := range labels {
 		labels[i] = i % 3
 	}
-	b, err := train.NewBatches(imgs, labels, 6, 11)
+	b, err := train.TensorBatches(imgs, labels, 6, 11)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,7 +48,7 @@ func toyData(t *testing.T) *train.Batches {
 func newTrainer(t *testing.T, steps int, seed uint64) *train.Trainer {
 	t.Helper()
 	obj := &train.Objective{Schedule: schedule.NewLinear(100, 1e-4, 0.02), Target: diffusion.Eps,
-		Weighting: diffusion.MinSNR, Gamma: 5, LabelDropout: 0.2, NullLabel: 3}
+		Weighting: diffusion.MinSNR, Gamma: 5, LabelDropout: 0.2, NullLabel: 3, Conditional: true}
 	tr, err := train.New(newConvNet(1, seed), obj, toyData(t), train.Options{
 		Steps: steps, LR: 1e-2, LRSchedule: "cosine", Warmup: 2, ClipNorm: 1, EMADecay: 0.9, Seed: 42})
 	if err != nil {
@@ -134,7 +134,7 @@ func TestLoadRefusesAnotherModelAndChangesNothing(t *testing.T) {
 
 func mustBatches(t *testing.T, ch int) *train.Batches {
 	t.Helper()
-	b, err := train.NewBatches(tensor.NewRNG(1).Randn(8, ch, 4, 4), nil, 4, 1)
+	b, err := train.TensorBatches(tensor.NewRNG(1).Randn(8, ch, 4, 4), nil, 4, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,15 +225,15 @@ func TestBatchesCoverEachEpochOnce(t *testing.T) {
 	for i := range imgs.Data {
 		imgs.Data[i] = float32(i)
 	}
-	b, err := train.NewBatches(imgs, nil, 5, 3)
+	b, err := train.TensorBatches(imgs, nil, 5, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for epoch := range 2 {
 		var seen []float32
 		for s := range 2 {
-			x, _, e := b.Batch(epoch*2 + s)
-			if e != epoch {
+			x, _, e, err := b.Batch(epoch*2 + s)
+			if err != nil || e != epoch {
 				t.Fatalf("step %d: epoch %d, want %d", epoch*2+s, e, epoch)
 			}
 			seen = append(seen, x.Data...)
@@ -243,7 +243,7 @@ func TestBatchesCoverEachEpochOnce(t *testing.T) {
 			t.Errorf("epoch %d visited %v, want each item once", epoch, seen)
 		}
 	}
-	if _, err := train.NewBatches(imgs, []int{1}, 5, 3); err == nil {
+	if _, err := train.TensorBatches(imgs, []int{1}, 5, 3); err == nil {
 		t.Error("1 label for 10 images was accepted")
 	}
 }

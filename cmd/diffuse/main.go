@@ -90,7 +90,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err}
 	})
-	root.AddCommand(newInfoCmd(), newVersionCmd())
+	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd())
 	return root
 }
 

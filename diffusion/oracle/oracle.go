@@ -9,7 +9,10 @@
 //	x0, _ := g.Denoise(x, 2.5) // x: (N, 2)
 //
 // A sampler driven by an oracle should reproduce the data distribution up to
-// its discretisation error and the sampling noise of the batch.
+// its discretisation error and the sampling noise of the batch. Each oracle
+// also gives the exact log-density of the noised data, log p_σ(x)
+// (LogDensity, in nats), against which likelihood estimators are checked,
+// and draws data points (Sample).
 package oracle
 
 import (

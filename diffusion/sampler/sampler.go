@@ -85,25 +85,6 @@ func DiscreteSigmas(s schedule.Schedule, n int, spacing schedule.Spacing) ([]flo
 	return out, nil
 }
 
-// Thresholded wraps a Denoiser with static thresholding (Saharia et al.
-// 2022, §2.3): the predicted x0 is clipped to [−1, 1], the range of image data.
-type Thresholded struct {
-	D Denoiser
-}
-
-// Denoise returns D's prediction clipped elementwise to [−1, 1].
-func (t Thresholded) Denoise(x *tensor.Tensor, sigma float64) (*tensor.Tensor, error) {
-	x0, err := t.D.Denoise(x, sigma)
-	if err != nil {
-		return nil, err
-	}
-	out := x0.Clone()
-	for i, v := range out.Data {
-		out.Data[i] = min(max(v, -1), 1)
-	}
-	return out, nil
-}
-
 // denoise calls d and checks that the prediction has x's shape.
 func denoise(name string, d Denoiser, x *tensor.Tensor, sigma float64, i int) (*tensor.Tensor, error) {
 	x0, err := d.Denoise(x, sigma)

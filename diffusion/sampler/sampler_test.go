@@ -211,17 +211,3 @@ func TestRunRecoversShapeError(t *testing.T) {
 		t.Fatalf("err = %v, want a *tensor.ShapeError", err)
 	}
 }
-
-func TestThresholded(t *testing.T) {
-	x := tensor.FromData([]float32{-5, 0.5, 5, 0}, 2, 2)
-	x0, err := Thresholded{D: gauss}.Denoise(x, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []float32{-1, 0.5, 1, 0}
-	for i := range want {
-		if x0.Data[i] != want[i] {
-			t.Errorf("Thresholded at sigma 0: x0[%d] = %v, want %v", i, x0.Data[i], want[i])
-		}
-	}
-}

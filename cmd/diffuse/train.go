@@ -1,0 +1,399 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/pipeline"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/train"
+	"github.com/spf13/cobra"
+)
+
+func newTrainCmd() *cobra.Command {
+	var (
+		configPath, resume string
+		preset, dataPath   string
+		out                string
+		steps, batch       int
+		minutes, lr        float64
+		seed               uint64
+		limit              int
+	)
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train a class-conditional image diffusion model",
+		Long: `train fits a U-Net denoiser to a set of images: Fashion-MNIST (the IDX
+files) or a folder of PNG/JPEG images with one sub-folder per class.
+
+Settings come from the defaults, then --config (YAML or JSON; unknown keys
+are refused), then the flags below. It prints a progress line every
+output.log_every steps, writes a sample grid (samples-STEP.png) and the loss
+curve (loss.png) every output.sample_every steps, and a checkpoint
+(ckpt-STEP.safetensors and ckpt-STEP.json, written atomically) every
+output.checkpoint_every steps, at the end and on Ctrl-C, keeping the last
+output.keep. --resume continues a run exactly: the parameters after an
+interrupted and resumed run are those of an uninterrupted one.`,
+		Example: `  diffuse train --out runs/fashion --steps 2000
+  diffuse train --config run.yaml --minutes 45
+  diffuse train --out runs/fashion --resume runs/fashion   # the newest checkpoint there
+  diffuse train --preset small --data /usr/share/datasets/fashion-mnist --batch 32`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg := defaultRunConfig()
+			if configPath != "" {
+				var err error
+				if cfg, err = loadRunConfig(configPath); err != nil {
+					return err
+				}
+			}
+			f := cmd.Flags()
+			if f.Changed("preset") {
+				cfg.Model.Preset, cfg.Model.UNet = preset, nil
+			}
+			if f.Changed("data") {
+				cfg.Data.Path = dataPath
+			}
+			if f.Changed("out") {
+				cfg.Output.Dir = out
+			}
+			if f.Changed("steps") {
+				cfg.Train.Steps = steps
+			}
+			if f.Changed("minutes") {
+				cfg.Train.Minutes = minutes
+			}
+			if f.Changed("batch") {
+				cfg.Train.Batch = batch
+			}
+			if f.Changed("lr") {
+				cfg.Train.LR = lr
+			}
+			if f.Changed("seed") {
+				cfg.Train.Seed = seed
+			}
+			if f.Changed("limit") {
+				cfg.Data.Limit = limit
+			}
+			if err := cfg.validate(); err != nil {
+				return usagef("%v", err)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			return runTrain(ctx, cfg, resume, cmd.OutOrStdout())
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&configPath, "config", "", "YAML or JSON file of settings (see the README for the keys)")
+	f.StringVar(&resume, "resume", "", "checkpoint file, or a run folder (its newest checkpoint), to continue from")
+	f.StringVar(&preset, "preset", "tiny", "U-Net preset: tiny, small or bench")
+	f.StringVar(&dataPath, "data", "/usr/share/datasets/fashion-mnist", "data folder")
+	f.StringVar(&out, "out", "runs/fashion", "output folder for checkpoints and pictures")
+	f.IntVar(&steps, "steps", 2000, "optimiser steps")
+	f.Float64Var(&minutes, "minutes", 0, "wall-clock budget in minutes (0 = none); stops at steps or minutes, whichever comes first")
+	f.IntVar(&batch, "batch", 64, "images per step")
+	f.Float64Var(&lr, "lr", 2e-4, "peak learning rate")
+	f.Uint64Var(&seed, "seed", 1, "random seed: data order, noise, dropout")
+	f.IntVar(&limit, "limit", 0, "use at most this many training images (0 = all)")
+	return cmd
+}
+
+// runTrain trains as cfg says, resuming from resume when it is not empty.
+func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) error {
+	ucfg, err := cfg.unetConfig()
+	if err != nil {
+		return err
+	}
+	images, labels, err := loadTrainImages(cfg)
+	if err != nil {
+		return err
+	}
+	if ucfg.Classes > 0 && labels == nil {
+		return fmt.Errorf("data %s: the model is class-conditional but the data have no classes", cfg.Data.Path)
+	}
+	if ucfg.Classes == 0 {
+		labels = nil
+	}
+	if c := images.Dim(1); c != ucfg.InChannels || images.Dim(2) != ucfg.ImageSize || images.Dim(3) != ucfg.ImageSize {
+		return fmt.Errorf("data %s: images are %s but the model takes (N, %d, %d, %d)", cfg.Data.Path,
+			tensor.FormatShape(images.Shape), ucfg.InChannels, ucfg.ImageSize, ucfg.ImageSize)
+	}
+	for _, c := range labels {
+		if c < 0 || c >= ucfg.Classes {
+			return fmt.Errorf("data %s: class %d: the model has %d classes", cfg.Data.Path, c, ucfg.Classes)
+		}
+	}
+	trainX, trainY, valX, valY := holdOut(images, labels, cfg.Data.ValImages, cfg.Train.Seed)
+	model := pipeline.Model{UNet: ucfg, Schedule: cfg.Diffusion.Schedule, Target: cfg.Diffusion.Target}
+	p, err := pipeline.New(model, cfg.Train.Seed)
+	if err != nil {
+		return err
+	}
+	batches, err := train.TensorBatches(trainX, trainY, cfg.Train.Batch, cfg.Train.Seed)
+	if err != nil {
+		return fmt.Errorf("data %s: %w", cfg.Data.Path, err)
+	}
+	obj := &train.Objective{Schedule: p.Schedule, Target: cfg.Diffusion.Target, Weighting: cfg.Diffusion.Weighting,
+		Gamma: cfg.Diffusion.Gamma, LabelDropout: cfg.Diffusion.LabelDropout, NullLabel: ucfg.Classes,
+		Conditional: ucfg.Classes > 0}
+	tr, err := train.New(p.Net, obj, batches, train.Options{Steps: cfg.Train.Steps, LR: cfg.Train.LR,
+		LRSchedule: cfg.Train.LRSchedule, Warmup: cfg.Train.Warmup, WeightDecay: cfg.Train.WeightDecay,
+		ClipNorm: cfg.Train.Clip, EMADecay: cfg.Train.EMA, Seed: cfg.Train.Seed, LogEvery: cfg.Output.LogEvery})
+	if err != nil {
+		return err
+	}
+	dir := cfg.Output.Dir
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if resume != "" {
+		path, err := newestCheckpoint(resume)
+		if err != nil {
+			return err
+		}
+		if err := tr.Load(path); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "resumed from %s at step %d\n", path, tr.Step)
+	}
+	fmt.Fprintf(log, "train: %s, %d parameters, %d training and %d validation images, batch %d, %d steps\n",
+		strings.TrimSpace(p.Net.String()), countParams(p), trainX.Dim(0), valImages(valX), cfg.Train.Batch, cfg.Train.Steps)
+	tr.Log = log
+	meta := model.Meta()
+	meta["diffusego.run"] = cfg.marshal()
+	save := func(step int) error {
+		path := filepath.Join(dir, fmt.Sprintf("ckpt-%06d.safetensors", step))
+		if err := tr.Save(path, meta); err != nil {
+			return err
+		}
+		if err := writeRunJSON(strings.TrimSuffix(path, ".safetensors")+".json", cfg, model, step); err != nil {
+			return err
+		}
+		return pruneCheckpoints(dir, cfg.Output.Keep)
+	}
+	if cfg.Output.CheckpointEvery > 0 {
+		tr.Hooks = append(tr.Hooks, train.Hook{Every: cfg.Output.CheckpointEvery, Do: save})
+	}
+	if cfg.Output.ValEvery > 0 && valX != nil {
+		tr.Hooks = append(tr.Hooks, train.Hook{Every: cfg.Output.ValEvery, Do: func(step int) error {
+			l, err := validationLoss(p, obj, valX, valY)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(log, "step %d validation loss %.4f (%d images)\n", step, l, valX.Dim(0))
+			return nil
+		}})
+	}
+	if cfg.Output.SampleEvery > 0 {
+		tr.Hooks = append(tr.Hooks, train.Hook{Every: cfg.Output.SampleEvery, Do: func(step int) error {
+			return writeTrainingPictures(ctx, tr, p, dir, step)
+		}})
+	}
+	runCtx := ctx
+	if cfg.Train.Minutes > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, time.Duration(cfg.Train.Minutes*float64(time.Minute)))
+		defer cancel()
+	}
+	err = tr.Run(runCtx)
+	switch {
+	case err == nil:
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		fmt.Fprintf(log, "time budget of %g minutes reached after step %d\n", cfg.Train.Minutes, tr.Step)
+		if err := writeTrainingPictures(context.Background(), tr, p, dir, tr.Step); err != nil {
+			return err
+		}
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(log, "interrupted after step %d: saving a checkpoint\n", tr.Step)
+		if serr := save(tr.Step); serr != nil {
+			return errors.Join(err, serr)
+		}
+		return err
+	default:
+		return err
+	}
+	if last := filepath.Join(dir, fmt.Sprintf("ckpt-%06d.safetensors", tr.Step)); !fileExists(last) {
+		if err := save(tr.Step); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(log, "done: %d steps; checkpoint %s\n", tr.Step, filepath.Join(dir, fmt.Sprintf("ckpt-%06d.safetensors", tr.Step)))
+	return nil
+}
+
+func valImages(x *tensor.Tensor) int {
+	if x == nil {
+		return 0
+	}
+	return x.Dim(0)
+}
+
+func countParams(p *pipeline.Pipeline) int {
+	n := 0
+	for _, q := range p.Net.Params() {
+		n += q.V.Value.Len()
+	}
+	return n
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
+}
+
+// loadTrainImages reads the training images (N, C, H, W) in [−1, 1] and
+// their classes.
+func loadTrainImages(cfg runConfig) (*tensor.Tensor, []int, error) {
+	var images *tensor.Tensor
+	var labels []int
+	switch cfg.Data.Source {
+	case "fashion-mnist":
+		var err error
+		if images, labels, err = data.LoadFashionMNIST(cfg.Data.Path, "train"); err != nil {
+			return nil, nil, err
+		}
+	default:
+		return nil, nil, fmt.Errorf("data: source %q is not supported yet", cfg.Data.Source)
+	}
+	if n := cfg.Data.Limit; n > 0 && n < images.Dim(0) {
+		per := images.Len() / images.Dim(0)
+		images = tensor.FromData(images.Data[:n*per], append([]int{n}, images.Shape[1:]...)...)
+		labels = labels[:n]
+	}
+	return images, labels, nil
+}
+
+// holdOut splits off n images, chosen by seed, for the validation loss.
+func holdOut(x *tensor.Tensor, y []int, n int, seed uint64) (trainX *tensor.Tensor, trainY []int, valX *tensor.Tensor, valY []int) {
+	total := x.Dim(0)
+	if n <= 0 || n >= total {
+		return x, y, nil, nil
+	}
+	perm := tensor.NewRNG(seed).Split(1 << 32).Perm(total)
+	val := perm[:n]
+	slices.Sort(val)
+	isVal := make([]bool, total)
+	for _, i := range val {
+		isVal[i] = true
+	}
+	per := x.Len() / total
+	take := func(keep bool, count int) (*tensor.Tensor, []int) {
+		out := tensor.New(append([]int{count}, x.Shape[1:]...)...)
+		var labels []int
+		k := 0
+		for i := range total {
+			if isVal[i] != keep {
+				continue
+			}
+			copy(out.Data[k*per:(k+1)*per], x.Data[i*per:(i+1)*per])
+			if y != nil {
+				labels = append(labels, y[i])
+			}
+			k++
+		}
+		return out, labels
+	}
+	trainX, trainY = take(false, total-n)
+	valX, valY = take(true, n)
+	return trainX, trainY, valX, valY
+}
+
+// validationLoss is the objective on the held-out images with fixed noise
+// (seed 0), so that values at different steps compare.
+func validationLoss(p *pipeline.Pipeline, obj *train.Objective, x *tensor.Tensor, y []int) (float64, error) {
+	o := *obj
+	o.LabelDropout = 0
+	rng := tensor.NewRNG(0)
+	total, count := 0.0, 0
+	const chunk = 128
+	per := x.Len() / x.Dim(0)
+	for lo := 0; lo < x.Dim(0); lo += chunk {
+		hi := min(lo+chunk, x.Dim(0))
+		part := tensor.FromData(x.Data[lo*per:hi*per], append([]int{hi - lo}, x.Shape[1:]...)...)
+		var yy []int
+		if y != nil {
+			yy = y[lo:hi]
+		}
+		l, err := o.Loss(autograd.NoGrad(), p.Net, part, yy, rng.Split(uint64(lo)))
+		if err != nil {
+			return 0, err
+		}
+		total += float64(l.Value.Data[0]) * float64(hi-lo)
+		count += hi - lo
+	}
+	return total / float64(count), nil
+}
+
+// newestCheckpoint returns path itself when it is a file, or the newest
+// ckpt-*.safetensors in it when it is a folder.
+func newestCheckpoint(path string) (string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return "", fmt.Errorf("resume: %w", err)
+	}
+	if !st.IsDir() {
+		return path, nil
+	}
+	list, err := listCheckpoints(path)
+	if err != nil {
+		return "", err
+	}
+	if len(list) == 0 {
+		return "", fmt.Errorf("resume: no ckpt-*.safetensors in %s", path)
+	}
+	return list[len(list)-1], nil
+}
+
+// listCheckpoints returns the run's checkpoints, oldest first.
+func listCheckpoints(dir string) ([]string, error) {
+	list, err := filepath.Glob(filepath.Join(dir, "ckpt-*.safetensors"))
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(list) // zero-padded step numbers sort in time order
+	return list, nil
+}
+
+// pruneCheckpoints deletes all but the newest keep checkpoints (and their
+// JSON files); keep 0 keeps all.
+func pruneCheckpoints(dir string, keep int) error {
+	if keep <= 0 {
+		return nil
+	}
+	list, err := listCheckpoints(dir)
+	if err != nil {
+		return err
+	}
+	for _, old := range list[:max(0, len(list)-keep)] {
+		if err := os.Remove(old); err != nil {
+			return err
+		}
+		_ = os.Remove(strings.TrimSuffix(old, ".safetensors") + ".json")
+	}
+	return nil
+}
+
+// runRecord is the JSON file written beside each checkpoint.
+type runRecord struct {
+	Step  int            `json:"step"`
+	Model pipeline.Model `json:"model"`
+	Run   runConfig      `json:"run"`
+}
+
+func writeRunJSON(path string, cfg runConfig, m pipeline.Model, step int) error {
+	return writeJSONFile(path, runRecord{Step: step, Model: m, Run: cfg})
+}
+
+// previewSampler is what the training-time sample grids use.
+var previewSampler = sampler.Spec{Name: "dpmpp2m", Steps: 20}

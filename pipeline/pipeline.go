@@ -1,0 +1,192 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/diffusion/schedule"
+	"github.com/diffusego/diffusego/models/unet"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/train"
+)
+
+// ConfigKey is the safetensors header key under which a checkpoint keeps
+// the Model of its network as JSON.
+const ConfigKey = "diffusego.model"
+
+// Model says what network a checkpoint holds and how it was trained: what
+// is needed to sample from it.
+type Model struct {
+	UNet     unet.Config      `json:"unet"`
+	Schedule schedule.Config  `json:"schedule"`
+	Target   diffusion.Target `json:"target"`
+}
+
+// Pipeline is a trained image model ready to sample: the U-Net, its
+// schedule and its prediction target.
+type Pipeline struct {
+	Model    Model
+	Net      *unet.Model
+	Schedule schedule.Schedule
+	// MaxBatch bounds the images in one network call (guidance doubles
+	// the batch); 0 means 128.
+	MaxBatch int
+}
+
+// New builds a pipeline with freshly initialised weights (seeded).
+func New(m Model, seed uint64) (*Pipeline, error) {
+	net, err := unet.New(m.UNet, tensor.NewRNG(seed))
+	if err != nil {
+		return nil, err
+	}
+	sch, err := m.Schedule.Build()
+	if err != nil {
+		return nil, err
+	}
+	switch m.Target {
+	case diffusion.Eps, diffusion.X0, diffusion.V:
+	default:
+		return nil, fmt.Errorf("pipeline: target %q: want eps, x0 or v", m.Target)
+	}
+	return &Pipeline{Model: m, Net: net, Schedule: sch}, nil
+}
+
+// Load reads a checkpoint written by training: the Model from its header,
+// then the EMA weights when ema is true, the raw weights otherwise.
+func Load(path string, ema bool) (*Pipeline, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	return LoadBytes(b, path, ema)
+}
+
+// LoadBytes is Load for a checkpoint held in memory; name is used in errors.
+func LoadBytes(data []byte, name string, ema bool) (*Pipeline, error) {
+	f, err := checkpoint.Decode(data, name)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := f.Meta[ConfigKey]
+	if !ok {
+		return nil, fmt.Errorf("checkpoint %s: no %q entry in the header: not a diffusego image model", name, ConfigKey)
+	}
+	var m Model
+	if err := checkpoint.DecodeJSON([]byte(raw), name+": "+ConfigKey, &m); err != nil {
+		return nil, err
+	}
+	if err := m.UNet.Validate(); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", name, err)
+	}
+	p, err := New(m, 0)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", name, err)
+	}
+	if err := train.LoadWeights(f, name, p.Net.Params(), ema); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Meta returns the header entry that Load needs, to add to a checkpoint.
+func (m Model) Meta() map[string]string {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic(err) // plain data always marshals
+	}
+	return map[string]string{ConfigKey: string(b)}
+}
+
+// Denoiser returns the network as an x0 denoiser in the samplers' σ view,
+// conditioned on labels (nil when unconditional).
+func (p *Pipeline) Denoiser(labels []int) *diffusion.VPDenoiser {
+	maxBatch := p.MaxBatch
+	if maxBatch <= 0 {
+		maxBatch = 128
+	}
+	net := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
+		n := xt.Dim(0)
+		out := tensor.New(xt.Shape...)
+		per := xt.Len() / max(n, 1)
+		for lo := 0; lo < n; lo += maxBatch {
+			hi := min(lo+maxBatch, n)
+			part := tensor.FromData(xt.Data[lo*per:hi*per], append([]int{hi - lo}, xt.Shape[1:]...)...)
+			var yy []int
+			if y != nil {
+				yy = y[lo:hi]
+			}
+			pred := p.Net.Forward(autograd.NoGrad(), autograd.NewVar(part), t[lo:hi], yy)
+			copy(out.Data[lo*per:hi*per], pred.Value.Data)
+		}
+		return out, nil
+	}
+	return &diffusion.VPDenoiser{Net: net, Schedule: p.Schedule, Target: p.Model.Target, Labels: labels, Null: p.Model.UNet.Classes}
+}
+
+// Options are the settings of one Generate call; together with the
+// checkpoint they determine the images bit for bit.
+type Options struct {
+	N        int          // number of images
+	Labels   []int        // class of each image (len N), or nil when unconditional
+	Guidance float64      // classifier-free guidance scale w (1 = plain conditional; 0 means 1)
+	Sampler  sampler.Spec // which sampler, steps, temperature
+	Seed     uint64
+	// Threshold clips predicted images to [−1, 1] at every step (static
+	// thresholding), which keeps guided samples in range.
+	Threshold bool
+	// Visit, when set, sees x after every step (for trajectories).
+	Visit func(step int, x *tensor.Tensor)
+}
+
+// Generate draws opts.N images: (N, C, H, W) in the data range [−1, 1]
+// (values are clipped there).
+func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, error) {
+	cfg := p.Model.UNet
+	if opts.N < 1 {
+		return nil, fmt.Errorf("generate: n: want ≥ 1, got %d", opts.N)
+	}
+	if opts.Labels != nil {
+		if cfg.Classes == 0 {
+			return nil, fmt.Errorf("generate: the model is unconditional: no classes to ask for")
+		}
+		if len(opts.Labels) != opts.N {
+			return nil, fmt.Errorf("generate: %d labels for %d images", len(opts.Labels), opts.N)
+		}
+		for i, c := range opts.Labels {
+			if c < 0 || c >= cfg.Classes {
+				return nil, fmt.Errorf("generate: label %d of image %d: want a class in 0..%d", c, i, cfg.Classes-1)
+			}
+		}
+	}
+	s, err := opts.Sampler.Build()
+	if err != nil {
+		return nil, err
+	}
+	sigmas, err := opts.Sampler.Sigmas(p.Schedule)
+	if err != nil {
+		return nil, err
+	}
+	var d sampler.Denoiser = p.Denoiser(opts.Labels)
+	if opts.Labels != nil && opts.Guidance != 0 && opts.Guidance != 1 {
+		d = diffusion.Guided{D: p.Denoiser(nil), Labels: opts.Labels, Scale: opts.Guidance}
+	}
+	if opts.Threshold {
+		d = sampler.Thresholded{D: d}
+	}
+	rng := tensor.NewRNG(opts.Seed)
+	x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), opts.N, cfg.InChannels, cfg.ImageSize, cfg.ImageSize)
+	x, err = sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range x.Data {
+		x.Data[i] = min(max(v, -1), 1)
+	}
+	return x, nil
+}

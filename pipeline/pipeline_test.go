@@ -1,0 +1,137 @@
+package pipeline_test
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/diffusion/schedule"
+	"github.com/diffusego/diffusego/models/unet"
+	"github.com/diffusego/diffusego/pipeline"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/train"
+)
+
+func tinyModel() pipeline.Model {
+	cfg := unet.Config{ImageSize: 8, InChannels: 1, OutChannels: 1, Channels: 8, ChannelMult: []int{1, 2},
+		ResBlocks: 1, AttentionResolutions: []int{}, Heads: 1, Classes: 3, Groups: 4}
+	return pipeline.Model{UNet: cfg, Schedule: schedule.Config{Name: "linear", Steps: 100}, Target: diffusion.Eps}
+}
+
+// trainedCheckpoint trains a tiny model for two steps and saves it.
+func trainedCheckpoint(t *testing.T) (string, *train.Trainer) {
+	t.Helper()
+	m := tinyModel()
+	p, err := pipeline.New(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	imgs := tensor.NewRNG(2).Rand(-1, 1, 8, 1, 8, 8)
+	b, err := train.TensorBatches(imgs, []int{0, 1, 2, 0, 1, 2, 0, 1}, 4, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := train.New(p.Net, &train.Objective{Schedule: p.Schedule, Target: m.Target, Weighting: diffusion.Uniform,
+		LabelDropout: 0.5, NullLabel: 3, Conditional: true}, b, train.Options{Steps: 2, LR: 1e-3, EMADecay: 0.9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tr.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	if err := tr.Save(path, m.Meta()); err != nil {
+		t.Fatal(err)
+	}
+	return path, tr
+}
+
+func TestLoadAndGenerateIsRepeatable(t *testing.T) {
+	path, _ := trainedCheckpoint(t)
+	gen := func(seed uint64, name string) *tensor.Tensor {
+		p, err := pipeline.Load(path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		x, err := p.Generate(context.Background(), pipeline.Options{N: 3, Labels: []int{0, 1, 2}, Guidance: 2,
+			Sampler: sampler.Spec{Name: name, Steps: 4}, Seed: seed, Threshold: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(x.Shape, []int{3, 1, 8, 8}) {
+			t.Fatalf("shape %v, want [3 1 8 8]", x.Shape)
+		}
+		return x
+	}
+	for _, name := range []string{"ddim", "ddpm", "dpmpp2m", "heun", "euler"} {
+		a, b, c := gen(7, name), gen(7, name), gen(8, name)
+		if !slices.Equal(a.Data, b.Data) {
+			t.Errorf("%s: the same seed gave different images", name)
+		}
+		if slices.Equal(a.Data, c.Data) {
+			t.Errorf("%s: different seeds gave the same images", name)
+		}
+		for _, v := range a.Data {
+			if v < -1 || v > 1 {
+				t.Fatalf("%s: pixel %g outside [-1, 1]", name, v)
+			}
+		}
+	}
+}
+
+func TestLoadEMAOrRawWeights(t *testing.T) {
+	path, tr := trainedCheckpoint(t)
+	raw, err := pipeline.Load(path, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ema, err := pipeline.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := tr.Params()[0].V.Value.Data
+	if !slices.Equal(raw.Net.Params()[0].V.Value.Data, w) {
+		t.Error("raw weights differ from the trained parameters")
+	}
+	tr.EMA.Swap()
+	if !slices.Equal(ema.Net.Params()[0].V.Value.Data, tr.Params()[0].V.Value.Data) {
+		t.Error("EMA weights differ from the trainer's average")
+	}
+}
+
+func TestGenerateRefusesBadLabels(t *testing.T) {
+	p, err := pipeline.New(tinyModel(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := sampler.Spec{Name: "ddim", Steps: 2}
+	for _, c := range []struct {
+		opts pipeline.Options
+		want string
+	}{
+		{pipeline.Options{N: 2, Labels: []int{0}, Sampler: spec}, "1 labels for 2 images"},
+		{pipeline.Options{N: 1, Labels: []int{3}, Sampler: spec}, "want a class in 0..2"},
+		{pipeline.Options{N: 0, Sampler: spec}, "n: want ≥ 1"},
+		{pipeline.Options{N: 1, Sampler: sampler.Spec{Name: "lms"}}, "unknown name"},
+	} {
+		_, err := p.Generate(context.Background(), c.opts)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Generate(%+v) = %v, want an error containing %q", c.opts, err, c.want)
+		}
+	}
+}
+
+func TestLoadRefusesAFileWithoutModel(t *testing.T) {
+	_, tr := trainedCheckpoint(t)
+	path := filepath.Join(t.TempDir(), "bare.safetensors")
+	if err := tr.Save(path, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := pipeline.Load(path, true); err == nil || !strings.Contains(err.Error(), path) {
+		t.Errorf("Load of a checkpoint without a model entry = %v, want an error naming the file", err)
+	}
+}
