@@ -52,10 +52,14 @@ func TestUpdateDocs(t *testing.T) {
 		for _, c := range samplerCases {
 			for _, n := range c.grid {
 				counted := &counter{d: s.model}
-				x, dt := sampleWith(t, counted, c, n, 9)
+				x, dt := sampleWith(t, counted, c, n, nEval, 9)
 				results[name][key(c.name, n)] = cell{swd(t, x, s.heldOut), dt * 1000 / nEval, counted.calls}
 				if n == c.steps {
-					panels = append(panels, plot2d.Panel{Title: fmt.Sprintf("%s, %d steps", c.name, n), Points: x})
+					title := fmt.Sprintf("%s, %d steps", c.name, n)
+					if c.name == "pf-ode" {
+						title = fmt.Sprintf("pf-ode, adaptive (%d calls)", counted.calls)
+					}
+					panels = append(panels, plot2d.Panel{Title: title, Points: x})
 				}
 			}
 		}
