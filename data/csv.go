@@ -114,6 +114,14 @@ func WriteCSV(w io.Writer, t *Table) error {
 				rec[j] = ""
 			}
 		}
+		if len(rec) == 1 && rec[0] == "" {
+			// A lone empty field would be a blank line, which readers skip.
+			cw.Flush()
+			if _, err := io.WriteString(w, "\"\"\n"); err != nil {
+				return err
+			}
+			continue
+		}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}

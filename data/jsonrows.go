@@ -37,7 +37,7 @@ func ParseJSONRows(b []byte, name string) (*Table, error) {
 	index := map[string]int{}
 	var recs []map[string]string
 	for dec.More() {
-		line := lineAt(dec.InputOffset() + 1)
+		line := lineAt(nextToken(b, dec.InputOffset()))
 		rec := map[string]string{}
 		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 			return nil, bad(fmt.Sprintf("record %d", len(recs)+1), "an object", tokenText(tok, err))
@@ -106,4 +106,13 @@ func tokenText(tok json.Token, err error) string {
 		return err.Error()
 	}
 	return fmt.Sprint(tok)
+}
+
+// nextToken returns the offset of the first byte at or after off that is not
+// JSON whitespace or a comma: where the next value starts.
+func nextToken(b []byte, off int64) int64 {
+	for off < int64(len(b)) && bytes.IndexByte([]byte(" \t\r\n,"), b[off]) >= 0 {
+		off++
+	}
+	return off
 }

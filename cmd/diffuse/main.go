@@ -91,6 +91,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		return &usageError{err}
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd())
+	root.AddCommand(newTabularCmd())
 	return root
 }
 
