@@ -67,7 +67,7 @@ func Parse(t *data.Table, s *Schema, na []string) (*Frame, error) {
 			}
 			x, err := parseCell(c, v)
 			if err != nil {
-				return nil, &data.ParseError{File: t.File, Line: t.Line(i), Field: fmt.Sprintf("row %d, column %q", i+1, c.Name), Want: err.Error(), Got: strconv.Quote(v)}
+				return nil, &data.ParseError{File: t.File, Line: t.Line(i), Field: fmt.Sprintf("row %d, column %s", i+1, c.Name), Want: err.Error(), Got: strconv.Quote(v)}
 			}
 			col[i] = x
 		}

@@ -128,7 +128,7 @@ func inferColumn(t *data.Table, j int, cfg *Config) (Column, error) {
 			continue
 		}
 		if err := fits(col.Kind, v); err != nil {
-			return col, &data.ParseError{File: t.File, Line: t.Line(i), Field: fmt.Sprintf("row %d, column %q", i+1, name), Want: err.Error(), Got: strconv.Quote(v)}
+			return col, &data.ParseError{File: t.File, Line: t.Line(i), Field: fmt.Sprintf("row %d, column %s", i+1, name), Want: err.Error(), Got: strconv.Quote(v)}
 		}
 	}
 	if col.Kind.Discrete() {
