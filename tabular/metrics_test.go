@@ -22,7 +22,7 @@ func TestMetricsKnownAnswers(t *testing.T) {
 		{"η determined", corrRatio([]float64{1, 1, 5, 5}, []float64{0, 0, 1, 1}, 3), 1},
 		{"η none", corrRatio([]float64{1, 5, 1, 5}, []float64{0, 0, 1, 1}, 3), 0},
 		{"macro-F1 perfect", macroF1([]int{0, 1, 2}, []int{0, 1, 2}, 3), 1},
-		{"macro-F1 half", macroF1([]int{0, 0, 1, 1}, []int{0, 0, 0, 0}, 2), (2.0 / 3 + 0) / 2},
+		{"macro-F1 half", macroF1([]int{0, 0, 1, 1}, []int{0, 0, 0, 0}, 2), (2.0/3 + 0) / 2},
 		{"DCR", medianDCR([][]float64{{0, 0}, {3, 4}, {1, 0}}, [][]float64{{0, 0}}), 1},
 	} {
 		if math.Abs(tc.got-tc.want) > 1e-12 {

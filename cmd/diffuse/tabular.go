@@ -249,4 +249,3 @@ func writeReports(w io.Writer, name string, rs []tabular.Report) {
 			name, r.Method, r.KS, r.TV, r.CorrDiff, r.F1Syn, r.F1Real, r.AugReal, r.AugMixed, r.DCRSyn, r.DCRHold)
 	}
 }
-
