@@ -48,3 +48,25 @@ func TestParseJSONRowsErrors(t *testing.T) {
 		})
 	}
 }
+
+// FuzzJSONRows checks that ParseJSONRows never panics and that every table
+// it accepts is rectangular with one line per row.
+func FuzzJSONRows(f *testing.F) {
+	for _, s := range []string{`[{"a": 1, "b": "x"}, {"b": null}]`, `[]`, `[{"a": [1]}]`, `{"a": 1}`, `[{"a": true}] `} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		tb, err := ParseJSONRows(b, "fuzz.json")
+		if err != nil {
+			return
+		}
+		if len(tb.Lines) != len(tb.Rows) || len(tb.Missing) != len(tb.Rows) {
+			t.Fatalf("%d rows, %d lines, %d missing rows", len(tb.Rows), len(tb.Lines), len(tb.Missing))
+		}
+		for i, row := range tb.Rows {
+			if len(row) != len(tb.Columns) || len(tb.Missing[i]) != len(tb.Columns) {
+				t.Fatalf("row %d has %d cells for %d columns", i, len(row), len(tb.Columns))
+			}
+		}
+	})
+}

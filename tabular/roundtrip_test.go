@@ -10,7 +10,7 @@ import (
 )
 
 // load reads a test data set and its config and types it (no policy applied).
-func load(t *testing.T, name string, cfg *Config) (*data.Table, *Frame) {
+func load(t testing.TB, name string, cfg *Config) (*data.Table, *Frame) {
 	t.Helper()
 	path := filepath.Join("testdata", name)
 	var tb *data.Table
