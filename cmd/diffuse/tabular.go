@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -263,7 +264,7 @@ func writeReports(w io.Writer, name string, rs []tabular.Report) {
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
 		fmt.Fprintf(w, "| %s | %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f | %.3f |\n",
-			name, r.Method, r.KS, r.TV, r.CorrDiff, r.F1Syn, r.F1Real, r.AugReal, r.AugMixed, r.DCRSyn, r.DCRHold)
+			filepath.Base(name), r.Method, r.KS, r.TV, r.CorrDiff, r.F1Syn, r.F1Real, r.AugReal, r.AugMixed, r.DCRSyn, r.DCRHold)
 	}
 }
 
