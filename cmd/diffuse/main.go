@@ -1,10 +1,14 @@
 // Command diffuse trains, samples, evaluates and serves diffusion models,
-// all in one static Go binary.
+// all in one static Go binary. Its subcommands:
 //
-// For now it has two subcommands:
-//
-//	diffuse info [--data DIR]   version, CPU features, optionally a data set summary
-//	diffuse version             the version line
+//	diffuse train      fit an image U-Net (Fashion-MNIST or a folder of images)
+//	diffuse sample     generate images from a checkpoint or the shipped model
+//	diffuse eval       Fréchet distance, precision/recall, class accuracy, PSNR/SSIM
+//	diffuse denoise    remove Gaussian noise from images
+//	diffuse inpaint    fill a masked region (RePaint)
+//	diffuse tabular    train, sample and evaluate synthetic tables
+//	diffuse info       version, CPU features, optionally a data set summary
+//	diffuse version    the version line
 //
 // Exit status: 0 on success, 1 when a command fails, 2 for a usage error
 // (unknown command or flag, bad argument).
