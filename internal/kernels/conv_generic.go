@@ -31,16 +31,24 @@ func (g ConvGeom) ColCols() int { return g.OutH() * g.OutW() }
 // and zero where the index falls in the padding. A convolution of img with
 // a weight W (Cout, C·KH·KW) is then the product W·col. col is overwritten;
 // it must hold at least ColRows()·ColCols() elements.
-func Im2col(g ConvGeom, img, col []float32) {
+func Im2col(g ConvGeom, img, col []float32) { Im2colLD(g, img, col, g.ColCols()) }
+
+// Im2colLD is Im2col into a column matrix whose rows are ld ≥ ColCols()
+// elements apart: row r is col[r·ld : r·ld+ColCols()], and the elements
+// between rows are left alone. Placing several images side by side in one
+// (C·KH·KW) × (images·OutH·OutW) matrix lets one GEMM convolve them all.
+func Im2colLD(g ConvGeom, img, col []float32, ld int) {
 	oh, ow := g.OutH(), g.OutW()
 	n := oh * ow
 	img = img[:g.C*g.H*g.W]
-	col = col[:g.ColRows()*n]
+	if rows := g.ColRows(); rows > 0 {
+		col = col[:(rows-1)*ld+n]
+	}
 	for c := 0; c < g.C; c++ {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := 0; ki < g.KH; ki++ {
 			for kj := 0; kj < g.KW; kj++ {
-				row := col[((c*g.KH+ki)*g.KW+kj)*n:][:n]
+				row := col[((c*g.KH+ki)*g.KW+kj)*ld:][:n]
 				lo, hi := validRange(kj-g.PadW, g.StrideW, g.W, ow)
 				for oy := 0; oy < oh; oy++ {
 					dst := row[oy*ow : (oy+1)*ow]
@@ -72,16 +80,22 @@ func Im2col(g ConvGeom, img, col []float32) {
 // Im2col read it from; entries that fall in the padding are dropped. The
 // backward pass of a convolution uses it to fold the column gradient back
 // into the image gradient.
-func Col2im(g ConvGeom, col, img []float32) {
+func Col2im(g ConvGeom, col, img []float32) { Col2imLD(g, col, img, g.ColCols()) }
+
+// Col2imLD is Col2im from a column matrix whose rows are ld ≥ ColCols()
+// elements apart, the adjoint of Im2colLD.
+func Col2imLD(g ConvGeom, col, img []float32, ld int) {
 	oh, ow := g.OutH(), g.OutW()
 	n := oh * ow
 	img = img[:g.C*g.H*g.W]
-	col = col[:g.ColRows()*n]
+	if rows := g.ColRows(); rows > 0 {
+		col = col[:(rows-1)*ld+n]
+	}
 	for c := 0; c < g.C; c++ {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := 0; ki < g.KH; ki++ {
 			for kj := 0; kj < g.KW; kj++ {
-				row := col[((c*g.KH+ki)*g.KW+kj)*n:][:n]
+				row := col[((c*g.KH+ki)*g.KW+kj)*ld:][:n]
 				lo, hi := validRange(kj-g.PadW, g.StrideW, g.W, ow)
 				if lo >= hi {
 					continue
@@ -95,10 +109,7 @@ func Col2im(g ConvGeom, col, img []float32) {
 					dst := plane[iy*g.W:][:g.W]
 					ix := lo*g.StrideW - g.PadW + kj
 					if g.StrideW == 1 {
-						d := dst[ix : ix+hi-lo]
-						for j, v := range src[lo:hi] {
-							d[j] += v
-						}
+						AddTo(dst[ix:ix+hi-lo], src[lo:hi])
 						continue
 					}
 					for ox := lo; ox < hi; ox++ {

@@ -145,3 +145,48 @@ func TestCol2imIsAdjoint(t *testing.T) {
 		})
 	}
 }
+
+// TestIm2colLDMatchesIm2col checks that the strided forms write the same
+// rows as Im2col and Col2im at every gap 0..15 between rows, and leave
+// the gaps alone.
+func TestIm2colLDMatchesIm2col(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, g := range convGeoms(r) {
+		n, rows := g.ColCols(), g.ColRows()
+		img := randSlice(r, g.C*g.H*g.W)
+		want := make([]float32, rows*n)
+		Im2col(g, img, want)
+		gap := r.IntN(16)
+		ld := n + gap
+		got := make([]float32, rows*ld)
+		for i := range got {
+			got[i] = float32(math.NaN())
+		}
+		Im2colLD(g, img, got, ld)
+		for i := range rows {
+			for j := range ld {
+				v := got[i*ld+j]
+				if j >= n {
+					if !math.IsNaN(float64(v)) {
+						t.Fatalf("Im2colLD(%+v, ld %d) wrote the gap at row %d, column %d", g, ld, i, j)
+					}
+					continue
+				}
+				if v != want[i*n+j] {
+					t.Fatalf("Im2colLD(%+v, ld %d)[%d][%d] = %v, want %v", g, ld, i, j, v, want[i*n+j])
+				}
+			}
+		}
+		// Col2imLD must read only the rows, not the gaps (NaN there).
+		base := randSlice(r, len(img))
+		wantImg := append([]float32(nil), base...)
+		Col2im(g, want, wantImg)
+		gotImg := append([]float32(nil), base...)
+		Col2imLD(g, got, gotImg, ld)
+		for i, w := range wantImg {
+			if gotImg[i] != w {
+				t.Fatalf("Col2imLD(%+v, ld %d)[%d] = %v, want %v", g, ld, i, gotImg[i], w)
+			}
+		}
+	}
+}
