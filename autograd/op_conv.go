@@ -25,7 +25,7 @@ func (g *Graph) Conv2d(x, w, b *Var, stride, padding, groups int) *Var {
 	geom := kernels.ConvGeom{C: xs[1], H: xs[2], W: xs[3], KH: ws[2], KW: ws[3],
 		StrideH: stride, StrideW: stride, PadH: padding, PadW: padding}
 	checkConv(op, x, w, b, geom, groups)
-	return g.conv(x, w, b, xs[0], geom, groups, []int{xs[0], ws[0], geom.OutH(), geom.OutW()})
+	return g.conv(x, w, b, xs[0], geom, groups, []int{xs[0], ws[0], geom.OutH(), geom.OutW()}, nil, nil)
 }
 
 // Conv1d is the 1-D convolution of torch.nn.functional.conv1d: x (N, Cin,
@@ -40,7 +40,7 @@ func (g *Graph) Conv1d(x, w, b *Var, stride, padding, groups int) *Var {
 	geom := kernels.ConvGeom{C: xs[1], H: 1, W: xs[2], KH: 1, KW: ws[2],
 		StrideH: 1, StrideW: stride, PadH: 0, PadW: padding}
 	checkConv(op, x, w, b, geom, groups)
-	return g.conv(x, w, b, xs[0], geom, groups, []int{xs[0], ws[0], geom.OutW()})
+	return g.conv(x, w, b, xs[0], geom, groups, []int{xs[0], ws[0], geom.OutW()}, nil, nil)
 }
 
 // convShapes lists the operands' shapes for a ShapeError.

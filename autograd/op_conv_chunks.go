@@ -82,9 +82,11 @@ func (c *convChunks) fold(lo, m int, dcol, dX []float32) {
 // [i·s, min((i+1)·s, n)).
 func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 
-// forward sets Y (N, Cout, OH, OW) to the convolution plus bias (nil: none).
-// Chunks run in parallel, each on its own buffers.
-func (c *convChunks) forward(Y, bias []float32) {
+// forward sets Y (N, Cout, OH, OW) to the convolution plus bias (Cout),
+// plus shift (N, Cout) at every position, plus res (N, Cout, OH, OW), in
+// that order; each of the three may be nil. Chunks run in parallel, each
+// on its own buffers.
+func (c *convChunks) forward(Y, bias, shift, res []float32) {
 	parallel.For(c.chunks(), 1, func(clo, chi int) {
 		colBuf := getConvBuf(c.K * c.s * c.hw)
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
@@ -98,17 +100,19 @@ func (c *convChunks) forward(Y, bias []float32) {
 				kernels.Gemm(false, false, c.coutG, ld, c.kG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
 					col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
 			}
-			for j := range m { // scatter, adding the bias
+			for j := range m { // scatter, adding bias, shift and res
 				for o := range c.cout {
-					dst := Y[(lo+j)*c.outSize+o*c.hw:][:c.hw]
-					src := yt[o*ld+j*c.hw:][:c.hw]
-					if bias == nil {
-						copy(dst, src)
-						continue
+					at := (lo+j)*c.outSize + o*c.hw
+					dst := Y[at:][:c.hw]
+					copy(dst, yt[o*ld+j*c.hw:][:c.hw])
+					if bias != nil {
+						addScalar(dst, bias[o])
 					}
-					bv := bias[o]
-					for p, v := range src {
-						dst[p] = v + bv
+					if shift != nil {
+						addScalar(dst, shift[(lo+j)*c.cout+o])
+					}
+					if res != nil {
+						kernels.AddTo(dst, res[at:][:c.hw])
 					}
 				}
 			}
@@ -179,19 +183,39 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 	}
 }
 
+// addScalar adds s to every element of d.
+func addScalar(d []float32, s float32) {
+	for i := range d {
+		d[i] += s
+	}
+}
+
 // conv computes the grouped convolution of the n images in x with w (and
-// b), all flat, whose output has outShape, and records its backward step.
-func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, outShape []int) *Var {
+// b), all flat, whose output has outShape, plus shift (N, Cout) at every
+// position and res (outShape) when they are not nil, and records its
+// backward step.
+func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, outShape []int, shift, res *Var) *Var {
 	c := newConvChunks(x, w, n, geom, groups)
 	out := tensor.New(outShape...) // (N, Cout, *out spatial)
-	var bias []float32
-	if b != nil {
-		bias = b.Value.Data
-	}
-	c.forward(out.Data, bias)
+	c.forward(out.Data, data(b), data(shift), data(res))
 
 	return g.Record(out, func(o *Var) {
 		dY := o.Grad.Data
+		if res != nil && res.requiresGrad {
+			res.AccumGrad(o.Grad)
+		}
+		if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
+			dS := shift.GradBuf().Data
+			parallel.For(n*c.cout, 1+4096/c.hw, func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					var s float64
+					for _, v := range dY[r*c.hw : (r+1)*c.hw] {
+						s += float64(v)
+					}
+					dS[r] += float32(s)
+				}
+			})
+		}
 		if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
 			dB := b.GradBuf().Data
 			parallel.For(c.cout, 1, func(lo, hi int) {
@@ -216,5 +240,13 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 		if dX != nil || dW != nil {
 			c.backward(dY, dX, dW)
 		}
-	}, x, w, b)
+	}, x, w, b, shift, res)
+}
+
+// data is v's flat data, or nil for a nil v.
+func data(v *Var) []float32 {
+	if v == nil {
+		return nil
+	}
+	return v.Value.Data
 }
