@@ -260,7 +260,11 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 		dst := ap[(i-i0)*kc : (i-i0+packMR)*kc]
 		h := min(packMR, i1-i)
 		switch {
-		case j.transA: // A is k×m: column i of op(A) is row-contiguous
+		case j.transA && h == packMR: // A is k×m: column i of op(A) is row-contiguous
+			for p := range kc {
+				*(*[packMR]float32)(dst[p*packMR:]) = *(*[packMR]float32)(a[(pc+p)*lda+i:])
+			}
+		case j.transA:
 			for p := range kc {
 				d := dst[p*packMR : p*packMR+packMR]
 				clear(d[copy(d, a[(pc+p)*lda+i:(pc+p)*lda+i+h]):])
