@@ -78,6 +78,15 @@ func (c *convChunks) fold(lo, m int, dcol, dX []float32) {
 	}
 }
 
+// gemm is kernels.GemmSerial when the chunks alone keep every worker
+// busy, and the parallel kernels.Gemm otherwise.
+func (c *convChunks) gemm() func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, cc []float32, ldc int) {
+	if c.chunks() >= parallel.Workers() {
+		return kernels.GemmSerial
+	}
+	return kernels.Gemm
+}
+
 // chunks is the number of chunks; chunk i covers samples
 // [i·s, min((i+1)·s, n)).
 func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
@@ -87,6 +96,7 @@ func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 // that order; each of the three may be nil. Chunks run in parallel, each
 // on its own buffers.
 func (c *convChunks) forward(Y, bias, shift, res []float32) {
+	gemm := c.gemm()
 	parallel.For(c.chunks(), 1, func(clo, chi int) {
 		colBuf := getConvBuf(c.K * c.s * c.hw)
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
@@ -97,7 +107,7 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 			col, yt := (*colBuf)[:c.K*ld], (*ytBuf)[:c.cout*ld]
 			c.columns(lo, m, col)
 			for gi := range c.groups {
-				kernels.Gemm(false, false, c.coutG, ld, c.kG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
+				gemm(false, false, c.coutG, ld, c.kG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
 					col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
 			}
 			for j := range m { // scatter, adding bias, shift and res
@@ -129,6 +139,7 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 // part order, so the result does not depend on timing.
 func (c *convChunks) backward(dY, dX, dW []float32) {
 	nch := c.chunks()
+	gemm := c.gemm()
 	grain := (nch + parallel.Workers() - 1) / parallel.Workers()
 	parts := parallel.Chunks(nch, grain)
 	size := len(dW)
@@ -157,14 +168,14 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 			if dW != nil { // dW_g += dYt_g · col_gᵀ
 				c.columns(lo, m, col)
 				for gi := range c.groups {
-					kernels.Gemm(false, true, c.coutG, c.kG, ld, 1, dyt[gi*c.coutG*ld:], ld,
+					gemm(false, true, c.coutG, c.kG, ld, 1, dyt[gi*c.coutG*ld:], ld,
 						col[gi*c.kG*ld:], ld, beta, pW[gi*c.coutG*c.kG:], c.kG)
 				}
 				beta = 1
 			}
 			if dX != nil { // dcol_g = W_gᵀ · dYt_g, into col's buffer, then col2im
 				for gi := range c.groups {
-					kernels.Gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
+					gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
 						dyt[gi*c.coutG*ld:], ld, 0, col[gi*c.kG*ld:], ld)
 				}
 				c.fold(lo, m, col, dX)

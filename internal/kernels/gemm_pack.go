@@ -73,10 +73,16 @@ func gemmPackedGo(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	gemmPacked(kernelGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// gemmPackedGoSerial is gemmPackedGo on the calling goroutine only.
+func gemmPackedGoSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedOn(kernelGo, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
 // gemmJob is one packed Gemm call. Jobs are reused, with their B buffer
 // and their bound methods, so that steady-state calls reuse everything.
 type gemmJob struct {
 	kern           microKernel
+	serial         bool // run on the calling goroutine, in one tile per row block
 	transA, transB bool
 	m, n, k        int
 	alpha, beta    float32
@@ -138,6 +144,13 @@ func (f *freeList[T]) put(x *T) {
 
 // gemmPacked computes Gemm with kern as the micro-kernel.
 func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedOn(kern, false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmPackedOn is gemmPacked, split across workers unless serial. The
+// tiles are the same either way except that a serial call does not cut
+// the block finer for balance, so each A block is packed only once.
+func gemmPackedOn(kern microKernel, serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -146,7 +159,7 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 		return
 	}
 	j := gemmJobs.get()
-	j.kern, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, transA, transB, m, n, k, alpha, beta
+	j.kern, j.serial, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, serial, transA, transB, m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
 	for jc := 0; jc < n; jc += packNC {
 		j.jc, j.nc = jc, min(packNC, n-jc)
@@ -155,6 +168,11 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 		for pc := 0; pc < k; pc += packKC {
 			j.pc, j.kc = pc, min(packKC, k-pc)
 			j.bp = grow(j.bp, panels*packNR*j.kc)
+			if serial {
+				j.packB(0, panels)
+				j.tiles(0, j.rowT*j.colT)
+				continue
+			}
 			parallel.For(panels, 1+32768/(packNR*j.kc), j.packBFn)
 			parallel.For(j.rowT*j.colT, 1, j.tilesFn)
 		}
@@ -168,7 +186,7 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 // least two per worker so that uneven tiles still balance.
 func (j *gemmJob) planTiles() {
 	rowT, colT := ceilDiv(j.m, packMC), ceilDiv(j.nc, packNT)
-	if j.m*j.nc*j.k >= 1<<18 {
+	if !j.serial && j.m*j.nc*j.k >= 1<<18 {
 		for want := 2 * parallel.Workers(); rowT*colT < want; {
 			mc, nt := ceilDiv(j.m, rowT), ceilDiv(j.nc, colT)
 			switch {
