@@ -70,6 +70,24 @@ func (c *convChunks) columns(lo, m int, col []float32) {
 	}
 }
 
+// direct reports whether a sample's column matrix is the sample itself:
+// a 1×1 kernel, stride 1, no padding.
+func (c *convChunks) direct() bool {
+	g := c.geom
+	return g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0
+}
+
+// chunkColumns returns the column matrix of samples lo..lo+m: the sample
+// itself for one sample of a direct convolution, otherwise col filled by
+// columns.
+func (c *convChunks) chunkColumns(lo, m int, col []float32) []float32 {
+	if m == 1 && c.direct() {
+		return c.X[lo*c.inSize:][:c.inSize]
+	}
+	c.columns(lo, m, col)
+	return col
+}
+
 // fold adds dcol (K × m·hw) into dX of samples lo..lo+m with col2im.
 func (c *convChunks) fold(lo, m int, dcol, dX []float32) {
 	ld := m * c.hw
@@ -104,8 +122,10 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 			lo := ch * c.s
 			m := min(c.s, c.n-lo)
 			ld := m * c.hw
-			col, yt := (*colBuf)[:c.K*ld], (*ytBuf)[:c.cout*ld]
-			c.columns(lo, m, col)
+			col, yt := c.chunkColumns(lo, m, (*colBuf)[:c.K*ld]), (*ytBuf)[:c.cout*ld]
+			if m == 1 { // one sample: its output is Yt already
+				yt = Y[lo*c.outSize:][:c.outSize]
+			}
 			for gi := range c.groups {
 				gemm(false, false, c.coutG, ld, c.kG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
 					col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
@@ -114,7 +134,9 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				for o := range c.cout {
 					at := (lo+j)*c.outSize + o*c.hw
 					dst := Y[at:][:c.hw]
-					copy(dst, yt[o*ld+j*c.hw:][:c.hw])
+					if m > 1 {
+						copy(dst, yt[o*ld+j*c.hw:][:c.hw])
+					}
 					if bias != nil {
 						addScalar(dst, bias[o])
 					}
@@ -160,20 +182,29 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 			m := min(c.s, c.n-lo)
 			ld := m * c.hw
 			col, dyt := (*colBuf)[:c.K*ld], (*ytBuf)[:c.cout*ld]
-			for j := range m { // gather dY, channels outermost
-				for o := range c.cout {
-					copy(dyt[o*ld+j*c.hw:][:c.hw], dY[(lo+j)*c.outSize+o*c.hw:][:c.hw])
+			if m == 1 { // one sample: its gradient is dYt already
+				dyt = dY[lo*c.outSize:][:c.outSize]
+			} else {
+				for j := range m { // gather dY, channels outermost
+					for o := range c.cout {
+						copy(dyt[o*ld+j*c.hw:][:c.hw], dY[(lo+j)*c.outSize+o*c.hw:][:c.hw])
+					}
 				}
 			}
 			if dW != nil { // dW_g += dYt_g · col_gᵀ
-				c.columns(lo, m, col)
+				cols := c.chunkColumns(lo, m, col)
 				for gi := range c.groups {
 					gemm(false, true, c.coutG, c.kG, ld, 1, dyt[gi*c.coutG*ld:], ld,
-						col[gi*c.kG*ld:], ld, beta, pW[gi*c.coutG*c.kG:], c.kG)
+						cols[gi*c.kG*ld:], ld, beta, pW[gi*c.coutG*c.kG:], c.kG)
 				}
 				beta = 1
 			}
-			if dX != nil { // dcol_g = W_gᵀ · dYt_g, into col's buffer, then col2im
+			if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
+				for gi := range c.groups {
+					gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
+						dyt[gi*c.coutG*ld:], ld, 1, dX[lo*c.inSize+gi*c.kG*ld:], ld)
+				}
+			} else if dX != nil { // dcol_g = W_gᵀ · dYt_g, into col's buffer, then col2im
 				for gi := range c.groups {
 					gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
 						dyt[gi*c.coutG*ld:], ld, 0, col[gi*c.kG*ld:], ld)
