@@ -50,6 +50,10 @@ func Im2colLD(g ConvGeom, img, col []float32, ld int) {
 			for kj := 0; kj < g.KW; kj++ {
 				row := col[((c*g.KH+ki)*g.KW+kj)*ld:][:n]
 				lo, hi := validRange(kj-g.PadW, g.StrideW, g.W, ow)
+				if g.StrideH == 1 && g.StrideW == 1 && ow == g.W {
+					shiftPlane(row, plane, ki-g.PadH, kj-g.PadW, g.H, ow, oh, lo, hi)
+					continue
+				}
 				for oy := 0; oy < oh; oy++ {
 					dst := row[oy*ow : (oy+1)*ow]
 					iy := oy*g.StrideH - g.PadH + ki
@@ -140,4 +144,32 @@ func validRange(off, stride, size, out int) (lo, hi int) {
 		hi = lo
 	}
 	return lo, hi
+}
+
+// shiftPlane is one row of Im2col for stride 1 when output and input rows
+// have the same width w: dst[oy·w + ox] = plane[(oy + dy)·w + ox + dx]
+// where that pixel exists and 0 elsewhere, with [lo, hi) the valid ox.
+// Output rows oy and oy+1 read input rows that are w apart, as they are
+// written, so all valid rows move in one copy; the few entries of it that
+// wrapped around a row edge are then zeroed.
+func shiftPlane(dst, plane []float32, dy, dx, h, w, oh, lo, hi int) {
+	yLo, yHi := validRange(dy, 1, h, oh)
+	if yLo >= yHi || lo >= hi {
+		clear(dst)
+		return
+	}
+	clear(dst[:yLo*w])
+	clear(dst[yHi*w:])
+	start, end := yLo*w+lo, (yHi-1)*w+hi
+	from := (yLo+dy)*w + lo + dx
+	copy(dst[start:end], plane[from:from+end-start])
+	for oy := yLo; oy < yHi; oy++ {
+		r := dst[oy*w : (oy+1)*w]
+		for x := range lo {
+			r[x] = 0
+		}
+		for x := hi; x < w; x++ {
+			r[x] = 0
+		}
+	}
 }

@@ -190,3 +190,36 @@ func TestIm2colLDMatchesIm2col(t *testing.T) {
 		}
 	}
 }
+
+// TestIm2colSameWidthMatchesNaive covers the shifted-plane path: stride
+// 1 with output rows as wide as input rows (KW = 2·PadW + 1), every
+// height and width up to 9 and any vertical padding.
+func TestIm2colSameWidthMatchesNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for h := 1; h <= 9; h++ {
+		for w := 1; w <= 9; w++ {
+			for _, kw := range []int{1, 3, 5} {
+				for kh := 1; kh <= 4; kh++ {
+					for ph := 0; ph <= 2; ph++ {
+						g := ConvGeom{C: 2, H: h, W: w, KH: kh, KW: kw, StrideH: 1, StrideW: 1, PadH: ph, PadW: (kw - 1) / 2}
+						if g.H+2*g.PadH < g.KH {
+							continue
+						}
+						img := randSlice(r, g.C*g.H*g.W)
+						want := naiveIm2col(g, img)
+						got := make([]float32, len(want))
+						for i := range got {
+							got[i] = float32(math.NaN())
+						}
+						Im2col(g, img, got)
+						for i, v := range want {
+							if got[i] != v {
+								t.Fatalf("Im2col(%+v)[%d] = %v, want %v", g, i, got[i], v)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
