@@ -25,7 +25,7 @@ var hasAVX2 = cpu.X86.HasAVX2
 
 // addDispatch picks the AVX2 kernel when the CPU has it.
 func addDispatch() addFunc {
-	if hasAVX2 {
+	if hasAVX2 && !genericForced {
 		return addToVec
 	}
 	return addToGeneric

@@ -10,7 +10,7 @@ var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 // gemmDispatch picks the AVX2+FMA packed paths (parallel, serial) when the
 // CPU has it (AVX-512 CPUs have it too) and the pure-Go loop otherwise.
 func gemmDispatch() (gemm, serial gemmFunc) {
-	if hasAVX2FMA {
+	if hasAVX2FMA && !genericForced {
 		return gemmAVX2, gemmAVX2Serial
 	}
 	return gemmGeneric, gemmGeneric
