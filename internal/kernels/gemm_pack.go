@@ -214,10 +214,7 @@ func (j *gemmJob) packB(lo, hi int) {
 		w := min(packNR, j.nc-q*packNR)
 		switch {
 		case !j.transB && w == packNR:
-			for p := range kc {
-				src := b[(pc+p)*ldb+j0:]
-				*(*[packNR]float32)(dst[p*packNR:]) = *(*[packNR]float32)(src)
-			}
+			packB16Impl(dst, b[pc*ldb+j0:], ldb, kc)
 		case !j.transB:
 			for p := range kc {
 				d := dst[p*packNR : p*packNR+packNR]
