@@ -221,7 +221,7 @@ func (j *gemmJob) packB(lo, hi int) {
 				clear(d[copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+w]):])
 			}
 		case w == packNR: // B is n×k: column j of op(B) is row j of B
-			packBTrans16(dst, b, (j0)*ldb+pc, ldb, kc)
+			packBTrans16Impl(dst, b, j0*ldb+pc, ldb, kc)
 		default:
 			if w < packNR {
 				clear(dst)
@@ -236,10 +236,10 @@ func (j *gemmJob) packB(lo, hi int) {
 	}
 }
 
-// packBTrans16 gathers 16 rows of B (n×k, starting at b[at], stride ldb),
+// packBTrans16Generic gathers 16 rows of B (n×k, starting at b[at], stride ldb),
 // kc values each, into dst as kc steps of 16: 16 sequential read streams
 // and one sequential write stream.
-func packBTrans16(dst, b []float32, at, ldb, kc int) {
+func packBTrans16Generic(dst, b []float32, at, ldb, kc int) {
 	r0 := b[at : at+kc]
 	r1 := b[at+ldb:][:len(r0)]
 	r2 := b[at+2*ldb:][:len(r0)]

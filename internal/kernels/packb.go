@@ -15,3 +15,10 @@ type packB16Func func(dst, b []float32, ldb, kc int)
 // packB16Impl is the path the packed GEMM driver takes (packb_amd64.go,
 // packb_other.go).
 var packB16Impl = packB16Dispatch()
+
+// packBTrans16Func is the signature of every packBTrans16 path.
+type packBTrans16Func func(dst, b []float32, at, ldb, kc int)
+
+// packBTrans16Impl is the path the packed GEMM driver takes for full-width
+// panels of a transposed B.
+var packBTrans16Impl = packBTrans16Dispatch()

@@ -34,3 +34,40 @@ func packB16Paths() map[string]packB16Func {
 	}
 	return p
 }
+
+// packBTrans16AVX2 is packBTrans16 in assembly (packbt_amd64.s) for k8
+// blocks of 8 steps: two 8×8 transposes in registers per block.
+//
+//go:noescape
+func packBTrans16AVX2(dst, b *float32, ldb, k8 int)
+
+// packBTrans16Vec runs the assembly over whole blocks of 8 steps and the
+// Go loop over the rest, after checking the bounds the assembly cannot.
+func packBTrans16Vec(dst, b []float32, at, ldb, kc int) {
+	k8 := kc / 8
+	if k8 > 0 {
+		_ = dst[kc*packNR-1]
+		_ = b[at+15*ldb+kc-1]
+		packBTrans16AVX2(&dst[0], &b[at], ldb, k8)
+	}
+	if rest := kc - 8*k8; rest > 0 {
+		packBTrans16Generic(dst[8*k8*packNR:], b, at+8*k8, ldb, rest)
+	}
+}
+
+// packBTrans16Dispatch picks the AVX2 transpose when the CPU has it.
+func packBTrans16Dispatch() packBTrans16Func {
+	if hasAVX2 && !genericForced {
+		return packBTrans16Vec
+	}
+	return packBTrans16Generic
+}
+
+// packBTrans16Paths lists every packBTrans16 path this machine can run.
+func packBTrans16Paths() map[string]packBTrans16Func {
+	p := map[string]packBTrans16Func{"generic": packBTrans16Generic}
+	if hasAVX2 {
+		p["avx2"] = packBTrans16Vec
+	}
+	return p
+}
