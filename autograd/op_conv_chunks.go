@@ -88,11 +88,12 @@ func (c *convChunks) chunkColumns(lo, m int, col []float32) []float32 {
 	return col
 }
 
-// fold adds dcol (K × m·hw) into dX of samples lo..lo+m with col2im.
+// fold adds dcol (K × m·hw) into dX of samples lo..lo+m with col2im;
+// dcol is scratch, and is overwritten.
 func (c *convChunks) fold(lo, m int, dcol, dX []float32) {
 	ld := m * c.hw
 	for j := range m {
-		kernels.Col2imLD(c.geom, dcol[j*c.hw:], dX[(lo+j)*c.inSize:], ld)
+		kernels.Col2imLDScratch(c.geom, dcol[j*c.hw:], dX[(lo+j)*c.inSize:], ld)
 	}
 }
 

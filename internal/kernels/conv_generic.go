@@ -173,3 +173,48 @@ func shiftPlane(dst, plane []float32, dy, dx, h, w, oh, lo, hi int) {
 		}
 	}
 }
+
+// Col2imLDScratch is Col2imLD that may overwrite col: for stride 1 with
+// output rows as wide as input rows, it zeroes the entries of each column
+// row that fall in the horizontal padding and then adds all valid output
+// rows of a kernel tap into the image in one AddTo (output rows oy, oy+1
+// land on input rows W apart, as they are stored). Every pixel gets the
+// same additions in the same order as from Col2imLD, so the same bits.
+// Other geometries go through Col2imLD unchanged.
+func Col2imLDScratch(g ConvGeom, col, img []float32, ld int) {
+	oh, ow := g.OutH(), g.OutW()
+	if g.StrideH != 1 || g.StrideW != 1 || ow != g.W {
+		Col2imLD(g, col, img, ld)
+		return
+	}
+	n := oh * ow
+	img = img[:g.C*g.H*g.W]
+	if rows := g.ColRows(); rows > 0 {
+		col = col[:(rows-1)*ld+n]
+	}
+	for c := 0; c < g.C; c++ {
+		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ki := 0; ki < g.KH; ki++ {
+			yLo, yHi := validRange(ki-g.PadH, 1, g.H, oh)
+			for kj := 0; kj < g.KW; kj++ {
+				lo, hi := validRange(kj-g.PadW, 1, g.W, ow)
+				if lo >= hi || yLo >= yHi {
+					continue
+				}
+				row := col[((c*g.KH+ki)*g.KW+kj)*ld:][:n]
+				for oy := yLo; oy < yHi; oy++ {
+					r := row[oy*ow : (oy+1)*ow]
+					for x := range lo {
+						r[x] = 0
+					}
+					for x := hi; x < ow; x++ {
+						r[x] = 0
+					}
+				}
+				start, end := yLo*ow+lo, (yHi-1)*ow+hi
+				to := (yLo+ki-g.PadH)*g.W + lo + kj - g.PadW
+				AddTo(plane[to:to+end-start], row[start:end])
+			}
+		}
+	}
+}

@@ -223,3 +223,39 @@ func TestIm2colSameWidthMatchesNaive(t *testing.T) {
 		}
 	}
 }
+
+// TestCol2imLDScratchMatchesCol2imLD checks the same bits as Col2imLD on
+// every geometry of convGeoms and of the same-width family, at gaps 0..15
+// between column rows.
+func TestCol2imLDScratchMatchesCol2imLD(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	geoms := convGeoms(r)
+	for h := 1; h <= 9; h++ {
+		for w := 1; w <= 9; w++ {
+			for _, kw := range []int{1, 3, 5} {
+				for kh := 1; kh <= 4; kh++ {
+					for ph := 0; ph <= 2; ph++ {
+						g := ConvGeom{C: 2, H: h, W: w, KH: kh, KW: kw, StrideH: 1, StrideW: 1, PadH: ph, PadW: (kw - 1) / 2}
+						if g.H+2*g.PadH >= g.KH {
+							geoms = append(geoms, g)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, g := range geoms {
+		ld := g.ColCols() + r.IntN(16)
+		col := randSlice(r, g.ColRows()*ld)
+		base := randSlice(r, g.C*g.H*g.W)
+		want := append([]float32(nil), base...)
+		Col2imLD(g, col, want, ld)
+		got := append([]float32(nil), base...)
+		Col2imLDScratch(g, append([]float32(nil), col...), got, ld)
+		for i, v := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(v) {
+				t.Fatalf("Col2imLDScratch(%+v, ld %d)[%d] = %v, Col2imLD %v", g, ld, i, got[i], v)
+			}
+		}
+	}
+}
