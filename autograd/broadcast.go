@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -156,6 +157,10 @@ func sumTo(dst, g []float32, in, out []int, scale float64) {
 	case len(dims) == 0 || (len(dims) == 1 && keep[0]): // nothing reduced
 		s := float32(scale)
 		parallel.For(len(dst), grainElems, func(lo, hi int) {
+			if s == 1 {
+				kernels.AddTo(dst[lo:hi], g[lo:hi])
+				return
+			}
 			for i := lo; i < hi; i++ {
 				dst[i] += s * g[i]
 			}

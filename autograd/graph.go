@@ -94,6 +94,7 @@ func (g *Graph) BackwardWith(out *Var, grad *tensor.Tensor) (err error) {
 	out.AccumGrad(grad)
 	for i := len(g.tape) - 1; i >= 0; i-- {
 		s := g.tape[i]
+		g.tape[i] = step{} // drop the step's closure: what only it kept can be collected now
 		if s.out.Grad != nil {
 			s.back()
 			if s.out != out {

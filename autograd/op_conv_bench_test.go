@@ -12,6 +12,7 @@ import (
 // batch of 64 at the 28×28 level (32 channels) and at the 7×7 level (128).
 var benchConvs = []struct{ n, c, hw int }{
 	{64, 32, 28},
+	{64, 64, 14},
 	{64, 128, 7},
 }
 

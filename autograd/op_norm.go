@@ -3,6 +3,7 @@ package autograd
 import (
 	"math"
 
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -66,6 +67,7 @@ func checkAffine(op string, xs []int, n int, weight, bias *Var) {
 type normLayout struct {
 	rows, cpg, s int
 	perElem      bool
+	silu         bool // GroupNormSiLU: SiLU follows the affine map
 }
 
 // normalize is the fused forward of LayerNorm and GroupNorm.
@@ -136,10 +138,20 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 					yc[i] = float32((float64(v)-mu)*a + sh)
 				}
 			}
+			if l.silu {
+				kernels.SiLU(yb, yb) // while the block is in cache
+			}
 		}
 	})
 	return g.Record(out, func(o *Var) {
-		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd)
+		if !l.silu {
+			normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd)
+			return
+		}
+		dz := getConvBuf(len(Y))
+		siluBackThroughNorm(l, nAff, X, W, B, Y, o.Grad.Data, *dz, mean, rstd)
+		normBackward(l, nAff, x, weight, bias, *dz, mean, rstd)
+		convBufs.Put(dz)
 	}, x, weight, bias)
 }
 

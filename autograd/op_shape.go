@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -216,10 +217,7 @@ func addRows(dst []float32, dStride int, src []float32, sStride, n, w int) {
 	}
 	parallel.For(n, max(1, grainElems/w), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			d := dst[r*dStride : r*dStride+w]
-			for i, v := range src[r*sStride : r*sStride+w] {
-				d[i] += v
-			}
+			kernels.AddTo(dst[r*dStride:r*dStride+w], src[r*sStride:r*sStride+w])
 		}
 	})
 }

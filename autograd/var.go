@@ -1,6 +1,9 @@
 package autograd
 
-import "github.com/diffusego/diffusego/tensor"
+import (
+	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/tensor"
+)
 
 // Var is a value in a computation: a tensor, whether a gradient is wanted
 // for it, and the gradient once Backward has reached it.
@@ -52,8 +55,5 @@ func (v *Var) AccumGrad(g *tensor.Tensor) {
 		copy(v.Grad.Data, g.Data)
 		return
 	}
-	d := v.Grad.Data
-	for i, x := range g.Data[:len(d)] {
-		d[i] += x
-	}
+	kernels.AddTo(v.Grad.Data, g.Data[:len(v.Grad.Data)])
 }

@@ -41,6 +41,13 @@ func (c *Conv2d) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
 	return g.Conv2d(x, c.Weight.V, paramVar(c.Bias), c.Stride, c.Padding, c.Groups)
 }
 
+// ForwardAdd is Forward plus shift (N, Cout) at every position plus res
+// (N, Cout, H', W'), either of which may be nil, fused into the
+// convolution's output pass (autograd's Conv2dAdd).
+func (c *Conv2d) ForwardAdd(g *autograd.Graph, x, shift, res *autograd.Var) *autograd.Var {
+	return g.Conv2dAdd(x, c.Weight.V, paramVar(c.Bias), c.Stride, c.Padding, c.Groups, shift, res)
+}
+
 // Params lists weight, then bias.
 func (c *Conv2d) Params() []*Param { return params(c.Weight, c.Bias) }
 

@@ -32,6 +32,12 @@ func (n *GroupNorm) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
 	return g.GroupNorm(x, n.Groups, n.Weight.V, n.Bias.V, n.Eps)
 }
 
+// ForwardSiLU is SiLU(Forward(x)) in one fused pass (autograd's
+// GroupNormSiLU), the usual pre-activation of a ResBlock.
+func (n *GroupNorm) ForwardSiLU(g *autograd.Graph, x *autograd.Var) *autograd.Var {
+	return g.GroupNormSiLU(x, n.Groups, n.Weight.V, n.Bias.V, n.Eps)
+}
+
 // Params lists weight, then bias.
 func (n *GroupNorm) Params() []*Param { return params(n.Weight, n.Bias) }
 

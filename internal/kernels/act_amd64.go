@@ -35,7 +35,7 @@ func sigmoidVec(y, x []float32) {
 // actDispatch picks the AVX2+FMA kernels when the CPU has them and the Go
 // loops otherwise.
 func actDispatch() (silu, sigmoid actFunc) {
-	if hasAVX2FMA {
+	if hasAVX2FMA && !genericForced {
 		return siluVec, sigmoidVec
 	}
 	return siluGeneric, sigmoidGeneric

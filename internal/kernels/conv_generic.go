@@ -31,17 +31,29 @@ func (g ConvGeom) ColCols() int { return g.OutH() * g.OutW() }
 // and zero where the index falls in the padding. A convolution of img with
 // a weight W (Cout, C·KH·KW) is then the product W·col. col is overwritten;
 // it must hold at least ColRows()·ColCols() elements.
-func Im2col(g ConvGeom, img, col []float32) {
+func Im2col(g ConvGeom, img, col []float32) { Im2colLD(g, img, col, g.ColCols()) }
+
+// Im2colLD is Im2col into a column matrix whose rows are ld ≥ ColCols()
+// elements apart: row r is col[r·ld : r·ld+ColCols()], and the elements
+// between rows are left alone. Placing several images side by side in one
+// (C·KH·KW) × (images·OutH·OutW) matrix lets one GEMM convolve them all.
+func Im2colLD(g ConvGeom, img, col []float32, ld int) {
 	oh, ow := g.OutH(), g.OutW()
 	n := oh * ow
 	img = img[:g.C*g.H*g.W]
-	col = col[:g.ColRows()*n]
+	if rows := g.ColRows(); rows > 0 {
+		col = col[:(rows-1)*ld+n]
+	}
 	for c := 0; c < g.C; c++ {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := 0; ki < g.KH; ki++ {
 			for kj := 0; kj < g.KW; kj++ {
-				row := col[((c*g.KH+ki)*g.KW+kj)*n:][:n]
+				row := col[((c*g.KH+ki)*g.KW+kj)*ld:][:n]
 				lo, hi := validRange(kj-g.PadW, g.StrideW, g.W, ow)
+				if g.StrideH == 1 && g.StrideW == 1 && ow == g.W {
+					shiftPlane(row, plane, ki-g.PadH, kj-g.PadW, g.H, ow, oh, lo, hi)
+					continue
+				}
 				for oy := 0; oy < oh; oy++ {
 					dst := row[oy*ow : (oy+1)*ow]
 					iy := oy*g.StrideH - g.PadH + ki
@@ -72,16 +84,22 @@ func Im2col(g ConvGeom, img, col []float32) {
 // Im2col read it from; entries that fall in the padding are dropped. The
 // backward pass of a convolution uses it to fold the column gradient back
 // into the image gradient.
-func Col2im(g ConvGeom, col, img []float32) {
+func Col2im(g ConvGeom, col, img []float32) { Col2imLD(g, col, img, g.ColCols()) }
+
+// Col2imLD is Col2im from a column matrix whose rows are ld ≥ ColCols()
+// elements apart, the adjoint of Im2colLD.
+func Col2imLD(g ConvGeom, col, img []float32, ld int) {
 	oh, ow := g.OutH(), g.OutW()
 	n := oh * ow
 	img = img[:g.C*g.H*g.W]
-	col = col[:g.ColRows()*n]
+	if rows := g.ColRows(); rows > 0 {
+		col = col[:(rows-1)*ld+n]
+	}
 	for c := 0; c < g.C; c++ {
 		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
 		for ki := 0; ki < g.KH; ki++ {
 			for kj := 0; kj < g.KW; kj++ {
-				row := col[((c*g.KH+ki)*g.KW+kj)*n:][:n]
+				row := col[((c*g.KH+ki)*g.KW+kj)*ld:][:n]
 				lo, hi := validRange(kj-g.PadW, g.StrideW, g.W, ow)
 				if lo >= hi {
 					continue
@@ -95,10 +113,7 @@ func Col2im(g ConvGeom, col, img []float32) {
 					dst := plane[iy*g.W:][:g.W]
 					ix := lo*g.StrideW - g.PadW + kj
 					if g.StrideW == 1 {
-						d := dst[ix : ix+hi-lo]
-						for j, v := range src[lo:hi] {
-							d[j] += v
-						}
+						AddTo(dst[ix:ix+hi-lo], src[lo:hi])
 						continue
 					}
 					for ox := lo; ox < hi; ox++ {
@@ -129,4 +144,77 @@ func validRange(off, stride, size, out int) (lo, hi int) {
 		hi = lo
 	}
 	return lo, hi
+}
+
+// shiftPlane is one row of Im2col for stride 1 when output and input rows
+// have the same width w: dst[oy·w + ox] = plane[(oy + dy)·w + ox + dx]
+// where that pixel exists and 0 elsewhere, with [lo, hi) the valid ox.
+// Output rows oy and oy+1 read input rows that are w apart, as they are
+// written, so all valid rows move in one copy; the few entries of it that
+// wrapped around a row edge are then zeroed.
+func shiftPlane(dst, plane []float32, dy, dx, h, w, oh, lo, hi int) {
+	yLo, yHi := validRange(dy, 1, h, oh)
+	if yLo >= yHi || lo >= hi {
+		clear(dst)
+		return
+	}
+	clear(dst[:yLo*w])
+	clear(dst[yHi*w:])
+	start, end := yLo*w+lo, (yHi-1)*w+hi
+	from := (yLo+dy)*w + lo + dx
+	copy(dst[start:end], plane[from:from+end-start])
+	for oy := yLo; oy < yHi; oy++ {
+		r := dst[oy*w : (oy+1)*w]
+		for x := range lo {
+			r[x] = 0
+		}
+		for x := hi; x < w; x++ {
+			r[x] = 0
+		}
+	}
+}
+
+// Col2imLDScratch is Col2imLD that may overwrite col: for stride 1 with
+// output rows as wide as input rows, it zeroes the entries of each column
+// row that fall in the horizontal padding and then adds all valid output
+// rows of a kernel tap into the image in one AddTo (output rows oy, oy+1
+// land on input rows W apart, as they are stored). Every pixel gets the
+// same additions in the same order as from Col2imLD, so the same bits.
+// Other geometries go through Col2imLD unchanged.
+func Col2imLDScratch(g ConvGeom, col, img []float32, ld int) {
+	oh, ow := g.OutH(), g.OutW()
+	if g.StrideH != 1 || g.StrideW != 1 || ow != g.W {
+		Col2imLD(g, col, img, ld)
+		return
+	}
+	n := oh * ow
+	img = img[:g.C*g.H*g.W]
+	if rows := g.ColRows(); rows > 0 {
+		col = col[:(rows-1)*ld+n]
+	}
+	for c := 0; c < g.C; c++ {
+		plane := img[c*g.H*g.W : (c+1)*g.H*g.W]
+		for ki := 0; ki < g.KH; ki++ {
+			yLo, yHi := validRange(ki-g.PadH, 1, g.H, oh)
+			for kj := 0; kj < g.KW; kj++ {
+				lo, hi := validRange(kj-g.PadW, 1, g.W, ow)
+				if lo >= hi || yLo >= yHi {
+					continue
+				}
+				row := col[((c*g.KH+ki)*g.KW+kj)*ld:][:n]
+				for oy := yLo; oy < yHi; oy++ {
+					r := row[oy*ow : (oy+1)*ow]
+					for x := range lo {
+						r[x] = 0
+					}
+					for x := hi; x < ow; x++ {
+						r[x] = 0
+					}
+				}
+				start, end := yLo*ow+lo, (yHi-1)*ow+hi
+				to := (yLo+ki-g.PadH)*g.W + lo + kj - g.PadW
+				AddTo(plane[to:to+end-start], row[start:end])
+			}
+		}
+	}
 }

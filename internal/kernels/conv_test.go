@@ -145,3 +145,117 @@ func TestCol2imIsAdjoint(t *testing.T) {
 		})
 	}
 }
+
+// TestIm2colLDMatchesIm2col checks that the strided forms write the same
+// rows as Im2col and Col2im at every gap 0..15 between rows, and leave
+// the gaps alone.
+func TestIm2colLDMatchesIm2col(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	for _, g := range convGeoms(r) {
+		n, rows := g.ColCols(), g.ColRows()
+		img := randSlice(r, g.C*g.H*g.W)
+		want := make([]float32, rows*n)
+		Im2col(g, img, want)
+		gap := r.IntN(16)
+		ld := n + gap
+		got := make([]float32, rows*ld)
+		for i := range got {
+			got[i] = float32(math.NaN())
+		}
+		Im2colLD(g, img, got, ld)
+		for i := range rows {
+			for j := range ld {
+				v := got[i*ld+j]
+				if j >= n {
+					if !math.IsNaN(float64(v)) {
+						t.Fatalf("Im2colLD(%+v, ld %d) wrote the gap at row %d, column %d", g, ld, i, j)
+					}
+					continue
+				}
+				if v != want[i*n+j] {
+					t.Fatalf("Im2colLD(%+v, ld %d)[%d][%d] = %v, want %v", g, ld, i, j, v, want[i*n+j])
+				}
+			}
+		}
+		// Col2imLD must read only the rows, not the gaps (NaN there).
+		base := randSlice(r, len(img))
+		wantImg := append([]float32(nil), base...)
+		Col2im(g, want, wantImg)
+		gotImg := append([]float32(nil), base...)
+		Col2imLD(g, got, gotImg, ld)
+		for i, w := range wantImg {
+			if gotImg[i] != w {
+				t.Fatalf("Col2imLD(%+v, ld %d)[%d] = %v, want %v", g, ld, i, gotImg[i], w)
+			}
+		}
+	}
+}
+
+// TestIm2colSameWidthMatchesNaive covers the shifted-plane path: stride
+// 1 with output rows as wide as input rows (KW = 2·PadW + 1), every
+// height and width up to 9 and any vertical padding.
+func TestIm2colSameWidthMatchesNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(15, 16))
+	for h := 1; h <= 9; h++ {
+		for w := 1; w <= 9; w++ {
+			for _, kw := range []int{1, 3, 5} {
+				for kh := 1; kh <= 4; kh++ {
+					for ph := 0; ph <= 2; ph++ {
+						g := ConvGeom{C: 2, H: h, W: w, KH: kh, KW: kw, StrideH: 1, StrideW: 1, PadH: ph, PadW: (kw - 1) / 2}
+						if g.H+2*g.PadH < g.KH {
+							continue
+						}
+						img := randSlice(r, g.C*g.H*g.W)
+						want := naiveIm2col(g, img)
+						got := make([]float32, len(want))
+						for i := range got {
+							got[i] = float32(math.NaN())
+						}
+						Im2col(g, img, got)
+						for i, v := range want {
+							if got[i] != v {
+								t.Fatalf("Im2col(%+v)[%d] = %v, want %v", g, i, got[i], v)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestCol2imLDScratchMatchesCol2imLD checks the same bits as Col2imLD on
+// every geometry of convGeoms and of the same-width family, at gaps 0..15
+// between column rows.
+func TestCol2imLDScratchMatchesCol2imLD(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	geoms := convGeoms(r)
+	for h := 1; h <= 9; h++ {
+		for w := 1; w <= 9; w++ {
+			for _, kw := range []int{1, 3, 5} {
+				for kh := 1; kh <= 4; kh++ {
+					for ph := 0; ph <= 2; ph++ {
+						g := ConvGeom{C: 2, H: h, W: w, KH: kh, KW: kw, StrideH: 1, StrideW: 1, PadH: ph, PadW: (kw - 1) / 2}
+						if g.H+2*g.PadH >= g.KH {
+							geoms = append(geoms, g)
+						}
+					}
+				}
+			}
+		}
+	}
+	for _, g := range geoms {
+		ld := g.ColCols() + r.IntN(16)
+		col := randSlice(r, g.ColRows()*ld)
+		base := randSlice(r, g.C*g.H*g.W)
+		want := append([]float32(nil), base...)
+		Col2imLD(g, col, want, ld)
+		got := append([]float32(nil), base...)
+		Col2imLDScratch(g, append([]float32(nil), col...), got, ld)
+		for i, v := range want {
+			if math.Float32bits(got[i]) != math.Float32bits(v) {
+				t.Fatalf("Col2imLDScratch(%+v, ld %d)[%d] = %v, Col2imLD %v", g, ld, i, got[i], v)
+			}
+		}
+	}
+}

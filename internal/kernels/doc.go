@@ -6,4 +6,8 @@
 // kernels write into destinations the caller provides and run in parallel
 // over GOMAXPROCS through internal/parallel, with a split that depends only
 // on the sizes, so results are the same bits on every run.
+//
+// The fastest path the CPU supports is picked once at start-up; setting
+// DIFFUSEGO_KERNELS=generic in the environment, or building with the
+// purego tag, forces the pure-Go paths for comparison.
 package kernels

@@ -14,6 +14,15 @@ func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int,
 	gemmImpl(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// GemmSerial is Gemm computed on the calling goroutine only, for callers
+// that already run independent products in parallel (a convolution's
+// chunks of samples): it skips the split into tiles for workers, so each
+// block of A is packed once, and the scheduling overhead. The result is
+// the same bits as Gemm's.
+func GemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmSerialImpl(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
 // gemmFunc is the signature shared by every Gemm path.
 type gemmFunc func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
 
@@ -25,7 +34,7 @@ type gemmPath struct {
 
 // gemmImpl is the path Gemm takes, picked once per process from the CPU's
 // features (dispatch_amd64.go, gemm_other.go).
-var gemmImpl = gemmDispatch()
+var gemmImpl, gemmSerialImpl = gemmDispatch()
 
 // GemmNaive is the triple loop that defines Gemm, accumulated in float64;
 // tests use it as the oracle.

@@ -22,3 +22,8 @@ func kernelAVX2(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 func gemmAVX2(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	gemmPacked(kernelAVX2, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// gemmAVX2Serial is gemmAVX2 on the calling goroutine only.
+func gemmAVX2Serial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedOn(kernelAVX2, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}

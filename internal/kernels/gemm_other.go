@@ -3,12 +3,12 @@
 package kernels
 
 // gemmDispatch picks the pure-Go loop: this build has no assembly kernel.
-func gemmDispatch() gemmFunc { return gemmGeneric }
+func gemmDispatch() (gemm, serial gemmFunc) { return gemmGeneric, gemmGeneric }
 
 // gemmPaths lists every Gemm path this build can run, for tests: the
 // reference loop and the packed driver with its pure-Go micro-kernel.
 func gemmPaths() []gemmPath {
-	return []gemmPath{{"generic", gemmGeneric}, {"packed-go", gemmPackedGo}}
+	return []gemmPath{{"generic", gemmGeneric}, {"packed-go", gemmPackedGo}, {"packed-go-serial", gemmPackedGoSerial}}
 }
 
 // microKernels lists the micro-kernels this build can run, for benchmarks.

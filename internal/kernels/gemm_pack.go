@@ -73,10 +73,16 @@ func gemmPackedGo(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	gemmPacked(kernelGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
+// gemmPackedGoSerial is gemmPackedGo on the calling goroutine only.
+func gemmPackedGoSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedOn(kernelGo, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
 // gemmJob is one packed Gemm call. Jobs are reused, with their B buffer
 // and their bound methods, so that steady-state calls reuse everything.
 type gemmJob struct {
 	kern           microKernel
+	serial         bool // run on the calling goroutine, in one tile per row block
 	transA, transB bool
 	m, n, k        int
 	alpha, beta    float32
@@ -138,6 +144,13 @@ func (f *freeList[T]) put(x *T) {
 
 // gemmPacked computes Gemm with kern as the micro-kernel.
 func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedOn(kern, false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmPackedOn is gemmPacked, split across workers unless serial. The
+// tiles are the same either way except that a serial call does not cut
+// the block finer for balance, so each A block is packed only once.
+func gemmPackedOn(kern microKernel, serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -146,7 +159,7 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 		return
 	}
 	j := gemmJobs.get()
-	j.kern, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, transA, transB, m, n, k, alpha, beta
+	j.kern, j.serial, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, serial, transA, transB, m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
 	for jc := 0; jc < n; jc += packNC {
 		j.jc, j.nc = jc, min(packNC, n-jc)
@@ -155,6 +168,11 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 		for pc := 0; pc < k; pc += packKC {
 			j.pc, j.kc = pc, min(packKC, k-pc)
 			j.bp = grow(j.bp, panels*packNR*j.kc)
+			if serial {
+				j.packB(0, panels)
+				j.tiles(0, j.rowT*j.colT)
+				continue
+			}
 			parallel.For(panels, 1+32768/(packNR*j.kc), j.packBFn)
 			parallel.For(j.rowT*j.colT, 1, j.tilesFn)
 		}
@@ -168,7 +186,7 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 // least two per worker so that uneven tiles still balance.
 func (j *gemmJob) planTiles() {
 	rowT, colT := ceilDiv(j.m, packMC), ceilDiv(j.nc, packNT)
-	if j.m*j.nc*j.k >= 1<<18 {
+	if !j.serial && j.m*j.nc*j.k >= 1<<18 {
 		for want := 2 * parallel.Workers(); rowT*colT < want; {
 			mc, nt := ceilDiv(j.m, rowT), ceilDiv(j.nc, colT)
 			switch {
@@ -196,17 +214,14 @@ func (j *gemmJob) packB(lo, hi int) {
 		w := min(packNR, j.nc-q*packNR)
 		switch {
 		case !j.transB && w == packNR:
-			for p := range kc {
-				src := b[(pc+p)*ldb+j0:]
-				*(*[packNR]float32)(dst[p*packNR:]) = *(*[packNR]float32)(src)
-			}
+			packB16Impl(dst, b[pc*ldb+j0:], ldb, kc)
 		case !j.transB:
 			for p := range kc {
 				d := dst[p*packNR : p*packNR+packNR]
 				clear(d[copy(d, b[(pc+p)*ldb+j0:(pc+p)*ldb+j0+w]):])
 			}
 		case w == packNR: // B is n×k: column j of op(B) is row j of B
-			packBTrans16(dst, b, (j0)*ldb+pc, ldb, kc)
+			packBTrans16Impl(dst, b, j0*ldb+pc, ldb, kc)
 		default:
 			if w < packNR {
 				clear(dst)
@@ -221,10 +236,10 @@ func (j *gemmJob) packB(lo, hi int) {
 	}
 }
 
-// packBTrans16 gathers 16 rows of B (n×k, starting at b[at], stride ldb),
+// packBTrans16Generic gathers 16 rows of B (n×k, starting at b[at], stride ldb),
 // kc values each, into dst as kc steps of 16: 16 sequential read streams
 // and one sequential write stream.
-func packBTrans16(dst, b []float32, at, ldb, kc int) {
+func packBTrans16Generic(dst, b []float32, at, ldb, kc int) {
 	r0 := b[at : at+kc]
 	r1 := b[at+ldb:][:len(r0)]
 	r2 := b[at+2*ldb:][:len(r0)]
@@ -260,7 +275,11 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 		dst := ap[(i-i0)*kc : (i-i0+packMR)*kc]
 		h := min(packMR, i1-i)
 		switch {
-		case j.transA: // A is k×m: column i of op(A) is row-contiguous
+		case j.transA && h == packMR: // A is k×m: column i of op(A) is row-contiguous
+			for p := range kc {
+				*(*[packMR]float32)(dst[p*packMR:]) = *(*[packMR]float32)(a[(pc+p)*lda+i:])
+			}
+		case j.transA:
 			for p := range kc {
 				d := dst[p*packMR : p*packMR+packMR]
 				clear(d[copy(d, a[(pc+p)*lda+i:(pc+p)*lda+i+h]):])

@@ -198,3 +198,31 @@ func TestGemmNoAllocs(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmSerialMatchesGemm checks that GemmSerial gives Gemm's bits on
+// products that Gemm splits across workers, in every transpose.
+func TestGemmSerialMatchesGemm(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, s := range [][3]int{{32, 784, 288}, {150, 1100, 300}, {7, 3000, 50}, {1, 1, 1}} {
+		m, n, k := s[0], s[1], s[2]
+		a, b := randSlice(r, m*k), randSlice(r, k*n)
+		for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+			lda, ldb := k, n
+			if tr[0] {
+				lda = m
+			}
+			if tr[1] {
+				ldb = k
+			}
+			want, got := randSlice(r, m*n), make([]float32, m*n)
+			copy(got, want)
+			Gemm(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0.5, want, n)
+			GemmSerial(tr[0], tr[1], m, n, k, 1, a, lda, b, ldb, 0.5, got, n)
+			for i := range want {
+				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+					t.Fatalf("GemmSerial(%v, %v, %d, %d, %d)[%d] = %v, Gemm gives %v", tr[0], tr[1], m, n, k, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}

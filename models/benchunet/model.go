@@ -237,7 +237,7 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 			h = m.trace(nn.Join("up", i, "up"), l.Up.Forward(g, h))
 		}
 	}
-	return m.OutConv.Forward(g, g.SiLU(m.OutNorm.Forward(g, h)))
+	return m.OutConv.Forward(g, m.OutNorm.ForwardSiLU(g, h))
 }
 
 func (m *Model) trace(name string, v *autograd.Var) *autograd.Var {

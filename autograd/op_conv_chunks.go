@@ -1,0 +1,295 @@
+package autograd
+
+import (
+	"sync"
+
+	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// A convolution runs over chunks of s consecutive samples. The chunk's
+// column matrix col is (C·KH·KW) × (s·OH·OW): sample j's im2col fills
+// columns [j·OH·OW, (j+1)·OH·OW). Then, per group g,
+//
+//	forward:   Yt_g  = W_g · col_g                  (Cout/groups) × (s·OH·OW)
+//	backward:  dW_g += dYt_g · col_gᵀ               one GEMM of depth s·OH·OW
+//	           dcol_g = W_gᵀ · dYt_g, folded back into dx with col2im
+//
+// where Yt is the chunk's output with channels outermost, scattered into
+// (and dYt gathered from) the (N, Cout, OH, OW) layout. One GEMM per chunk
+// packs the weight once for s samples and gives the weight gradient a deep
+// sum, instead of one short GEMM per sample. The chunks run in order and
+// every GEMM is deterministic, so results are the same bits on every run.
+// Tests lower these to force many chunks.
+var (
+	convChunkCols = 1024    // columns of a chunk's GEMM to aim for
+	convChunkMax  = 1 << 18 // floats of col plus Yt at most (8 MiB)
+)
+
+// convChunks holds one convolution's sizes and operands.
+type convChunks struct {
+	geom                   kernels.ConvGeom
+	n, groups, s           int // samples, groups, samples per chunk
+	cout, coutG, kG, hw, K int // kG = K/groups weight columns per group, K = C·KH·KW
+	inSize, outSize        int // per sample
+	X, W                   []float32
+}
+
+func newConvChunks(x, w *Var, n int, geom kernels.ConvGeom, groups int) *convChunks {
+	c := &convChunks{geom: geom, n: n, groups: groups, X: x.Value.Data, W: w.Value.Data}
+	c.hw, c.K, c.cout = geom.ColCols(), geom.ColRows(), w.Value.Shape[0]
+	c.coutG, c.kG = c.cout/groups, c.K/groups
+	c.inSize, c.outSize = geom.C*geom.H*geom.W, c.cout*c.hw
+	s := (convChunkCols + c.hw - 1) / c.hw
+	s = min(s, convChunkMax/((c.K+c.cout)*c.hw))
+	s = max(1, min(s, n))
+	chunks := (n + s - 1) / s
+	c.s = (n + chunks - 1) / chunks // even the chunks out
+	return c
+}
+
+// convBufs holds column and output buffers between calls.
+var convBufs = sync.Pool{New: func() any { return new([]float32) }}
+
+// getConvBuf returns a pooled buffer of n elements (contents undefined).
+func getConvBuf(n int) *[]float32 {
+	p := convBufs.Get().(*[]float32)
+	if cap(*p) < n {
+		*p = make([]float32, n)
+	}
+	*p = (*p)[:n]
+	return p
+}
+
+// columns fills col (K × m·hw) with the im2col of samples lo..lo+m.
+func (c *convChunks) columns(lo, m int, col []float32) {
+	ld := m * c.hw
+	for j := range m {
+		kernels.Im2colLD(c.geom, c.X[(lo+j)*c.inSize:], col[j*c.hw:], ld)
+	}
+}
+
+// direct reports whether a sample's column matrix is the sample itself:
+// a 1×1 kernel, stride 1, no padding.
+func (c *convChunks) direct() bool {
+	g := c.geom
+	return g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0
+}
+
+// chunkColumns returns the column matrix of samples lo..lo+m: the sample
+// itself for one sample of a direct convolution, otherwise col filled by
+// columns.
+func (c *convChunks) chunkColumns(lo, m int, col []float32) []float32 {
+	if m == 1 && c.direct() {
+		return c.X[lo*c.inSize:][:c.inSize]
+	}
+	c.columns(lo, m, col)
+	return col
+}
+
+// fold adds dcol (K × m·hw) into dX of samples lo..lo+m with col2im;
+// dcol is scratch, and is overwritten.
+func (c *convChunks) fold(lo, m int, dcol, dX []float32) {
+	ld := m * c.hw
+	for j := range m {
+		kernels.Col2imLDScratch(c.geom, dcol[j*c.hw:], dX[(lo+j)*c.inSize:], ld)
+	}
+}
+
+// gemm is kernels.GemmSerial when the chunks alone keep every worker
+// busy, and the parallel kernels.Gemm otherwise.
+func (c *convChunks) gemm() func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, cc []float32, ldc int) {
+	if c.chunks() >= parallel.Workers() {
+		return kernels.GemmSerial
+	}
+	return kernels.Gemm
+}
+
+// chunks is the number of chunks; chunk i covers samples
+// [i·s, min((i+1)·s, n)).
+func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
+
+// forward sets Y (N, Cout, OH, OW) to the convolution plus bias (Cout),
+// plus shift (N, Cout) at every position, plus res (N, Cout, OH, OW), in
+// that order; each of the three may be nil. Chunks run in parallel, each
+// on its own buffers.
+func (c *convChunks) forward(Y, bias, shift, res []float32) {
+	gemm := c.gemm()
+	parallel.For(c.chunks(), 1, func(clo, chi int) {
+		colBuf := getConvBuf(c.K * c.s * c.hw)
+		ytBuf := getConvBuf(c.cout * c.s * c.hw)
+		for ch := clo; ch < chi; ch++ {
+			lo := ch * c.s
+			m := min(c.s, c.n-lo)
+			ld := m * c.hw
+			col, yt := c.chunkColumns(lo, m, (*colBuf)[:c.K*ld]), (*ytBuf)[:c.cout*ld]
+			if m == 1 { // one sample: its output is Yt already
+				yt = Y[lo*c.outSize:][:c.outSize]
+			}
+			for gi := range c.groups {
+				gemm(false, false, c.coutG, ld, c.kG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
+					col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
+			}
+			for j := range m { // scatter, adding bias, shift and res
+				for o := range c.cout {
+					at := (lo+j)*c.outSize + o*c.hw
+					dst := Y[at:][:c.hw]
+					if m > 1 {
+						copy(dst, yt[o*ld+j*c.hw:][:c.hw])
+					}
+					if bias != nil {
+						addScalar(dst, bias[o])
+					}
+					if shift != nil {
+						addScalar(dst, shift[(lo+j)*c.cout+o])
+					}
+					if res != nil {
+						kernels.AddTo(dst, res[at:][:c.hw])
+					}
+				}
+			}
+		}
+		convBufs.Put(colBuf)
+		convBufs.Put(ytBuf)
+	})
+}
+
+// backward adds the gradients of x (dX, nil: not wanted) and w (dW, nil:
+// not wanted) given dY (N, Cout, OH, OW). The chunks are split into about
+// one part per worker; with more than one part, each sums its weight
+// gradient into its own partial, and the partials are added into dW in
+// part order, so the result does not depend on timing.
+func (c *convChunks) backward(dY, dX, dW []float32) {
+	nch := c.chunks()
+	gemm := c.gemm()
+	grain := (nch + parallel.Workers() - 1) / parallel.Workers()
+	parts := parallel.Chunks(nch, grain)
+	size := len(dW)
+	var partials *[]float32
+	if parts > 1 && dW != nil {
+		partials = getConvBuf(parts * size)
+		defer convBufs.Put(partials)
+	}
+	parallel.ForChunks(nch, grain, func(part, clo, chi int) {
+		pW, beta := dW, float32(1)
+		if partials != nil {
+			pW, beta = (*partials)[part*size:(part+1)*size], 0
+		}
+		colBuf := getConvBuf(c.K * c.s * c.hw)
+		ytBuf := getConvBuf(c.cout * c.s * c.hw)
+		for ch := clo; ch < chi; ch++ {
+			lo := ch * c.s
+			m := min(c.s, c.n-lo)
+			ld := m * c.hw
+			col, dyt := (*colBuf)[:c.K*ld], (*ytBuf)[:c.cout*ld]
+			if m == 1 { // one sample: its gradient is dYt already
+				dyt = dY[lo*c.outSize:][:c.outSize]
+			} else {
+				for j := range m { // gather dY, channels outermost
+					for o := range c.cout {
+						copy(dyt[o*ld+j*c.hw:][:c.hw], dY[(lo+j)*c.outSize+o*c.hw:][:c.hw])
+					}
+				}
+			}
+			if dW != nil { // dW_g += dYt_g · col_gᵀ
+				cols := c.chunkColumns(lo, m, col)
+				for gi := range c.groups {
+					gemm(false, true, c.coutG, c.kG, ld, 1, dyt[gi*c.coutG*ld:], ld,
+						cols[gi*c.kG*ld:], ld, beta, pW[gi*c.coutG*c.kG:], c.kG)
+				}
+				beta = 1
+			}
+			if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
+				for gi := range c.groups {
+					gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
+						dyt[gi*c.coutG*ld:], ld, 1, dX[lo*c.inSize+gi*c.kG*ld:], ld)
+				}
+			} else if dX != nil { // dcol_g = W_gᵀ · dYt_g, into col's buffer, then col2im
+				for gi := range c.groups {
+					gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
+						dyt[gi*c.coutG*ld:], ld, 0, col[gi*c.kG*ld:], ld)
+				}
+				c.fold(lo, m, col, dX)
+			}
+		}
+		convBufs.Put(colBuf)
+		convBufs.Put(ytBuf)
+	})
+	if partials != nil {
+		ps := *partials
+		parallel.For(size, 4096, func(lo, hi int) {
+			for p := range parts {
+				kernels.AddTo(dW[lo:hi], ps[p*size+lo:p*size+hi])
+			}
+		})
+	}
+}
+
+// addScalar adds s to every element of d.
+func addScalar(d []float32, s float32) {
+	for i := range d {
+		d[i] += s
+	}
+}
+
+// conv computes the grouped convolution of the n images in x with w (and
+// b), all flat, whose output has outShape, plus shift (N, Cout) at every
+// position and res (outShape) when they are not nil, and records its
+// backward step.
+func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, outShape []int, shift, res *Var) *Var {
+	c := newConvChunks(x, w, n, geom, groups)
+	out := tensor.New(outShape...) // (N, Cout, *out spatial)
+	c.forward(out.Data, data(b), data(shift), data(res))
+
+	return g.Record(out, func(o *Var) {
+		dY := o.Grad.Data
+		if res != nil && res.requiresGrad {
+			res.AccumGrad(o.Grad)
+		}
+		if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
+			dS := shift.GradBuf().Data
+			parallel.For(n*c.cout, 1+4096/c.hw, func(lo, hi int) {
+				for r := lo; r < hi; r++ {
+					var s float64
+					for _, v := range dY[r*c.hw : (r+1)*c.hw] {
+						s += float64(v)
+					}
+					dS[r] += float32(s)
+				}
+			})
+		}
+		if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
+			dB := b.GradBuf().Data
+			parallel.For(c.cout, 1, func(lo, hi int) {
+				for ch := lo; ch < hi; ch++ {
+					var s float64
+					for i := range n {
+						for _, v := range dY[i*c.outSize+ch*c.hw : i*c.outSize+(ch+1)*c.hw] {
+							s += float64(v)
+						}
+					}
+					dB[ch] += float32(s)
+				}
+			})
+		}
+		var dX, dW []float32
+		if x.requiresGrad {
+			dX = x.GradBuf().Data
+		}
+		if w.requiresGrad {
+			dW = w.GradBuf().Data
+		}
+		if dX != nil || dW != nil {
+			c.backward(dY, dX, dW)
+		}
+	}, x, w, b, shift, res)
+}
+
+// data is v's flat data, or nil for a nil v.
+func data(v *Var) []float32 {
+	if v == nil {
+		return nil
+	}
+	return v.Value.Data
+}

@@ -1,0 +1,59 @@
+package autograd
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// TestConvChunkingInvariant runs convolutions with the whole batch in one
+// chunk, one sample per chunk, and two per chunk (an uneven last chunk),
+// and checks that the output and the input gradient are the same bits
+// (each element is the same sum in the same order) and the weight and bias
+// gradients agree to rounding (their sums are split differently).
+func TestConvChunkingInvariant(t *testing.T) {
+	for _, c := range []struct{ n, cin, h, w, cout, k, stride, pad, groups int }{
+		{5, 3, 6, 7, 4, 3, 1, 1, 1},
+		{5, 4, 7, 5, 6, 3, 2, 1, 2},
+		{3, 6, 4, 4, 6, 1, 1, 0, 3},
+	} {
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			rng := tensor.NewRNG(7)
+			x := rng.Randn(c.n, c.cin, c.h, c.w)
+			w := rng.Randn(c.cout, c.cin/c.groups, c.k, c.k)
+			b := rng.Randn(c.cout)
+			run := func(cols, maxFloats int) (y, dx, dw, db *tensor.Tensor) {
+				defer func(c, m int) { convChunkCols, convChunkMax = c, m }(convChunkCols, convChunkMax)
+				convChunkCols, convChunkMax = cols, maxFloats
+				xv, wv, bv := NewParam(x), NewParam(w), NewParam(b)
+				g := New()
+				out := g.Conv2d(xv, wv, bv, c.stride, c.pad, c.groups)
+				dy := tensor.NewRNG(8).Randn(out.Value.Shape...)
+				if err := g.BackwardWith(out, dy); err != nil {
+					t.Fatal(err)
+				}
+				return out.Value, xv.Grad, wv.Grad, bv.Grad
+			}
+			y0, dx0, dw0, db0 := run(1<<20, 1<<30)
+			for _, s := range []struct{ cols, max int }{{1, 1 << 30}, {1, 1}, {2 * c.h * c.w, 1 << 30}} {
+				y, dx, dw, db := run(s.cols, s.max)
+				same(t, fmt.Sprintf("y (chunk cols %d)", s.cols), y.Data, y0.Data, 0)
+				same(t, fmt.Sprintf("dx (chunk cols %d)", s.cols), dx.Data, dx0.Data, 0)
+				same(t, fmt.Sprintf("dw (chunk cols %d)", s.cols), dw.Data, dw0.Data, 1e-5)
+				same(t, fmt.Sprintf("db (chunk cols %d)", s.cols), db.Data, db0.Data, 0)
+			}
+		})
+	}
+}
+
+// same fails t unless got and want agree within rel (relative to 1 + |want|).
+func same(t *testing.T, what string, got, want []float32, rel float64) {
+	t.Helper()
+	for i := range want {
+		if d := math.Abs(float64(got[i] - want[i])); d > rel*(1+math.Abs(float64(want[i]))) {
+			t.Fatalf("%s[%d] = %v, want %v", what, i, got[i], want[i])
+		}
+	}
+}
