@@ -44,19 +44,17 @@ func NewResBlock(name string, cin, cout, embDim, groups int, dropout float64, rn
 // Forward maps x: (N, c_in, H, W) to (N, c_out, H, W) given e = SiLU(emb):
 // (N, EmbDim). A nil rng turns dropout off (evaluation and sampling).
 func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
-	h := r.Conv1.Forward(g, g.SiLU(r.Norm1.Forward(g, x))) // (N, c_out, H, W)
-	tb := r.Temb.Forward(g, e)                             // (N, c_out)
-	h = g.Add(h, g.Reshape(tb, tb.Shape()[0], tb.Shape()[1], 1, 1))
-	h = g.SiLU(r.Norm2.Forward(g, h))
+	tb := r.Temb.Forward(g, e)                                     // (N, c_out)
+	h := r.Conv1.ForwardAdd(g, r.Norm1.ForwardSiLU(g, x), tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
+	h = r.Norm2.ForwardSiLU(g, h)
 	if r.Dropout > 0 && rng != nil {
 		h = g.Dropout(h, r.Dropout, rng)
 	}
-	h = r.Conv2.Forward(g, h)
 	skip := x
 	if r.Skip != nil {
 		skip = r.Skip.Forward(g, x)
 	}
-	return g.Add(skip, h)
+	return r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h)
 }
 
 // Params lists norm1, conv1, temb, norm2, conv2, skip.

@@ -243,7 +243,7 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 			h = l.Up.Forward(g, h)
 		}
 	}
-	return m.OutConv.Forward(g, g.SiLU(m.OutNorm.Forward(g, h)))
+	return m.OutConv.Forward(g, m.OutNorm.ForwardSiLU(g, h))
 }
 
 // String describes the model in one line: sizes, widths, blocks,
