@@ -143,8 +143,8 @@ sinusoidal features of c_noise = ln(σ)/4, EDM preconditioning with σ_data = 1
 (Karras et al. 2022). Trained with Adam (peak LR 3e-3, cosine decay), 6000
 steps of 256 points (the tests train 1500 steps of 128) from %[1]d training points, ln σ ~ N(−0.8, 1.6²), EMA 0.995.
 The 8 Gaussians model is class-conditional with label dropout 0.2 and is
-sampled here with the null label (unconditional). Training took %[7].1f s, %[8].1f s
-and %[9].1f s (wall) for moons, 8 Gaussians and Swiss roll.
+sampled here with the null label (unconditional). Training took %.1[7]f s, %.1[8]f s
+and %.1[9]f s (wall) for moons, 8 Gaussians and Swiss roll.
 
 **Metric.** Sliced Wasserstein-1 distance (` + "`metrics.SlicedWasserstein`" + `, %[2]d
 samples against %[2]d held-out points, %[3]d random directions with one fixed
@@ -164,9 +164,9 @@ its "steps" column is that one interval. In the tests the SDE samplers run
 about 100 model calls; their usual counts are run here only. "Model calls" counts denoiser
 evaluations per sample (Heun: two per step, one for the last). Wall time is
 per 1000 samples (one batch of 1000), averaged over the three sets, measured
-on %[4]s/%[5]s with GOMAXPROCS=%[6]d on a machine shared with other jobs: it
-is noisy (±50%% between rows of equal model calls), so read cost from the
-model calls and use the times only for orders of magnitude.
+on %[4]s/%[5]s with GOMAXPROCS=%[6]d. Wall times move between machines and
+runs (by up to ±50%% between rows of equal model calls on a shared machine),
+so read cost from the model calls and the times as orders of magnitude.
 
 ![moons](img/toy2d-moons.png)
 ![8 Gaussians](img/toy2d-8gaussians.png)
