@@ -127,13 +127,27 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
+	exported := filepath.Join(dir, "export.safetensors")
+	mustRun(t, "export", "--checkpoint", stopped, "--out", exported)
+	fromExport := filepath.Join(dir, "from-export")
+	mustRun(t, "sample", "--checkpoint", exported, "--out", fromExport, "--n", "12", "--sampler", "ddim", "--steps", "3",
+		"--seed", "5", "--guidance", "2", "--batch", "8")
+	a, _ := os.ReadFile(filepath.Join(samples, "000003_c3.png"))
+	b, _ := os.ReadFile(filepath.Join(fromExport, "000003_c3.png"))
+	if len(a) == 0 || len(b) == 0 {
+		t.Fatal("no sample to compare")
+	}
+	if da, db := decodeGrey(t, filepath.Join(samples, "000003_c3.png")), decodeGrey(t, filepath.Join(fromExport, "000003_c3.png")); !slices.Equal(da, db) {
+		t.Error("the exported checkpoint samples other pixels than the original")
+	}
+
 	report := filepath.Join(dir, "report.json")
 	out = mustRun(t, "eval", "--samples", samples, "--out", report)
 	if !strings.Contains(out, "Fréchet distance") || !strings.Contains(out, "real-vs-real floor") {
 		t.Errorf("eval output:\n%s", out)
 	}
 	var rep map[string]any
-	b, _ := os.ReadFile(report)
+	b, _ = os.ReadFile(report)
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}

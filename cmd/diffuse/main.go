@@ -7,6 +7,7 @@
 //	diffuse denoise    remove Gaussian noise from images
 //	diffuse inpaint    fill a masked region (RePaint)
 //	diffuse tabular    train, sample and evaluate synthetic tables
+//	diffuse export     a sampling-only copy of a checkpoint
 //	diffuse info       version, CPU features, optionally a data set summary
 //	diffuse version    the version line
 //
@@ -95,7 +96,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		return &usageError{err}
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
-		newDenoiseCmd(), newInpaintCmd(), newTabularCmd())
+		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd())
 	return root
 }
 
