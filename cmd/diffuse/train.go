@@ -180,8 +180,8 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 		}
 		fmt.Fprintf(log, "resumed from %s at step %d\n", path, tr.Step)
 	}
-	fmt.Fprintf(log, "train: %s, %d parameters, %d training and %d validation images, batch %d, %d steps\n",
-		strings.TrimSpace(p.Net.String()), countParams(p), trainX.Dim(0), valImages(valX), cfg.Train.Batch, cfg.Train.Steps)
+	fmt.Fprintf(log, "train: %s, %d training and %d validation images, batch %d, %d steps\n",
+		strings.TrimSpace(p.Net.String()), trainX.Dim(0), valImages(valX), cfg.Train.Batch, cfg.Train.Steps)
 	tr.Log = log
 	meta := model.Meta()
 	meta["diffusego.run"] = cfg.marshal()
@@ -250,14 +250,6 @@ func valImages(x *tensor.Tensor) int {
 		return 0
 	}
 	return x.Dim(0)
-}
-
-func countParams(p *pipeline.Pipeline) int {
-	n := 0
-	for _, q := range p.Net.Params() {
-		n += q.V.Value.Len()
-	}
-	return n
 }
 
 func fileExists(path string) bool {
