@@ -4,12 +4,21 @@ package kernels
 
 import "golang.org/x/sys/cpu"
 
-// hasAVX2FMA reports whether the AVX2 micro-kernel can run here.
-var hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// hasAVX2FMA reports whether the AVX2 micro-kernel can run here;
+// hasAVX512 whether the AVX-512 one can (the operating system saving ZMM
+// state included: x/sys/cpu checks it).
+var (
+	hasAVX2FMA = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512  = cpu.X86.HasAVX512F && hasAVX2FMA
+)
 
-// gemmDispatch picks the AVX2+FMA packed paths (parallel, serial) when the
-// CPU has it (AVX-512 CPUs have it too) and the pure-Go loop otherwise.
+// gemmDispatch picks the AVX-512 packed paths (parallel, serial) when the
+// CPU has AVX-512F, else the AVX2+FMA ones when it has those, and the
+// pure-Go loop otherwise.
 func gemmDispatch() (gemm, serial gemmFunc) {
+	if hasAVX512 && !genericForced && !avx2Forced {
+		return gemmAVX512, gemmAVX512Serial
+	}
 	if hasAVX2FMA && !genericForced {
 		return gemmAVX2, gemmAVX2Serial
 	}
@@ -22,6 +31,9 @@ func gemmPaths() []gemmPath {
 	if hasAVX2FMA {
 		p = append(p, gemmPath{"avx2", gemmAVX2}, gemmPath{"avx2-serial", gemmAVX2Serial})
 	}
+	if hasAVX512 {
+		p = append(p, gemmPath{"avx512", gemmAVX512}, gemmPath{"avx512-serial", gemmAVX512Serial})
+	}
 	return p
 }
 
@@ -30,6 +42,9 @@ func microKernels() []microKernelPath {
 	p := []microKernelPath{{"go", kernelGo}}
 	if hasAVX2FMA {
 		p = append(p, microKernelPath{"avx2", kernelAVX2})
+	}
+	if hasAVX512 {
+		p = append(p, microKernelPath{"avx512", kernelAVX512})
 	}
 	return p
 }
