@@ -74,11 +74,11 @@ func grid(sigma float64) map[string][]method {
 func measureDenoise(eval, valid *tensor.Tensor) error {
 	fmt.Printf("## Denoising: mean PSNR (dB) over %d test images, y = x + σz unclipped, output clipped to [−1, 1]\n", eval.Dim(0))
 	fmt.Printf("Parameters chosen by mean PSNR on %d separate validation images with their own noise.\n\n", valid.Dim(0))
-	fmt.Println("| method | σ | PSNR | chosen parameter |")
-	fmt.Println("|---|---|---|---|")
+	fmt.Println("| method | σ | PSNR | SSIM | chosen parameter |")
+	fmt.Println("|---|---|---|---|---|")
 	for _, s := range sigmas {
 		y, yv := noisy(eval, s, 21), noisy(valid, s, 22)
-		fmt.Printf("| noisy input | %.1f | %.2f | |\n", s, psnr(y, eval, nil))
+		fmt.Printf("| noisy input | %.1f | %.2f | %.4f | |\n", s, psnr(y, eval, nil), ssim(y, eval))
 		g := grid(s)
 		for _, name := range []string{"gaussian blur", "median", "non-local means"} {
 			t0 := time.Now()
@@ -101,7 +101,7 @@ func measureDenoise(eval, valid *tensor.Tensor) error {
 			if err != nil {
 				return err
 			}
-			fmt.Printf("| %s | %.1f | %.2f | %s (val %.2f; %.0fs) |\n", name, s, psnr(out, eval, nil), g[name][best].name, bestP, time.Since(t0).Seconds())
+			fmt.Printf("| %s | %.1f | %.2f | %.4f | %s (val %.2f; %.0fs) |\n", name, s, psnr(out, eval, nil), ssim(out, eval), g[name][best].name, bestP, time.Since(t0).Seconds())
 		}
 	}
 	fmt.Println()

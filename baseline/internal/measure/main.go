@@ -26,15 +26,16 @@ func main() {
 	n := flag.Int("n", 1000, "evaluation images (test set [0, n))")
 	val := flag.Int("val", 200, "validation images (test set [n, n+val))")
 	classes := flag.String("classes", "0,1,2,3,4,5,6,7,8,9", "one-class anomaly classes")
-	parts := flag.String("parts", "sigma,denoise,superres,inpaint,anomaly", "what to measure")
+	parts := flag.String("parts", "sigma,denoise,superres,inpaint,anomaly", "what to measure (also: diffusion, with -checkpoint)")
+	ckpt := flag.String("checkpoint", "", "a diffusego image checkpoint for the diffusion part")
 	flag.Parse()
-	if err := run(*dir, *n, *val, *classes, *parts); err != nil {
+	if err := run(*dir, *n, *val, *classes, *parts, *ckpt); err != nil {
 		fmt.Fprintln(os.Stderr, "measure:", err)
 		os.Exit(1)
 	}
 }
 
-func run(dir string, n, val int, classList, parts string) error {
+func run(dir string, n, val int, classList, parts, ckpt string) error {
 	test, labels, err := data.LoadFashionMNIST(dir, "test")
 	if err != nil {
 		return err
@@ -63,6 +64,11 @@ func run(dir string, n, val int, classList, parts string) error {
 	}
 	if want["inpaint"] {
 		if err := measureInpaint(eval); err != nil {
+			return err
+		}
+	}
+	if want["diffusion"] {
+		if err := measureDiffusion(ckpt, eval, rowsOf(test, n+val, min(n+val+2000, test.Dim(0)))); err != nil {
 			return err
 		}
 	}

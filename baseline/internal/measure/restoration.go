@@ -71,3 +71,12 @@ func measureInpaint(eval *tensor.Tensor) error {
 	fmt.Println()
 	return nil
 }
+
+// baselineMean and baselineHarmonic fill the unknown pixels of m.
+func baselineMean(x *tensor.Tensor, m *restore.Mask) (*tensor.Tensor, error) {
+	return baseline.MeanFill(x, m.Known)
+}
+
+func baselineHarmonic(x *tensor.Tensor, m *restore.Mask) (*tensor.Tensor, error) {
+	return baseline.HarmonicFill(x, m.Known, 1e-5, 5000)
+}
