@@ -155,3 +155,17 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("report lacks the sample count, class accuracy or floor: %s", b)
 	}
 }
+
+// The shipped model samples with no checkpoint given, and its images carry
+// the shipped file's hash.
+func TestSampleShippedModel(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "s")
+	mustRun(t, "sample", "--out", out, "--n", "2", "--steps", "2", "--class", "7")
+	meta, err := pngout.ReadFileText(filepath.Join(out, "000001_c7.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(meta["checkpoint_sha256"]) != 64 || meta["class"] != "7" {
+		t.Errorf("settings of a shipped-model sample: %v", meta)
+	}
+}
