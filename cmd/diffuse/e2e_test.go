@@ -11,6 +11,7 @@ import (
 
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/tensor"
 )
 
 const fashionDir = "/usr/share/datasets/fashion-mnist"
@@ -167,5 +168,44 @@ func TestSampleShippedModel(t *testing.T) {
 	}
 	if len(meta["checkpoint_sha256"]) != 64 || meta["class"] != "7" {
 		t.Errorf("settings of a shipped-model sample: %v", meta)
+	}
+}
+
+// A folder of PNG images with one sub-folder per class trains (streamed,
+// with flips and a validation split) and samples like Fashion-MNIST.
+func TestTrainFromImageFolder(t *testing.T) {
+	dir := t.TempDir()
+	imgs := filepath.Join(dir, "images")
+	rng := tensor.NewRNG(4)
+	for c, class := range []string{"circles", "squares"} {
+		os.MkdirAll(filepath.Join(imgs, class), 0o755)
+		for i := range 6 {
+			x := rng.Rand(-1, 1, 1, 1, 12, 12) // resized to 8×8 and centre-cropped
+			img, err := pngout.Grid(x, 1, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := pngout.WriteFile(filepath.Join(imgs, class, fmt.Sprintf("%d-%d.png", c, i)), img, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	run := filepath.Join(dir, "run")
+	cfg := filepath.Join(dir, "folder.yaml")
+	os.WriteFile(cfg, []byte(fmt.Sprintf(`model:
+  unet: {image_size: 8, in_channels: 1, out_channels: 1, channels: 8, channel_mult: [1, 2], res_blocks: 1,
+         attention_resolutions: [], heads: 1, classes: 2, groups: 4}
+data: {source: folder, path: %s, val_images: 2, flip: true}
+train: {steps: 3, batch: 4, lr: 0.001, seed: 1}
+output: {dir: %s, log_every: 1, sample_every: 0, checkpoint_every: 0, val_every: 3}
+`, imgs, run)), 0o644)
+	out := mustRun(t, "train", "--config", cfg)
+	if !strings.Contains(out, "10 training and 2 validation images") || !strings.Contains(out, "step 3 validation loss") {
+		t.Errorf("folder training output:\n%s", out)
+	}
+	samples := filepath.Join(dir, "samples")
+	mustRun(t, "sample", "--checkpoint", run, "--n", "4", "--steps", "2", "--out", samples)
+	if _, err := os.Stat(filepath.Join(samples, "000003_c1.png")); err != nil {
+		t.Error(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/models/unet"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/train"
@@ -125,38 +126,22 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 	if err != nil {
 		return err
 	}
-	images, labels, err := loadTrainImages(cfg)
+	trainSet, valX, valY, conditional, err := loadTrainData(cfg, ucfg)
 	if err != nil {
 		return err
 	}
-	if ucfg.Classes > 0 && labels == nil {
-		return fmt.Errorf("data %s: the model is class-conditional but the data have no classes", cfg.Data.Path)
-	}
-	if ucfg.Classes == 0 {
-		labels = nil
-	}
-	if c := images.Dim(1); c != ucfg.InChannels || images.Dim(2) != ucfg.ImageSize || images.Dim(3) != ucfg.ImageSize {
-		return fmt.Errorf("data %s: images are %s but the model takes (N, %d, %d, %d)", cfg.Data.Path,
-			tensor.FormatShape(images.Shape), ucfg.InChannels, ucfg.ImageSize, ucfg.ImageSize)
-	}
-	for _, c := range labels {
-		if c < 0 || c >= ucfg.Classes {
-			return fmt.Errorf("data %s: class %d: the model has %d classes", cfg.Data.Path, c, ucfg.Classes)
-		}
-	}
-	trainX, trainY, valX, valY := holdOut(images, labels, cfg.Data.ValImages, cfg.Train.Seed)
 	model := pipeline.Model{UNet: ucfg, Schedule: cfg.Diffusion.Schedule, Target: cfg.Diffusion.Target}
 	p, err := pipeline.New(model, cfg.Train.Seed)
 	if err != nil {
 		return err
 	}
-	batches, err := train.TensorBatches(trainX, trainY, cfg.Train.Batch, cfg.Train.Seed)
+	batches, err := train.NewBatches(trainSet, cfg.Train.Batch, cfg.Train.Seed)
 	if err != nil {
 		return fmt.Errorf("data %s: %w", cfg.Data.Path, err)
 	}
 	obj := &train.Objective{Schedule: p.Schedule, Target: cfg.Diffusion.Target, Weighting: cfg.Diffusion.Weighting,
 		Gamma: cfg.Diffusion.Gamma, LabelDropout: cfg.Diffusion.LabelDropout, NullLabel: ucfg.Classes,
-		Conditional: ucfg.Classes > 0}
+		Conditional: conditional}
 	tr, err := train.New(p.Net, obj, batches, train.Options{Steps: cfg.Train.Steps, LR: cfg.Train.LR,
 		LRSchedule: cfg.Train.LRSchedule, Warmup: cfg.Train.Warmup, WeightDecay: cfg.Train.WeightDecay,
 		ClipNorm: cfg.Train.Clip, EMADecay: cfg.Train.EMA, Seed: cfg.Train.Seed, LogEvery: cfg.Output.LogEvery})
@@ -181,7 +166,7 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 		fmt.Fprintf(log, "resumed from %s at step %d\n", path, tr.Step)
 	}
 	fmt.Fprintf(log, "train: %s, %d training and %d validation images, batch %d, %d steps\n",
-		strings.TrimSpace(p.Net.String()), trainX.Dim(0), valImages(valX), cfg.Train.Batch, cfg.Train.Steps)
+		strings.TrimSpace(p.Net.String()), trainSet.Len(), valImages(valX), cfg.Train.Batch, cfg.Train.Steps)
 	tr.Log = log
 	meta := model.Meta()
 	meta["diffusego.run"] = cfg.marshal()
@@ -257,26 +242,85 @@ func fileExists(path string) bool {
 	return err == nil
 }
 
-// loadTrainImages reads the training images (N, C, H, W) in [−1, 1] and
-// their classes.
-func loadTrainImages(cfg runConfig) (*tensor.Tensor, []int, error) {
-	var images *tensor.Tensor
-	var labels []int
+// loadTrainData returns the training set, the held-out validation images
+// and labels (nil when val_images is 0), and whether the model is given
+// the labels. Fashion-MNIST is loaded whole; a folder is indexed and its
+// training images are streamed batch by batch.
+func loadTrainData(cfg runConfig, ucfg unet.Config) (data.Dataset, *tensor.Tensor, []int, bool, error) {
+	conditional := ucfg.Classes > 0
+	checkLabels := func(labels []int, classes int) error {
+		if conditional && classes > ucfg.Classes {
+			return fmt.Errorf("data %s: %d classes, but the model has %d", cfg.Data.Path, classes, ucfg.Classes)
+		}
+		for _, c := range labels {
+			if conditional && (c < 0 || c >= ucfg.Classes) {
+				return fmt.Errorf("data %s: class %d: the model has %d classes", cfg.Data.Path, c, ucfg.Classes)
+			}
+		}
+		return nil
+	}
 	switch cfg.Data.Source {
 	case "fashion-mnist":
-		var err error
-		if images, labels, err = data.LoadFashionMNIST(cfg.Data.Path, "train"); err != nil {
-			return nil, nil, err
+		images, labels, err := data.LoadFashionMNIST(cfg.Data.Path, "train")
+		if err != nil {
+			return nil, nil, nil, false, err
 		}
-	default:
-		return nil, nil, fmt.Errorf("data: source %q is not supported yet", cfg.Data.Source)
+		if n := cfg.Data.Limit; n > 0 && n < images.Dim(0) {
+			per := images.Len() / images.Dim(0)
+			images = tensor.FromData(images.Data[:n*per], append([]int{n}, images.Shape[1:]...)...)
+			labels = labels[:n]
+		}
+		if images.Dim(1) != ucfg.InChannels || images.Dim(2) != ucfg.ImageSize || images.Dim(3) != ucfg.ImageSize {
+			return nil, nil, nil, false, fmt.Errorf("data %s: images are %s but the model takes (N, %d, %d, %d)", cfg.Data.Path,
+				tensor.FormatShape(images.Shape), ucfg.InChannels, ucfg.ImageSize, ucfg.ImageSize)
+		}
+		if err := checkLabels(labels, 10); err != nil {
+			return nil, nil, nil, false, err
+		}
+		trainX, trainY, valX, valY := holdOut(images, labels, cfg.Data.ValImages, cfg.Train.Seed)
+		ds, err := data.NewTensorDataset(trainX, trainY)
+		if err != nil {
+			return nil, nil, nil, false, err
+		}
+		return ds, valX, valY, conditional, nil
+	case "folder":
+		dir, err := data.OpenImageDir(cfg.Data.Path, data.ImageDirOptions{Size: ucfg.ImageSize,
+			Channels: ucfg.InChannels, Flip: cfg.Data.Flip})
+		if err != nil {
+			return nil, nil, nil, false, err
+		}
+		if err := checkLabels(dir.Labels, len(dir.Classes)); err != nil {
+			return nil, nil, nil, false, err
+		}
+		var all data.Dataset = dir
+		if n := cfg.Data.Limit; n > 0 && n < dir.Len() {
+			all = &data.Subset{Data: dir, Index: data.Shuffle(dir.Len(), cfg.Train.Seed)[:n]}
+		}
+		nVal := min(cfg.Data.ValImages, all.Len()/2)
+		split, err := data.SplitIndices(all.Len(), float64(nVal)/float64(all.Len()), 0, cfg.Train.Seed)
+		if err != nil {
+			return nil, nil, nil, false, fmt.Errorf("data %s: %w", cfg.Data.Path, err)
+		}
+		var valX *tensor.Tensor
+		var valY []int
+		if len(split.Val) > 0 {
+			// Validation images are read once, without flips.
+			if valX, valY, err = (&data.Subset{Data: all, Index: split.Val}).Batch(indices(len(split.Val)), nil); err != nil {
+				return nil, nil, nil, false, err
+			}
+		}
+		return &data.Subset{Data: all, Index: split.Train}, valX, valY, conditional, nil
 	}
-	if n := cfg.Data.Limit; n > 0 && n < images.Dim(0) {
-		per := images.Len() / images.Dim(0)
-		images = tensor.FromData(images.Data[:n*per], append([]int{n}, images.Shape[1:]...)...)
-		labels = labels[:n]
+	return nil, nil, nil, false, fmt.Errorf("data: source %q: want fashion-mnist or folder", cfg.Data.Source)
+}
+
+// indices returns 0, 1, …, n−1.
+func indices(n int) []int {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
 	}
-	return images, labels, nil
+	return idx
 }
 
 // holdOut splits off n images, chosen by seed, for the validation loss.
@@ -319,6 +363,9 @@ func holdOut(x *tensor.Tensor, y []int, n int, seed uint64) (trainX *tensor.Tens
 func validationLoss(p *pipeline.Pipeline, obj *train.Objective, x *tensor.Tensor, y []int) (float64, error) {
 	o := *obj
 	o.LabelDropout = 0
+	if !o.Conditional {
+		y = nil
+	}
 	rng := tensor.NewRNG(0)
 	total, count := 0.0, 0
 	const chunk = 128
