@@ -97,3 +97,16 @@ func decodeGrey(t *testing.T, path string) []uint8 {
 	}
 	return out
 }
+
+func TestTrajectoryStepsSpreadInLogSigma(t *testing.T) {
+	sigmas := []float64{1000, 100, 10, 1, 0.1, 0.01, 0} // 6 steps, a decade each
+	keep := trajectorySteps(sigmas, 4)
+	for _, i := range []int{0, 2, 4, 5} { // σ 100, 1 and 0.01 (even in log σ), and the last step
+		if !keep[i] {
+			t.Errorf("trajectorySteps(decades, 4) = %v, want step %d kept", keep, i)
+		}
+	}
+	if len(keep) != 4 {
+		t.Errorf("trajectorySteps kept %d steps %v, want 4", len(keep), keep)
+	}
+}

@@ -151,7 +151,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 				return err
 			}
 			show := min(hi-lo, 8)
-			keep := trajectorySteps(steps, 10)
+			keep := trajectorySteps(sigmas, 10)
 			opts.Visit = func(i int, x *tensor.Tensor) {
 				if keep[i] {
 					traj = append(traj, displayScale(x, sigmas[i+1], show))
@@ -240,12 +240,26 @@ func sampleLabels(n, class, classes int) []int {
 // batchSeed is the seed of the k-th sampling batch.
 func batchSeed(seed uint64, k int) uint64 { return seed + uint64(k)<<32 }
 
-// trajectorySteps marks about want of the n steps, evenly spread and
-// always including the last.
-func trajectorySteps(n, want int) map[int]bool {
+// trajectorySteps marks about want of the steps, spread evenly in log σ
+// between the first and the last non-zero noise level (so that the strip
+// shows the image forming rather than mostly noise), always including the
+// last step. Step i ends at sigmas[i+1].
+func trajectorySteps(sigmas []float64, want int) map[int]bool {
+	n := len(sigmas) - 1
 	keep := map[int]bool{n - 1: true}
-	for j := range want {
-		keep[j*(n-1)/max(want-1, 1)] = true
+	if n < 2 {
+		return keep
+	}
+	hi, lo := math.Log(sigmas[1]), math.Log(sigmas[n-1])
+	for j := range want - 1 {
+		target := hi + float64(j)/float64(max(want-2, 1))*(lo-hi)
+		best := 0
+		for i := range n - 1 {
+			if math.Abs(math.Log(sigmas[i+1])-target) < math.Abs(math.Log(sigmas[best+1])-target) {
+				best = i
+			}
+		}
+		keep[best] = true
 	}
 	return keep
 }
