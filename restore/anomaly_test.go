@@ -3,6 +3,7 @@ package restore
 import (
 	"context"
 	"errors"
+	"github.com/diffusego/diffusego/metrics"
 	"math"
 	"os"
 	"path/filepath"
@@ -34,7 +35,10 @@ func TestReconstructionScoresSeparateOutliers(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := auroc(scores, labels)
+	a, err := metrics.AUROC(scores, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Logf("AUROC %.3f", a)
 	if a < 0.95 {
 		t.Errorf("reconstruction-error AUROC %.3f, want ≥ 0.95 for outliers shifted by 0.3 (≈ 2–3 std)", a)
@@ -48,18 +52,6 @@ func TestReconstructionScoresSeparateOutliers(t *testing.T) {
 	thr, f1, err := BestF1Threshold(scores, labels)
 	if err != nil || f1 < 0.9 {
 		t.Errorf("BestF1Threshold: %v, F1 %.3f (threshold %.4g), want ≥ 0.9", err, f1, thr)
-	}
-}
-
-func TestAUROCHelper(t *testing.T) {
-	if a := auroc([]float64{1, 2, 3, 4}, []bool{false, false, true, true}); a != 1 {
-		t.Errorf("perfect AUROC = %v", a)
-	}
-	if a := auroc([]float64{1, 1, 1, 1}, []bool{false, true, false, true}); a != 0.5 {
-		t.Errorf("all-tied AUROC = %v, want 0.5", a)
-	}
-	if a := auroc([]float64{1, 3, 2, 4}, []bool{false, false, true, true}); a != 0.75 {
-		t.Errorf("AUROC = %v, want 0.75", a)
 	}
 }
 

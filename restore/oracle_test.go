@@ -2,7 +2,6 @@ package restore
 
 import (
 	"math"
-	"sort"
 
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/tensor"
@@ -45,32 +44,4 @@ func mse(a, b *tensor.Tensor) float64 {
 		s += d * d
 	}
 	return s / float64(len(a.Data))
-}
-
-// auroc is the Mann–Whitney estimate P(score of anomaly > score of normal),
-// ties counting one half. Test-only: metrics owns the library version.
-func auroc(scores []float64, anomalous []bool) float64 {
-	idx := make([]int, len(scores))
-	for i := range idx {
-		idx[i] = i
-	}
-	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
-	var rankSum float64
-	var pos int
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
-			j++
-		}
-		mid := float64(i+j+1) / 2 // mean 1-based rank of the tie group
-		for k := i; k < j; k++ {
-			if anomalous[idx[k]] {
-				rankSum += mid
-				pos++
-			}
-		}
-		i = j
-	}
-	neg := len(scores) - pos
-	return (rankSum - float64(pos*(pos+1))/2) / float64(pos*neg)
 }

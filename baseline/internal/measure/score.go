@@ -2,8 +2,8 @@ package main
 
 import (
 	"math"
-	"sort"
 
+	"github.com/diffusego/diffusego/metrics"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -29,30 +29,11 @@ func psnr(est, ref *tensor.Tensor, keep []bool) float64 {
 	return total / float64(n)
 }
 
-// auroc is the Mann–Whitney estimate of P(anomaly score > normal score),
-// ties counting one half.
+// auroc is metrics.AUROC for score and label slices of equal length.
 func auroc(scores []float64, anomalous []bool) float64 {
-	idx := make([]int, len(scores))
-	for i := range idx {
-		idx[i] = i
+	a, err := metrics.AUROC(scores, anomalous)
+	if err != nil {
+		panic(err) // equal lengths by construction
 	}
-	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
-	var rankSum float64
-	var pos int
-	for i := 0; i < len(idx); {
-		j := i
-		for j < len(idx) && scores[idx[j]] == scores[idx[i]] {
-			j++
-		}
-		mid := float64(i+j+1) / 2
-		for k := i; k < j; k++ {
-			if anomalous[idx[k]] {
-				rankSum += mid
-				pos++
-			}
-		}
-		i = j
-	}
-	neg := len(scores) - pos
-	return (rankSum - float64(pos*(pos+1))/2) / float64(pos*neg)
+	return a
 }
