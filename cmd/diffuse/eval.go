@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"image/color"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/metrics"
 	"github.com/diffusego/diffusego/models/classifier"
@@ -72,7 +71,7 @@ The JSON report (--out) always states the sample count.`,
 			}
 			printEval(cmd.OutOrStdout(), rep)
 			if out != "" {
-				return writeJSONFile(out, rep)
+				return checkpoint.WriteJSON(out, rep)
 			}
 			return nil
 		},
@@ -112,7 +111,7 @@ func readSampleFolder(dir string) (*tensor.Tensor, []string, []int, error) {
 	labels := make([]int, len(names))
 	for i, name := range names {
 		path := filepath.Join(dir, name)
-		if err := readGrey28(path, x.Data[i*784:(i+1)*784]); err != nil {
+		if err := readPNG(path, 28, 1, x.Data[i*784:(i+1)*784]); err != nil {
 			return nil, nil, nil, err
 		}
 		m := sampleName.FindStringSubmatch(name)
@@ -123,30 +122,6 @@ func readSampleFolder(dir string) (*tensor.Tensor, []string, []int, error) {
 		}
 	}
 	return x, names, labels, nil
-}
-
-// readGrey28 decodes a 28×28 PNG into dst as grey values in [−1, 1].
-func readGrey28(path string, dst []float32) error {
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("eval: %w", err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
-	}
-	b := img.Bounds()
-	if b.Dx() != 28 || b.Dy() != 28 {
-		return &data.ParseError{File: path, Field: "size", Want: "28×28", Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
-	}
-	for y := range 28 {
-		for x := range 28 {
-			g := color.GrayModel.Convert(img.At(b.Min.X+x, b.Min.Y+y)).(color.Gray)
-			dst[y*28+x] = float32(g.Y)/127.5 - 1
-		}
-	}
-	return nil
 }
 
 func runEval(samples, reference, realDir string, seed uint64) (*evalReport, error) {
@@ -169,8 +144,7 @@ func runEval(samples, reference, realDir string, seed uint64) (*evalReport, erro
 		return nil, err
 	}
 	if labels != nil {
-		pred := classifier.Predict(clf, x)
-		acc := agreement(pred, labels)
+		acc := classifier.Accuracy(clf, x, labels)
 		rep.ClassAccuracy = &acc
 		n := min(x.Dim(0), real.Dim(0))
 		idx := tensor.NewRNG(seed).Perm(real.Dim(0))[:n]
@@ -179,7 +153,7 @@ func runEval(samples, reference, realDir string, seed uint64) (*evalReport, erro
 		for i, j := range idx {
 			want[i] = realLabels[j]
 		}
-		racc := agreement(classifier.Predict(clf, sub), want)
+		racc := classifier.Accuracy(clf, sub, want)
 		rep.RealClassAccuracy = &racc
 	}
 	if reference != "" {
@@ -188,16 +162,6 @@ func runEval(samples, reference, realDir string, seed uint64) (*evalReport, erro
 		}
 	}
 	return rep, nil
-}
-
-func agreement(pred, want []int) float64 {
-	ok := 0
-	for i := range pred {
-		if pred[i] == want[i] {
-			ok++
-		}
-	}
-	return float64(ok) / float64(len(pred))
 }
 
 // pairScores adds PSNR and SSIM of each sample against the reference image

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"path/filepath"
 
-	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/train"
@@ -21,9 +20,8 @@ func writeTrainingPictures(ctx context.Context, tr *train.Trainer, p *pipeline.P
 	}
 	classes := p.Model.UNet.Classes
 	opts := pipeline.Options{N: 64, Sampler: previewSampler, Seed: 1, Threshold: true}
-	cols := 8
+	const cols = 8
 	if classes > 0 {
-		cols = 8
 		opts.N = classes * cols
 		opts.Labels = make([]int, opts.N)
 		for i := range opts.Labels {
@@ -53,6 +51,3 @@ func writeTrainingPictures(ctx context.Context, tr *train.Trainer, p *pipeline.P
 	}
 	return pngout.WriteFile(filepath.Join(dir, "loss.png"), curve, nil)
 }
-
-// writeJSONFile writes v as indented JSON, atomically.
-func writeJSONFile(path string, v any) error { return checkpoint.WriteJSON(path, v) }

@@ -444,7 +444,7 @@ type runRecord struct {
 }
 
 func writeRunJSON(path string, cfg runConfig, m pipeline.Model, step int) error {
-	return writeJSONFile(path, runRecord{Step: step, Model: m, Run: cfg})
+	return checkpoint.WriteJSON(path, runRecord{Step: step, Model: m, Run: cfg})
 }
 
 // previewSampler is what the training-time sample grids use.
