@@ -112,6 +112,9 @@ func (p *Pipeline) Denoiser(labels []int) *diffusion.VPDenoiser {
 	}
 	net := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
 		n := xt.Dim(0)
+		if n <= maxBatch { // the usual case: one call, no copy
+			return p.Net.Forward(autograd.NoGrad(), autograd.NewVar(xt), t, y).Value, nil
+		}
 		out := tensor.New(xt.Shape...)
 		per := xt.Len() / max(n, 1)
 		for lo := 0; lo < n; lo += maxBatch {

@@ -135,3 +135,25 @@ func TestLoadRefusesAFileWithoutModel(t *testing.T) {
 		t.Errorf("Load of a checkpoint without a model entry = %v, want an error naming the file", err)
 	}
 }
+
+// Splitting the network calls into chunks of MaxBatch images gives the
+// same images as one call.
+func TestMaxBatchChunksGiveTheSameImages(t *testing.T) {
+	path, _ := trainedCheckpoint(t)
+	gen := func(maxBatch int) []float32 {
+		p, err := pipeline.Load(path, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.MaxBatch = maxBatch
+		x, err := p.Generate(context.Background(), pipeline.Options{N: 5, Labels: []int{0, 1, 2, 0, 1}, Guidance: 2,
+			Sampler: sampler.Spec{Name: "ddim", Steps: 3}, Seed: 4})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x.Data
+	}
+	if !slices.Equal(gen(0), gen(3)) {
+		t.Error("chunks of 3 gave other images than one call")
+	}
+}

@@ -145,10 +145,11 @@ func (t *Trainer) TrainStep() (loss float64, err error) {
 // and calling the hooks. When ctx is cancelled it stops after the current
 // step and returns ctx's error; the caller then saves a checkpoint.
 func (t *Trainer) Run(ctx context.Context) error {
-	meter := progress.New(io.Discard, t.Step, t.Options.Steps, t.Data.Size, "img")
-	if t.Log != nil {
-		meter = progress.New(t.Log, t.Step, t.Options.Steps, t.Data.Size, "img")
+	log := t.Log
+	if log == nil {
+		log = io.Discard
 	}
+	meter := progress.New(log, t.Step, t.Options.Steps, t.Data.Size, "img")
 	for t.Step < t.Options.Steps {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("train: stopped after step %d: %w", t.Step, err)

@@ -8,6 +8,7 @@ package progress
 import (
 	"fmt"
 	"io"
+	"math"
 	"time"
 )
 
@@ -40,7 +41,7 @@ func (m *Meter) Observe(loss float64) float64 {
 	m.seen++
 	const decay = 0.98
 	m.emaLoss = decay*m.emaLoss + (1-decay)*loss
-	return m.emaLoss / (1 - pow(decay, m.seen))
+	return m.emaLoss / (1 - math.Pow(decay, float64(m.seen)))
 }
 
 // Line formats the report after step (1-based count of steps done).
@@ -60,12 +61,4 @@ func (m *Meter) Line(step, epoch int, loss, avgLoss, lr float64) string {
 // Report writes Line to the Meter's writer.
 func (m *Meter) Report(step, epoch int, loss, avgLoss, lr float64) {
 	fmt.Fprintln(m.w, m.Line(step, epoch, loss, avgLoss, lr))
-}
-
-func pow(x float64, n int) float64 {
-	r := 1.0
-	for range n {
-		r *= x
-	}
-	return r
 }
