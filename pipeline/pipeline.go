@@ -26,6 +26,10 @@ type Model struct {
 	UNet     unet.Config      `json:"unet"`
 	Schedule schedule.Config  `json:"schedule"`
 	Target   diffusion.Target `json:"target"`
+	// Cond, when set, conditions the model on an image (super-resolution,
+	// paired image-to-image); sample it with Translate or SuperResolve.
+	// Checkpoints without it are unconditional or class-conditional.
+	Cond *Cond `json:"cond,omitempty"`
 }
 
 // Pipeline is a trained image model ready to sample: the U-Net, its
@@ -53,6 +57,11 @@ func New(m Model, seed uint64) (*Pipeline, error) {
 	case diffusion.Eps, diffusion.X0, diffusion.V:
 	default:
 		return nil, fmt.Errorf("pipeline: target %q: want eps, x0 or v", m.Target)
+	}
+	if m.Cond != nil {
+		if err := m.Cond.Validate(m.UNet.InChannels, m.UNet.OutChannels, m.UNet.ImageSize); err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
 	}
 	return &Pipeline{Model: m, Net: net, Schedule: sch}, nil
 }
@@ -106,14 +115,35 @@ func (m Model) Meta() map[string]string {
 // Denoiser returns the network as an x0 denoiser in the samplers' σ view,
 // conditioned on labels (nil when unconditional).
 func (p *Pipeline) Denoiser(labels []int) *diffusion.VPDenoiser {
+	return p.denoiser(labels, nil)
+}
+
+// denoiser is Denoiser with the condition image cond: (N, Cc, H, W) joined
+// to x_t before every network call; nil for an unconditional model.
+func (p *Pipeline) denoiser(labels []int, cond *tensor.Tensor) *diffusion.VPDenoiser {
 	maxBatch := p.MaxBatch
 	if maxBatch <= 0 {
 		maxBatch = 128
 	}
+	forward := func(xt *tensor.Tensor, t []float64, y []int, lo, hi int) (*tensor.Tensor, error) {
+		in := xt
+		if cond != nil {
+			per := cond.Len() / cond.Dim(0)
+			part := tensor.FromData(cond.Data[lo*per:hi*per], append([]int{hi - lo}, cond.Shape[1:]...)...)
+			var err error
+			if in, err = p.Model.Cond.Join(xt, part); err != nil {
+				return nil, err
+			}
+		}
+		return p.Net.Forward(autograd.NoGrad(), autograd.NewVar(in), t, y).Value, nil
+	}
 	net := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
 		n := xt.Dim(0)
+		if cond != nil && cond.Dim(0) != n {
+			return nil, fmt.Errorf("pipeline: %d condition images for a batch of %d", cond.Dim(0), n)
+		}
 		if n <= maxBatch { // the usual case: one call, no copy
-			return p.Net.Forward(autograd.NoGrad(), autograd.NewVar(xt), t, y).Value, nil
+			return forward(xt, t, y, 0, n)
 		}
 		out := tensor.New(xt.Shape...)
 		per := xt.Len() / max(n, 1)
@@ -124,8 +154,11 @@ func (p *Pipeline) Denoiser(labels []int) *diffusion.VPDenoiser {
 			if y != nil {
 				yy = y[lo:hi]
 			}
-			pred := p.Net.Forward(autograd.NoGrad(), autograd.NewVar(part), t[lo:hi], yy)
-			copy(out.Data[lo*per:hi*per], pred.Value.Data)
+			pred, err := forward(part, t[lo:hi], yy, lo, hi)
+			if err != nil {
+				return nil, err
+			}
+			copy(out.Data[lo*per:hi*per], pred.Data)
 		}
 		return out, nil
 	}
@@ -153,6 +186,9 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 	cfg := p.Model.UNet
 	if opts.N < 1 {
 		return nil, fmt.Errorf("generate: n: want ≥ 1, got %d", opts.N)
+	}
+	if c := p.Model.Cond; c != nil {
+		return nil, fmt.Errorf("generate: the model is conditioned on an image (task %q): use Translate or SuperResolve", c.Task)
 	}
 	if opts.Labels != nil {
 		if cfg.Classes == 0 {

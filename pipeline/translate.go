@@ -1,0 +1,89 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// Translate samples one output image per condition image of an
+// image-conditioned model (Model.Cond): cond: (N, Cond.Channels, H, W) in
+// [−1, 1] at the model's size, the enlarged low-resolution image of a
+// super-resolution model or the input of a paired one. It returns
+// (N, OutChannels, H, W) clipped to [−1, 1]. opts.N, Labels and Guidance
+// must be left zero (the condition is the image); Sampler, Seed,
+// Threshold and Visit work as in Generate (for a Residual model they see
+// the residual), and different seeds give different samples of the same
+// posterior.
+func (p *Pipeline) Translate(ctx context.Context, cond *tensor.Tensor, opts Options) (*tensor.Tensor, error) {
+	c, cfg := p.Model.Cond, p.Model.UNet
+	if c == nil {
+		return nil, fmt.Errorf("translate: the model has no image condition (it generates from noise: use Generate)")
+	}
+	if cond == nil || cond.Rank() != 4 || cond.Dim(0) < 1 || cond.Dim(1) != c.Channels || cond.Dim(2) != cfg.ImageSize || cond.Dim(3) != cfg.ImageSize {
+		return nil, fmt.Errorf("translate: condition images: want (N, %d, %d, %d), got %s", c.Channels, cfg.ImageSize, cfg.ImageSize, shapeOf(cond))
+	}
+	if opts.Labels != nil || (opts.Guidance != 0 && opts.Guidance != 1) || (opts.N != 0 && opts.N != cond.Dim(0)) {
+		return nil, fmt.Errorf("translate: labels, guidance and n come from the condition images: leave them unset")
+	}
+	s, err := opts.Sampler.Build()
+	if err != nil {
+		return nil, err
+	}
+	sigmas, err := opts.Sampler.Sigmas(p.Schedule)
+	if err != nil {
+		return nil, err
+	}
+	var d sampler.Denoiser = p.denoiser(nil, cond)
+	if opts.Threshold {
+		d = sampler.Thresholded{D: d}
+	}
+	rng := tensor.NewRNG(opts.Seed)
+	x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), cond.Dim(0), cfg.OutChannels, cfg.ImageSize, cfg.ImageSize)
+	x, err = sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range x.Data {
+		if c.Residual { // the model sampled x − cond
+			v += cond.Data[i]
+		}
+		x.Data[i] = min(max(v, -1), 1)
+	}
+	return x, nil
+}
+
+// SuperResolve enlarges low-resolution images low: (N, C, H/f, W/f) in
+// [−1, 1] by the factor f of a super-resolution model to (N, C, H, W):
+// the condition is low enlarged with the model's upsampling method, then
+// Translate samples the detail.
+func (p *Pipeline) SuperResolve(ctx context.Context, low *tensor.Tensor, opts Options) (*tensor.Tensor, error) {
+	c, cfg := p.Model.Cond, p.Model.UNet
+	if c == nil || c.Task != TaskSuperRes {
+		task := "none: it generates from noise"
+		if c != nil {
+			task = fmt.Sprintf("%q", c.Task)
+		}
+		return nil, fmt.Errorf("super-resolve: not a super-resolution model (task %s)", task)
+	}
+	side := cfg.ImageSize / c.Factor
+	if low == nil || low.Rank() != 4 || low.Dim(0) < 1 || low.Dim(1) != c.Channels || low.Dim(2) != side || low.Dim(3) != side {
+		return nil, fmt.Errorf("super-resolve: low-resolution images: want (N, %d, %d, %d) (the model's %d×%d / factor %d), got %s",
+			c.Channels, side, side, cfg.ImageSize, cfg.ImageSize, c.Factor, shapeOf(low))
+	}
+	cond, err := c.FromLow(low)
+	if err != nil {
+		return nil, err
+	}
+	return p.Translate(ctx, cond, opts)
+}
+
+// shapeOf formats x's shape for errors, "nil" for a nil tensor.
+func shapeOf(x *tensor.Tensor) string {
+	if x == nil {
+		return "nil"
+	}
+	return tensor.FormatShape(x.Shape)
+}
