@@ -23,6 +23,7 @@ type runConfig struct {
 	Diffusion diffusionConfig `json:"diffusion"`
 	Train     trainSettings   `json:"train"`
 	Output    outputConfig    `json:"output"`
+	Task      taskConfig      `json:"task,omitzero"` // task.go: superres or paired; absent to generate
 }
 
 // modelConfig picks the U-Net: a preset, or a whole unet.Config.
@@ -138,6 +139,12 @@ func (c runConfig) validate() error {
 	}
 	if _, err := c.unetConfig(); err != nil {
 		return fmt.Errorf("config: model: %w", err)
+	}
+	if err := c.Task.validate(); err != nil {
+		return err
+	}
+	if _, _, err := c.taskModel(); err != nil {
+		return err
 	}
 	switch {
 	case c.Data.Source != "fashion-mnist" && c.Data.Source != "folder":

@@ -42,6 +42,12 @@ func writeTrainingPictures(ctx context.Context, tr *train.Trainer, p *pipeline.P
 	if err := pngout.WriteFile(filepath.Join(dir, fmt.Sprintf("samples-%06d.png", step)), img, meta); err != nil {
 		return err
 	}
+	return writeLossCurve(tr, dir)
+}
+
+// writeLossCurve writes the loss curve so far to loss.png (nothing before
+// two steps).
+func writeLossCurve(tr *train.Trainer, dir string) error {
 	if len(tr.Losses) < 2 {
 		return nil
 	}

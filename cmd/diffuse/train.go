@@ -33,6 +33,7 @@ func newTrainCmd() *cobra.Command {
 		seed               uint64
 		limit              int
 		cpuProfile         string
+		task               taskFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
@@ -89,6 +90,7 @@ interrupted and resumed run are those of an uninterrupted one.`,
 			if f.Changed("limit") {
 				cfg.Data.Limit = limit
 			}
+			task.apply(cmd, &cfg)
 			if err := cfg.validate(); err != nil {
 				return usagef("%v", err)
 			}
@@ -117,20 +119,21 @@ interrupted and resumed run are those of an uninterrupted one.`,
 	f.Uint64Var(&seed, "seed", 1, "random seed: data order, noise, dropout")
 	f.IntVar(&limit, "limit", 0, "use at most this many training images (0 = all)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (read it with go tool pprof)")
+	task.add(f)
 	return cmd
 }
 
 // runTrain trains as cfg says, resuming from resume when it is not empty.
 func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) error {
-	ucfg, err := cfg.unetConfig()
+	ucfg, cond, err := cfg.taskModel()
 	if err != nil {
 		return err
 	}
-	trainSet, valX, valY, conditional, err := loadTrainData(cfg, ucfg)
+	trainSet, valX, valY, conditional, err := loadTaskData(cfg, ucfg, cond)
 	if err != nil {
 		return err
 	}
-	model := pipeline.Model{UNet: ucfg, Schedule: cfg.Diffusion.Schedule, Target: cfg.Diffusion.Target}
+	model := pipeline.Model{UNet: ucfg, Schedule: cfg.Diffusion.Schedule, Target: cfg.Diffusion.Target, Cond: cond}
 	p, err := pipeline.New(model, cfg.Train.Seed)
 	if err != nil {
 		return err
@@ -142,6 +145,9 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 	obj := &train.Objective{Schedule: p.Schedule, Target: cfg.Diffusion.Target, Weighting: cfg.Diffusion.Weighting,
 		Gamma: cfg.Diffusion.Gamma, LabelDropout: cfg.Diffusion.LabelDropout, NullLabel: ucfg.Classes,
 		Conditional: conditional}
+	if cond != nil {
+		obj.Cond = cond
+	}
 	tr, err := train.New(p.Net, obj, batches, train.Options{Steps: cfg.Train.Steps, LR: cfg.Train.LR,
 		LRSchedule: cfg.Train.LRSchedule, Warmup: cfg.Train.Warmup, WeightDecay: cfg.Train.WeightDecay,
 		ClipNorm: cfg.Train.Clip, EMADecay: cfg.Train.EMA, Seed: cfg.Train.Seed, LogEvery: cfg.Output.LogEvery})
@@ -151,6 +157,14 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 	dir := cfg.Output.Dir
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
+	}
+	pictures := func(ctx context.Context, step int) error { return writeTrainingPictures(ctx, tr, p, dir, step) }
+	if cond != nil {
+		items, err := previewItems(trainSet, valX)
+		if err != nil {
+			return err
+		}
+		pictures = func(ctx context.Context, step int) error { return writeTaskPictures(ctx, tr, p, items, dir, step) }
 	}
 	if resume != "" {
 		path, err := newestCheckpoint(resume)
@@ -195,7 +209,7 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 	}
 	if cfg.Output.SampleEvery > 0 {
 		tr.Hooks = append(tr.Hooks, train.Hook{Every: cfg.Output.SampleEvery, Do: func(step int) error {
-			return writeTrainingPictures(ctx, tr, p, dir, step)
+			return pictures(ctx, step)
 		}})
 	}
 	runCtx := ctx
@@ -209,7 +223,7 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 	case err == nil:
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
 		fmt.Fprintf(log, "time budget of %g minutes reached after step %d\n", cfg.Train.Minutes, tr.Step)
-		if err := writeTrainingPictures(context.Background(), tr, p, dir, tr.Step); err != nil {
+		if err := pictures(context.Background(), tr.Step); err != nil {
 			return err
 		}
 	case errors.Is(err, context.Canceled):
