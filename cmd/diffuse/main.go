@@ -97,6 +97,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd())
+	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	return root
 }
 
