@@ -156,7 +156,8 @@ func report(method string, est, ref *tensor.Tensor, took time.Duration) error {
 }
 
 // writeFigure writes 8 rows of low resolution (at its own size, centred),
-// nearest, bicubic, one diffusego sample and the original.
+// nearest, bicubic, one diffusego sample and the original, each pixel
+// drawn as 3×3.
 func writeFigure(path string, low, nearest, bicubic, sr, x *tensor.Tensor) error {
 	const rows, cols = 8, 5
 	rows8 := min(rows, x.Dim(0))
@@ -180,7 +181,11 @@ func writeFigure(path string, low, nearest, bicubic, sr, x *tensor.Tensor) error
 	for i, v := range grid.Data {
 		grid.Data[i] = min(max(v, -1), 1)
 	}
-	img, err := pngout.Grid(grid, cols, 2)
+	big, err := restore.Upsample(grid, 3, "nearest") // 3× pixels, so the 28×28 images can be seen
+	if err != nil {
+		return err
+	}
+	img, err := pngout.Grid(big, cols, 4)
 	if err != nil {
 		return err
 	}
