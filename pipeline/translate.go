@@ -15,8 +15,10 @@ import (
 // (N, OutChannels, H, W) clipped to [−1, 1]. opts.N, Labels and Guidance
 // must be left zero (the condition is the image); Sampler, Seed,
 // Threshold and Visit work as in Generate (for a Residual model they see
-// the residual), and different seeds give different samples of the same
-// posterior.
+// the residual, and Threshold keeps cond + x0 in [−1, 1]), and different
+// seeds give different samples of the same posterior. Threshold matters
+// for ε-prediction models: at the schedule's largest σ their x0 estimate
+// amplifies the ε error by 1/√ᾱ.
 func (p *Pipeline) Translate(ctx context.Context, cond *tensor.Tensor, opts Options) (*tensor.Tensor, error) {
 	c, cfg := p.Model.Cond, p.Model.UNet
 	if c == nil {
@@ -37,7 +39,10 @@ func (p *Pipeline) Translate(ctx context.Context, cond *tensor.Tensor, opts Opti
 		return nil, err
 	}
 	var d sampler.Denoiser = p.denoiser(nil, cond)
-	if opts.Threshold {
+	switch {
+	case opts.Threshold && c.Residual:
+		d = residualThresholded{D: d, Cond: cond}
+	case opts.Threshold:
 		d = sampler.Thresholded{D: d}
 	}
 	rng := tensor.NewRNG(opts.Seed)
@@ -115,6 +120,27 @@ func (p *Pipeline) LowResCondition(low *tensor.Tensor) (*tensor.Tensor, error) {
 			c.Channels, side, side, cfg.ImageSize, cfg.ImageSize, c.Factor, shapeOf(low))
 	}
 	return c.FromLow(low)
+}
+
+// residualThresholded is static thresholding for a Residual model: the
+// predicted residual x0 is clipped so that Cond + x0 lies in [−1, 1].
+type residualThresholded struct {
+	D    sampler.Denoiser
+	Cond *tensor.Tensor // (N, C, H, W), the shape of x
+}
+
+// Denoise returns D's prediction clipped elementwise to [−1 − cond, 1 − cond].
+func (t residualThresholded) Denoise(x *tensor.Tensor, sigma float64) (*tensor.Tensor, error) {
+	x0, err := t.D.Denoise(x, sigma)
+	if err != nil {
+		return nil, err
+	}
+	out := x0.Clone()
+	for i, v := range out.Data {
+		c := t.Cond.Data[i]
+		out.Data[i] = min(max(v, -1-c), 1-c)
+	}
+	return out, nil
 }
 
 // shapeOf formats x's shape for errors, "nil" for a nil tensor.

@@ -12,7 +12,7 @@ import (
 // translateFlags are the flags superres and translate share.
 type translateFlags struct {
 	checkpoint, in, out, sampler string
-	raw                          bool
+	raw, threshold               bool
 	steps, samples               int
 	seed                         uint64
 }
@@ -23,6 +23,7 @@ func (f *translateFlags) add(cmd *cobra.Command, in string) {
 	fs.StringVar(&f.in, "in", "", in)
 	fs.StringVar(&f.out, "out", "translated", "output folder: one PNG per input, same file names")
 	fs.BoolVar(&f.raw, "raw", false, "use the raw weights instead of the EMA")
+	fs.BoolVar(&f.threshold, "threshold", true, "clip each step's predicted image to [-1, 1] (static thresholding)")
 	fs.StringVar(&f.sampler, "sampler", "dpmpp2m", "sampler name (see diffuse sample --help)")
 	fs.IntVar(&f.steps, "steps", 20, "sampler steps")
 	fs.IntVar(&f.samples, "samples", 1, "samples averaged per image (more: higher PSNR, smoother)")
@@ -70,13 +71,13 @@ func (f *translateFlags) load(task string, channels func(*pipeline.Cond) int, si
 
 // run samples the outputs for the conditions and writes them.
 func (f *translateFlags) run(cmd *cobra.Command, p *pipeline.Pipeline, paths []string, cond *tensor.Tensor, task string) error {
-	opts := pipeline.Options{Sampler: sampler.Spec{Name: f.sampler, Steps: f.steps}, Seed: f.seed}
+	opts := pipeline.Options{Sampler: sampler.Spec{Name: f.sampler, Steps: f.steps}, Seed: f.seed, Threshold: f.threshold}
 	out, err := p.TranslateMean(cmd.Context(), cond, opts, f.samples)
 	if err != nil {
 		return err
 	}
 	return writeRestored(f.out, paths, out, map[string]string{"task": task, "sampler": f.sampler, "steps": fmt.Sprint(f.steps),
-		"samples": fmt.Sprint(f.samples), "seed": fmt.Sprint(f.seed)}, cmd.OutOrStdout())
+		"samples": fmt.Sprint(f.samples), "seed": fmt.Sprint(f.seed), "threshold": fmt.Sprint(f.threshold)}, cmd.OutOrStdout())
 }
 
 func newSuperResCmd() *cobra.Command {

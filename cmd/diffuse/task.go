@@ -185,7 +185,7 @@ func writeTaskPictures(ctx context.Context, tr *train.Trainer, p *pipeline.Pipel
 	if tr.EMA != nil {
 		tr.EMA.Swap()
 	}
-	out, err := p.Translate(ctx, cond, pipeline.Options{Sampler: previewSampler, Seed: 1})
+	out, err := p.Translate(ctx, cond, pipeline.Options{Sampler: previewSampler, Seed: 1, Threshold: true})
 	if tr.EMA != nil {
 		tr.EMA.Swap()
 	}

@@ -4,7 +4,8 @@
 // SSIM (metrics.SSIM) of the enlarged images against the originals, all
 // clipped to [−1, 1]. The low-resolution images are the test images [0, n)
 // shrunk by the model's factor with area averaging (restore.Downsample),
-// as in training. Sampling is seeded, so the numbers repeat bit for bit on
+// as in training. Sampling uses static thresholding (Options.Threshold)
+// and is seeded, so the numbers repeat bit for bit on
 // one machine. Run from the repository root:
 //
 //	go run ./restore/internal/srbench -checkpoint out/superres-x2 -n 1000 \
@@ -97,7 +98,7 @@ func run(dir, ckpt string, n, steps int, name, means string, meanN int, figure s
 	}
 	ctx := context.Background()
 	start := time.Now()
-	one, err := p.TranslateMean(ctx, cond, pipeline.Options{Sampler: spec, Seed: 1}, 1)
+	one, err := p.TranslateMean(ctx, cond, pipeline.Options{Sampler: spec, Seed: 1, Threshold: true}, 1)
 	if err != nil {
 		return err
 	}
@@ -114,7 +115,7 @@ func run(dir, ckpt string, n, steps int, name, means string, meanN int, figure s
 			return fmt.Errorf("-mean: want counts ≥ 2, got %q", f)
 		}
 		start := time.Now()
-		avg, err := p.TranslateMean(ctx, head(cond, meanN), pipeline.Options{Sampler: spec, Seed: 1}, k)
+		avg, err := p.TranslateMean(ctx, head(cond, meanN), pipeline.Options{Sampler: spec, Seed: 1, Threshold: true}, k)
 		if err != nil {
 			return err
 		}
