@@ -97,7 +97,18 @@ func run(dir, ckpt string, n, steps int, name, means string, meanN int, figure s
 		return err
 	}
 	ctx := context.Background()
+	// One DDIM step from the largest σ returns the network's x0 estimate
+	// where x_t holds no information: E[x | low], the posterior mean in one
+	// network call.
 	start := time.Now()
+	oneShot, err := p.Translate(ctx, cond, pipeline.Options{Sampler: sampler.Spec{Name: "ddim", Steps: 1}, Seed: 1, Threshold: true})
+	if err != nil {
+		return err
+	}
+	if err := report("diffusego, posterior mean in one network call (DDIM, 1 step)", oneShot, x, time.Since(start)); err != nil {
+		return err
+	}
+	start = time.Now()
 	one, err := p.TranslateMean(ctx, cond, pipeline.Options{Sampler: spec, Seed: 1, Threshold: true}, 1)
 	if err != nil {
 		return err
