@@ -48,11 +48,18 @@ curve (loss.png) every output.sample_every steps, and a checkpoint
 (ckpt-STEP.safetensors and ckpt-STEP.json, written atomically) every
 output.checkpoint_every steps, at the end and on Ctrl-C, keeping the last
 output.keep. --resume continues a run exactly: the parameters after an
-interrupted and resumed run are those of an uninterrupted one.`,
+interrupted and resumed run are those of an uninterrupted one.
+
+--task superres --factor 2|4 trains a super-resolution model (the image
+shrunk and enlarged back is the condition); --task paired --input DIR
+--target DIR learns any image-to-image job from pairs with the same file
+names. Apply them with diffuse superres and diffuse translate.`,
 		Example: `  diffuse train --out runs/fashion --steps 2000
   diffuse train --config run.yaml --minutes 45
   diffuse train --out runs/fashion --resume runs/fashion   # the newest checkpoint there
-  diffuse train --preset small --data /usr/share/datasets/fashion-mnist --batch 32`,
+  diffuse train --preset small --data /usr/share/datasets/fashion-mnist --batch 32
+  diffuse train --config configs/superres-x2.yaml           # or: --task superres --factor 2 --out out/sr
+  diffuse train --task paired --input grey/ --target colour/ --config colour-unet.yaml`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg := defaultRunConfig()
