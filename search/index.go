@@ -13,6 +13,8 @@ type Meta struct {
 	// Model is the SHA-256 (hex) of the checkpoint whose encoder made the
 	// features.
 	Model string `json:"model"`
+	// Weights says which of the checkpoint's weights: "ema" or "raw".
+	Weights string `json:"weights"`
 	// Source says where the images came from: a folder, or
 	// "fashion-mnist:test" / "fashion-mnist:train".
 	Source string `json:"source"`
@@ -79,10 +81,12 @@ func (ix *Index) Validate() error {
 }
 
 // CheckModel refuses (ErrOtherModel) to search the index with features
-// from the checkpoint whose SHA-256 is model, unless it made the index.
-func (ix *Index) CheckModel(model string) error {
-	if model != ix.Meta.Model {
-		return fmt.Errorf("%w: index model sha256 %s, query model sha256 %s", ErrOtherModel, short(ix.Meta.Model), short(model))
+// from the checkpoint whose SHA-256 is model with the weights weights
+// ("ema" or "raw"), unless those made the index.
+func (ix *Index) CheckModel(model, weights string) error {
+	if model != ix.Meta.Model || weights != ix.Meta.Weights {
+		return fmt.Errorf("%w: index made with sha256 %s (%s weights), queries would use sha256 %s (%s weights)",
+			ErrOtherModel, short(ix.Meta.Model), ix.Meta.Weights, short(model), weights)
 	}
 	return nil
 }

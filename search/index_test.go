@@ -17,7 +17,7 @@ func smallIndex(t *testing.T) (*search.Index, *search.Embedder, *tensor.Tensor) 
 	e := smallEmbedder(t, search.DefaultOptions())
 	x := tensor.NewRNG(5).Rand(-1, 1, 6, 1, 8, 8)
 	names := []string{"a.png", "b.png", "c.png", "d.png", "e.png", "f.png"}
-	ix, err := search.Build(e, x, names, search.Meta{Model: "abc123", Source: "imgs"})
+	ix, err := search.Build(e, x, names, search.Meta{Model: "abc123", Weights: "ema", Source: "imgs"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func TestIndexRoundTrip(t *testing.T) {
 	if strings.Join(got.Names, ",") != strings.Join(ix.Names, ",") {
 		t.Errorf("names %v, want %v", got.Names, ix.Names)
 	}
-	if got.Meta.Model != "abc123" || got.Meta.Source != "imgs" || got.Meta.Options != e.Options ||
+	if got.Meta.Model != "abc123" || got.Meta.Weights != "ema" || got.Meta.Source != "imgs" || got.Meta.Options != e.Options ||
 		!tensor.SameShape(got.Meta.Shape, []int{1, 8, 8}) {
 		t.Errorf("meta %+v, want model abc123, source imgs, options %+v, shape [1 8 8]", got.Meta, e.Options)
 	}
@@ -105,11 +105,14 @@ func TestIndexBadInputs(t *testing.T) {
 		}
 	})
 	t.Run("other model", func(t *testing.T) {
-		if err := ix.CheckModel("abc123"); err != nil {
+		if err := ix.CheckModel("abc123", "ema"); err != nil {
 			t.Errorf("CheckModel(own hash) = %v", err)
 		}
-		if err := ix.CheckModel("def456"); !errors.Is(err, search.ErrOtherModel) {
-			t.Errorf("CheckModel(other) = %v, want ErrOtherModel", err)
+		if err := ix.CheckModel("def456", "ema"); !errors.Is(err, search.ErrOtherModel) {
+			t.Errorf("CheckModel(other hash) = %v, want ErrOtherModel", err)
+		}
+		if err := ix.CheckModel("abc123", "raw"); !errors.Is(err, search.ErrOtherModel) {
+			t.Errorf("CheckModel(raw weights) = %v, want ErrOtherModel", err)
 		}
 	})
 	t.Run("load a file that is not an index", func(t *testing.T) {
