@@ -36,7 +36,8 @@ func main() {
 	val := flag.Int("val", 5000, "validation images: the last VAL of the training set")
 	n := flag.Int("n", 10000, "test queries: test images [0, n), each against the other 9,999")
 	ts := flag.String("ts", "0,10,25,50,100,200,400", "validate: time steps to try")
-	grids := flag.String("grids", "1,2,4", "validate: pooling grids to try")
+	grids := flag.String("grids", "1,2,4,7", "validate: pooling grids to try")
+	layerSets := flag.String("layersets", "mid,all", "validate: layer sets to try")
 	def := search.DefaultOptions()
 	t := flag.Int("t", def.T, "test: time step")
 	layers := flag.String("layers", def.Layers, "test: mid or all")
@@ -45,7 +46,7 @@ func main() {
 	var err error
 	switch *part {
 	case "validate":
-		err = validate(*dir, *val, *ts, *grids)
+		err = validate(*dir, *val, *ts, *grids, strings.Split(*layerSets, ","))
 	case "test":
 		err = test(*dir, *n, search.Options{T: *t, Seed: def.Seed, Layers: *layers, Grid: *grid})
 	default:
@@ -64,7 +65,7 @@ func shippedPipeline() (*pipeline.Pipeline, error) {
 
 // validate prints leave-one-out precision@10 on the last val training
 // images for every time step, layer set and grid.
-func validate(dir string, val int, tList, gridList string) error {
+func validate(dir string, val int, tList, gridList string, layerSets []string) error {
 	ts, err := ints(tList)
 	if err != nil {
 		return fmt.Errorf("-ts: %w", err)
@@ -99,7 +100,7 @@ func validate(dir string, val int, tList, gridList string) error {
 		start := time.Now()
 		feats := map[string]*tensor.Tensor{}
 		var keys []string
-		for _, layers := range []string{search.LayersMid, search.LayersAll} {
+		for _, layers := range layerSets {
 			for _, g := range grids {
 				keys = append(keys, fmt.Sprintf("%s/%d", layers, g))
 			}
