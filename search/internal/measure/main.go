@@ -5,6 +5,7 @@
 //
 //	go run ./search/internal/measure -part validate   # choose T, layers and grid on train images
 //	go run ./search/internal/measure -part test       # the table, on the 10,000 test images
+//	go run ./search/internal/measure -part query -image 0 -out q.png   # a training image as a query PNG
 //
 // Validation uses the last -val training images, each searched among the
 // others (leave-one-out); the test part searches every test image among
@@ -21,6 +22,7 @@ import (
 	"time"
 
 	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/models/shipped"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/search"
@@ -42,6 +44,8 @@ func main() {
 	t := flag.Int("t", def.T, "test: time step")
 	layers := flag.String("layers", def.Layers, "test: mid or all")
 	grid := flag.Int("grid", def.Grid, "test: pooling grid")
+	image := flag.Int("image", 0, "query: training image to write")
+	out := flag.String("out", "query.png", "query: PNG to write")
 	flag.Parse()
 	var err error
 	switch *part {
@@ -49,13 +53,33 @@ func main() {
 		err = validate(*dir, *val, *ts, *grids, strings.Split(*layerSets, ","))
 	case "test":
 		err = test(*dir, *n, search.Options{T: *t, Seed: def.Seed, Layers: *layers, Grid: *grid})
+	case "query":
+		err = writeQuery(*dir, *image, *out)
 	default:
-		err = fmt.Errorf("-part %q: want validate or test", *part)
+		err = fmt.Errorf("-part %q: want validate, test or query", *part)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "measure:", err)
 		os.Exit(1)
 	}
+}
+
+// writeQuery writes training image i as a 28×28 grey PNG, a query from
+// outside the test set for the documentation's contact sheet.
+func writeQuery(dir string, i int, path string) error {
+	train, labels, err := data.LoadFashionMNIST(dir, "train")
+	if err != nil {
+		return err
+	}
+	if i < 0 || i >= train.Dim(0) {
+		return fmt.Errorf("-image %d: want 0..%d", i, train.Dim(0)-1)
+	}
+	img, err := pngout.Grid(rowsOf(train, i, i+1), 1, 0)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("training image %d (class %d) → %s\n", i, labels[i], path)
+	return pngout.WriteFile(path, img, map[string]string{"source": fmt.Sprintf("fashion-mnist:train/%d", i)})
 }
 
 // shippedPipeline loads the shipped Fashion-MNIST model (EMA weights).
