@@ -33,8 +33,11 @@ type Options struct {
 }
 
 // DefaultOptions are the settings chosen on a validation split of the
-// Fashion-MNIST training set with the shipped model (docs/search.md).
-func DefaultOptions() Options { return Options{T: 50, Seed: 1, Layers: LayersMid, Grid: 1} }
+// Fashion-MNIST training set with the shipped model (docs/search.md): the
+// bottleneck pooled over a 7×7 grid at step 0. The step hardly mattered
+// (within 0.001 of precision@10 from 0 to 100); the grid did (global mean
+// 0.64, 2×2 0.73, 4×4 0.76, 7×7 0.78); adding the encoder levels lowered it.
+func DefaultOptions() Options { return Options{T: 0, Seed: 1, Layers: LayersMid, Grid: 7} }
 
 // Embedder turns images into unit-length feature vectors with a
 // denoiser's encoder: x_t = √ᾱ_T·x + √(1−ᾱ_T)·ε with a fixed ε, one

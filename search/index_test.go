@@ -14,7 +14,7 @@ import (
 
 func smallIndex(t *testing.T) (*search.Index, *search.Embedder, *tensor.Tensor) {
 	t.Helper()
-	e := smallEmbedder(t, search.DefaultOptions())
+	e := smallEmbedder(t, smallOptions)
 	x := tensor.NewRNG(5).Rand(-1, 1, 6, 1, 8, 8)
 	names := []string{"a.png", "b.png", "c.png", "d.png", "e.png", "f.png"}
 	ix, err := search.Build(e, x, names, search.Meta{Model: "abc123", Weights: "ema", Source: "imgs"})

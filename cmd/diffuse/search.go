@@ -56,11 +56,14 @@ or fashion-mnist:test / fashion-mnist:train read from --data.`,
 			if err != nil {
 				return err
 			}
+			cfg := p.Model.UNet
+			if !cmd.Flags().Changed("grid") { // the default, on a bottleneck smaller than 7×7
+				grid = min(grid, cfg.ImageSize>>(len(cfg.ChannelMult)-1))
+			}
 			e, err := search.NewEmbedder(p.Net, p.Schedule, search.Options{T: t, Seed: seed, Layers: layers, Grid: grid})
 			if err != nil {
 				return &usageError{err}
 			}
-			cfg := p.Model.UNet
 			imgs, err := loadSearchImages(images, dir, cfg.ImageSize, cfg.InChannels, limit)
 			if err != nil {
 				return err
@@ -72,7 +75,7 @@ or fashion-mnist:test / fashion-mnist:train read from --data.`,
 			if err := ix.Save(out); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "indexed %d images (%d values each, t %d, %s layers) to %s\n", ix.Len(), ix.Dim(), t, layers, out)
+			fmt.Fprintf(cmd.OutOrStdout(), "indexed %d images (%d values each: t %d, %s layers, grid %d) to %s\n", ix.Len(), ix.Dim(), t, layers, grid, out)
 			return nil
 		},
 	}
@@ -85,7 +88,7 @@ or fashion-mnist:test / fashion-mnist:train read from --data.`,
 	fs.IntVar(&limit, "limit", 0, "index only the first N images (0 = all)")
 	fs.IntVar(&t, "t", def.T, "time step of the noised input")
 	fs.StringVar(&layers, "layers", def.Layers, "mid (the bottleneck) or all (every encoder level too)")
-	fs.IntVar(&grid, "grid", def.Grid, "pool over a grid×grid partition (1 = global mean)")
+	fs.IntVar(&grid, "grid", def.Grid, "pool over a grid×grid partition (1 = global mean; the default is cut to the bottleneck's side)")
 	fs.Uint64Var(&seed, "seed", def.Seed, "seed of the fixed noise image")
 	return cmd
 }
