@@ -38,7 +38,7 @@ func main() {
 	val := flag.Int("val", 5000, "validation images: the last VAL of the training set")
 	n := flag.Int("n", 10000, "test queries: test images [0, n), each against the other 9,999")
 	ts := flag.String("ts", "0,10,25,50,100,200,400", "validate: time steps to try")
-	grids := flag.String("grids", "1,2,4,7", "validate: pooling grids to try")
+	grids := flag.String("grids", "1,2,4", "validate: pooling grids to try")
 	layerSets := flag.String("layersets", "mid,all", "validate: layer sets to try")
 	def := search.DefaultOptions()
 	t := flag.Int("t", def.T, "test: time step")
