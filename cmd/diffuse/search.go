@@ -35,8 +35,9 @@ func newIndexCmd() *cobra.Command {
 the image names and the checkpoint's SHA-256 to a safetensors file for
 diffuse search. An image is noised lightly with a fixed noise image
 (step --t), run through the U-Net's encoder and middle block with no label,
-and the bottleneck activations are averaged over space and scaled to unit
-length; search ranks by cosine similarity. The defaults were chosen on a
+and the bottleneck activations are averaged over a --grid × --grid
+partition of the plane (2×2 cells of the shipped model's 14×14) and scaled
+to unit length; search ranks by cosine similarity. The defaults were chosen on a
 validation split of the Fashion-MNIST training set (docs/search.md).
 
 --images is a folder of PNG or JPEG images of the model's size and
@@ -178,7 +179,7 @@ query, then the k hits, in one row.`,
 	fs.BoolVar(&raw, "raw", false, "use the raw weights instead of the EMA (as the index did)")
 	fs.StringVar(&indexPath, "index", "", "index file from diffuse index")
 	fs.StringVar(&query, "query", "", "query image (PNG or JPEG, the model's size and channels)")
-	fs.IntVar(&k, "k", 10, "how many images to return (default 10, or the whole index when smaller)")
+	fs.IntVar(&k, "k", 10, "how many images to return (cut to the index size when not given)")
 	fs.StringVar(&sheet, "sheet", "", "write a PNG contact sheet here: the query, then the hits")
 	fs.StringVar(&dir, "data", defaultFashionDir, "Fashion-MNIST directory (for an index of fashion-mnist:SPLIT)")
 	return cmd
