@@ -4,8 +4,10 @@
 // x_t = √ᾱ_T·x + √(1−ᾱ_T)·ε at a small step T, and run through the U-Net's
 // encoder and middle block once with the null label (unet.Model.Encode);
 // the bottleneck activations (optionally every encoder activation) are
-// mean-pooled over space and scaled to unit length, so that the dot
-// product of two vectors is their cosine similarity. Everything is
+// averaged over the cells of a coarse grid (7×7 by default, chosen on
+// training data: a global mean loses the layout and ranks worse than raw
+// pixels) and scaled to unit length, so that the dot product of two
+// vectors is their cosine similarity. Everything is
 // deterministic: the same weights, options and image give the same bits,
 // whatever else is in the batch.
 //
