@@ -15,6 +15,8 @@ var ErrNonFinite = errors.New("not finite")
 type Graph struct {
 	record bool
 	tape   []step
+	pooled bool                        // NewPooled: outputs and gradients come from, and go back to, the pool
+	owned  map[*tensor.Tensor]struct{} // outputs alloc handed out that Record has not yet claimed
 }
 
 type step struct {
@@ -52,7 +54,13 @@ func (g *Graph) Needs(inputs ...*Var) bool {
 // back must add into the gradients of those inputs that RequiresGrad.
 // Ops outside this package (fused layers) use Record the same way.
 func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var) *Var {
-	out := &Var{Value: value}
+	out := &Var{Value: value, pooled: g.pooled}
+	if g.owned != nil {
+		if _, ok := g.owned[value]; ok {
+			delete(g.owned, value)
+			out.owned = true
+		}
+	}
 	if g.Needs(inputs...) {
 		out.requiresGrad = true
 		g.tape = append(g.tape, step{out: out, back: func() { back(out) }})
@@ -64,7 +72,7 @@ func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var
 func (g *Graph) Len() int { return len(g.tape) }
 
 // Reset drops the tape, releasing the activations it kept.
-func (g *Graph) Reset() { clear(g.tape); g.tape = g.tape[:0] }
+func (g *Graph) Reset() { clear(g.tape); g.tape = g.tape[:0]; clear(g.owned) }
 
 // Backward seeds the gradient of loss (one element) with 1 and runs the
 // tape in reverse, accumulating into every Var that wants a gradient. The
@@ -97,7 +105,11 @@ func (g *Graph) BackwardWith(out *Var, grad *tensor.Tensor) (err error) {
 		g.tape[i] = step{} // drop the step's closure: what only it kept can be collected now
 		if s.out.Grad != nil {
 			s.back()
-			if s.out != out {
+		}
+		if s.out != out {
+			if g.pooled {
+				g.release(s.out) // every step that reads it has run
+			} else {
 				s.out.Grad = nil // intermediate gradients are not kept
 			}
 		}

@@ -49,7 +49,7 @@ func (g *Graph) binary(op arithOp, a, b *Var) *Var {
 	} else {
 		shape = broadcastShape(arithNames[op], as, bs)
 	}
-	out := tensor.New(shape...)
+	out := g.alloc(shape...)
 	broadcastArith(op, out.Data, A, B, as, bs, shape)
 	return g.Record(out, func(o *Var) {
 		G := o.Grad.Data
@@ -96,7 +96,9 @@ func addGrad(v *Var, d []float32, out []int, scale float64, owned bool) {
 		if v.Grad == nil && scale == 1 {
 			// First gradient of a full-size operand: take or copy, don't add.
 			if !owned {
-				d = append([]float32(nil), d...)
+				v.Grad = v.newGrad()
+				copy(v.Grad.Data, d)
+				return
 			}
 			v.Grad = &tensor.Tensor{Shape: append([]int(nil), in...), Data: d}
 			return

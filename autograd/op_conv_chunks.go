@@ -5,7 +5,6 @@ import (
 
 	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
-	"github.com/diffusego/diffusego/tensor"
 )
 
 // A convolution runs over chunks of s consecutive samples. The chunk's
@@ -239,7 +238,7 @@ func addScalar(d []float32, s float32) {
 // backward step.
 func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, outShape []int, shift, res *Var) *Var {
 	c := newConvChunks(x, w, n, geom, groups)
-	out := tensor.New(outShape...) // (N, Cout, *out spatial)
+	out := g.alloc(outShape...) // (N, Cout, *out spatial)
 	c.forward(out.Data, data(b), data(shift), data(res))
 
 	return g.Record(out, func(o *Var) {

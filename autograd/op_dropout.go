@@ -26,7 +26,7 @@ func (g *Graph) Dropout(x *Var, p float64, rng *tensor.RNG) *Var {
 			mask[i] = scale
 		}
 	}
-	out := tensor.New(x.Value.Shape...)
+	out := g.alloc(x.Value.Shape...)
 	for i, v := range x.Value.Data {
 		out.Data[i] = v * mask[i]
 	}

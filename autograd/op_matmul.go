@@ -41,7 +41,7 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 		tensor.Shapef("MatMul", [][]int{as, bs}, "batch axes differ")
 	}
 	outShape := append(append([]int(nil), lead...), m, n)
-	out := tensor.New(outShape...)
+	out := g.alloc(outShape...)
 	lda, ldb := k, n
 	if transA {
 		lda = m

@@ -72,7 +72,7 @@ type normLayout struct {
 
 // normalize is the fused forward of LayerNorm and GroupNorm.
 func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var {
-	out := tensor.New(x.Value.Shape...)
+	out := g.alloc(x.Value.Shape...)
 	X, Y := x.Value.Data, out.Data
 	block := l.cpg * l.s
 	nAff := 0 // number of affine parameters

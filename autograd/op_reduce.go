@@ -60,7 +60,7 @@ func (g *Graph) reduce(op string, x *Var, axes []int, keepDims, mean bool) *Var 
 	if mean {
 		scale = 1 / float64(count)
 	}
-	out := tensor.New(outShape...)
+	out := g.alloc(outShape...)
 	if count == 0 && mean {
 		out.Fill(float32(math.NaN()))
 	}

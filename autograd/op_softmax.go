@@ -33,7 +33,7 @@ func softmaxLayout(op string, shape []int, axis int) (outer, n, inner int) {
 
 func (g *Graph) softmax(op string, x *Var, axis int, logOut bool) *Var {
 	outer, n, inner := softmaxLayout(op, x.Value.Shape, axis)
-	out := tensor.New(x.Value.Shape...)
+	out := g.alloc(x.Value.Shape...)
 	X, Y := x.Value.Data, out.Data
 	rows := outer * inner
 	grain := max(1, 4096/max(1, n))

@@ -5,7 +5,6 @@ import (
 
 	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
-	"github.com/diffusego/diffusego/tensor"
 )
 
 // unary applies an element-wise function to x. fwd sets y from x over one
@@ -13,7 +12,7 @@ import (
 // gradient gr, the input x and the output y. Both run on chunks of equal
 // length, in parallel, so their loops have no call per element.
 func (g *Graph) unary(x *Var, fwd func(y, x []float32), bwd func(dx, gr, x, y []float32)) *Var {
-	out := tensor.New(x.Value.Shape...)
+	out := g.alloc(x.Value.Shape...)
 	X, Y := x.Value.Data, out.Data
 	parallel.For(len(X), grainElems, func(lo, hi int) { fwd(Y[lo:hi], X[lo:hi]) })
 	return g.Record(out, func(o *Var) {

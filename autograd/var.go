@@ -14,6 +14,8 @@ type Var struct {
 	// calls until ZeroGrad.
 	Grad         *tensor.Tensor
 	requiresGrad bool
+	pooled       bool // made by a pooled graph: its gradient buffer comes from the pool
+	owned        bool // its Value came from the pool, and goes back after Backward
 }
 
 // NewVar wraps t as a constant: no gradient is computed for it.
@@ -43,7 +45,7 @@ func (v *Var) ZeroGrad() {
 // backward closures add into it.
 func (v *Var) GradBuf() *tensor.Tensor {
 	if v.Grad == nil {
-		v.Grad = tensor.New(v.Value.Shape...)
+		v.Grad = v.newGrad()
 	}
 	return v.Grad
 }
@@ -51,9 +53,17 @@ func (v *Var) GradBuf() *tensor.Tensor {
 // AccumGrad adds g (same element count as v) into v's gradient.
 func (v *Var) AccumGrad(g *tensor.Tensor) {
 	if v.Grad == nil {
-		v.Grad = tensor.New(v.Value.Shape...)
+		v.Grad = v.newGrad()
 		copy(v.Grad.Data, g.Data)
 		return
 	}
 	kernels.AddTo(v.Grad.Data, g.Data[:len(v.Grad.Data)])
+}
+
+// newGrad returns a zeroed buffer of v's shape for its gradient.
+func (v *Var) newGrad() *tensor.Tensor {
+	if v.pooled {
+		return take(v.Value.Shape...)
+	}
+	return tensor.New(v.Value.Shape...)
 }

@@ -116,7 +116,7 @@ func (t *Trainer) TrainStep() (loss float64, err error) {
 	if d, ok := t.Net.(DropoutSetter); ok {
 		d.SetDropoutRNG(rng.Split(1))
 	}
-	g := autograd.New()
+	g := autograd.NewPooled()
 	l, err := t.Objective.Loss(g, t.Net, x, y, rng.Split(0))
 	if err != nil {
 		return 0, fmt.Errorf("step %d: %w", step+1, err)

@@ -6,6 +6,8 @@
 //	diffuse eval       Fréchet distance, precision/recall, class accuracy, PSNR/SSIM
 //	diffuse denoise    remove Gaussian noise from images
 //	diffuse inpaint    fill a masked region (RePaint)
+//	diffuse index      embed a folder of images (or Fashion-MNIST) for search
+//	diffuse search     the indexed images most similar to a query image
 //	diffuse tabular    train, sample and evaluate synthetic tables
 //	diffuse export     a sampling-only copy of a checkpoint
 //	diffuse info       version, CPU features, optionally a data set summary
@@ -96,7 +98,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		return &usageError{err}
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
-		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd())
+		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	return root
 }

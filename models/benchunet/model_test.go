@@ -227,7 +227,7 @@ func TestReference(t *testing.T) {
 
 	acts := map[string]*tensor.Tensor{}
 	m.Trace = func(name string, v *autograd.Var) { acts[name] = v.Value.Clone() }
-	g := autograd.New()
+	g := autograd.NewPooled() // the training path: values and gradients recycled in Backward
 	out := m.Forward(g, autograd.NewVar(rf.Tensors["ref.x"]), ts, ys)
 	loss := g.MSE(out, autograd.NewVar(rf.Tensors["ref.eps"]))
 

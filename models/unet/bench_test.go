@@ -52,7 +52,7 @@ func BenchmarkTrainStep(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				nn.ZeroGrad(ps)
-				g := autograd.New()
+				g := autograd.NewPooled()
 				out := m.Forward(g, autograd.NewVar(x), t, y)
 				if err := g.Backward(g.MSE(out, autograd.NewVar(eps))); err != nil {
 					b.Fatal(err)

@@ -19,6 +19,11 @@
 // (checkpoint.WriteJSON / ReadJSON) and checked by Validate before a model
 // is built.
 //
+// Forward is Decode after Encode: Encode runs the embedding, the encoder
+// and the middle block and returns the skip stack and the bottleneck;
+// Features returns only the bottleneck, for similarity search and other
+// uses of the network as a feature extractor, without running the decoder.
+//
 //	cfg, _ := unet.Preset("small")
 //	cfg.Classes = 0                    // unconditional
 //	m, err := unet.New(cfg, tensor.NewRNG(1))

@@ -183,6 +183,28 @@ func (m *Model) SetDropoutRNG(rng *tensor.RNG) { m.DropoutRNG = rng }
 // Wrong shapes or labels panic with a *tensor.ShapeError; entry points
 // turn that into an error with tensor.Recover.
 func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int) *autograd.Var {
+	return m.Decode(g, m.Encode(g, x, t, y))
+}
+
+// Encoding is what the encoder half of a forward pass hands to the
+// decoder half.
+type Encoding struct {
+	// Skips is the skip stack in push order: the stem's output, then each
+	// encoder ResBlock's (after its attention) and each Downsample's, level
+	// by level. The decoder pops it from the end.
+	Skips []*autograd.Var
+	// Mid is the middle block's output: (N, Channels·ChannelMult[L−1],
+	// ImageSize/2^(L−1), ImageSize/2^(L−1)) for L levels, the bottleneck.
+	Mid *autograd.Var
+	// Emb is SiLU of the time (plus class) embedding: (N, EmbDim), shared
+	// by every ResBlock.
+	Emb *autograd.Var
+}
+
+// Encode runs the embedding, the encoder levels and the middle block on
+// the inputs of Forward (same shapes, same panics). Forward is
+// Decode(g, Encode(g, x, t, y)).
+func (m *Model) Encode(g *autograd.Graph, x *autograd.Var, t []float64, y []int) *Encoding {
 	s := x.Shape()
 	if len(s) != 4 || s[1] != m.InChannels || s[2] != m.ImageSize || s[3] != m.ImageSize {
 		tensor.Shapef("unet.Forward", [][]int{s}, "want (N, %d, %d, %d)", m.InChannels, m.ImageSize, m.ImageSize)
@@ -227,13 +249,26 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 	h = m.MidRes1.Forward(g, h, e, m.DropoutRNG)
 	h = m.MidAttn.Forward(g, h)
 	h = m.MidRes2.Forward(g, h, e, m.DropoutRNG)
+	return &Encoding{Skips: hs, Mid: h, Emb: e}
+}
 
+// Features returns the bottleneck activations for the inputs of Forward:
+// Encode's Mid, without running the decoder.
+func (m *Model) Features(g *autograd.Graph, x *autograd.Var, t []float64, y []int) *autograd.Var {
+	return m.Encode(g, x, t, y).Mid
+}
+
+// Decode runs the decoder levels and the output layer on an Encoding from
+// Encode, leaving enc unchanged. The result is (N, OutChannels,
+// ImageSize, ImageSize).
+func (m *Model) Decode(g *autograd.Graph, enc *Encoding) *autograd.Var {
+	h, e := enc.Mid, enc.Emb
+	next := len(enc.Skips) // the decoder pops the skip stack from here
 	for i := len(m.Up) - 1; i >= 0; i-- {
 		l := m.Up[i]
 		for j, r := range l.Res {
-			skip := hs[len(hs)-1]
-			hs = hs[:len(hs)-1]
-			h = g.Concat(1, h, skip) // running activation first, skip second
+			next--
+			h = g.Concat(1, h, enc.Skips[next]) // running activation first, skip second
 			h = r.Forward(g, h, e, m.DropoutRNG)
 			if len(l.Attn) > 0 {
 				h = l.Attn[j].Forward(g, h)

@@ -29,8 +29,9 @@ func ssim(est, ref *tensor.Tensor) float64 {
 // measureDiffusion scores the diffusion model of checkpoint on the same
 // noisy images and masks as the baselines: denoising one-shot (the
 // model's posterior mean at σ, one network call) and by averaging reverse
-// -process samples started at σ (SDEdit), and RePaint inpainting.
-func measureDiffusion(ckpt string, eval, real *tensor.Tensor) error {
+// -process samples started at σ (SDEdit, unless sdedit is false), and
+// RePaint inpainting.
+func measureDiffusion(ckpt string, sdedit bool, eval, real *tensor.Tensor) error {
 	p, err := pipeline.Load(ckpt, true)
 	if err != nil {
 		return err
@@ -49,6 +50,9 @@ func measureDiffusion(ckpt string, eval, real *tensor.Tensor) error {
 			return err
 		}
 		fmt.Printf("| denoise | %.1f | diffusego one-shot (posterior mean) | %.2f | %.4f | %.0f |\n", s, psnr(one, eval, nil), ssim(one, eval), time.Since(t0).Seconds())
+		if !sdedit {
+			continue
+		}
 		t0 = time.Now()
 		avg, err := restore.Denoise(ctx, d, y, s, restore.DenoiseOptions{Sampler: sampler.DDPM{}, Steps: 10,
 			SigmaMin: p.Schedule.Sigma(0), Samples: 4, Seed: 1})
