@@ -63,7 +63,7 @@ func (f *translateFlags) load(task string, channels func(*pipeline.Cond) int, si
 	per := x.Len() / len(paths)
 	for i, path := range paths {
 		if err := readPNG(path, s, ch, x.Data[i*per:(i+1)*per]); err != nil {
-			return nil, nil, nil, fmt.Errorf("%s model of %d×%d images: %w", task, p.Model.UNet.ImageSize, p.Model.UNet.ImageSize, err)
+			return nil, nil, nil, fmt.Errorf("the %s model takes %d×%d inputs of %d channel(s): %w", task, s, s, ch, err)
 		}
 	}
 	return p, paths, x, nil

@@ -99,7 +99,7 @@ func TestSuperResEndToEnd(t *testing.T) {
 		want   []string
 	}{
 		{"low resolution of the model's full size", []string{"superres", "--checkpoint", straight, "--in", images},
-			1, []string{"0.png", "want 4×4", "got 8×8", "superres model of 8×8 images"}},
+			1, []string{"0.png", "want 4×4", "got 8×8", "the superres model takes 4×4 inputs"}},
 		{"superres model given to translate", []string{"translate", "--checkpoint", straight, "--in", images},
 			1, []string{`want a "paired" model`, `"superres" (use diffuse superres)`}},
 		{"unconditional model given to superres", []string{"superres", "--checkpoint", "../../models/shipped/fashion-mnist.safetensors", "--in", low},
