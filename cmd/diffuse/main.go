@@ -95,7 +95,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return &usageError{err}
 	})
-	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
+	root.AddCommand(newInfoCmd(), newAnomalyCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd())
 	return root
 }
