@@ -65,10 +65,10 @@ class it is conditioned on; an unconditional one refuses it.`,
 	f.StringVar(&s.data, "data", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder for fashion-mnist: sources")
 	f.BoolVar(&s.raw, "raw", false, "use the raw weights instead of the EMA")
 	f.IntVar(&s.class, "class", -1, "normal class for a class-conditional model (-1: unconditional model)")
-	f.StringVar(&s.sigmas, "sigmas", "0.2,0.5,1", "noise levels of the reconstruction score, comma-separated")
+	f.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "noise levels of the reconstruction score, comma-separated")
 	f.IntVar(&s.seeds, "seeds", 2, "noise draws per level, averaged")
 	f.IntVar(&s.reconSteps, "recon-steps", 0, "DDPM steps to denoise back (0: one-shot, one network call)")
-	f.IntVar(&s.terms, "elbo-terms", 10, "ELBO diffusion terms evaluated, stratified (0: all T-1)")
+	f.IntVar(&s.terms, "elbo-terms", 6, "ELBO diffusion terms evaluated, stratified (0: all T-1)")
 	f.Float64Var(&s.quantile, "quantile", 0.95, "threshold = this quantile of the validation scores")
 	f.Uint64Var(&s.seed, "seed", 1, "random seed of the noise and the ELBO steps")
 	return cmd
