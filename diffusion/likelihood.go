@@ -35,9 +35,18 @@ const (
 // = β̃_1 for SmallVariance (as improved DDPM) and β_0 for LargeVariance. Each term is
 // estimated with one draw of x_t per item and step, as in improved DDPM's
 // calc_bpd_loop, so the result is a single-sample estimate of the bound.
+//
+// Terms > 0 evaluates only that many of the T−1 diffusion terms, for
+// speed: t = 1 … T−1 is cut into Terms strata of equal width in log σ_t,
+// one t is drawn uniformly in each (from the rng, before any noise, so
+// every item of the batch shares the steps), and its term is weighted by
+// the number of steps in its stratum. This stratified estimate is
+// unbiased for the sum; its variance falls as the strata narrow. The prior and decoder terms are always exact
+// and evaluated, so the denoiser is called Terms + 1 times.
 type ELBO struct {
 	Schedule schedule.Schedule
 	Variance ReverseVariance // the zero value means SmallVariance
+	Terms    int             // diffusion terms evaluated; 0 (or ≥ T−1) means all
 }
 
 // ELBOResult holds the bound per batch item in bits per dimension; Total is
@@ -79,8 +88,12 @@ func (e ELBO) BitsPerDim(ctx context.Context, d sampler.Denoiser, x0 *tensor.Ten
 		}
 		res.Prior[i] = kl * toBits
 	}
+	if e.Terms < 0 {
+		return nil, fmt.Errorf("elbo: terms %d: want ≥ 0 (0 = all)", e.Terms)
+	}
+	steps, weights := elboSteps(s, e.Terms, rng)
 	eps := tensor.New(x0.Shape...)
-	for t := s.Steps() - 1; t >= 0; t-- {
+	for k, t := range steps {
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("elbo: step %d: %w", t, err)
 		}
@@ -122,13 +135,51 @@ func (e ELBO) BitsPerDim(ctx context.Context, d sampler.Denoiser, x0 *tensor.Ten
 				// the means differ only through x0: CoefX0·(x0 − x̂0)
 				kl += NormalKL(p.CoefX0*(float64(x0.Data[j])-float64(pred.Data[j])), p.LogVariance, 0, logVar)
 			}
-			res.Diffusion[i] += kl * toBits
+			res.Diffusion[i] += weights[k] * kl * toBits
 		}
 	}
 	for i := range n {
 		res.Total[i] = res.Prior[i] + res.Diffusion[i] + res.Decoder[i]
 	}
 	return res, nil
+}
+
+// elboSteps returns the steps at which BitsPerDim evaluates the bound, from
+// T−1 down to 0, and the weight of each diffusion term: every step with
+// weight 1 when terms is 0 or ≥ T−1, otherwise one step drawn uniformly
+// from each of terms strata of 1 … T−1, weighted by the stratum's size.
+// The strata are of equal width in log σ_t, not in t, because the terms
+// change fastest at small t (where the first steps dominate the bound);
+// each holds at least one step. Step 0 (the decoder) is always last.
+func elboSteps(s schedule.Schedule, terms int, rng *tensor.RNG) ([]int, []float64) {
+	steps := s.Steps()
+	var ts []int
+	var ws []float64
+	if terms <= 0 || terms >= steps-1 {
+		for t := steps - 1; t >= 0; t-- {
+			ts = append(ts, t)
+			ws = append(ws, 1)
+		}
+		return ts, ws
+	}
+	// bounds[k] is the first step of stratum k; bounds[terms] = T.
+	bounds := make([]int, terms+1)
+	bounds[0], bounds[terms] = 1, steps
+	lo, hi := math.Log(s.Sigma(1)), math.Log(s.Sigma(steps-1))
+	t := 1
+	for k := 1; k < terms; k++ {
+		edge := lo + float64(k)/float64(terms)*(hi-lo)
+		for t < steps-1 && math.Log(s.Sigma(t)) < edge {
+			t++
+		}
+		bounds[k] = min(max(t, bounds[k-1]+1), steps-(terms-k)) // non-empty, room for the rest
+	}
+	for k := terms - 1; k >= 0; k-- {
+		a, b := bounds[k], bounds[k+1]
+		ts = append(ts, a+rng.Intn(b-a))
+		ws = append(ws, float64(b-a))
+	}
+	return append(ts, 0), append(ws, 1)
 }
 
 // NormalKL is KL(N(m1, e^{logv1}) ‖ N(m2, e^{logv2})) in nats for scalars:

@@ -12,6 +12,11 @@
 // noise y = x + σ_n·z is, in this view, exactly the diffusion state at
 // σ = σ_n, whatever schedule the model was trained with.
 //
+// Detector runs both anomaly scores of a trained image model (pipeline)
+// — reconstruction error and the ELBO in bits per dimension — over a
+// batch, after checking the images against the model; PickThresholds and
+// WriteAnomalyCSV turn the scores into flags (docs/anomaly.md).
+//
 // Masks (type Mask) mark known pixels with true; they apply to every
 // channel and every image of a batch.
 //

@@ -37,6 +37,11 @@ type dataConfig struct {
 	Source string `json:"source"` // "fashion-mnist" (IDX folder) or "folder" (PNG/JPEG, one sub-folder per class)
 	Path   string `json:"path"`
 	Limit  int    `json:"limit,omitempty"` // use at most this many training images; 0 = all
+	// Classes keeps only the images of these class ids (Fashion-MNIST
+	// labels 0–9, or sub-folder positions in name order); empty keeps all.
+	// Labels are not renumbered. With [3] a model learns one class, as in
+	// one-class anomaly detection.
+	Classes []int `json:"classes,omitempty"`
 	// ValImages are held out of the training images (chosen by Seed) to
 	// measure a validation loss; 0 turns validation off.
 	ValImages int  `json:"val_images"`

@@ -98,7 +98,8 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		return &usageError{err}
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
-		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd())
+		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
+		newAnomalyCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	return root
 }

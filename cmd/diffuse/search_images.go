@@ -14,9 +14,6 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// fashionPrefix starts an --images value that names a Fashion-MNIST split.
-const fashionPrefix = "fashion-mnist:"
-
 // searchImages are the images of an index: their names and pixels.
 type searchImages struct {
 	source string         // the folder (absolute) or fashion-mnist:SPLIT

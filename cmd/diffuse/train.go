@@ -32,6 +32,7 @@ func newTrainCmd() *cobra.Command {
 		minutes, lr        float64
 		seed               uint64
 		limit              int
+		classes            []int
 		cpuProfile         string
 		task               taskFlags
 	)
@@ -98,6 +99,9 @@ names. Apply them with diffuse superres and diffuse translate.`,
 				cfg.Data.Limit = limit
 			}
 			task.apply(cmd, &cfg)
+			if f.Changed("classes") {
+				cfg.Data.Classes = classes
+			}
 			if err := cfg.validate(); err != nil {
 				return usagef("%v", err)
 			}
@@ -125,6 +129,7 @@ names. Apply them with diffuse superres and diffuse translate.`,
 	f.Float64Var(&lr, "lr", 2e-4, "peak learning rate")
 	f.Uint64Var(&seed, "seed", 1, "random seed: data order, noise, dropout")
 	f.IntVar(&limit, "limit", 0, "use at most this many training images (0 = all)")
+	f.IntSliceVar(&classes, "classes", nil, "train only on these class ids, e.g. 3 or 0,6 (data.classes; default all)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (read it with go tool pprof)")
 	task.add(f)
 	return cmd
@@ -286,6 +291,12 @@ func loadTrainData(cfg runConfig, ucfg unet.Config) (data.Dataset, *tensor.Tenso
 		if err != nil {
 			return nil, nil, nil, false, err
 		}
+		if err := checkClasses(cfg.Data.Classes, 10, "fashion-mnist"); err != nil {
+			return nil, nil, nil, false, err
+		}
+		if len(cfg.Data.Classes) > 0 {
+			images, labels = takeRows(images, labels, keepClasses(labels, cfg.Data.Classes))
+		}
 		if n := cfg.Data.Limit; n > 0 && n < images.Dim(0) {
 			per := images.Len() / images.Dim(0)
 			images = tensor.FromData(images.Data[:n*per], append([]int{n}, images.Shape[1:]...)...)
@@ -313,9 +324,15 @@ func loadTrainData(cfg runConfig, ucfg unet.Config) (data.Dataset, *tensor.Tenso
 		if err := checkLabels(dir.Labels, len(dir.Classes)); err != nil {
 			return nil, nil, nil, false, err
 		}
+		if err := checkClasses(cfg.Data.Classes, len(dir.Classes), cfg.Data.Path); err != nil {
+			return nil, nil, nil, false, err
+		}
 		var all data.Dataset = dir
-		if n := cfg.Data.Limit; n > 0 && n < dir.Len() {
-			all = &data.Subset{Data: dir, Index: data.Shuffle(dir.Len(), cfg.Train.Seed)[:n]}
+		if len(cfg.Data.Classes) > 0 {
+			all = &data.Subset{Data: dir, Index: keepClasses(dir.Labels, cfg.Data.Classes)}
+		}
+		if n := cfg.Data.Limit; n > 0 && n < all.Len() {
+			all = &data.Subset{Data: all, Index: data.Shuffle(all.Len(), cfg.Train.Seed)[:n]}
 		}
 		nVal := min(cfg.Data.ValImages, all.Len()/2)
 		split, err := data.SplitIndices(all.Len(), float64(nVal)/float64(all.Len()), 0, cfg.Train.Seed)

@@ -1,0 +1,43 @@
+package anomaly
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/diffusego/diffusego/checkpoint"
+)
+
+// WriteCSV writes one row per image with both scores and their
+// flags, atomically (checkpoint.WriteAtomic):
+//
+//	index,name,label,recon,elbo_bpd,recon_anomalous,elbo_anomalous
+//
+// where a flag is score > threshold. names needs one name per image;
+// labels may be nil (the column is then empty), as for a PNG folder.
+func WriteCSV(path string, names []string, labels []int, s *Scores, th Thresholds) error {
+	if s == nil || len(s.Recon) != len(s.ELBO) || len(names) != len(s.Recon) || (labels != nil && len(labels) != len(names)) {
+		return fmt.Errorf("anomaly: csv %s: want one name, label and pair of scores per image", path)
+	}
+	return checkpoint.WriteAtomic(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write([]string{"index", "name", "label", "recon", "elbo_bpd", "recon_anomalous", "elbo_anomalous"}); err != nil {
+			return err
+		}
+		for i := range names {
+			label := ""
+			if labels != nil {
+				label = strconv.Itoa(labels[i])
+			}
+			row := []string{strconv.Itoa(i), names[i], label,
+				strconv.FormatFloat(s.Recon[i], 'g', -1, 64), strconv.FormatFloat(s.ELBO[i], 'g', -1, 64),
+				strconv.FormatBool(s.Recon[i] > th.Recon), strconv.FormatBool(s.ELBO[i] > th.ELBO)}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}

@@ -1,0 +1,166 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/diffusego/diffusego/anomaly"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/restore"
+	"github.com/spf13/cobra"
+)
+
+// anomalySettings are the flags of `diffuse anomaly`.
+type anomalySettings struct {
+	checkpoint, images, val, out, data string
+	raw                                bool
+	class                              int
+	sigmas                             string
+	seeds, reconSteps, terms           int
+	quantile                           float64
+	seed                               uint64
+}
+
+func newAnomalyCmd() *cobra.Command {
+	var s anomalySettings
+	cmd := &cobra.Command{
+		Use:   "anomaly",
+		Short: "Score images for anomaly with a trained model and flag the unusual ones",
+		Long: `anomaly gives every image of --images two scores, higher = more unusual
+for the model:
+
+  recon     the squared error of noising the image to each level in --sigmas
+            and denoising it back (one network call with --recon-steps 0,
+            else that many DDPM steps), averaged over the levels and --seeds
+            noise draws;
+  elbo_bpd  the negative ELBO in bits per dimension, from --elbo-terms
+            diffusion terms drawn stratified in log sigma (0 = all of them).
+
+The threshold of each score is its --quantile over the images of --val,
+which should all be normal (e.g. held-out training images): about
+1 - quantile of normal images are then flagged. The CSV has one row per
+image: index, name, label, recon, elbo_bpd, recon_anomalous, elbo_anomalous.
+
+An image source is a PNG file or folder of the model's size and channels,
+or fashion-mnist:SPLIT with SPLIT train or test, optionally followed by
+?classes=C,... (keep those classes) and &range=FROM:TO (positions among
+the kept images). A class-conditional model needs --class, the normal
+class it is conditioned on; an unconditional one refuses it.`,
+		Example: `  diffuse train --config configs/oneclass.yaml --classes 3 --limit 5800 --out runs/dress
+  diffuse anomaly --checkpoint runs/dress --images 'fashion-mnist:test?range=0:1000' \
+      --val 'fashion-mnist:train?classes=3&range=5800:6000' --out scores.csv
+  diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --out scores.csv`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return runAnomaly(cmd, s)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&s.checkpoint, "checkpoint", "", "checkpoint file or run folder (default: the shipped Fashion-MNIST model, with --class)")
+	f.StringVar(&s.images, "images", "", "images to score: a PNG file or folder, or fashion-mnist:SPLIT[?classes=…&range=FROM:TO]")
+	f.StringVar(&s.val, "val", "", "normal validation images for the thresholds, same forms as --images")
+	f.StringVar(&s.out, "out", "scores.csv", "CSV file to write")
+	f.StringVar(&s.data, "data", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder for fashion-mnist: sources")
+	f.BoolVar(&s.raw, "raw", false, "use the raw weights instead of the EMA")
+	f.IntVar(&s.class, "class", -1, "normal class for a class-conditional model (-1: unconditional model)")
+	f.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "noise levels of the reconstruction score, comma-separated")
+	f.IntVar(&s.seeds, "seeds", 2, "noise draws per level, averaged")
+	f.IntVar(&s.reconSteps, "recon-steps", 0, "DDPM steps to denoise back (0: one-shot, one network call)")
+	f.IntVar(&s.terms, "elbo-terms", 6, "ELBO diffusion terms evaluated, stratified (0: all T-1)")
+	f.Float64Var(&s.quantile, "quantile", 0.95, "threshold = this quantile of the validation scores")
+	f.Uint64Var(&s.seed, "seed", 1, "random seed of the noise and the ELBO steps")
+	return cmd
+}
+
+func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
+	switch {
+	case s.images == "":
+		return usagef("--images: want a PNG file or folder, or fashion-mnist:SPLIT")
+	case s.val == "":
+		return usagef("--val: want normal validation images (a PNG folder, or fashion-mnist:SPLIT) to pick the thresholds on")
+	case s.seeds < 1 || s.reconSteps < 0 || s.terms < 0:
+		return usagef("--seeds ≥ 1, --recon-steps ≥ 0, --elbo-terms ≥ 0: got %d, %d, %d", s.seeds, s.reconSteps, s.terms)
+	case !(s.quantile > 0 && s.quantile < 1):
+		return usagef("--quantile: want a number in (0, 1), got %g", s.quantile)
+	}
+	sigmas, err := parseSigmas(s.sigmas)
+	if err != nil {
+		return err
+	}
+	p, _, err := loadModel(s.checkpoint, s.raw)
+	if err != nil {
+		return err
+	}
+	cfg := p.Model.UNet
+	det := &anomaly.Detector{Pipeline: p, Class: s.class, ELBOTerms: s.terms, ELBOSeed: s.seed,
+		Recon: restore.ReconOptions{Sigmas: sigmas, Seeds: s.seeds, Seed: s.seed,
+			Denoise: restore.DenoiseOptions{OneShot: s.reconSteps == 0, Steps: s.reconSteps, Sampler: sampler.DDPM{},
+				SigmaMin: p.Schedule.Sigma(0)}}}
+	if cfg.Classes > 0 && s.class < 0 {
+		return usagef("--class: the model is class-conditional (%d classes): give the normal class 0 … %d", cfg.Classes, cfg.Classes-1)
+	}
+	if cfg.Classes == 0 && s.class != -1 {
+		return usagef("--class %d: the model is unconditional: leave --class out", s.class)
+	}
+	if cfg.Classes > 0 && s.class >= cfg.Classes {
+		return usagef("--class %d: the model has classes 0 … %d", s.class, cfg.Classes-1)
+	}
+	images, err := loadImageSource(s.images, "--images", s.data, cfg.ImageSize, cfg.InChannels)
+	if err != nil {
+		return err
+	}
+	val, err := loadImageSource(s.val, "--val", s.data, cfg.ImageSize, cfg.InChannels)
+	if err != nil {
+		return err
+	}
+	log := cmd.OutOrStdout()
+	vs, err := det.Score(cmd.Context(), val.x)
+	if err != nil {
+		return fmt.Errorf("--val: %w", err)
+	}
+	th, err := anomaly.PickThresholds(vs, s.quantile)
+	if err != nil {
+		return err
+	}
+	scores, err := det.Score(cmd.Context(), images.x)
+	if err != nil {
+		return fmt.Errorf("--images: %w", err)
+	}
+	if err := anomaly.WriteCSV(s.out, images.names, images.labels, scores, th); err != nil {
+		return err
+	}
+	report(log, images.x.Dim(0), val.x.Dim(0), s.quantile, scores, th)
+	fmt.Fprintf(log, "wrote %s\n", s.out)
+	return nil
+}
+
+// report prints the thresholds and how many images each score flags.
+func report(log io.Writer, n, nVal int, q float64, s *anomaly.Scores, th anomaly.Thresholds) {
+	count := func(v []float64, t float64) int {
+		k := 0
+		for _, x := range v {
+			if x > t {
+				k++
+			}
+		}
+		return k
+	}
+	fmt.Fprintf(log, "thresholds (%g-quantile of %d validation images): recon %.5g, elbo %.5g bits/dim\n", q, nVal, th.Recon, th.ELBO)
+	fmt.Fprintf(log, "flagged of %d images: %d by recon, %d by elbo\n", n, count(s.Recon, th.Recon), count(s.ELBO, th.ELBO))
+}
+
+// parseSigmas reads a comma-separated list of positive noise levels.
+func parseSigmas(list string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(list, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return nil, usagef("--sigmas: %q is not a positive number", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
