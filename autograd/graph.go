@@ -13,10 +13,11 @@ var ErrNonFinite = errors.New("not finite")
 // Graph records the ops of one forward pass so that Backward can run them
 // in reverse. A Graph from NoGrad records nothing.
 type Graph struct {
-	record bool
-	tape   []step
-	pooled bool                        // NewPooled: outputs and gradients come from, and go back to, the pool
-	owned  map[*tensor.Tensor]struct{} // outputs alloc handed out that Record has not yet claimed
+	record  bool
+	tape    []step
+	pooled  bool                        // NewPooled: outputs and gradients come from, and go back to, the pool
+	owned   map[*tensor.Tensor]struct{} // outputs alloc handed out that Record has not yet claimed
+	scratch []*tensor.Tensor            // NoGradPooled: every output alloc handed out, for Release
 }
 
 type step struct {

@@ -48,17 +48,43 @@ func newConvChunks(x, w *Var, n int, geom kernels.ConvGeom, groups int) *convChu
 	return c
 }
 
-// convBufs holds column and output buffers between calls.
-var convBufs = sync.Pool{New: func() any { return new([]float32) }}
+// convBufs holds column and output buffers between calls. It is a plain
+// free list rather than a sync.Pool: a sync.Pool is emptied at every
+// collection, and refilling it made each training step allocate tens of
+// megabytes of garbage, which grew the heap between collections. At most
+// a few buffers per worker are ever out at once, so the list stays small.
+var convBufs struct {
+	sync.Mutex
+	free []*[]float32
+}
 
-// getConvBuf returns a pooled buffer of n elements (contents undefined).
+// getConvBuf returns a buffer of n elements (contents undefined); give it
+// back with putConvBuf.
 func getConvBuf(n int) *[]float32 {
-	p := convBufs.Get().(*[]float32)
+	convBufs.Lock()
+	var p *[]float32
+	if k := len(convBufs.free); k > 0 {
+		p = convBufs.free[k-1]
+		convBufs.free = convBufs.free[:k-1]
+	}
+	convBufs.Unlock()
+	if p == nil {
+		p = new([]float32)
+	}
 	if cap(*p) < n {
 		*p = make([]float32, n)
 	}
 	*p = (*p)[:n]
 	return p
+}
+
+// putConvBuf returns a buffer from getConvBuf for reuse.
+func putConvBuf(p *[]float32) {
+	convBufs.Lock()
+	if len(convBufs.free) < 4*parallel.Workers()+8 {
+		convBufs.free = append(convBufs.free, p)
+	}
+	convBufs.Unlock()
 }
 
 // columns fills col (K × m·hw) with the im2col of samples lo..lo+m.
@@ -149,8 +175,8 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				}
 			}
 		}
-		convBufs.Put(colBuf)
-		convBufs.Put(ytBuf)
+		putConvBuf(colBuf)
+		putConvBuf(ytBuf)
 	})
 }
 
@@ -168,7 +194,7 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 	var partials *[]float32
 	if parts > 1 && dW != nil {
 		partials = getConvBuf(parts * size)
-		defer convBufs.Put(partials)
+		defer putConvBuf(partials)
 	}
 	parallel.ForChunks(nch, grain, func(part, clo, chi int) {
 		pW, beta := dW, float32(1)
@@ -212,8 +238,8 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				c.fold(lo, m, col, dX)
 			}
 		}
-		convBufs.Put(colBuf)
-		convBufs.Put(ytBuf)
+		putConvBuf(colBuf)
+		putConvBuf(ytBuf)
 	})
 	if partials != nil {
 		ps := *partials

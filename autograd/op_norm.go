@@ -151,7 +151,7 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 		dz := getConvBuf(len(Y))
 		siluBackThroughNorm(l, nAff, X, W, B, Y, o.Grad.Data, *dz, mean, rstd)
 		normBackward(l, nAff, x, weight, bias, *dz, mean, rstd)
-		convBufs.Put(dz)
+		putConvBuf(dz)
 	}, x, weight, bias)
 }
 

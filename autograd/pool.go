@@ -6,25 +6,36 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// buffers keeps float32 buffers that pooled graphs have released, one
-// sync.Pool per length: a training step allocates the same few hundred
-// shapes every time, so the next step finds what the last one gave back.
-// A sync.Pool drops what has not been asked for across two collections, so
-// buffers of a model no longer trained are not kept forever.
-var buffers sync.Map // int (length) → *sync.Pool of *tensor.Tensor
+// buffers keeps the float32 buffers that pooled graphs have given back,
+// by length: a training step or a sampling forward pass allocates the same
+// few hundred shapes every time, so the next one finds what the last one
+// gave back. Buffers only enter through give and leave through take, so
+// the free lists never hold more than the most the program had in use at
+// once; FreeBuffers hands them to the collector. (A sync.Pool would drop
+// them at every collection and make the next step allocate afresh.)
+var buffers struct {
+	sync.Mutex
+	free map[int][]*tensor.Tensor
+}
 
 // take returns a zeroed tensor of the given shape, reusing a released
 // buffer of the same length when there is one.
 func take(shape ...int) *tensor.Tensor {
 	n := tensor.Numel(shape)
-	if p, ok := buffers.Load(n); ok {
-		if t, ok := p.(*sync.Pool).Get().(*tensor.Tensor); ok {
-			clear(t.Data)
-			t.Shape = append(t.Shape[:0], shape...)
-			return t
-		}
+	buffers.Lock()
+	var t *tensor.Tensor
+	if list := buffers.free[n]; len(list) > 0 {
+		t = list[len(list)-1]
+		list[len(list)-1] = nil
+		buffers.free[n] = list[:len(list)-1]
 	}
-	return tensor.New(shape...)
+	buffers.Unlock()
+	if t == nil {
+		return tensor.New(shape...)
+	}
+	clear(t.Data)
+	t.Shape = append(t.Shape[:0], shape...)
+	return t
 }
 
 // give hands t's buffer back for reuse; the caller must not touch t again.
@@ -32,11 +43,21 @@ func give(t *tensor.Tensor) {
 	if t == nil || len(t.Data) == 0 {
 		return
 	}
-	p, ok := buffers.Load(len(t.Data))
-	if !ok {
-		p, _ = buffers.LoadOrStore(len(t.Data), new(sync.Pool))
+	buffers.Lock()
+	if buffers.free == nil {
+		buffers.free = map[int][]*tensor.Tensor{}
 	}
-	p.(*sync.Pool).Put(t)
+	buffers.free[len(t.Data)] = append(buffers.free[len(t.Data)], t)
+	buffers.Unlock()
+}
+
+// FreeBuffers drops every buffer pooled graphs have given back, so that
+// the collector can return the memory: call it when a program is done
+// training or sampling and goes on to other work.
+func FreeBuffers() {
+	buffers.Lock()
+	buffers.free = nil
+	buffers.Unlock()
 }
 
 // NewPooled returns a recording graph that reuses memory across training
@@ -52,13 +73,38 @@ func give(t *tensor.Tensor) {
 // (parameters, NewVar inputs) are never touched.
 func NewPooled() *Graph { return &Graph{record: true, pooled: true} }
 
+// NoGradPooled is NoGrad for repeated forward passes, as in sampling:
+// ops take their outputs from the pool, and Release gives them all back
+// once the caller has what it needs from the output.
+func NoGradPooled() *Graph { return &Graph{pooled: true} }
+
+// Release gives back every output a NoGradPooled graph's ops took from
+// the pool, except keep's data (nil keeps nothing). Values of the Vars the
+// graph produced must not be read afterwards. On other graphs it does
+// nothing.
+func (g *Graph) Release(keep *Var) {
+	for _, t := range g.scratch {
+		if len(t.Data) == 0 || keep != nil && keep.Value != nil && len(keep.Value.Data) > 0 && &keep.Value.Data[0] == &t.Data[0] {
+			continue
+		}
+		give(t)
+	}
+	clear(g.scratch)
+	g.scratch = g.scratch[:0]
+}
+
 // alloc returns a zeroed output tensor for an op on g: from the pool when
-// g is pooled, marked so that Record knows g owns it.
+// g is pooled, marked so that Record (recording graphs) or Release
+// (NoGradPooled) knows g owns it.
 func (g *Graph) alloc(shape ...int) *tensor.Tensor {
 	if !g.pooled {
 		return tensor.New(shape...)
 	}
 	t := take(shape...)
+	if !g.record {
+		g.scratch = append(g.scratch, t)
+		return t
+	}
 	if g.owned == nil {
 		g.owned = map[*tensor.Tensor]struct{}{}
 	}

@@ -101,3 +101,34 @@ func TestTakeZeroes(t *testing.T) {
 		give(a)
 	}
 }
+
+// TestNoGradPooledMatchesNoGrad runs forward passes on three inputs, on
+// NoGrad graphs and on NoGradPooled graphs released after each pass
+// (keeping the output, a view of a pooled buffer): the outputs must be
+// bit-identical, and each kept output must survive the later passes.
+func TestNoGradPooledMatchesNoGrad(t *testing.T) {
+	rng := tensor.NewRNG(4)
+	w1, w2 := NewVar(rng.Rand(-0.5, 0.5, 4, 3, 3, 3)), NewVar(rng.Rand(-0.5, 0.5, 4, 4, 3, 3))
+	gn, gb := NewVar(rng.Rand(0.5, 1.5, 4)), NewVar(rng.Rand(-0.1, 0.1, 4))
+	forward := func(g *Graph, x *Var) *Var {
+		h := g.GroupNormSiLU(g.Conv2d(x, w1, nil, 1, 1, 1), 2, gn, gb, 1e-5)
+		h = g.Conv2dAdd(h, w2, nil, 1, 1, 1, nil, h)
+		return g.Reshape(g.Concat(1, h, g.SiLU(h)), 2, -1)
+	}
+	var want, kept []*tensor.Tensor
+	for r := range 3 {
+		x := NewVar(rng.Rand(-1, 1, 2, 3, 6, 6))
+		want = append(want, forward(NoGrad(), x).Value.Clone())
+		g := NoGradPooled()
+		out := forward(g, x)
+		g.Release(out)
+		kept = append(kept, out.Value)
+		for k := range kept {
+			for i := range want[k].Data {
+				if kept[k].Data[i] != want[k].Data[i] {
+					t.Fatalf("after pass %d: output %d differs at [%d]: %v, want %v", r, k, i, kept[k].Data[i], want[k].Data[i])
+				}
+			}
+		}
+	}
+}

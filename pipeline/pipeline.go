@@ -135,14 +135,19 @@ func (p *Pipeline) denoiser(labels []int, cond *tensor.Tensor) *diffusion.VPDeno
 				return nil, err
 			}
 		}
-		return p.Net.Forward(autograd.NoGrad(), autograd.NewVar(in), t, y).Value, nil
+		// Activations come from the pool and go back after the call, so a
+		// sampling loop reuses one forward pass's memory at every step.
+		g := autograd.NoGradPooled()
+		out := p.Net.Forward(g, autograd.NewVar(in), t, y).Value.Clone()
+		g.Release(nil)
+		return out, nil
 	}
 	net := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
 		n := xt.Dim(0)
 		if cond != nil && cond.Dim(0) != n {
 			return nil, fmt.Errorf("pipeline: %d condition images for a batch of %d", cond.Dim(0), n)
 		}
-		if n <= maxBatch { // the usual case: one call, no copy
+		if n <= maxBatch { // the usual case: one call
 			return forward(xt, t, y, 0, n)
 		}
 		out := tensor.New(xt.Shape...)
