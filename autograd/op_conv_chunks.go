@@ -48,14 +48,15 @@ func newConvChunks(x, w *Var, n int, geom kernels.ConvGeom, groups int) *convChu
 	return c
 }
 
-// convBufs holds column and output buffers between calls. It is a plain
-// free list rather than a sync.Pool: a sync.Pool is emptied at every
-// collection, and refilling it made each training step allocate tens of
-// megabytes of garbage, which grew the heap between collections. At most
-// a few buffers per worker are ever out at once, so the list stays small.
+// convBufs holds column and output buffers between calls, by length. It
+// is a plain free list rather than a sync.Pool: a sync.Pool is emptied at
+// every collection, and refilling it made each training step allocate
+// tens of megabytes of garbage, which grew the heap between collections.
+// Buffers only come back through putConvBuf, so the lists never hold more
+// than were out at once.
 var convBufs struct {
 	sync.Mutex
-	free []*[]float32
+	free map[int][]*[]float32
 }
 
 // getConvBuf returns a buffer of n elements (contents undefined); give it
@@ -63,27 +64,25 @@ var convBufs struct {
 func getConvBuf(n int) *[]float32 {
 	convBufs.Lock()
 	var p *[]float32
-	if k := len(convBufs.free); k > 0 {
-		p = convBufs.free[k-1]
-		convBufs.free = convBufs.free[:k-1]
+	if list := convBufs.free[n]; len(list) > 0 {
+		p = list[len(list)-1]
+		convBufs.free[n] = list[:len(list)-1]
 	}
 	convBufs.Unlock()
 	if p == nil {
-		p = new([]float32)
+		buf := make([]float32, n)
+		p = &buf
 	}
-	if cap(*p) < n {
-		*p = make([]float32, n)
-	}
-	*p = (*p)[:n]
 	return p
 }
 
 // putConvBuf returns a buffer from getConvBuf for reuse.
 func putConvBuf(p *[]float32) {
 	convBufs.Lock()
-	if len(convBufs.free) < 4*parallel.Workers()+8 {
-		convBufs.free = append(convBufs.free, p)
+	if convBufs.free == nil {
+		convBufs.free = map[int][]*[]float32{}
 	}
+	convBufs.free[len(*p)] = append(convBufs.free[len(*p)], p)
 	convBufs.Unlock()
 }
 

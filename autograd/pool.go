@@ -58,6 +58,9 @@ func FreeBuffers() {
 	buffers.Lock()
 	buffers.free = nil
 	buffers.Unlock()
+	convBufs.Lock()
+	convBufs.free = nil
+	convBufs.Unlock()
 }
 
 // NewPooled returns a recording graph that reuses memory across training
