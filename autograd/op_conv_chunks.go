@@ -155,19 +155,22 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				gemm(false, false, c.coutG, ld, c.kG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
 					col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
 			}
-			for j := range m { // scatter, adding bias, shift and res
+			for j := range m { // scatter, adding bias + shift in the same pass, then res
 				for o := range c.cout {
 					at := (lo+j)*c.outSize + o*c.hw
 					dst := Y[at:][:c.hw]
-					if m > 1 {
-						copy(dst, yt[o*ld+j*c.hw:][:c.hw])
-					}
+					var b, sh float32 // added as (y + b) + sh, the unfused order
 					if bias != nil {
-						addScalar(dst, bias[o])
+						b = bias[o]
 					}
 					if shift != nil {
-						addScalar(dst, shift[(lo+j)*c.cout+o])
+						sh = shift[(lo+j)*c.cout+o]
 					}
+					src := dst // one sample: the GEMM wrote Y already
+					if m > 1 {
+						src = yt[o*ld+j*c.hw:][:c.hw]
+					}
+					addScalars(dst, src, b, sh, bias != nil, shift != nil)
 					if res != nil {
 						kernels.AddTo(dst, res[at:][:c.hw])
 					}
@@ -250,10 +253,25 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 	}
 }
 
-// addScalar adds s to every element of d.
-func addScalar(d []float32, s float32) {
-	for i := range d {
-		d[i] += s
+// addScalars sets d[i] = (src[i] + b) + sh in one pass, leaving out the
+// terms whose flag is false; src may be d.
+func addScalars(d, src []float32, b, sh float32, withB, withSh bool) {
+	src = src[:len(d)]
+	switch {
+	case withB && withSh:
+		for i, v := range src {
+			d[i] = (v + b) + sh
+		}
+	case withB:
+		for i, v := range src {
+			d[i] = v + b
+		}
+	case withSh:
+		for i, v := range src {
+			d[i] = v + sh
+		}
+	default:
+		copy(d, src)
 	}
 }
 
@@ -263,7 +281,7 @@ func addScalar(d []float32, s float32) {
 // backward step.
 func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, outShape []int, shift, res *Var) *Var {
 	c := newConvChunks(x, w, n, geom, groups)
-	out := g.alloc(outShape...) // (N, Cout, *out spatial)
+	out := g.allocDirty(outShape...) // (N, Cout, *out spatial); forward writes every element
 	c.forward(out.Data, data(b), data(shift), data(res))
 
 	return g.Record(out, func(o *Var) {

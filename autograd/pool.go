@@ -21,9 +21,18 @@ var buffers struct {
 // take returns a zeroed tensor of the given shape, reusing a released
 // buffer of the same length when there is one.
 func take(shape ...int) *tensor.Tensor {
+	t, reused := takeDirty(shape...)
+	if reused {
+		clear(t.Data)
+	}
+	return t
+}
+
+// takeDirty is take without zeroing a reused buffer (reused reports it),
+// for outputs an op overwrites whole.
+func takeDirty(shape ...int) (t *tensor.Tensor, reused bool) {
 	n := tensor.Numel(shape)
 	buffers.Lock()
-	var t *tensor.Tensor
 	if list := buffers.free[n]; len(list) > 0 {
 		t = list[len(list)-1]
 		list[len(list)-1] = nil
@@ -31,11 +40,10 @@ func take(shape ...int) *tensor.Tensor {
 	}
 	buffers.Unlock()
 	if t == nil {
-		return tensor.New(shape...)
+		return tensor.New(shape...), false
 	}
-	clear(t.Data)
 	t.Shape = append(t.Shape[:0], shape...)
-	return t
+	return t, true
 }
 
 // give hands t's buffer back for reuse; the caller must not touch t again.
@@ -103,7 +111,21 @@ func (g *Graph) alloc(shape ...int) *tensor.Tensor {
 	if !g.pooled {
 		return tensor.New(shape...)
 	}
-	t := take(shape...)
+	return g.own(take(shape...))
+}
+
+// allocDirty is alloc for an output the op overwrites whole: a reused
+// buffer keeps its old contents instead of being zeroed first.
+func (g *Graph) allocDirty(shape ...int) *tensor.Tensor {
+	if !g.pooled {
+		return tensor.New(shape...)
+	}
+	t, _ := takeDirty(shape...)
+	return g.own(t)
+}
+
+// own marks t, a pooled buffer, as g's.
+func (g *Graph) own(t *tensor.Tensor) *tensor.Tensor {
 	if !g.record {
 		g.scratch = append(g.scratch, t)
 		return t
