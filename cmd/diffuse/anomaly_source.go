@@ -2,10 +2,7 @@ package main
 
 import (
 	"fmt"
-	"image/color"
-	"image/png"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,37 +39,12 @@ func loadImageSource(spec, flag, fashionDir string, size, channels int) (*imageS
 	set := &imageSet{names: make([]string, len(paths)), x: tensor.New(len(paths), channels, size, size)}
 	per := channels * size * size
 	for i, path := range paths {
-		if err := checkPNGChannels(path, channels); err != nil {
-			return nil, fmt.Errorf("%s: %w", flag, err)
-		}
-		if err := readPNG(path, size, channels, set.x.Data[i*per:(i+1)*per]); err != nil {
+		if err := readImage(path, size, channels, set.x.Data[i*per:(i+1)*per]); err != nil {
 			return nil, fmt.Errorf("%s: %w", flag, err)
 		}
 		set.names[i] = filepath.Base(path)
 	}
 	return set, nil
-}
-
-// checkPNGChannels refuses a colour PNG for a grey model and a grey PNG
-// for an RGB one, rather than converting silently.
-func checkPNGChannels(path string, channels int) error {
-	fh, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("input: %w", err)
-	}
-	defer fh.Close()
-	cfg, err := png.DecodeConfig(fh)
-	if err != nil {
-		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
-	}
-	grey := cfg.ColorModel == color.GrayModel || cfg.ColorModel == color.Gray16Model
-	switch {
-	case channels == 1 && !grey:
-		return &data.ParseError{File: path, Field: "channels", Want: "a grey image (the model takes 1 channel)", Got: "a colour image"}
-	case channels == 3 && grey:
-		return &data.ParseError{File: path, Field: "channels", Want: "a colour image (the model takes 3 channels)", Got: "a grey image"}
-	}
-	return nil
 }
 
 // loadFashionSource reads a fashion-mnist:SPLIT[?…] source.

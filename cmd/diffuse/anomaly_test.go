@@ -123,7 +123,7 @@ func TestAnomalyRefusesBadInputs(t *testing.T) {
 		{"no val", []string{"--checkpoint", run, "--images", normal}, "--val"},
 		{"empty folder", []string{"--checkpoint", run, "--images", empty, "--val", normal}, "no PNG images"},
 		{"other size", []string{"--checkpoint", run, "--images", big, "--val", normal}, "8×8 (the model's size)"},
-		{"colour for grey", []string{"--checkpoint", run, "--images", colour, "--val", normal}, "1 channel"},
+		{"colour for grey", []string{"--checkpoint", run, "--images", colour, "--val", normal}, "1 (grey) channel"},
 		{"fashion for 8×8", []string{"--checkpoint", run, "--images", "fashion-mnist:test", "--val", normal}, "(1, 28, 28)"},
 		{"bad split", []string{"--checkpoint", run, "--images", "fashion-mnist:val", "--val", normal}, `split "val"`},
 		{"unknown key", []string{"--checkpoint", run, "--images", "fashion-mnist:test?class=3", "--val", normal}, `unknown key "class"`},

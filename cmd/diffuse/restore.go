@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"io"
@@ -223,6 +224,14 @@ func readPNG(path string, size, channels int, dst []float32) error {
 	if b.Dx() != size || b.Dy() != size {
 		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
 	}
+	toPixels(img, size, channels, dst)
+	return nil
+}
+
+// toPixels writes the size×size image img into dst as (channels, size,
+// size) in [−1, 1]: grey (ITU-R 601 luma) for 1 channel, RGB for 3.
+func toPixels(img image.Image, size, channels int, dst []float32) {
+	b := img.Bounds()
 	plane := size * size
 	for y := range size {
 		for x := range size {
@@ -237,7 +246,6 @@ func readPNG(path string, size, channels int, dst []float32) error {
 			}
 		}
 	}
-	return nil
 }
 
 // writeRestored writes out[i] to dir under the base name of paths[i],

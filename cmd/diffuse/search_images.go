@@ -102,23 +102,10 @@ func readImage(path string, size, channels int, dst []float32) error {
 	}
 	got := imageChannels(img)
 	if got != channels && !(channels == 1 && allGrey(img)) {
-		name := map[int]string{1: "1 (grey)", 3: "3 (colour)"}
+		name := map[int]string{1: "1 (grey) channel", 3: "3 (colour) channels"}
 		return &data.ParseError{File: path, Field: "channels", Want: name[channels] + ", the model's", Got: name[got]}
 	}
-	plane := size * size
-	for y := range size {
-		for x := range size {
-			c := img.At(b.Min.X+x, b.Min.Y+y)
-			if channels == 1 {
-				dst[y*size+x] = float32(color.GrayModel.Convert(c).(color.Gray).Y)/127.5 - 1
-				continue
-			}
-			r, g, bl, _ := c.RGBA()
-			for k, v := range []uint32{r, g, bl} {
-				dst[k*plane+y*size+x] = float32(v>>8)/127.5 - 1
-			}
-		}
-	}
+	toPixels(img, size, channels, dst)
 	return nil
 }
 

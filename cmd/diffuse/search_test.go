@@ -134,7 +134,7 @@ func TestSearchRefusesBadInputs(t *testing.T) {
 	}{
 		{"empty folder", []string{"index", "--images", empty, "--out", filepath.Join(dir, "x.safetensors")}, 1, []string{"empty", "want at least one .png"}},
 		{"empty index", []string{"search", "--index", emptyIndex, "--query", query}, 1, []string{"empty.safetensors", "the index is empty"}},
-		{"wrong channel count", []string{"search", "--index", index, "--query", rgb, "--sheet", sheet}, 1, []string{"rgb.png", `"channels"`, "want 1 (grey)", "got 3 (colour)"}},
+		{"wrong channel count", []string{"search", "--index", index, "--query", rgb, "--sheet", sheet}, 1, []string{"rgb.png", `"channels"`, "want 1 (grey) channel", "got 3 (colour) channels"}},
 		{"wrong size", []string{"search", "--index", index, "--query", big, "--sheet", sheet}, 1, []string{"big.png", "want 28×28", "got 32×32"}},
 		{"k zero", []string{"search", "--index", index, "--query", query, "--k", "0"}, 2, []string{"--k 0: want 1..4"}},
 		{"k above the index size", []string{"search", "--index", index, "--query", query, "--k", "5"}, 2, []string{"--k 5: want 1..4"}},
