@@ -139,7 +139,9 @@ func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 // that order; each of the three may be nil. Chunks run in parallel, each
 // on its own buffers.
 func (c *convChunks) forward(Y, bias, shift, res []float32) {
-	gemm := c.gemm()
+	gemm := c.gemmA()
+	ws := c.packWeights(false)
+	defer releaseWeights(c.shape(false), ws)
 	parallel.For(c.chunks(), 1, func(clo, chi int) {
 		colBuf := getConvBuf(c.K * c.s * c.hw)
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
@@ -152,8 +154,7 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				yt = Y[lo*c.outSize:][:c.outSize]
 			}
 			for gi := range c.groups {
-				gemm(false, false, c.coutG, ld, c.kG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
-					col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
+				gemm(ws[gi], false, ld, 1, col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
 			}
 			for j := range m { // scatter, adding bias + shift in the same pass, then res
 				for o := range c.cout {
@@ -189,7 +190,12 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 // part order, so the result does not depend on timing.
 func (c *convChunks) backward(dY, dX, dW []float32) {
 	nch := c.chunks()
-	gemm := c.gemm()
+	gemm, gemmA := c.gemm(), c.gemmA()
+	var wts []*kernels.PackedA // W_gᵀ, packed once for every chunk's dcol
+	if dX != nil {
+		wts = c.packWeights(true)
+		defer releaseWeights(c.shape(true), wts)
+	}
 	grain := (nch + parallel.Workers() - 1) / parallel.Workers()
 	parts := parallel.Chunks(nch, grain)
 	size := len(dW)
@@ -229,13 +235,11 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 			}
 			if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
 				for gi := range c.groups {
-					gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
-						dyt[gi*c.coutG*ld:], ld, 1, dX[lo*c.inSize+gi*c.kG*ld:], ld)
+					gemmA(wts[gi], false, ld, 1, dyt[gi*c.coutG*ld:], ld, 1, dX[lo*c.inSize+gi*c.kG*ld:], ld)
 				}
 			} else if dX != nil { // dcol_g = W_gᵀ · dYt_g, into col's buffer, then col2im
 				for gi := range c.groups {
-					gemm(true, false, c.kG, ld, c.coutG, 1, c.W[gi*c.coutG*c.kG:], c.kG,
-						dyt[gi*c.coutG*ld:], ld, 0, col[gi*c.kG*ld:], ld)
+					gemmA(wts[gi], false, ld, 1, dyt[gi*c.coutG*ld:], ld, 0, col[gi*c.kG*ld:], ld)
 				}
 				c.fold(lo, m, col, dX)
 			}

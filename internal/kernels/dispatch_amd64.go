@@ -25,6 +25,18 @@ func gemmDispatch() (gemm, serial gemmFunc) {
 	return gemmGeneric, gemmGeneric
 }
 
+// packedKernelDispatch is the micro-kernel of the packed path that
+// gemmDispatch picks, or nil when it picks the pure-Go loop.
+func packedKernelDispatch() microKernel {
+	if hasAVX512 && !genericForced && !avx2Forced {
+		return kernelAVX512
+	}
+	if hasAVX2FMA && !genericForced {
+		return kernelAVX2
+	}
+	return nil
+}
+
 // gemmPaths lists every Gemm path this machine can run, for tests.
 func gemmPaths() []gemmPath {
 	p := []gemmPath{{"generic", gemmGeneric}, {"packed-go", gemmPackedGo}, {"packed-go-serial", gemmPackedGoSerial}}

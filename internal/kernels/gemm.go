@@ -36,6 +36,10 @@ type gemmPath struct {
 // features (dispatch_amd64.go, gemm_other.go).
 var gemmImpl, gemmSerialImpl = gemmDispatch()
 
+// gemmPackedKernel is the micro-kernel behind gemmImpl, nil when gemmImpl
+// is the pure-Go loop; PackedA packs for it.
+var gemmPackedKernel = packedKernelDispatch()
+
 // GemmNaive is the triple loop that defines Gemm, accumulated in float64;
 // tests use it as the oracle.
 func GemmNaive(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {

@@ -82,7 +82,8 @@ func gemmPackedGoSerial(transA, transB bool, m, n, k int, alpha float32, a []flo
 // and their bound methods, so that steady-state calls reuse everything.
 type gemmJob struct {
 	kern           microKernel
-	serial         bool // run on the calling goroutine, in one tile per row block
+	pa             *PackedA // A packed by the caller; nil: pack A per tile
+	serial         bool     // run on the calling goroutine, in one tile per row block
 	transA, transB bool
 	m, n, k        int
 	alpha, beta    float32
@@ -151,6 +152,12 @@ func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float3
 // tiles are the same either way except that a serial call does not cut
 // the block finer for balance, so each A block is packed only once.
 func gemmPackedOn(kern microKernel, serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedRun(kern, serial, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmPackedRun is gemmPackedOn taking A's panels from pa when it is not
+// nil (pa then describes A, and transA, a and lda are not read).
+func gemmPackedRun(kern microKernel, serial bool, pa *PackedA, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -159,6 +166,7 @@ func gemmPackedOn(kern microKernel, serial, transA, transB bool, m, n, k int, al
 		return
 	}
 	j := gemmJobs.get()
+	j.pa = pa
 	j.kern, j.serial, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, serial, transA, transB, m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
 	for jc := 0; jc < n; jc += packNC {
@@ -177,7 +185,7 @@ func gemmPackedOn(kern microKernel, serial, transA, transB bool, m, n, k int, al
 			parallel.For(j.rowT*j.colT, 1, j.tilesFn)
 		}
 	}
-	j.kern, j.a, j.b, j.c = nil, nil, nil, nil
+	j.kern, j.pa, j.a, j.b, j.c = nil, nil, nil, nil, nil
 	gemmJobs.put(j)
 }
 
@@ -321,7 +329,9 @@ func (j *gemmJob) tiles(lo, hi int) {
 		ti, tj := t/j.colT, t%j.colT
 		i0 := ti * j.mc
 		i1 := min(i0+j.mc, j.m)
-		if ti != packed {
+		if j.pa != nil {
+			ap = j.pa.panels(j.pc, kc, i0)
+		} else if ti != packed {
 			j.packA(ap, i0, i1)
 			packed = ti
 		}

@@ -1,0 +1,75 @@
+package autograd
+
+import (
+	"sync"
+
+	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
+)
+
+// packedWeights keeps the packed weights of finished convolution calls
+// for the next call of the same shape, so that their panel buffers are
+// reused rather than regrown as layers of different sizes take turns.
+var packedWeights struct {
+	sync.Mutex
+	free map[packedShape][]*kernels.PackedA
+}
+
+// packedShape is the shape of a packed weight: op(A) is m×k, transposed
+// or not.
+type packedShape struct {
+	trans bool
+	m, k  int
+}
+
+// shape is the packedShape of the group weights packWeights packs.
+func (c *convChunks) shape(trans bool) packedShape {
+	if trans {
+		return packedShape{true, c.kG, c.coutG}
+	}
+	return packedShape{false, c.coutG, c.kG}
+}
+
+// packWeights packs the weight of every group once for the whole call:
+// W_g (coutG × kG) for the forward product, or W_gᵀ for the backward one
+// when trans. Give the result back with releaseWeights.
+func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
+	sh := c.shape(trans)
+	packedWeights.Lock()
+	free := packedWeights.free[sh]
+	var ps []*kernels.PackedA
+	if n := len(free); n >= c.groups {
+		ps = free[n-c.groups:]
+		packedWeights.free[sh] = free[:n-c.groups:n-c.groups]
+	}
+	packedWeights.Unlock()
+	if ps == nil {
+		ps = make([]*kernels.PackedA, c.groups)
+		for gi := range ps {
+			ps[gi] = new(kernels.PackedA)
+		}
+	}
+	for gi, p := range ps {
+		p.Pack(sh.trans, sh.m, sh.k, c.W[gi*c.coutG*c.kG:], c.kG)
+	}
+	return ps
+}
+
+// releaseWeights gives packed weights of shape sh back for reuse.
+func releaseWeights(sh packedShape, ps []*kernels.PackedA) {
+	packedWeights.Lock()
+	if packedWeights.free == nil {
+		packedWeights.free = map[packedShape][]*kernels.PackedA{}
+	}
+	packedWeights.free[sh] = append(packedWeights.free[sh], ps...)
+	packedWeights.Unlock()
+}
+
+// gemmA is kernels.GemmASerial when the chunks alone keep every worker
+// busy, and the parallel kernels.GemmA otherwise, as gemm chooses.
+func (c *convChunks) gemmA() func(p *kernels.PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, cc []float32, ldc int) {
+	if c.chunks() >= parallel.Workers() {
+		return kernels.GemmASerial
+	}
+	return kernels.GemmA
+}
