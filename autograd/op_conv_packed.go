@@ -40,7 +40,7 @@ func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
 	var ps []*kernels.PackedA
 	if n := len(free); n >= c.groups {
 		ps = free[n-c.groups:]
-		packedWeights.free[sh] = free[:n-c.groups:n-c.groups]
+		packedWeights.free[sh] = free[: n-c.groups : n-c.groups]
 	}
 	packedWeights.Unlock()
 	if ps == nil {
