@@ -160,7 +160,7 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				for o := range c.cout {
 					at := (lo+j)*c.outSize + o*c.hw
 					dst := Y[at:][:c.hw]
-					var b, sh float32 // added as (y + b) + sh, the unfused order
+					b, sh := kernels.NegZero, kernels.NegZero // x + (−0) is x: a term left out
 					if bias != nil {
 						b = bias[o]
 					}
@@ -171,7 +171,12 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 					if m > 1 {
 						src = yt[o*ld+j*c.hw:][:c.hw]
 					}
-					addScalars(dst, src, b, sh, bias != nil, shift != nil)
+					switch {
+					case bias != nil || shift != nil: // (y + b) + sh, the unfused order
+						kernels.AddScalars(dst, src, b, sh)
+					case m > 1:
+						copy(dst, src)
+					}
 					if res != nil {
 						kernels.AddTo(dst, res[at:][:c.hw])
 					}
@@ -254,28 +259,6 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				kernels.AddTo(dW[lo:hi], ps[p*size+lo:p*size+hi])
 			}
 		})
-	}
-}
-
-// addScalars sets d[i] = (src[i] + b) + sh in one pass, leaving out the
-// terms whose flag is false; src may be d.
-func addScalars(d, src []float32, b, sh float32, withB, withSh bool) {
-	src = src[:len(d)]
-	switch {
-	case withB && withSh:
-		for i, v := range src {
-			d[i] = (v + b) + sh
-		}
-	case withB:
-		for i, v := range src {
-			d[i] = v + b
-		}
-	case withSh:
-		for i, v := range src {
-			d[i] = v + sh
-		}
-	default:
-		copy(d, src)
 	}
 }
 

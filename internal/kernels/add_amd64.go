@@ -39,3 +39,36 @@ func addPaths() []addPath {
 	}
 	return p
 }
+
+// addScalarsAVX2 is addScalarsGeneric in assembly (add_amd64.s) for any
+// n ≥ 0: 32 lanes per iteration, then 8, then one at a time.
+//
+//go:noescape
+func addScalarsAVX2(dst, src *float32, n int, b, sh float32)
+
+// addScalarsVec runs the assembly on slices of equal length.
+func addScalarsVec(dst, src []float32, b, sh float32) {
+	if len(dst) == 0 {
+		return
+	}
+	src = src[:len(dst)]
+	addScalarsAVX2(&dst[0], &src[0], len(dst), b, sh)
+}
+
+// addScalarsDispatch picks the AVX2 kernel when the CPU has it.
+func addScalarsDispatch() addScalarsFunc {
+	if hasAVX2 && !genericForced {
+		return addScalarsVec
+	}
+	return addScalarsGeneric
+}
+
+// addScalarsPaths lists every AddScalars path this machine can run, for
+// tests.
+func addScalarsPaths() []addScalarsPath {
+	p := []addScalarsPath{{"generic", addScalarsGeneric}}
+	if hasAVX2 {
+		p = append(p, addScalarsPath{"avx2", addScalarsVec})
+	}
+	return p
+}

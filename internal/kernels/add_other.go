@@ -7,3 +7,9 @@ func addDispatch() addFunc { return addToGeneric }
 
 // addPaths lists every AddTo path this build can run, for tests.
 func addPaths() []addPath { return []addPath{{"generic", addToGeneric}} }
+
+// addScalarsDispatch picks the Go loop: this build has no assembly kernel.
+func addScalarsDispatch() addScalarsFunc { return addScalarsGeneric }
+
+// addScalarsPaths lists every AddScalars path this build can run, for tests.
+func addScalarsPaths() []addScalarsPath { return []addScalarsPath{{"generic", addScalarsGeneric}} }
