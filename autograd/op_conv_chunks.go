@@ -140,21 +140,36 @@ func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 // on its own buffers.
 func (c *convChunks) forward(Y, bias, shift, res []float32) {
 	gemm := c.gemmA()
+	serial := c.chunks() >= parallel.Workers()
+	implicit := kernels.ImplicitConv(c.geom)
 	ws := c.packWeights(false)
 	defer releaseWeights(c.shape(false), ws)
+	colLen := c.K * c.s * c.hw
+	if implicit {
+		colLen = 0 // no column matrix
+	}
 	parallel.For(c.chunks(), 1, func(clo, chi int) {
-		colBuf := getConvBuf(c.K * c.s * c.hw)
+		colBuf := getConvBuf(colLen)
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
 		for ch := clo; ch < chi; ch++ {
 			lo := ch * c.s
 			m := min(c.s, c.n-lo)
 			ld := m * c.hw
-			col, yt := c.chunkColumns(lo, m, (*colBuf)[:c.K*ld]), (*ytBuf)[:c.cout*ld]
+			yt := (*ytBuf)[:c.cout*ld]
 			if m == 1 { // one sample: its output is Yt already
 				yt = Y[lo*c.outSize:][:c.outSize]
 			}
-			for gi := range c.groups {
-				gemm(ws[gi], false, ld, 1, col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
+			if implicit { // the GEMM packs its columns straight from the images
+				gg := c.geom
+				gg.C /= c.groups
+				for gi := range c.groups {
+					kernels.ConvGemm(ws[gi], serial, gg, c.X[lo*c.inSize+gi*gg.C*gg.H*gg.W:], c.inSize, m, yt[gi*c.coutG*ld:], ld)
+				}
+			} else {
+				col := c.chunkColumns(lo, m, (*colBuf)[:c.K*ld])
+				for gi := range c.groups {
+					gemm(ws[gi], false, ld, 1, col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
+				}
 			}
 			for j := range m { // scatter, adding bias + shift in the same pass, then res
 				for o := range c.cout {

@@ -83,6 +83,7 @@ func gemmPackedGoSerial(transA, transB bool, m, n, k int, alpha float32, a []flo
 type gemmJob struct {
 	kern           microKernel
 	pa             *PackedA // A packed by the caller; nil: pack A per tile
+	bsrc           bSource  // packs B's panels itself; nil: pack them from b
 	serial         bool     // run on the calling goroutine, in one tile per row block
 	transA, transB bool
 	m, n, k        int
@@ -158,6 +159,26 @@ func gemmPackedOn(kern microKernel, serial, transA, transB bool, m, n, k int, al
 // gemmPackedRun is gemmPackedOn taking A's panels from pa when it is not
 // nil (pa then describes A, and transA, a and lda are not read).
 func gemmPackedRun(kern microKernel, serial bool, pa *PackedA, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedSrc(kern, serial, pa, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// bSource packs the panels of a B operand that is not stored as a matrix
+// (convPanels: a convolution's columns, straight from its images).
+type bSource interface {
+	// packPanel sets dst[p·NR + jj] = op(B)[pc+p][j0+jj] for p < kc and
+	// jj < w, and zero for jj ≥ w.
+	packPanel(dst []float32, pc, kc, j0, w int)
+}
+
+// gemmPackedFrom sets C = op(A)·B for A packed in p and B given by src,
+// n columns.
+func gemmPackedFrom(p *PackedA, src bSource, serial bool, n int, c []float32, ldc int) {
+	gemmPackedSrc(p.kern, serial, p, src, p.transA, false, p.m, n, p.k, 1, p.a, p.lda, nil, 0, 0, c, ldc)
+}
+
+// gemmPackedSrc is gemmPackedRun taking B's panels from bsrc when it is
+// not nil (b and ldb are then not read).
+func gemmPackedSrc(kern microKernel, serial bool, pa *PackedA, bsrc bSource, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -166,7 +187,7 @@ func gemmPackedRun(kern microKernel, serial bool, pa *PackedA, transA, transB bo
 		return
 	}
 	j := gemmJobs.get()
-	j.pa = pa
+	j.pa, j.bsrc = pa, bsrc
 	j.kern, j.serial, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, serial, transA, transB, m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
 	for jc := 0; jc < n; jc += packNC {
@@ -185,7 +206,7 @@ func gemmPackedRun(kern microKernel, serial bool, pa *PackedA, transA, transB bo
 			parallel.For(j.rowT*j.colT, 1, j.tilesFn)
 		}
 	}
-	j.kern, j.pa, j.a, j.b, j.c = nil, nil, nil, nil, nil
+	j.kern, j.pa, j.bsrc, j.a, j.b, j.c = nil, nil, nil, nil, nil, nil
 	gemmJobs.put(j)
 }
 
@@ -221,6 +242,8 @@ func (j *gemmJob) packB(lo, hi int) {
 		j0 := j.jc + q*packNR
 		w := min(packNR, j.nc-q*packNR)
 		switch {
+		case j.bsrc != nil:
+			j.bsrc.packPanel(dst, pc, kc, j0, w)
 		case !j.transB && w == packNR:
 			packB16Impl(dst, b[pc*ldb+j0:], ldb, kc)
 		case !j.transB:

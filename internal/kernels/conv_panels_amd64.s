@@ -1,0 +1,45 @@
+//go:build !purego
+
+#include "textflag.h"
+
+// func gatherRowsAVX2(dst *float32, dstStride int, src *float32, srcStride, count int, mask *[16]uint32, or bool)
+TEXT ·gatherRowsAVX2(SB), NOSPLIT, $0-49
+	MOVQ    dst+0(FP), DI
+	MOVQ    dstStride+8(FP), R8
+	MOVQ    src+16(FP), SI
+	MOVQ    srcStride+24(FP), R9
+	MOVQ    count+32(FP), CX
+	MOVQ    mask+40(FP), AX
+	MOVBLZX or+48(FP), DX
+	SHLQ    $2, R8
+	SHLQ    $2, R9
+	VMOVUPS (AX), Y2
+	VMOVUPS 32(AX), Y3
+	TESTQ   DX, DX
+	JNZ     orloop
+
+storeloop:
+	VANDPS  (SI), Y2, Y0
+	VANDPS  32(SI), Y3, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    R9, SI
+	ADDQ    R8, DI
+	DECQ    CX
+	JNZ     storeloop
+	VZEROUPPER
+	RET
+
+orloop:
+	VANDPS  (SI), Y2, Y0
+	VANDPS  32(SI), Y3, Y1
+	VORPS   (DI), Y0, Y0
+	VORPS   32(DI), Y1, Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ    R9, SI
+	ADDQ    R8, DI
+	DECQ    CX
+	JNZ     orloop
+	VZEROUPPER
+	RET
