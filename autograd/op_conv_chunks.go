@@ -295,11 +295,7 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 			dS := shift.GradBuf().Data
 			parallel.For(n*c.cout, 1+4096/c.hw, func(lo, hi int) {
 				for r := lo; r < hi; r++ {
-					var s float64
-					for _, v := range dY[r*c.hw : (r+1)*c.hw] {
-						s += float64(v)
-					}
-					dS[r] += float32(s)
+					dS[r] += float32(kernels.Sum(dY[r*c.hw : (r+1)*c.hw]))
 				}
 			})
 		}
@@ -309,9 +305,7 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 				for ch := lo; ch < hi; ch++ {
 					var s float64
 					for i := range n {
-						for _, v := range dY[i*c.outSize+ch*c.hw : i*c.outSize+(ch+1)*c.hw] {
-							s += float64(v)
-						}
+						s += kernels.Sum(dY[i*c.outSize+ch*c.hw : i*c.outSize+(ch+1)*c.hw])
 					}
 					dB[ch] += float32(s)
 				}
