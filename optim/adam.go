@@ -3,6 +3,7 @@ package optim
 import (
 	"math"
 
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/tensor"
@@ -88,6 +89,13 @@ func (o *Adam) Step() error {
 		stepSize := float32(o.lr / (1 - math.Pow(o.beta1, t)))
 		bc2Sqrt := float32(math.Sqrt(1 - math.Pow(o.beta2, t)))
 		pd, gd, md, vd := p.V.Value.Data, p.V.Grad.Data, o.m[i].Data, o.v[i].Data
+		if l2 == 0 && w1 < 0.5 && w1 > -0.5 { // the kernel's case: the same ops, vectorised
+			s := kernels.AdamStep{Decay: decay, W1: w1, B2: b2, W2: w2, BC2Sqrt: bc2Sqrt, Eps: eps, StepSize: stepSize}
+			parallel.For(len(pd), grain, func(lo, hi int) {
+				kernels.AdamW(pd[lo:hi], gd[lo:hi], md[lo:hi], vd[lo:hi], s)
+			})
+			continue
+		}
 		parallel.For(len(pd), grain, func(lo, hi int) {
 			for j := lo; j < hi; j++ {
 				pj, g := pd[j], gd[j]
