@@ -9,12 +9,26 @@ package kernels
 //go:noescape
 func gemmKernel6x16AVX512(k int, a, b, c *float32, ldc int, alpha, beta float32)
 
-// kernelAVX512 checks the bounds that the assembly cannot, then runs it.
-func kernelAVX512(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+// kernelAVX512 checks the bounds that the assembly cannot, then runs it;
+// a tile of fewer than 6 rows goes through a scratch tile.
+func kernelAVX512(k, h int, a, b, c []float32, ldc int, alpha, beta float32) {
 	_ = a[k*packMR-1]
 	_ = b[k*packNR-1]
-	_ = c[(packMR-1)*ldc+packNR-1]
-	gemmKernel6x16AVX512(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
+	_ = c[(h-1)*ldc+packNR-1]
+	if h == packMR {
+		gemmKernel6x16AVX512(k, &a[0], &b[0], &c[0], ldc, alpha, beta)
+		return
+	}
+	var tmp [packMR * packNR]float32
+	if beta != 0 {
+		for r := range h {
+			copy(tmp[r*packNR:(r+1)*packNR], c[r*ldc:])
+		}
+	}
+	gemmKernel6x16AVX512(k, &a[0], &b[0], &tmp[0], packNR, alpha, beta)
+	for r := range h {
+		copy(c[r*ldc:r*ldc+packNR], tmp[r*packNR:])
+	}
 }
 
 // gemmAVX512 is Gemm through the packed driver and the AVX-512 kernel.

@@ -27,6 +27,62 @@
 	VFMADD231PS  Y15, Y12, Y10; \
 	VFMADD231PS  Y15, Y13, Y11
 
+// STEP for the first 4 rows of the tile only (Y0..Y7): the A panel still
+// holds 6 values per step.
+#define STEP4(ao, bo) \
+	VMOVUPS      bo(DI), Y12; \
+	VMOVUPS      bo+32(DI), Y13; \
+	VBROADCASTSS ao(SI), Y14; \
+	VBROADCASTSS ao+4(SI), Y15; \
+	VFMADD231PS  Y14, Y12, Y0; \
+	VFMADD231PS  Y14, Y13, Y1; \
+	VFMADD231PS  Y15, Y12, Y2; \
+	VFMADD231PS  Y15, Y13, Y3; \
+	VBROADCASTSS ao+8(SI), Y14; \
+	VBROADCASTSS ao+12(SI), Y15; \
+	VFMADD231PS  Y14, Y12, Y4; \
+	VFMADD231PS  Y14, Y13, Y5; \
+	VFMADD231PS  Y15, Y12, Y6; \
+	VFMADD231PS  Y15, Y13, Y7
+
+// STEP for the first 2 rows of the tile only (Y0..Y3).
+#define STEP2(ao, bo) \
+	VMOVUPS      bo(DI), Y12; \
+	VMOVUPS      bo+32(DI), Y13; \
+	VBROADCASTSS ao(SI), Y14; \
+	VBROADCASTSS ao+4(SI), Y15; \
+	VFMADD231PS  Y14, Y12, Y0; \
+	VFMADD231PS  Y14, Y13, Y1; \
+	VFMADD231PS  Y15, Y12, Y2; \
+	VFMADD231PS  Y15, Y13, Y3
+
+// The k loop of a kernel running STEPMACRO: four steps at a time, then
+// one at a time; jumps to store when done. BX = k/4, CX = k%4.
+#define KLOOP(STEPMACRO, l4, t, l1) \
+	TESTQ BX, BX; \
+	JZ    t; \
+l4: \
+	PREFETCHT0 256(DI); \
+	STEPMACRO(0, 0); \
+	STEPMACRO(24, 64); \
+	PREFETCHT0 320(DI); \
+	STEPMACRO(48, 128); \
+	STEPMACRO(72, 192); \
+	ADDQ $96, SI; \
+	ADDQ $256, DI; \
+	DECQ BX; \
+	JNZ  l4; \
+t: \
+	TESTQ CX, CX; \
+	JZ    store; \
+l1: \
+	STEPMACRO(0, 0); \
+	ADDQ $24, SI; \
+	ADDQ $64, DI; \
+	DECQ CX; \
+	JNZ  l1; \
+	JMP  store
+
 // C row = alpha·acc (beta == 0). Y14 holds alpha.
 #define STORE0(lo, hi) \
 	VMULPS  Y14, lo, lo; \
@@ -45,13 +101,14 @@
 	VMOVUPS     Y13, 32(DX); \
 	ADDQ        R8, DX
 
-// func gemmKernel6x16AVX2(k int, a, b, c *float32, ldc int, alpha, beta float32)
-TEXT ·gemmKernel6x16AVX2(SB), NOSPLIT, $0-48
+// func gemmKernel6x16AVX2(k, h int, a, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·gemmKernel6x16AVX2(SB), NOSPLIT, $0-56
 	MOVQ k+0(FP), CX
-	MOVQ a+8(FP), SI
-	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
+	MOVQ h+8(FP), R9
+	MOVQ a+16(FP), SI
+	MOVQ b+24(FP), DI
+	MOVQ c+32(FP), DX
+	MOVQ ldc+40(FP), R8
 	SHLQ $2, R8
 
 	VXORPS Y0, Y0, Y0
@@ -90,53 +147,62 @@ TEXT ·gemmKernel6x16AVX2(SB), NOSPLIT, $0-48
 	MOVQ CX, BX
 	SHRQ $2, BX
 	ANDQ $3, CX
-	TESTQ BX, BX
-	JZ   tail
+	CMPQ R9, $2
+	JLE  rows2
+	CMPQ R9, $4
+	JLE  rows4
+	KLOOP(STEP, loop4, tail, loop1)
 
-loop4:
-	PREFETCHT0 256(DI)
-	STEP(0, 0)
-	STEP(24, 64)
-	PREFETCHT0 320(DI)
-	STEP(48, 128)
-	STEP(72, 192)
-	ADDQ $96, SI
-	ADDQ $256, DI
-	DECQ BX
-	JNZ  loop4
+rows4:
+	KLOOP(STEP4, loop4r4, tailr4, loop1r4)
 
-tail:
-	TESTQ CX, CX
-	JZ    store
+rows2:
+	KLOOP(STEP2, loop4r2, tailr2, loop1r2)
 
-loop1:
-	STEP(0, 0)
-	ADDQ $24, SI
-	ADDQ $64, DI
-	DECQ CX
-	JNZ  loop1
-
+	// Store the first h (R9) rows.
 store:
-	VBROADCASTSS alpha+40(FP), Y14
-	MOVL         beta+44(FP), AX
+	VBROADCASTSS alpha+48(FP), Y14
+	MOVL         beta+52(FP), AX
 	TESTL        $0x7fffffff, AX // beta == ±0: do not read C
 	JNZ          withbeta
 	STORE0(Y0, Y1)
+	DECQ         R9
+	JZ           done
 	STORE0(Y2, Y3)
+	DECQ         R9
+	JZ           done
 	STORE0(Y4, Y5)
+	DECQ         R9
+	JZ           done
 	STORE0(Y6, Y7)
+	DECQ         R9
+	JZ           done
 	STORE0(Y8, Y9)
+	DECQ         R9
+	JZ           done
 	STORE0(Y10, Y11)
 	VZEROUPPER
 	RET
 
 withbeta:
-	VBROADCASTSS beta+44(FP), Y15
+	VBROADCASTSS beta+52(FP), Y15
 	STOREB(Y0, Y1)
+	DECQ         R9
+	JZ           done
 	STOREB(Y2, Y3)
+	DECQ         R9
+	JZ           done
 	STOREB(Y4, Y5)
+	DECQ         R9
+	JZ           done
 	STOREB(Y6, Y7)
+	DECQ         R9
+	JZ           done
 	STOREB(Y8, Y9)
+	DECQ         R9
+	JZ           done
 	STOREB(Y10, Y11)
+
+done:
 	VZEROUPPER
 	RET

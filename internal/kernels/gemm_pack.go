@@ -29,11 +29,12 @@ const (
 	packNC = 4096 // columns of B packed at once: kc×nc is 4 MiB, in L3
 )
 
-// microKernel sets the MR×NR tile of C at c (row stride ldc) to
-// alpha·Â·B̂ + beta·C, where Â is a packed A panel (k steps of MR values)
-// and B̂ a packed B panel (k steps of NR values). With beta == 0 it must
-// not read C.
-type microKernel func(k int, a, b, c []float32, ldc int, alpha, beta float32)
+// microKernel sets the first h rows (1 ≤ h ≤ MR) of the MR×NR tile of C
+// at c (row stride ldc) to alpha·Â·B̂ + beta·C, where Â is a packed A panel
+// (k steps of MR values) and B̂ a packed B panel (k steps of NR values). It
+// must not touch rows h and beyond, and with beta == 0 it must not read C.
+// Each element's sum must not depend on h.
+type microKernel func(k, h int, a, b, c []float32, ldc int, alpha, beta float32)
 
 // microKernelPath names a micro-kernel, for benchmarks.
 type microKernelPath struct {
@@ -43,10 +44,10 @@ type microKernelPath struct {
 
 // kernelGo is the pure-Go micro-kernel: the loop the assembly kernels
 // equal, and the packed driver's kernel where there is no assembly.
-func kernelGo(k int, a, b, c []float32, ldc int, alpha, beta float32) {
+func kernelGo(k, h int, a, b, c []float32, ldc int, alpha, beta float32) {
 	var acc [packMR][packNR]float32
 	for p := 0; p < k; p++ {
-		ap := a[p*packMR : p*packMR+packMR]
+		ap := a[p*packMR : p*packMR+h]
 		bp := (*[packNR]float32)(b[p*packNR : p*packNR+packNR])
 		for r, av := range ap {
 			row := &acc[r]
@@ -55,7 +56,7 @@ func kernelGo(k int, a, b, c []float32, ldc int, alpha, beta float32) {
 			}
 		}
 	}
-	for r := range acc {
+	for r := range h {
 		row := c[r*ldc : r*ldc+packNR]
 		for j, s := range acc[r] {
 			if beta == 0 {
@@ -367,8 +368,8 @@ func (j *gemmJob) tiles(lo, hi int) {
 				apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
 				h := min(packMR, i1-ir)
 				off := ir*ldc + j.jc + jr
-				if h == packMR && w == packNR {
-					kern(kc, apan, bpan, c[off:], ldc, alpha, beta)
+				if w == packNR {
+					kern(kc, h, apan, bpan, c[off:], ldc, alpha, beta)
 					continue
 				}
 				// Edge tile: run the same kernel on a scratch copy, so that
@@ -379,7 +380,7 @@ func (j *gemmJob) tiles(lo, hi int) {
 						copy(tmp[r*packNR:r*packNR+w], c[off+r*ldc:off+r*ldc+w])
 					}
 				}
-				kern(kc, apan, bpan, tmp, packNR, alpha, beta)
+				kern(kc, h, apan, bpan, tmp, packNR, alpha, beta)
 				for r := range h {
 					copy(c[off+r*ldc:off+r*ldc+w], tmp[r*packNR:r*packNR+w])
 				}

@@ -10,9 +10,11 @@ import (
 )
 
 // Every assembly micro-kernel this CPU can run is checked against the Go
-// kernel on every depth 1…300, with beta 0 (C not read: NaN there must
+// kernel on every depth 1…300, for every row count h = 1…6 (rows h and
+// beyond must be left alone), with beta 0 (C not read: NaN there must
 // not leak) and beta ≠ 0, on a C tile with a row stride wider than the
-// tile; the AVX-512 kernel must also give exactly the AVX2 kernel's bits.
+// tile; the AVX-512 kernel must also give exactly the AVX2 kernel's bits,
+// and a kernel on h rows exactly its own bits on those rows of all 6.
 func TestMicroKernelsMatchGo(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	const ldc = packNR + 5
@@ -22,6 +24,7 @@ func TestMicroKernelsMatchGo(t *testing.T) {
 		}
 		for k := 1; k <= 300; k++ {
 			a, b := randSlice(r, max(k, 1)*packMR), randSlice(r, max(k, 1)*packNR)
+			h := 1 + k%packMR
 			for _, beta := range []float32{0, 0.75} {
 				c0 := randSlice(r, (packMR-1)*ldc+packNR)
 				if beta == 0 {
@@ -29,11 +32,15 @@ func TestMicroKernelsMatchGo(t *testing.T) {
 						c0[i] = float32(math.NaN())
 					}
 				}
-				want, got := slices.Clone(c0), slices.Clone(c0)
-				kernelGo(k, a, b, want, ldc, 1.5, beta)
-				mk.fn(k, a, b, got, ldc, 1.5, beta)
+				want, got, full := slices.Clone(c0), slices.Clone(c0), slices.Clone(c0)
+				kernelGo(k, h, a, b, want, ldc, 1.5, beta)
+				mk.fn(k, h, a, b, got, ldc, 1.5, beta)
+				mk.fn(k, packMR, a, b, full, ldc, 1.5, beta)
 				for i := range got {
-					if i%ldc >= packNR {
+					if i%ldc < packNR && i/ldc < h && math.Float32bits(got[i]) != math.Float32bits(full[i]) {
+						t.Fatalf("%s k=%d h=%d: c[%d] = %g, the 6-row kernel gives %g: want the same bits", mk.name, k, h, i, got[i], full[i])
+					}
+					if i%ldc >= packNR || i/ldc >= h {
 						if !(got[i] == c0[i] || math.IsNaN(float64(c0[i]))) {
 							t.Fatalf("%s k=%d: wrote outside the tile at %d", mk.name, k, i)
 						}
@@ -45,7 +52,7 @@ func TestMicroKernelsMatchGo(t *testing.T) {
 				}
 				if mk.name == "avx512" {
 					ref := slices.Clone(c0)
-					kernelAVX2(k, a, b, ref, ldc, 1.5, beta)
+					kernelAVX2(k, h, a, b, ref, ldc, 1.5, beta)
 					for i := range ref {
 						if math.Float32bits(ref[i]) != math.Float32bits(got[i]) && !(math.IsNaN(float64(ref[i])) && math.IsNaN(float64(got[i]))) {
 							t.Fatalf("avx512 k=%d beta=%g: c[%d] = %g, avx2 gives %g: want the same bits", k, beta, i, got[i], ref[i])
