@@ -137,7 +137,10 @@ func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 // forward sets Y (N, Cout, OH, OW) to the convolution plus bias (Cout),
 // plus shift (N, Cout) at every position, plus res (N, Cout, OH, OW), in
 // that order; each of the three may be nil. Chunks run in parallel, each
-// on its own buffers.
+// on its own buffers. The weight is packed once for all chunks, and where
+// kernels.ImplicitConv allows (stride 1, output rows as wide as input
+// rows) the GEMM packs its columns straight from the images instead of
+// from an im2col buffer.
 func (c *convChunks) forward(Y, bias, shift, res []float32) {
 	gemm := c.gemmA()
 	serial := c.chunks() >= parallel.Workers()
