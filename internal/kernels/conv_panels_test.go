@@ -43,7 +43,7 @@ func TestConvPanelsMatchIm2col(t *testing.T) {
 			}
 			for _, kp := range microKernels() {
 				var p PackedA
-				p.pack(kp.fn, false, m, k, a, k)
+				p.pack(kp.kern, false, m, k, a, k)
 				want := make([]float32, m*n)
 				gemmPackedA(&p, true, false, n, 1, col, n, 0, want, n)
 				for _, serial := range []bool{false, true} {

@@ -27,12 +27,12 @@ func gemmDispatch() (gemm, serial gemmFunc) {
 
 // packedKernelDispatch is the micro-kernel of the packed path that
 // gemmDispatch picks, or nil when it picks the pure-Go loop.
-func packedKernelDispatch() microKernel {
+func packedKernelDispatch() *microKernel {
 	if hasAVX512 && !genericForced && !avx2Forced {
-		return kernelAVX512
+		return avx512Kernel
 	}
 	if hasAVX2FMA && !genericForced {
-		return kernelAVX2
+		return avx2Kernel
 	}
 	return nil
 }
@@ -51,12 +51,12 @@ func gemmPaths() []gemmPath {
 
 // microKernels lists the micro-kernels this machine can run, for benchmarks.
 func microKernels() []microKernelPath {
-	p := []microKernelPath{{"go", kernelGo}}
+	p := []microKernelPath{{"go", goKernel}}
 	if hasAVX2FMA {
-		p = append(p, microKernelPath{"avx2", kernelAVX2})
+		p = append(p, microKernelPath{"avx2", avx2Kernel})
 	}
 	if hasAVX512 {
-		p = append(p, microKernelPath{"avx512", kernelAVX512})
+		p = append(p, microKernelPath{"avx512", avx512Kernel})
 	}
 	return p
 }

@@ -2,6 +2,8 @@
 
 package kernels
 
+import "math"
+
 // gemmKernel6x16AVX512 is gemmKernel6x16AVX2 with one 16-float ZMM
 // register per tile row (gemm512_amd64.s): the same packed panels, the same
 // order of fused multiply-adds for every element of C, the same bits.
@@ -31,12 +33,76 @@ func kernelAVX512(k, h int, a, b, c []float32, ldc int, alpha, beta float32) {
 	}
 }
 
+// gemmKernel6x32AVX512 is the wide form of gemmKernel6x16AVX512
+// (gemm512_amd64.s): it sets the 6×32 tile at c from the A panel at a and
+// the B panels at b1 (columns 0…15) and b2 (16…31), every element summed
+// exactly as the 6×16 kernel sums it.
+//
+//go:noescape
+func gemmKernel6x32AVX512(k int, a, b1, b2, c *float32, ldc int, alpha, beta float32)
+
+// kernelAVX512Wide checks the bounds that the assembly cannot, then runs it.
+func kernelAVX512Wide(k int, a, b1, b2, c []float32, ldc int, alpha, beta float32) {
+	_ = a[k*packMR-1]
+	_ = b1[k*packNR-1]
+	_ = b2[k*packNR-1]
+	_ = c[(packMR-1)*ldc+2*packNR-1]
+	gemmKernel6x32AVX512(k, &a[0], &b1[0], &b2[0], &c[0], ldc, alpha, beta)
+}
+
+// avx512Kernel is the AVX-512 micro-kernel, with its wide form when that
+// passes wideAgrees on this CPU.
+var avx512Kernel = &microKernel{tile: kernelAVX512, wide: checkedWide(kernelAVX512, kernelAVX512Wide)}
+
+// wideChecked records whether the wide AVX-512 kernel passed its check at
+// start-up (false also where it was not checked: no AVX-512).
+var wideChecked bool
+
+// checkedWide returns wide if it gives tile's bits on a random 6×32 tile
+// (both beta cases, a depth with a remainder step), and nil otherwise, so
+// that a kernel this CPU computes wrongly is never used. It is checked
+// only on CPUs with AVX-512.
+func checkedWide(tile func(k, h int, a, b, c []float32, ldc int, alpha, beta float32), wide func(k int, a, b1, b2, c []float32, ldc int, alpha, beta float32)) func(k int, a, b1, b2, c []float32, ldc int, alpha, beta float32) {
+	if !hasAVX512 {
+		return nil
+	}
+	const k, ldc = 37, 2*packNR + 3
+	a, b1, b2 := make([]float32, k*packMR), make([]float32, k*packNR), make([]float32, k*packNR)
+	seed := uint32(12345)
+	next := func() float32 { // a small LCG: no package-level RNG at init
+		seed = seed*1664525 + 1013904223
+		return float32(int32(seed>>8)-1<<23) / (1 << 23)
+	}
+	for _, s := range [][]float32{a, b1, b2} {
+		for i := range s {
+			s[i] = next()
+		}
+	}
+	for _, beta := range []float32{0, 0.75} {
+		want, got := make([]float32, packMR*ldc), make([]float32, packMR*ldc)
+		for i := range want {
+			want[i] = next()
+			got[i] = want[i]
+		}
+		tile(k, packMR, a, b1, want, ldc, 1.5, beta)
+		tile(k, packMR, a, b2, want[packNR:], ldc, 1.5, beta)
+		wide(k, a, b1, b2, got, ldc, 1.5, beta)
+		for i := range want {
+			if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+				return nil
+			}
+		}
+	}
+	wideChecked = true
+	return wide
+}
+
 // gemmAVX512 is Gemm through the packed driver and the AVX-512 kernel.
 func gemmAVX512(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPacked(kernelAVX512, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmPacked(avx512Kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmAVX512Serial is gemmAVX512 on the calling goroutine only.
 func gemmAVX512Serial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPackedOn(kernelAVX512, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmPackedOn(avx512Kernel, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

@@ -22,12 +22,15 @@ func kernelAVX2(k, h int, a, b, c []float32, ldc int, alpha, beta float32) {
 	gemmKernel6x16AVX2(k, h, &a[0], &b[0], &c[0], ldc, alpha, beta)
 }
 
+// avx2Kernel is the AVX2+FMA micro-kernel.
+var avx2Kernel = &microKernel{tile: kernelAVX2}
+
 // gemmAVX2 is Gemm through the packed driver and the AVX2+FMA kernel.
 func gemmAVX2(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPacked(kernelAVX2, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmPacked(avx2Kernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmAVX2Serial is gemmAVX2 on the calling goroutine only.
 func gemmAVX2Serial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPackedOn(kernelAVX2, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmPackedOn(avx2Kernel, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

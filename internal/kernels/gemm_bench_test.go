@@ -31,7 +31,7 @@ func BenchmarkGemmMicroKernel(b *testing.B) {
 	for _, k := range microKernels() {
 		b.Run(k.name, func(b *testing.B) {
 			for b.Loop() {
-				k.fn(packKC, packMR, ap, bp, c, packNR, 1, 1)
+				k.kern.tile(packKC, packMR, ap, bp, c, packNR, 1, 1)
 			}
 			b.ReportMetric(2*packMR*packNR*packKC*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
 		})

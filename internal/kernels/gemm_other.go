@@ -7,7 +7,7 @@ func gemmDispatch() (gemm, serial gemmFunc) { return gemmGeneric, gemmGeneric }
 
 // packedKernelDispatch is nil: Gemm takes the pure-Go loop, not the
 // packed path.
-func packedKernelDispatch() microKernel { return nil }
+func packedKernelDispatch() *microKernel { return nil }
 
 // gemmPaths lists every Gemm path this build can run, for tests: the
 // reference loop and the packed driver with its pure-Go micro-kernel.
@@ -16,4 +16,4 @@ func gemmPaths() []gemmPath {
 }
 
 // microKernels lists the micro-kernels this build can run, for benchmarks.
-func microKernels() []microKernelPath { return []microKernelPath{{"go", kernelGo}} }
+func microKernels() []microKernelPath { return []microKernelPath{{"go", goKernel}} }

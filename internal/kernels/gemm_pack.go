@@ -29,18 +29,29 @@ const (
 	packNC = 4096 // columns of B packed at once: kc×nc is 4 MiB, in L3
 )
 
-// microKernel sets the first h rows (1 ≤ h ≤ MR) of the MR×NR tile of C
-// at c (row stride ldc) to alpha·Â·B̂ + beta·C, where Â is a packed A panel
-// (k steps of MR values) and B̂ a packed B panel (k steps of NR values). It
-// must not touch rows h and beyond, and with beta == 0 it must not read C.
-// Each element's sum must not depend on h.
-type microKernel func(k, h int, a, b, c []float32, ldc int, alpha, beta float32)
+// microKernel is one micro-kernel of the packed path.
+type microKernel struct {
+	// tile sets the first h rows (1 ≤ h ≤ MR) of the MR×NR tile of C at c
+	// (row stride ldc) to alpha·Â·B̂ + beta·C, where Â is a packed A panel
+	// (k steps of MR values) and B̂ a packed B panel (k steps of NR
+	// values). It must not touch rows h and beyond, and with beta == 0 it
+	// must not read C. Each element's sum must not depend on h.
+	tile func(k, h int, a, b, c []float32, ldc int, alpha, beta float32)
+	// wide, when not nil, sets the whole MR×2NR tile at c from two B
+	// panels, b1 for columns 0…NR−1 and b2 for NR…2NR−1, summing every
+	// element exactly as tile does: on a CPU with 32 vector registers it
+	// keeps twice the accumulators in flight.
+	wide func(k int, a, b1, b2, c []float32, ldc int, alpha, beta float32)
+}
 
-// microKernelPath names a micro-kernel, for benchmarks.
+// microKernelPath names a micro-kernel, for tests and benchmarks.
 type microKernelPath struct {
 	name string
-	fn   microKernel
+	kern *microKernel
 }
+
+// goKernel is the pure-Go micro-kernel.
+var goKernel = &microKernel{tile: kernelGo}
 
 // kernelGo is the pure-Go micro-kernel: the loop the assembly kernels
 // equal, and the packed driver's kernel where there is no assembly.
@@ -71,18 +82,18 @@ func kernelGo(k, h int, a, b, c []float32, ldc int, alpha, beta float32) {
 // gemmPackedGo is Gemm through the packed driver with the Go micro-kernel;
 // tests use it to check the driver on every build.
 func gemmPackedGo(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPacked(kernelGo, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmPacked(goKernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmPackedGoSerial is gemmPackedGo on the calling goroutine only.
 func gemmPackedGoSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPackedOn(kernelGo, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmPackedOn(goKernel, true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmJob is one packed Gemm call. Jobs are reused, with their B buffer
 // and their bound methods, so that steady-state calls reuse everything.
 type gemmJob struct {
-	kern           microKernel
+	kern           *microKernel
 	pa             *PackedA // A packed by the caller; nil: pack A per tile
 	bsrc           bSource  // packs B's panels itself; nil: pack them from b
 	serial         bool     // run on the calling goroutine, in one tile per row block
@@ -146,20 +157,20 @@ func (f *freeList[T]) put(x *T) {
 }
 
 // gemmPacked computes Gemm with kern as the micro-kernel.
-func gemmPacked(kern microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmPacked(kern *microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	gemmPackedOn(kern, false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmPackedOn is gemmPacked, split across workers unless serial. The
 // tiles are the same either way except that a serial call does not cut
 // the block finer for balance, so each A block is packed only once.
-func gemmPackedOn(kern microKernel, serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmPackedOn(kern *microKernel, serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	gemmPackedRun(kern, serial, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // gemmPackedRun is gemmPackedOn taking A's panels from pa when it is not
 // nil (pa then describes A, and transA, a and lda are not read).
-func gemmPackedRun(kern microKernel, serial bool, pa *PackedA, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	gemmPackedSrc(kern, serial, pa, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
@@ -179,7 +190,7 @@ func gemmPackedFrom(p *PackedA, src bSource, serial bool, n int, c []float32, ld
 
 // gemmPackedSrc is gemmPackedRun taking B's panels from bsrc when it is
 // not nil (b and ldb are then not read).
-func gemmPackedSrc(kern microKernel, serial bool, pa *PackedA, bsrc bSource, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -343,7 +354,7 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 func (j *gemmJob) tiles(lo, hi int) {
 	buf := packABufs.get()
 	ap, tmp := (*buf)[:packMC*packKC], (*buf)[packMC*packKC:]
-	kc, ldc, c, kern, alpha := j.kc, j.ldc, j.c, j.kern, j.alpha
+	kc, kern := j.kc, j.kern
 	beta := j.beta
 	if j.pc > 0 {
 		beta = 1 // later slices add to what the first one wrote
@@ -361,33 +372,64 @@ func (j *gemmJob) tiles(lo, hi int) {
 		}
 		c0 := tj * j.nt
 		c1 := min(c0+j.nt, j.nc)
-		for jr := c0; jr < c1; jr += packNR {
-			bpan := j.bp[jr*kc : (jr+packNR)*kc]
-			w := min(packNR, c1-jr)
-			for ir := i0; ir < i1; ir += packMR {
-				apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
-				h := min(packMR, i1-ir)
-				off := ir*ldc + j.jc + jr
-				if w == packNR {
-					kern(kc, h, apan, bpan, c[off:], ldc, alpha, beta)
-					continue
-				}
-				// Edge tile: run the same kernel on a scratch copy, so that
-				// edge elements are computed exactly like the others.
-				clear(tmp)
-				if beta != 0 {
-					for r := range h {
-						copy(tmp[r*packNR:r*packNR+w], c[off+r*ldc:off+r*ldc+w])
-					}
-				}
-				kern(kc, h, apan, bpan, tmp, packNR, alpha, beta)
-				for r := range h {
-					copy(c[off+r*ldc:off+r*ldc+w], tmp[r*packNR:r*packNR+w])
-				}
+		for jr := c0; jr < c1; {
+			if kern.wide != nil && c1-jr >= 2*packNR {
+				j.sweepWide(ap, i0, i1, jr, beta)
+				jr += 2 * packNR
+				continue
 			}
+			j.sweep(ap, tmp, i0, i1, jr, min(packNR, c1-jr), beta)
+			jr += packNR
 		}
 	}
 	packABufs.put(buf)
+}
+
+// sweep runs the micro-kernel down rows [i0, i1) of the tile against the
+// B panel of columns [jr, jr+w), with A's panels in ap.
+func (j *gemmJob) sweep(ap, tmp []float32, i0, i1, jr, w int, beta float32) {
+	kc, ldc, c, tile, alpha := j.kc, j.ldc, j.c, j.kern.tile, j.alpha
+	bpan := j.bp[jr*kc : (jr+packNR)*kc]
+	for ir := i0; ir < i1; ir += packMR {
+		apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
+		h := min(packMR, i1-ir)
+		off := ir*ldc + j.jc + jr
+		if w == packNR {
+			tile(kc, h, apan, bpan, c[off:], ldc, alpha, beta)
+			continue
+		}
+		// Edge tile: run the same kernel on a scratch copy, so that
+		// edge elements are computed exactly like the others.
+		clear(tmp)
+		if beta != 0 {
+			for r := range h {
+				copy(tmp[r*packNR:r*packNR+w], c[off+r*ldc:off+r*ldc+w])
+			}
+		}
+		tile(kc, h, apan, bpan, tmp, packNR, alpha, beta)
+		for r := range h {
+			copy(c[off+r*ldc:off+r*ldc+w], tmp[r*packNR:r*packNR+w])
+		}
+	}
+}
+
+// sweepWide is sweep over the two full B panels of columns
+// [jr, jr+2·NR), with the wide kernel on full row panels.
+func (j *gemmJob) sweepWide(ap []float32, i0, i1, jr int, beta float32) {
+	kc, ldc, c, kern, alpha := j.kc, j.ldc, j.c, j.kern, j.alpha
+	b1 := j.bp[jr*kc : (jr+packNR)*kc]
+	b2 := j.bp[(jr+packNR)*kc : (jr+2*packNR)*kc]
+	for ir := i0; ir < i1; ir += packMR {
+		apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
+		h := min(packMR, i1-ir)
+		off := ir*ldc + j.jc + jr
+		if h == packMR {
+			kern.wide(kc, apan, b1, b2, c[off:], ldc, alpha, beta)
+			continue
+		}
+		kern.tile(kc, h, apan, b1, c[off:], ldc, alpha, beta)
+		kern.tile(kc, h, apan, b2, c[off+packNR:], ldc, alpha, beta)
+	}
 }
 
 // scaleC sets C = beta·C (C = 0 when beta == 0): Gemm with nothing to add.

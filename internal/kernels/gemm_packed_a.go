@@ -15,7 +15,7 @@ type PackedA struct {
 	m, k   int
 	a      []float32
 	lda    int
-	kern   microKernel // the kernel the panels are for; nil: not packed
+	kern   *microKernel // the kernel the panels are for; nil: not packed
 	mPad   int         // m rounded up to whole panels of packMR rows
 	buf    []float32   // per kc-slice of the sum, mPad/packMR panels of kc×packMR
 }
@@ -28,7 +28,7 @@ func (p *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
 }
 
 // pack is Pack for the micro-kernel kern (nil: record A only).
-func (p *PackedA) pack(kern microKernel, transA bool, m, k int, a []float32, lda int) {
+func (p *PackedA) pack(kern *microKernel, transA bool, m, k int, a []float32, lda int) {
 	p.transA, p.m, p.k, p.a, p.lda, p.kern = transA, m, k, a, lda, kern
 	if kern == nil || m <= 0 || k <= 0 {
 		return

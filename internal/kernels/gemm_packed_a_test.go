@@ -8,7 +8,7 @@ import (
 
 // packedAPath is Gemm through a PackedA packed for kern (nil: the
 // unpacked fallback), one PackedA reused across calls as a caller would.
-func packedAPath(kern microKernel, serial bool) gemmFunc {
+func packedAPath(kern *microKernel, serial bool) gemmFunc {
 	var p PackedA
 	return func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		p.pack(kern, transA, m, k, a, lda)
@@ -36,7 +36,7 @@ func TestGemmPackedAPaths(t *testing.T) {
 				name += "-serial"
 			}
 			t.Run(name, func(t *testing.T) {
-				fn := packedAPath(kp.fn, serial)
+				fn := packedAPath(kp.kern, serial)
 				r := rand.New(rand.NewPCG(21, 22))
 				var cases []gemmCase
 				for s := 1; s <= 40; s++ {

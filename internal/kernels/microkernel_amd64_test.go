@@ -34,8 +34,8 @@ func TestMicroKernelsMatchGo(t *testing.T) {
 				}
 				want, got, full := slices.Clone(c0), slices.Clone(c0), slices.Clone(c0)
 				kernelGo(k, h, a, b, want, ldc, 1.5, beta)
-				mk.fn(k, h, a, b, got, ldc, 1.5, beta)
-				mk.fn(k, packMR, a, b, full, ldc, 1.5, beta)
+				mk.kern.tile(k, h, a, b, got, ldc, 1.5, beta)
+				mk.kern.tile(k, packMR, a, b, full, ldc, 1.5, beta)
 				for i := range got {
 					if i%ldc < packNR && i/ldc < h && math.Float32bits(got[i]) != math.Float32bits(full[i]) {
 						t.Fatalf("%s k=%d h=%d: c[%d] = %g, the 6-row kernel gives %g: want the same bits", mk.name, k, h, i, got[i], full[i])
@@ -57,6 +57,39 @@ func TestMicroKernelsMatchGo(t *testing.T) {
 						if math.Float32bits(ref[i]) != math.Float32bits(got[i]) && !(math.IsNaN(float64(ref[i])) && math.IsNaN(float64(got[i]))) {
 							t.Fatalf("avx512 k=%d beta=%g: c[%d] = %g, avx2 gives %g: want the same bits", k, beta, i, got[i], ref[i])
 						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestWideKernels checks every wide micro-kernel this CPU has against two
+// calls of its 16-column kernel, bit for bit, on every depth 1…80 with
+// both beta cases, leaving C's padding alone; and that the AVX-512 wide
+// kernel passed its start-up check wherever AVX-512 is present (a kernel
+// that fails it is dropped, which would be correct but slow).
+func TestWideKernels(t *testing.T) {
+	if hasAVX512 && !wideChecked {
+		t.Errorf("the wide AVX-512 kernel failed its start-up check on this CPU")
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	const ldc = 2*packNR + 5
+	for _, mk := range microKernels() {
+		if mk.kern.wide == nil {
+			continue
+		}
+		for k := 1; k <= 80; k++ {
+			a, b1, b2 := randSlice(r, k*packMR), randSlice(r, k*packNR), randSlice(r, k*packNR)
+			for _, beta := range []float32{0, -0.5} {
+				c0 := randSlice(r, (packMR-1)*ldc+2*packNR)
+				want, got := slices.Clone(c0), slices.Clone(c0)
+				mk.kern.tile(k, packMR, a, b1, want, ldc, 1.5, beta)
+				mk.kern.tile(k, packMR, a, b2, want[packNR:], ldc, 1.5, beta)
+				mk.kern.wide(k, a, b1, b2, got, ldc, 1.5, beta)
+				for i := range got {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s wide k=%d beta=%g: c[%d] = %g, want %g", mk.name, k, beta, i, got[i], want[i])
 					}
 				}
 			}
