@@ -16,8 +16,8 @@ type PackedA struct {
 	a      []float32
 	lda    int
 	kern   *microKernel // the kernel the panels are for; nil: not packed
-	mPad   int         // m rounded up to whole panels of packMR rows
-	buf    []float32   // per kc-slice of the sum, mPad/packMR panels of kc×packMR
+	mPad   int          // m rounded up to whole panels of packMR rows
+	buf    []float32    // per kc-slice of the sum, mPad/packMR panels of kc×packMR
 }
 
 // Pack records op(A) (m×k; A is k×m when transA, row stride lda) and packs
