@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -45,15 +46,9 @@ func siluBackThroughNorm(l normLayout, nAff int, X, W, B, Y, dY, dz []float32, m
 					sh = float64(B[a0+c])
 				}
 				at := r*block + c*l.s
-				xc, yc, gc, dc := X[at:at+l.s], Y[at:at+l.s], dY[at:at+l.s], dz[at:at+l.s]
-				for i, v := range xc {
-					z := float32((float64(v)-mu)*a + sh) // the forward's z, bit for bit
-					y, s := yc[i], float32(0.5)
-					if z != 0 {
-						s = y / z
-					}
-					dc[i] = gc[i] * (s + y*(1-s))
-				}
+				dc := dz[at : at+l.s]
+				kernels.NormAffine(dc, X[at:at+l.s], mu, a, sh) // the forward's z, bit for bit
+				kernels.SiLUGradFromOutput(dc, dc, Y[at:at+l.s], dY[at:at+l.s])
 			}
 		}
 	})
