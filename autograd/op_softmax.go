@@ -10,7 +10,10 @@ import (
 
 // Softmax is exp(x − max) / Σ exp(x − max) along axis (negative counts
 // from the end), so that every slice along axis sums to 1. Subtracting the
-// slice's maximum keeps exp from overflowing. The output has x's shape.
+// slice's maximum keeps exp from overflowing. The exponentials are float32
+// (kernels.ExpShift, vectorised), their sum and the normalisation float64:
+// each output is within a few float32 ulps of the exact softmax of the
+// float32 differences x − max. The output has x's shape.
 func (g *Graph) Softmax(x *Var, axis int) *Var { return g.softmax("Softmax", x, axis, false) }
 
 // LogSoftmax is log Softmax(x, axis) = x − max − log Σ exp(x − max),
