@@ -141,14 +141,11 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 	}
 	return g.Record(out, func(o *Var) {
 		defer putFloat64s(stats) // backward runs once
-		if !l.silu {
-			normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd)
-			return
+		var sb *siluBack
+		if l.silu {
+			sb = &siluBack{W: W, B: B, Y: Y}
 		}
-		dz := getConvBuf(len(Y))
-		siluBackThroughNorm(l, nAff, X, W, B, Y, o.Grad.Data, *dz, mean, rstd)
-		normBackward(l, nAff, x, weight, bias, *dz, mean, rstd)
-		putConvBuf(dz)
+		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd, sb)
 	}, x, weight, bias)
 }
 
@@ -169,8 +166,10 @@ func affineBase(l normLayout, r, nAff int) int {
 //
 // Each block writes its own partial sums of dy·x̂ and dy per affine index;
 // the partials are then added in block (LayerNorm: chunk) order, so the
-// result does not depend on scheduling.
-func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, mean, rstd []float64) {
+// result does not depend on scheduling. With sb (GroupNormSiLU), dY is the
+// gradient at the SiLU's output, and each block's dy at the norm's output
+// is made from it first, in a scratch block, while the block is in cache.
+func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, mean, rstd []float64, sb *siluBack) {
 	X := x.Value.Data
 	block := l.cpg * l.s
 	var W []float32
@@ -194,12 +193,21 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 	grain := max(1, 16384/max(1, block))
 	if dX != nil || !l.perElem {
 		parallel.For(l.rows, grain, func(lo, hi int) {
+			var dz *[]float32 // sb: one block of the gradient at the norm's output
+			if sb != nil {
+				dz = getConvBuf(block)
+				defer putConvBuf(dz)
+			}
 			for r := lo; r < hi; r++ {
 				if block == 0 {
 					continue
 				}
 				xb, gb := X[r*block:(r+1)*block], dY[r*block:(r+1)*block]
 				mu, rs := mean[r], rstd[r]
+				if sb != nil {
+					sb.block(l, nAff, r, xb, gb, *dz, mu, rs)
+					gb = *dz
+				}
 				var m1, m2 float64 // Σ dx̂, Σ dx̂·x̂
 				// LayerNorm reaches here only when dX is wanted.
 				if l.perElem {
