@@ -49,7 +49,7 @@ func (g *Graph) binary(op arithOp, a, b *Var) *Var {
 	} else {
 		shape = broadcastShape(arithNames[op], as, bs)
 	}
-	out := g.alloc(shape...)
+	out := g.allocDirty(shape...) // broadcastArith writes every element
 	broadcastArith(op, out.Data, A, B, as, bs, shape)
 	return g.Record(out, func(o *Var) {
 		G := o.Grad.Data

@@ -26,7 +26,7 @@ func (g *Graph) Dropout(x *Var, p float64, rng *tensor.RNG) *Var {
 			mask[i] = scale
 		}
 	}
-	out := g.alloc(x.Value.Shape...)
+	out := g.allocDirty(x.Value.Shape...) // every element is written below
 	for i, v := range x.Value.Data {
 		out.Data[i] = v * mask[i]
 	}

@@ -21,7 +21,7 @@ func (g *Graph) Embedding(weight *Var, idx []int) *Var {
 		}
 	}
 	idx = append([]int(nil), idx...) // the caller may reuse its slice
-	out := g.alloc(len(idx), d)      // (len(idx), D)
+	out := g.allocDirty(len(idx), d) // (len(idx), D); every row is copied below
 	W, Y := weight.Value.Data, out.Data
 	parallel.For(len(idx), max(1, 4096/max(1, d)), func(lo, hi int) {
 		for i := lo; i < hi; i++ {

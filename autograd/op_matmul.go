@@ -41,7 +41,7 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 		tensor.Shapef("MatMul", [][]int{as, bs}, "batch axes differ")
 	}
 	outShape := append(append([]int(nil), lead...), m, n)
-	out := g.alloc(outShape...)
+	out := g.allocDirty(outShape...) // Gemm with beta = 0 overwrites C
 	lda, ldb := k, n
 	if transA {
 		lda = m

@@ -72,7 +72,7 @@ type normLayout struct {
 
 // normalize is the fused forward of LayerNorm and GroupNorm.
 func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var {
-	out := g.alloc(x.Value.Shape...)
+	out := g.allocDirty(x.Value.Shape...) // rows·block elements, all written below
 	X, Y := x.Value.Data, out.Data
 	block := l.cpg * l.s
 	nAff := 0 // number of affine parameters
@@ -88,8 +88,8 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 	if bias != nil {
 		B = bias.Value.Data
 	}
-	mean := make([]float64, l.rows)
-	rstd := make([]float64, l.rows)
+	stats := getFloat64s(2 * l.rows)
+	mean, rstd := (*stats)[:l.rows], (*stats)[l.rows:]
 	grain := max(1, 16384/max(1, block))
 	parallel.For(l.rows, grain, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
@@ -101,12 +101,7 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 			// Shifted sums: subtracting the first element keeps
 			// E[x²] − E[x]² accurate when |mean| ≫ std.
 			k := float64(xb[0])
-			var s1, s2 float64
-			for _, v := range xb {
-				d := float64(v) - k
-				s1 += d
-				s2 += d * d
-			}
+			s1, s2 := kernels.NormSums(xb, k)
 			m := s1 / float64(block)
 			v := max(s2/float64(block)-m*m, 0)
 			mu, rs := k+m, 1/math.Sqrt(v+eps)
@@ -133,25 +128,24 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 				if B != nil {
 					sh = float64(B[a0+c])
 				}
-				yc := yb[c*l.s : (c+1)*l.s]
-				for i, v := range xb[c*l.s : (c+1)*l.s] {
-					yc[i] = float32((float64(v)-mu)*a + sh)
-				}
+				kernels.NormAffine(yb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu, a, sh)
 			}
 			if l.silu {
 				kernels.SiLU(yb, yb) // while the block is in cache
 			}
 		}
 	})
+	if !g.Needs(x, weight, bias) { // no backward will read the statistics
+		putFloat64s(stats)
+		return g.Record(out, nil)
+	}
 	return g.Record(out, func(o *Var) {
-		if !l.silu {
-			normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd)
-			return
+		defer putFloat64s(stats) // backward runs once
+		var sb *siluBack
+		if l.silu {
+			sb = &siluBack{W: W, B: B, Y: Y}
 		}
-		dz := getConvBuf(len(Y))
-		siluBackThroughNorm(l, nAff, X, W, B, Y, o.Grad.Data, *dz, mean, rstd)
-		normBackward(l, nAff, x, weight, bias, *dz, mean, rstd)
-		putConvBuf(dz)
+		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd, sb)
 	}, x, weight, bias)
 }
 
@@ -172,8 +166,10 @@ func affineBase(l normLayout, r, nAff int) int {
 //
 // Each block writes its own partial sums of dy·x̂ and dy per affine index;
 // the partials are then added in block (LayerNorm: chunk) order, so the
-// result does not depend on scheduling.
-func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, mean, rstd []float64) {
+// result does not depend on scheduling. With sb (GroupNormSiLU), dY is the
+// gradient at the SiLU's output, and each block's dy at the norm's output
+// is made from it first, in a scratch block, while the block is in cache.
+func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, mean, rstd []float64, sb *siluBack) {
 	X := x.Value.Data
 	block := l.cpg * l.s
 	var W []float32
@@ -189,18 +185,29 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 	// per-element sums are reduced over rows in chunks below.
 	var pdw, pdb []float64
 	if !l.perElem {
-		pdw = make([]float64, l.rows*l.cpg)
-		pdb = make([]float64, l.rows*l.cpg)
+		partials := getFloat64s(2 * l.rows * l.cpg)
+		defer putFloat64s(partials)
+		clear(*partials) // rows of an empty block add nothing
+		pdw, pdb = (*partials)[:l.rows*l.cpg], (*partials)[l.rows*l.cpg:]
 	}
 	grain := max(1, 16384/max(1, block))
 	if dX != nil || !l.perElem {
 		parallel.For(l.rows, grain, func(lo, hi int) {
+			var dz *[]float32 // sb: one block of the gradient at the norm's output
+			if sb != nil {
+				dz = getConvBuf(block)
+				defer putConvBuf(dz)
+			}
 			for r := lo; r < hi; r++ {
 				if block == 0 {
 					continue
 				}
 				xb, gb := X[r*block:(r+1)*block], dY[r*block:(r+1)*block]
 				mu, rs := mean[r], rstd[r]
+				if sb != nil {
+					sb.block(l, nAff, r, xb, gb, *dz, mu, rs)
+					gb = *dz
+				}
 				var m1, m2 float64 // Σ dx̂, Σ dx̂·x̂
 				// LayerNorm reaches here only when dX is wanted.
 				if l.perElem {
@@ -215,13 +222,8 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 				} else {
 					a0 := affineBase(l, r, nAff)
 					for c := 0; c < l.cpg; c++ {
-						var sdy, sdyx float64 // Σ dy, Σ dy·(x − mean) over the channel
-						gc := gb[c*l.s : (c+1)*l.s]
-						for i, v := range xb[c*l.s : (c+1)*l.s] {
-							dy := float64(gc[i])
-							sdy += dy
-							sdyx += dy * (float64(v) - mu)
-						}
+						// Σ dy, Σ dy·(x − mean) over the channel
+						sdy, sdyx := kernels.NormGradSums(gb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu)
 						pdb[r*l.cpg+c], pdw[r*l.cpg+c] = sdy, sdyx*rs
 						w := 1.0
 						if W != nil {
@@ -253,11 +255,8 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 					if W != nil {
 						w = float64(W[a0+c])
 					}
-					gc, dxc := gb[c*l.s:(c+1)*l.s], dxb[c*l.s:(c+1)*l.s]
-					for i, v := range xb[c*l.s : (c+1)*l.s] {
-						xh := (float64(v) - mu) * rs
-						dxc[i] += float32(rs * (float64(gc[i])*w - m1 - xh*m2))
-					}
+					// dx += rs·((dy·w − m1) − x̂·m2)
+					kernels.NormGradApply(dxb[c*l.s:(c+1)*l.s], gb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu, rs, w, m1, m2)
 				}
 			}
 		})

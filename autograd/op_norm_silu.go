@@ -1,7 +1,7 @@
 package autograd
 
 import (
-	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -25,36 +25,28 @@ func (g *Graph) GroupNormSiLU(x *Var, groups int, weight, bias *Var, eps float64
 	return g.normalize(x, weight, bias, l, eps)
 }
 
-// siluBackThroughNorm sets dz = dy · SiLU′(z), the gradient at the
-// GroupNorm output z, from x (to recompute z exactly as the forward did)
-// and the SiLU output y: with σ = y/z (½ at z = 0),
-// SiLU′(z) = σ(1 + z(1 − σ)) = σ + y(1 − σ).
-func siluBackThroughNorm(l normLayout, nAff int, X, W, B, Y, dY, dz []float32, mean, rstd []float64) {
-	block := l.cpg * l.s
-	grain := max(1, 16384/max(1, block))
-	parallel.For(l.rows, grain, func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			mu, rs := mean[r], rstd[r]
-			a0 := affineBase(l, r, nAff)
-			for c := 0; c < l.cpg; c++ {
-				a, sh := rs, 0.0
-				if W != nil {
-					a *= float64(W[a0+c])
-				}
-				if B != nil {
-					sh = float64(B[a0+c])
-				}
-				at := r*block + c*l.s
-				xc, yc, gc, dc := X[at:at+l.s], Y[at:at+l.s], dY[at:at+l.s], dz[at:at+l.s]
-				for i, v := range xc {
-					z := float32((float64(v)-mu)*a + sh) // the forward's z, bit for bit
-					y, s := yc[i], float32(0.5)
-					if z != 0 {
-						s = y / z
-					}
-					dc[i] = gc[i] * (s + y*(1-s))
-				}
-			}
+// siluBack is what normBackward needs to take a gradient back through the
+// SiLU of GroupNormSiLU: the affine parameters (nil when absent) and the
+// forward's output.
+type siluBack struct{ W, B, Y []float32 }
+
+// block sets dz = dy · SiLU′(z) for block r, the gradient at the GroupNorm
+// output z, from the block's x (to recompute z exactly as the forward did),
+// its upstream gradient dy and the SiLU output y: with σ = y/z (½ at
+// z = 0), SiLU′(z) = σ(1 + z(1 − σ)) = σ + y(1 − σ).
+func (sb *siluBack) block(l normLayout, nAff, r int, xb, dy, dz []float32, mu, rs float64) {
+	a0 := affineBase(l, r, nAff)
+	yb := sb.Y[r*l.cpg*l.s:]
+	for c := 0; c < l.cpg; c++ {
+		a, sh := rs, 0.0
+		if sb.W != nil {
+			a *= float64(sb.W[a0+c])
 		}
-	})
+		if sb.B != nil {
+			sh = float64(sb.B[a0+c])
+		}
+		lo, hi := c*l.s, (c+1)*l.s
+		kernels.NormAffine(dz[lo:hi], xb[lo:hi], mu, a, sh) // the forward's z, bit for bit
+		kernels.SiLUGradFromOutput(dz[lo:hi], dz[lo:hi], yb[lo:hi], dy[lo:hi])
+	}
 }

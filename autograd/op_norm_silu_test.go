@@ -2,6 +2,7 @@ package autograd_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
@@ -68,6 +69,36 @@ func TestGroupNormSiLUMatchesUnfused(t *testing.T) {
 		for i := range p.want {
 			if d := p.got[i] - p.want[i]; d > 1e-5 || d < -1e-5 {
 				t.Errorf("GroupNormSiLU %s[%d] = %v, unfused %v", p.name, i, p.got[i], p.want[i])
+			}
+		}
+	}
+}
+
+// TestGroupNormSiLUDeterministic runs forward and backward three times on
+// a shape whose blocks are split across workers: the output and every
+// gradient must have the same bits each time.
+func TestGroupNormSiLUDeterministic(t *testing.T) {
+	shape := []int{4, 16, 12, 12}
+	x0 := gradcheck.Rand(shape, 31)
+	dy := gradcheck.Rand(shape, 32)
+	run := func() [][]float32 {
+		x := autograd.NewParam(x0.Clone())
+		w, b := affineParams(16, true)
+		g := autograd.NewPooled()
+		out := g.GroupNormSiLU(x, 8, w, b, 1e-5)
+		y := append([]float32(nil), out.Data()...)
+		if err := g.BackwardWith(out, dy); err != nil {
+			t.Fatal(err)
+		}
+		return [][]float32{y, x.Grad.Data, w.Grad.Data, b.Grad.Data}
+	}
+	want := run()
+	for r := range 2 {
+		for k, got := range run() {
+			for i := range want[k] {
+				if math.Float32bits(got[i]) != math.Float32bits(want[k][i]) {
+					t.Fatalf("run %d: result %d (y, dx, dw, db) [%d] = %v, first run %v", r+1, k, i, got[i], want[k][i])
+				}
 			}
 		}
 	}

@@ -24,7 +24,7 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 	}
 	planes, h, w := xs[0]*xs[1], xs[2], xs[3]
 	oh, ow := h*factor, w*factor
-	out := g.alloc(xs[0], xs[1], oh, ow) // (N, C, H·f, W·f)
+	out := g.allocDirty(xs[0], xs[1], oh, ow) // (N, C, H·f, W·f); every row is written
 	X, Y := x.Value.Data, out.Data
 	parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
 		for p := lo; p < hi; p++ {
@@ -83,7 +83,7 @@ func (g *Graph) AvgPool2d(x *Var, kernel, stride int) *Var {
 	}
 	oh, ow := (h-kernel)/stride+1, (w-kernel)/stride+1
 	scale := 1 / float32(kernel*kernel)
-	out := g.alloc(xs[0], xs[1], oh, ow) // (N, C, OH, OW)
+	out := g.allocDirty(xs[0], xs[1], oh, ow) // (N, C, OH, OW); every element is written
 	X, Y := x.Value.Data, out.Data
 	parallel.For(planes, planeGrain(h*w), func(lo, hi int) {
 		for p := lo; p < hi; p++ {

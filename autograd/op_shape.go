@@ -37,7 +37,7 @@ func (g *Graph) Permute(x *Var, perm ...int) *Var {
 		seen[p] = true
 		outShape[i], srcStride[i] = in[p], st[p]
 	}
-	out := g.alloc(outShape...)
+	out := g.allocDirty(outShape...) // the copy below writes every element
 	p := permutePlan(outShape, srcStride)
 	X, Y := x.Value.Data, out.Data
 	ds := p.sb[len(p.sb)-1] // x's stride along a run
@@ -152,7 +152,7 @@ func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 	}
 	outShape := append([]int(nil), first...)
 	outShape[ax] = total
-	out := g.alloc(outShape...)
+	out := g.allocDirty(outShape...) // the operands' rows tile every output row
 	outer, inner := splitAt(outShape, ax)
 	row := total * inner // one outer index of the output
 	off := 0
@@ -186,7 +186,7 @@ func (g *Graph) Slice(x *Var, axis, lo, hi int) *Var {
 	}
 	outShape := append([]int(nil), in...)
 	outShape[ax] = hi - lo
-	out := g.alloc(outShape...)
+	out := g.allocDirty(outShape...) // outer rows of w, all copied
 	outer, inner := splitAt(in, ax)
 	row, w := in[ax]*inner, (hi-lo)*inner
 	start := lo * inner

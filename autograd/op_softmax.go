@@ -3,13 +3,17 @@ package autograd
 import (
 	"math"
 
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
 // Softmax is exp(x − max) / Σ exp(x − max) along axis (negative counts
 // from the end), so that every slice along axis sums to 1. Subtracting the
-// slice's maximum keeps exp from overflowing. The output has x's shape.
+// slice's maximum keeps exp from overflowing. The exponentials are float32
+// (kernels.ExpShift, vectorised), their sum and the normalisation float64:
+// each output is within a few float32 ulps of the exact softmax of the
+// float32 differences x − max. The output has x's shape.
 func (g *Graph) Softmax(x *Var, axis int) *Var { return g.softmax("Softmax", x, axis, false) }
 
 // LogSoftmax is log Softmax(x, axis) = x − max − log Σ exp(x − max),
@@ -33,30 +37,28 @@ func softmaxLayout(op string, shape []int, axis int) (outer, n, inner int) {
 
 func (g *Graph) softmax(op string, x *Var, axis int, logOut bool) *Var {
 	outer, n, inner := softmaxLayout(op, x.Value.Shape, axis)
-	out := g.alloc(x.Value.Shape...)
+	out := g.allocDirty(x.Value.Shape...) // every element is written below
 	X, Y := x.Value.Data, out.Data
 	rows := outer * inner
 	grain := max(1, 4096/max(1, n))
 	parallel.For(rows, grain, func(lo, hi int) {
+		var xr, yr []float32 // a strided slice gathered, and its output
+		if inner > 1 {
+			xr, yr = make([]float32, n), make([]float32, n)
+		}
 		for r := lo; r < hi; r++ {
 			base := (r/inner)*n*inner + r%inner
-			m := float32(math.Inf(-1))
-			for j := 0; j < n; j++ {
-				m = max(m, X[base+j*inner])
-			}
-			var s float64
-			for j := 0; j < n; j++ {
-				s += math.Exp(float64(X[base+j*inner] - m))
-			}
-			if logOut {
-				lse := float64(m) + math.Log(s)
-				for j := 0; j < n; j++ {
-					Y[base+j*inner] = float32(float64(X[base+j*inner]) - lse)
-				}
+			if inner == 1 {
+				xr, yr = X[base:base+n], Y[base:base+n]
 			} else {
-				inv := 1 / s
-				for j := 0; j < n; j++ {
-					Y[base+j*inner] = float32(math.Exp(float64(X[base+j*inner]-m)) * inv)
+				for j := range xr {
+					xr[j] = X[base+j*inner]
+				}
+			}
+			softmaxRow(yr, xr, logOut)
+			if inner > 1 {
+				for j, v := range yr {
+					Y[base+j*inner] = v
 				}
 			}
 		}
@@ -89,4 +91,28 @@ func (g *Graph) softmax(op string, x *Var, axis int, logOut bool) *Var {
 			}
 		})
 	}, x)
+}
+
+// softmaxRow sets y to the softmax (logOut: log-softmax) of the slice x.
+// The exponentials are float32 (kernels.ExpShift: within an ulp of the
+// exact value, 0 below e^−87.3), their sum and the normalisation float64,
+// so y is within a few float32 ulps of the exact softmax; a NaN or +Inf in
+// x gives NaN throughout, and −Inf gives 0 (log-softmax: −Inf).
+func softmaxRow(y, x []float32, logOut bool) {
+	m := float32(math.Inf(-1))
+	for _, v := range x {
+		m = max(m, v)
+	}
+	s := kernels.ExpShift(y, x, m)
+	if logOut {
+		lse := float64(m) + math.Log(s)
+		for j, v := range x {
+			y[j] = float32(float64(v) - lse)
+		}
+		return
+	}
+	inv := 1 / s
+	for j, e := range y {
+		y[j] = float32(float64(e) * inv)
+	}
 }

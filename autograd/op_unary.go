@@ -7,12 +7,13 @@ import (
 	"github.com/diffusego/diffusego/internal/parallel"
 )
 
-// unary applies an element-wise function to x. fwd sets y from x over one
-// chunk; bwd adds into dx the gradient for one chunk, given the output
-// gradient gr, the input x and the output y. Both run on chunks of equal
-// length, in parallel, so their loops have no call per element.
+// unary applies an element-wise function to x. fwd sets every element of
+// y from x over one chunk (y is not zeroed first); bwd adds into dx the
+// gradient for one chunk, given the output gradient gr, the input x and
+// the output y. Both run on chunks of equal length, in parallel, so their
+// loops have no call per element.
 func (g *Graph) unary(x *Var, fwd func(y, x []float32), bwd func(dx, gr, x, y []float32)) *Var {
-	out := g.alloc(x.Value.Shape...)
+	out := g.allocDirty(x.Value.Shape...) // fwd sets every element
 	X, Y := x.Value.Data, out.Data
 	parallel.For(len(X), grainElems, func(lo, hi int) { fwd(Y[lo:hi], X[lo:hi]) })
 	return g.Record(out, func(o *Var) {
