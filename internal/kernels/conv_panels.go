@@ -30,14 +30,9 @@ type convSegment struct {
 	base     int // index in x of column jj0's position, channel 0
 }
 
-// ImplicitConv reports whether ConvGemm packs the columns of geometry g
-// straight from the images on this machine: stride 1, output rows as wide
-// as input rows, and a packed micro-kernel.
+// ImplicitConv reports whether ConvGemm can pack the columns of geometry g
+// straight from the images: stride 1, output rows as wide as input rows.
 func ImplicitConv(g ConvGeom) bool {
-	return gemmPackedKernel != nil && implicitGeom(g)
-}
-
-func implicitGeom(g ConvGeom) bool {
 	return g.StrideH == 1 && g.StrideW == 1 && g.OutW() == g.W && g.OutH() > 0
 }
 
@@ -49,7 +44,7 @@ func implicitGeom(g ConvGeom) bool {
 // serial runs it on the calling goroutine, as GemmASerial. It returns
 // false, and does nothing, unless ImplicitConv(g).
 func ConvGemm(p *PackedA, serial bool, g ConvGeom, x []float32, inSize, samples int, c []float32, ldc int) bool {
-	if !ImplicitConv(g) || p.kern == nil || p.k != g.ColRows() {
+	if !ImplicitConv(g) || p.k != g.ColRows() {
 		return false
 	}
 	src := &convPanels{g: g, x: x, inSize: inSize, hw: g.ColCols(), ow: g.OutW(), taps: g.KH * g.KW}

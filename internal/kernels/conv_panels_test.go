@@ -26,7 +26,7 @@ func TestConvPanelsMatchIm2col(t *testing.T) {
 	}
 	r := rand.New(rand.NewPCG(41, 42))
 	for gi, g := range geoms {
-		if !implicitGeom(g) {
+		if !ImplicitConv(g) {
 			t.Fatalf("geometry %d %+v: not implicit", gi, g)
 		}
 		for _, samples := range []int{1, 2, 5} {

@@ -14,7 +14,7 @@ var (
 
 // gemmDispatch picks the AVX-512 packed paths (parallel, serial) when the
 // CPU has AVX-512F, else the AVX2+FMA ones when it has those, and the
-// pure-Go loop otherwise.
+// packed driver with the pure-Go micro-kernel otherwise.
 func gemmDispatch() (gemm, serial gemmFunc) {
 	if hasAVX512 && !genericForced && !avx2Forced {
 		return gemmAVX512, gemmAVX512Serial
@@ -22,11 +22,10 @@ func gemmDispatch() (gemm, serial gemmFunc) {
 	if hasAVX2FMA && !genericForced {
 		return gemmAVX2, gemmAVX2Serial
 	}
-	return gemmGeneric, gemmGeneric
+	return gemmPackedGo, gemmPackedGoSerial
 }
 
-// packedKernelDispatch is the micro-kernel of the packed path that
-// gemmDispatch picks, or nil when it picks the pure-Go loop.
+// packedKernelDispatch is the micro-kernel of the path gemmDispatch picks.
 func packedKernelDispatch() *microKernel {
 	if hasAVX512 && !genericForced && !avx2Forced {
 		return avx512Kernel
@@ -34,12 +33,12 @@ func packedKernelDispatch() *microKernel {
 	if hasAVX2FMA && !genericForced {
 		return avx2Kernel
 	}
-	return nil
+	return goKernel
 }
 
 // gemmPaths lists every Gemm path this machine can run, for tests.
 func gemmPaths() []gemmPath {
-	p := []gemmPath{{"generic", gemmGeneric}, {"packed-go", gemmPackedGo}, {"packed-go-serial", gemmPackedGoSerial}}
+	p := []gemmPath{{"packed-go", gemmPackedGo}, {"packed-go-serial", gemmPackedGoSerial}}
 	if hasAVX2FMA {
 		p = append(p, gemmPath{"avx2", gemmAVX2}, gemmPath{"avx2-serial", gemmAVX2Serial})
 	}

@@ -7,9 +7,9 @@ package kernels
 // leak). Tiles of C are split across workers; each element is summed in the
 // same order on every run.
 //
-// On amd64 with AVX2 and FMA, Gemm packs A and B into panels and runs an
-// assembly micro-kernel (gemm_pack.go, gemm_amd64.s); elsewhere, and with
-// the purego build tag, it runs the pure-Go loop in gemm_generic.go.
+// Gemm packs A and B into panels and sweeps a micro-kernel over them
+// (gemm_pack.go): in assembly on amd64 with AVX2 and FMA (gemm_amd64.s) or
+// AVX-512 (gemm512_amd64.s); in Go elsewhere and with the purego build tag.
 func Gemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	gemmImpl(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
@@ -36,8 +36,8 @@ type gemmPath struct {
 // features (dispatch_amd64.go, gemm_other.go).
 var gemmImpl, gemmSerialImpl = gemmDispatch()
 
-// gemmPackedKernel is the micro-kernel behind gemmImpl, nil when gemmImpl
-// is the pure-Go loop; PackedA packs for it.
+// gemmPackedKernel is the micro-kernel behind gemmImpl; PackedA packs for
+// it.
 var gemmPackedKernel = packedKernelDispatch()
 
 // GemmNaive is the triple loop that defines Gemm, accumulated in float64;

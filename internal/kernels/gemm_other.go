@@ -2,17 +2,18 @@
 
 package kernels
 
-// gemmDispatch picks the pure-Go loop: this build has no assembly kernel.
-func gemmDispatch() (gemm, serial gemmFunc) { return gemmGeneric, gemmGeneric }
+// gemmDispatch picks the packed driver with the pure-Go micro-kernel: this
+// build has no assembly kernel.
+func gemmDispatch() (gemm, serial gemmFunc) { return gemmPackedGo, gemmPackedGoSerial }
 
-// packedKernelDispatch is nil: Gemm takes the pure-Go loop, not the
-// packed path.
-func packedKernelDispatch() *microKernel { return nil }
+// packedKernelDispatch is the pure-Go micro-kernel, which gemmDispatch's
+// paths run.
+func packedKernelDispatch() *microKernel { return goKernel }
 
 // gemmPaths lists every Gemm path this build can run, for tests: the
-// reference loop and the packed driver with its pure-Go micro-kernel.
+// packed driver with its pure-Go micro-kernel, parallel and serial.
 func gemmPaths() []gemmPath {
-	return []gemmPath{{"generic", gemmGeneric}, {"packed-go", gemmPackedGo}, {"packed-go-serial", gemmPackedGoSerial}}
+	return []gemmPath{{"packed-go", gemmPackedGo}, {"packed-go-serial", gemmPackedGoSerial}}
 }
 
 // microKernels lists the micro-kernels this build can run, for benchmarks.

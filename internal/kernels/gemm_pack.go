@@ -54,29 +54,47 @@ type microKernelPath struct {
 var goKernel = &microKernel{tile: kernelGo}
 
 // kernelGo is the pure-Go micro-kernel: the loop the assembly kernels
-// equal, and the packed driver's kernel where there is no assembly.
+// equal, and the packed driver's kernel where there is no assembly. It
+// walks the tile in blocks of 3×2, whose sums stay in registers for the
+// whole depth (larger blocks make the compiler spill them); each element
+// is still summed in order of p, one product at a time.
 func kernelGo(k, h int, a, b, c []float32, ldc int, alpha, beta float32) {
-	var acc [packMR][packNR]float32
-	for p := 0; p < k; p++ {
-		ap := a[p*packMR : p*packMR+h]
-		bp := (*[packNR]float32)(b[p*packNR : p*packNR+packNR])
-		for r, av := range ap {
-			row := &acc[r]
-			for j, bv := range bp {
-				row[j] += av * bv
+	a, b = a[:k*packMR], b[:k*packNR]
+	for r := 0; r < h; r += 3 {
+		for q := 0; q < packNR; q += 2 {
+			var s00, s01, s10, s11, s20, s21 float32
+			ia, ib := r, q
+			for range k {
+				av := a[ia : ia+3 : ia+3]
+				bv := b[ib : ib+2 : ib+2]
+				s00 += av[0] * bv[0]
+				s01 += av[0] * bv[1]
+				s10 += av[1] * bv[0]
+				s11 += av[1] * bv[1]
+				s20 += av[2] * bv[0]
+				s21 += av[2] * bv[1]
+				ia += packMR
+				ib += packNR
+			}
+			storeGo(c[r*ldc+q:], s00, s01, alpha, beta)
+			if r+1 < h {
+				storeGo(c[(r+1)*ldc+q:], s10, s11, alpha, beta)
+			}
+			if r+2 < h {
+				storeGo(c[(r+2)*ldc+q:], s20, s21, alpha, beta)
 			}
 		}
 	}
-	for r := range h {
-		row := c[r*ldc : r*ldc+packNR]
-		for j, s := range acc[r] {
-			if beta == 0 {
-				row[j] = alpha * s
-			} else {
-				row[j] = alpha*s + beta*row[j]
-			}
-		}
+}
+
+// storeGo sets c[0:2] to alpha·s + beta·c, not reading c when beta == 0.
+func storeGo(c []float32, s0, s1, alpha, beta float32) {
+	c = c[:2]
+	if beta == 0 {
+		c[0], c[1] = alpha*s0, alpha*s1
+		return
 	}
+	c[0], c[1] = alpha*s0+beta*c[0], alpha*s1+beta*c[1]
 }
 
 // gemmPackedGo is Gemm through the packed driver with the Go micro-kernel;
@@ -447,3 +465,11 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// grow returns buf resliced to n elements, reallocated if it is shorter.
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}

@@ -8,14 +8,12 @@ package kernels
 // ready to use; Pack reuses the buffer from call to call.
 //
 // Products through a PackedA are the same bits as Gemm's with A itself.
-// On a path without a packed micro-kernel (pure Go) Pack only records A,
-// and GemmA multiplies it as Gemm does.
 type PackedA struct {
 	transA bool
 	m, k   int
 	a      []float32
 	lda    int
-	kern   *microKernel // the kernel the panels are for; nil: not packed
+	kern   *microKernel // the kernel the panels are for
 	mPad   int          // m rounded up to whole panels of packMR rows
 	buf    []float32    // per kc-slice of the sum, mPad/packMR panels of kc×packMR
 }
@@ -27,10 +25,10 @@ func (p *PackedA) Pack(transA bool, m, k int, a []float32, lda int) {
 	p.pack(gemmPackedKernel, transA, m, k, a, lda)
 }
 
-// pack is Pack for the micro-kernel kern (nil: record A only).
+// pack is Pack for the micro-kernel kern.
 func (p *PackedA) pack(kern *microKernel, transA bool, m, k int, a []float32, lda int) {
 	p.transA, p.m, p.k, p.a, p.lda, p.kern = transA, m, k, a, lda, kern
-	if kern == nil || m <= 0 || k <= 0 {
+	if m <= 0 || k <= 0 {
 		return
 	}
 	p.mPad = ceilDiv(m, packMR) * packMR
@@ -55,20 +53,12 @@ func (p *PackedA) Rows() int { return p.m }
 // (m×k) the packed operand: op(B) is k×n (B is n×k when transB) and C is
 // m×n. Tiles are split across workers.
 func GemmA(p *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if p.kern == nil {
-		gemmImpl(p.transA, transB, p.m, n, p.k, alpha, p.a, p.lda, b, ldb, beta, c, ldc)
-		return
-	}
 	gemmPackedA(p, false, transB, n, alpha, b, ldb, beta, c, ldc)
 }
 
 // GemmASerial is GemmA on the calling goroutine only, as GemmSerial is
 // Gemm; the result is the same bits.
 func GemmASerial(p *PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	if p.kern == nil {
-		gemmSerialImpl(p.transA, transB, p.m, n, p.k, alpha, p.a, p.lda, b, ldb, beta, c, ldc)
-		return
-	}
 	gemmPackedA(p, true, transB, n, alpha, b, ldb, beta, c, ldc)
 }
 

@@ -6,30 +6,20 @@ import (
 	"testing"
 )
 
-// packedAPath is Gemm through a PackedA packed for kern (nil: the
-// unpacked fallback), one PackedA reused across calls as a caller would.
+// packedAPath is Gemm through a PackedA packed for kern, one PackedA
+// reused across calls as a caller would.
 func packedAPath(kern *microKernel, serial bool) gemmFunc {
 	var p PackedA
 	return func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 		p.pack(kern, transA, m, k, a, lda)
-		switch {
-		case kern == nil && serial:
-			GemmASerial(&p, transB, n, alpha, b, ldb, beta, c, ldc)
-		case kern == nil:
-			GemmA(&p, transB, n, alpha, b, ldb, beta, c, ldc)
-		default:
-			gemmPackedA(&p, serial, transB, n, alpha, b, ldb, beta, c, ldc)
-		}
+		gemmPackedA(&p, serial, transB, n, alpha, b, ldb, beta, c, ldc)
 	}
 }
 
 // TestGemmPackedAPaths runs TestGemmPaths's cases through a PackedA for
-// every micro-kernel this machine has, serial and parallel, and for the
-// unpacked fallback.
+// every micro-kernel this machine has, serial and parallel.
 func TestGemmPackedAPaths(t *testing.T) {
-	kerns := []microKernelPath{{"unpacked", nil}}
-	kerns = append(kerns, microKernels()...)
-	for _, kp := range kerns {
+	for _, kp := range microKernels() {
 		for _, serial := range []bool{false, true} {
 			name := kp.name
 			if serial {
