@@ -2,50 +2,10 @@
 
 #include "textflag.h"
 
-// One step of the sum: load a row of the B panel (16 floats) into Y12/Y13,
-// broadcast each of the 6 A values and accumulate into Y0..Y11
-// (Y(2r), Y(2r+1) hold row r of the tile). ao and bo are byte offsets.
-#define STEP(ao, bo) \
-	VMOVUPS      bo(DI), Y12; \
-	VMOVUPS      bo+32(DI), Y13; \
-	VBROADCASTSS ao(SI), Y14; \
-	VBROADCASTSS ao+4(SI), Y15; \
-	VFMADD231PS  Y14, Y12, Y0; \
-	VFMADD231PS  Y14, Y13, Y1; \
-	VFMADD231PS  Y15, Y12, Y2; \
-	VFMADD231PS  Y15, Y13, Y3; \
-	VBROADCASTSS ao+8(SI), Y14; \
-	VBROADCASTSS ao+12(SI), Y15; \
-	VFMADD231PS  Y14, Y12, Y4; \
-	VFMADD231PS  Y14, Y13, Y5; \
-	VFMADD231PS  Y15, Y12, Y6; \
-	VFMADD231PS  Y15, Y13, Y7; \
-	VBROADCASTSS ao+16(SI), Y14; \
-	VBROADCASTSS ao+20(SI), Y15; \
-	VFMADD231PS  Y14, Y12, Y8; \
-	VFMADD231PS  Y14, Y13, Y9; \
-	VFMADD231PS  Y15, Y12, Y10; \
-	VFMADD231PS  Y15, Y13, Y11
-
-// STEP for the first 4 rows of the tile only (Y0..Y7): the A panel still
-// holds 6 values per step.
-#define STEP4(ao, bo) \
-	VMOVUPS      bo(DI), Y12; \
-	VMOVUPS      bo+32(DI), Y13; \
-	VBROADCASTSS ao(SI), Y14; \
-	VBROADCASTSS ao+4(SI), Y15; \
-	VFMADD231PS  Y14, Y12, Y0; \
-	VFMADD231PS  Y14, Y13, Y1; \
-	VFMADD231PS  Y15, Y12, Y2; \
-	VFMADD231PS  Y15, Y13, Y3; \
-	VBROADCASTSS ao+8(SI), Y14; \
-	VBROADCASTSS ao+12(SI), Y15; \
-	VFMADD231PS  Y14, Y12, Y4; \
-	VFMADD231PS  Y14, Y13, Y5; \
-	VFMADD231PS  Y15, Y12, Y6; \
-	VFMADD231PS  Y15, Y13, Y7
-
-// STEP for the first 2 rows of the tile only (Y0..Y3).
+// One step of the sum for the first 2 rows of the tile: load a row of the
+// B panel (16 floats) into Y12/Y13, broadcast the A values of rows 0 and
+// 1 and accumulate into Y0..Y3 (Y(2r), Y(2r+1) hold row r of the tile).
+// ao and bo are byte offsets; the A panel holds 6 values per step.
 #define STEP2(ao, bo) \
 	VMOVUPS      bo(DI), Y12; \
 	VMOVUPS      bo+32(DI), Y13; \
@@ -55,6 +15,26 @@
 	VFMADD231PS  Y14, Y13, Y1; \
 	VFMADD231PS  Y15, Y12, Y2; \
 	VFMADD231PS  Y15, Y13, Y3
+
+// STEP2 and then rows 2 and 3 (Y4..Y7), with the B row already loaded.
+#define STEP4(ao, bo) \
+	STEP2(ao, bo); \
+	VBROADCASTSS ao+8(SI), Y14; \
+	VBROADCASTSS ao+12(SI), Y15; \
+	VFMADD231PS  Y14, Y12, Y4; \
+	VFMADD231PS  Y14, Y13, Y5; \
+	VFMADD231PS  Y15, Y12, Y6; \
+	VFMADD231PS  Y15, Y13, Y7
+
+// One step of the whole 6×16 tile: STEP4 and then rows 4 and 5 (Y8..Y11).
+#define STEP(ao, bo) \
+	STEP4(ao, bo); \
+	VBROADCASTSS ao+16(SI), Y14; \
+	VBROADCASTSS ao+20(SI), Y15; \
+	VFMADD231PS  Y14, Y12, Y8; \
+	VFMADD231PS  Y14, Y13, Y9; \
+	VFMADD231PS  Y15, Y12, Y10; \
+	VFMADD231PS  Y15, Y13, Y11
 
 // The k loop of a kernel running STEPMACRO: four steps at a time, then
 // one at a time; jumps to store when done. BX = k/4, CX = k%4.
