@@ -130,7 +130,7 @@ func (m *Model) Train(ctx context.Context, e *Encoded, opt TrainOptions) (err er
 				}
 			}
 		}
-		g := autograd.New()
+		g := autograd.NewPooled() // activations and gradients from the free lists
 		out := m.Net.Forward(g, autograd.NewVar(cfg.input(xn, xc)), ts)
 		var loss *autograd.Var
 		if cfg.NumIn > 0 {

@@ -69,8 +69,9 @@ func Train(ctx context.Context, m *CNN, images *tensor.Tensor, labels []int, cfg
 				copy(xb.Data[i*per:(i+1)*per], images.Data[idx*per:(idx+1)*per])
 				yb[i] = labels[idx]
 			}
-			g := autograd.New()
+			g := autograd.NewPooled() // activations and gradients from the free lists
 			loss := g.CrossEntropy(m.Forward(g, autograd.NewVar(xb)), yb)
+			lv := float64(loss.Value.Data[0]) // read before Backward gives the buffers back
 			opt.ZeroGrad()
 			if err := g.Backward(loss); err != nil {
 				return fmt.Errorf("classifier: step %d: %w", step, err)
@@ -79,7 +80,7 @@ func Train(ctx context.Context, m *CNN, images *tensor.Tensor, labels []int, cfg
 				return fmt.Errorf("classifier: step %d: %w", step, err)
 			}
 			step++
-			lossSum += float64(loss.Value.Data[0])
+			lossSum += lv
 			lossN++
 			if cfg.Progress != nil && step%cfg.LogEvery == 0 {
 				el := time.Since(start).Seconds()

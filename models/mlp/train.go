@@ -108,7 +108,6 @@ func Train(ctx context.Context, m *Model, x *tensor.Tensor, y []int, cfg TrainCo
 	if y != nil {
 		labels = make([]int, b)
 	}
-	g := autograd.New()
 	losses = make([]float64, 0, cfg.Steps)
 	for step := range cfg.Steps {
 		if err := ctx.Err(); err != nil {
@@ -127,7 +126,7 @@ func Train(ctx context.Context, m *Model, x *tensor.Tensor, y []int, cfg TrainCo
 		if labels != nil && cfg.LabelDropout > 0 {
 			batchLabels = diffusion.DropLabels(labels, cfg.LabelDropout, m.NullLabel(), rng)
 		}
-		g.Reset()
+		g := autograd.NewPooled() // activations and gradients from the free lists
 		opt.ZeroGrad()
 		loss := m.Loss(g, x0, eps, sigma, batchLabels)
 		l := float64(loss.Value.Data[0])
