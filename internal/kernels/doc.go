@@ -1,13 +1,19 @@
-// Package kernels holds diffusego's numeric inner loops: GEMM, im2col
-// convolution helpers, element-wise maps and reductions.
+// Package kernels holds diffusego's numeric inner loops: the packed GEMM
+// and its micro-kernels, the convolution's column packing (im2col, col2im
+// and the implicit-GEMM packing straight from images), element-wise maps
+// (activations, exponentials, GroupNorm passes, AdamW) and reductions.
 //
-// Every kernel has a pure-Go version (<kernel>_generic.go) that is always
-// compiled; it is the reference that faster paths are tested against. All
-// kernels write into destinations the caller provides and run in parallel
-// over GOMAXPROCS through internal/parallel, with a split that depends only
-// on the sizes, so results are the same bits on every run.
+// Every kernel has a pure-Go version that is always compiled (in
+// <kernel>_generic.go, or beside the kernel's exported function); it is
+// the reference that faster paths are tested against, path by path, on
+// every machine. Assembly paths live in <kernel>_amd64.s. All kernels
+// write into destinations the caller provides and run in parallel over
+// GOMAXPROCS through internal/parallel, with a split that depends only on
+// the sizes, so results are the same bits on every run.
 //
-// The fastest path the CPU supports is picked once at start-up; setting
-// DIFFUSEGO_KERNELS=generic in the environment, or building with the
-// purego tag, forces the pure-Go paths for comparison.
+// The fastest path the CPU supports (AVX-512, AVX2+FMA, or pure Go) is
+// picked once at start-up; setting DIFFUSEGO_KERNELS=generic in the
+// environment, or building with the purego tag, forces the pure-Go paths
+// for comparison, and DIFFUSEGO_KERNELS=avx2 keeps the AVX2 GEMM on a CPU
+// with AVX-512.
 package kernels
