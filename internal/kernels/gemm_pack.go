@@ -338,7 +338,10 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 		switch {
 		case j.transA && h == packMR: // A is k×m: column i of op(A) is row-contiguous
 			for p := range kc {
-				*(*[packMR]float32)(dst[p*packMR:]) = *(*[packMR]float32)(a[(pc+p)*lda+i:])
+				// Element by element: a 24-byte array copy compiles to a
+				// call of memmove per step.
+				d, s := (*[packMR]float32)(dst[p*packMR:]), (*[packMR]float32)(a[(pc+p)*lda+i:])
+				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
 			}
 		case j.transA:
 			for p := range kc {

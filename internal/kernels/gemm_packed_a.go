@@ -1,5 +1,7 @@
 package kernels
 
+import "github.com/diffusego/diffusego/internal/parallel"
+
 // PackedA is the left operand op(A) of Gemm packed once into the panels
 // the micro-kernel reads, for a caller that multiplies the same A by many
 // right operands: a convolution applies its weight to chunk after chunk of
@@ -33,11 +35,17 @@ func (p *PackedA) pack(kern *microKernel, transA bool, m, k int, a []float32, ld
 	}
 	p.mPad = ceilDiv(m, packMR) * packMR
 	p.buf = grow(p.buf, p.mPad*k)
-	j := gemmJob{transA: transA, m: m, k: k, a: a, lda: lda}
-	for pc := 0; pc < k; pc += packKC {
-		j.pc, j.kc = pc, min(packKC, k-pc)
-		j.packA(p.buf[pc*p.mPad:], 0, m)
-	}
+	// Row panels of every kc-slice are packed in parallel: a weight is
+	// packed again at every call, as it changes at every step.
+	slices, panels := ceilDiv(k, packKC), p.mPad/packMR
+	parallel.For(slices*panels, 1+8192/(packMR*min(k, packKC)), func(lo, hi int) {
+		j := gemmJob{transA: transA, m: m, k: k, a: a, lda: lda}
+		for t := lo; t < hi; t++ {
+			pc, i := t/panels*packKC, t%panels*packMR
+			j.pc, j.kc = pc, min(packKC, k-pc)
+			j.packA(p.buf[pc*p.mPad+i*j.kc:], i, min(i+packMR, m))
+		}
+	})
 }
 
 // panels returns the packed rows [i0, …) of the kc-slice starting at pc,
