@@ -208,6 +208,27 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 			}
 		}
 	}
+	var d sampler.Denoiser = p.Denoiser(opts.Labels)
+	if opts.Labels != nil && opts.Guidance != 0 && opts.Guidance != 1 {
+		d = diffusion.Guided{D: p.Denoiser(nil), Labels: opts.Labels, Scale: opts.Guidance}
+	}
+	if opts.Threshold {
+		d = sampler.Thresholded{D: d}
+	}
+	x, err := p.sample(ctx, opts, d, opts.N, cfg.InChannels)
+	if err != nil {
+		return nil, err
+	}
+	for i, v := range x.Data {
+		x.Data[i] = min(max(v, -1), 1)
+	}
+	return x, nil
+}
+
+// sample runs opts.Sampler (its steps, temperature, seed and visitor) with
+// the denoiser d, from noise of n images of the given channels at the
+// model's size.
+func (p *Pipeline) sample(ctx context.Context, opts Options, d sampler.Denoiser, n, channels int) (*tensor.Tensor, error) {
 	s, err := opts.Sampler.Build()
 	if err != nil {
 		return nil, err
@@ -216,21 +237,8 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 	if err != nil {
 		return nil, err
 	}
-	var d sampler.Denoiser = p.Denoiser(opts.Labels)
-	if opts.Labels != nil && opts.Guidance != 0 && opts.Guidance != 1 {
-		d = diffusion.Guided{D: p.Denoiser(nil), Labels: opts.Labels, Scale: opts.Guidance}
-	}
-	if opts.Threshold {
-		d = sampler.Thresholded{D: d}
-	}
+	size := p.Model.UNet.ImageSize
 	rng := tensor.NewRNG(opts.Seed)
-	x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), opts.N, cfg.InChannels, cfg.ImageSize, cfg.ImageSize)
-	x, err = sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
-	if err != nil {
-		return nil, err
-	}
-	for i, v := range x.Data {
-		x.Data[i] = min(max(v, -1), 1)
-	}
-	return x, nil
+	x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), n, channels, size, size)
+	return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
 }

@@ -30,14 +30,6 @@ func (p *Pipeline) Translate(ctx context.Context, cond *tensor.Tensor, opts Opti
 	if opts.Labels != nil || (opts.Guidance != 0 && opts.Guidance != 1) || (opts.N != 0 && opts.N != cond.Dim(0)) {
 		return nil, fmt.Errorf("translate: labels, guidance and n come from the condition images: leave them unset")
 	}
-	s, err := opts.Sampler.Build()
-	if err != nil {
-		return nil, err
-	}
-	sigmas, err := opts.Sampler.Sigmas(p.Schedule)
-	if err != nil {
-		return nil, err
-	}
 	var d sampler.Denoiser = p.denoiser(nil, cond)
 	switch {
 	case opts.Threshold && c.Residual:
@@ -45,9 +37,7 @@ func (p *Pipeline) Translate(ctx context.Context, cond *tensor.Tensor, opts Opti
 	case opts.Threshold:
 		d = sampler.Thresholded{D: d}
 	}
-	rng := tensor.NewRNG(opts.Seed)
-	x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), cond.Dim(0), cfg.OutChannels, cfg.ImageSize, cfg.ImageSize)
-	x, err = sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
+	x, err := p.sample(ctx, opts, d, cond.Dim(0), cfg.OutChannels)
 	if err != nil {
 		return nil, err
 	}
