@@ -53,7 +53,11 @@ func (v *Var) GradBuf() *tensor.Tensor {
 // AccumGrad adds g (same element count as v) into v's gradient.
 func (v *Var) AccumGrad(g *tensor.Tensor) {
 	if v.Grad == nil {
-		v.Grad = v.newGrad()
+		if v.pooled { // copy overwrites it all: no need to zero it first
+			v.Grad, _ = takeDirty(v.Value.Shape...)
+		} else {
+			v.Grad = tensor.New(v.Value.Shape...)
+		}
 		copy(v.Grad.Data, g.Data)
 		return
 	}
