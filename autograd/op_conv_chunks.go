@@ -147,12 +147,8 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 	implicit := kernels.ImplicitConv(c.geom)
 	ws := c.packWeights(false)
 	defer releaseWeights(c.shape(false), ws)
-	colLen := c.K * c.s * c.hw
-	if implicit {
-		colLen = 0 // no column matrix
-	}
 	parallel.For(c.chunks(), 1, func(clo, chi int) {
-		colBuf := getConvBuf(colLen)
+		var colBuf *[]float32 // taken when a chunk needs a column matrix
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
 		for ch := clo; ch < chi; ch++ {
 			lo := ch * c.s
@@ -162,13 +158,18 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 			if m == 1 { // one sample: its output is Yt already
 				yt = Y[lo*c.outSize:][:c.outSize]
 			}
-			if implicit { // the GEMM packs its columns straight from the images
+			done := implicit // the GEMM packs its columns straight from the images
+			if implicit {
 				gg := c.geom
 				gg.C /= c.groups
 				for gi := range c.groups {
-					kernels.ConvGemm(ws[gi], serial, gg, c.X[lo*c.inSize+gi*gg.C*gg.H*gg.W:], c.inSize, m, yt[gi*c.coutG*ld:], ld)
+					done = done && kernels.ConvGemm(ws[gi], serial, gg, c.X[lo*c.inSize+gi*gg.C*gg.H*gg.W:], c.inSize, m, yt[gi*c.coutG*ld:], ld)
 				}
-			} else {
+			}
+			if !done { // through a column buffer
+				if colBuf == nil {
+					colBuf = getConvBuf(c.K * c.s * c.hw)
+				}
 				col := c.chunkColumns(lo, m, (*colBuf)[:c.K*ld])
 				for gi := range c.groups {
 					gemm(ws[gi], false, ld, 1, col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
@@ -201,7 +202,9 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				}
 			}
 		}
-		putConvBuf(colBuf)
+		if colBuf != nil {
+			putConvBuf(colBuf)
+		}
 		putConvBuf(ytBuf)
 	})
 }
