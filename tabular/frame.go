@@ -154,14 +154,20 @@ func columnCenter(c Column, col []float64) float64 {
 }
 
 // round puts a sampled number on the grid of column c: whole for integers,
-// c.Decimals digits after the point for numbers.
+// c.Decimals digits after the point for numbers. A tiny negative value
+// rounds to +0, not −0, so that it is written "0" rather than "-0".
 func (c Column) round(v float64) float64 {
 	switch c.Kind {
 	case Integer:
-		return math.Round(v)
+		v = math.Round(v)
 	case Numeric:
 		p := math.Pow(10, float64(c.Decimals))
-		return math.Round(v*p) / p
+		v = math.Round(v*p) / p
+	default:
+		return v
+	}
+	if v == 0 {
+		return 0 // also for −0
 	}
 	return v
 }

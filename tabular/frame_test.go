@@ -43,3 +43,17 @@ func TestMissingPolicies(t *testing.T) {
 		})
 	}
 }
+
+// TestRoundNeverGivesNegativeZero checks that a number that rounds to
+// zero from below comes out as +0, so that the CSV says "0", not "-0"
+// (on arm64, where Go fuses multiply-adds, decoding a standardised zero
+// can land just below it).
+func TestRoundNeverGivesNegativeZero(t *testing.T) {
+	for _, c := range []Column{{Kind: Numeric, Decimals: 2}, {Kind: Numeric, Decimals: 0}, {Kind: Integer}} {
+		for _, v := range []float64{-1e-12, -0.004, math.Copysign(0, -1)} {
+			if got := c.round(v); got != 0 || math.Signbit(got) {
+				t.Errorf("%v decimals %d: round(%g) = %g (sign bit %v), want +0", c.Kind, c.Decimals, v, got, math.Signbit(got))
+			}
+		}
+	}
+}
