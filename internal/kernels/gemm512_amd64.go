@@ -51,7 +51,7 @@ func kernelAVX512Wide(k int, a, b1, b2, c []float32, ldc int, alpha, beta float3
 }
 
 // avx512Kernel is the AVX-512 micro-kernel, with its wide form when that
-// passes wideAgrees on this CPU.
+// passes checkedWide on this CPU.
 var avx512Kernel = &microKernel{tile: kernelAVX512, wide: checkedWide(kernelAVX512, kernelAVX512Wide)}
 
 // wideChecked records whether the wide AVX-512 kernel passed its check at

@@ -183,13 +183,7 @@ func gemmPacked(kern *microKernel, transA, transB bool, m, n, k int, alpha float
 // tiles are the same either way except that a serial call does not cut
 // the block finer for balance, so each A block is packed only once.
 func gemmPackedOn(kern *microKernel, serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPackedRun(kern, serial, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-}
-
-// gemmPackedRun is gemmPackedOn taking A's panels from pa when it is not
-// nil (pa then describes A, and transA, a and lda are not read).
-func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPackedSrc(kern, serial, pa, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	gemmPackedSrc(kern, serial, nil, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
 
 // bSource packs the panels of a B operand that is not stored as a matrix
@@ -206,8 +200,9 @@ func gemmPackedFrom(p *PackedA, src bSource, serial bool, n int, c []float32, ld
 	gemmPackedSrc(p.kern, serial, p, src, p.transA, false, p.m, n, p.k, 1, p.a, p.lda, nil, 0, 0, c, ldc)
 }
 
-// gemmPackedSrc is gemmPackedRun taking B's panels from bsrc when it is
-// not nil (b and ldb are then not read).
+// gemmPackedSrc is gemmPackedOn taking A's panels from pa when it is not
+// nil (pa then describes A, and transA, a and lda are not read), and B's
+// panels from bsrc when it is not nil (b and ldb are then not read).
 func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return

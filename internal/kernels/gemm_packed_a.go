@@ -54,9 +54,6 @@ func (p *PackedA) panels(pc, kc, i0 int) []float32 {
 	return p.buf[pc*p.mPad+i0*kc : pc*p.mPad+p.mPad*kc]
 }
 
-// Rows is the number of rows of op(A), m.
-func (p *PackedA) Rows() int { return p.m }
-
 // GemmA computes C = alpha·op(A)·op(B) + beta·C as Gemm does, with op(A)
 // (m×k) the packed operand: op(B) is k×n (B is n×k when transB) and C is
 // m×n. Tiles are split across workers.
@@ -72,5 +69,5 @@ func GemmASerial(p *PackedA, transB bool, n int, alpha float32, b []float32, ldb
 
 // gemmPackedA runs the packed driver with p's panels in place of packing A.
 func gemmPackedA(p *PackedA, serial, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	gemmPackedRun(p.kern, serial, p, p.transA, transB, p.m, n, p.k, alpha, p.a, p.lda, b, ldb, beta, c, ldc)
+	gemmPackedSrc(p.kern, serial, p, nil, p.transA, transB, p.m, n, p.k, alpha, p.a, p.lda, b, ldb, beta, c, ldc)
 }
