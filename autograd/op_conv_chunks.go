@@ -121,10 +121,14 @@ func (c *convChunks) fold(lo, m int, dcol, dX []float32) {
 	}
 }
 
-// gemm is kernels.GemmSerial when the chunks alone keep every worker
-// busy, and the parallel kernels.Gemm otherwise.
+// serial reports whether the chunks alone keep every worker busy, so that
+// each chunk's GEMMs run on its own goroutine.
+func (c *convChunks) serial() bool { return c.chunks() >= parallel.Workers() }
+
+// gemm is kernels.GemmSerial when the chunks run in parallel themselves,
+// and the parallel kernels.Gemm otherwise.
 func (c *convChunks) gemm() func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, cc []float32, ldc int) {
-	if c.chunks() >= parallel.Workers() {
+	if c.serial() {
 		return kernels.GemmSerial
 	}
 	return kernels.Gemm
@@ -142,8 +146,7 @@ func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 // rows) the GEMM packs its columns straight from the images instead of
 // from an im2col buffer.
 func (c *convChunks) forward(Y, bias, shift, res []float32) {
-	gemm := c.gemmA()
-	serial := c.chunks() >= parallel.Workers()
+	gemm, serial := c.gemmA(), c.serial()
 	implicit := kernels.ImplicitConv(c.geom)
 	ws := c.packWeights(false)
 	defer releaseWeights(c.shape(false), ws)

@@ -4,30 +4,30 @@ import (
 	"sync"
 
 	"github.com/diffusego/diffusego/internal/kernels"
-	"github.com/diffusego/diffusego/internal/parallel"
 )
 
 // packedWeights keeps the packed weights of finished convolution calls
-// for the next call of the same shape, so that their panel buffers are
-// reused rather than regrown as layers of different sizes take turns.
+// for the next call of the same shape, one slice of groups at a time, so
+// that their panel buffers are reused rather than regrown as layers of
+// different sizes take turns.
 var packedWeights struct {
 	sync.Mutex
-	free map[packedShape][]*kernels.PackedA
+	free map[packedShape][][]*kernels.PackedA
 }
 
-// packedShape is the shape of a packed weight: op(A) is m×k, transposed
-// or not.
+// packedShape is the shape of a convolution's packed weights: groups
+// matrices op(A) of m×k, transposed or not.
 type packedShape struct {
-	trans bool
-	m, k  int
+	trans        bool
+	groups, m, k int
 }
 
 // shape is the packedShape of the group weights packWeights packs.
 func (c *convChunks) shape(trans bool) packedShape {
 	if trans {
-		return packedShape{true, c.kG, c.coutG}
+		return packedShape{true, c.groups, c.kG, c.coutG}
 	}
-	return packedShape{false, c.coutG, c.kG}
+	return packedShape{false, c.groups, c.coutG, c.kG}
 }
 
 // packWeights packs the weight of every group once for the whole call:
@@ -35,12 +35,12 @@ func (c *convChunks) shape(trans bool) packedShape {
 // when trans. Give the result back with releaseWeights.
 func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
 	sh := c.shape(trans)
-	packedWeights.Lock()
-	free := packedWeights.free[sh]
 	var ps []*kernels.PackedA
-	if n := len(free); n >= c.groups {
-		ps = free[n-c.groups:]
-		packedWeights.free[sh] = free[: n-c.groups : n-c.groups]
+	packedWeights.Lock()
+	if free := packedWeights.free[sh]; len(free) > 0 {
+		ps = free[len(free)-1]
+		free[len(free)-1] = nil
+		packedWeights.free[sh] = free[:len(free)-1]
 	}
 	packedWeights.Unlock()
 	if ps == nil {
@@ -59,16 +59,16 @@ func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
 func releaseWeights(sh packedShape, ps []*kernels.PackedA) {
 	packedWeights.Lock()
 	if packedWeights.free == nil {
-		packedWeights.free = map[packedShape][]*kernels.PackedA{}
+		packedWeights.free = map[packedShape][][]*kernels.PackedA{}
 	}
-	packedWeights.free[sh] = append(packedWeights.free[sh], ps...)
+	packedWeights.free[sh] = append(packedWeights.free[sh], ps)
 	packedWeights.Unlock()
 }
 
-// gemmA is kernels.GemmASerial when the chunks alone keep every worker
-// busy, and the parallel kernels.GemmA otherwise, as gemm chooses.
+// gemmA is kernels.GemmASerial when the chunks run in parallel
+// themselves, and the parallel kernels.GemmA otherwise, as gemm chooses.
 func (c *convChunks) gemmA() func(p *kernels.PackedA, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, cc []float32, ldc int) {
-	if c.chunks() >= parallel.Workers() {
+	if c.serial() {
 		return kernels.GemmASerial
 	}
 	return kernels.GemmA

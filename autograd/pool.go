@@ -59,7 +59,8 @@ func give(t *tensor.Tensor) {
 	buffers.Unlock()
 }
 
-// FreeBuffers drops every buffer pooled graphs have given back, so that
+// FreeBuffers drops every buffer pooled graphs and convolutions have given
+// back (activations, gradients, column buffers, packed weights), so that
 // the collector can return the memory: call it when a program is done
 // training or sampling and goes on to other work.
 func FreeBuffers() {
@@ -69,6 +70,9 @@ func FreeBuffers() {
 	convBufs.Lock()
 	convBufs.free = nil
 	convBufs.Unlock()
+	packedWeights.Lock()
+	packedWeights.free = nil
+	packedWeights.Unlock()
 }
 
 // NewPooled returns a recording graph that reuses memory across training
