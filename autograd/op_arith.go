@@ -96,7 +96,7 @@ func addGrad(v *Var, d []float32, out []int, scale float64, owned bool) {
 		if v.Grad == nil && scale == 1 {
 			// First gradient of a full-size operand: take or copy, don't add.
 			if !owned {
-				v.Grad = v.newGrad()
+				v.Grad = v.newGrad(false) // copy overwrites it all
 				copy(v.Grad.Data, d)
 				return
 			}

@@ -45,7 +45,7 @@ func (v *Var) ZeroGrad() {
 // backward closures add into it.
 func (v *Var) GradBuf() *tensor.Tensor {
 	if v.Grad == nil {
-		v.Grad = v.newGrad()
+		v.Grad = v.newGrad(true)
 	}
 	return v.Grad
 }
@@ -53,21 +53,23 @@ func (v *Var) GradBuf() *tensor.Tensor {
 // AccumGrad adds g (same element count as v) into v's gradient.
 func (v *Var) AccumGrad(g *tensor.Tensor) {
 	if v.Grad == nil {
-		if v.pooled { // copy overwrites it all: no need to zero it first
-			v.Grad, _ = takeDirty(v.Value.Shape...)
-		} else {
-			v.Grad = tensor.New(v.Value.Shape...)
-		}
+		v.Grad = v.newGrad(false) // copy overwrites it all
 		copy(v.Grad.Data, g.Data)
 		return
 	}
 	kernels.AddTo(v.Grad.Data, g.Data[:len(v.Grad.Data)])
 }
 
-// newGrad returns a zeroed buffer of v's shape for its gradient.
-func (v *Var) newGrad() *tensor.Tensor {
-	if v.pooled {
+// newGrad returns a buffer of v's shape for its gradient, from the pool
+// when v was made by a pooled graph; zero says whether its contents must
+// be zero (a fresh buffer always is).
+func (v *Var) newGrad(zero bool) *tensor.Tensor {
+	switch {
+	case !v.pooled:
+		return tensor.New(v.Value.Shape...)
+	case zero:
 		return take(v.Value.Shape...)
 	}
-	return tensor.New(v.Value.Shape...)
+	t, _ := takeDirty(v.Value.Shape...)
+	return t
 }

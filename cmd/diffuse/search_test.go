@@ -82,17 +82,8 @@ func TestIndexAndSearch(t *testing.T) {
 	if len(lines) != 4 || !strings.HasPrefix(lines[0], " 1  1.0000  c.png") {
 		t.Fatalf("search output %q, want 3 hits, the first c.png at 1.0000, and the sheet line", out)
 	}
-	f, err := os.Open(sheet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	img, err := png.Decode(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if b := img.Bounds(); b.Dx() != 4*30+2 || b.Dy() != 32 {
-		t.Errorf("sheet is %d×%d, want %d×32 (4 cells of 28 with 2 pixels of padding)", b.Dx(), b.Dy(), 4*30+2)
+	if w, h := pngSize(t, sheet); w != 4*30+2 || h != 32 {
+		t.Errorf("sheet is %d×%d, want %d×32 (4 cells of 28 with 2 pixels of padding)", w, h, 4*30+2)
 	}
 }
 
