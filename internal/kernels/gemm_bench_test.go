@@ -57,3 +57,23 @@ func BenchmarkGemmTrans(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkGemmAConvShapes reports GFLOP/s of the serial products a
+// bench-unet convolution runs per chunk of samples (weight packed once,
+// columns packed per call): 32, 64 and 128 output channels at 28×28, 14×14
+// and 7×7. Run it with GOMAXPROCS=1 to compare with the micro-kernel.
+func BenchmarkGemmAConvShapes(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, s := range [][3]int{{32, 1568, 288}, {64, 392, 576}, {128, 196, 1152}} {
+		m, n, k := s[0], s[1], s[2]
+		x, y, z := randSlice(r, m*k), randSlice(r, k*n), make([]float32, m*n)
+		var p PackedA
+		p.Pack(false, m, k, x, k)
+		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+			for b.Loop() {
+				GemmASerial(&p, false, n, 1, y, n, 0, z, n)
+			}
+			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
