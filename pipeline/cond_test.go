@@ -107,8 +107,9 @@ func TestCondValidate(t *testing.T) {
 	}
 }
 
-// srTrainer is a trainer of srModel on 8 random images, batch 4.
-func srTrainer(t *testing.T, steps int) (*train.Trainer, pipeline.Model) {
+// srTrainer is a trainer of srModel on 8 random images, batch 4, with the
+// pipeline whose network it trains.
+func srTrainer(t *testing.T, steps int) (*train.Trainer, pipeline.Model, *pipeline.Pipeline) {
 	t.Helper()
 	m := srModel(true)
 	p, err := pipeline.New(m, 1)
@@ -124,17 +125,17 @@ func srTrainer(t *testing.T, steps int) (*train.Trainer, pipeline.Model) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return tr, m
+	return tr, m, p
 }
 
 // TestConditionalTrainingResumesExactly: 2 steps, save, load into a fresh
 // trainer, 2 more steps give the bits of 4 uninterrupted steps.
 func TestConditionalTrainingResumesExactly(t *testing.T) {
-	straight, m := srTrainer(t, 4)
+	straight, m, _ := srTrainer(t, 4)
 	if err := straight.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	first, _ := srTrainer(t, 4)
+	first, _, _ := srTrainer(t, 4)
 	for range 2 {
 		if _, err := first.TrainStep(); err != nil {
 			t.Fatal(err)
@@ -144,7 +145,7 @@ func TestConditionalTrainingResumesExactly(t *testing.T) {
 	if err := first.Save(path, m.Meta()); err != nil {
 		t.Fatal(err)
 	}
-	resumed, _ := srTrainer(t, 4)
+	resumed, _, _ := srTrainer(t, 4)
 	if err := resumed.Load(path); err != nil {
 		t.Fatal(err)
 	}
@@ -167,11 +168,11 @@ func TestConditionalTrainingResumesExactly(t *testing.T) {
 }
 
 func TestSuperResolveIsRepeatableAndKeepsRange(t *testing.T) {
-	tr, m := srTrainer(t, 2)
+	tr, m, trained := srTrainer(t, 2)
 	if err := tr.Run(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	p := &pipeline.Pipeline{Model: m, Net: tr.Net.(*unet.Model)}
+	p := &pipeline.Pipeline{Model: m, Net: trained.Net}
 	var err error
 	if p.Schedule, err = m.Schedule.Build(); err != nil {
 		t.Fatal(err)

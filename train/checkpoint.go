@@ -116,7 +116,7 @@ func (t *Trainer) Load(path string) error {
 	}
 	t.Losses, t.Step = losses, step
 	if step > 0 {
-		t.Epoch = (step - 1) / t.Data.PerEpoch()
+		t.Epoch = (step - 1) / t.Task.PerEpoch()
 	}
 	return nil
 }

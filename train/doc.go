@@ -1,4 +1,5 @@
-// Package train fits denoising networks: the objective (noise a batch at
+// Package train fits models: any Task (parameters and a per-step loss),
+// and for images the denoising objective (noise a batch at
 // random timesteps of a discrete VP schedule and regress ε, x_0 or v with
 // a chosen weighting), step-indexed minibatches, AdamW with warm-up,
 // clipping and a weight EMA, progress lines, and checkpoints that resume

@@ -39,18 +39,33 @@ type DropoutSetter interface {
 	SetDropoutRNG(rng *tensor.RNG)
 }
 
-// Trainer fits a Network to the Objective with AdamW, an optional weight
-// EMA, gradient clipping and a learning-rate schedule. All randomness of
-// step s comes from Seed and s, and batches are a function of s, so that a
-// run stopped after any step and resumed from its checkpoint (Save, Load)
-// ends with the same bits as one that never stopped.
+// Task is what a Trainer fits: a set of parameters and the loss of each
+// step. Loss must take everything random about step from the step number
+// and rng (itself derived from the seed and the step), so that a resumed
+// run replays an uninterrupted one bit for bit.
+type Task interface {
+	Params() []*nn.Param
+	// Loss records on g the scalar loss of training step step (0-based)
+	// and returns the data epoch that step belongs to.
+	Loss(g *autograd.Graph, step int, rng *tensor.RNG) (loss *autograd.Var, epoch int, err error)
+	// PerEpoch is the number of steps in one pass over the data.
+	PerEpoch() int
+	// Items is the number of examples in one step's batch (for the
+	// progress line's rate).
+	Items() int
+}
+
+// Trainer fits a Task with AdamW, an optional weight EMA, gradient
+// clipping and a learning-rate schedule. All randomness of step s comes
+// from Seed and s, and batches are a function of s, so that a run stopped
+// after any step and resumed from its checkpoint (Save, Load) ends with
+// the same bits as one that never stopped.
 type Trainer struct {
-	Net       Network
-	Objective *Objective
-	Data      *Batches
-	Options   Options
-	Log       io.Writer // progress lines; nil for none
-	Hooks     []Hook
+	Task    Task
+	Options Options
+	Unit    string    // what the progress line counts per second; "img" when empty
+	Log     io.Writer // progress lines; nil for none
+	Hooks   []Hook
 
 	Optimizer *optim.Adam
 	EMA       *optim.EMA // nil when Options.EMADecay is 0
@@ -62,8 +77,14 @@ type Trainer struct {
 	params []*nn.Param
 }
 
-// New checks opts and returns a Trainer at step 0.
+// New checks opts and returns a Trainer of the denoising network net on
+// the image objective obj over data, at step 0.
 func New(net Network, obj *Objective, data *Batches, opts Options) (*Trainer, error) {
+	return NewTask(&imageTask{net: net, obj: obj, data: data}, opts)
+}
+
+// NewTask checks opts and returns a Trainer of task at step 0.
+func NewTask(task Task, opts Options) (*Trainer, error) {
 	if opts.Steps < 1 {
 		return nil, fmt.Errorf("train: steps: want ≥ 1, got %d", opts.Steps)
 	}
@@ -83,11 +104,11 @@ func New(net Network, obj *Objective, data *Batches, opts Options) (*Trainer, er
 	if opts.LogEvery <= 0 {
 		opts.LogEvery = 100
 	}
-	params := net.Params()
+	params := task.Params()
 	if _, err := nn.ByName(params); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	t := &Trainer{Net: net, Objective: obj, Data: data, Options: opts, lr: lr, params: params,
+	t := &Trainer{Task: task, Options: opts, lr: lr, params: params,
 		Optimizer: optim.NewAdamW(params, opts.LR, 0.9, 0.999, 1e-8, opts.WeightDecay)}
 	if opts.EMADecay > 0 {
 		t.EMA = optim.NewEMA(params, opts.EMADecay)
@@ -105,19 +126,9 @@ func (t *Trainer) Params() []*nn.Param { return t.params }
 func (t *Trainer) TrainStep() (loss float64, err error) {
 	defer tensor.Recover(&err)
 	step := t.Step
-	x, y, epoch, err := t.Data.Batch(step)
-	if err != nil {
-		return 0, fmt.Errorf("step %d: %w", step+1, err)
-	}
-	if !t.Objective.Conditional {
-		y = nil
-	}
 	rng := tensor.NewRNG(t.Options.Seed).Split(uint64(step))
-	if d, ok := t.Net.(DropoutSetter); ok {
-		d.SetDropoutRNG(rng.Split(1))
-	}
 	g := autograd.NewPooled()
-	l, err := t.Objective.Loss(g, t.Net, x, y, rng.Split(0))
+	l, epoch, err := t.Task.Loss(g, step, rng)
 	if err != nil {
 		return 0, fmt.Errorf("step %d: %w", step+1, err)
 	}
@@ -149,7 +160,11 @@ func (t *Trainer) Run(ctx context.Context) error {
 	if log == nil {
 		log = io.Discard
 	}
-	meter := progress.New(log, t.Step, t.Options.Steps, t.Data.Size, "img")
+	unit := t.Unit
+	if unit == "" {
+		unit = "img"
+	}
+	meter := progress.New(log, t.Step, t.Options.Steps, t.Task.Items(), unit)
 	for t.Step < t.Options.Steps {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("train: stopped after step %d: %w", t.Step, err)
@@ -172,4 +187,33 @@ func (t *Trainer) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// imageTask is the denoising objective of an image network over
+// step-indexed batches: the Task behind New.
+type imageTask struct {
+	net  Network
+	obj  *Objective
+	data *Batches
+}
+
+func (it *imageTask) Params() []*nn.Param { return it.net.Params() }
+func (it *imageTask) PerEpoch() int       { return it.data.PerEpoch() }
+func (it *imageTask) Items() int          { return it.data.Size }
+
+// Loss draws the batch of step and the objective's randomness from
+// rng.Split(0); dropout takes rng.Split(1).
+func (it *imageTask) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var, int, error) {
+	x, y, epoch, err := it.data.Batch(step)
+	if err != nil {
+		return nil, 0, err
+	}
+	if !it.obj.Conditional {
+		y = nil
+	}
+	if d, ok := it.net.(DropoutSetter); ok {
+		d.SetDropoutRNG(rng.Split(1))
+	}
+	l, err := it.obj.Loss(g, it.net, x, y, rng.Split(0))
+	return l, epoch, err
 }
