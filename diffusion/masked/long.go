@@ -22,7 +22,8 @@ import (
 // (B, total); Calls and Rows add up over the windows. visit sees every step
 // of every window, numbered on across windows (window w's step i is
 // w·Steps + i), with that window's tokens (B, l).
-func (s Sampler) GenerateLong(ctx context.Context, d Denoiser, prompt []int, b, l, total, block int, rng *tensor.RNG, visit Visit) (Result, error) {
+func (s Sampler) GenerateLong(ctx context.Context, d Denoiser, prompt []int, b, l, total, block int, rng *tensor.RNG, visit Visit) (res Result, err error) {
+	defer tensor.Recover(&err)
 	if err := s.check(); err != nil {
 		return Result{}, err
 	}
@@ -48,7 +49,6 @@ func (s Sampler) GenerateLong(ctx context.Context, d Denoiser, prompt []int, b, 
 		out[i] = make([]int, pl, total+l)
 		copy(out[i], prompt[i*pl:(i+1)*pl])
 	}
-	var res Result
 	z := make([]int, b*l)
 	for w := 0; len(out[0]) < total; w++ {
 		c := min(len(out[0]), l-block)

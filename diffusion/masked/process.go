@@ -135,7 +135,9 @@ func (p Process) Loss(logits []float32, z, x0 []int, t []float64, b, l int) (flo
 		if wk == 0 {
 			continue
 		}
-		logSoftmax(lp, logits[k*p.V:(k+1)*p.V], 1)
+		if err := logSoftmax(lp, logits[k*p.V:(k+1)*p.V], 1); err != nil {
+			return 0, fmt.Errorf("masked: loss: logits[%d, %d]: %w", k/l, k%l, err)
+		}
 		sum += float64(wk) * -lp[x0[k]]
 	}
 	return sum, nil
