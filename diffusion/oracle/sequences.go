@@ -113,7 +113,10 @@ func (s *Sequences) Logits(z []int, b, l int, _ []float64) ([]float32, error) {
 	}
 	out := make([]float32, b*l*s.V)
 	marg := make([]float64, l*s.V)
-	y := make([]int, l)
+	seqs := make([]int, len(s.Probs)*l) // every sequence, decoded once per call
+	for i := range s.Probs {
+		s.Seq(i, seqs[i*l:(i+1)*l])
+	}
 	for r := range b {
 		row := z[r*l : (r+1)*l]
 		for k := range marg {
@@ -124,7 +127,7 @@ func (s *Sequences) Logits(z []int, b, l int, _ []float64) ([]float32, error) {
 			if p == 0 {
 				continue
 			}
-			s.Seq(i, y)
+			y := seqs[i*l : (i+1)*l]
 			agree := true
 			for j, id := range row {
 				if id != s.V && id != y[j] {
