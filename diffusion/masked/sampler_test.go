@@ -3,6 +3,7 @@ package masked
 import (
 	"context"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -164,39 +165,49 @@ func TestSamplerSeeded(t *testing.T) {
 }
 
 // Carry-over unmasking: the visit callback sees masks only disappear, once
-// a token is set it never changes, the last step leaves no mask, and the
-// number of masks after step k follows the schedule on average.
+// a token is set it never changes, the last step leaves no mask, and after
+// the step to time s a fraction 1 − α_s of the tokens is still masked (the
+// unmasking probability (α_s − α_t)/(1 − α_t) compounds to it), for the
+// linear and the cosine schedule.
 func TestSamplerTrajectory(t *testing.T) {
 	dist := testDist(t)
-	const b, steps = 200, 10
-	var prev []int
-	masks := make([]int, steps)
-	s := Sampler{V: 3, Steps: steps}
-	_, err := s.Sample(context.Background(), dist, nil, b, 4, tensor.NewRNG(2), func(k int, next float64, z []int) {
-		if prev != nil {
-			for i := range z {
-				if prev[i] != 3 && z[i] != prev[i] {
-					t.Fatalf("step %d: token %d changed from %d to %d", k, i, prev[i], z[i])
+	const b, steps = 250, 10
+	for _, sch := range []Schedule{Linear{}, Cosine{}} {
+		var prev []int
+		masks := make([]int, steps)
+		times := make([]float64, steps)
+		s := Sampler{V: 3, Steps: steps, Schedule: sch}
+		_, err := s.Sample(context.Background(), dist, nil, b, 4, tensor.NewRNG(2), func(k int, next float64, z []int) {
+			if prev != nil {
+				for i := range z {
+					if prev[i] != 3 && z[i] != prev[i] {
+						t.Fatalf("step %d: token %d changed from %d to %d", k, i, prev[i], z[i])
+					}
 				}
 			}
-		}
-		for _, id := range z {
-			if id == 3 {
-				masks[k]++
+			for _, id := range z {
+				if id == 3 {
+					masks[k]++
+				}
 			}
+			times[k] = next
+			prev = append(prev[:0], z...)
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
-		prev = append(prev[:0], z...)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if masks[steps-1] != 0 {
-		t.Errorf("%d masks after the last step", masks[steps-1])
-	}
-	for k := range steps - 1 {
-		want := float64(b*4) * float64(steps-1-k) / steps // (1 − α_s)·B·L, linear
-		if d := float64(masks[k]) - want; d*d > 16*want {
-			t.Errorf("after step %d: %d masks, want about %.0f", k, masks[k], want)
+		if masks[steps-1] != 0 {
+			t.Errorf("%T: %d masks after the last step", sch, masks[steps-1])
+		}
+		for k := range steps - 1 {
+			if want := 1 - float64(k+1)/steps; math.Abs(times[k]-want) > 1e-12 {
+				t.Errorf("%T: step %d reached s = %v, want %v", sch, k, times[k], want)
+			}
+			n, q := float64(b*4), 1-sch.Alpha(times[k])
+			want := n * q
+			if d := float64(masks[k]) - want; math.Abs(d) > 4*math.Sqrt(n*q*(1-q))+1 {
+				t.Errorf("%T: after step %d: %d masks, want %.0f", sch, k, masks[k], want)
+			}
 		}
 	}
 }
