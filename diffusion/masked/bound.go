@@ -11,7 +11,7 @@ import (
 // bound on −log p(x) (on −log p(gap | rest) for infilling).
 type Bound struct {
 	Nats   float64   // NELBO per scored token, in nats
-	StdErr float64   // standard error of Nats over the draws (conservative: it ignores the stratification)
+	StdErr float64   // standard error of Nats, treating the draws as independent (stratification only lowers the true error)
 	PerSeq []float64 // (B): each sequence's NELBO per scored token, in nats
 	Tokens int       // scored tokens in the batch (B·L, or the gap positions)
 }
@@ -21,8 +21,8 @@ type Bound struct {
 func BitsPerChar(natsPerToken float64) float64 { return natsPerToken / math.Ln2 }
 
 // NLLBound estimates, for each of the b sequences x0 (row-major (B, L)),
-// the continuous-time NELBO of masked diffusion (Sahoo et al. 2024, eq. 10;
-// Shi et al. 2024, eq. 5)
+// the continuous-time NELBO of masked diffusion (Sahoo et al. 2024;
+// Shi et al. 2024)
 //
 //	−log p_θ(x0) ≤ ∫₀¹ −α'_t/(1−α_t) · E_{z_t ~ q(·|x0)} [ Σ_{j: z_t,j = m} −log p_θ(x0_j | z_t) ] dt,
 //
@@ -37,7 +37,7 @@ func BitsPerChar(natsPerToken float64) float64 { return natsPerToken / math.Ln2 
 // the linear schedule the integral is Σ_k (1/k)·E_{|M|=k}[Σ_{j∈M} −log
 // p(x_j | x_{∖M})], which is the any-order autoregressive loss averaged
 // over orders, and every order's chain rule gives exactly −log p(x)
-// (Uria et al. 2014; Hoogeboom et al. 2022; Ou et al. 2024, §4).
+// (Uria et al. 2014; Hoogeboom et al. 2022; Ou et al. 2024).
 func (p Process) NLLBound(d Denoiser, x0 []int, b, l, draws int, rng *tensor.RNG) (Bound, error) {
 	return p.bound(d, x0, nil, b, l, draws, rng)
 }
@@ -74,7 +74,6 @@ func (p Process) bound(d Denoiser, x0 []int, keep []bool, b, l, draws int, rng *
 			scored[k/l]++
 		}
 	}
-	res.Tokens = 0
 	for i, n := range scored {
 		if n == 0 {
 			return Bound{}, fmt.Errorf("masked: bound: row %d: every position is kept: nothing to score", i)

@@ -22,7 +22,7 @@
 //
 // where x_θ is the softmax of the denoiser's logits: unmask with
 // probability (α_s − α_t)/(1 − α_t), to a token drawn from x_θ (Sampler).
-// The negative ELBO is, in continuous time (Sahoo et al. 2024, eq. 10),
+// The negative ELBO is, in continuous time (Sahoo et al. 2024),
 //
 //	NELBO(x) = ∫₀¹ −α'_t/(1 − α_t) · E_{q(z_t|x)} [ Σ_{j: z_t,j = m} −log x_θ(z_t, t)_{j, x_j} ] dt,
 //
@@ -55,5 +55,5 @@
 // exact denoiser of a tabulated distribution of short sequences: the
 // sampler reproduces the distribution and its conditionals, and the bound
 // equals −log p(x) (the ELBO of masked diffusion is tight for the true
-// conditionals: Ou et al. 2024, §4).
+// conditionals: Ou et al. 2024).
 package masked

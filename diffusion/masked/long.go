@@ -8,10 +8,11 @@ import (
 )
 
 // GenerateLong produces b sequences of total tokens each, longer than the
-// denoiser's context l, by semi-autoregressive blocks (Sahoo et al. 2024,
-// §4.3; Han et al. 2023, SSD-LM): every window is l tokens long; its first
-// c tokens are the last c tokens generated so far, held fixed, and the
-// other l − c are sampled with s.Sample, then appended. c is the whole
+// denoiser's context l, in semi-autoregressive blocks (the decoding of
+// Sahoo et al. 2024 for long sequences; Han et al. 2023, SSD-LM): every
+// window is l tokens long; its first c tokens are the last c tokens
+// generated so far, held fixed, and the other l − c are sampled with
+// s.Sample, then appended. c is the whole
 // output while it is shorter than l − block, and l − block after that, so
 // every window but the first ones adds exactly block tokens, each
 // conditioned on the l − block tokens before it. The last window's tokens

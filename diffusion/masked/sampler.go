@@ -16,8 +16,8 @@ type Denoiser interface {
 	Logits(z []int, b, l int, t []float64) ([]float32, error)
 }
 
-// Sampler is MDLM's ancestral sampler with caching (Sahoo et al. 2024,
-// §4.2, "_ddpm_caching_update"): N uniform steps t_k = 1 − k/N from t = 1
+// Sampler is MDLM's ancestral sampler with caching (Sahoo et al. 2024;
+// its reference code's _ddpm_caching_update): N uniform steps t_k = 1 − k/N from t = 1
 // down to 0. At the step from t to s < t, each still-masked position is
 // unmasked with probability (α_s − α_t)/(1 − α_t) to a token drawn from the
 // denoiser's categorical, and stays masked otherwise; unmasked tokens never

@@ -7,8 +7,7 @@ import (
 
 // Schedule gives α_t, the probability that a token is still clean at time
 // t ∈ [0, 1] (α_0 = 1, α_1 ≈ 0, decreasing), and the weight −α'_t/(1−α_t)
-// of the continuous-time NELBO (Sahoo et al. 2024, eq. 10; Shi et al. 2024,
-// eq. 5).
+// of the continuous-time NELBO (Sahoo et al. 2024; Shi et al. 2024).
 type Schedule interface {
 	Alpha(t float64) float64  // α_t
 	Weight(t float64) float64 // −α'_t/(1−α_t) ≥ 0
@@ -25,8 +24,8 @@ func (Linear) Alpha(t float64) float64 { return 1 - t }
 func (Linear) Weight(t float64) float64 { return 1 / t }
 
 // LogLinear is MDLM's "loglinear" noise: total noise σ(t) = −log(1 − (1−ε)t),
-// so α_t = e^{−σ(t)} = 1 − (1−ε)t never quite reaches 0 (Sahoo et al. 2024,
-// §3.5). Its weight is again 1/t: the ε only keeps σ(1) finite.
+// so α_t = e^{−σ(t)} = 1 − (1−ε)t never quite reaches 0 (Sahoo et al.
+// 2024). Its weight is again 1/t: the ε only keeps σ(1) finite.
 type LogLinear struct {
 	Eps float64 // ε; 0 means 1e-3, MDLM's default
 }
@@ -44,8 +43,7 @@ func (s LogLinear) Alpha(t float64) float64 { return 1 - (1-s.eps())*t }
 // Weight is (1−ε)/((1−ε)t) = 1/t.
 func (s LogLinear) Weight(t float64) float64 { return 1 / t }
 
-// Cosine is MD4's cosine schedule α_t = 1 − cos(π(1−t)/2) (Shi et al. 2024,
-// table 1), which masks more slowly near t = 0 than Linear. Its weight is
+// Cosine is MD4's cosine schedule α_t = 1 − cos(π(1−t)/2) (Shi et al. 2024), which masks more slowly near t = 0 than Linear. Its weight is
 // −α'_t/(1−α_t) = (π/2)·tan(π(1−t)/2).
 type Cosine struct{}
 

@@ -13,8 +13,8 @@ import (
 // the posterior marginals p(x0_j = v | unmasked tokens of z) of every
 // position, found by enumerating the sequences that agree with z. These
 // marginals do not depend on t: given the unmasked tokens, the masked
-// positions carry no further information (Sahoo et al. 2024, §3.2; Ou et
-// al. 2024, theorem 1).
+// positions carry no further information (Sahoo et al. 2024; Ou et al.
+// 2024).
 type Sequences struct {
 	V, L  int
 	Probs []float64 // (V^L): p(x) at the index of x read as a base-V number, x_0 most significant
