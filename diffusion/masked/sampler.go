@@ -17,8 +17,8 @@ type Denoiser interface {
 }
 
 // Sampler is MDLM's ancestral sampler with caching (Sahoo et al. 2024;
-// its reference code's _ddpm_caching_update): N uniform steps t_k = 1 − k/N from t = 1
-// down to 0. At the step from t to s < t, each still-masked position is
+// _ddpm_caching_update in its reference code): N uniform steps
+// t_k = 1 − k/N from t = 1 down to 0. At the step from t to s < t, each still-masked position is
 // unmasked with probability (α_s − α_t)/(1 − α_t) to a token drawn from the
 // denoiser's categorical, and stays masked otherwise; unmasked tokens never
 // change (carry-over unmasking), and the last step (s = 0, α_0 = 1) fills
