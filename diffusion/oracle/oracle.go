@@ -13,6 +13,11 @@
 // also gives the exact log-density of the noised data, log p_σ(x)
 // (LogDensity, in nats), against which likelihood estimators are checked,
 // and draws data points (Sample).
+//
+// For discrete diffusion, Sequences is a tabulated distribution over short
+// token sequences with the exact denoiser of masked (absorbing-state)
+// diffusion: the posterior marginals of every position given the unmasked
+// tokens, as log-probabilities.
 package oracle
 
 import (
