@@ -21,7 +21,7 @@
 // Bench() is bench-text, the sequence benchmark network of
 // ../shared/bench/TEXT_SPEC.md (d 256, 6 blocks, 4 heads, length 256,
 // 129 input tokens, 128 logits): 7,462,784 parameters in 70 tensors, with
-// the spec's parameter names and order (tok_emb.weight, pos_emb,
+// the spec's parameter names and order (pos_emb, tok_emb.weight,
 // t_fc1.weight, …, blocks.3.mlp_fc1.weight, …, head.bias), so PyTorch's
 // weights load directly; the package's reference test checks logits,
 // block outputs, loss and gradients against PyTorch's.

@@ -136,14 +136,16 @@ func New(c Config, rng *tensor.RNG) (*Model, error) {
 	return m, nil
 }
 
-// Params lists every parameter in PyTorch's registration order: tok_emb,
-// pos_emb, t_fc1, t_fc2, blocks.0 … blocks.N−1, norm_out, ada_out, head.
+// Params lists every parameter in the order of PyTorch's
+// named_parameters: the model's own nn.Parameter pos_emb first, then the
+// submodules in registration order: tok_emb, t_fc1, t_fc2, blocks.0 …
+// blocks.N−1, norm_out, ada_out, head.
 func (m *Model) Params() []*nn.Param {
 	var ps []*nn.Param
-	ps = append(ps, m.TokEmb.Params()...)
 	if m.PosEmb != nil {
 		ps = append(ps, m.PosEmb.Params()...)
 	}
+	ps = append(ps, m.TokEmb.Params()...)
 	if m.TFC1 != nil {
 		ps = append(ps, nn.Collect(m.TFC1, m.TFC2)...)
 	}

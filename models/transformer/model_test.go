@@ -30,7 +30,8 @@ func specParams() []shaped {
 	lin := func(name string, in, out int) {
 		ps = append(ps, shaped{name + ".weight", []int{out, in}}, shaped{name + ".bias", []int{out}})
 	}
-	ps = append(ps, shaped{"tok_emb.weight", []int{129, d}}, shaped{"pos_emb", []int{256, d}})
+	// named_parameters lists the model's own nn.Parameter before its submodules'.
+	ps = append(ps, shaped{"pos_emb", []int{256, d}}, shaped{"tok_emb.weight", []int{129, d}})
 	lin("t_fc1", 128, d)
 	lin("t_fc2", d, d)
 	for i := range 6 {
