@@ -15,7 +15,5 @@ func Modulate(g *autograd.Graph, x, shift, scale *autograd.Var) *autograd.Var {
 	if len(xs) != 3 || !tensor.SameShape(ss, []int{xs[0], xs[2]}) || !tensor.SameShape(ks, ss) {
 		tensor.Shapef("Modulate", [][]int{xs, ss, ks}, "want x (B, L, D), shift and scale (B, D)")
 	}
-	b, d := xs[0], xs[2]
-	k := g.AddScalar(g.Reshape(scale, b, 1, d), 1) // 1 + scale, (B, 1, D)
-	return g.Add(g.Mul(x, k), g.Reshape(shift, b, 1, d))
+	return g.Modulate(x, shift, scale) // one fused pass each way
 }

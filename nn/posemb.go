@@ -17,10 +17,8 @@ type PositionEmbedding struct {
 // NewPositionEmbedding makes a table named name, its entries N(0, std²)
 // (bench-text and GPT-2 use std = 0.02).
 func NewPositionEmbedding(name string, maxLen, dim int, std float64, rng *tensor.RNG) *PositionEmbedding {
-	w := rng.Randn(maxLen, dim)
-	for i := range w.Data {
-		w.Data[i] *= float32(std)
-	}
+	w := tensor.New(maxLen, dim)
+	rng.FillNormal(w, 0, std)
 	return &PositionEmbedding{MaxLen: maxLen, Dim: dim, Weight: NewParam(name, w)}
 }
 

@@ -55,9 +55,9 @@ func (b *Block) Forward(g *autograd.Graph, x, ca *autograd.Var) *autograd.Var {
 	}
 	m := chunks(g, b.Ada.Forward(g, ca), 6) // shift1, scale1, gate1, shift2, scale2, gate2
 	y := nn.Modulate(g, b.Norm1.Forward(g, x), m[0], m[1])
-	x = g.Add(x, gate(g, b.Attn.Forward(g, y), m[2]))
+	x = g.GatedAdd(x, b.Attn.Forward(g, y), m[2]) // x + g1·attn, g1 broadcast over positions
 	y = nn.Modulate(g, b.Norm2.Forward(g, x), m[3], m[4])
-	return g.Add(x, gate(g, b.mlp(g, y), m[5]))
+	return g.GatedAdd(x, b.mlp(g, y), m[5])
 }
 
 // mlp is FC2(GELU(FC1(y))).
@@ -83,13 +83,6 @@ func chunks(g *autograd.Graph, y *autograd.Var, n int) []*autograd.Var {
 		out[i] = g.Slice(y, 1, i*d, (i+1)*d)
 	}
 	return out
-}
-
-// gate is h·g with one gate g: (B, D) per sequence, broadcast over the
-// positions of h: (B, L, D).
-func gate(g *autograd.Graph, h, gt *autograd.Var) *autograd.Var {
-	s := gt.Shape()
-	return g.Mul(h, g.Reshape(gt, s[0], 1, s[1]))
 }
 
 // Model is the transformer. Its fields are the modules under their PyTorch
