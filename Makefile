@@ -7,10 +7,11 @@ PYTHON  ?= /usr/bin/python3
 SHARED  ?= ../shared
 DATA    ?= /usr/share/datasets/fashion-mnist
 REF     := testdata/ref/benchunet.safetensors
+REF_TEXT := testdata/ref/benchtext.safetensors
 DEBS    := dataset-fashion-mnist python3-torch python3-numpy
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test testdata bench deps data install fmt vet purego demo clean
+.PHONY: all build test testdata refexport bench deps data install fmt vet purego demo clean
 
 all: build
 
@@ -24,17 +25,21 @@ test: testdata vet
 		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test ./...
 
-## testdata: the PyTorch reference for the bench-unet test (not committed)
+## testdata: the PyTorch references for the bench-unet and bench-text tests (not committed)
 testdata:
-	@if [ -f $(REF) ]; then \
-		echo "testdata: $(REF) present"; \
-	elif [ -f $(SHARED)/bench/torch_unet_bench.py ] && $(PYTHON) -c 'import torch, numpy' 2>/dev/null; then \
-		echo "testdata: exporting $(REF) with PyTorch"; \
-		mkdir -p $(dir $(REF)) && \
-		$(PYTHON) $(SHARED)/bench/torch_unet_bench.py --export-reference $(REF); \
+	@$(MAKE) --no-print-directory refexport REFFILE=$(REF) REFSCRIPT=torch_unet_bench.py REFNAME=bench-unet
+	@$(MAKE) --no-print-directory refexport REFFILE=$(REF_TEXT) REFSCRIPT=torch_text_bench.py REFNAME=bench-text
+
+refexport:
+	@if [ -f $(REFFILE) ]; then \
+		echo "testdata: $(REFFILE) present"; \
+	elif [ -f $(SHARED)/bench/$(REFSCRIPT) ] && $(PYTHON) -c 'import torch, numpy' 2>/dev/null; then \
+		echo "testdata: exporting $(REFFILE) with PyTorch"; \
+		mkdir -p $(dir $(REFFILE)) && \
+		$(PYTHON) $(SHARED)/bench/$(REFSCRIPT) --export-reference $(REFFILE); \
 	else \
-		echo "testdata: no $(PYTHON) with torch and numpy, or no $(SHARED)/bench/torch_unet_bench.py:"; \
-		echo "testdata: the bench-unet reference test will skip (make deps installs PyTorch)"; \
+		echo "testdata: no $(PYTHON) with torch and numpy, or no $(SHARED)/bench/$(REFSCRIPT):"; \
+		echo "testdata: the $(REFNAME) reference test will skip (make deps installs PyTorch)"; \
 	fi
 
 ## bench: kernel, autograd and model benchmarks, 3 iterations each

@@ -221,3 +221,19 @@ func addRows(dst []float32, dStride int, src []float32, sStride, n, w int) {
 		}
 	})
 }
+
+// Index is x[i] along the first axis: x (N, …) gives (…), a view that
+// shares x's data (no copy). Backward adds the gradient into row i of x's.
+// Attention uses it to take q, k and v out of one fused projection.
+func (g *Graph) Index(x *Var, i int) *Var {
+	in := x.Value.Shape
+	if len(in) == 0 || i < 0 || i >= in[0] {
+		tensor.Shapef("Index", [][]int{in}, "index %d out of range for the first axis", i)
+	}
+	n := tensor.Numel(in[1:])
+	out := &tensor.Tensor{Shape: append([]int(nil), in[1:]...), Data: x.Value.Data[i*n : (i+1)*n]}
+	return g.Record(out, func(o *Var) {
+		dX, G := x.GradBuf().Data[i*n:(i+1)*n], o.Grad.Data
+		parallel.For(n, grainElems, func(lo, hi int) { kernels.AddTo(dX[lo:hi], G[lo:hi]) })
+	}, x)
+}

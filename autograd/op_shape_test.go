@@ -156,3 +156,30 @@ func TestShapeOpErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestIndexGrad(t *testing.T) {
+	for _, c := range []struct {
+		shape []int
+		i     int
+	}{{[]int{3, 2, 5}, 1}, {[]int{2, 4}, 0}, {[]int{3, 1}, 2}} {
+		t.Run(fmt.Sprint(c.shape, c.i), func(t *testing.T) {
+			gradcheck.Check(t, func(g *autograd.Graph, x *autograd.Var) *autograd.Var {
+				// Two views of one tensor: their gradients add into its.
+				return g.Add(g.Index(x, c.i), g.Scale(g.Index(x, 0), 2))
+			}, gradcheck.Rand(c.shape, 61), gradcheck.Tol{})
+		})
+	}
+}
+
+func TestIndexValues(t *testing.T) {
+	x := tensor.FromData([]float32{1, 2, 3, 4, 5, 6}, 3, 2)
+	y := autograd.NoGrad().Index(autograd.NewVar(x), 2)
+	if !tensor.SameShape(y.Shape(), []int{2}) || y.Data()[0] != 5 || y.Data()[1] != 6 {
+		t.Errorf("Index(x, 2) = %v %v, want (2) [5 6]", y.Shape(), y.Data())
+	}
+	var err error
+	func() { defer tensor.Recover(&err); autograd.NoGrad().Index(autograd.NewVar(x), 3) }()
+	if err == nil {
+		t.Error("index 3 of 3 rows: no error")
+	}
+}

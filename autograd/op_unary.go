@@ -105,21 +105,10 @@ func (g *Graph) SiLU(x *Var) *Var {
 
 // GELU is x·Φ(x) = 0.5·x·(1 + erf(x/√2)), the exact form (PyTorch's
 // default, Hendrycks & Gimpel 2016); its derivative is Φ(x) + x·φ(x).
+// Both passes are kernels.GELU and kernels.GELUGrad: float64 erfc forward,
+// and backward one exp per element, taking Φ(x) as y/x from the output.
 func (g *Graph) GELU(x *Var) *Var {
-	return g.unary(x, func(y, x []float32) {
-		for i, v := range x {
-			xi := float64(v)
-			y[i] = float32(0.5 * xi * (1 + math.Erf(xi/math.Sqrt2)))
-		}
-	}, func(dx, gr, x, _ []float32) {
-		const invSqrt2Pi = 0.3989422804014327 // 1/√(2π)
-		for i, v := range gr {
-			xi := float64(x[i])
-			cdf := 0.5 * (1 + math.Erf(xi/math.Sqrt2))
-			pdf := invSqrt2Pi * math.Exp(-0.5*xi*xi)
-			dx[i] += v * float32(cdf+xi*pdf)
-		}
-	})
+	return g.unary(x, kernels.GELU, kernels.GELUGrad)
 }
 
 // ReLU is max(x, 0); its gradient at 0 is taken as 0, like PyTorch.

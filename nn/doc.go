@@ -1,6 +1,10 @@
 // Package nn holds diffusego's layers: Linear, Conv2d, Conv1d, GroupNorm,
-// LayerNorm, Embedding, attention, the sinusoidal time embedding, and
-// containers.
+// LayerNorm (with or without affine parameters), Embedding, GELU,
+// attention (MultiHeadAttention; SelfAttention with one fused qkv
+// projection, an optional causal mask and rotary position embedding;
+// CrossAttention with a fused kv projection), the transformer pieces of
+// DiT-style models (Modulate for adaLN, the learned PositionEmbedding),
+// the sinusoidal time embedding, and containers.
 //
 // A layer is a struct of *Param fields with a Forward method that takes
 // the graph to record on (autograd.New() for training, autograd.NoGrad()

@@ -87,3 +87,26 @@ func TestLayerNormParams(t *testing.T) {
 		}
 	}
 }
+
+func TestLayerNormWithoutAffineGrad(t *testing.T) {
+	for _, shape := range [][]int{{3, 5}, {2, 3, 7}} {
+		t.Run(fmt.Sprint(shape), func(t *testing.T) {
+			ln := nn.NewLayerNorm("ln", shape[len(shape)-1], nn.WithoutAffine(), nn.WithEps(1e-6))
+			gradcheck.Check(t, ln.Forward, gradcheck.Rand(shape, 2), gradcheck.Tol{Rel: 1e-2, Abs: 2e-3})
+		})
+	}
+}
+
+func TestLayerNormOptions(t *testing.T) {
+	ln := nn.NewLayerNorm("norm1", 4, nn.WithoutAffine(), nn.WithEps(0.25))
+	if len(ln.Params()) != 0 || ln.Eps != 0.25 {
+		t.Fatalf("WithoutAffine, WithEps(0.25): %d params, eps %v; want none, 0.25", len(ln.Params()), ln.Eps)
+	}
+	y := ln.Forward(autograd.NoGrad(), autograd.NewVar(tensor.FromData([]float32{1, 2, 3, 4}, 1, 4)))
+	for i, v := range []float64{1, 2, 3, 4} {
+		want := (v - 2.5) / math.Sqrt(1.25+0.25) // mean 2.5, biased variance 1.25
+		if math.Abs(float64(y.Data()[i])-want) > 1e-6 {
+			t.Errorf("y[%d] = %.6f, want %.6f", i, y.Data()[i], want)
+		}
+	}
+}

@@ -1,0 +1,158 @@
+package autograd
+
+import (
+	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// Modulate is x·(1 + scale) + shift for a batch of sequences x (B, L, D)
+// with one scale and one shift (B, D) per sequence, broadcast over its L
+// positions: the adaptive LayerNorm map of DiT (Peebles & Xie 2023). It is
+// Add(Mul(x, 1 + scale), shift) in one pass, rounded as that is (the
+// product, then the sum); backward is one pass too:
+//
+//	dx = dy·(1 + scale),  dscale = Σ_l dy·x,  dshift = Σ_l dy,
+//
+// the sums over positions accumulated in float64, sequence by sequence
+// (deterministic).
+func (g *Graph) Modulate(x, shift, scale *Var) *Var {
+	b, l, d := seqRowsCheck("Modulate", x, shift, scale)
+	X, S, K := x.Value.Data, shift.Value.Data, scale.Value.Data
+	out := g.allocDirty(b, l, d) // every element is written below
+	Y := out.Data
+	parallel.For(b*l, max(1, grainElems/max(1, d)), func(lo, hi int) {
+		k := make([]float32, d)
+		for r := lo; r < hi; r++ {
+			n := r / l
+			kn, sn := K[n*d:(n+1)*d], S[n*d:(n+1)*d]
+			for j, v := range kn {
+				k[j] = 1 + v
+			}
+			xr, yr := X[r*d:(r+1)*d], Y[r*d:(r+1)*d]
+			for j, v := range xr {
+				yr[j] = v*k[j] + sn[j]
+			}
+		}
+	})
+	return g.Record(out, func(o *Var) {
+		dY := o.Grad.Data
+		var dX, dS, dK []float32
+		if x.requiresGrad {
+			dX = x.GradBuf().Data
+		}
+		if shift.requiresGrad {
+			dS = shift.GradBuf().Data
+		}
+		if scale.requiresGrad {
+			dK = scale.GradBuf().Data
+		}
+		parallel.For(b, 1, func(lo, hi int) {
+			ss, sk := make([]float64, d), make([]float64, d) // Σ_l dy, Σ_l dy·x
+			for n := lo; n < hi; n++ {
+				clear(ss)
+				clear(sk)
+				kn := K[n*d : (n+1)*d]
+				for p := range l {
+					r := n*l + p
+					dy, xr := dY[r*d:(r+1)*d], X[r*d:(r+1)*d]
+					if dX != nil {
+						dx := dX[r*d : (r+1)*d]
+						for j, v := range dy {
+							dx[j] += v * (1 + kn[j])
+						}
+					}
+					for j, v := range dy {
+						ss[j] += float64(v)
+						sk[j] += float64(v) * float64(xr[j])
+					}
+				}
+				for j := range d {
+					if dS != nil {
+						dS[n*d+j] += float32(ss[j])
+					}
+					if dK != nil {
+						dK[n*d+j] += float32(sk[j])
+					}
+				}
+			}
+		})
+	}, x, shift, scale)
+}
+
+// GatedAdd is x + h·gate for sequences x, h (B, L, D) and one gate (B, D)
+// per sequence, broadcast over its L positions: the gated residual of DiT
+// blocks (Peebles & Xie 2023). It is Add(x, Mul(h, gate)) in one pass;
+// backward is one pass too:
+//
+//	dx = dy,  dh = dy·gate,  dgate = Σ_l dy·h,
+//
+// the sums over positions accumulated in float64, sequence by sequence.
+func (g *Graph) GatedAdd(x, h, gate *Var) *Var {
+	b, l, d := seqRowsCheck("GatedAdd", x, gate, gate)
+	if !tensor.SameShape(h.Value.Shape, x.Value.Shape) {
+		tensor.Shapef("GatedAdd", [][]int{x.Value.Shape, h.Value.Shape, gate.Value.Shape}, "want x and h (B, L, D), gate (B, D)")
+	}
+	X, H, G := x.Value.Data, h.Value.Data, gate.Value.Data
+	out := g.allocDirty(b, l, d) // every element is written below
+	Y := out.Data
+	parallel.For(b*l, max(1, grainElems/max(1, d)), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			gn := G[(r/l)*d : (r/l+1)*d]
+			xr, hr, yr := X[r*d:(r+1)*d], H[r*d:(r+1)*d], Y[r*d:(r+1)*d]
+			for j, v := range hr {
+				yr[j] = xr[j] + v*gn[j]
+			}
+		}
+	})
+	return g.Record(out, func(o *Var) {
+		dY := o.Grad.Data
+		if x.requiresGrad {
+			addGrad(x, dY, x.Value.Shape, 1, false)
+		}
+		var dH, dG []float32
+		if h.requiresGrad {
+			dH = h.GradBuf().Data
+		}
+		if gate.requiresGrad {
+			dG = gate.GradBuf().Data
+		}
+		if dH == nil && dG == nil {
+			return
+		}
+		parallel.For(b, 1, func(lo, hi int) {
+			sg := make([]float64, d) // Σ_l dy·h
+			for n := lo; n < hi; n++ {
+				clear(sg)
+				gn := G[n*d : (n+1)*d]
+				for p := range l {
+					r := n*l + p
+					dy, hr := dY[r*d:(r+1)*d], H[r*d:(r+1)*d]
+					if dH != nil {
+						dh := dH[r*d : (r+1)*d]
+						for j, v := range dy {
+							dh[j] += v * gn[j]
+						}
+					}
+					for j, v := range dy {
+						sg[j] += float64(v) * float64(hr[j])
+					}
+				}
+				if dG != nil {
+					for j, v := range sg {
+						dG[n*d+j] += float32(v)
+					}
+				}
+			}
+		})
+	}, x, h, gate)
+}
+
+// seqRowsCheck panics unless x is (B, L, D) and p, q are (B, D); it
+// returns B, L, D.
+func seqRowsCheck(op string, x, p, q *Var) (b, l, d int) {
+	xs, ps, qs := x.Value.Shape, p.Value.Shape, q.Value.Shape
+	if len(xs) != 3 || !tensor.SameShape(ps, []int{xs[0], xs[2]}) || !tensor.SameShape(qs, ps) {
+		tensor.Shapef(op, [][]int{xs, ps, qs}, "want (B, L, D) and per-sequence (B, D)")
+	}
+	return xs[0], xs[1], xs[2]
+}
