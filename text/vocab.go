@@ -2,6 +2,7 @@ package text
 
 import (
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -200,8 +201,17 @@ func (v *Vocab) Save(path string) error {
 // LoadVocab reads a vocabulary written by Save, checking that every entry is
 // one character, none repeats and the special ids are this package's.
 func LoadVocab(path string) (*Vocab, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("text: vocabulary: %w", err)
+	}
+	return DecodeVocab(b, path)
+}
+
+// DecodeVocab is LoadVocab for data in memory; path is used in errors.
+func DecodeVocab(data []byte, path string) (*Vocab, error) {
 	var f vocabFile
-	if err := checkpoint.ReadJSON(path, &f); err != nil {
+	if err := checkpoint.DecodeJSON(data, path, &f); err != nil {
 		return nil, fmt.Errorf("text: vocabulary: %w", err)
 	}
 	bad := func(field, format string, args ...any) error {
