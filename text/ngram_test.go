@@ -255,7 +255,7 @@ func TestNGramErrors(t *testing.T) {
 			t.Errorf("temperature %v accepted", T)
 		}
 	}
-	if _, err := m.Complete("Zoe ✓", 5, 1, 1); err == nil || !strings.Contains(err.Error(), "U+2713") {
+	if _, err := m.Complete("Zoe✓", 5, 1, 1); err == nil || !strings.Contains(err.Error(), "U+2713") {
 		t.Errorf("prompt with ✓: error %v, want one naming U+2713", err)
 	}
 }
