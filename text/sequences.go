@@ -8,7 +8,10 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-// Packing says how documents become sequences of the context length L.
+// Packing says how documents become sequences of the context length L. In
+// both packings an end marker that would start a new window (after a
+// document, or the whole stream, of a multiple of L tokens) is left out,
+// so that no sequence is padding only.
 type Packing int
 
 const (
@@ -68,15 +71,16 @@ func MakeSequences(docs [][]int, L int, mode Packing) (*Sequences, error) {
 	case Pad:
 		for _, d := range docs {
 			tokens = append(tokens, d...)
-			tokens = append(tokens, PadID)
-			tokens = padTo(tokens, L)
+			tokens = endAndPad(tokens, L)
 		}
 	case Pack:
-		for _, d := range docs {
+		for i, d := range docs {
 			tokens = append(tokens, d...)
-			tokens = append(tokens, PadID)
+			if i < len(docs)-1 {
+				tokens = append(tokens, PadID)
+			}
 		}
-		tokens = padTo(tokens, L)
+		tokens = endAndPad(tokens, L)
 	default:
 		return nil, fmt.Errorf("text: packing %v: want pad or pack", mode)
 	}
@@ -86,8 +90,12 @@ func MakeSequences(docs [][]int, L int, mode Packing) (*Sequences, error) {
 	return &Sequences{L: L, Tokens: tokens}, nil
 }
 
-// padTo appends PadID to tokens up to a multiple of L.
-func padTo(tokens []int, L int) []int {
+// endAndPad appends the end marker PadID unless tokens fill whole windows,
+// then PadID up to a multiple of L.
+func endAndPad(tokens []int, L int) []int {
+	if len(tokens)%L == 0 {
+		return tokens
+	}
 	for len(tokens)%L != 0 {
 		tokens = append(tokens, PadID)
 	}
