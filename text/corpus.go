@@ -127,6 +127,10 @@ func ParseCorpus(data []byte, name string, format Format) ([]Document, error) {
 	if format == FormatAuto {
 		format = DetectFormat(name, data)
 	}
+	if format != FormatJSON {
+		// A byte-order mark is not part of the first document.
+		data = bytes.TrimPrefix(data, []byte("\ufeff"))
+	}
 	var docs []Document
 	var err error
 	switch format {
@@ -231,8 +235,13 @@ func parseJSON(data []byte, name string) ([]Document, error) {
 		off = min(max(off, 0), int64(len(data)))
 		return 1 + bytes.Count(data[:off], []byte("\n"))
 	}
+	// A byte-order mark is skipped; offsets still count it.
+	bom := int64(0)
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
+		data, bom = data[3:], 3
+	}
 	fail := func(off int64, format string, args ...any) error {
-		return &ParseError{File: name, Line: lineOf(off), Offset: off, Msg: fmt.Sprintf(format, args...)}
+		return &ParseError{File: name, Line: lineOf(off), Offset: off + bom, Msg: fmt.Sprintf(format, args...)}
 	}
 	syntax := func(err error, at int64) error {
 		// The token stream's offsets vary with the kind of error; a whole
@@ -247,7 +256,6 @@ func parseJSON(data []byte, name string) ([]Document, error) {
 		}
 		return fail(at, "invalid JSON: %v", err)
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {

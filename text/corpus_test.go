@@ -58,6 +58,27 @@ func TestReadCorpusJSONNames(t *testing.T) {
 	}
 }
 
+func TestByteOrderMark(t *testing.T) {
+	for _, f := range []Format{FormatAuto, FormatLines, FormatFortune, FormatJSON} {
+		data := "\ufeffone\n%\ntwo\n"
+		want := []string{"one", "two"}
+		if f == FormatJSON || f == FormatAuto {
+			data = "\ufeff[\"one\", \"two\"]"
+		}
+		if f == FormatLines {
+			want = []string{"one", "%", "two"}
+		}
+		docs, err := ParseCorpus([]byte(data), "bom.txt", f)
+		if err != nil || !slices.Equal(Texts(docs), want) {
+			t.Errorf("%v: %q, %v; want %q", f, Texts(docs), err, want)
+		}
+	}
+	_, err := ParseCorpus([]byte("\ufeff[1]"), "bom.json", FormatJSON)
+	if want := "text: bom.json:1: JSON element 0 is a number, want a string (byte offset 4)"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}
+
 func TestDetectFormat(t *testing.T) {
 	for _, tc := range []struct {
 		name, data string
