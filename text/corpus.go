@@ -29,6 +29,25 @@ func Texts(docs []Document) []string {
 	return out
 }
 
+// Dedupe drops each document whose text equals an earlier one's up to
+// whitespace (runs of spaces, tabs and newlines count as one space, and
+// leading and trailing ones are ignored), keeping the first, and returns
+// the rest in order with the number dropped. Duplicates would otherwise
+// land on both sides of a train/test split.
+func Dedupe(docs []Document) (kept []Document, dropped int) {
+	seen := make(map[string]struct{}, len(docs))
+	for _, d := range docs {
+		k := strings.Join(strings.Fields(d.Text), " ")
+		if _, dup := seen[k]; dup {
+			dropped++
+			continue
+		}
+		seen[k] = struct{}{}
+		kept = append(kept, d)
+	}
+	return kept, dropped
+}
+
 // Format is the layout of a corpus file.
 type Format int
 

@@ -79,6 +79,14 @@ func TestByteOrderMark(t *testing.T) {
 	}
 }
 
+func TestDedupe(t *testing.T) {
+	docs := []Document{{Text: "a b", Source: "x"}, {Text: "c"}, {Text: " a\n\tb ", Source: "y"}, {Text: "ab"}, {Text: "c"}}
+	kept, dropped := Dedupe(docs)
+	if dropped != 2 || len(kept) != 3 || kept[0].Source != "x" || kept[2].Text != "ab" {
+		t.Errorf("Dedupe = %+v, %d dropped; want a b (from x), c, ab and 2 dropped", kept, dropped)
+	}
+}
+
 func TestDetectFormat(t *testing.T) {
 	for _, tc := range []struct {
 		name, data string
