@@ -4,6 +4,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/diffusego/diffusego/tensor"
 )
 
 // TestFortunesBaseline measures the numbers the package documentation quotes: the size of
@@ -71,5 +73,36 @@ func TestFortunesBaseline(t *testing.T) {
 		}
 		t.Logf("%s, whole documents: %.4f bits/char over %d tokens", part.name, whole.BitsPerToken(), whole.Tokens)
 	}
+
+	// The baseline's samples and, as the floor, the validation documents,
+	// measured against the training split.
+	index, err := NewTrainingIndex(train, NoveltyWindow)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := Reference{Train: index, HeldOut: Texts(split.Test)}
+	if wl, err := LoadWordList(DefaultWordList); err == nil {
+		ref.Words = wl
+	} else {
+		t.Logf("no word validity: %v", err)
+	}
+	rng := tensor.NewRNG(1)
+	samples := make([]string, len(split.Val))
+	for i := range samples {
+		ids, err := m.Sample(rng, nil, 255, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		samples[i], _ = v.Decode(ids)
+	}
+	for _, c := range []struct {
+		name  string
+		texts []string
+	}{{"5-gram samples (T = 1, seed 1, ≤ 255 characters)", samples}, {"validation documents", Texts(split.Val)}} {
+		st := SampleStats(c.texts, ref)
+		t.Logf("%s: %d texts, %d chars; entropy %.3f bits (test text %.3f); distinct-2 chars %.3f words %.3f; word validity %.3f of %d; novel %.3f; copied %d-char windows %.3f of %d",
+			c.name, st.Samples, st.Chars, st.EntropyBits, st.HeldOutEntropy, st.Distinct2Chars, st.Distinct2Words, st.WordValidity, st.Words, st.Novel, NoveltyWindow, st.CopiedWindows, st.Windows)
+	}
+	t.Logf("sample: %q", samples[0])
 	t.Logf("took %v", time.Since(start).Round(time.Millisecond))
 }

@@ -29,6 +29,25 @@ func Texts(docs []Document) []string {
 	return out
 }
 
+// Dedupe drops each document whose text equals an earlier one's up to
+// whitespace (runs of spaces, tabs and newlines count as one space, and
+// leading and trailing ones are ignored), keeping the first, and returns
+// the rest in order with the number dropped. Duplicates would otherwise
+// land on both sides of a train/test split.
+func Dedupe(docs []Document) (kept []Document, dropped int) {
+	seen := make(map[string]struct{}, len(docs))
+	for _, d := range docs {
+		k := strings.Join(strings.Fields(d.Text), " ")
+		if _, dup := seen[k]; dup {
+			dropped++
+			continue
+		}
+		seen[k] = struct{}{}
+		kept = append(kept, d)
+	}
+	return kept, dropped
+}
+
 // Format is the layout of a corpus file.
 type Format int
 
@@ -126,6 +145,10 @@ func ParseCorpus(data []byte, name string, format Format) ([]Document, error) {
 	}
 	if format == FormatAuto {
 		format = DetectFormat(name, data)
+	}
+	if format != FormatJSON {
+		// A byte-order mark is not part of the first document.
+		data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	}
 	var docs []Document
 	var err error
@@ -231,8 +254,13 @@ func parseJSON(data []byte, name string) ([]Document, error) {
 		off = min(max(off, 0), int64(len(data)))
 		return 1 + bytes.Count(data[:off], []byte("\n"))
 	}
+	// A byte-order mark is skipped; offsets still count it.
+	bom := int64(0)
+	if bytes.HasPrefix(data, []byte("\ufeff")) {
+		data, bom = data[3:], 3
+	}
 	fail := func(off int64, format string, args ...any) error {
-		return &ParseError{File: name, Line: lineOf(off), Offset: off, Msg: fmt.Sprintf(format, args...)}
+		return &ParseError{File: name, Line: lineOf(off), Offset: off + bom, Msg: fmt.Sprintf(format, args...)}
 	}
 	syntax := func(err error, at int64) error {
 		// The token stream's offsets vary with the kind of error; a whole
@@ -247,7 +275,6 @@ func parseJSON(data []byte, name string) ([]Document, error) {
 		}
 		return fail(at, "invalid JSON: %v", err)
 	}
-	data = bytes.TrimPrefix(data, []byte("\ufeff"))
 	dec := json.NewDecoder(bytes.NewReader(data))
 	tok, err := dec.Token()
 	if err != nil {

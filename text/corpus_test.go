@@ -58,6 +58,35 @@ func TestReadCorpusJSONNames(t *testing.T) {
 	}
 }
 
+func TestByteOrderMark(t *testing.T) {
+	for _, f := range []Format{FormatAuto, FormatLines, FormatFortune, FormatJSON} {
+		data := "\ufeffone\n%\ntwo\n"
+		want := []string{"one", "two"}
+		if f == FormatJSON || f == FormatAuto {
+			data = "\ufeff[\"one\", \"two\"]"
+		}
+		if f == FormatLines {
+			want = []string{"one", "%", "two"}
+		}
+		docs, err := ParseCorpus([]byte(data), "bom.txt", f)
+		if err != nil || !slices.Equal(Texts(docs), want) {
+			t.Errorf("%v: %q, %v; want %q", f, Texts(docs), err, want)
+		}
+	}
+	_, err := ParseCorpus([]byte("\ufeff[1]"), "bom.json", FormatJSON)
+	if want := "text: bom.json:1: JSON element 0 is a number, want a string (byte offset 4)"; err == nil || err.Error() != want {
+		t.Errorf("error %v, want %s", err, want)
+	}
+}
+
+func TestDedupe(t *testing.T) {
+	docs := []Document{{Text: "a b", Source: "x"}, {Text: "c"}, {Text: " a\n\tb ", Source: "y"}, {Text: "ab"}, {Text: "c"}}
+	kept, dropped := Dedupe(docs)
+	if dropped != 2 || len(kept) != 3 || kept[0].Source != "x" || kept[2].Text != "ab" {
+		t.Errorf("Dedupe = %+v, %d dropped; want a b (from x), c, ab and 2 dropped", kept, dropped)
+	}
+}
+
 func TestDetectFormat(t *testing.T) {
 	for _, tc := range []struct {
 		name, data string

@@ -23,6 +23,7 @@ var FortunesExcluded = []string{"ascii-art", "ethnic", "men-women", "drugs"}
 // name order, as FormatFortune. Each document's Source is its file's base
 // name. Text is cleaned for modelling (CleanFortune): backspace overstrikes
 // are resolved and control characters other than newline and tab dropped.
+// A fortune found in several files is kept once, from the first (Dedupe).
 // A directory without fortune files is an error that names the package.
 func LoadFortunes(dir string) ([]Document, error) {
 	entries, err := os.ReadDir(dir)
@@ -59,6 +60,7 @@ func LoadFortunes(dir string) ([]Document, error) {
 	if files == 0 {
 		return nil, fmt.Errorf("text: fortunes: no fortune files in %s (apt-get install fortunes fortunes-min)", dir)
 	}
+	docs, _ = Dedupe(docs)
 	return docs, nil
 }
 

@@ -39,7 +39,7 @@ func TestLoadFortunesDir(t *testing.T) {
 		"drugs":       "excluded\n",
 		"men-women":   "excluded\n",
 		"ascii-art":   "excluded\n",
-		"zeta":        "last\n",
+		"zeta":        "last\n%\n  one\n",
 		"sub/another": "x\n",
 	}
 	for name, body := range files {

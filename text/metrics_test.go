@@ -2,9 +2,6 @@ package text
 
 import (
 	"math"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
 )
 
@@ -44,83 +41,6 @@ func TestDistinctN(t *testing.T) {
 		if got := DistinctN(tc.texts, tc.n, tc.unit); math.Abs(got-tc.want) > 1e-12 {
 			t.Errorf("DistinctN(%q, %d, %v) = %v, want %v", tc.texts, tc.n, tc.unit, got, tc.want)
 		}
-	}
-}
-
-func TestWordValidity(t *testing.T) {
-	if got := Words("Don't panic! Zoë's 42 towels"); strings.Join(got, " ") != "don t panic zoë s towels" {
-		t.Errorf("Words = %q", got)
-	}
-	path := filepath.Join(t.TempDir(), "words")
-	os.WriteFile(path, []byte("Cat\ndog\nAaron's\n\nthe\n"), 0o644)
-	wl, err := LoadWordList(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if wl.Len() != 3 || !wl.Contains("CAT") || wl.Contains("aaron") {
-		t.Errorf("list of %d words (cat %v, aaron %v), want cat, dog, the", wl.Len(), wl.Contains("CAT"), wl.Contains("aaron"))
-	}
-	share, n := WordValidity([]string{"The cat sat", "on the dog."}, wl)
-	if n != 6 || math.Abs(share-4.0/6) > 1e-12 {
-		t.Errorf("WordValidity = %v of %d words, want 4/6 of 6", share, n)
-	}
-	if share, n := WordValidity([]string{"123 !?"}, wl); share != 0 || n != 0 {
-		t.Errorf("no words: %v of %d", share, n)
-	}
-	os.WriteFile(path, []byte("12\n'\n"), 0o644)
-	if _, err := LoadWordList(path); err == nil {
-		t.Error("list without words accepted")
-	}
-	if _, err := LoadWordList(path + ".missing"); err == nil || !strings.Contains(err.Error(), "wamerican") {
-		t.Errorf("missing list: error %v, want one naming wamerican", err)
-	}
-}
-
-func TestDebianWordList(t *testing.T) {
-	if _, err := os.Stat(DefaultWordList); err != nil {
-		t.Skipf("no %s: apt-get install wamerican", DefaultWordList)
-	}
-	wl, err := LoadWordList(DefaultWordList)
-	if err != nil {
-		t.Fatal(err)
-	}
-	share, _ := WordValidity([]string{"The quick brown fox jumps over the lazy dog"}, wl)
-	junk, _ := WordValidity([]string{"Thq quizk bruwn fex jumsp ovr teh lzay dgo"}, wl)
-	if share != 1 || junk > 0.3 || wl.Len() < 50000 {
-		t.Errorf("%d words; pangram validity %v, misspelt %v: want 1 and < 0.3", wl.Len(), share, junk)
-	}
-}
-
-func TestTrainingIndex(t *testing.T) {
-	a := strings.Repeat("abcdefghij", 5) // 50 characters
-	b := "ÀÉÎÕÜ—" + strings.Repeat("xyz", 10)
-	x, err := NewTrainingIndex([]string{a, b}, 8)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, tc := range []struct {
-		name    string
-		samples []string
-		share   float64
-		windows int
-	}{
-		{"training document", []string{a}, 1, 43},
-		{"new text", []string{"0123456789"}, 0, 3},
-		{"partly copied", []string{"abcdefgh" + "01234567"}, 1.0 / 9, 9}, // only window 0 is all letters
-		{"multibyte", []string{"ÀÉÎÕÜ—xy", "ÀÉÎÕÜ—x"}, 1, 1},             // the second is too short
-		{"across documents", []string{a[43:] + b[:len("ÀÉÎ")]}, 0, 3},    // never inside one document
-		{"short", []string{"abc"}, 0, 0},
-	} {
-		share, windows := x.CopiedWindows(tc.samples)
-		if windows != tc.windows || math.Abs(share-tc.share) > 1e-12 {
-			t.Errorf("%s: %v of %d windows, want %v of %d", tc.name, share, windows, tc.share, tc.windows)
-		}
-	}
-	if !x.Seen(a) || x.Seen(a[:49]) {
-		t.Error("Seen: want exact matches only")
-	}
-	if _, err := NewTrainingIndex(nil, 0); err == nil {
-		t.Error("window 0 accepted")
 	}
 }
 

@@ -35,6 +35,8 @@ const KNDiscount = 0.75
 // uncapped vocabulary never holds; it gets only the uniform floor's share,
 // D·N₁₊/c·…·1/V, so unseen characters cost many bits but never infinitely
 // many.
+//
+// A trained NGram is only read, so one model may serve several goroutines.
 type NGram struct {
 	Vocab *Vocab
 	Order int // n
@@ -295,8 +297,11 @@ func (m *NGram) Sample(rng *tensor.RNG, prompt []int, maxNew int, temperature fl
 		p, _ := m.Dist(hist)
 		p[ReplacementID] = 0
 		if temperature != 1 {
+			// (p/max p)^(1/T) keeps the likeliest token at 1, so a small T
+			// cannot underflow every weight to 0.
+			top := slices.Max(p)
 			for w, q := range p {
-				p[w] = math.Pow(q, 1/temperature)
+				p[w] = math.Pow(q/top, 1/temperature)
 			}
 		}
 		w := drawIndex(rng, p)

@@ -232,6 +232,37 @@ func TestNGramSampleFrequencies(t *testing.T) {
 	}
 }
 
+// TestNGramColdSampling: as T → 0 the sampler picks the likeliest token
+// (the replacement token aside), even where p^(1/T) underflows. (At the
+// start of a name, A and C differ by 2 in 10⁵, so T must be tiny.)
+func TestNGramColdSampling(t *testing.T) {
+	m, _ := namesModel(t)
+	for _, prompt := range []string{"", "Ma", "Chr", "xq"} {
+		hist, _ := m.Vocab.Encode(prompt)
+		p, _ := m.Dist(hist)
+		p[ReplacementID] = 0
+		best := 0
+		for w := range p {
+			if p[w] > p[best] {
+				best = w
+			}
+		}
+		for seed := range uint64(5) {
+			out, err := m.Sample(tensor.NewRNG(seed), hist, 1, 1e-6)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := PadID
+			if len(out) > 0 {
+				got = out[0]
+			}
+			if got != best {
+				t.Errorf("prompt %q seed %d: drew %d, want the likeliest %d", prompt, seed, got, best)
+			}
+		}
+	}
+}
+
 func TestNGramErrors(t *testing.T) {
 	m, _ := namesModel(t)
 	V := m.Vocab.Size()

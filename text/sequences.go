@@ -141,7 +141,8 @@ func SplitDocuments(docs []Document, val, test float64, seed uint64) (DocumentSp
 // epoch s div B, with B = ⌊N/Size⌋ (the last partial batch is dropped), and
 // each epoch visits the sequences in a permutation drawn from Seed and the
 // epoch number. A resumed run therefore sees exactly the batches an
-// uninterrupted one would.
+// uninterrupted one would. A Batches caches the current epoch's order and
+// serves one goroutine.
 type Batches struct {
 	Seqs *Sequences
 	Size int

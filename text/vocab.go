@@ -169,6 +169,32 @@ func (v *Vocab) Decode(ids []int) (string, error) {
 	return b.String(), nil
 }
 
+// DecodeMasked is Decode for a partly masked sequence, as the sampler of
+// masked diffusion holds it: the mask id is shown as the rune mask (such
+// as '_' or '█') instead of being an error.
+func (v *Vocab) DecodeMasked(ids []int, mask rune) (string, error) {
+	var b strings.Builder
+	from := 0
+	for i, id := range ids {
+		if id != v.MaskID() {
+			continue
+		}
+		s, err := v.Decode(ids[from:i])
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(s)
+		b.WriteRune(mask)
+		from = i + 1
+	}
+	s, err := v.Decode(ids[from:])
+	if err != nil {
+		return "", err
+	}
+	b.WriteString(s)
+	return b.String(), nil
+}
+
 // TrimAtPad returns ids up to (not including) the first padding token: the
 // first document of a sequence.
 func TrimAtPad(ids []int) []int {

@@ -81,6 +81,28 @@ func TestEncodeUnknown(t *testing.T) {
 	}
 }
 
+func TestDecodeMasked(t *testing.T) {
+	v, _ := BuildVocab([]string{"cat"}, 0)
+	M := v.MaskID()
+	ids, _ := v.Encode("cat")
+	for _, tc := range []struct {
+		ids  []int
+		want string
+	}{
+		{ids, "cat"},
+		{[]int{M, ids[1], M}, "_a_"},
+		{[]int{M, M, PadID, M}, "___"},
+		{nil, ""},
+	} {
+		if got, err := v.DecodeMasked(tc.ids, '_'); err != nil || got != tc.want {
+			t.Errorf("DecodeMasked(%v) = %q, %v; want %q", tc.ids, got, err, tc.want)
+		}
+	}
+	if _, err := v.DecodeMasked([]int{M, M + 1}, '_'); err == nil {
+		t.Error("id past the mask accepted")
+	}
+}
+
 func TestBuildVocabCap(t *testing.T) {
 	// Frequencies: a 4, b 3, c 3, d 1, e 1. With 5 ids (pad, replacement
 	// and 3 characters) a, b and c stay; ties go to the smaller code point.
