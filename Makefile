@@ -1,16 +1,14 @@
 # diffusego: `make demo` sets up a fresh Debian machine (the Fashion-MNIST
 # package) and runs the main job; `make test` is the test command CI runs
-# (.ci/run).
+# (.ci/run). The Debian packages are listed once, in .ci/deps.
 
 GO      ?= go
 PYTHON  ?= /usr/bin/python3
 SHARED  ?= ../shared
 DATA    ?= /usr/share/datasets/fashion-mnist
 REF     := testdata/ref/benchunet.safetensors
-DEBS    := dataset-fashion-mnist python3-torch python3-numpy
-SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test testdata bench deps data install fmt vet purego demo clean
+.PHONY: all build test testdata bench deps data fmt vet purego demo clean
 
 all: build
 
@@ -18,14 +16,17 @@ all: build
 build:
 	$(GO) build -o bin/diffuse ./cmd/diffuse
 
-## test: vet, gofmt check, then every test (the README's test command)
-test: testdata vet
+## test: install what the tests need (deps), vet, gofmt check, then every
+## test (the README's test command). Tests that read files outside the
+## module reach them through testdata/ links, so Go's test cache notices
+## when those files appear (see testdata/README.md).
+test: deps testdata vet
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test ./...
 
 ## testdata: the PyTorch reference for the bench-unet test (not committed)
-testdata:
+testdata: deps
 	@if [ -f $(REF) ]; then \
 		echo "testdata: $(REF) present"; \
 	elif [ -f $(SHARED)/bench/torch_unet_bench.py ] && $(PYTHON) -c 'import torch, numpy' 2>/dev/null; then \
@@ -41,23 +42,14 @@ testdata:
 bench:
 	$(GO) test -run XXX -bench . -benchtime 3x ./internal/kernels/ ./autograd/ ./models/...
 
-## deps: Debian packages for the data set and the PyTorch reference
+## deps: every Debian package in .ci/deps (data set, PyTorch on OpenBLAS,
+## text corpora), then a check that PyTorch really runs on OpenBLAS
 deps:
-	@$(MAKE) --no-print-directory install PKGS="$(DEBS)"
+	@bash .ci/deps
 
 ## data: the Fashion-MNIST Debian package only (what the demo needs)
 data:
-	@$(MAKE) --no-print-directory install PKGS="dataset-fashion-mnist"
-
-install:
-	@missing=""; for p in $(PKGS); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then echo "deps: $(PKGS) installed"; \
-	else echo "deps: installing$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@bash .ci/deps dataset-fashion-mnist
 
 ## fmt: gofmt every Go file in place
 fmt:
