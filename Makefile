@@ -34,8 +34,8 @@ testdata: deps
 		mkdir -p $(dir $(REF)) && \
 		$(PYTHON) $(SHARED)/bench/torch_unet_bench.py --export-reference $(REF); \
 	else \
-		echo "testdata: no $(PYTHON) with torch and numpy, or no $(SHARED)/bench/torch_unet_bench.py:"; \
-		echo "testdata: the bench-unet reference test will skip (make deps installs PyTorch)"; \
+		echo "testdata: no $(PYTHON) with torch and numpy, or no $(SHARED)/bench/torch_unet_bench.py"; \
+		echo "testdata: (SHARED=folder holding bench/): models/benchunet's TestReference will skip"; \
 	fi
 
 ## bench: kernel, autograd and model benchmarks, 3 iterations each
