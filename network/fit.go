@@ -16,7 +16,6 @@ type FitOptions struct {
 	Likelihood string  // Poisson (default) or NegBin
 	N          float64 // population size; 0: fitted, as an effective susceptible population
 	D          float64 // mean infectious period 1/γ in days (≥ 1); 0: fitted
-	EarlyDays  int     // length of the growth window from the first case; 0: automatic
 }
 
 // SIRFit is a maximum-likelihood fit of the deterministic discrete-time SIR
