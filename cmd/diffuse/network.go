@@ -415,16 +415,22 @@ func writeFit(w io.Writer, data string, y []float64, fit *network.SIRFit, g *net
 		fit.Likelihood, fixed(period, "D"), fixed(population, "N"), fit.R0, bound(fit.R0Lo), bound(fit.R0Hi), fit.D, fit.N, fit.I0, k)
 	fmt.Fprintf(w, "  deviance %.1f over %d days (%d parameters); Poisson deviance over days %d–%d: %.1f\n",
 		fit.Deviance, len(y), fit.Params, g.First, g.Last, fit.EarlyDeviance)
+	if period == 0 && fit.D > float64(len(y)) {
+		fmt.Fprintf(w, "  warning: the fitted D (%.3g days) exceeds the %d-day record: R0 and D are not identifiable from this curve; fix D with --period (e.g. the serial interval)\n", fit.D, len(y))
+	}
 	fmt.Fprintf(w, "early growth (days %d–%d, Poisson log-linear): r %.4f/day (95%% %.4f–%.4f), doubling %.2f days, dispersion %.2f\n",
 		g.First, g.Last, g.R, g.RLo, g.RHi, g.Doubling, g.Dispersion)
 	fmt.Fprintf(w, "  R0 = 1 + (e^r − 1)·D = %.3f (95%% %.3f–%.3f) with D %.2f; Poisson deviance %.1f over %d days\n",
 		g.R0, g.R0Lo, g.R0Hi, g.D, g.Deviance, g.Last-g.First+1)
 }
 
-// bound formats an interval end, ∞ when unbounded.
+// bound formats an interval end, 0 or ∞ when unbounded.
 func bound(v float64) string {
 	if math.IsInf(v, 1) {
 		return "∞"
+	}
+	if v == 0 {
+		return "0"
 	}
 	return fmt.Sprintf("%.3f", v)
 }
