@@ -259,6 +259,7 @@ to --k.`,
 				}
 			}
 			pr := network.PageRank(g, 0.85, 1e-12, 1000)
+			evals := ""
 			for _, meth := range list {
 				for _, kk := range ks {
 					var ids []int
@@ -272,6 +273,9 @@ to --k.`,
 							sel, err = network.Greedy(ws, kk)
 						}
 						ids = sel.Seeds
+						if kk == k && meth == "celf" {
+							evals += fmt.Sprintf("celf evaluated %d marginal gains for k = %d (plain greedy: %d)\n", sel.Evaluations, k, k*(2*g.N()-k+1)/2)
+						}
 					case "degree":
 						ids, err = network.TopK(network.Degrees(g), kk)
 					case "pagerank":
@@ -289,6 +293,7 @@ to --k.`,
 					fmt.Fprintf(w, "| %s | %d | %s | %.2f ± %.2f |\n", meth, kk, strings.Join(g.NamesOf(ids), ", "), s.Mean, s.SE)
 				}
 			}
+			fmt.Fprint(w, evals)
 			return nil
 		},
 	}
