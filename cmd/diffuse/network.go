@@ -133,7 +133,7 @@ results do not depend on the number of cores. --plot writes the mean curve
 			if err != nil {
 				return err
 			}
-			if _, epi := mod.(network.LiveEdge); !epi && steps == 0 {
+			if _, cascade := mod.(network.LiveEdge); !cascade && steps == 0 {
 				return usagef("--steps: SIR and SIS need ≥ 1 step")
 			}
 			ids, err := g.Resolve(splitList(seeds))
