@@ -193,3 +193,29 @@ func TestCELFBeatsHeuristics(t *testing.T) {
 		}
 	}
 }
+
+// TestWorldsStreams checks that world w depends only on (seed, w): the
+// parallel sampler equals drawing each world alone from RunRNG(seed, w).
+func TestWorldsStreams(t *testing.T) {
+	g, err := ReadGraph("testdata/miserables.json", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range []LiveEdge{IC{P: 0.2}, LT{}} {
+		ws, err := SampleWorlds(g, m, 40, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for w := range ws.Len() {
+			adj := make([][]int32, g.N())
+			m.live(g, RunRNG(5, w), adj)
+			var head []int32
+			for _, vs := range adj {
+				head = append(head, vs...)
+			}
+			if !slices.Equal(head, ws.head[w]) {
+				t.Fatalf("%v world %d: %d live arcs in parallel, %d alone", m, w, len(ws.head[w]), len(head))
+			}
+		}
+	}
+}
