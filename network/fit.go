@@ -279,8 +279,15 @@ func FitSIR(y []float64, opt FitOptions) (*SIRFit, error) {
 		}
 		return math.Exp((lo + hi) / 2)
 	}
-	lo := bound(-1)
-	hi := bound(+1)
+	var lo, hi float64
+	for range 2 { // again if the profile found a better optimum on the way
+		f0 := bestF
+		lo, hi = bound(-1), bound(+1)
+		if bestF == f0 {
+			break
+		}
+		rest = append(rest[:0], bestV[1:]...)
+	}
 
 	p := pr.params(bestV[0], bestV[1:])
 	fit := &SIRFit{Likelihood: opt.Likelihood, R0: p.r0, R0Lo: lo, R0Hi: hi, D: p.d, I0: p.i0, N: p.n, K: p.k,
