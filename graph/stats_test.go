@@ -30,7 +30,7 @@ func TestClustering(t *testing.T) {
 }
 
 // TestBinOfMatchesNumpy checks values whose scaled value rounds across a
-// bin edge; the wanted bins are numpy.histogram's (numpy 1.26, range (0, 1),
+// bin edge; the wanted bins are numpy.histogram's (numpy 1.24.2, range (0, 1),
 // 100 bins).
 func TestBinOfMatchesNumpy(t *testing.T) {
 	for _, c := range []struct {
