@@ -52,8 +52,8 @@ func TestReadJSONFile(t *testing.T) {
 func TestParseErrors(t *testing.T) {
 	cases := []struct {
 		name, format, src string
-		line                 int
-		want                 string // a piece of the message
+		line              int
+		want              string // a piece of the message
 	}{
 		{"edges empty", "edges", "", 0, "at least one graph"},
 		{"edges only comments", "edges", "# nothing\n\n# here\n", 0, "at least one graph"},
