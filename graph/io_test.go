@@ -145,6 +145,20 @@ func TestRoundTrip(t *testing.T) {
 	}
 }
 
+func TestWriteJSONRefusesUnnamedTypes(t *testing.T) {
+	g := fromEdges(t, 2, [2]int{0, 1})
+	g.NodeNames = []string{"C"}
+	g.SetNodeType(1, 1)
+	if err := WriteJSON(&bytes.Buffer{}, []*Graph{g}); err == nil || !strings.Contains(err.Error(), "node 1 has type 1") {
+		t.Errorf("got %v, want an error naming node 1", err)
+	}
+	g.SetNodeType(1, 0)
+	g.EdgeNames = []string{}
+	if err := WriteJSON(&bytes.Buffer{}, []*Graph{g}); err == nil || !strings.Contains(err.Error(), "edge 0-1") {
+		t.Errorf("got %v, want an error naming edge 0-1", err)
+	}
+}
+
 func FuzzReadEdgeList(f *testing.F) {
 	seed, _ := os.ReadFile("testdata/two.edges")
 	f.Add(seed)

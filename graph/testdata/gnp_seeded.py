@@ -2,8 +2,9 @@
 # c = 6..10 and s = 0, 1, in the edge-list format, one graph per block.
 # networkx draws one random.Random(s).random() per pair of
 # itertools.combinations(range(c), 2) and keeps the pair when it is < p;
-# this reproduces it with the standard library (checked against networkx 2.x
-# and against all 100 graphs of GDSS's data/community_small.pkl).
+# this reproduces it with the standard library (checked against networkx
+# 2.8.8 for these ten graphs, and against all 100 graphs of GDSS's
+# data/community_small.pkl).
 # Run: python3 gnp_seeded.py > gnp_seeded.edges   (CPython 3.11)
 import itertools
 import random

@@ -49,8 +49,8 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 	if err != nil {
 		return err
 	}
-	rows := []*row{{name: "Erdős–Rényi (20 graphs) vs test"}, {name: "train (80) vs test (20): the floor"},
-		{name: "fresh communities: train vs test"}, {name: "fresh communities: Erdős–Rényi vs test"}}
+	rows := []*row{{name: "Erdős–Rényi (20 graphs)"}, {name: "training set (80 graphs): the floor"},
+		{name: "training set (80 graphs): the floor"}, {name: "Erdős–Rényi (20 graphs)"}}
 	for s := 1; s <= seeds; s++ {
 		for k, set := range [][]*graph.Graph{data, freshData} {
 			train, test, err := graph.Split(set, 0.2, uint64(s))
@@ -80,9 +80,17 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 	}
 	fmt.Printf("community-small, data seed %d (100 graphs, %d–%d nodes, edge density %.4f); split and baseline seeds 1–%d; MMD², mean ± standard deviation over the seeds [seed 1]\n\n",
 		dataSeed, minNodes(data), maxNodes(data), graph.EdgeDensity(data), seeds)
-	fmt.Println("| compared with the test set | degree | clustering | orbit (Gaussian, σ 30) | orbit (Gaussian TV, σ 30) |")
-	fmt.Println("| --- | --- | --- | --- | --- |")
-	for _, r := range rows {
+	for k, r := range []*row{rows[0], rows[1], rows[3], rows[2]} {
+		switch k {
+		case 0:
+			fmt.Println("GDSS's community-small (fixed communities):")
+		case 2:
+			fmt.Println("\nThe same with fresh communities (Fixed: false):")
+		}
+		if k%2 == 0 {
+			fmt.Println("\n| compared with the test set | degree | clustering | orbit (Gaussian, σ 30) | orbit (Gaussian TV, σ 30) |")
+			fmt.Println("| --- | --- | --- | --- | --- |")
+		}
 		cols := []func(graph.Scores) float64{
 			func(s graph.Scores) float64 { return s.Degree },
 			func(s graph.Scores) float64 { return s.Clustering },

@@ -23,7 +23,7 @@ func TestRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _ := io.ReadAll(r)
-	if !strings.Contains(string(out), "| train (80) vs test (20): the floor |") {
+	if !strings.Contains(string(out), "| training set (80 graphs): the floor |") {
 		t.Errorf("no floor row in\n%s", out)
 	}
 	meta, err := pngout.ReadFileText(png)
