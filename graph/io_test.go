@@ -82,6 +82,8 @@ func TestParseErrors(t *testing.T) {
 		{"json type not a number", "json", "{\"nodes\": [\n{\"id\": 0, \"type\": \"C\"}]}", 2, `field "type"`},
 		{"json trailing data", "json", "{\"nodes\": []}\n{\"nodes\": []}", 2, "end of the file"},
 		{"json not an object", "json", "[1]", 1, "a graph object"},
+		{"json repeated key", "json", "{\"nodes\": [{\"id\": 0}],\n\"nodes\": []}", 2, "each key once"},
+		{"json edges and links", "json", "{\"nodes\": [], \"edges\": [],\n\"links\": []}", 2, "each key once"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

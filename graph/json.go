@@ -131,6 +131,7 @@ func (p *jsonParser) graph(start int) (*Graph, error) {
 		nodeLines, edgeLines []int
 		edges                []jsonEdge
 		sawNodes             bool
+		seen                 = map[string]bool{}
 	)
 	for p.dec.More() {
 		keyLine := p.lineAt(p.next())
@@ -139,6 +140,14 @@ func (p *jsonParser) graph(start int) (*Graph, error) {
 			return nil, p.jsonErr(err)
 		}
 		key, _ := tok.(string)
+		canon := key
+		if canon == "links" {
+			canon = "edges"
+		}
+		if seen[canon] {
+			return nil, &ParseError{File: p.name, Line: keyLine, Field: key, Want: "each key once in a graph", Got: "it again"}
+		}
+		seen[canon] = true
 		switch key {
 		case "node_types":
 			if err := p.dec.Decode(&nodeNames); err != nil {

@@ -64,8 +64,13 @@ func TestEvaluateMatchesReference(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want struct{ Degree, Clustering, Orbit, OrbitTV float64 }
-	if err := json.Unmarshal([]byte(strings.Replace(string(raw), "orbit_tv", "OrbitTV", 1)), &want); err != nil {
+	var want struct {
+		Degree     float64 `json:"degree"`
+		Clustering float64 `json:"clustering"`
+		Orbit      float64 `json:"orbit"`
+		OrbitTV    float64 `json:"orbit_tv"`
+	}
+	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
 	}
 	got, err := Evaluate(a, b)
