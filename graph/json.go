@@ -291,7 +291,7 @@ func (p *jsonParser) array(key string, elem func(line int) error) error {
 		if err := elem(line); err != nil {
 			var te *json.UnmarshalTypeError
 			if errors.As(err, &te) {
-				return &ParseError{File: p.name, Line: line, Field: te.Field, Want: "a " + te.Type.String(), Got: "a JSON " + te.Value}
+				return &ParseError{File: p.name, Line: line, Field: te.Field, Want: kindName(te.Type.String()), Got: "a JSON " + te.Value}
 			}
 			if msg := err.Error(); strings.Contains(msg, "unknown field") {
 				return &ParseError{File: p.name, Line: line, Field: key, Want: "only the keys this format defines", Got: strings.TrimPrefix(msg, "json: ")}
@@ -335,7 +335,7 @@ func (p *jsonParser) jsonErr(err error) error {
 	}
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
-		return &ParseError{File: p.name, Line: p.lineAt(te.Offset), Field: te.Field, Want: "a " + te.Type.String(), Got: "a JSON " + te.Value}
+		return &ParseError{File: p.name, Line: p.lineAt(te.Offset), Field: te.Field, Want: kindName(te.Type.String()), Got: "a JSON " + te.Value}
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
 		return &ParseError{File: p.name, Line: p.lineAt(int64(len(p.src))), Want: "valid JSON", Got: "the file ends early"}
@@ -442,4 +442,19 @@ func checkNames(g *Graph) error {
 		}
 	}
 	return nil
+}
+
+// kindName names a Go type the way an error should: "an integer" for int.
+func kindName(t string) string {
+	switch t {
+	case "int":
+		return "an integer"
+	case "bool":
+		return "true or false"
+	case "string":
+		return "a string"
+	case "[]string":
+		return "an array of strings"
+	}
+	return "a " + t
 }
