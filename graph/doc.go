@@ -16,7 +16,8 @@
 // (Jo et al. 2022) generates it, fixed networkx communities included (see
 // Community), and Split makes the seeded 80/20 split. Metrics: Evaluate
 // gives the squared MMD between two sets of graphs of degree histograms,
-// clustering-coefficient histograms and 4-node orbit counts, with the
+// clustering-coefficient histograms, 4-node orbit counts and Laplacian
+// spectra, with the
 // kernels and bandwidths of the GraphRNN (You et al. 2018) and GDSS
 // evaluation code; Orbits counts the 15 orbits per node as the ORCA tool
 // does. Baselines: ErdosRenyi draws graphs with the data's node counts and

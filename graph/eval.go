@@ -22,6 +22,9 @@ var (
 	// OrbitKernelTV: Gaussian on the total variation, σ = 30, the variant
 	// reported beside it (gaussian_tv, as GRAN-style evaluations use).
 	OrbitKernelTV = GaussianTV(30)
+	// SpectralKernel: Gaussian EMD, σ = 1, ground distance |i − j| over the
+	// 200 bins (spectral_stats, whose compute_mmd call sets no σ).
+	SpectralKernel = GaussianEMD(1, 1)
 )
 
 // Scores are squared MMDs between a reference set of graphs and another.
@@ -30,52 +33,59 @@ type Scores struct {
 	Clustering float64 // clustering-coefficient histograms (pmf, 100 bins), ClusteringKernel
 	Orbit      float64 // mean 4-node orbit counts per node, OrbitKernel
 	OrbitTV    float64 // the same vectors, OrbitKernelTV
+	Spectral   float64 // normalised-Laplacian eigenvalue histograms (pmf, 200 bins), SpectralKernel
 }
 
 // Evaluate compares pred with ref (usually the test set) the way GDSS
-// evaluates generic graphs: for each graph a descriptor, then MMD² between
-// the two sets of descriptors (MMD2). Degree and clustering histograms are
-// normalised to sum to 1; the orbit descriptor is the vector of the 15
-// orbit counts summed over nodes and divided by the number of nodes. Graphs
-// without nodes are left out of pred, as GDSS leaves them out; both sets
-// must keep at least one graph.
+// evaluates generic graphs: for each graph a descriptor (Describe), then
+// MMD² between the two sets of descriptors (MMD2) under the kernels above.
+// Graphs without nodes are left out of pred, as GDSS leaves them out; both
+// sets must keep at least one graph.
 func Evaluate(ref, pred []*Graph) (Scores, error) {
 	ref, pred = nonEmpty(ref), nonEmpty(pred)
 	if len(ref) == 0 || len(pred) == 0 {
 		return Scores{}, fmt.Errorf("graph: evaluate %d graphs against %d: want at least one graph with nodes in each set", len(pred), len(ref))
 	}
-	dr, cr, or := Descriptors(ref)
-	dp, cp, op := Descriptors(pred)
+	r, p := Describe(ref), Describe(pred)
 	var s Scores
-	s.Degree, _ = MMD2(dr, dp, DegreeKernel)
-	s.Clustering, _ = MMD2(cr, cp, ClusteringKernel)
-	s.Orbit, _ = MMD2(or, op, OrbitKernel)
-	s.OrbitTV, _ = MMD2(or, op, OrbitKernelTV)
+	s.Degree, _ = MMD2(r.Degree, p.Degree, DegreeKernel)
+	s.Clustering, _ = MMD2(r.Clustering, p.Clustering, ClusteringKernel)
+	s.Orbit, _ = MMD2(r.Orbit, p.Orbit, OrbitKernel)
+	s.OrbitTV, _ = MMD2(r.Orbit, p.Orbit, OrbitKernelTV)
+	s.Spectral, _ = MMD2(r.Spectral, p.Spectral, SpectralKernel)
 	return s, nil
 }
 
-// Descriptors returns, for each graph, its normalised degree histogram, its
-// normalised 100-bin clustering histogram and its mean orbit counts per
-// node. Graphs must have nodes.
-func Descriptors(gs []*Graph) (deg, clus, orb [][]float64) {
-	deg, clus, orb = make([][]float64, len(gs)), make([][]float64, len(gs)), make([][]float64, len(gs))
+// Descriptors holds one vector per graph for each statistic.
+type Descriptors struct {
+	Degree     [][]float64 // degree histogram, normalised to sum 1
+	Clustering [][]float64 // clustering-coefficient histogram (100 bins on [0, 1]), normalised
+	Orbit      [][]float64 // the 15 orbit counts summed over nodes and divided by n
+	Spectral   [][]float64 // normalised-Laplacian eigenvalue histogram (200 bins on [−1e−5, 2]), normalised
+}
+
+// Describe computes the descriptors of graphs, which must have nodes.
+func Describe(gs []*Graph) Descriptors {
+	d := Descriptors{make([][]float64, len(gs)), make([][]float64, len(gs)), make([][]float64, len(gs)), make([][]float64, len(gs))}
 	parallel.For(len(gs), 1, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			g := gs[i]
-			deg[i] = normalize(DegreeHistogram(g))
-			clus[i] = normalize(ClusteringHistogram(g, ClusteringBins))
-			orb[i] = make([]float64, NumOrbits)
+			d.Degree[i] = normalize(DegreeHistogram(g))
+			d.Clustering[i] = normalize(ClusteringHistogram(g, ClusteringBins))
+			d.Spectral[i] = normalize(SpectralHistogram(g))
+			orb := make([]float64, NumOrbits)
 			for _, c := range Orbits(g) {
 				for o, v := range c {
-					orb[i][o] += float64(v)
+					orb[o] += float64(v)
 				}
 			}
-			for o := range orb[i] {
-				orb[i][o] /= float64(g.n)
+			for o := range orb {
+				orb[o] /= float64(g.n)
 			}
+			d.Orbit[i] = orb
 		}
 	})
-	return deg, clus, orb
+	return d
 }
 
 func nonEmpty(gs []*Graph) []*Graph {

@@ -47,7 +47,7 @@ func TestMMDSelfIsZero(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for name, v := range map[string]float64{"degree": s.Degree, "clustering": s.Clustering, "orbit": s.Orbit, "orbit tv": s.OrbitTV} {
+	for name, v := range map[string]float64{"degree": s.Degree, "clustering": s.Clustering, "orbit": s.Orbit, "orbit tv": s.OrbitTV, "spectral": s.Spectral} {
 		if math.Abs(v) > 1e-12 {
 			t.Errorf("MMD²(%s) of a set with itself = %g, want 0", name, v)
 		}
@@ -109,7 +109,7 @@ func TestEvaluateOrdersBaselines(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !(far.Degree > same.Degree && far.Clustering > same.Clustering && far.Orbit > same.Orbit && far.OrbitTV > same.OrbitTV) {
+	if !(far.Degree > same.Degree && far.Clustering > same.Clustering && far.Orbit > same.Orbit && far.OrbitTV > same.OrbitTV && far.Spectral > same.Spectral) {
 		t.Errorf("G(15, 0.5) against G(15, 0.2): %+v; G(15, 0.2) again: %+v; want every score larger", far, same)
 	}
 	if _, err := Evaluate(ref, []*Graph{mustNew(0)}); err == nil {

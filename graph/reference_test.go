@@ -47,7 +47,7 @@ func TestOrbitsMatchORCA(t *testing.T) {
 	}
 }
 
-// TestEvaluateMatchesReference compares Evaluate with MMD² computed the way
+// TestEvaluateMatchesReference compares Evaluate's five MMD² values with those computed the way
 // GDSS computes it (networkx, numpy, scipy and ORCA: see
 // testdata/reference/reference.py) between a.json (20 community-small
 // graphs) and b.json.
@@ -69,6 +69,7 @@ func TestEvaluateMatchesReference(t *testing.T) {
 		Clustering float64 `json:"clustering"`
 		Orbit      float64 `json:"orbit"`
 		OrbitTV    float64 `json:"orbit_tv"`
+		Spectral   float64 `json:"spectral"`
 	}
 	if err := json.Unmarshal(raw, &want); err != nil {
 		t.Fatal(err)
@@ -80,7 +81,7 @@ func TestEvaluateMatchesReference(t *testing.T) {
 	for _, c := range []struct {
 		name      string
 		got, want float64
-	}{{"degree", got.Degree, want.Degree}, {"clustering", got.Clustering, want.Clustering}, {"orbit", got.Orbit, want.Orbit}, {"orbit tv", got.OrbitTV, want.OrbitTV}} {
+	}{{"degree", got.Degree, want.Degree}, {"clustering", got.Clustering, want.Clustering}, {"orbit", got.Orbit, want.Orbit}, {"orbit tv", got.OrbitTV, want.OrbitTV}, {"spectral", got.Spectral, want.Spectral}} {
 		if c.want <= 0 || math.Abs(c.got-c.want) > 1e-9*c.want {
 			t.Errorf("%s MMD²: got %.15g, reference %.15g", c.name, c.got, c.want)
 		}

@@ -1,5 +1,5 @@
 // Command mktable measures the baselines of docs/graph.md on community-small:
-// degree, clustering and orbit MMD² against the test set for Erdős–Rényi
+// degree, clustering, orbit and spectral MMD² against the test set for Erdős–Rényi
 // graphs and for the training set (the floor), over several seeds, and
 // draws a few data and baseline graphs.
 //
@@ -88,14 +88,15 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 			fmt.Println("\nThe same with fresh communities (Fixed: false):")
 		}
 		if k%2 == 0 {
-			fmt.Println("\n| compared with the test set | degree | clustering | orbit (Gaussian, σ 30) | orbit (Gaussian TV, σ 30) |")
-			fmt.Println("| --- | --- | --- | --- | --- |")
+			fmt.Println("\n| compared with the test set | degree | clustering | orbit (Gaussian, σ 30) | orbit (Gaussian TV, σ 30) | spectral |")
+			fmt.Println("| --- | --- | --- | --- | --- | --- |")
 		}
 		cols := []func(graph.Scores) float64{
 			func(s graph.Scores) float64 { return s.Degree },
 			func(s graph.Scores) float64 { return s.Clustering },
 			func(s graph.Scores) float64 { return s.Orbit },
 			func(s graph.Scores) float64 { return s.OrbitTV },
+			func(s graph.Scores) float64 { return s.Spectral },
 		}
 		var cells []string
 		for _, c := range cols {
@@ -112,16 +113,16 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("\n%s (%d graphs) vs the generated data (100): degree %.4f, clustering %.4f, orbit %.4f, orbit TV %.4f\n",
-			compare, len(other), s.Degree, s.Clustering, s.Orbit, s.OrbitTV)
+		fmt.Printf("\n%s (%d graphs) vs the generated data (100): degree %.4f, clustering %.4f, orbit %.4f, orbit TV %.4f, spectral %.4f\n",
+			compare, len(other), s.Degree, s.Clustering, s.Orbit, s.OrbitTV, s.Spectral)
 		// Its own floor, split as GDSS splits: the first 20% test, in file order.
 		nTest := len(other) / 5
 		f, err := graph.Evaluate(other[:nTest], other[nTest:])
 		if err != nil {
 			return err
 		}
-		fmt.Printf("its own floor, first %d (test) vs the other %d: degree %.4f, clustering %.4f, orbit %.4f, orbit TV %.4f\n",
-			nTest, len(other)-nTest, f.Degree, f.Clustering, f.Orbit, f.OrbitTV)
+		fmt.Printf("its own floor, first %d (test) vs the other %d: degree %.4f, clustering %.4f, orbit %.4f, orbit TV %.4f, spectral %.4f\n",
+			nTest, len(other)-nTest, f.Degree, f.Clustering, f.Orbit, f.OrbitTV, f.Spectral)
 		var floors []graph.Scores
 		for s := 1; s <= seeds; s++ {
 			train, test, err := graph.Split(other, 0.2, uint64(s))
@@ -134,9 +135,10 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 			}
 			floors = append(floors, f)
 		}
-		fmt.Printf("its floor under the seeded splits 1–%d: degree %s, clustering %s, orbit %s, orbit TV %s\n", seeds,
+		fmt.Printf("its floor under the seeded splits 1–%d: degree %s, clustering %s, orbit %s, orbit TV %s, spectral %s\n", seeds,
 			summary(floors, func(s graph.Scores) float64 { return s.Degree }), summary(floors, func(s graph.Scores) float64 { return s.Clustering }),
-			summary(floors, func(s graph.Scores) float64 { return s.Orbit }), summary(floors, func(s graph.Scores) float64 { return s.OrbitTV }))
+			summary(floors, func(s graph.Scores) float64 { return s.Orbit }), summary(floors, func(s graph.Scores) float64 { return s.OrbitTV }),
+			summary(floors, func(s graph.Scores) float64 { return s.Spectral }))
 	}
 	if png != "" {
 		train, _, _ := graph.Split(data, 0.2, 1)

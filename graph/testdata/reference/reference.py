@@ -6,6 +6,8 @@
 #               normalised; gaussian_emd, sigma 0.1, distance_scaling 100
 #   orbit:      ORCA "node 4" counts summed over nodes / n; gaussian (L2),
 #               sigma 30, and gaussian_tv, sigma 30
+#   spectral:   eigvalsh of nx.normalized_laplacian_matrix, np.histogram with
+#               200 bins on (-1e-5, 2), normalised; gaussian_emd, sigma 1
 #   MMD²:       compute_mmd (biased: means over all pairs)
 # pyemd is replaced by scipy.stats.wasserstein_distance over bins 0..n-1,
 # the same transport in one dimension.
@@ -17,6 +19,7 @@
 import json, os, subprocess, sys, tempfile
 import networkx as nx
 import numpy as np
+from scipy.linalg import eigvalsh
 from scipy.stats import wasserstein_distance
 
 orca_bin = sys.argv[1]
@@ -70,6 +73,13 @@ def clus(gs):
         h, _ = np.histogram(list(nx.clustering(g).values()), bins=100, range=(0.0, 1.0))
         out.append(h / h.sum())
     return out
+def spec(gs):
+    out = []
+    for g in gs:
+        eigs = eigvalsh(nx.normalized_laplacian_matrix(g).todense())
+        h, _ = np.histogram(eigs, bins=200, range=(-1e-5, 2), density=False)
+        out.append(h / h.sum())
+    return out
 ca, cb = [orca(g) for g in a], [orca(g) for g in b]
 oa = [c.sum(axis=0) / c.shape[0] for c in ca]
 ob = [c.sum(axis=0) / c.shape[0] for c in cb]
@@ -80,5 +90,6 @@ json.dump({
     "clustering": mmd(clus(a), clus(b), lambda x, y: gaussian_emd(x, y, 0.1, 100.0)),
     "orbit": mmd(oa, ob, lambda x, y: gaussian(x, y, 30.0)),
     "orbit_tv": mmd(oa, ob, lambda x, y: gaussian_tv(x, y, 30.0)),
+    "spectral": mmd(spec(a), spec(b), lambda x, y: gaussian_emd(x, y, 1.0, 1.0)),
 }, sys.stdout, indent=1)
 print()
