@@ -77,6 +77,8 @@ func TestParseErrors(t *testing.T) {
 		{"json unknown node key", "json", "{\"nodes\": [\n{\"id\": 0, \"colour\": 1}]}", 2, "colour"},
 		{"json directed", "json", "{\"directed\": true, \"nodes\": []}", 1, "undirected"},
 		{"json no nodes", "json", "{\"edges\": []}", 1, `field "nodes"`},
+		{"json no nodes after blank lines", "json", "\n\n  {\"edges\": []}", 3, `field "nodes"`},
+		{"json a number", "json", "\n7", 2, "a graph object"},
 		{"json node type beyond names", "json", "{\"node_types\": [\"C\"],\n\"nodes\": [{\"id\": 0, \"type\": 1}]}", 2, "0 to 0"},
 		{"json edge type zero", "json", "{\"nodes\": [{\"id\": 0}, {\"id\": 1}],\n\"edges\": [{\"source\": 0, \"target\": 1, \"type\": 0}]}", 2, "1 to 255"},
 		{"json type not a number", "json", "{\"nodes\": [\n{\"id\": 0, \"type\": \"C\"}]}", 2, `field "type"`},

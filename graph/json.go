@@ -56,6 +56,7 @@ func ReadJSON(r io.Reader, name string) ([]*Graph, error) {
 func ParseJSON(src []byte, name string) ([]*Graph, error) {
 	p := &jsonParser{name: name, src: src, dec: json.NewDecoder(bytes.NewReader(src))}
 	p.dec.DisallowUnknownFields()
+	first := p.lineAt(p.next())
 	tok, err := p.dec.Token()
 	if err == io.EOF {
 		return nil, &ParseError{File: name, Want: "a graph object or an array of them", Got: "an empty file"}
@@ -85,13 +86,13 @@ func ParseJSON(src []byte, name string) ([]*Graph, error) {
 			return nil, p.jsonErr(err)
 		}
 	case json.Delim('{'):
-		g, err := p.graph(1)
+		g, err := p.graph(first)
 		if err != nil {
 			return nil, err
 		}
 		graphs = append(graphs, g)
 	default:
-		return nil, &ParseError{File: name, Line: p.lineAt(0), Want: "a graph object or an array of them", Got: describe(tok)}
+		return nil, &ParseError{File: name, Line: first, Want: "a graph object or an array of them", Got: describe(tok)}
 	}
 	if tok, err := p.dec.Token(); err != io.EOF {
 		if err != nil {
