@@ -38,13 +38,18 @@ type Community struct {
 	Fixed              bool    // GDSS's fixed communities (true)
 }
 
-// CommunitySmallConfig is the community-small benchmark as GDSS made it.
-var CommunitySmallConfig = Community{K: 2, MinNodes: 12, MaxNodes: 20, P: 0.7, PInter: 0.05, Fixed: true}
+// CommunitySmallConfig returns the community-small benchmark's settings as
+// GDSS made it: two communities, m in 12…20, P 0.7, PInter 0.05, fixed
+// communities.
+func CommunitySmallConfig() Community {
+	return Community{K: 2, MinNodes: 12, MaxNodes: 20, P: 0.7, PInter: 0.05, Fixed: true}
+}
 
 // CommunitySmall returns count community-small graphs (GDSS's generator,
-// CommunitySmallConfig) drawn with seed. The benchmark uses 100.
+// CommunitySmallConfig) drawn with seed; nil when count < 0. The benchmark
+// uses 100.
 func CommunitySmall(count int, seed uint64) []*Graph {
-	gs, _ := CommunitySmallConfig.Generate(count, tensor.NewRNG(seed)) // the config is valid
+	gs, _ := CommunitySmallConfig().Generate(count, tensor.NewRNG(seed)) // the config is valid
 	return gs
 }
 
@@ -52,6 +57,9 @@ func CommunitySmall(count int, seed uint64) []*Graph {
 func (c Community) Generate(count int, rng *tensor.RNG) ([]*Graph, error) {
 	if c.K < 2 || c.MinNodes < c.K || c.MaxNodes < c.MinNodes || c.MaxNodes > MaxNodes || c.P < 0 || c.P > 1 || c.PInter < 0 {
 		return nil, fmt.Errorf("graph: community config %+v: want K ≥ 2, K ≤ MinNodes ≤ MaxNodes ≤ %d, 0 ≤ P ≤ 1, PInter ≥ 0", c, MaxNodes)
+	}
+	if count < 0 {
+		return nil, fmt.Errorf("graph: %d community graphs: want a count ≥ 0", count)
 	}
 	gs := make([]*Graph, count)
 	for k := range gs {

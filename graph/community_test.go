@@ -22,7 +22,7 @@ func TestFixedCommunitiesMatchNetworkx(t *testing.T) {
 	k := 0
 	for c := 6; c <= 10; c++ {
 		// One graph of 2c nodes: its two communities are the golden pair.
-		cfg := CommunitySmallConfig
+		cfg := CommunitySmallConfig()
 		cfg.MinNodes, cfg.MaxNodes = 2*c, 2*c
 		gs, err := cfg.Generate(1, tensor.NewRNG(uint64(c)))
 		if err != nil {
@@ -85,7 +85,7 @@ func TestCommunitySmall(t *testing.T) {
 	if len(sizes) != 5 {
 		t.Errorf("sizes %v: want all five of 12…20", sizes)
 	}
-	fresh := CommunitySmallConfig
+	fresh := CommunitySmallConfig()
 	fresh.Fixed = false
 	fs, err := fresh.Generate(2, tensor.NewRNG(1))
 	if err != nil {
@@ -93,6 +93,9 @@ func TestCommunitySmall(t *testing.T) {
 	}
 	if fs[0].N() == fs[1].N() && fs[0].Equal(fs[1]) {
 		t.Error("fresh communities repeat")
+	}
+	if _, err := CommunitySmallConfig().Generate(-1, tensor.NewRNG(1)); err == nil {
+		t.Error("Generate accepted a count of -1")
 	}
 	if _, err := (Community{K: 1}).Generate(1, tensor.NewRNG(1)); err == nil || !strings.Contains(err.Error(), "K ≥ 2") {
 		t.Errorf("bad config: %v", err)
@@ -145,6 +148,9 @@ func TestErdosRenyi(t *testing.T) {
 		if !sizes[g.N()] {
 			t.Fatalf("a graph of %d nodes, which the data never has", g.N())
 		}
+	}
+	if _, err := ErdosRenyi(like, -1, tensor.NewRNG(1)); err == nil {
+		t.Error("ErdosRenyi accepted a count of -1")
 	}
 	if _, err := ErdosRenyi(nil, 1, tensor.NewRNG(1)); err == nil {
 		t.Error("ErdosRenyi accepted no data")

@@ -15,6 +15,9 @@ func ErdosRenyi(like []*Graph, count int, rng *tensor.RNG) ([]*Graph, error) {
 	if len(like) == 0 {
 		return nil, fmt.Errorf("graph: Erdős–Rényi baseline: want graphs to copy node counts and density from, got none")
 	}
+	if count < 0 {
+		return nil, fmt.Errorf("graph: %d Erdős–Rényi graphs: want a count ≥ 0", count)
+	}
 	p := EdgeDensity(like)
 	out := make([]*Graph, count)
 	for k := range out {

@@ -43,7 +43,7 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 		return fmt.Errorf("-seeds %d: want ≥ 1", seeds)
 	}
 	data := graph.CommunitySmall(100, dataSeed)
-	fresh := graph.CommunitySmallConfig
+	fresh := graph.CommunitySmallConfig()
 	fresh.Fixed = false
 	freshData, err := fresh.Generate(100, tensor.NewRNG(dataSeed))
 	if err != nil {
