@@ -113,17 +113,14 @@ func TestRoundTrip(t *testing.T) {
 	gs := CommunitySmall(10, 3)
 	gs[0].SetNodeType(2, 5)
 	gs[1].SetEdge(0, 1, 3)
-	var jb, eb bytes.Buffer
-	if err := WriteJSON(&jb, gs); err != nil {
-		t.Fatal(err)
-	}
-	if err := WriteEdgeList(&eb, gs); err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
 	jp, ep := filepath.Join(dir, "g.json"), filepath.Join(dir, "g.edges")
-	os.WriteFile(jp, jb.Bytes(), 0o644)
-	os.WriteFile(ep, eb.Bytes(), 0o644)
+	if err := WriteJSONFile(jp, gs); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteEdgeListFile(ep, gs); err != nil {
+		t.Fatal(err)
+	}
 	fromJSON, err := ReadJSONFile(jp)
 	if err != nil {
 		t.Fatal(err)
