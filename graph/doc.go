@@ -20,7 +20,8 @@
 // spectra, with the
 // kernels and bandwidths of the GraphRNN (You et al. 2018) and GDSS
 // evaluation code; Orbits counts the 15 orbits per node as the ORCA tool
-// does. Baselines: ErdosRenyi draws graphs with the data's node counts and
+// does; Isomorphic, Unique and Novel tell repeated and copied graphs.
+// Baselines: ErdosRenyi draws graphs with the data's node counts and
 // edge density; the training set against the test set is the floor. Draw
 // renders graphs to an image. docs/graph.md has the measured table.
 //

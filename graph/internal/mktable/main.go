@@ -104,6 +104,10 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 		}
 		fmt.Printf("| %s | %s |\n", r.name, strings.Join(cells, " | "))
 	}
+	train1, test1, _ := graph.Split(data, 0.2, 1)
+	er1, _ := graph.ErdosRenyi(train1, len(test1), tensor.NewRNG(1001))
+	fmt.Printf("\nRepeats (isomorphism classes): the 100 graphs are %.0f%% unique; of split 1's 20 test graphs %.0f%% are novel (isomorphic to no training graph); the Erdős–Rényi graphs of seed 1 are %.0f%% unique and %.0f%% novel.\n",
+		100*graph.Unique(data), 100*graph.Novel(test1, train1), 100*graph.Unique(er1), 100*graph.Novel(er1, train1))
 	if compare != "" {
 		other, err := graph.ReadJSONFile(compare)
 		if err != nil {
@@ -121,6 +125,8 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 		if err != nil {
 			return err
 		}
+		fmt.Printf("its graphs are %.0f%% unique; %.0f%% of its first %d (its test set) are novel against the rest\n",
+			100*graph.Unique(other), 100*graph.Novel(other[:nTest], other[nTest:]), nTest)
 		fmt.Printf("its own floor, first %d (test) vs the other %d: degree %.4f, clustering %.4f, orbit %.4f, orbit TV %.4f, spectral %.4f\n",
 			nTest, len(other)-nTest, f.Degree, f.Clustering, f.Orbit, f.OrbitTV, f.Spectral)
 		var floors []graph.Scores
@@ -141,9 +147,7 @@ func run(seeds int, dataSeed uint64, png, compare string) error {
 			summary(floors, func(s graph.Scores) float64 { return s.Spectral }))
 	}
 	if png != "" {
-		train, _, _ := graph.Split(data, 0.2, 1)
-		er, _ := graph.ErdosRenyi(train, 6, tensor.NewRNG(1001))
-		img, err := graph.Draw(append(append([]*graph.Graph(nil), train[:6]...), er...), graph.DrawOptions{Cell: 160, Cols: 6, Seed: 1})
+		img, err := graph.Draw(append(append([]*graph.Graph(nil), train1[:6]...), er1[:6]...), graph.DrawOptions{Cell: 160, Cols: 6, Seed: 1})
 		if err != nil {
 			return err
 		}
