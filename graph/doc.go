@@ -17,13 +17,13 @@
 // Community), and Split makes the seeded 80/20 split. Metrics: Evaluate
 // gives the squared MMD between two sets of graphs of degree histograms,
 // clustering-coefficient histograms, 4-node orbit counts and Laplacian
-// spectra, with the
-// kernels and bandwidths of the GraphRNN (You et al. 2018) and GDSS
-// evaluation code; Orbits counts the 15 orbits per node as the ORCA tool
-// does; Isomorphic, Unique and Novel tell repeated and copied graphs.
-// Baselines: ErdosRenyi draws graphs with the data's node counts and
-// edge density; the training set against the test set is the floor. Draw
-// renders graphs to an image. docs/graph.md has the measured table.
+// spectra, with the kernels and bandwidths of the GraphRNN (You et al.
+// 2018) and GDSS evaluation code; Orbits counts the 15 orbits per node as
+// the ORCA tool does; Isomorphic, Unique and Novel tell repeated and
+// copied graphs. Baselines: ErdosRenyi draws graphs with the data's node
+// counts and edge density; the training set against the test set is the
+// floor. Draw renders graphs to an image. docs/graph.md has the measured
+// tables.
 //
 //	data := graph.CommunitySmall(100, 1)
 //	train, test, _ := graph.Split(data, 0.2, 1)
