@@ -1,0 +1,219 @@
+package series
+
+import (
+	"math"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/diffusego/diffusego/tensor"
+)
+
+func TestImputersKnownAnswers(t *testing.T) {
+	nan := math.NaN()
+	// One column; row 1 missing in the data, rows 3 and 4 are targets.
+	values := [][]float64{{2}, {nan}, {6}, {7}, {9}, {10}}
+	observed := ObservedMask(values)
+	target := [][]bool{{false}, {false}, {false}, {true}, {true}, {false}}
+	for _, tc := range []struct {
+		name string
+		f    Imputer
+		want []float64
+	}{
+		{"mean", ColumnMean, []float64{2, 6, 6, 6, 6, 10}},                   // mean of 2, 6, 10
+		{"locf", LOCF, []float64{2, 2, 6, 6, 6, 10}},                         // carried forward
+		{"linear", LinearInterp, []float64{2, 4, 6, 22.0 / 3, 26.0 / 3, 10}}, // 6 → 10 over 3 rows
+	} {
+		got, err := tc.f(values, observed, target)
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		for i, w := range tc.want {
+			if !near(got[i][0], w, 1e-12) {
+				t.Errorf("%s: row %d = %v, want %v", tc.name, i, got[i][0], w)
+			}
+		}
+	}
+	// Backward fill and constant ends.
+	v2 := [][]float64{{nan}, {nan}, {4}, {nan}}
+	for name, f := range map[string]Imputer{"locf": LOCF, "linear": LinearInterp} {
+		got, err := f(v2, ObservedMask(v2), newMask(4, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got[0][0] != 4 || got[1][0] != 4 || got[3][0] != 4 {
+			t.Errorf("%s: %v, want 4 everywhere", name, got)
+		}
+	}
+	if _, err := LOCF([][]float64{{nan}}, [][]bool{{false}}, [][]bool{{false}}); err == nil {
+		t.Error("LOCF of an empty column: no error")
+	}
+}
+
+func TestImputersNeverReadTargets(t *testing.T) {
+	rng := tensor.NewRNG(9)
+	values := make([][]float64, 50)
+	phase := make([]int, 50)
+	for i := range values {
+		values[i] = []float64{rng.Normal(), rng.Normal()}
+		phase[i] = i % 7
+	}
+	obs := ObservedMask(values)
+	target := RandomMask(obs, 0, 50, 0.4, tensor.NewRNG(1))
+	poisoned := CloneValues(values)
+	for i := range poisoned {
+		for d := range poisoned[i] {
+			if target[i][d] {
+				poisoned[i][d] = 1e9
+			}
+		}
+	}
+	for name, f := range map[string]Imputer{"mean": ColumnMean, "locf": LOCF, "linear": LinearInterp, "seasonal": SeasonalMean(phase, 7, 1)} {
+		a, err := f(values, obs, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := f(poisoned, obs, target)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range a {
+			for d := range a[i] {
+				if target[i][d] && a[i][d] != b[i][d] {
+					t.Fatalf("%s: target (%d, %d) depends on the hidden value", name, i, d)
+				}
+				if !target[i][d] && a[i][d] != values[i][d] {
+					t.Fatalf("%s: conditioning cell (%d, %d) changed", name, i, d)
+				}
+			}
+		}
+	}
+}
+
+func TestSeasonalMean(t *testing.T) {
+	// Period 4, phases 0..3 repeating; values = 10·phase + year.
+	var values [][]float64
+	var phase []int
+	for year := range 3 {
+		for p := range 4 {
+			values = append(values, []float64{float64(10*p + year)})
+			phase = append(phase, p)
+		}
+	}
+	target := newMask(len(values), 1)
+	target[9][0] = true // year 2, phase 1: the mean of 10 and 11
+	got, err := SeasonalMean(phase, 4, 0)(values, ObservedMask(values), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[9][0] != 10.5 {
+		t.Errorf("phase mean = %v, want 10.5", got[9][0])
+	}
+	// Half-width 1 at phase 1 averages phases 0, 1, 2 over the conditioning cells:
+	// (0+1+2) + (10+11) + (20+21+22) = 87 over 8 cells.
+	got, err = SeasonalMean(phase, 4, 1)(values, ObservedMask(values), target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !near(got[9][0], 87.0/8, 1e-12) {
+		t.Errorf("smoothed = %v, want %v", got[9][0], 87.0/8)
+	}
+}
+
+func TestDayOfYear(t *testing.T) {
+	d := func(y, m, day int) time.Time { return time.Date(y, time.Month(m), day, 0, 0, 0, 0, time.UTC) }
+	got := DayOfYear([]time.Time{d(2012, 1, 1), d(2012, 2, 28), d(2012, 2, 29), d(2012, 3, 1), d(2013, 3, 1), d(2012, 12, 31), d(2013, 12, 31)})
+	if want := []int{0, 58, 58, 59, 59, 364, 364}; !reflect.DeepEqual(got, want) {
+		t.Errorf("DayOfYear = %v, want %v", got, want)
+	}
+}
+
+func TestSeasonalNaive(t *testing.T) {
+	nan := math.NaN()
+	h := [][]float64{{1}, {2}, {3}, {4}, {nan}, {6}}
+	got, err := SeasonalNaive(3)(h, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Rows 6..10 take rows 3, 4→1 (4 is missing), 5, 3, 4→1.
+	want := []float64{4, 2, 6, 4, 2}
+	for i, w := range want {
+		if got[i][0] != w {
+			t.Errorf("h=%d: %v, want %v", i+1, got[i][0], w)
+		}
+	}
+	got, err = SeasonalNaive(12)(h, 1) // history shorter than a period: last value
+	if err != nil || got[0][0] != 6 {
+		t.Errorf("short history: %v, %v; want 6", got, err)
+	}
+}
+
+// TestARRecoversCoefficients fits AR models to a simulated AR(2) series:
+// AIC picks p = 2 and the coefficients come back within a few standard
+// errors (n = 3000, about 0.02 each).
+func TestARRecoversCoefficients(t *testing.T) {
+	rng := tensor.NewRNG(4)
+	const n = 3000
+	v := make([][]float64, n)
+	x1, x2 := 0.0, 0.0
+	for i := range v {
+		x := 1 + 0.6*x1 - 0.3*x2 + 0.5*rng.Normal()
+		v[i] = []float64{x}
+		x1, x2 = x, x1
+	}
+	m, err := FitAR(v, 1, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.P[0] != 2 {
+		t.Errorf("AIC chose p = %d, want 2", m.P[0])
+	}
+	c := m.Coef[0]
+	if math.Abs(c[0]-1) > 0.1 || math.Abs(c[1]-0.6) > 0.06 || math.Abs(c[2]+0.3) > 0.06 || math.Abs(m.Sigma[0]-0.5) > 0.03 {
+		t.Errorf("coefficients %v, sigma %v; want about [1 0.6 -0.3] and 0.5", c, m.Sigma[0])
+	}
+	// The forecast is the recursion by hand.
+	fixed := &AR{P: []int{2}, Coef: [][]float64{{1, 0.5, 0.25}}, Sigma: []float64{1}}
+	f, err := fixed.Forecast([][]float64{{8}, {2}, {4}}, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f[0][0] != 1+0.5*4+0.25*2 || f[1][0] != 1+0.5*3.5+0.25*4 {
+		t.Errorf("forecast %v, want [3.5 3.75]", f)
+	}
+	// Sampled paths spread around the mean path: one step ahead, sd σ.
+	paths, err := fixed.Sample([][]float64{{8}, {2}, {4}}, 1, 4000, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean, ss := 0.0, 0.0
+	for _, p := range paths {
+		mean += p[0][0]
+	}
+	mean /= float64(len(paths))
+	for _, p := range paths {
+		ss += (p[0][0] - mean) * (p[0][0] - mean)
+	}
+	if math.Abs(mean-3.5) > 0.06 || math.Abs(math.Sqrt(ss/float64(len(paths)))-1) > 0.05 {
+		t.Errorf("one-step samples: mean %v, sd %v; want 3.5, 1", mean, math.Sqrt(ss/float64(len(paths))))
+	}
+}
+
+func TestARMissingAndErrors(t *testing.T) {
+	nan := math.NaN()
+	if _, err := FitAR([][]float64{{1}, {2}, {3}}, 1, 2); err == nil {
+		t.Error("too few rows: no error")
+	}
+	if _, err := FitAR([][]float64{{1}}, 0, 2); err == nil {
+		t.Error("order 0: no error")
+	}
+	m := &AR{P: []int{2}, Coef: [][]float64{{0, 1, 0}}, Sigma: []float64{1}}
+	// The last lag is missing: filled with the last observed value, 5.
+	f, err := m.Forecast([][]float64{{nan}, {5}, {nan}}, 1)
+	if err != nil || f[0][0] != 5 {
+		t.Errorf("forecast over a missing lag: %v, %v; want 5", f, err)
+	}
+	if _, err := m.Forecast([][]float64{{nan}, {nan}}, 1); err == nil {
+		t.Error("all-missing history: no error")
+	}
+}

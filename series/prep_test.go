@@ -1,0 +1,159 @@
+package series
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/diffusego/diffusego/tensor"
+)
+
+func TestScalerRoundTrip(t *testing.T) {
+	nan := math.NaN()
+	train := [][]float64{{1, 5}, {3, 5}, {nan, 5}, {5, 5}}
+	sc, err := FitScaler([]string{"a", "b"}, train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// a: mean 3, population std √(8/3); b constant: std 1.
+	if !near(sc.Mean[0], 3, 1e-12) || !near(sc.Std[0], math.Sqrt(8.0/3), 1e-12) || sc.Mean[1] != 5 || sc.Std[1] != 1 {
+		t.Errorf("scaler %+v, want mean 3, std √(8/3) and mean 5, std 1", sc)
+	}
+	test := [][]float64{{7, 6}, {nan, 4}}
+	z := sc.Transform(test)
+	if !near(z[0][0], 4/math.Sqrt(8.0/3), 1e-12) || !math.IsNaN(z[1][0]) || z[1][1] != -1 {
+		t.Errorf("Transform = %v", z)
+	}
+	back := sc.Inverse(z)
+	if !near(back[0][0], 7, 1e-12) || !math.IsNaN(back[1][0]) || back[1][1] != 4 {
+		t.Errorf("Inverse(Transform) = %v, want %v", back, test)
+	}
+	path := filepath.Join(t.TempDir(), "scaler.json")
+	if err := sc.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadScaler(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, sc) {
+		t.Errorf("loaded %+v, saved %+v", got, sc)
+	}
+	if err := os.WriteFile(path, []byte(`{"columns":["a"],"mean":[0],"std":[0]}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadScaler(path); err == nil || !strings.Contains(err.Error(), `"a"`) {
+		t.Errorf("zero std: error %v, want one naming column a", err)
+	}
+	if _, err := FitScaler([]string{"x"}, [][]float64{{nan}}); err == nil {
+		t.Error("all-missing column: no error")
+	}
+}
+
+func TestSplitAndWindows(t *testing.T) {
+	s, err := Read("testdata/seattle-weather.csv", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, test, err := Split(s, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if train.Len() != 366+365+365 || test.Len() != 365 || test.Times[0].Year() != 2015 || train.Times[train.Len()-1].Year() != 2014 {
+		t.Errorf("train %d rows to %v, test %d rows from %v", train.Len(), train.Times[train.Len()-1], test.Len(), test.Times[0])
+	}
+	fit, val, err := SplitRows(train, train.Len()-90)
+	if err != nil || val.Len() != 90 || fit.Len()+val.Len() != train.Len() {
+		t.Errorf("validation tail: %v, %d + %d rows", err, fit.Len(), val.Len())
+	}
+	if _, _, err := SplitRows(train, 0); err == nil {
+		t.Error("empty split: no error")
+	}
+	starts, err := Windows(10, 30, 7, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []int{10, 15, 20}; !reflect.DeepEqual(starts, want) {
+		t.Errorf("Windows(10, 30, 7, 5) = %v, want %v (the next, 25, would end at 32 > 30)", starts, want)
+	}
+	if _, err := Windows(0, 10, 0, 1); err == nil {
+		t.Error("zero length: no error")
+	}
+}
+
+func observedWithGaps(rows, cols int) [][]bool {
+	m := newMask(rows, cols)
+	for t := range m {
+		for d := range m[t] {
+			m[t][d] = (t+d)%5 != 0
+		}
+	}
+	return m
+}
+
+func TestRandomMask(t *testing.T) {
+	obs := observedWithGaps(100, 3)
+	a := RandomMask(obs, 20, 80, 0.3, tensor.NewRNG(1))
+	b := RandomMask(obs, 20, 80, 0.3, tensor.NewRNG(1))
+	if !reflect.DeepEqual(a, b) {
+		t.Error("same seed gave different masks")
+	}
+	n := Count(obs[20:80])
+	if got, want := Count(a), int(math.Round(0.3*float64(n))); got != want {
+		t.Errorf("%d targets, want %d (30%% of %d observed)", got, want, n)
+	}
+	for ti := range a {
+		for d, on := range a[ti] {
+			if on && (!obs[ti][d] || ti < 20 || ti >= 80) {
+				t.Fatalf("target at (%d, %d): observed %v, outside rows [20, 80)", ti, d, obs[ti][d])
+			}
+		}
+	}
+}
+
+func TestBlockMask(t *testing.T) {
+	obs := newMask(365, 2)
+	for ti := range obs {
+		obs[ti][0], obs[ti][1] = true, true
+	}
+	m := BlockMask(obs, 0, 365, 7, 0.5, tensor.NewRNG(2))
+	for d := range 2 {
+		n := 0
+		run := 0
+		for ti := range m {
+			if m[ti][d] {
+				n++
+				run++
+				continue
+			}
+			// A run ends: it must be a whole block of 7, or cut by an end.
+			if run > 0 && run%7 != 0 && ti-run != 0 {
+				t.Errorf("column %d: run of %d ending at row %d, want multiples of 7", d, run, ti)
+			}
+			run = 0
+		}
+		if n < 182 || n > 182+7 {
+			t.Errorf("column %d: %d targets, want ≥ 182 (half of 365) and at most one block more", d, n)
+		}
+	}
+}
+
+func TestHistoricalMasks(t *testing.T) {
+	obs := newMask(20, 1)
+	for ti := range obs {
+		obs[ti][0] = ti < 10 || ti%2 == 0 // window [10, 15) has gaps at odd rows
+	}
+	pat := PatternMask(obs[0:5], obs[10:15])
+	want := [][]bool{{false}, {true}, {false}, {true}, {false}}
+	if !reflect.DeepEqual(pat, want) {
+		t.Errorf("PatternMask = %v, want %v", pat, want)
+	}
+	ms := HistoricalMasks(obs, []int{0, 10}, 5, tensor.NewRNG(1))
+	if !reflect.DeepEqual(ms[0], want) || Count(ms[1]) != 0 {
+		t.Errorf("HistoricalMasks = %v, want window 0 to take window 1's gaps and window 1 none", ms)
+	}
+}
