@@ -217,3 +217,26 @@ func TestARMissingAndErrors(t *testing.T) {
 		t.Error("all-missing history: no error")
 	}
 }
+
+func TestSeasonalDraws(t *testing.T) {
+	// Phase 0 holds 1, 2, 3 in three years; phase 1 holds 10, 20, 30. A
+	// target at phase 1 draws only from {10, 20, 30} minus itself.
+	values := [][]float64{{1}, {10}, {2}, {20}, {3}, {30}}
+	phase := []int{0, 1, 0, 1, 0, 1}
+	target := newMask(6, 1)
+	target[5][0] = true
+	draws, err := SeasonalDraws(values, ObservedMask(values), target, phase, 2, 0, 400, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[float64]int{}
+	for _, s := range draws {
+		seen[s[5][0]]++
+		if s[0][0] != 1 || s[3][0] != 20 {
+			t.Fatalf("conditioning cells changed: %v", s)
+		}
+	}
+	if len(seen) != 2 || seen[10] < 150 || seen[20] < 150 {
+		t.Errorf("draws at the target: %v, want about 200 each of 10 and 20", seen)
+	}
+}
