@@ -18,6 +18,9 @@ func SeasonalDraws(values [][]float64, observed, target [][]bool, phase []int, p
 		return nil, fmt.Errorf("series: seasonal draws: %d phases for %d rows, period %d, half-width %d, %d samples: want one phase per row, period ≥ 1, half-width ≥ 0, samples ≥ 1 and a random source",
 			len(phase), len(values), period, halfWidth, n)
 	}
+	if err := checkShapes("seasonal draws", values, observed, target); err != nil {
+		return nil, err
+	}
 	cond := Conditioning(observed, target)
 	dim := width(cond)
 	// pool[d][p]: the conditioning values of column d at phase p.

@@ -23,6 +23,11 @@ func SeasonalNaive(period int) Forecaster {
 			return nil, fmt.Errorf("series: seasonal naive: period %d, horizon %d, %d history rows: want each ≥ 1", period, horizon, len(history))
 		}
 		n, dim := len(history), len(history[0])
+		for t, row := range history {
+			if len(row) != dim {
+				return nil, fmt.Errorf("series: seasonal naive: history row %d has %d values, want %d", t, len(row), dim)
+			}
+		}
 		out := make([][]float64, horizon)
 		for h := range out {
 			out[h] = make([]float64, dim)
@@ -82,6 +87,11 @@ func FitAR(values [][]float64, minP, maxP int) (*AR, error) {
 		return nil, fmt.Errorf("series: AR: no rows")
 	}
 	dim := len(values[0])
+	for t, row := range values {
+		if len(row) != dim {
+			return nil, fmt.Errorf("series: AR: row %d has %d values, want %d", t, len(row), dim)
+		}
+	}
 	m := &AR{P: make([]int, dim), Coef: make([][]float64, dim), Sigma: make([]float64, dim)}
 	for d := range dim {
 		var rows []int
@@ -155,8 +165,21 @@ func (m *AR) paths(history [][]float64, horizon, n int, rng *tensor.RNG) ([][][]
 		return nil, fmt.Errorf("series: AR: horizon %d, %d paths: want both ≥ 1", horizon, n)
 	}
 	dim := len(m.P)
-	if len(history) == 0 || len(history[0]) != dim {
-		return nil, fmt.Errorf("series: AR: history of %d rows: want at least one row of %d columns", len(history), dim)
+	if len(m.Coef) != dim || len(m.Sigma) != dim {
+		return nil, fmt.Errorf("series: AR: %d orders, %d coefficient sets, %d sigmas: want one of each per column", dim, len(m.Coef), len(m.Sigma))
+	}
+	for d, p := range m.P {
+		if p < 1 || len(m.Coef[d]) != p+1 {
+			return nil, fmt.Errorf("series: AR: column %d: order %d with %d coefficients, want order ≥ 1 and order+1 coefficients", d, p, len(m.Coef[d]))
+		}
+	}
+	if len(history) == 0 {
+		return nil, fmt.Errorf("series: AR: empty history")
+	}
+	for t, row := range history {
+		if len(row) != dim {
+			return nil, fmt.Errorf("series: AR: history row %d has %d values, want %d", t, len(row), dim)
+		}
 	}
 	// start[d]: the last maxP values of column d, missing ones filled
 	// forward (and backward at the start).

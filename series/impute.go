@@ -14,6 +14,9 @@ type Imputer func(values [][]float64, observed, target [][]bool) ([][]float64, e
 // ColumnMean fills every other cell with the mean of its column's
 // conditioning cells.
 func ColumnMean(values [][]float64, observed, target [][]bool) ([][]float64, error) {
+	if err := checkShapes("column mean", values, observed, target); err != nil {
+		return nil, err
+	}
 	cond := Conditioning(observed, target)
 	out := CloneValues(values)
 	for d := range width(cond) {
@@ -40,6 +43,9 @@ func ColumnMean(values [][]float64, observed, target [][]bool) ([][]float64, err
 // before a column's first conditioning value take that first value
 // (backward fill).
 func LOCF(values [][]float64, observed, target [][]bool) ([][]float64, error) {
+	if err := checkShapes("LOCF", values, observed, target); err != nil {
+		return nil, err
+	}
 	cond := Conditioning(observed, target)
 	out := CloneValues(values)
 	for d := range width(cond) {
@@ -70,6 +76,9 @@ func LOCF(values [][]float64, observed, target [][]bool) ([][]float64, error) {
 // equally spaced), and holds the first and last values constant outside
 // them.
 func LinearInterp(values [][]float64, observed, target [][]bool) ([][]float64, error) {
+	if err := checkShapes("linear interpolation", values, observed, target); err != nil {
+		return nil, err
+	}
 	cond := Conditioning(observed, target)
 	out := CloneValues(values)
 	for d := range width(cond) {
@@ -111,6 +120,9 @@ func SeasonalMean(phase []int, period, halfWidth int) Imputer {
 		}
 		if period < 1 || halfWidth < 0 {
 			return nil, fmt.Errorf("series: seasonal mean: period %d, half-width %d: want period ≥ 1, half-width ≥ 0", period, halfWidth)
+		}
+		if err := checkShapes("seasonal mean", values, observed, target); err != nil {
+			return nil, err
 		}
 		cond := Conditioning(observed, target)
 		out := CloneValues(values)
@@ -176,6 +188,20 @@ func MonthOfYear(times []time.Time) []int {
 		out[i] = int(x.Month()) - 1
 	}
 	return out
+}
+
+// checkShapes checks that values, observed and target are (T, D) tables of
+// one shape.
+func checkShapes(method string, values [][]float64, observed, target [][]bool) error {
+	if len(observed) != len(values) || len(target) != len(values) {
+		return fmt.Errorf("series: %s: %d rows of values, %d of observed, %d of target: want the same", method, len(values), len(observed), len(target))
+	}
+	for t := range values {
+		if len(values[t]) != len(values[0]) || len(observed[t]) != len(values[0]) || len(target[t]) != len(values[0]) {
+			return fmt.Errorf("series: %s: row %d: %d values, %d observed, %d target flags: want %d each", method, t, len(values[t]), len(observed[t]), len(target[t]), len(values[0]))
+		}
+	}
+	return nil
 }
 
 // noCondition is the error of an imputer whose column has nothing to read.

@@ -1,6 +1,7 @@
 package series
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/diffusego/diffusego/tensor"
@@ -13,6 +14,7 @@ import (
 // (CSDI's random strategy uses frac ~ U(0, 1)).
 func RandomMask(observed [][]bool, lo, hi int, frac float64, rng *tensor.RNG) [][]bool {
 	target := newMask(len(observed), width(observed))
+	lo, hi = max(lo, 0), min(hi, len(observed))
 	var cells [][2]int
 	for t := lo; t < hi; t++ {
 		for d, o := range observed[t] {
@@ -36,6 +38,7 @@ func RandomMask(observed [][]bool, lo, hi int, frac float64, rng *tensor.RNG) []
 // covered. Only observed cells are targets; blocks do not overlap.
 func BlockMask(observed [][]bool, lo, hi, k int, frac float64, rng *tensor.RNG) [][]bool {
 	target := newMask(len(observed), width(observed))
+	lo, hi = max(lo, 0), min(hi, len(observed))
 	if k < 1 || hi <= lo {
 		return target
 	}
@@ -86,8 +89,13 @@ func PatternMask(observed, pattern [][]bool) [][]bool {
 // start in starts: the window's observed cells missing in the observed
 // pattern of another window, drawn uniformly from starts (CSDI's
 // historical-pattern strategy). With one window the pattern is its own and
-// the mask is empty.
-func HistoricalMasks(observed [][]bool, starts []int, length int, rng *tensor.RNG) [][][]bool {
+// the mask is empty. Every window must lie inside observed.
+func HistoricalMasks(observed [][]bool, starts []int, length int, rng *tensor.RNG) ([][][]bool, error) {
+	for _, s := range starts {
+		if s < 0 || length < 1 || s+length > len(observed) {
+			return nil, fmt.Errorf("series: historical masks: window [%d, %d) outside rows [0, %d)", s, s+length, len(observed))
+		}
+	}
 	out := make([][][]bool, len(starts))
 	for i, s := range starts {
 		j := i
@@ -100,7 +108,7 @@ func HistoricalMasks(observed [][]bool, starts []int, length int, rng *tensor.RN
 		p := starts[j]
 		out[i] = PatternMask(observed[s:s+length], observed[p:p+length])
 	}
-	return out
+	return out, nil
 }
 
 // Conditioning returns observed ∧ ¬target: the cells a method may read.

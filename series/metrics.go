@@ -66,6 +66,9 @@ func (a *Accumulator) Add(truth [][]float64, target [][]bool, samples [][][]floa
 	}
 	a.samples = len(samples)
 	for t := range truth {
+		if len(target[t]) != len(truth[t]) {
+			return fmt.Errorf("series: evaluate: row %d: %d values, %d target flags", t, len(truth[t]), len(target[t]))
+		}
 		for d, on := range target[t] {
 			if !on {
 				continue

@@ -152,8 +152,14 @@ func TestHistoricalMasks(t *testing.T) {
 	if !reflect.DeepEqual(pat, want) {
 		t.Errorf("PatternMask = %v, want %v", pat, want)
 	}
-	ms := HistoricalMasks(obs, []int{0, 10}, 5, tensor.NewRNG(1))
+	ms, err := HistoricalMasks(obs, []int{0, 10}, 5, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !reflect.DeepEqual(ms[0], want) || Count(ms[1]) != 0 {
 		t.Errorf("HistoricalMasks = %v, want window 0 to take window 1's gaps and window 1 none", ms)
+	}
+	if _, err := HistoricalMasks(obs, []int{18}, 5, tensor.NewRNG(1)); err == nil {
+		t.Error("window past the end: no error")
 	}
 }
