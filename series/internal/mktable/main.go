@@ -33,9 +33,11 @@ import (
 // out receives the tables; tests replace it.
 var out io.Writer = os.Stdout
 
-const (
-	samples = 100 // samples per cell for the probabilistic baselines
-	seeds   = 5   // mask seeds per imputation setting
+// samples per cell for the probabilistic baselines and mask seeds per
+// imputation setting; the test lowers them.
+var (
+	samples = 100
+	seeds   = 5
 )
 
 func main() {
@@ -107,7 +109,7 @@ func imputation(w *series.Series) error {
 		pointMethod("LOCF (backward fill at the start)", series.LOCF),
 		pointMethod("linear interpolation", series.LinearInterp),
 		pointMethod("day-of-year mean, ±7 days", series.SeasonalMean(doy, 365, 7)),
-		{"day-of-year draws, ±7 days (100 samples)", false, func(v [][]float64, o, t [][]bool, rng *tensor.RNG) ([][][]float64, error) {
+		{fmt.Sprintf("day-of-year draws, ±7 days (%d samples)", samples), false, func(v [][]float64, o, t [][]bool, rng *tensor.RNG) ([][][]float64, error) {
 			return series.SeasonalDraws(v, o, t, doy, 365, 7, samples, rng)
 		}},
 	}
