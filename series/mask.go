@@ -142,3 +142,35 @@ func width(m [][]bool) int {
 	}
 	return len(m[0])
 }
+
+// Strategy is how TrainingMask draws a training target (CSDI's
+// target_strategy).
+type Strategy int
+
+const (
+	// StrategyRandom hides a share r ~ U(0, 1) of the observed cells, drawn
+	// afresh for every window (CSDI's get_randmask).
+	StrategyRandom Strategy = iota
+	// StrategyHistorical hides the observed cells missing in another
+	// window's pattern (CSDI's get_hist_mask).
+	StrategyHistorical
+	// StrategyMix picks one of the two with probability 1/2 each (CSDI's
+	// "mix", its default when the data has real gaps).
+	StrategyMix
+)
+
+// TrainingMask draws the target mask of one training window: observed is the
+// window's observed mask, pattern the observed mask of another window of the
+// same shape (used by the historical strategy; nil falls back to random).
+func TrainingMask(observed, pattern [][]bool, s Strategy, rng *tensor.RNG) [][]bool {
+	if s == StrategyMix {
+		s = StrategyHistorical
+		if rng.Uniform() > 0.5 {
+			s = StrategyRandom
+		}
+	}
+	if s == StrategyHistorical && pattern != nil {
+		return PatternMask(observed, pattern)
+	}
+	return RandomMask(observed, 0, len(observed), rng.Uniform(), rng)
+}

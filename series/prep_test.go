@@ -163,3 +163,31 @@ func TestHistoricalMasks(t *testing.T) {
 		t.Error("window past the end: no error")
 	}
 }
+
+func TestTrainingMask(t *testing.T) {
+	obs := observedWithGaps(30, 2)
+	pattern := observedWithGaps(30, 2)
+	pattern[3][1] = false // one extra gap: the historical target is that cell
+	var random, hist int
+	shares := 0.0
+	rng := tensor.NewRNG(6)
+	for range 400 {
+		m := TrainingMask(obs, pattern, StrategyMix, rng)
+		if Count(m) == 1 && m[3][1] {
+			hist++
+			continue
+		}
+		random++
+		shares += float64(Count(m)) / float64(Count(obs))
+	}
+	// Mix: about half each (binomial sd 10 of 400); random shares ~ U(0, 1).
+	if hist < 160 || hist > 240 {
+		t.Errorf("mix: %d historical and %d random of 400, want about half each", hist, random)
+	}
+	if mean := shares / float64(random); math.Abs(mean-0.5) > 0.07 {
+		t.Errorf("random strategy: mean share %v, want about 0.5 (r ~ U(0, 1))", mean)
+	}
+	if m := TrainingMask(obs, nil, StrategyHistorical, rng); Count(m) > Count(obs) {
+		t.Errorf("historical without a pattern: %d targets of %d observed", Count(m), Count(obs))
+	}
+}
