@@ -2,88 +2,11 @@ package series
 
 import (
 	"math"
-	"os"
-	"path/filepath"
 	"reflect"
-	"strings"
 	"testing"
-	"time"
 
 	"github.com/diffusego/diffusego/tensor"
 )
-
-func TestScalerRoundTrip(t *testing.T) {
-	nan := math.NaN()
-	train := [][]float64{{1, 5}, {3, 5}, {nan, 5}, {5, 5}}
-	sc, err := FitScaler([]string{"a", "b"}, train)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// a: mean 3, population std √(8/3); b constant: std 1.
-	if !near(sc.Mean[0], 3, 1e-12) || !near(sc.Std[0], math.Sqrt(8.0/3), 1e-12) || sc.Mean[1] != 5 || sc.Std[1] != 1 {
-		t.Errorf("scaler %+v, want mean 3, std √(8/3) and mean 5, std 1", sc)
-	}
-	test := [][]float64{{7, 6}, {nan, 4}}
-	z := sc.Transform(test)
-	if !near(z[0][0], 4/math.Sqrt(8.0/3), 1e-12) || !math.IsNaN(z[1][0]) || z[1][1] != -1 {
-		t.Errorf("Transform = %v", z)
-	}
-	back := sc.Inverse(z)
-	if !near(back[0][0], 7, 1e-12) || !math.IsNaN(back[1][0]) || back[1][1] != 4 {
-		t.Errorf("Inverse(Transform) = %v, want %v", back, test)
-	}
-	path := filepath.Join(t.TempDir(), "scaler.json")
-	if err := sc.Save(path); err != nil {
-		t.Fatal(err)
-	}
-	got, err := LoadScaler(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !reflect.DeepEqual(got, sc) {
-		t.Errorf("loaded %+v, saved %+v", got, sc)
-	}
-	if err := os.WriteFile(path, []byte(`{"columns":["a"],"mean":[0],"std":[0]}`), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := LoadScaler(path); err == nil || !strings.Contains(err.Error(), `"a"`) {
-		t.Errorf("zero std: error %v, want one naming column a", err)
-	}
-	if _, err := FitScaler([]string{"x"}, [][]float64{{nan}}); err == nil {
-		t.Error("all-missing column: no error")
-	}
-}
-
-func TestSplitAndWindows(t *testing.T) {
-	s, err := Read("testdata/seattle-weather.csv", Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	train, test, err := Split(s, time.Date(2015, 1, 1, 0, 0, 0, 0, time.UTC))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if train.Len() != 366+365+365 || test.Len() != 365 || test.Times[0].Year() != 2015 || train.Times[train.Len()-1].Year() != 2014 {
-		t.Errorf("train %d rows to %v, test %d rows from %v", train.Len(), train.Times[train.Len()-1], test.Len(), test.Times[0])
-	}
-	fit, val, err := SplitRows(train, train.Len()-90)
-	if err != nil || val.Len() != 90 || fit.Len()+val.Len() != train.Len() {
-		t.Errorf("validation tail: %v, %d + %d rows", err, fit.Len(), val.Len())
-	}
-	if _, _, err := SplitRows(train, 0); err == nil {
-		t.Error("empty split: no error")
-	}
-	starts, err := Windows(10, 30, 7, 5)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := []int{10, 15, 20}; !reflect.DeepEqual(starts, want) {
-		t.Errorf("Windows(10, 30, 7, 5) = %v, want %v (the next, 25, would end at 32 > 30)", starts, want)
-	}
-	if _, err := Windows(0, 10, 0, 1); err == nil {
-		t.Error("zero length: no error")
-	}
-}
 
 func observedWithGaps(rows, cols int) [][]bool {
 	m := newMask(rows, cols)
