@@ -19,6 +19,12 @@
 // imputer takes (values, observed, target) and returns a full (T, D) table;
 // it may read only conditioning cells.
 //
+// A model plugs in as a Model: MakeWindows cuts normalised windows that show
+// only the conditioning cells (0 elsewhere, with the categorical covariates
+// one-hot), the model returns samples of each window, and EvaluateModel maps
+// them back to the data's units and scores them. PointModel wraps any
+// Imputer the same way, so baselines and models are scored by one path.
+//
 // Scores follow CSDI's evaluation code: CRPS is the quantile loss averaged
 // over the 19 levels 0.05, 0.10, …, 0.95 and normalised by Σ|x| over the
 // target cells; MAE and RMSE are those of the median of the samples;
