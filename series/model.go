@@ -76,14 +76,49 @@ type Model interface {
 }
 
 // PointModel turns an Imputer into a Model with one sample per window: the
-// imputer sees only the window.
+// imputer sees only the window. A column with no conditioning cell in the
+// window takes 0, the training mean in normalised units, and the imputer
+// runs on the other columns.
 type PointModel struct{ Imputer Imputer }
 
 // Sample returns the imputer's fill of w as one sample.
 func (p PointModel) Sample(_ context.Context, w Window, _ int, _ *tensor.RNG) ([][][]float64, error) {
-	out, err := p.Imputer(w.Values, w.Observed, w.Target)
+	cond := w.Cond()
+	var keep []int
+	for d := range width(cond) {
+		for t := range cond {
+			if cond[t][d] {
+				keep = append(keep, d)
+				break
+			}
+		}
+	}
+	out := make([][]float64, len(w.Values))
+	for t := range out {
+		out[t] = make([]float64, width(cond))
+	}
+	if len(keep) == 0 {
+		return [][][]float64{out}, nil
+	}
+	sub := func(t int) ([]float64, []bool, []bool) {
+		v, o, g := make([]float64, len(keep)), make([]bool, len(keep)), make([]bool, len(keep))
+		for i, d := range keep {
+			v[i], o[i], g[i] = w.Values[t][d], w.Observed[t][d], w.Target[t][d]
+		}
+		return v, o, g
+	}
+	vals, obs, tgt := make([][]float64, len(out)), make([][]bool, len(out)), make([][]bool, len(out))
+	for t := range out {
+		vals[t], obs[t], tgt[t] = sub(t)
+	}
+	fill, err := p.Imputer(vals, obs, tgt)
 	if err != nil {
 		return nil, err
+	}
+	for t := range out {
+		for i, d := range keep {
+			out[t][d] = fill[t][i]
+		}
 	}
 	return [][][]float64{out}, nil
 }

@@ -3,6 +3,7 @@ package series
 import (
 	"context"
 	"math"
+	"reflect"
 	"testing"
 	"time"
 
@@ -96,5 +97,22 @@ func TestEvaluateModel(t *testing.T) {
 	cancel()
 	if _, err := EvaluateModel(ctx, PointModel{LinearInterp}, s, sc, ws, 1, 1); err == nil {
 		t.Error("cancelled context: no error")
+	}
+}
+
+// TestPointModelEmptyColumn: a column whose every cell is a target takes 0
+// (the training mean); the other column is imputed as usual.
+func TestPointModelEmptyColumn(t *testing.T) {
+	w := Window{
+		Values:   [][]float64{{0, 1}, {0, 0}, {0, 3}},
+		Observed: [][]bool{{true, true}, {true, true}, {true, true}},
+		Target:   [][]bool{{true, false}, {true, true}, {true, false}},
+	}
+	got, err := PointModel{LinearInterp}.Sample(context.Background(), w, 1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]float64{{0, 1}, {0, 2}, {0, 3}}; !reflect.DeepEqual(got[0], want) {
+		t.Errorf("fill = %v, want %v", got[0], want)
 	}
 }

@@ -17,6 +17,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -62,6 +63,9 @@ func run(dir, fan string) error {
 		return err
 	}
 	if err := imputation(w); err != nil {
+		return err
+	}
+	if err := windowed(w); err != nil {
 		return err
 	}
 	if err := forecasting(w, st, fan); err != nil {
@@ -156,6 +160,53 @@ func imputation(w *series.Series) error {
 			c := summarise(crps)
 			fmt.Fprintf(out, "| %s (%d cells) | %s | %.4f ± %.4f | %.3f | %.3f | %s | %s |\n", s.name, cells, m.name,
 				c.mean, c.sd, summarise(mae).mean, summarise(rmse).mean, cov90, cov50)
+		}
+	}
+	fmt.Fprintln(out)
+	return nil
+}
+
+// windowed scores the window-only imputers the way a model is scored:
+// normalised 36-day windows of 2015 (ten, not overlapping, 1 January to 26
+// December), each seen alone, through series.EvaluateModel.
+func windowed(w *series.Series) error {
+	const length = 36
+	lo := w.Index(date(2015, 1, 1))
+	hi := lo + (w.Len()-lo)/length*length
+	sc, err := series.FitScaler(w.Columns, w.Values[:lo])
+	if err != nil {
+		return err
+	}
+	starts, err := series.Windows(lo, hi, length, length)
+	if err != nil {
+		return err
+	}
+	obs := w.Observed()
+	fmt.Fprintf(out, "### Imputation inside %d-day windows of 2015 (%d windows, each seen alone)\n\n", length, len(starts))
+	fmt.Fprintln(out, "| targets | method | CRPS | MAE | RMSE |")
+	fmt.Fprintln(out, "| --- | --- | ---: | ---: | ---: |")
+	for _, f := range []float64{0.1, 0.5, 0.9} {
+		for _, m := range []struct {
+			name string
+			f    series.Imputer
+		}{{"window mean", series.ColumnMean}, {"LOCF (backward fill at the start)", series.LOCF}, {"linear interpolation", series.LinearInterp}} {
+			var crps, mae, rmse []float64
+			cells := 0
+			for seed := range uint64(seeds) {
+				target := series.RandomMask(obs, lo, hi, f, tensor.NewRNG(100+seed))
+				ws, err := series.MakeWindows(w, sc, target, starts, length)
+				if err != nil {
+					return err
+				}
+				sc, err := series.EvaluateModel(context.Background(), series.PointModel{Imputer: m.f}, w, sc, ws, 1, seed)
+				if err != nil {
+					return fmt.Errorf("windowed %s: %w", m.name, err)
+				}
+				crps, mae, rmse = append(crps, sc.CRPS), append(mae, sc.MAE), append(rmse, sc.RMSE)
+				cells = sc.N
+			}
+			c := summarise(crps)
+			fmt.Fprintf(out, "| random %.0f%% (%d cells) | %s | %.4f ± %.4f | %.3f | %.3f |\n", 100*f, cells, m.name, c.mean, c.sd, summarise(mae).mean, summarise(rmse).mean)
 		}
 	}
 	fmt.Fprintln(out)
