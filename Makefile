@@ -1,6 +1,6 @@
 # diffusego: `make demo` sets up a fresh Debian machine (the Fashion-MNIST
 # package) and runs the main job; `make test` is the test command CI runs
-# (.ci/run).
+# (.ci/run). The Debian packages are listed once, in .ci/deps.
 
 GO      ?= go
 PYTHON  ?= /usr/bin/python3
@@ -8,10 +8,8 @@ SHARED  ?= ../shared
 DATA    ?= /usr/share/datasets/fashion-mnist
 REF     := testdata/ref/benchunet.safetensors
 REF_TEXT := testdata/ref/benchtext.safetensors
-DEBS    := dataset-fashion-mnist python3-torch python3-numpy
-SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all build test testdata refexport bench deps data install fmt vet purego demo clean
+.PHONY: all build test testdata refexport bench deps data fmt vet purego demo clean
 
 all: build
 
@@ -19,14 +17,17 @@ all: build
 build:
 	$(GO) build -o bin/diffuse ./cmd/diffuse
 
-## test: vet, gofmt check, then every test (the README's test command)
-test: testdata vet
+## test: install what the tests need (deps), vet, gofmt check, then every
+## test (the README's test command). Tests that read files outside the
+## module reach them through testdata/ links, so Go's test cache notices
+## when those files appear (see testdata/README.md).
+test: deps testdata vet
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test ./...
 
 ## testdata: the PyTorch references for the bench-unet and bench-text tests (not committed)
-testdata:
+testdata: deps
 	@$(MAKE) --no-print-directory refexport REFFILE=$(REF) REFSCRIPT=torch_unet_bench.py REFNAME=bench-unet
 	@$(MAKE) --no-print-directory refexport REFFILE=$(REF_TEXT) REFSCRIPT=torch_text_bench.py REFNAME=bench-text
 
@@ -38,31 +39,22 @@ refexport:
 		mkdir -p $(dir $(REFFILE)) && \
 		$(PYTHON) $(SHARED)/bench/$(REFSCRIPT) --export-reference $(REFFILE); \
 	else \
-		echo "testdata: no $(PYTHON) with torch and numpy, or no $(SHARED)/bench/$(REFSCRIPT):"; \
-		echo "testdata: the $(REFNAME) reference test will skip (make deps installs PyTorch)"; \
+		echo "testdata: no $(PYTHON) with torch and numpy, or no $(SHARED)/bench/$(REFSCRIPT)"; \
+		echo "testdata: (SHARED=folder holding bench/): the $(REFNAME) reference test will skip"; \
 	fi
 
 ## bench: kernel, autograd and model benchmarks, 3 iterations each
 bench:
 	$(GO) test -run XXX -bench . -benchtime 3x ./internal/kernels/ ./autograd/ ./models/...
 
-## deps: Debian packages for the data set and the PyTorch reference
+## deps: every Debian package in .ci/deps (data set, PyTorch on OpenBLAS,
+## text corpora), then a check that PyTorch really runs on OpenBLAS
 deps:
-	@$(MAKE) --no-print-directory install PKGS="$(DEBS)"
+	@bash .ci/deps
 
 ## data: the Fashion-MNIST Debian package only (what the demo needs)
 data:
-	@$(MAKE) --no-print-directory install PKGS="dataset-fashion-mnist"
-
-install:
-	@missing=""; for p in $(PKGS); do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -z "$$missing" ]; then echo "deps: $(PKGS) installed"; \
-	else echo "deps: installing$$missing"; \
-		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@bash .ci/deps dataset-fashion-mnist
 
 ## fmt: gofmt every Go file in place
 fmt:

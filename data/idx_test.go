@@ -273,7 +273,7 @@ func TestLoadFashionMNISTErrors(t *testing.T) {
 // The real data set comes from the Debian package dataset-fashion-mnist
 // (`make deps`); reading and converting it takes about a second.
 func TestLoadFashionMNISTReal(t *testing.T) {
-	const dir = "/usr/share/datasets/fashion-mnist"
+	const dir = "../testdata/fashion-mnist" // the link to /usr/share/datasets/fashion-mnist (testdata/README.md)
 	if _, err := os.Stat(filepath.Join(dir, "t10k-labels-idx1-ubyte.gz")); err != nil {
 		t.Skipf("Fashion-MNIST not installed in %s (Debian package dataset-fashion-mnist; `make deps`)", dir)
 	}

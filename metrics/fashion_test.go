@@ -10,7 +10,10 @@ import (
 	"github.com/diffusego/diffusego/tensor"
 )
 
-const fashionDir = "/usr/share/datasets/fashion-mnist"
+// fashionDir is Debian's dataset-fashion-mnist read through the module's
+// testdata/fashion-mnist link, so that go test's cache notices when the data
+// set is installed (testdata/README.md).
+const fashionDir = "../testdata/fashion-mnist"
 
 // TestFashionFDSeparatesRealFromDamaged measures, in the shipped
 // classifier's features, the Fréchet distance between two disjoint

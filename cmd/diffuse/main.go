@@ -101,7 +101,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
 		newAnomalyCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
-	root.AddCommand(newTextCmd())
+	root.AddCommand(newTextCmd(), newNetworkCmd())
 	return root
 }
 
