@@ -20,6 +20,10 @@ import (
 // the Model of its network as JSON.
 const ConfigKey = "diffusego.model"
 
+// textConfigKey marks a text model's checkpoint (text.ConfigKey), named
+// here only to say what a wrong file is.
+const textConfigKey = "diffusego.text"
+
 // Model says what network a checkpoint holds and how it was trained: what
 // is needed to sample from it.
 type Model struct {
@@ -84,6 +88,9 @@ func LoadBytes(data []byte, name string, ema bool) (*Pipeline, error) {
 	}
 	raw, ok := f.Meta[ConfigKey]
 	if !ok {
+		if _, text := f.Meta[textConfigKey]; text {
+			return nil, fmt.Errorf("checkpoint %s: a text model, not an image model (use diffuse text sample)", name)
+		}
 		return nil, fmt.Errorf("checkpoint %s: no %q entry in the header: not a diffusego image model", name, ConfigKey)
 	}
 	var m Model
