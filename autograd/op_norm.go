@@ -51,6 +51,9 @@ func (g *Graph) GroupNorm(x *Var, groups int, weight, bias *Var, eps float64) *V
 	return g.normalize(x, weight, bias, normLayout{rows: xs[0] * groups, cpg: c / groups, s: tensor.Numel(xs[2:])}, eps)
 }
 
+// negZero is −0, the float64 that leaves every x unchanged under x + negZero.
+var negZero = math.Copysign(0, -1)
+
 // checkAffine panics unless weight and bias are nil or have shape (n).
 func checkAffine(op string, xs []int, n int, weight, bias *Var) {
 	for _, p := range []*Var{weight, bias} {
@@ -106,6 +109,10 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 			v := max(s2/float64(block)-m*m, 0)
 			mu, rs := k+m, 1/math.Sqrt(v+eps)
 			mean[r], rstd[r] = mu, rs
+			if l.perElem && W == nil && B == nil { // LayerNorm without affine parameters
+				kernels.NormAffine(yb, xb, mu, rs, negZero) // + −0 keeps every bit of (x − mean)·rstd
+				continue
+			}
 			if l.perElem { // LayerNorm: one parameter per element
 				for i, v := range xb {
 					y := (float64(v) - mu) * rs
@@ -210,7 +217,9 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 				}
 				var m1, m2 float64 // Σ dx̂, Σ dx̂·x̂
 				// LayerNorm reaches here only when dX is wanted.
-				if l.perElem {
+				if l.perElem && W == nil { // vectorised: Σ dy and Σ dy·(x − mean)
+					m1, m2 = kernels.NormGradSums(gb, xb, mu)
+				} else if l.perElem {
 					for i, v := range xb {
 						dxh := float64(gb[i])
 						if W != nil {
@@ -239,6 +248,10 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 				m1 /= float64(block)
 				m2 *= rs / float64(block)
 				dxb := dX[r*block : (r+1)*block]
+				if l.perElem && W == nil { // the loop below with w = 1, vectorised
+					kernels.NormGradApply(dxb, gb, xb, mu, rs, 1, m1, m2)
+					continue
+				}
 				if l.perElem {
 					for i, v := range xb {
 						dxh := float64(gb[i])

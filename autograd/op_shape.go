@@ -43,6 +43,10 @@ func (g *Graph) Permute(x *Var, perm ...int) *Var {
 	ds := p.sb[len(p.sb)-1] // x's stride along a run
 	parallel.For(len(Y), grainElems, func(lo, hi int) {
 		p.segments(lo, hi, func(k, m, _, j int) {
+			if ds == 1 { // a contiguous run (a head's features, say)
+				copy(Y[k:k+m], X[j:j+m])
+				return
+			}
 			for i := range Y[k : k+m] {
 				Y[k+i] = X[j+i*ds]
 			}
@@ -52,6 +56,10 @@ func (g *Graph) Permute(x *Var, perm ...int) *Var {
 		G, dX := o.Grad.Data, x.GradBuf().Data
 		parallel.For(len(G), grainElems, func(lo, hi int) {
 			p.segments(lo, hi, func(k, m, _, j int) {
+				if ds == 1 {
+					kernels.AddTo(dX[j:j+m], G[k:k+m])
+					return
+				}
 				for i, v := range G[k : k+m] {
 					dX[j+i*ds] += v // a permutation: each element once
 				}

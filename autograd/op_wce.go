@@ -51,10 +51,7 @@ func (g *Graph) WeightedCrossEntropy(logits *Var, labels []int, weights []float3
 				continue
 			}
 			row := X[i*k : (i+1)*k]
-			m := float32(math.Inf(-1))
-			for _, v := range row {
-				m = max(m, v)
-			}
+			m := rowMax(row)
 			lse[i] = float64(m) + math.Log(kernels.ExpShift(e, row, m))
 			s += float64(weights[i]) * (lse[i] - float64(row[labels[i]]))
 		}

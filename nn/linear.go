@@ -27,11 +27,11 @@ func NewLinear(name string, in, out int, bias bool, rng *tensor.RNG) *Linear {
 // Forward maps x: (…, In) to (…, Out), recording on g for backward. x needs
 // at least two axes (a batch of rows).
 func (l *Linear) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
-	y := g.MatMulT(x, l.Weight.V) // x·Wᵀ
+	var b *autograd.Var
 	if l.Bias != nil {
-		y = g.Add(y, l.Bias.V) // broadcast over leading axes
+		b = l.Bias.V
 	}
-	return y
+	return g.Linear(x, l.Weight.V, b) // x·Wᵀ + b, the bits of MatMulT then Add
 }
 
 // Params lists weight, then bias.

@@ -1,7 +1,8 @@
 // Package kernels holds diffusego's numeric inner loops: the packed GEMM
 // and its micro-kernels, the convolution's column packing (im2col, col2im
 // and the implicit-GEMM packing straight from images), element-wise maps
-// (activations, exponentials, GroupNorm passes, AdamW) and reductions.
+// (activations, GELU and its derivative, exponentials, GroupNorm passes,
+// AdamW) and reductions.
 //
 // Every kernel has a pure-Go version that is always compiled (in
 // <kernel>_generic.go, or beside the kernel's exported function); it is

@@ -19,7 +19,7 @@ type Config struct {
 	D      int `json:"d"`       // model width
 	Layers int `json:"layers"`  // transformer blocks
 	Heads  int `json:"heads"`   // attention heads; they split D evenly
-	MaxLen int `json:"max_len"` // longest sequence (rows of pos_emb)
+	MaxLen int `json:"max_len"` // longest sequence (rows of pos_emb); with Rotary, unbounded
 	// Causal masks future positions in attention (an autoregressive
 	// decoder); otherwise attention is bidirectional.
 	Causal bool `json:"causal"`

@@ -28,11 +28,7 @@ type Block struct {
 
 // NewBlock makes a block whose parameters are named prefix.….
 func NewBlock(prefix string, c Config, rng *tensor.RNG) *Block {
-	var normOpts []nn.LayerNormOption
-	normOpts = append(normOpts, nn.WithEps(NormEps))
-	if c.TimeCond {
-		normOpts = append(normOpts, nn.WithoutAffine())
-	}
+	normOpts := normOptions(c)
 	name := func(s string) string { return nn.Join(prefix, s) }
 	b := &Block{D: c.D, Norm1: nn.NewLayerNorm(name("norm1"), c.D, normOpts...)}
 	b.Attn = nn.NewSelfAttention(name("attn_qkv"), name("attn_out"), c.D, c.Heads, rng)
@@ -72,6 +68,16 @@ func (b *Block) Params() []*nn.Param {
 		ps = append(ps, b.Ada.Params()...)
 	}
 	return ps
+}
+
+// normOptions makes every LayerNorm's ε NormEps, and drops the affine
+// parameters under adaLN, where the conditioning scales and shifts.
+func normOptions(c Config) []nn.LayerNormOption {
+	opts := []nn.LayerNormOption{nn.WithEps(NormEps)}
+	if c.TimeCond {
+		opts = append(opts, nn.WithoutAffine())
+	}
+	return opts
 }
 
 // chunks splits y: (B, n·D) into n slices (B, D) along its last axis, as
@@ -119,12 +125,10 @@ func New(c Config, rng *tensor.RNG) (*Model, error) {
 	for i := range c.Layers {
 		m.Blocks = append(m.Blocks, NewBlock(nn.Join("blocks", i), c, rng))
 	}
-	var normOpts = []nn.LayerNormOption{nn.WithEps(NormEps)}
 	if c.TimeCond {
-		normOpts = append(normOpts, nn.WithoutAffine())
 		m.AdaOut = nn.NewLinear("ada_out", c.D, 2*c.D, true, rng)
 	}
-	m.NormOut = nn.NewLayerNorm("norm_out", c.D, normOpts...)
+	m.NormOut = nn.NewLayerNorm("norm_out", c.D, normOptions(c)...)
 	m.Head = nn.NewLinear("head", c.D, c.Out, true, rng)
 	return m, nil
 }

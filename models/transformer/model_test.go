@@ -244,13 +244,20 @@ func TestSaveLoad(t *testing.T) {
 			t.Fatalf("logit %d: saved %v, loaded %v", i, a[i], b[i])
 		}
 	}
-	// Another width in the JSON: every tensor mismatches.
 	cfg := filepath.Join(dir, transformer.ConfigFile)
 	raw, _ := os.ReadFile(cfg)
+	// A config that cannot make a model: refused, naming the file and field.
+	bad := strings.Replace(string(raw), `"heads": 2`, `"heads": 3`, 1)
+	if err := os.WriteFile(cfg, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := transformer.Load(dir); err == nil || !strings.Contains(err.Error(), cfg) || !strings.Contains(err.Error(), `field "heads"`) {
+		t.Errorf("Load with heads 3, d 8: %v, want an error naming %s and field \"heads\"", err, cfg)
+	}
 	if err := os.WriteFile(cfg, []byte(strings.Replace(string(raw), `"d": 8`, `"d": 4`, 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var mis *checkpoint.MismatchError
+	var mis *checkpoint.MismatchError // another width: every tensor mismatches
 	if _, err := transformer.Load(dir); !errors.As(err, &mis) {
 		t.Errorf("Load with d 4 over d 8 weights: %v, want a *checkpoint.MismatchError", err)
 	}

@@ -14,7 +14,7 @@ import (
 )
 
 // refPath is the PyTorch reference export of bench-text (gitignored, about
-// 60 MB): `make testdata` writes it with torch_text_bench.py
+// 65 MB): `make testdata` writes it with torch_text_bench.py
 // --export-reference.
 const refPath = "../../testdata/ref/benchtext.safetensors"
 
