@@ -33,6 +33,9 @@ type textReport struct {
 	InfillGap    int               `json:"infill_gap,omitempty"`
 	Samples      *textSampleReport `json:"samples,omitempty"`
 	Baselines    []textBaseline    `json:"baselines,omitempty"`
+	// HeldOut is the same statistics of as many held-out documents as
+	// there are samples: what the samples should look like.
+	HeldOut *textSampleReport `json:"held_out,omitempty"`
 }
 
 // textSampleReport describes one set of samples.
@@ -241,6 +244,10 @@ func runTextEval(ctx context.Context, f textEvalFlags, log io.Writer) (*textRepo
 		if r.Samples, err = describeSamples(ctx, texts, time.Since(start), steps, ref, ar, m.Config.Context); err != nil {
 			return nil, err
 		}
+		held := text.Texts(heldDocs[:min(f.samples, len(heldDocs))])
+		if r.HeldOut, err = describeSamples(ctx, held, 0, 0, ref, ar, m.Config.Context); err != nil {
+			return nil, err
+		}
 	}
 	return r, nil
 }
@@ -268,8 +275,11 @@ func describeSamples(ctx context.Context, texts []string, took time.Duration, st
 	for _, t := range texts {
 		chars += utf8.RuneCountInString(t)
 	}
-	s := &textSampleReport{Steps: steps, Seconds: took.Seconds(), CharsPerSec: float64(chars) / took.Seconds(),
-		Stats: text.SampleStats(texts, ref), FirstSamples: texts[:min(5, len(texts))]}
+	s := &textSampleReport{Steps: steps, Seconds: took.Seconds(), Stats: text.SampleStats(texts, ref),
+		FirstSamples: texts[:min(5, len(texts))]}
+	if took > 0 {
+		s.CharsPerSec = float64(chars) / took.Seconds()
+	}
 	if ar != nil {
 		seqs, _, err := text.EncodeSequences(ar.Vocab, texts, l, text.Pad)
 		if err != nil {
@@ -294,6 +304,10 @@ func printTextReport(w io.Writer, r *textReport) {
 		fmt.Fprintf(w, "baseline %s: bits per character %.4f\n", b.Name, b.Bits)
 		printSamples(w, "  ", b.Samples)
 	}
+	if r.HeldOut != nil {
+		fmt.Fprintf(w, "held-out documents (the reference):\n")
+		printSamples(w, "  ", r.HeldOut)
+	}
 }
 
 func printSamples(w io.Writer, indent string, s *textSampleReport) {
@@ -306,7 +320,10 @@ func printSamples(w io.Writer, indent string, s *textSampleReport) {
 	if s.GenBits > 0 {
 		fmt.Fprintf(w, ", generative bits per character %.3f", s.GenBits)
 	}
-	fmt.Fprintf(w, "; %.0f characters/s\n", s.CharsPerSec)
+	if s.CharsPerSec > 0 {
+		fmt.Fprintf(w, "; %.0f characters/s", s.CharsPerSec)
+	}
+	fmt.Fprintln(w)
 	for i, t := range s.FirstSamples {
 		fmt.Fprintf(w, "%s  [%d] %s\n", indent, i, escapeLine(t))
 	}
