@@ -2,7 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -48,20 +47,7 @@ func TestTextEndToEnd(t *testing.T) {
 	if status != 0 || !strings.Contains(out, "resumed from") {
 		t.Fatalf("resume: status %d\nstdout %s\nstderr %s", status, out, errOut)
 	}
-	a, err := checkpoint.ReadFile(filepath.Join(straight, "ckpt-000006.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := checkpoint.ReadFile(filepath.Join(resumed, "ckpt-000006.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for name, ta := range a.Tensors {
-		tb := b.Tensors[name]
-		if tb == nil || !sameBits(ta.Data, tb.Data) {
-			t.Fatalf("tensor %s differs after resuming", name)
-		}
-	}
+	tensorsEqual(t, filepath.Join(straight, "ckpt-000006.safetensors"), filepath.Join(resumed, "ckpt-000006.safetensors"))
 
 	// Completion and infilling keep every given character byte for byte.
 	status, out, errOut = runCLI("text", "sample", "--model", straight, "--n", "4", "--steps", "8", "--prompt", "Ma")
@@ -180,17 +166,4 @@ func TestTextRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-}
-
-// sameBits reports whether a and b hold the same float32 bits.
-func sameBits(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
-			return false
-		}
-	}
-	return true
 }
