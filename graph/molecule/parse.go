@@ -103,10 +103,10 @@ type branchOpen struct{ atom, col, natoms int }
 // scan reads the string into p.atoms and p.bonds.
 func (p *parser) scan() error {
 	const (
-		wantAtom   = iota // start, after '.'
-		afterOpen         // after '(': bond, '.' or atom
-		afterBond         // atom or ring number
-		afterAtom         // anything
+		wantAtom  = iota // start, after '.'
+		afterOpen        // after '(': bond, '.' or atom
+		afterBond        // atom or ring number
+		afterAtom        // anything
 	)
 	state := wantAtom
 	prev := -1
