@@ -1,0 +1,132 @@
+package molecule
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// nciDir is where Debian's rdkit-data package puts RDKit's NCI sample files.
+const nciDir = "/usr/share/RDKit/Data/NCI"
+
+// nciSMILES returns the SMILES column of first_5K.smi, or skips.
+func nciSMILES(t *testing.T) []string {
+	path := filepath.Join(nciDir, "first_5K.smi")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("needs the Debian package rdkit-data (%v)", err)
+	}
+	defer f.Close()
+	var out []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if fields := strings.Fields(sc.Text()); len(fields) > 0 {
+			out = append(out, fields[0])
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestNCIRoundTrip reads RDKit's first 5000 NCI molecules; every one that
+// parses is written (stored order and canonical), read back to an Isomorphic
+// molecule, and gives the same canonical string. Refusals are counted by
+// kind. Time budget: about 2 s on one core.
+func TestNCIRoundTrip(t *testing.T) {
+	all := nciSMILES(t)
+	refused := map[string]int{}
+	parsed, small := 0, 0
+	for line, s := range all {
+		m, err := Parse(s)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Fatalf("line %d %q: error %v is not a *ParseError", line+1, s, err)
+			}
+			key := string(pe.Kind)
+			if pe.Kind == KindElement {
+				key += ": " + strings.Fields(pe.Msg)[1]
+			}
+			refused[key]++
+			continue
+		}
+		parsed++
+		if len(m.Atoms) <= 12 && m.OnlyElements("C", "N", "O", "F", "S", "Cl") {
+			small++
+		}
+		want, err := m.Canonical()
+		if err != nil {
+			t.Fatalf("line %d %q: Canonical: %v", line+1, s, err)
+		}
+		plain, err := m.SMILES()
+		if err != nil {
+			t.Fatalf("line %d %q: SMILES: %v", line+1, s, err)
+		}
+		for _, out := range []string{plain, want} {
+			back, err := Parse(out)
+			if err != nil {
+				t.Errorf("line %d %q written as %q does not parse: %v", line+1, s, out, err)
+				continue
+			}
+			if !Isomorphic(m, back) {
+				t.Errorf("line %d %q written as %q is not the same molecule", line+1, s, out)
+			}
+			if got, _ := back.Canonical(); got != want {
+				t.Errorf("line %d %q written as %q: Canonical = %q, want %q", line+1, s, out, got, want)
+			}
+		}
+	}
+	var keys []string
+	for k := range refused {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(a, b string) int { return refused[b] - refused[a] })
+	var sb strings.Builder
+	for _, k := range keys {
+		fmt.Fprintf(&sb, " %s %d;", k, refused[k])
+	}
+	t.Logf("NCI first_5K: %d molecules, %d parse, %d refused:%s", len(all), parsed, len(all)-parsed, sb.String())
+	t.Logf("NCI first_5K: %d parsed molecules have ≤ 12 heavy atoms, all of C N O F S Cl", small)
+	if parsed < len(all)*9/10 {
+		t.Errorf("only %d of %d parse, want at least 90%%", parsed, len(all))
+	}
+}
+
+// TestNCITPSA reads RDKit's first_5k.tpsa.csv and checks that the SMILES it
+// pairs with TPSA values are those of first_5K.smi, one for one.
+func TestNCITPSA(t *testing.T) {
+	all := nciSMILES(t)
+	path := filepath.Join(nciDir, "first_5k.tpsa.csv")
+	f, err := os.Open(path)
+	if err != nil {
+		t.Skipf("needs the Debian package rdkit-data (%v)", err)
+	}
+	defer f.Close()
+	recs, err := ReadTPSA(f, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) != len(all) {
+		t.Fatalf("%d TPSA records, want %d (one per molecule of first_5K.smi)", len(recs), len(all))
+	}
+	zero, parsed := 0, 0
+	for i, r := range recs {
+		if r.SMILES != all[i] {
+			t.Fatalf("record %d (line %d): SMILES %q, want %q", i, r.Line, r.SMILES, all[i])
+		}
+		if r.TPSA == 0 {
+			zero++
+		}
+		if _, err := Parse(r.SMILES); err == nil {
+			parsed++
+		}
+	}
+	t.Logf("first_5k.tpsa.csv: %d records, %d parse, %d with TPSA 0", len(recs), parsed, zero)
+}
