@@ -145,8 +145,8 @@ func TestWriteForms(t *testing.T) {
 		{"[NH4+]", "[NH4+]"},
 		{"[O--]", "[O-2]"},
 		{"[13CH4]", "[13CH4]"},
-		{"[CH3]C", "CC"},         // bracket atom with its default H count is written bare
-		{"[CH2]C", "[CH2]C"},     // a radical keeps its brackets
+		{"[CH3]C", "CC"},     // bracket atom with its default H count is written bare
+		{"[CH2]C", "[CH2]C"}, // a radical keeps its brackets
 		{"c1ccccc1", "C1=CC=CC=C1"},
 		{"CC(C)O", "CC(C)O"},
 		{"C1CC2CC1C2", "C1CC2CC1C2"},

@@ -42,7 +42,7 @@ func nciSMILES(t *testing.T) []string {
 func TestNCIRoundTrip(t *testing.T) {
 	all := nciSMILES(t)
 	refused := map[string]int{}
-	parsed, small := 0, 0
+	parsed, small, single, maxLeaves := 0, 0, 0, 0
 	for line, s := range all {
 		m, err := Parse(s)
 		if err != nil {
@@ -60,10 +60,18 @@ func TestNCIRoundTrip(t *testing.T) {
 		parsed++
 		if len(m.Atoms) <= 12 && m.OnlyElements("C", "N", "O", "F", "S", "Cl") {
 			small++
+			if m.Components() == 1 {
+				single++
+			}
 		}
 		want, err := m.Canonical()
 		if err != nil {
 			t.Fatalf("line %d %q: Canonical: %v", line+1, s, err)
+		}
+		if c := canonicalize(m); c.leaves >= leafBudget {
+			t.Errorf("line %d %q: the canonical search reached its budget of %d rankings", line+1, s, leafBudget)
+		} else {
+			maxLeaves = max(maxLeaves, c.leaves)
 		}
 		plain, err := m.SMILES()
 		if err != nil {
@@ -87,13 +95,19 @@ func TestNCIRoundTrip(t *testing.T) {
 	for k := range refused {
 		keys = append(keys, k)
 	}
-	slices.SortFunc(keys, func(a, b string) int { return refused[b] - refused[a] })
+	slices.SortFunc(keys, func(a, b string) int {
+		if refused[a] != refused[b] {
+			return refused[b] - refused[a]
+		}
+		return strings.Compare(a, b)
+	})
 	var sb strings.Builder
 	for _, k := range keys {
 		fmt.Fprintf(&sb, " %s %d;", k, refused[k])
 	}
 	t.Logf("NCI first_5K: %d molecules, %d parse, %d refused:%s", len(all), parsed, len(all)-parsed, sb.String())
-	t.Logf("NCI first_5K: %d parsed molecules have ≤ 12 heavy atoms, all of C N O F S Cl", small)
+	t.Logf("NCI first_5K: %d parsed molecules have ≤ 12 heavy atoms, all of C N O F S Cl (%d of them one component)", small, single)
+	t.Logf("NCI first_5K: the canonical search wrote at most %d rankings for one molecule", maxLeaves)
 	if parsed < len(all)*9/10 {
 		t.Errorf("only %d of %d parse, want at least 90%%", parsed, len(all))
 	}

@@ -22,14 +22,16 @@ func (m *Molecule) SMILES() (string, error) {
 	for k, b := range m.Bonds {
 		orders[k] = b.Order
 	}
-	return m.write(rank, orders), nil
+	out, _ := m.write(rank, orders)
+	return out, nil
 }
 
 // write emits m with atoms ranked by rank (a permutation of 0…n−1) and bond
 // k of order orders[k]. Each component is a depth-first walk from its lowest
 // ranked atom, neighbours taken in rank order; ring-closure bonds get the
 // lowest free number at their earlier atom, with the bond symbol written there.
-func (m *Molecule) write(rank, orders []int) string {
+// It also returns the atoms in the order they are written.
+func (m *Molecule) write(rank, orders []int) (string, []int) {
 	n := len(m.Atoms)
 	adj := m.adjacency()
 	for _, a := range adj {
@@ -78,8 +80,10 @@ func (m *Molecule) write(rank, orders []int) string {
 	var sb strings.Builder
 	digit := make(map[int]int) // bond → ring number while open
 	var free []bool            // free[d]: ring number d in use
+	written := make([]int, 0, n)
 	var emit func(v int)
 	emit = func(v int) {
+		written = append(written, v)
 		m.writeAtom(&sb, v, sum[v])
 		var closed []int
 		for _, e := range rings[v] {
@@ -122,7 +126,7 @@ func (m *Molecule) write(rank, orders []int) string {
 		}
 		emit(r)
 	}
-	return sb.String()
+	return sb.String(), written
 }
 
 func bondSymbol(order int) string {
