@@ -52,11 +52,12 @@ func bondLabels(m *Molecule, adj [][]neighbour) []int {
 }
 
 // atomInvariants returns the starting classes of refinement: atoms are
-// ordered by (atomic number, isotope, charge, hydrogens, degree).
+// ordered by (degree, atomic number, isotope, charge, hydrogens), so that the
+// string starts at a terminal atom when there is one, as people write it.
 func atomInvariants(m *Molecule, adj [][]neighbour) [][]int {
 	keys := make([][]int, len(m.Atoms))
 	for i, a := range m.Atoms {
-		keys[i] = []int{atomicNumber(a.Element), a.Isotope, a.Charge, a.Hs, len(adj[i])}
+		keys[i] = []int{len(adj[i]), atomicNumber(a.Element), a.Isotope, a.Charge, a.Hs}
 	}
 	return keys
 }
