@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/diffusego/diffusego/tensor"
 )
 
 // nciDir is where Debian's rdkit-data package puts RDKit's NCI sample files.
@@ -37,12 +39,14 @@ func nciSMILES(t *testing.T) []string {
 
 // TestNCIRoundTrip reads RDKit's first 5000 NCI molecules; every one that
 // parses is written (stored order and canonical), read back to an Isomorphic
-// molecule, and gives the same canonical string. Refusals are counted by
-// kind. Time budget: about 2 s on one core.
+// molecule, and gives the same canonical string; every fifth is also
+// shuffled, which must not change its canonical string. Refusals are counted
+// by kind. Time budget: about 2 s on one core.
 func TestNCIRoundTrip(t *testing.T) {
 	all := nciSMILES(t)
 	refused := map[string]int{}
 	parsed, small, single, maxLeaves := 0, 0, 0, 0
+	rng := tensor.NewRNG(5)
 	for line, s := range all {
 		m, err := Parse(s)
 		if err != nil {
@@ -72,6 +76,15 @@ func TestNCIRoundTrip(t *testing.T) {
 			t.Errorf("line %d %q: the canonical search reached its budget of %d rankings", line+1, s, leafBudget)
 		} else {
 			maxLeaves = max(maxLeaves, c.leaves)
+		}
+		if line%5 == 0 { // a fifth of the set, shuffled, to keep the test short
+			p, err := m.Permute(rng.Perm(len(m.Atoms)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, _ := p.Canonical(); got != want || !Isomorphic(m, p) {
+				t.Errorf("line %d %q: shuffled atoms give Canonical %q, want %q (or are not Isomorphic)", line+1, s, got, want)
+			}
 		}
 		plain, err := m.SMILES()
 		if err != nil {

@@ -117,6 +117,8 @@ func (p *parser) scan() error {
 		c := p.s[p.i]
 		col := p.i + 1
 		switch {
+		case (c == '(' || c == '.') && state == afterBond:
+			return p.fail(pending.col, KindBond, "dangling bond %q: want an atom after it, got %q", p.s[pending.col-1], c)
 		case c == '(':
 			if state != afterAtom {
 				return p.fail(col, KindBranch, "want an atom before '(', got '('")

@@ -128,6 +128,8 @@ func TestParseErrors(t *testing.T) {
 		{"dangling bond at end", "CC=", 3, KindBond, "dangling"},
 		{"dangling bond in branch", "C(=)C", 3, KindBond, "dangling"},
 		{"bond at start", "=CC", 1, KindBond, "want an atom before"},
+		{"bond before branch", "C=(C)C", 2, KindBond, "dangling"},
+		{"bond before dot", "C=.C", 2, KindBond, "dangling"},
 		{"two bonds", "C=#C", 3, KindBond, "want an atom before"},
 		{"quadruple", "C$C", 2, KindBond, "quadruple"},
 		{"dot at end", "CC.", 3, KindSyntax, "after '.'"},
