@@ -31,11 +31,12 @@ var defaultValences = map[string][]int{
 	"F": {1}, "Cl": {1}, "Br": {1}, "I": {1},
 }
 
-// rdkitValences are the allowed valences of RDKit's periodic table for the
-// same elements. They are stricter than OpenSMILES for N (3 only: a nitro group
-// must be written [N+](=O)[O-]) and looser for P (7) and I (3, 5).
+// rdkitValences are the allowed valences of RDKit's periodic table
+// (Code/GraphMol/atomic_data.cpp, release 2024.09) for the same elements.
+// They are stricter than OpenSMILES for N (3 only: a nitro group must be
+// written [N+](=O)[O-]) and looser for I (3, 5).
 var rdkitValences = map[string][]int{
-	"B": {3}, "C": {4}, "N": {3}, "O": {2}, "P": {3, 5, 7}, "S": {2, 4, 6},
+	"B": {3}, "C": {4}, "N": {3}, "O": {2}, "P": {3, 5}, "S": {2, 4, 6},
 	"F": {1}, "Cl": {1}, "Br": {1}, "I": {1, 3, 5},
 }
 

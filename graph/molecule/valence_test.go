@@ -26,7 +26,8 @@ func TestAllowedValences(t *testing.T) {
 		{"B", 1, []int{2}},
 		{"S", 0, []int{2, 4, 6}},
 		{"S", 1, []int{3, 5, 7}},
-		{"P", 0, []int{3, 5, 7}},
+		{"P", 0, []int{3, 5}},
+		{"P", 1, []int{4, 6}},
 		{"I", 0, []int{1, 3, 5}},
 		{"Na", 0, nil},
 	}
