@@ -3,6 +3,7 @@ package molecule
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // Bond labels used by ranking and isomorphism: the order, or labelResonant
@@ -151,12 +152,49 @@ type canonizer struct {
 // tried (automorphisms are read off two rankings that write the same string,
 // as in McKay's nauty). The bonds whose order is a Kekulé choice are
 // re-matched in rank order, so the input's Kekulé structure does not show in
-// the output. m must pass Valid.
+// the output. Each connected component is canonicalised on its own and the
+// strings are joined with '.' in sorted order, so identical components (a
+// salt's counter-ions) cost nothing to order. m must pass Valid.
 func (m *Molecule) Canonical() (string, error) {
 	if err := m.Valid(); err != nil {
 		return "", err
 	}
-	return canonicalize(m).best, nil
+	parts := m.split()
+	strs := make([]string, len(parts))
+	for i, part := range parts {
+		strs[i] = canonicalize(part).best
+	}
+	slices.Sort(strs)
+	return strings.Join(strs, "."), nil
+}
+
+// split returns the connected components of m as molecules of their own,
+// atoms in their order in m.
+func (m *Molecule) split() []*Molecule {
+	n := len(m.Atoms)
+	adj := m.adjacency()
+	seen := make([]bool, n)
+	local := make([]int, n)
+	comp := make([]int, n)
+	var parts []*Molecule
+	for s := range n {
+		if seen[s] {
+			continue
+		}
+		members := bfsFrom(s, adj, seen)
+		slices.Sort(members)
+		part := &Molecule{Atoms: make([]Atom, len(members))}
+		for i, v := range members {
+			part.Atoms[i] = m.Atoms[v]
+			local[v], comp[v] = i, len(parts)
+		}
+		parts = append(parts, part)
+	}
+	for _, b := range m.Bonds {
+		p := parts[comp[b.A]]
+		p.Bonds = append(p.Bonds, Bond{A: local[b.A], B: local[b.B], Order: b.Order})
+	}
+	return parts
 }
 
 // canonicalize runs the search of Canonical on a valid m.
