@@ -89,3 +89,81 @@ func TestMaxMatchingBlossom(t *testing.T) {
 		t.Errorf("maxMatching = %v, want 5 matched to its only neighbour 0", match)
 	}
 }
+
+// kekuleStructures enumerates up to limit Kekulé structures of m: every
+// perfect matching of its resonant bonds (bondLabels), as bond orders.
+func kekuleStructures(m *Molecule, limit int) [][]int {
+	labels := bondLabels(m, m.adjacency())
+	var res []int
+	covered := map[int]bool{}
+	for k, l := range labels {
+		if l == labelResonant {
+			res = append(res, k)
+			covered[m.Bonds[k].A], covered[m.Bonds[k].B] = false, false
+		}
+	}
+	if len(res) > 40 {
+		return nil // C60: the plain backtracking here would take seconds
+	}
+	var out [][]int
+	orders := make([]int, len(m.Bonds))
+	for k, b := range m.Bonds {
+		orders[k] = b.Order
+	}
+	var rec func(i int)
+	rec = func(i int) {
+		if len(out) >= limit {
+			return
+		}
+		if i == len(res) {
+			for _, c := range covered {
+				if !c {
+					return
+				}
+			}
+			out = append(out, append([]int(nil), orders...))
+			return
+		}
+		b := m.Bonds[res[i]]
+		if !covered[b.A] && !covered[b.B] {
+			covered[b.A], covered[b.B] = true, true
+			orders[res[i]] = 2
+			rec(i + 1)
+			covered[b.A], covered[b.B] = false, false
+		}
+		orders[res[i]] = 1
+		rec(i + 1)
+	}
+	rec(0)
+	return out
+}
+
+// TestCanonicalKekuleInvariant writes every Kekulé structure of the seed
+// molecules (up to 20 each, for ring systems of up to 40 resonant bonds) and checks that all give one canonical string
+// and are Isomorphic to each other.
+func TestCanonicalKekuleInvariant(t *testing.T) {
+	multi := 0
+	for _, s := range seeds(t) {
+		m := mustParse(t, s)
+		want := mustCanonical(t, m)
+		structures := kekuleStructures(m, 20)
+		if len(structures) > 1 {
+			multi++
+		}
+		for i, orders := range structures {
+			k := m.Clone()
+			for j := range k.Bonds {
+				k.Bonds[j].Order = orders[j]
+			}
+			if got := mustCanonical(t, k); got != want {
+				t.Errorf("%q Kekulé structure %d: Canonical = %q, want %q", s, i, got, want)
+			}
+			if !Isomorphic(m, k) {
+				t.Errorf("%q Kekulé structure %d is not Isomorphic to the parsed one", s, i)
+			}
+		}
+	}
+	if multi < 5 {
+		t.Errorf("only %d seeds have several Kekulé structures, want ≥ 5 for the test to mean something", multi)
+	}
+}
