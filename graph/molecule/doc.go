@@ -46,6 +46,12 @@
 // pruning. Kekulé structures of one ring system count as one molecule, both
 // in Canonical and in Isomorphic, the independent VF2-style check.
 //
+// # Drawing
+//
+// Layout places atoms in the plane (stress majorisation from a classical-MDS
+// start); Depict draws one molecule as a PNG-ready image and DepictGrid a
+// sheet of them, for looking at samples.
+//
 // # Why hand-written
 //
 // There is no pure-Go SMILES library; binding RDKit or Open Babel would need
