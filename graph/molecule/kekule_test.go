@@ -32,6 +32,10 @@ func TestKekulise(t *testing.T) {
 		{"explicit aromatic bond", "c1:c:c:c:c:c:1", 6, 3},
 		{"aromatic with explicit single", "c1ccccc1-c1ccccc1", 10, 6},
 		{"phosphole-like p", "c1cc[pH]c1", 5, 2},
+		{"indolizine, n on three rings bonds", "c1ccn2cccc2c1", 7, 4},
+		{"purine", "c1ncc2[nH]cnc2n1", 4, 4},
+		{"tropylium", "[cH+]1cccccc1", 7, 3},
+		{"pyridine N-oxide", "[O-][n+]1ccccc1", 5, 3},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
