@@ -1,7 +1,6 @@
 package molecule
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"os"
@@ -24,15 +23,16 @@ func nciSMILES(t *testing.T) []string {
 		t.Skipf("needs the Debian package rdkit-data (%v)", err)
 	}
 	defer f.Close()
-	var out []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if fields := strings.Fields(sc.Text()); len(fields) > 0 {
-			out = append(out, fields[0])
-		}
-	}
-	if err := sc.Err(); err != nil {
+	recs, err := ReadSMI(f, path)
+	if err != nil {
 		t.Fatal(err)
+	}
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		if r.Name == "" {
+			t.Fatalf("%s:%d: no identifier after the SMILES", path, r.Line)
+		}
+		out[i] = r.SMILES
 	}
 	return out
 }

@@ -45,7 +45,7 @@ func ReadTPSA(r io.Reader, name string) ([]TPSA, error) {
 	for sc.Scan() {
 		line++
 		text := strings.TrimRight(sc.Text(), "\r")
-		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
+		if t := strings.TrimSpace(text); t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
 		fields := strings.Split(text, ",")
