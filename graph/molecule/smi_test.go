@@ -55,3 +55,33 @@ func FuzzReadTPSA(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadSMI checks that ReadSMI never panics, that every record has a
+// SMILES without spaces, and that writing the records back as
+// "smiles<TAB>name" lines reads the same.
+func FuzzReadSMI(f *testing.F) {
+	f.Add("CCO\tethanol\n# x\nc1ccccc1 benzene\n")
+	f.Add("  \n\tC\t\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		recs, err := ReadSMI(strings.NewReader(in), "f.smi")
+		if err != nil {
+			return
+		}
+		var sb strings.Builder
+		for _, r := range recs {
+			if r.SMILES == "" || strings.ContainsAny(r.SMILES, " \t\r\n") {
+				t.Fatalf("record %+v: SMILES empty or with spaces", r)
+			}
+			sb.WriteString(r.SMILES + "\t" + r.Name + "\n")
+		}
+		again, err := ReadSMI(strings.NewReader(sb.String()), "f2.smi")
+		if err != nil || len(again) != len(recs) {
+			t.Fatalf("re-reading %q: %v (%d records, want %d)", sb.String(), err, len(again), len(recs))
+		}
+		for i := range recs {
+			if again[i].SMILES != recs[i].SMILES || again[i].Name != recs[i].Name {
+				t.Fatalf("record %d: %+v read back as %+v", i, recs[i], again[i])
+			}
+		}
+	})
+}
