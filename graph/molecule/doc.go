@@ -34,8 +34,10 @@
 // Valid follows RDKit's sanitisation for this subset: an atom's valence
 // (bond orders plus hydrogens) may not exceed the largest RDKit valence of its
 // element, shifted by its charge (AllowedValences: N+ 4, O− 1, C− 3, B− 4 …).
-// Hence a nitro group must be written [N+](=O)[O-], as RDKit requires.
-// Atoms below their valence (radicals in brackets, [CH2]) are accepted.
+// Before that, Parse applies CleanUp, RDKit's rewriting of hypervalent N, P
+// and halogen oxides into charge-separated forms (CN(=O)=O becomes
+// C[N+](=O)[O-]; c1ccn(=O)cc1 becomes [O-][n+]1ccccc1). Atoms below their
+// valence (radicals in brackets, [CH2]) are accepted.
 //
 // # Writing and canonical form
 //

@@ -91,6 +91,12 @@ func (p *parser) needsDouble(i int, adj [][]neighbour) bool {
 	if a.bracket {
 		s += a.Hs
 		valences = AllowedValences(a.Element, a.Charge)
+		if a.Element == "C" && a.Charge > 0 {
+			// A carbocation is isoelectronic with boron: [cH+] in tropylium
+			// has its three bonds and no electrons for a double bond, although
+			// the valence check lets C+ reach 5.
+			valences = []int{4 - a.Charge}
+		}
 	}
 	for _, v := range valences {
 		if v >= s {

@@ -333,6 +333,7 @@ func (p *parser) finish() (*Molecule, error) {
 	for k, b := range p.bonds {
 		m.Bonds[k] = Bond{A: b.a, B: b.b, Order: b.order}
 	}
+	p.aromaticNOxides(m)
 	if err := p.kekulise(m); err != nil {
 		return nil, err
 	}
@@ -344,6 +345,13 @@ func (p *parser) finish() (*Molecule, error) {
 	for i, a := range p.atoms {
 		if !a.bracket {
 			m.Atoms[i].Hs = implicitHs(a.Element, sum[i])
+		}
+	}
+	if m.CleanUp() > 0 {
+		clear(sum)
+		for _, b := range m.Bonds {
+			sum[b.A] += b.Order
+			sum[b.B] += b.Order
 		}
 	}
 	for i, a := range m.Atoms {
@@ -359,4 +367,39 @@ func (p *parser) finish() (*Molecule, error) {
 		}
 	}
 	return m, nil
+}
+
+// aromaticNOxides charge-separates an aromatic n written with a double bond
+// to O (c1ccn(=O)cc1) into [n+][O-] before kekulisation, as RDKit's clean-up
+// does: written that way the n would be pentavalent and take no ring double
+// bond, leaving the ring without a Kekulé structure.
+func (p *parser) aromaticNOxides(m *Molecule) {
+	adj := m.adjacency()
+	for i, a := range p.atoms {
+		if !a.Aromatic || a.Element != "N" || a.Charge != 0 || a.Hs != 0 {
+			continue
+		}
+		arom, oxo := 0, -1
+		for _, e := range adj[i] {
+			b, o := p.bonds[e.bond], p.atoms[e.to]
+			switch {
+			case b.arom:
+				arom++
+			case b.order == 2 && o.Element == "O" && o.Charge == 0 && !o.Aromatic:
+				oxo = e.bond
+			}
+		}
+		if arom != 2 || oxo < 0 {
+			continue
+		}
+		o := p.bonds[oxo].a
+		if o == i {
+			o = p.bonds[oxo].b
+		}
+		p.bonds[oxo].order, m.Bonds[oxo].Order = 1, 1
+		p.atoms[i].Charge, m.Atoms[i].Charge = 1, 1
+		p.atoms[o].Charge, m.Atoms[o].Charge = -1, -1
+		p.atoms[i].bracket, p.atoms[o].bracket = true, true // hydrogens stay 0
+		m.Atoms[i].Hs, m.Atoms[o].Hs = 0, 0
+	}
 }

@@ -31,12 +31,13 @@ var defaultValences = map[string][]int{
 	"F": {1}, "Cl": {1}, "Br": {1}, "I": {1},
 }
 
-// rdkitValences are the allowed valences of RDKit's periodic table
-// (Code/GraphMol/atomic_data.cpp, release 2024.09) for the same elements.
-// They are stricter than OpenSMILES for N (3 only: a nitro group must be
-// written [N+](=O)[O-]) and looser for I (3, 5).
+// rdkitValences are the allowed valences of RDKit's periodic table for the
+// same elements, as in RDKit 2022.09 (Debian's python3-rdkit, which
+// testdata/rdkit_valence.tsv was made with). They are stricter than OpenSMILES
+// for N (3 only: a nitro group is [N+](=O)[O-], into which CleanUp turns
+// N(=O)=O) and looser for P (7) and I (3, 5).
 var rdkitValences = map[string][]int{
-	"B": {3}, "C": {4}, "N": {3}, "O": {2}, "P": {3, 5}, "S": {2, 4, 6},
+	"B": {3}, "C": {4}, "N": {3}, "O": {2}, "P": {3, 5, 7}, "S": {2, 4, 6},
 	"F": {1}, "Cl": {1}, "Br": {1}, "I": {1, 3, 5},
 }
 
@@ -44,16 +45,17 @@ var rdkitValences = map[string][]int{
 // that an atom of the element and formal charge may have, as RDKit's
 // sanitisation allows them: each neutral valence shifted by the charge, so that
 // the atom behaves like its isoelectronic neighbour (N+ and C− like C and N:
-// 4 and 3; O+ 3; O− and N− 1 and 2). Boron, an early element, and positive
-// carbon shift the other way (B− 4, B+ 2, C+ 3). Valences below zero are
-// dropped; nil means the element is not supported.
+// 4 and 3; O+ 3; O− and N− 1 and 2). Boron, an early element, shifts the
+// other way (B− 4, B+ 2). Like RDKit 2022.09, positive carbon shifts up
+// too (C+ 5). Valences below zero are dropped; nil means the element is not
+// supported.
 func AllowedValences(element string, charge int) []int {
 	base, ok := rdkitValences[element]
 	if !ok {
 		return nil
 	}
 	shift := charge
-	if element == "B" || (element == "C" && charge > 0) {
+	if element == "B" {
 		shift = -charge
 	}
 	var out []int

@@ -2,7 +2,10 @@ package molecule
 
 import (
 	"errors"
+	"os"
 	"slices"
+	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -13,7 +16,7 @@ func TestAllowedValences(t *testing.T) {
 		want    []int
 	}{
 		{"C", 0, []int{4}},
-		{"C", 1, []int{3}},
+		{"C", 1, []int{5}},
 		{"C", -1, []int{3}},
 		{"N", 0, []int{3}},
 		{"N", 1, []int{4}},
@@ -26,8 +29,8 @@ func TestAllowedValences(t *testing.T) {
 		{"B", 1, []int{2}},
 		{"S", 0, []int{2, 4, 6}},
 		{"S", 1, []int{3, 5, 7}},
-		{"P", 0, []int{3, 5}},
-		{"P", 1, []int{4, 6}},
+		{"P", 0, []int{3, 5, 7}},
+		{"P", 1, []int{4, 6, 8}},
 		{"I", 0, []int{1, 3, 5}},
 		{"Na", 0, nil},
 	}
@@ -74,5 +77,39 @@ func TestValid(t *testing.T) {
 				t.Errorf("Valid() = %v: ValenceError %v, want %v", err, got, tc.valence)
 			}
 		})
+	}
+}
+
+// TestAllowedValencesMatchRDKit compares the largest allowed valence of every
+// element and charge −3…+3 with RDKit's, recorded in
+// testdata/rdkit_valence.tsv by testdata/rdkit_valence.py.
+func TestAllowedValencesMatchRDKit(t *testing.T) {
+	b, err := os.ReadFile("testdata/rdkit_valence.tsv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for i, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		if len(f) != 8 {
+			t.Fatalf("rdkit_valence.tsv:%d: %d fields, want 8", i+1, len(f))
+		}
+		rows++
+		for c := -3; c <= 3; c++ {
+			want := f[c+4]
+			got := "-"
+			if a := AllowedValences(f[0], c); len(a) > 0 {
+				got = strconv.Itoa(slices.Max(a))
+			}
+			if got != want {
+				t.Errorf("largest AllowedValences(%s, %+d) = %s, RDKit %s", f[0], c, got, want)
+			}
+		}
+	}
+	if rows != len(Supported) {
+		t.Errorf("rdkit_valence.tsv has %d elements, want %d", rows, len(Supported))
 	}
 }

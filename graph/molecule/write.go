@@ -155,10 +155,12 @@ func writeRingNumber(sb *strings.Builder, d int) {
 
 // writeAtom writes atom v, bare when reading it back bare gives the same
 // atom (organic subset, no charge or isotope, hydrogens as the default
-// valence implies for bond-order sum s), in brackets otherwise.
+// valence implies for bond-order sum s), in brackets otherwise. An atom above
+// every default valence (I with two bonds) is bracketed too: OpenSMILES reads
+// it bare with no hydrogen, but RDKit would add hydrogens by its own valences.
 func (m *Molecule) writeAtom(sb *strings.Builder, v, s int) {
 	a := m.Atoms[v]
-	if a.Charge == 0 && a.Isotope == 0 && implicitHs(a.Element, s) == a.Hs {
+	if a.Charge == 0 && a.Isotope == 0 && implicitHs(a.Element, s) == a.Hs && s <= slices.Max(defaultValences[a.Element]) {
 		sb.WriteString(a.Element)
 		return
 	}
