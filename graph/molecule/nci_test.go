@@ -2,6 +2,7 @@ package molecule
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,6 +15,8 @@ import (
 
 // nciDir is where Debian's rdkit-data package puts RDKit's NCI sample files.
 const nciDir = "/usr/share/RDKit/Data/NCI"
+
+var nciOut = flag.String("nci-out", "", "write line, input, canonical SMILES (or ERR and the kind) for first_5K.smi to this TSV file, for testdata/rdkit_compare.py")
 
 // nciSMILES returns the SMILES column of first_5K.smi, or skips.
 func nciSMILES(t *testing.T) []string {
@@ -47,6 +50,7 @@ func TestNCIRoundTrip(t *testing.T) {
 	refused := map[string]int{}
 	parsed, small, single, maxLeaves := 0, 0, 0, 0
 	rng := tensor.NewRNG(5)
+	var out strings.Builder
 	for line, s := range all {
 		m, err := Parse(s)
 		if err != nil {
@@ -54,6 +58,7 @@ func TestNCIRoundTrip(t *testing.T) {
 			if !errors.As(err, &pe) {
 				t.Fatalf("line %d %q: error %v is not a *ParseError", line+1, s, err)
 			}
+			fmt.Fprintf(&out, "%d\t%s\tERR\t%s\n", line+1, s, pe.Kind)
 			key := string(pe.Kind)
 			if pe.Kind == KindElement {
 				key += ": " + strings.Fields(pe.Msg)[1]
@@ -79,6 +84,7 @@ func TestNCIRoundTrip(t *testing.T) {
 				maxLeaves = max(maxLeaves, c.leaves)
 			}
 		}
+		fmt.Fprintf(&out, "%d\t%s\t%s\t\n", line+1, s, want)
 		if line%5 == 0 { // a fifth of the set, shuffled, to keep the test short
 			p, err := m.Permute(rng.Perm(len(m.Atoms)))
 			if err != nil {
@@ -104,6 +110,11 @@ func TestNCIRoundTrip(t *testing.T) {
 			if got, _ := back.Canonical(); got != want {
 				t.Errorf("line %d %q written as %q: Canonical = %q, want %q", line+1, s, out, got, want)
 			}
+		}
+	}
+	if *nciOut != "" {
+		if err := os.WriteFile(*nciOut, []byte(out.String()), 0o644); err != nil {
+			t.Fatal(err)
 		}
 	}
 	var keys []string
