@@ -48,6 +48,16 @@
 // pruning. Kekulé structures of one ring system count as one molecule, both
 // in Canonical and in Isomorphic, the independent VF2-style check.
 //
+// # Agreement with RDKit
+//
+// testdata/rdkit_valence.tsv holds RDKit's largest valence per element and
+// charge, which a test compares with AllowedValences; testdata/rdkit_compare.py
+// checks the canonical strings of RDKit's NCI sample set (Debian rdkit-data)
+// with RDKit itself. With RDKit 2022.09: of 4999 molecules this package reads
+// 4800, all of which RDKit reads as the same molecules from our canonical
+// strings, with the same classes of equal molecules; the rest are 193 with
+// elements outside the subset and 6 that RDKit refuses as well.
+//
 // # Drawing
 //
 // Layout places atoms in the plane (stress majorisation from a classical-MDS
