@@ -23,7 +23,8 @@ var atomColours = map[string]color.RGBA{
 }
 
 // Depict draws m as a size×size RGBA image: a white background, bonds as
-// black lines (double and triple bonds as two and three parallel lines), and
+// black lines (double and triple bonds as two and three parallel lines, the
+// second line of a ring double bond shorter and inside the ring), and
 // every atom other than a neutral carbon as its label (element, hydrogens,
 // charge: "OH", "NH2", "N+") in its colour on a white disc. Coordinates come
 // from Layout, scaled to fit with a margin.
@@ -53,7 +54,9 @@ func Depict(m *Molecule, size int) (*image.RGBA, error) {
 	}
 	black := color.RGBA{0, 0, 0, 255}
 	gap := max(2.5, scale*0.12)
-	for _, b := range m.Bonds {
+	adj := m.adjacency()
+	ring := ringBonds(len(m.Atoms), adj, len(m.Bonds))
+	for k, b := range m.Bonds {
 		x0, y0 := px(pos[b.A])
 		x1, y1 := px(pos[b.B])
 		l := math.Hypot(x1-x0, y1-y0)
@@ -61,6 +64,27 @@ func Depict(m *Molecule, size int) (*image.RGBA, error) {
 			continue
 		}
 		nx, ny := -(y1-y0)/l, (x1-x0)/l // unit normal
+		if b.Order == 2 && ring[k] {
+			// A ring double bond: the bond line, and a shorter second line
+			// on the side of the ring (where the other neighbours lie).
+			side := 0.0
+			for _, end := range []int{b.A, b.B} {
+				for _, e := range adj[end] {
+					if e.to != b.A && e.to != b.B {
+						qx, qy := px(pos[e.to])
+						side += (qx-x0)*nx + (qy-y0)*ny
+					}
+				}
+			}
+			o := gap * 1.2
+			if side < 0 {
+				o = -o
+			}
+			dx, dy := (x1-x0)*0.15, (y1-y0)*0.15
+			line(img, x0, y0, x1, y1, black)
+			line(img, x0+dx+nx*o, y0+dy+ny*o, x1-dx+nx*o, y1-dy+ny*o, black)
+			continue
+		}
 		for k := range b.Order {
 			o := (float64(k) - float64(b.Order-1)/2) * gap
 			line(img, x0+nx*o, y0+ny*o, x1+nx*o, y1+ny*o, black)

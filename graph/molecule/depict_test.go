@@ -72,7 +72,7 @@ func TestDepictBondLines(t *testing.T) {
 	for _, tc := range []struct {
 		smiles string
 		lines  int
-	}{{"CC", 1}, {"C=C", 2}, {"C#C", 3}} {
+	}{{"CC", 1}, {"C=C", 2}, {"C#C", 3}, {"C1=CC1", 2}} {
 		m := mustParse(t, tc.smiles)
 		img, err := Depict(m, size)
 		if err != nil {
