@@ -22,8 +22,11 @@
 //	if err != nil {
 //		return err
 //	}
-//	spec := s.Forward(x)                      // (frames, 129) complex
-//	mel := dsp.NewMel(80, 256, 8000, 0, 4000) // 80 Slaney filters
-//	logmel := mel.LogMel(dsp.Magnitude(spec), 1e-5)
-//	y := s.Inverse(spec, len(x))             // x again, to rounding
+//	spec := s.Forward(x)                           // (frames, 129) complex
+//	mel, err := dsp.NewMel(80, 256, 8000, 0, 4000) // 80 Slaney filters
+//	if err != nil {
+//		return err
+//	}
+//	logmel := mel.LogMel(dsp.Magnitude(spec), 1e-5) // (frames, 80)
+//	y := s.Inverse(spec, len(x))                    // x again, to rounding
 package dsp
