@@ -39,10 +39,12 @@ func Pink(n int, rng *tensor.RNG) []float64 {
 	return x
 }
 
-// Babble returns n samples of babble: the sum of the talkers' utterances,
+// Babble returns n samples of babble: the sum of the talkers' speech,
 // each scaled to unit RMS first so that no talker dominates, then the sum
-// scaled to unit RMS. Utterances shorter than n are zero-padded and longer
-// ones cut. Callers pick utterances by other speakers than the target's.
+// scaled to unit RMS. Talkers shorter than n are zero-padded and longer
+// ones cut. Callers pick speech by other speakers than the target's; for
+// babble without gaps, each talker should be continuous speech, such as
+// Concat of utterances trimmed of their silence.
 func Babble(talkers [][]float64, n int) ([]float64, error) {
 	if len(talkers) == 0 {
 		return nil, fmt.Errorf("noise: babble: no talkers")
@@ -110,4 +112,25 @@ func Mix(clean, noise []float64, snrDB float64) (noisy, scaled []float64, err er
 		noisy[i] = clean[i] + scaled[i]
 	}
 	return noisy, scaled, nil
+}
+
+// Concat joins utterances end to end and returns n samples of the result
+// starting at sample offset (a random offset keeps talkers out of step).
+// They must hold at least offset + n samples together.
+func Concat(utterances [][]float64, offset, n int) ([]float64, error) {
+	total := 0
+	for _, u := range utterances {
+		total += len(u)
+	}
+	if offset < 0 || n < 0 || total < offset+n {
+		return nil, fmt.Errorf("noise: concat: %d samples from offset %d: the utterances hold %d", n, offset, total)
+	}
+	x := make([]float64, 0, offset+n)
+	for _, u := range utterances {
+		x = append(x, u...)
+		if len(x) >= offset+n {
+			break
+		}
+	}
+	return x[offset : offset+n], nil
 }

@@ -98,3 +98,13 @@ func TestBabble(t *testing.T) {
 		t.Error("babble of a silent talker succeeded")
 	}
 }
+
+func TestConcat(t *testing.T) {
+	got, err := Concat([][]float64{{1, 2, 3}, {4}, {5, 6}}, 2, 3)
+	if err != nil || len(got) != 3 || got[0] != 3 || got[1] != 4 || got[2] != 5 {
+		t.Errorf("Concat = %v, %v; want [3 4 5]", got, err)
+	}
+	if _, err := Concat([][]float64{{1, 2}}, 1, 2); err == nil {
+		t.Error("Concat past the end succeeded")
+	}
+}

@@ -15,7 +15,8 @@
 //
 //   - LSD is the log-spectral distance: per frame, the RMS over frequency
 //     bins of the difference of the log power spectra in dB, averaged over
-//     frames. Lower is better; 0 is a perfect match.
+//     frames, with both spectra floored 80 dB below the reference's loudest
+//     bin. Lower is better; 0 is a perfect match.
 //
 //     sdr, err := quality.SISDR(denoised, clean)
 //     gain, err := quality.SISDRi(denoised, noisy, clean) // dB better than the input

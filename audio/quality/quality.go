@@ -13,9 +13,12 @@ const (
 	SegSNRMax = 35
 )
 
-// LSDFloor is added to every power before the logarithm in LSD, so silent
-// bins stay finite (−100 dB for full-scale power 1).
-const LSDFloor = 1e-10
+// LSDRangeDB is the dynamic range of LSD: both power spectra are floored
+// at LSDRangeDB below the reference's loudest bin before the logarithm, as
+// librosa's power_to_db does with top_db = 80. Without a floor, frames in
+// which the reference is digitally silent (the zero padding of the spoken
+// digits) would give distances of hundreds of dB.
+const LSDRangeDB = 80
 
 func check(name string, est, ref []float64) error {
 	if len(est) != len(ref) || len(ref) == 0 {
@@ -117,19 +120,30 @@ func SegSNR(est, ref []float64, frame, hop int) (float64, error) {
 // LSD is the log-spectral distance between est and ref over the frames of
 // s: the mean over frames t of
 //
-//	√( mean_k (10·log₁₀(P_ref[t][k] + ε) − 10·log₁₀(P_est[t][k] + ε))² ),
+//	√( mean_k (10·log₁₀ max(P_ref[t][k], ε) − 10·log₁₀ max(P_est[t][k], ε))² ),
 //
-// with P the power spectrogram and ε = LSDFloor.
+// with P the power spectrogram and ε = max P_ref · 10^(−LSDRangeDB/10). A
+// silent reference is refused.
 func LSD(est, ref []float64, s *dsp.STFT) (float64, error) {
 	if err := check("log-spectral distance", est, ref); err != nil {
 		return 0, err
 	}
 	pe, pr := dsp.Power(s.Forward(est)), dsp.Power(s.Forward(ref))
+	top := 0.0
+	for _, row := range pr {
+		for _, v := range row {
+			top = max(top, v)
+		}
+	}
+	if top == 0 {
+		return 0, fmt.Errorf("quality: log-spectral distance: the reference is silent")
+	}
+	eps := top * math.Pow(10, -LSDRangeDB/10.0)
 	total := 0.0
 	for t := range pr {
 		sq := 0.0
 		for k := range pr[t] {
-			d := 10*math.Log10(pr[t][k]+LSDFloor) - 10*math.Log10(pe[t][k]+LSDFloor)
+			d := 10*math.Log10(max(pr[t][k], eps)) - 10*math.Log10(max(pe[t][k], eps))
 			sq += d * d
 		}
 		total += math.Sqrt(sq / float64(len(pr[t])))

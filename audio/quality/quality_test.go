@@ -115,4 +115,24 @@ func TestLSDKnownAnswers(t *testing.T) {
 	if got, _ := LSD(scale(ref, 2), ref, s); math.Abs(got-10*math.Log10(4)) > 1e-6 {
 		t.Errorf("LSD(2x, x) = %.9f, want %.9f", got, 10*math.Log10(4))
 	}
+	// The floor: against a reference that is silent but for one loud frame,
+	// noise 100 dB down in silent frames counts as the floor (−80 dB),
+	// so an all-zero estimate and that noise score the same.
+	loud := make([]float64, 4000)
+	copy(loud[2000:2256], ref[:256])
+	quiet := make([]float64, 4000)
+	for i := range 1000 { // frames 0–17, away from the loud frames 30–36
+		quiet[i] = 1e-5 * ref[i]
+	}
+	copy(quiet[2000:2256], ref[:256])
+	zeros := make([]float64, 4000)
+	copy(zeros[2000:2256], ref[:256])
+	a, _ := LSD(quiet, loud, s)
+	b, _ := LSD(zeros, loud, s)
+	if math.Abs(a-b) > 1e-9 {
+		t.Errorf("LSD with −100 dB noise in silence = %.6f, with exact silence %.6f: want equal (floored)", a, b)
+	}
+	if _, err := LSD(ref, make([]float64, 4000), s); err == nil {
+		t.Error("LSD against a silent reference succeeded")
+	}
 }

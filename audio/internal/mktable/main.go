@@ -6,8 +6,9 @@
 //
 //	go run ./audio/internal/mktable -data out/digits -n 200 -seed 1 -png docs/audio-denoise.png
 //
-// Clips are drawn from the test split with the seed; babble is 4 other
-// test clips by voices other than the target's, mixed at equal loudness.
+// Clips are drawn from the test split with the seed; babble is 4 talkers
+// at equal loudness, each a stream of test utterances (trimmed of silence,
+// end to end, from a random offset) by voices other than the target's.
 // Clean clips are read from their 16-bit WAV files; noise is mixed in
 // float64 at the exact SNR (noise.Mix) and never quantised.
 package main
@@ -106,6 +107,15 @@ func run(w io.Writer, dataDir string, n int, seed uint64, pngPath string) error 
 		}
 		return a.Data[0], nil
 	}
+	// Every test clip, for the babble talkers: trimmed of silence.
+	speech := make([][]float64, len(test))
+	for j, c := range test {
+		x, err := load(c)
+		if err != nil {
+			return err
+		}
+		speech[j] = digits.Trim(x, digits.Rate, digits.TrimDB)
+	}
 	type clip struct {
 		clean   []float64
 		talkers [][]float64
@@ -121,16 +131,24 @@ func run(w io.Writer, dataDir string, n int, seed uint64, pngPath string) error 
 		}
 		clips[i] = clip{clean: x, voice: c.Voice, digit: c.Digit}
 		crng := rng.Split(uint64(i))
-		for len(clips[i].talkers) < babbleTalkers {
-			o := test[crng.Intn(len(test))]
-			if o.Voice == c.Voice {
-				continue
+		for range babbleTalkers {
+			// One talker: utterances by other voices, end to end, from a
+			// random offset into the first, so the babble has no gaps.
+			var utts [][]float64
+			total := 0
+			for total < 2*len(x) {
+				j := crng.Intn(len(test))
+				if test[j].Voice == c.Voice || len(speech[j]) == 0 {
+					continue
+				}
+				utts = append(utts, speech[j])
+				total += len(speech[j])
 			}
-			y, err := load(o)
+			stream, err := noise.Concat(utts, crng.Intn(len(utts[0])), len(x))
 			if err != nil {
 				return err
 			}
-			clips[i].talkers = append(clips[i].talkers, y)
+			clips[i].talkers = append(clips[i].talkers, stream)
 		}
 	}
 	stft, _ := dsp.NewSTFT(256, 64)
