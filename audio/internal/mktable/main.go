@@ -201,18 +201,28 @@ func run(w io.Writer, dataDir string, n int, seed uint64, pngPath string) error 
 		voices[c.voice] = true
 	}
 	fmt.Fprintf(w, "%d test clips (%d held-out voices), seed %d; mean over clips, ± the standard error of the mean.\n\n", n, len(voices), seed)
-	for k, kind := range kinds {
-		fmt.Fprintf(w, "**%s noise**\n\n", kind)
-		fmt.Fprint(w, "| method |")
-		for _, s := range snrs {
-			fmt.Fprintf(w, " SI-SDRi @%g dB ↑ | SegSNR @%g dB ↑ | LSD @%g dB ↓ |", s, s, s)
+	metrics := []struct {
+		title string
+		get   func(scores) []float64
+	}{
+		{"SI-SDR improvement (dB, higher is better)", func(r scores) []float64 { return r.sisdri }},
+		{"segmental SNR (dB, frames clamped to [−10, 35], higher is better)", func(r scores) []float64 { return r.seg }},
+		{"log-spectral distance (dB, lower is better)", func(r scores) []float64 { return r.lsd }},
+	}
+	for _, mt := range metrics {
+		fmt.Fprintf(w, "**%s**\n\n| method |", mt.title)
+		for _, kind := range kinds {
+			for _, snr := range snrs {
+				fmt.Fprintf(w, " %s %g dB |", kind, snr)
+			}
 		}
-		fmt.Fprint(w, "\n| --- |"+strings.Repeat(" ---: |", 3*len(snrs))+"\n")
+		fmt.Fprint(w, "\n| --- |"+strings.Repeat(" ---: |", len(kinds)*len(snrs))+"\n")
 		for m, meth := range methods {
 			fmt.Fprintf(w, "| %s |", meth.name)
-			for s := range snrs {
-				r := results[k][s].methods[m]
-				fmt.Fprintf(w, " %s | %s | %s |", meanSE(r.sisdri), meanSE(r.seg), meanSE(r.lsd))
+			for k := range kinds {
+				for s := range snrs {
+					fmt.Fprintf(w, " %s |", meanSE(mt.get(results[k][s].methods[m])))
+				}
 			}
 			fmt.Fprintln(w)
 		}

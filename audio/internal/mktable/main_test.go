@@ -30,7 +30,7 @@ func TestRunOnATinySet(t *testing.T) {
 	if err := run(&out, dir, 3, 1, png); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"**white noise**", "**babble noise**", "sox noisered", "3 test clips (2 held-out voices)"} {
+	for _, want := range []string{"**SI-SDR improvement", "**segmental SNR", "**log-spectral distance", "babble 10 dB", "sox noisered", "3 test clips (2 held-out voices)"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("output lacks %q:\n%s", want, out.String())
 		}
