@@ -17,8 +17,8 @@
 // An Audio holds float64 samples in [-1, 1], one slice per channel
 // (channel-major, not interleaved), at Rate samples per second. ReadFile
 // reads RIFF/WAVE files with 8-, 16-, 24- or 32-bit integer PCM or 32- or
-// 64-bit IEEE float samples (plain or WAVE_FORMAT_EXTENSIBLE), any channel
-// count up to MaxChannels and any positive rate; WriteFile writes 16-bit PCM
+// 64-bit IEEE float samples (plain or WAVE_FORMAT_EXTENSIBLE), 1 to
+// MaxChannels channels at any rate from 1 Hz to 2²⁴ Hz; WriteFile writes 16-bit PCM
 // or 32-bit float, optionally with a LIST/INFO chunk that carries the
 // settings that made the file (SettingsInfo, ParseSettings). Every
 // malformed file is refused with a *FormatError naming the file, the byte
@@ -39,7 +39,7 @@
 //		return err
 //	}
 //	if note != "" {
-//		fmt.Println(note) // speech.wav: resampled 44100 Hz → 8000 Hz …; downmixed 2 channels → 1 (mean)
+//		fmt.Printf("speech.wav: %s\n", note) // downmixed 2 channels → 1 (mean); resampled 44100 Hz → 8000 Hz (…)
 //	}
 //	err = audio.WriteFile("speech-8k.wav", a, audio.PCM16, audio.SettingsInfo(map[string]string{"seed": "1"}))
 package audio

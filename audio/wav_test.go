@@ -216,3 +216,40 @@ func TestDecodeSkipsUnknownChunksAndOddPadding(t *testing.T) {
 		t.Fatalf("Decode = %v, %v; want 2 samples", a, err)
 	}
 }
+
+func TestDecodeExtensible(t *testing.T) {
+	// WAVE_FORMAT_EXTENSIBLE, 24-bit PCM in a 40-byte fmt chunk.
+	var b bytes.Buffer
+	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
+	data := []byte{0, 0, 0x40, 0, 0, 0xc0}
+	b.WriteString("RIFF")
+	le(uint32(4 + 48 + 8 + len(data)))
+	b.WriteString("WAVEfmt ")
+	le(uint32(40))
+	le(uint16(0xFFFE))
+	le(uint16(1))
+	le(uint32(48000))
+	le(uint32(48000 * 3))
+	le(uint16(3))
+	le(uint16(24))
+	le(uint16(22))                                                            // cbSize
+	le(uint16(24))                                                            // valid bits
+	le(uint32(4))                                                             // channel mask: front centre
+	le(uint16(1))                                                             // sub-format: PCM …
+	b.WriteString("\x00\x00\x00\x00\x10\x00\x80\x00\x00\xaa\x00\x38\x9b\x71") // … KSDATAFORMAT suffix
+	b.WriteString("data")
+	le(uint32(len(data)))
+	b.Write(data)
+	a, h, err := Decode("ext.wav", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Format != 1 || h.Bits != 24 || a.Rate != 48000 || a.Len() != 2 || a.Data[0][0] != 0.5 || a.Data[0][1] != -0.5 {
+		t.Errorf("got format %d, %d bits, %d Hz, samples %v; want PCM 24-bit 48 kHz [0.5 -0.5]", h.Format, h.Bits, a.Rate, a.Data[0])
+	}
+	bad := append([]byte(nil), b.Bytes()...)
+	bad[20+24+2] = 0xEE // corrupt the GUID suffix
+	if _, _, err := Decode("ext.wav", bad); err == nil || !strings.Contains(err.Error(), "sub-format") {
+		t.Errorf("corrupt GUID: error %v, want the sub-format named", err)
+	}
+}
