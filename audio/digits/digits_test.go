@@ -167,6 +167,22 @@ func TestGenerateTiny(t *testing.T) {
 			t.Errorf("%s differs between two runs with the same seed", c.File)
 		}
 	}
+	x, labels, test, err := Load(dir, Test, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if x.Dim(0) != 10 || x.Dim(1) != 1 || x.Dim(2) != Samples || len(labels) != 10 {
+		t.Errorf("Load(test): shape %v, %d labels; want (10, 1, 8000) and 10", x.Shape, len(labels))
+	}
+	first, _ := audio.ReadFile(filepath.Join(dir, test[0].File))
+	for j := range Samples {
+		if x.Data[j] != float32(first.Data[0][j]) || labels[0] != test[0].Digit {
+			t.Fatalf("Load(test) row 0 differs from %s at sample %d", test[0].File, j)
+		}
+	}
+	if _, _, _, err := Load(dir, "dev", 0); err == nil {
+		t.Error("Load of an unknown split succeeded")
+	}
 	seen := map[string]bool{}
 	for _, s := range splitOf {
 		seen[s] = true

@@ -21,6 +21,5 @@
 //
 //	clips, err := digits.Generate(ctx, digits.Options{Dir: "data/digits", Seed: 1})
 //	…
-//	clips, err := digits.ReadManifest("data/digits/manifest.csv")
-//	test := digits.Select(clips, digits.Test)
+//	x, labels, clips, err := digits.Load("data/digits", digits.Train, 0) // x: (16000, 1, 8000)
 package digits
