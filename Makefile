@@ -9,7 +9,7 @@ DATA    ?= /usr/share/datasets/fashion-mnist
 REF     := testdata/ref/benchunet.safetensors
 REF_TEXT := testdata/ref/benchtext.safetensors
 
-.PHONY: all build test testdata refexport bench deps data fmt vet purego demo clean
+.PHONY: all build test testdata refexport bench deps data digits fmt vet purego demo clean
 
 all: build
 
@@ -55,6 +55,11 @@ deps:
 ## data: the Fashion-MNIST Debian package only (what the demo needs)
 data:
 	@bash .ci/deps dataset-fashion-mnist
+
+## digits: the spoken-digit data set (20,000 one-second clips by espeak-ng
+## voices, split by voice) in out/digits; installs espeak-ng and sox if missing
+digits:
+	audio/data/make-digits.sh out/digits 1
 
 ## fmt: gofmt every Go file in place
 fmt:
