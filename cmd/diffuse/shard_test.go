@@ -113,3 +113,41 @@ func keys(m map[string][]byte) []string {
 	}
 	return out
 }
+
+// The rows of --shards N tabular runs, in shard order, are byte for byte
+// the unsharded run's rows, for every N, including shards with no rows.
+func TestTabularSampleShardsUnion(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m")
+	mustRun(t, "tabular", "train", "--data", "../../tabular/testdata/penguins.json", "--config",
+		"../../tabular/testdata/penguins.config.json", "--iters", "3", "--width", "16", "--layers", "1", "--steps", "10", "--out", model)
+	for _, mode := range [][]string{{}, {"--balanced"}} {
+		common := append([]string{"tabular", "sample", "--model", model, "--n", "5", "--seed", "3"}, mode...)
+		whole := filepath.Join(dir, "whole.csv")
+		mustRun(t, append(common, "--out", whole)...)
+		want, err := os.ReadFile(whole)
+		if err != nil {
+			t.Fatal(err)
+		}
+		header, _, _ := bytes.Cut(want, []byte("\n"))
+		for _, n := range shardCounts {
+			var got []byte
+			for i := range n {
+				out := filepath.Join(dir, "part.csv")
+				mustRun(t, append(common, "--out", out, "--shard", strconv.Itoa(i), "--shards", strconv.Itoa(n))...)
+				b, err := os.ReadFile(out)
+				if err != nil {
+					t.Fatal(err)
+				}
+				h, rows, _ := bytes.Cut(b, []byte("\n"))
+				if !bytes.Equal(h, header) {
+					t.Fatalf("%v shard %d of %d: header %q, want %q", mode, i, n, h, header)
+				}
+				got = append(got, rows...)
+			}
+			if _, rows, _ := bytes.Cut(want, []byte("\n")); !bytes.Equal(got, rows) {
+				t.Errorf("%v --shards %d: rows\n%s\nwant\n%s", mode, n, got, rows)
+			}
+		}
+	}
+}
