@@ -99,7 +99,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
-		newAnomalyCmd())
+		newAnomalyCmd(), newMergeCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd())
 	return root

@@ -71,5 +71,13 @@ func (s shard) span(n int) (lo, hi int) {
 	return s.I * n / s.N, (s.I + 1) * n / s.N
 }
 
+// chunkSpan is span for work done in chunks of chunk items: the shard
+// gets whole chunks [I·k/N, (I+1)·k/N) of the k = ⌈n/chunk⌉, so that every
+// chunk is the same in a sharded and an unsharded run.
+func (s shard) chunkSpan(n, chunk int) (lo, hi int) {
+	k := (n + chunk - 1) / chunk
+	return min(s.I*k/s.N*chunk, n), min((s.I+1)*k/s.N*chunk, n)
+}
+
 // String is "I of N".
 func (s shard) String() string { return fmt.Sprintf("shard %d of %d", s.I, s.N) }
