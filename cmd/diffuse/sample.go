@@ -226,7 +226,11 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		}
 	}
 	if s.sharded {
-		fmt.Fprintf(log, "wrote images %d..%d of %d (%s) to %s\n", first, last-1, s.n, s.part, s.out)
+		if first == last {
+			fmt.Fprintf(log, "%s gets none of the %d images: nothing to write\n", s.part, s.n)
+		} else {
+			fmt.Fprintf(log, "wrote images %d..%d of %d (%s) to %s\n", first, last-1, s.n, s.part, s.out)
+		}
 		return nil
 	}
 	cols := int(math.Ceil(math.Sqrt(float64(s.n))))

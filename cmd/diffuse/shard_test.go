@@ -305,3 +305,26 @@ func TestEvalShardsMerge(t *testing.T) {
 		}
 	}
 }
+
+// The shards' spans tile 0..n in order, for items and for whole chunks.
+func TestShardSpans(t *testing.T) {
+	for _, c := range []struct{ n, shards, chunk int }{{7, 3, 2}, {5, 7, 1}, {1000, 16, 100}, {10, 4, 3}, {0, 2, 5}} {
+		next, nextChunked := 0, 0
+		for i := range c.shards {
+			s := shard{i, c.shards}
+			lo, hi := s.span(c.n)
+			if lo != next || hi < lo || hi-lo > c.n/c.shards+1 {
+				t.Errorf("%+v: shard %d spans [%d, %d), want it to start at %d and hold about n/N", c, i, lo, hi, next)
+			}
+			next = hi
+			lo, hi = s.chunkSpan(c.n, c.chunk)
+			if lo != nextChunked || hi < lo || (lo%c.chunk != 0 && lo != c.n) {
+				t.Errorf("%+v: shard %d chunk span [%d, %d), want it to start at %d on a chunk boundary", c, i, lo, hi, nextChunked)
+			}
+			nextChunked = hi
+		}
+		if next != c.n || nextChunked != c.n {
+			t.Errorf("%+v: spans end at %d and %d, want %d", c, next, nextChunked, c.n)
+		}
+	}
+}
