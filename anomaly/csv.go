@@ -17,6 +17,13 @@ import (
 // where a flag is score > threshold. names needs one name per image;
 // labels may be nil (the column is then empty), as for a PNG folder.
 func WriteCSV(path string, names []string, labels []int, s *Scores, th Thresholds) error {
+	return WriteCSVFrom(path, 0, names, labels, s, th)
+}
+
+// WriteCSVFrom is WriteCSV for images first, first+1, … of a larger set:
+// the index column counts from first, so that the CSVs of consecutive
+// parts, joined, are the CSV of the whole.
+func WriteCSVFrom(path string, first int, names []string, labels []int, s *Scores, th Thresholds) error {
 	if s == nil || len(s.Recon) != len(s.ELBO) || len(names) != len(s.Recon) || (labels != nil && len(labels) != len(names)) {
 		return fmt.Errorf("anomaly: csv %s: want one name, label and pair of scores per image", path)
 	}
@@ -30,7 +37,7 @@ func WriteCSV(path string, names []string, labels []int, s *Scores, th Threshold
 			if labels != nil {
 				label = strconv.Itoa(labels[i])
 			}
-			row := []string{strconv.Itoa(i), names[i], label,
+			row := []string{strconv.Itoa(first + i), names[i], label,
 				strconv.FormatFloat(s.Recon[i], 'g', -1, 64), strconv.FormatFloat(s.ELBO[i], 'g', -1, 64),
 				strconv.FormatBool(s.Recon[i] > th.Recon), strconv.FormatBool(s.ELBO[i] > th.ELBO)}
 			if err := cw.Write(row); err != nil {

@@ -185,6 +185,13 @@ type Options struct {
 	Guidance float64      // classifier-free guidance scale w (1 = plain conditional; 0 means 1)
 	Sampler  sampler.Spec // which sampler, steps, temperature
 	Seed     uint64
+	// First is the global index of the first image. In Generate, image
+	// i's initial noise is drawn from its own stream, derived from
+	// (Seed, First+i) alone, so with a sampler whose items do not interact
+	// (sampler.Spec.ItemWise) an image does not depend on which batch or
+	// run it was drawn in: images lo..hi−1 of one large run equal a run of
+	// hi−lo images with First lo.
+	First int
 	// Threshold clips predicted images to [−1, 1] at every step (static
 	// thresholding), which keeps guided samples in range.
 	Threshold bool
@@ -222,7 +229,7 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 	if opts.Threshold {
 		d = sampler.Thresholded{D: d}
 	}
-	x, err := p.sample(ctx, opts, d, opts.N, cfg.InChannels)
+	x, err := p.sample(ctx, opts, d, opts.N, cfg.InChannels, true)
 	if err != nil {
 		return nil, err
 	}
@@ -234,8 +241,10 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 
 // sample runs opts.Sampler (its steps, temperature, seed and visitor) with
 // the denoiser d, from noise of n images of the given channels at the
-// model's size.
-func (p *Pipeline) sample(ctx context.Context, opts Options, d sampler.Denoiser, n, channels int) (*tensor.Tensor, error) {
+// model's size. With perItem, image i's initial noise comes from the
+// stream of (opts.Seed, opts.First+i) (Generate); else the batch's noise is
+// one draw from opts.Seed (Translate, whose outputs stay as they were).
+func (p *Pipeline) sample(ctx context.Context, opts Options, d sampler.Denoiser, n, channels int, perItem bool) (*tensor.Tensor, error) {
 	s, err := opts.Sampler.Build()
 	if err != nil {
 		return nil, err
@@ -245,7 +254,20 @@ func (p *Pipeline) sample(ctx context.Context, opts Options, d sampler.Denoiser,
 		return nil, err
 	}
 	size := p.Model.UNet.ImageSize
+	if opts.First < 0 {
+		return nil, fmt.Errorf("generate: first: want ≥ 0, got %d", opts.First)
+	}
 	rng := tensor.NewRNG(opts.Seed)
-	x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), n, channels, size, size)
+	if !perItem {
+		x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), n, channels, size, size)
+		return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
+	}
+	items := rng.Split(0)
+	x := tensor.New(n, channels, size, size) // x: (N, C, H, W)
+	per := x.Len() / n
+	for i := range n {
+		xi := sampler.InitialNoise(items.Split(uint64(opts.First+i)), sigmas[0], opts.Sampler.Temp(), 1, channels, size, size)
+		copy(x.Data[i*per:(i+1)*per], xi.Data)
+	}
 	return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
 }

@@ -157,3 +157,43 @@ func TestMaxBatchChunksGiveTheSameImages(t *testing.T) {
 		t.Error("chunks of 3 gave other images than one call")
 	}
 }
+
+// With an item-wise sampler, images lo..hi−1 of one Generate call equal a
+// call for hi−lo images with First lo, for every split: an image's noise
+// comes from (Seed, its index) alone. A batch-coupled sampler (DDPM) is
+// not item-wise, and the split changes its images.
+func TestGenerateFirstSplitsTheRun(t *testing.T) {
+	path, _ := trainedCheckpoint(t)
+	p, err := pipeline.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []int{0, 1, 2, 0, 1}
+	gen := func(spec sampler.Spec, lo, hi int) []float32 {
+		x, err := p.Generate(context.Background(), pipeline.Options{N: hi - lo, Labels: labels[lo:hi], Guidance: 2,
+			Sampler: spec, Seed: 4, First: lo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x.Data
+	}
+	per := 8 * 8
+	for _, spec := range []sampler.Spec{{Name: "dpmpp2m", Steps: 3}, {Name: "ddim", Steps: 3}, {Name: "euler", Steps: 2}} {
+		if !spec.ItemWise() {
+			t.Fatalf("%s: want item-wise", spec.Name)
+		}
+		whole := gen(spec, 0, 5)
+		for _, cut := range [][2]int{{0, 1}, {1, 3}, {3, 5}, {4, 5}} {
+			if got := gen(spec, cut[0], cut[1]); !slices.Equal(got, whole[cut[0]*per:cut[1]*per]) {
+				t.Errorf("%s: images %d..%d drawn alone differ from the whole run's", spec.Name, cut[0], cut[1]-1)
+			}
+		}
+	}
+	ddpm := sampler.Spec{Name: "ddpm", Steps: 3}
+	if ddpm.ItemWise() || slices.Equal(gen(ddpm, 1, 3), gen(ddpm, 0, 5)[per:3*per]) {
+		t.Error("ddpm: want a batch-coupled sampler whose images depend on the split")
+	}
+	if _, err := p.Generate(context.Background(), pipeline.Options{N: 1, Labels: []int{0}, Sampler: ddpm, First: -1}); err == nil {
+		t.Error("First −1: want an error")
+	}
+}

@@ -13,7 +13,8 @@ import (
 // [−1, 1] at the model's size, the enlarged low-resolution image of a
 // super-resolution model or the input of a paired one. It returns
 // (N, OutChannels, H, W) clipped to [−1, 1]. opts.N, Labels and Guidance
-// must be left zero (the condition is the image); Sampler, Seed,
+// must be left zero (the condition is the image), and First is not used
+// (the batch's noise is one draw from Seed); Sampler, Seed,
 // Threshold and Visit work as in Generate (for a Residual model they see
 // the residual, and Threshold keeps cond + x0 in [−1, 1]), and different
 // seeds give different samples of the same posterior. Threshold matters
@@ -37,7 +38,7 @@ func (p *Pipeline) Translate(ctx context.Context, cond *tensor.Tensor, opts Opti
 	case opts.Threshold:
 		d = sampler.Thresholded{D: d}
 	}
-	x, err := p.sample(ctx, opts, d, cond.Dim(0), cfg.OutChannels)
+	x, err := p.sample(ctx, opts, d, cond.Dim(0), cfg.OutChannels, false)
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,18 @@ type Meta struct {
 	Shape []int `json:"shape"`
 	// Options are the embedding settings, T among them.
 	Options Options `json:"options"`
+	// Part is set when the index holds one part of a set indexed by many
+	// processes; nil for a whole index (as parts merge into).
+	Part *Part `json:"part,omitempty"`
+}
+
+// Part places a partial index in the whole: it holds images
+// [First, First+Len) of Total, and is part Shard of Shards.
+type Part struct {
+	Shard  int `json:"shard"`
+	Shards int `json:"shards"`
+	First  int `json:"first"`
+	Total  int `json:"total"`
 }
 
 // Index is a searchable set of images: a name and a unit-length feature

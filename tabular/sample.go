@@ -15,6 +15,12 @@ type SampleOptions struct {
 	Class    string // every row gets this target class (must have been seen)
 	Balanced bool   // classes in equal shares instead of their training frequencies
 	Seed     uint64
+	// First is the global index of the first row drawn. Row i draws all
+	// its randomness (class, starting noise, every step's noise and
+	// unmasking) from its own stream, derived from (Seed, First+i) alone,
+	// so rows lo..hi−1 of one run equal a run of hi−lo rows with First lo:
+	// a table can be drawn in parts by many processes.
+	First int
 }
 
 // Sample draws n synthetic rows as a Frame with the training schema.
@@ -22,25 +28,33 @@ type SampleOptions struct {
 // says otherwise; a class never seen in training is an error naming it.
 func (m *Model) Sample(ctx context.Context, n int, opt SampleOptions) (f *Frame, err error) {
 	defer tensor.Recover(&err)
-	rng := tensor.NewRNG(opt.Seed)
+	if opt.First < 0 {
+		return nil, fmt.Errorf("tabular: sample: first row: want ≥ 0, got %d", opt.First)
+	}
+	root := tensor.NewRNG(opt.Seed)
+	rngs := make([]*tensor.RNG, n) // rngs[i]: the stream of global row First+i
+	for i := range rngs {
+		rngs[i] = root.Split(uint64(opt.First + i))
+	}
 	var classes []int
 	if m.Target >= 0 {
-		classes, err = m.targetClasses(n, opt, rng)
+		classes, err = m.targetClasses(n, opt, rngs)
 		if err != nil {
 			return nil, err
 		}
 	} else if opt.Class != "" || opt.Balanced {
 		return nil, fmt.Errorf("tabular: sample: the model was trained without a target column")
 	}
-	e, err := m.sampleEncoded(ctx, n, classes, rng)
+	e, err := m.sampleEncoded(ctx, n, classes, rngs)
 	if err != nil {
 		return nil, err
 	}
 	return m.Tr.Decode(e)
 }
 
-// targetClasses lays out the target class of each of n rows.
-func (m *Model) targetClasses(n int, opt SampleOptions, rng *tensor.RNG) ([]int, error) {
+// targetClasses lays out the target class of each of n rows, rows[i] being
+// the stream of row i.
+func (m *Model) targetClasses(n int, opt SampleOptions, rngs []*tensor.RNG) ([]int, error) {
 	col := m.Tr.Schema.Columns[m.Tr.Cat[m.Target].Column]
 	classes := make([]int, n)
 	switch {
@@ -60,11 +74,11 @@ func (m *Model) targetClasses(n int, opt SampleOptions, rng *tensor.RNG) ([]int,
 			}
 		}
 		for i := range classes {
-			classes[i] = seen[i%len(seen)]
+			classes[i] = seen[(opt.First+i)%len(seen)]
 		}
 	default:
 		for i := range classes {
-			u, k := rng.Uniform(), 0
+			u, k := rngs[i].Uniform(), 0
 			for k < len(m.Prior)-1 && u >= m.Prior[k] {
 				u -= m.Prior[k]
 				k++
@@ -78,12 +92,15 @@ func (m *Model) targetClasses(n int, opt SampleOptions, rng *tensor.RNG) ([]int,
 // sampleEncoded runs the reverse process for n rows: DDPM ancestral steps
 // (Ho et al. 2020, eq. 6–7, x̂₀ clipped to ±5) for numbers; for categories a
 // masked cell is unmasked at step t with probability (ᾱ_{t−1} − ᾱ_t)/(1 − ᾱ_t),
-// its class drawn from softmax of the predicted x̂₀ logits.
-func (m *Model) sampleEncoded(ctx context.Context, n int, classes []int, rng *tensor.RNG) (*Encoded, error) {
+// its class drawn from softmax of the predicted x̂₀ logits. Row i draws
+// from rngs[i] only.
+func (m *Model) sampleEncoded(ctx context.Context, n int, classes []int, rngs []*tensor.RNG) (*Encoded, error) {
 	cfg := m.Cfg
 	xn := make([]float32, n*cfg.NumIn)
-	for i := range xn {
-		xn[i] = float32(rng.Normal())
+	for i := range n {
+		for k := range cfg.NumIn {
+			xn[i*cfg.NumIn+k] = float32(rngs[i].Normal())
+		}
 	}
 	xc := make([][]int, n)
 	for i := range xc {
@@ -113,6 +130,7 @@ func (m *Model) sampleEncoded(ctx context.Context, n int, classes []int, rng *te
 		sigma := math.Sqrt(beta * (1 - abPrev) / (1 - ab)) // posterior std
 		unmask := (abPrev - ab) / (1 - ab)                 // P(unmask at t)
 		for i := range n {
+			rng := rngs[i]
 			row := out.Data[i*ow : (i+1)*ow]
 			for k := range cfg.NumIn {
 				x := float64(xn[i*cfg.NumIn+k])

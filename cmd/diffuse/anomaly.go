@@ -8,8 +8,10 @@ import (
 	"strings"
 
 	"github.com/diffusego/diffusego/anomaly"
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/restore"
+	"github.com/diffusego/diffusego/tensor"
 	"github.com/spf13/cobra"
 )
 
@@ -19,9 +21,10 @@ type anomalySettings struct {
 	raw                                bool
 	class                              int
 	sigmas                             string
-	seeds, reconSteps, terms           int
+	seeds, reconSteps, terms, chunk    int
 	quantile                           float64
 	seed                               uint64
+	shard                              shardFlags
 }
 
 func newAnomalyCmd() *cobra.Command {
@@ -48,11 +51,19 @@ An image source is a PNG file or folder of the model's size and channels,
 or fashion-mnist:SPLIT with SPLIT train or test, optionally followed by
 ?classes=C,... (keep those classes) and &range=FROM:TO (positions among
 the kept images). A class-conditional model needs --class, the normal
-class it is conditioned on; an unconditional one refuses it.`,
+class it is conditioned on; an unconditional one refuses it.
+
+Images are scored --chunk at a time, and a score depends on its image's
+place in its chunk. With --shard I --shards N (or JOB_COMPLETION_INDEX for
+I) a process scores whole chunks [I·k/N, (I+1)·k/N) of the k chunks and
+writes their rows, with global indices, and OUT.part.json beside the CSV;
+diffuse merge joins the parts into the CSV of one unsharded run. Every
+shard scores --val itself.`,
 		Example: `  diffuse train --config configs/oneclass.yaml --classes 3 --limit 5800 --out runs/dress
   diffuse anomaly --checkpoint runs/dress --images 'fashion-mnist:test?range=0:1000' \
       --val 'fashion-mnist:train?classes=3&range=5800:6000' --out scores.csv
-  diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --out scores.csv`,
+  diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --out scores.csv
+  diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --shard 1 --shards 4 --out scores-1.csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runAnomaly(cmd, s)
@@ -72,6 +83,8 @@ class it is conditioned on; an unconditional one refuses it.`,
 	f.IntVar(&s.terms, "elbo-terms", 6, "ELBO diffusion terms evaluated, stratified (0: all T-1)")
 	f.Float64Var(&s.quantile, "quantile", 0.95, "threshold = this quantile of the validation scores")
 	f.Uint64Var(&s.seed, "seed", 1, "random seed of the noise and the ELBO steps")
+	f.IntVar(&s.chunk, "chunk", 100, "images scored together (scores depend on it: keep it the same across shards)")
+	s.shard.add(cmd)
 	return cmd
 }
 
@@ -81,8 +94,8 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 		return usagef("--images: want a PNG file or folder, or fashion-mnist:SPLIT")
 	case s.val == "":
 		return usagef("--val: want normal validation images (a PNG folder, or fashion-mnist:SPLIT) to pick the thresholds on")
-	case s.seeds < 1 || s.reconSteps < 0 || s.terms < 0:
-		return usagef("--seeds ≥ 1, --recon-steps ≥ 0, --elbo-terms ≥ 0: got %d, %d, %d", s.seeds, s.reconSteps, s.terms)
+	case s.seeds < 1 || s.reconSteps < 0 || s.terms < 0 || s.chunk < 1:
+		return usagef("--seeds ≥ 1, --recon-steps ≥ 0, --elbo-terms ≥ 0, --chunk ≥ 1: got %d, %d, %d, %d", s.seeds, s.reconSteps, s.terms, s.chunk)
 	case !(s.quantile > 0 && s.quantile < 1):
 		return usagef("--quantile: want a number in (0, 1), got %g", s.quantile)
 	}
@@ -90,12 +103,16 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 	if err != nil {
 		return err
 	}
-	p, _, err := loadModel(s.checkpoint, s.raw)
+	part, sharded, err := s.shard.resolve(cmd)
+	if err != nil {
+		return err
+	}
+	p, hash, err := loadModel(s.checkpoint, s.raw)
 	if err != nil {
 		return err
 	}
 	cfg := p.Model.UNet
-	det := &anomaly.Detector{Pipeline: p, Class: s.class, ELBOTerms: s.terms, ELBOSeed: s.seed,
+	det := &anomaly.Detector{Pipeline: p, Class: s.class, ELBOTerms: s.terms, ELBOSeed: s.seed, Chunk: s.chunk,
 		Recon: restore.ReconOptions{Sigmas: sigmas, Seeds: s.seeds, Seed: s.seed,
 			Denoise: restore.DenoiseOptions{OneShot: s.reconSteps == 0, Steps: s.reconSteps, Sampler: sampler.DDPM{},
 				SigmaMin: p.Schedule.Sigma(0)}}}
@@ -116,6 +133,20 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 	if err != nil {
 		return err
 	}
+	total, first := images.x.Dim(0), 0
+	if sharded {
+		lo, hi := part.chunkSpan(total, s.chunk)
+		if lo == hi {
+			return usagef("--shards %d: %s gets none of the %d chunks of %d images; use at most %d shards", part.N, part, (total+s.chunk-1)/s.chunk, total, (total+s.chunk-1)/s.chunk)
+		}
+		per := images.x.Len() / total
+		images.x = tensor.FromData(images.x.Data[lo*per:hi*per], append([]int{hi - lo}, images.x.Shape[1:]...)...)
+		images.names = images.names[lo:hi]
+		if images.labels != nil {
+			images.labels = images.labels[lo:hi]
+		}
+		first = lo
+	}
 	log := cmd.OutOrStdout()
 	vs, err := det.Score(cmd.Context(), val.x)
 	if err != nil {
@@ -129,7 +160,14 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 	if err != nil {
 		return fmt.Errorf("--images: %w", err)
 	}
-	if err := anomaly.WriteCSV(s.out, images.names, images.labels, scores, th); err != nil {
+	if sharded {
+		rec := anomalyPart{Shard: part.I, Shards: part.N, First: first, Count: len(images.names), Total: total,
+			Chunk: s.chunk, Checkpoint: hash, Thresholds: th}
+		if err := checkpoint.WriteJSON(s.out+partSuffix, rec); err != nil {
+			return err
+		}
+	}
+	if err := anomaly.WriteCSVFrom(s.out, first, images.names, images.labels, scores, th); err != nil {
 		return err
 	}
 	report(log, images.x.Dim(0), val.x.Dim(0), s.quantile, scores, th)

@@ -40,6 +40,7 @@ type evalReport struct {
 func newEvalCmd() *cobra.Command {
 	var samples, reference, real, out string
 	var seed uint64
+	var sf shardFlags
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Score generated images: Fréchet distance, precision/recall, class accuracy, PSNR/SSIM",
@@ -56,14 +57,30 @@ class (INDEX_cK.png), the classifier's agreement with it is reported too.
 With --reference DIR, images are also paired by file name with those in DIR
 and scored with PSNR and SSIM (Wang et al. 2004, 11×11 Gaussian window).
 
-The JSON report (--out) always states the sample count.`,
+The JSON report (--out) always states the sample count.
+
+With --shard I --shards N (or JOB_COMPLETION_INDEX for I), a process only
+extracts the features of images [I·n/N, (I+1)·n/N) of the folder (sorted by
+name) and writes them to --out (a .safetensors part); diffuse merge joins the N parts and prints the report diffuse eval
+prints for the whole folder.`,
 		Example: `  diffuse eval --samples samples
   diffuse eval --samples samples --out report.json
-  diffuse eval --samples denoised --reference clean`,
+  diffuse eval --samples denoised --reference clean
+  diffuse eval --samples big --shard 2 --shards 8 --out eval-2.safetensors`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if samples == "" {
 				return usagef("--samples: want a folder of PNG images")
+			}
+			part, sharded, err := sf.resolve(cmd)
+			if err != nil {
+				return err
+			}
+			if sharded {
+				if out == "" || reference != "" {
+					return usagef("--shards: want --out FILE for the part (and no --reference: score pairs unsharded)")
+				}
+				return writeEvalPart(cmd.OutOrStdout(), samples, out, part)
 			}
 			rep, err := runEval(samples, reference, real, seed)
 			if err != nil {
@@ -82,6 +99,7 @@ The JSON report (--out) always states the sample count.`,
 	f.StringVar(&real, "data", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder (the real test images)")
 	f.StringVar(&out, "out", "", "write the report as JSON to this file")
 	f.Uint64Var(&seed, "seed", 1, "seed of the real subsets drawn")
+	sf.add(cmd)
 	return cmd
 }
 
@@ -93,9 +111,16 @@ var sampleName = regexp.MustCompile(`^\d+(?:_c(\d+))?\.png$`)
 // 1, 28, 28) in [−1, 1], with the class each name asks for (nil if any
 // lacks one).
 func readSampleFolder(dir string) (*tensor.Tensor, []string, []int, error) {
+	x, names, labels, _, err := readSampleFolderPart(dir, nil)
+	return x, names, labels, err
+}
+
+// readSampleFolderPart is readSampleFolder for the part's share of the
+// images (all when part is nil); it also returns the whole count.
+func readSampleFolderPart(dir string, part *shard) (*tensor.Tensor, []string, []int, int, error) {
 	entries, err := os.ReadDir(dir)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("eval: %w", err)
+		return nil, nil, nil, 0, fmt.Errorf("eval: %w", err)
 	}
 	var names []string
 	for _, e := range entries {
@@ -104,15 +129,20 @@ func readSampleFolder(dir string) (*tensor.Tensor, []string, []int, error) {
 		}
 	}
 	if len(names) == 0 {
-		return nil, nil, nil, fmt.Errorf("eval: %s: no sample images (want files named like 000000.png or 000000_c3.png)", dir)
+		return nil, nil, nil, 0, fmt.Errorf("eval: %s: no sample images (want files named like 000000.png or 000000_c3.png)", dir)
 	}
 	slices.Sort(names)
+	total := len(names)
+	if part != nil {
+		lo, hi := part.span(total)
+		names = names[lo:hi]
+	}
 	x := tensor.New(len(names), 1, 28, 28)
 	labels := make([]int, len(names))
 	for i, name := range names {
 		path := filepath.Join(dir, name)
 		if err := readPNG(path, 28, 1, x.Data[i*784:(i+1)*784]); err != nil {
-			return nil, nil, nil, err
+			return nil, nil, nil, 0, err
 		}
 		m := sampleName.FindStringSubmatch(name)
 		if m[1] == "" {
@@ -121,7 +151,10 @@ func readSampleFolder(dir string) (*tensor.Tensor, []string, []int, error) {
 			labels[i], _ = strconv.Atoi(m[1])
 		}
 	}
-	return x, names, labels, nil
+	if len(names) == 0 {
+		labels = nil
+	}
+	return x, names, labels, total, nil
 }
 
 func runEval(samples, reference, realDir string, seed uint64) (*evalReport, error) {
@@ -129,24 +162,55 @@ func runEval(samples, reference, realDir string, seed uint64) (*evalReport, erro
 	if err != nil {
 		return nil, err
 	}
-	rep := &evalReport{Folder: samples}
 	clf, err := classifier.LoadFashionMNIST()
 	if err != nil {
 		return nil, err
 	}
+	fake := clf.Embed(x)
+	right := -1
+	if labels != nil {
+		right = correctClasses(clf, x, labels)
+	}
+	rep, err := scoreFeatures(clf, samples, fake, right, realDir, seed)
+	if err != nil {
+		return nil, err
+	}
+	if reference != "" {
+		if err := pairScores(rep, x, names, reference); err != nil {
+			return nil, err
+		}
+	}
+	return rep, nil
+}
+
+// correctClasses counts the images that the classifier puts in their label.
+func correctClasses(clf *classifier.CNN, x *tensor.Tensor, labels []int) int {
+	right := 0
+	for i, p := range classifier.Predict(clf, x) {
+		if p == labels[i] {
+			right++
+		}
+	}
+	return right
+}
+
+// scoreFeatures is the report of the samples in folder from their
+// classifier features fake: (N, 128), right of them in the class their
+// name asks for (−1: names carry no class).
+func scoreFeatures(clf *classifier.CNN, folder string, fake *tensor.Tensor, right int, realDir string, seed uint64) (*evalReport, error) {
+	rep := &evalReport{Folder: folder}
 	real, realLabels, err := data.LoadFashionMNIST(realDir, "test")
 	if err != nil {
 		return nil, err
 	}
-	fake := clf.Embed(x)
 	feats := clf.Embed(real)
 	if rep.Report, err = metrics.Evaluate(feats, fake, metrics.Options{Seed: seed, Features: "fashion-mnist classifier (128-d)"}); err != nil {
 		return nil, err
 	}
-	if labels != nil {
-		acc := classifier.Accuracy(clf, x, labels)
+	if right >= 0 {
+		acc := float64(right) / float64(max(fake.Dim(0), 1))
 		rep.ClassAccuracy = &acc
-		n := min(x.Dim(0), real.Dim(0))
+		n := min(fake.Dim(0), real.Dim(0))
 		idx := tensor.NewRNG(seed).Perm(real.Dim(0))[:n]
 		sub := metrics.Rows(real, idx)
 		want := make([]int, n)
@@ -155,11 +219,6 @@ func runEval(samples, reference, realDir string, seed uint64) (*evalReport, erro
 		}
 		racc := classifier.Accuracy(clf, sub, want)
 		rep.RealClassAccuracy = &racc
-	}
-	if reference != "" {
-		if err := pairScores(rep, x, names, reference); err != nil {
-			return nil, err
-		}
 	}
 	return rep, nil
 }

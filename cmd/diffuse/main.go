@@ -9,6 +9,7 @@
 //	diffuse index      embed a folder of images (or Fashion-MNIST) for search
 //	diffuse search     the indexed images most similar to a query image
 //	diffuse tabular    train, sample and evaluate synthetic tables
+//	diffuse merge      join the parts of a sharded index, eval or anomaly run
 //	diffuse export     a sampling-only copy of a checkpoint
 //	diffuse info       version, CPU features, optionally a data set summary
 //	diffuse version    the version line
@@ -99,7 +100,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
-		newAnomalyCmd())
+		newAnomalyCmd(), newMergeCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd())
 	return root

@@ -36,6 +36,9 @@ type sampleSettings struct {
 	npy         bool
 	batch       int
 	threshold   bool
+	shard       shardFlags
+	part        shard // set by --shard/--shards
+	sharded     bool
 }
 
 func newSampleCmd() *cobra.Command {
@@ -48,14 +51,23 @@ shipped with diffuse) and writes one PNG per image, named INDEX_cCLASS.png
 (the _cCLASS part only for class-conditional models), and grid.png.
 
 Each PNG carries its generation settings in text chunks (checkpoint hash,
-sampler, steps, seed, class, guidance, temperature, batch), so any image
+sampler, steps, seed, class, guidance, temperature, and batch for samplers
+whose batch shares noise), so any image
 can be made again: the same settings give the same bytes.
 
 Without --class, a conditional model cycles through the classes
-(image i has class i mod classes).`,
+(image i has class i mod classes).
+
+Image i's noise derives from (seed, i) alone, so with --shard I --shards N
+(or JOB_COMPLETION_INDEX for I) a process draws only images
+[I·n/N, (I+1)·n/N), and the N runs' PNGs together are byte for byte those
+of one unsharded run. Sharded runs write no grid.png; they need a sampler
+whose images do not depend on their batch (euler, heun, dpmpp2m, ddim with
+--eta 0).`,
 		Example: `  diffuse sample --out samples --n 20
   diffuse sample --checkpoint runs/fashion/ckpt-002000.safetensors --class 7 --guidance 3 --n 16 --out boots
-  diffuse sample --sampler ddpm --steps 1000 --seed 3 --trajectory --npy --out ddpm`,
+  diffuse sample --sampler ddpm --steps 1000 --seed 3 --trajectory --npy --out ddpm
+  diffuse sample --n 100000 --shard 3 --shards 16 --out big`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if s.n < 1 {
@@ -73,8 +85,21 @@ Without --class, a conditional model cycles through the classes
 			if s.steps < 0 {
 				return usagef("--steps: want ≥ 1 (or 0 for the sampler's usual count), got %d", s.steps)
 			}
-			if _, err := (sampler.Spec{Name: s.sampler, Eta: s.eta}).Build(); err != nil {
+			spec := sampler.Spec{Name: s.sampler, Eta: s.eta}
+			if _, err := spec.Build(); err != nil {
 				return usagef("--sampler: %v", err)
+			}
+			var err error
+			if s.part, s.sharded, err = s.shard.resolve(cmd); err != nil {
+				return err
+			}
+			if s.sharded {
+				if !spec.ItemWise() {
+					return usagef("--shards: --sampler %s (eta %g) draws noise shared by a batch, so its images depend on how the run is split; use euler, heun, dpmpp2m or ddim with --eta 0", s.sampler, s.eta)
+				}
+				if s.trajectory || s.npy {
+					return usagef("--shards: --trajectory and --npy need the whole run; leave them out of sharded runs")
+				}
 			}
 			return runSample(cmd.Context(), s, cmd.OutOrStdout())
 		},
@@ -95,6 +120,7 @@ Without --class, a conditional model cycles through the classes
 	f.BoolVar(&s.npy, "npy", false, "also write samples.npy: the images as a float32 NumPy array (N, C, H, W) in [-1, 1]")
 	f.IntVar(&s.batch, "batch", 64, "images per sampling batch")
 	f.BoolVar(&s.threshold, "threshold", true, "clip the predicted clean image to [-1, 1] at every step")
+	s.shard.add(cmd)
 	return cmd
 }
 
@@ -134,18 +160,22 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		return fmt.Errorf("output: %w", err)
 	}
 	labels := sampleLabels(s.n, s.class, classes)
-	all := tensor.New(s.n, p.Model.UNet.InChannels, p.Model.UNet.ImageSize, p.Model.UNet.ImageSize)
-	per := all.Len() / s.n
+	first, last := 0, s.n // the global indices this run draws
+	if s.sharded {
+		first, last = s.part.span(s.n)
+	}
+	all := tensor.New(last-first, p.Model.UNet.InChannels, p.Model.UNet.ImageSize, p.Model.UNet.ImageSize)
+	per := all.Len() / max(last-first, 1)
 	var traj []*tensor.Tensor
 	steps := spec.StepCount(p.Schedule.Steps())
-	for lo := 0; lo < s.n; lo += s.batch {
-		hi := min(lo+s.batch, s.n)
+	for lo := first; lo < last; lo += s.batch {
+		hi := min(lo+s.batch, last)
 		opts := pipeline.Options{N: hi - lo, Guidance: s.guidance, Sampler: spec,
-			Seed: batchSeed(s.seed, lo/s.batch), Threshold: s.threshold}
+			Seed: s.seed, First: lo, Threshold: s.threshold}
 		if labels != nil {
 			opts.Labels = labels[lo:hi]
 		}
-		if s.trajectory && lo == 0 {
+		if s.trajectory && lo == first {
 			sigmas, err := spec.Sigmas(p.Schedule)
 			if err != nil {
 				return err
@@ -162,14 +192,17 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		if err != nil {
 			return err
 		}
-		copy(all.Data[lo*per:hi*per], x.Data)
-		fmt.Fprintf(log, "sampled %d/%d images\n", hi, s.n)
+		copy(all.Data[(lo-first)*per:(hi-first)*per], x.Data)
+		fmt.Fprintf(log, "sampled %d/%d images\n", hi-first, last-first)
 	}
 	meta := func(i int) map[string]string {
 		m := map[string]string{"checkpoint_sha256": hash, "sampler": s.sampler, "steps": strconv.Itoa(steps),
-			"seed": strconv.FormatUint(s.seed, 10), "n": strconv.Itoa(s.n), "index": strconv.Itoa(i), "batch": strconv.Itoa(s.batch),
+			"seed": strconv.FormatUint(s.seed, 10), "n": strconv.Itoa(s.n), "index": strconv.Itoa(i),
 			"guidance": fmt.Sprint(s.guidance), "temperature": fmt.Sprint(s.temperature), "eta": fmt.Sprint(s.eta),
 			"weights": map[bool]string{true: "raw", false: "ema"}[s.raw], "threshold": strconv.FormatBool(s.threshold)}
+		if !spec.ItemWise() {
+			m["batch"] = strconv.Itoa(s.batch) // the batch shares step noise
+		}
 		if labels != nil && i >= 0 {
 			m["class"] = strconv.Itoa(labels[i])
 		}
@@ -178,8 +211,8 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		}
 		return m
 	}
-	for i := range s.n {
-		one := tensor.FromData(all.Data[i*per:(i+1)*per], append([]int{1}, all.Shape[1:]...)...)
+	for i := first; i < last; i++ {
+		one := tensor.FromData(all.Data[(i-first)*per:(i-first+1)*per], append([]int{1}, all.Shape[1:]...)...)
 		img, err := pngout.Grid(one, 1, 0)
 		if err != nil {
 			return err
@@ -191,6 +224,14 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		if err := pngout.WriteFile(filepath.Join(s.out, name), img, meta(i)); err != nil {
 			return err
 		}
+	}
+	if s.sharded {
+		if first == last {
+			fmt.Fprintf(log, "%s gets none of the %d images: nothing to write\n", s.part, s.n)
+		} else {
+			fmt.Fprintf(log, "wrote images %d..%d of %d (%s) to %s\n", first, last-1, s.n, s.part, s.out)
+		}
+		return nil
 	}
 	cols := int(math.Ceil(math.Sqrt(float64(s.n))))
 	if classes > 0 && s.class < 0 && s.n >= classes {
@@ -236,9 +277,6 @@ func sampleLabels(n, class, classes int) []int {
 	}
 	return labels
 }
-
-// batchSeed is the seed of the k-th sampling batch.
-func batchSeed(seed uint64, k int) uint64 { return seed + uint64(k)<<32 }
 
 // trajectorySteps marks about want of the steps, spread evenly in log σ
 // between the first and the last non-zero noise level (so that the strip

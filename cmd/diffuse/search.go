@@ -27,6 +27,7 @@ func newIndexCmd() *cobra.Command {
 	var raw bool
 	var limit, t, grid int
 	var seed uint64
+	var sf shardFlags
 	def := search.DefaultOptions()
 	cmd := &cobra.Command{
 		Use:   "index",
@@ -42,9 +43,14 @@ validation split of the Fashion-MNIST training set (docs/search.md).
 
 --images is a folder of PNG or JPEG images of the model's size and
 channels (class sub-folders allowed; other sizes are refused, not resized),
-or fashion-mnist:test / fashion-mnist:train read from --data.`,
+or fashion-mnist:test / fashion-mnist:train read from --data.
+
+With --shard I --shards N (or JOB_COMPLETION_INDEX for I), a process embeds
+only images [I·n/N, (I+1)·n/N) of the sorted list and writes a partial index;
+diffuse merge joins the N parts into the file one unsharded run writes.`,
 		Example: `  diffuse index --images fashion-mnist:test --out fmnist-test.safetensors
-  diffuse index --checkpoint run/ --images photos/ --out photos.safetensors`,
+  diffuse index --checkpoint run/ --images photos/ --out photos.safetensors
+  diffuse index --images photos/ --shard 0 --shards 4 --out part-0.safetensors`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if images == "" || out == "" {
@@ -52,6 +58,14 @@ or fashion-mnist:test / fashion-mnist:train read from --data.`,
 			}
 			if limit < 0 {
 				return usagef("--limit %d: want ≥ 0 (0 = all)", limit)
+			}
+			part, sharded, err := sf.resolve(cmd)
+			if err != nil {
+				return err
+			}
+			var partp *shard
+			if sharded {
+				partp = &part
 			}
 			p, hash, err := loadModel(ckpt, raw)
 			if err != nil {
@@ -65,11 +79,19 @@ or fashion-mnist:test / fashion-mnist:train read from --data.`,
 			if err != nil {
 				return &usageError{err}
 			}
-			imgs, err := loadSearchImages(images, dir, cfg.ImageSize, cfg.InChannels, limit)
+			imgs, err := loadSearchImages(images, dir, cfg.ImageSize, cfg.InChannels, limit, partp)
 			if err != nil {
 				return err
 			}
-			ix, err := search.Build(e, imgs.x, imgs.names, search.Meta{Model: hash, Weights: weightsName(raw), Source: imgs.source})
+			meta := search.Meta{Model: hash, Weights: weightsName(raw), Source: imgs.source}
+			if sharded {
+				first, _ := part.span(imgs.total)
+				meta.Part = &search.Part{Shard: part.I, Shards: part.N, First: first, Total: imgs.total}
+				if len(imgs.names) == 0 {
+					return usagef("--shards %d: %s gets none of the %d images; use at most %d shards", part.N, part, imgs.total, imgs.total)
+				}
+			}
+			ix, err := search.Build(e, imgs.x, imgs.names, meta)
 			if err != nil {
 				return err
 			}
@@ -91,6 +113,7 @@ or fashion-mnist:test / fashion-mnist:train read from --data.`,
 	fs.StringVar(&layers, "layers", def.Layers, "mid (the bottleneck) or all (every encoder level too)")
 	fs.IntVar(&grid, "grid", def.Grid, "pool over a grid×grid partition (1 = global mean; the default is cut to the bottleneck's side)")
 	fs.Uint64Var(&seed, "seed", def.Seed, "seed of the fixed noise image")
+	sf.add(cmd)
 	return cmd
 }
 

@@ -19,13 +19,15 @@ type searchImages struct {
 	source string         // the folder (absolute) or fashion-mnist:SPLIT
 	names  []string       // folder: paths relative to it; Fashion-MNIST: 000123_c9
 	x      *tensor.Tensor // (N, C, H, W) in [−1, 1]
+	total  int            // images in the whole set, of which these are a part
 }
 
 // loadSearchImages reads the images an index is built from: a PNG/JPEG
 // folder (class sub-folders allowed) of exactly size×size images with the
 // model's channels, or fashion-mnist:train / fashion-mnist:test from dir;
-// limit > 0 keeps the first limit images.
-func loadSearchImages(spec, dir string, size, channels, limit int) (*searchImages, error) {
+// limit > 0 keeps the first limit images. With part non-nil, only the
+// part's share of them is read (shard.span), named as in the whole set.
+func loadSearchImages(spec, dir string, size, channels, limit int, part *shard) (*searchImages, error) {
 	if split, ok := strings.CutPrefix(spec, fashionPrefix); ok {
 		if split != "train" && split != "test" {
 			return nil, usagef("--images %q: want %strain or %stest", spec, fashionPrefix, fashionPrefix)
@@ -41,11 +43,15 @@ func loadSearchImages(spec, dir string, size, channels, limit int) (*searchImage
 		if limit > 0 {
 			n = min(n, limit)
 		}
-		names := make([]string, n)
-		for i := range names {
-			names[i] = fmt.Sprintf("%06d_c%d", i, labels[i])
+		lo, hi := 0, n
+		if part != nil {
+			lo, hi = part.span(n)
 		}
-		return &searchImages{source: spec, names: names, x: tensor.FromData(x.Data[:n*28*28], n, 1, 28, 28)}, nil
+		names := make([]string, hi-lo)
+		for i := range names {
+			names[i] = fmt.Sprintf("%06d_c%d", lo+i, labels[lo+i])
+		}
+		return &searchImages{source: spec, names: names, x: tensor.FromData(x.Data[lo*28*28:hi*28*28], hi-lo, 1, 28, 28), total: n}, nil
 	}
 	root, err := filepath.Abs(spec)
 	if err != nil {
@@ -62,19 +68,25 @@ func loadSearchImages(spec, dir string, size, channels, limit int) (*searchImage
 	if limit > 0 {
 		n = min(n, limit)
 	}
-	s := &searchImages{source: root, names: make([]string, n), x: tensor.New(n, channels, size, size)}
+	total, paths := n, d.Paths[:n]
+	if part != nil {
+		lo, hi := part.span(n)
+		paths = paths[lo:hi]
+	}
+	n = len(paths)
+	s := &searchImages{source: root, names: make([]string, n), x: tensor.New(n, channels, size, size), total: total}
 	per := channels * size * size
 	errs := make([]error, n)
 	parallel.For(n, 4, func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			errs[i] = readImage(d.Paths[i], size, channels, s.x.Data[i*per:(i+1)*per])
+			errs[i] = readImage(paths[i], size, channels, s.x.Data[i*per:(i+1)*per])
 		}
 	})
 	for i, err := range errs {
 		if err != nil {
 			return nil, err
 		}
-		if s.names[i], err = filepath.Rel(root, d.Paths[i]); err != nil {
+		if s.names[i], err = filepath.Rel(root, paths[i]); err != nil {
 			return nil, fmt.Errorf("--images: %w", err)
 		}
 	}

@@ -161,11 +161,18 @@ func newTabularSampleCmd() *cobra.Command {
 	var n int
 	var seed uint64
 	var balanced bool
+	var sf shardFlags
 	cmd := &cobra.Command{
 		Use:   "sample",
 		Short: "Write synthetic rows as CSV",
+		Long: `sample draws --n synthetic rows and writes them as CSV. Row i's randomness
+derives from (seed, i) alone, so with --shard I --shards N (or
+JOB_COMPLETION_INDEX for I) a process writes only rows [I·n/N, (I+1)·n/N),
+and the N files' rows, in shard order, are byte for byte those of one
+unsharded run.`,
 		Example: `  diffuse tabular sample --model penguins-model --n 1000 --out synthetic.csv
-  diffuse tabular sample --model penguins-model --n 300 --balanced --out balanced.csv`,
+  diffuse tabular sample --model penguins-model --n 300 --balanced --out balanced.csv
+  diffuse tabular sample --model penguins-model --n 1000000 --shard 2 --shards 8 --out part-2.csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if n < 1 {
@@ -174,18 +181,26 @@ func newTabularSampleCmd() *cobra.Command {
 			if out == "" {
 				return usagef("--out is required")
 			}
+			part, sharded, err := sf.resolve(cmd)
+			if err != nil {
+				return err
+			}
+			lo, hi := 0, n
+			if sharded {
+				lo, hi = part.span(n)
+			}
 			m, err := tabular.Load(modelDir)
 			if err != nil {
 				return err
 			}
-			f, err := m.Sample(cmd.Context(), n, tabular.SampleOptions{Class: class, Balanced: balanced, Seed: seed})
+			f, err := m.Sample(cmd.Context(), hi-lo, tabular.SampleOptions{Class: class, Balanced: balanced, Seed: seed, First: lo})
 			if err != nil {
 				return err
 			}
 			if err := checkpoint.WriteAtomic(out, func(w io.Writer) error { return data.WriteCSV(w, f.Table(out)) }); err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d rows to %s\n", n, out)
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote rows %d..%d of %d to %s\n", lo, hi-1, n, out)
 			return nil
 		},
 	}
@@ -195,6 +210,7 @@ func newTabularSampleCmd() *cobra.Command {
 	cmd.Flags().StringVar(&class, "class", "", "target class for every row (conditional models)")
 	cmd.Flags().BoolVar(&balanced, "balanced", false, "equal shares of the target classes (conditional models)")
 	cmd.Flags().Uint64Var(&seed, "seed", 0, "random seed")
+	sf.add(cmd)
 	return cmd
 }
 

@@ -117,6 +117,22 @@ func (s Spec) Sigmas(sch schedule.Schedule) ([]float64, error) {
 	return schedule.KarrasSigmas(n, sch.Sigma(0), sch.Sigma(sch.Steps()-1), rho), nil
 }
 
+// ItemWise reports whether each item's path depends on its initial noise
+// alone, not on the other items of its batch nor on draws shared with
+// them: true for Euler, Heun, DPM-Solver++(2M) and DDIM with η = 0. The
+// ancestral and SDE samplers draw step noise from one stream for the whole
+// batch, and the probability-flow ODE picks its step sizes from the error
+// of the whole batch, so their items depend on how a run is batched.
+func (s Spec) ItemWise() bool {
+	switch s.Name {
+	case "euler", "heun", "dpmpp2m":
+		return true
+	case "ddim":
+		return s.Eta == 0
+	}
+	return false
+}
+
 // discrete reports whether the sampler visits training steps (DDPM, DDIM,
 // the VP SDE and its predictor–corrector) rather than Karras levels.
 func discrete(name string) bool {

@@ -2,7 +2,9 @@ package classifier
 
 import (
 	"context"
+	"crypto/sha256"
 	_ "embed"
+	"encoding/hex"
 	"fmt"
 	"strconv"
 
@@ -108,4 +110,11 @@ func load(name string, f *checkpoint.File, cfg Config) (*CNN, error) {
 		return nil, fmt.Errorf("classifier: %w", err)
 	}
 	return m, nil
+}
+
+// FashionSHA256 is the SHA-256 (hex) of the shipped Fashion-MNIST
+// network's file, to record which feature network scored a set.
+func FashionSHA256() string {
+	sum := sha256.Sum256(fashionWeights)
+	return hex.EncodeToString(sum[:])
 }

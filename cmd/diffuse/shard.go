@@ -1,0 +1,83 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/spf13/cobra"
+)
+
+// jobIndexEnv is the variable a Kubernetes Indexed Job sets to the index of
+// each of its pods.
+const jobIndexEnv = "JOB_COMPLETION_INDEX"
+
+// shardFlags are --shard and --shards, shared by the commands that can
+// split their work over many processes.
+type shardFlags struct {
+	index, count int
+}
+
+// add registers --shard and --shards on cmd.
+func (s *shardFlags) add(cmd *cobra.Command) {
+	cmd.Flags().IntVar(&s.index, "shard", -1, "this process's part, 0..shards-1 (default: $"+jobIndexEnv+" when --shards is given)")
+	cmd.Flags().IntVar(&s.count, "shards", 0, "split the work into this many parts, one per process (0: one unsharded run)")
+}
+
+// shard is part I of N of a job: the global items [I·n/N, (I+1)·n/N).
+type shard struct {
+	I, N int
+}
+
+// resolve returns the shard the flags and the environment name, and false
+// for an unsharded run. --shard wins over JOB_COMPLETION_INDEX; the two
+// disagreeing is an error, as is either without --shards.
+func (s *shardFlags) resolve(cmd *cobra.Command) (shard, bool, error) {
+	flagSet := cmd.Flags().Changed("shard")
+	env, envSet := os.LookupEnv(jobIndexEnv)
+	if s.count == 0 && !cmd.Flags().Changed("shards") {
+		if flagSet {
+			return shard{}, false, usagef("--shard %d: --shards N is required with it", s.index)
+		}
+		if envSet {
+			return shard{}, false, usagef("%s=%s is set but --shards is not: give --shards N (or unset it)", jobIndexEnv, env)
+		}
+		return shard{}, false, nil
+	}
+	if s.count < 1 {
+		return shard{}, false, usagef("--shards: want ≥ 1, got %d", s.count)
+	}
+	i := s.index
+	if envSet {
+		e, err := strconv.Atoi(env)
+		if err != nil {
+			return shard{}, false, usagef("%s=%q: want an integer", jobIndexEnv, env)
+		}
+		if flagSet && e != i {
+			return shard{}, false, usagef("--shard %d conflicts with %s=%d", i, jobIndexEnv, e)
+		}
+		i = e
+	} else if !flagSet {
+		return shard{}, false, usagef("--shards %d: give --shard I (or set %s)", s.count, jobIndexEnv)
+	}
+	if i < 0 || i >= s.count {
+		return shard{}, false, usagef("--shard %d: want 0..%d for --shards %d", i, s.count-1, s.count)
+	}
+	return shard{I: i, N: s.count}, true, nil
+}
+
+// span returns the global items [lo, hi) of the shard out of n.
+func (s shard) span(n int) (lo, hi int) {
+	return s.I * n / s.N, (s.I + 1) * n / s.N
+}
+
+// chunkSpan is span for work done in chunks of chunk items: the shard
+// gets whole chunks [I·k/N, (I+1)·k/N) of the k = ⌈n/chunk⌉, so that every
+// chunk is the same in a sharded and an unsharded run.
+func (s shard) chunkSpan(n, chunk int) (lo, hi int) {
+	k := (n + chunk - 1) / chunk
+	return min(s.I*k/s.N*chunk, n), min((s.I+1)*k/s.N*chunk, n)
+}
+
+// String is "I of N".
+func (s shard) String() string { return fmt.Sprintf("shard %d of %d", s.I, s.N) }
