@@ -52,12 +52,14 @@ func (c Config) Validate() error {
 		return fmt.Errorf("digress: config: kx %d: want 1 to %d", c.Kx, graph.MaxType+1)
 	case c.Ke < 2 || c.Ke > graph.MaxType+1:
 		return fmt.Errorf("digress: config: ke %d: want 2 to %d", c.Ke, graph.MaxType+1)
-	case c.Layers < 1 || c.DX < 1 || c.DE < 1 || c.DY < 1 || c.FFX < 1 || c.FFE < 1:
-		return fmt.Errorf("digress: config: layers and widths must be ≥ 1: %+v", c)
+	case c.Layers < 1 || c.Layers > 64:
+		return fmt.Errorf("digress: config: %d layers: want 1 to 64", c.Layers)
+	case c.DX < 1 || c.DE < 1 || c.DY < 1 || c.FFX < 1 || c.FFE < 1 || max(c.DX, c.DE, c.DY, c.FFX, c.FFE) > 4096:
+		return fmt.Errorf("digress: config: widths dx %d, de %d, dy %d, ffx %d, ffe %d: want 1 to 4096", c.DX, c.DE, c.DY, c.FFX, c.FFE)
 	case c.MaxN < 1 || c.MaxN > graph.MaxNodes || len(c.SizeCounts) != c.MaxN+1:
 		return fmt.Errorf("digress: config: max nodes %d with %d size counts: want 1 to %d and max+1 counts", c.MaxN, len(c.SizeCounts), graph.MaxNodes)
-	case c.T < 1:
-		return fmt.Errorf("digress: config: T %d: want ≥ 1", c.T)
+	case c.T < 1 || c.T > 1_000_000:
+		return fmt.Errorf("digress: config: T %d: want 1 to 1000000", c.T)
 	case !(c.Lambda >= 0):
 		return fmt.Errorf("digress: config: lambda %v: want ≥ 0", c.Lambda)
 	case len(c.NodeMarginal) != c.Kx || len(c.EdgeMarginal) != c.Ke:
@@ -65,7 +67,7 @@ func (c Config) Validate() error {
 	}
 	total := 0
 	for n, k := range c.SizeCounts {
-		if k < 0 || (k > 0 && n == 0) {
+		if k < 0 || k > 1<<40 || (k > 0 && n == 0) {
 			return fmt.Errorf("digress: config: size count %d for %d nodes: want ≥ 0, and none for 0 nodes", k, n)
 		}
 		total += k
