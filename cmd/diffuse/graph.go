@@ -386,7 +386,10 @@ func newGraphEvalCmd() *cobra.Command {
 		Long: `eval generates --n graphs (0 = as many as the test split holds) and prints
 the squared MMD of degree, clustering, 4-node orbit and spectral
 descriptors against the test split (GDSS's kernels), beside Erdős–Rényi
-graphs of the training density and the training set itself (the floor).
+graphs of the training density and the training set itself (the floor),
+with the fraction of distinct graphs (up to isomorphism) and of graphs
+isomorphic to no training graph (community-small repeats itself, so a
+generator that copies training graphs scores near the floor).
 --out writes the numbers as JSON.`,
 		Example: `  diffuse graph eval --model runs/cs --n 100`,
 		Args:    noArgs,
@@ -430,15 +433,17 @@ graphs of the training density and the training set itself (the floor).
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "MMD² against the %d test graphs of %s (seed %d); %d samples, %d steps (%.1fs); model %s\n",
 				len(testSet), meta[graphDataKey], seed, n, f.steps, elapsed.Seconds(), file)
-			fmt.Fprintf(w, "%-14s %9s %9s %9s %9s %7s\n", "", "degree", "cluster", "orbit", "spectral", "graphs")
+			fmt.Fprintf(w, "%-14s %9s %9s %9s %9s %7s %7s %7s\n", "", "degree", "cluster", "orbit", "spectral", "graphs", "unique", "novel")
 			results := map[string]any{"data": meta[graphDataKey], "seed": seed, "test_graphs": len(testSet), "samples": n, "steps": f.steps, "checkpoint": file}
 			for _, r := range rows {
 				s, err := graph.Evaluate(testSet, r.gs)
 				if err != nil {
 					return err
 				}
-				fmt.Fprintf(w, "%-14s %9.4f %9.4f %9.4f %9.4f %7d\n", r.name, s.Degree, s.Clustering, s.Orbit, s.Spectral, len(r.gs))
-				results[r.name] = map[string]any{"degree": s.Degree, "clustering": s.Clustering, "orbit": s.Orbit, "spectral": s.Spectral, "graphs": len(r.gs)}
+				uniq, novel := graph.Unique(r.gs), graph.Novel(r.gs, trainSet)
+				fmt.Fprintf(w, "%-14s %9.4f %9.4f %9.4f %9.4f %7d %7.2f %7.2f\n", r.name, s.Degree, s.Clustering, s.Orbit, s.Spectral, len(r.gs), uniq, novel)
+				results[r.name] = map[string]any{"degree": s.Degree, "clustering": s.Clustering, "orbit": s.Orbit, "spectral": s.Spectral,
+					"graphs": len(r.gs), "unique": uniq, "novel": novel}
 			}
 			if out != "" {
 				return checkpoint.WriteAtomic(out, func(w io.Writer) error {
