@@ -1,8 +1,8 @@
 // Package graph is diffusego's graph modality: graphs with typed nodes and
 // edges, their file formats, the benchmark data, and the metrics and
 // baselines that graph generators are judged by. The generator (discrete
-// diffusion on node and edge categories, DiGress, Vignac et al. 2023) and
-// its sampler will live here too; molecules (SMILES) are in graph/molecule.
+// diffusion on node and edge categories, DiGress, Vignac et al. 2023) is
+// graph/digress; molecules (SMILES) are in graph/molecule.
 //
 // A Graph is simple and undirected: n nodes numbered 0…n−1, each with a
 // type (a small integer category), and a dense symmetric matrix of edge
