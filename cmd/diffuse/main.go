@@ -9,6 +9,9 @@
 //	diffuse index      embed a folder of images (or Fashion-MNIST) for search
 //	diffuse search     the indexed images most similar to a query image
 //	diffuse tabular    train, sample and evaluate synthetic tables
+//	diffuse text       train, sample and evaluate character-level text models (MDLM)
+//	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
+//	diffuse network    spreading on networks: simulate, choose seeds, fit outbreaks
 //	diffuse merge      join the parts of a sharded index, eval or anomaly run
 //	diffuse export     a sampling-only copy of a checkpoint
 //	diffuse info       version, CPU features, optionally a data set summary
