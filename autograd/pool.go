@@ -13,10 +13,22 @@ import (
 // the free lists never hold more than the most the program had in use at
 // once; FreeBuffers hands them to the collector. (A sync.Pool would drop
 // them at every collection and make the next step allocate afresh.)
+//
+// Lists are by exact length, so a program whose shapes keep changing
+// (autoregressive sampling over growing prefixes, graphs of many sizes)
+// would pool a buffer of every length it ever used. The free lists are
+// therefore capped at poolCap floats in all: a give that would pass the cap
+// first drops every pooled buffer, as FreeBuffers does. A program with a
+// fixed set of shapes never reaches it, since the lists then hold no more
+// than it had in use at once.
 var buffers struct {
 	sync.Mutex
-	free map[int][]*tensor.Tensor
+	free   map[int][]*tensor.Tensor
+	floats int // the floats held by free
 }
+
+// poolCap is the most float32s the free lists hold (4 GiB).
+var poolCap = 1 << 30
 
 // take returns a zeroed tensor of the given shape, reusing a released
 // buffer of the same length when there is one.
@@ -37,6 +49,7 @@ func takeDirty(shape ...int) (t *tensor.Tensor, reused bool) {
 		t = list[len(list)-1]
 		list[len(list)-1] = nil
 		buffers.free[n] = list[:len(list)-1]
+		buffers.floats -= n
 	}
 	buffers.Unlock()
 	if t == nil {
@@ -52,10 +65,11 @@ func give(t *tensor.Tensor) {
 		return
 	}
 	buffers.Lock()
-	if buffers.free == nil {
-		buffers.free = map[int][]*tensor.Tensor{}
+	if buffers.free == nil || buffers.floats+len(t.Data) > poolCap {
+		buffers.free, buffers.floats = map[int][]*tensor.Tensor{}, 0
 	}
 	buffers.free[len(t.Data)] = append(buffers.free[len(t.Data)], t)
+	buffers.floats += len(t.Data)
 	buffers.Unlock()
 }
 
@@ -65,7 +79,7 @@ func give(t *tensor.Tensor) {
 // training or sampling and goes on to other work.
 func FreeBuffers() {
 	buffers.Lock()
-	buffers.free = nil
+	buffers.free, buffers.floats = nil, 0
 	buffers.Unlock()
 	convBufs.Lock()
 	convBufs.free = nil

@@ -132,3 +132,36 @@ func TestNoGradPooledMatchesNoGrad(t *testing.T) {
 		}
 	}
 }
+
+// The free lists stay under poolCap floats however many lengths are given
+// back: past the cap they are dropped and start again.
+func TestPoolIsCapped(t *testing.T) {
+	FreeBuffers()
+	defer FreeBuffers()
+	old := poolCap
+	poolCap = 1000
+	defer func() { poolCap = old }()
+	for n := 1; n <= 200; n++ {
+		give(tensor.New(n))
+		buffers.Lock()
+		held := 0
+		for size, list := range buffers.free {
+			held += size * len(list)
+		}
+		floats := buffers.floats
+		buffers.Unlock()
+		if held != floats || held > poolCap {
+			t.Fatalf("after giving back length %d: %d floats pooled (counted %d), cap %d", n, held, floats, poolCap)
+		}
+	}
+	buffers.Lock()
+	before := buffers.floats
+	buffers.Unlock()
+	take(200) // the last one given back is still pooled
+	buffers.Lock()
+	after := buffers.floats
+	buffers.Unlock()
+	if after != before-200 {
+		t.Errorf("take(200): %d floats pooled before, %d after, want %d", before, after, before-200)
+	}
+}

@@ -7,7 +7,7 @@
 # and draws the samples, completions and infills the doc shows.
 #
 # Environment: MINUTES (training budget, default 45), PRESET (default tiny),
-# STEPS (planned optimiser steps, so that the cosine schedule ends near the
+# SKIP_TRAIN=1 (evaluate the models already in OUT), STEPS (planned optimiser steps, so that the cosine schedule ends near the
 # budget at one core each; default 3200), OUT (default out/text-quality).
 set -euo pipefail
 
@@ -23,12 +23,14 @@ D="$OUT/diffuse"
 
 common=(--data fortunes --preset "$PRESET" --context 256 --batch 32 --lr 1e-3 --warmup 500
 	--steps "$STEPS" --minutes "$MINUTES" --seed 1 --checkpoint-every 2000 --val-every 2000 --log-every 200)
-GOMAXPROCS=1 "$D" text train "${common[@]}" --objective mdlm --out "$OUT/mdlm" >"$OUT/mdlm.log" 2>&1 &
-mdlm=$!
-GOMAXPROCS=1 "$D" text train "${common[@]}" --objective ar --out "$OUT/ar" >"$OUT/ar.log" 2>&1 &
-ar=$!
-wait "$mdlm" "$ar"
-tail -n 3 "$OUT/mdlm.log" "$OUT/ar.log"
+if [ -z "${SKIP_TRAIN:-}" ]; then
+	GOMAXPROCS=1 "$D" text train "${common[@]}" --objective mdlm --out "$OUT/mdlm" >"$OUT/mdlm.log" 2>&1 &
+	mdlm=$!
+	GOMAXPROCS=1 "$D" text train "${common[@]}" --objective ar --out "$OUT/ar" >"$OUT/ar.log" 2>&1 &
+	ar=$!
+	wait "$mdlm" "$ar"
+	tail -n 3 "$OUT/mdlm.log" "$OUT/ar.log"
+fi
 
 # Held-out bits per character, infilling bits, sample statistics (100
 # samples each at 128 steps), with both baselines.

@@ -141,10 +141,13 @@ func (m *Model) Process() (masked.Process, error) {
 }
 
 // Logits is the masked-diffusion denoiser: logits (B, L, V) of the clean
-// tokens given partly masked z (B, L). The network is not time-conditioned,
-// so t is not read.
-func (m *Model) Logits(z []int, b, l int, _ []float64) ([]float32, error) {
-	return m.Net.Logits(z, b, l, nil)
+// tokens given partly masked z (B, L) at times t (B). A network without
+// time conditioning (the default) does not read t.
+func (m *Model) Logits(z []int, b, l int, t []float64) ([]float32, error) {
+	if !m.Config.Net.TimeCond {
+		t = nil
+	}
+	return m.Net.Logits(z, b, l, t)
 }
 
 var _ masked.Denoiser = (*Model)(nil)

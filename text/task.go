@@ -64,7 +64,11 @@ func mdlmLoss(g *autograd.Graph, m *Model, x0 []int, b, l int, rng *tensor.RNG) 
 	if err != nil {
 		return nil, err
 	}
-	logits := m.Net.Forward(g, z, b, l, nil) // (B, L, V)
+	var tt []float64 // the times, for a time-conditioned network
+	if m.Config.Net.TimeCond {
+		tt = ts
+	}
+	logits := m.Net.Forward(g, z, b, l, tt) // (B, L, V)
 	return g.WeightedCrossEntropy(g.Reshape(logits, b*l, m.V()), x0, w), nil
 }
 

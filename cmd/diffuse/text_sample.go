@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/models/shipped"
 	"github.com/diffusego/diffusego/text"
 	"github.com/spf13/cobra"
 )
@@ -18,7 +19,8 @@ import (
 // raw weights instead of the EMA.
 func loadTextModel(path string, raw bool) (*text.Model, string, error) {
 	if path == "" {
-		return nil, "", usagef("--model is required")
+		m, err := text.LoadBytes(shipped.Fortunes(), "shipped:"+shipped.FortunesName, !raw)
+		return m, "shipped:" + shipped.FortunesName, err
 	}
 	file, err := newestCheckpoint(path)
 	if err != nil {

@@ -167,3 +167,16 @@ func TestTextRefusesBadInput(t *testing.T) {
 		})
 	}
 }
+
+// The shipped fortunes model samples on a fresh checkout, keeping a prompt.
+func TestTextShippedModel(t *testing.T) {
+	status, out, errOut := runCLI("text", "sample", "--n", "2", "--steps", "8", "--prompt", "Love is")
+	if status != 0 || !strings.Contains(errOut, "shipped:fortunes-mdlm.safetensors") {
+		t.Fatalf("status %d\nstdout %q\nstderr %s", status, out, errOut)
+	}
+	for _, l := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if !strings.HasPrefix(l, "Love is") {
+			t.Errorf("completion %q lost its prompt", l)
+		}
+	}
+}
