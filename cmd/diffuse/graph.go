@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -221,58 +220,13 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 	fmt.Fprintf(log, "graph train: %d training graphs, %d test; %d node and %d edge categories; %d parameters; batch %d\n",
 		len(trainSet), len(testSet), cfg.Kx, cfg.Ke, params, f.batch)
 	tr.Log = log
-	save := func(step int) error {
-		path := filepath.Join(f.out, fmt.Sprintf("ckpt-%06d.safetensors", step))
-		if err := tr.Save(path, meta); err != nil {
-			return err
-		}
-		if len(tr.Losses) >= 2 {
-			curve, err := pngout.LossCurve(tr.Losses, pngout.CurveOptions{Title: "training loss (CE nodes + λ·CE edges)", LogY: true, Smooth: 50})
-			if err != nil {
-				return err
-			}
-			if err := pngout.WriteFile(filepath.Join(f.out, "loss.png"), curve, nil); err != nil {
-				return err
-			}
-		}
-		return pruneCheckpoints(f.out, f.keep)
-	}
-	if f.checkpointEvery > 0 {
-		tr.Hooks = append(tr.Hooks, train.Hook{Every: f.checkpointEvery, Do: save})
-	}
 	// The pooled autograd graph's free lists grow by about 40 MB a step on
-	// this network (some broadcast products give back more buffers than
-	// they take; see the report); dropping them every 25 steps bounds the
-	// memory. It changes no value: pooled buffers are zeroed or overwritten.
+	// this network (buffers of many lengths: graphs of several sizes);
+	// dropping them every 25 steps bounds the memory well below the pool's
+	// own cap. It changes no value: pooled buffers are zeroed or overwritten.
 	tr.Hooks = append(tr.Hooks, train.Hook{Every: 25, Do: func(int) error { autograd.FreeBuffers(); return nil }})
-	runCtx := ctx
-	if f.minutes > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, time.Duration(f.minutes*float64(time.Minute)))
-		defer cancel()
-	}
-	err = tr.Run(runCtx)
-	switch {
-	case err == nil:
-	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		fmt.Fprintf(log, "time budget of %g minutes reached after step %d\n", f.minutes, tr.Step)
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(log, "interrupted after step %d: saving a checkpoint\n", tr.Step)
-		if serr := save(tr.Step); serr != nil {
-			return errors.Join(err, serr)
-		}
-		return err
-	default:
-		return err
-	}
-	last := filepath.Join(f.out, fmt.Sprintf("ckpt-%06d.safetensors", tr.Step))
-	if !fileExists(last) {
-		if err := save(tr.Step); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(log, "done: %d steps; checkpoint %s\n", tr.Step, last)
-	return nil
+	r := taskRun{tr: tr, dir: f.out, meta: meta, keep: f.keep, curveTitle: "training loss (CE nodes + λ·CE edges)"}
+	return r.run(ctx, f.minutes, f.checkpointEvery, log)
 }
 
 // loadGraphModel reads the newest checkpoint of path with its EMA weights

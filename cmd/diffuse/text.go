@@ -2,16 +2,12 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"os"
 	"os/signal"
-	"path/filepath"
-	"time"
 
-	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/text"
 	"github.com/diffusego/diffusego/train"
@@ -171,25 +167,6 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 		cfg.Objective, f.preset, paramCount(m), len(corpus.Split.Train), corpus.Train.Len(), f.context,
 		len(corpus.Split.Val), corpus.Vocab.Size(), f.batch)
 	tr.Log = log
-	save := func(step int) error {
-		path := filepath.Join(f.out, fmt.Sprintf("ckpt-%06d.safetensors", step))
-		if err := tr.Save(path, meta); err != nil {
-			return err
-		}
-		if len(tr.Losses) >= 2 {
-			curve, err := pngout.LossCurve(tr.Losses, pngout.CurveOptions{Title: "training loss (nats per token)", LogY: true, Smooth: 50})
-			if err != nil {
-				return err
-			}
-			if err := pngout.WriteFile(filepath.Join(f.out, "loss.png"), curve, nil); err != nil {
-				return err
-			}
-		}
-		return pruneCheckpoints(f.out, f.keep)
-	}
-	if f.checkpointEvery > 0 {
-		tr.Hooks = append(tr.Hooks, train.Hook{Every: f.checkpointEvery, Do: save})
-	}
 	if f.valEvery > 0 && corpus.Val != nil {
 		val := firstSequences(corpus.Val, 64)
 		tr.Hooks = append(tr.Hooks, train.Hook{Every: f.valEvery, Do: func(step int) error {
@@ -201,34 +178,8 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 			return nil
 		}})
 	}
-	runCtx := ctx
-	if f.minutes > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, time.Duration(f.minutes*float64(time.Minute)))
-		defer cancel()
-	}
-	err = tr.Run(runCtx)
-	switch {
-	case err == nil:
-	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		fmt.Fprintf(log, "time budget of %g minutes reached after step %d\n", f.minutes, tr.Step)
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(log, "interrupted after step %d: saving a checkpoint\n", tr.Step)
-		if serr := save(tr.Step); serr != nil {
-			return errors.Join(err, serr)
-		}
-		return err
-	default:
-		return err
-	}
-	last := filepath.Join(f.out, fmt.Sprintf("ckpt-%06d.safetensors", tr.Step))
-	if !fileExists(last) {
-		if err := save(tr.Step); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(log, "done: %d steps; checkpoint %s\n", tr.Step, last)
-	return nil
+	r := taskRun{tr: tr, dir: f.out, meta: meta, keep: f.keep, curveTitle: "training loss (nats per token)"}
+	return r.run(ctx, f.minutes, f.checkpointEvery, log)
 }
 
 // paramCount is the number of weights of m's network.
