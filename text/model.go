@@ -164,12 +164,3 @@ func (m *Model) Meta() (map[string]string, error) {
 	}
 	return map[string]string{ConfigKey: string(c), VocabKey: string(v)}, nil
 }
-
-// vocabJSON is v in the form Vocab.Save writes.
-func vocabJSON(v *Vocab) vocabFile {
-	f := vocabFile{Kind: vocabKind, PadID: PadID, ReplacementID: ReplacementID, MaskID: v.MaskID(), Chars: make([]string, len(v.chars))}
-	for i, r := range v.chars {
-		f.Chars[i] = string(r)
-	}
-	return f
-}

@@ -215,13 +215,18 @@ type vocabFile struct {
 
 const vocabKind = "diffusego-char-vocab"
 
-// Save writes v as JSON to path, atomically (checkpoint.WriteJSON).
-func (v *Vocab) Save(path string) error {
+// vocabJSON is v in its JSON form (Save, and a checkpoint's VocabKey).
+func vocabJSON(v *Vocab) vocabFile {
 	f := vocabFile{Kind: vocabKind, PadID: PadID, ReplacementID: ReplacementID, MaskID: v.MaskID(), Chars: make([]string, len(v.chars))}
 	for i, r := range v.chars {
 		f.Chars[i] = string(r)
 	}
-	return checkpoint.WriteJSON(path, f)
+	return f
+}
+
+// Save writes v as JSON to path, atomically (checkpoint.WriteJSON).
+func (v *Vocab) Save(path string) error {
+	return checkpoint.WriteJSON(path, vocabJSON(v))
 }
 
 // LoadVocab reads a vocabulary written by Save, checking that every entry is
