@@ -37,6 +37,16 @@ type Request struct {
 	GapLength int
 }
 
+// RequestError is a Request that cannot be carried out as asked (an
+// argument out of range, characters outside the vocabulary, a template
+// that does not fit the context); its message names the argument.
+type RequestError struct{ Err error }
+
+func (e *RequestError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the underlying error.
+func (e *RequestError) Unwrap() error { return e.Err }
+
 // Generation is what Generate returns.
 type Generation struct {
 	Texts []string
@@ -61,11 +71,11 @@ func Generate(ctx context.Context, m *Model, req Request, progress Progress) (Ge
 		return gen, err
 	}
 	if req.N < 1 || req.Steps < 1 {
-		return gen, fmt.Errorf("text: want n ≥ 1 and steps ≥ 1, got n %d, steps %d", req.N, req.Steps)
+		return gen, &RequestError{fmt.Errorf("text: want n ≥ 1 and steps ≥ 1, got n %d, steps %d", req.N, req.Steps)}
 	}
 	job, err := planRequest(m, req)
 	if err != nil {
-		return gen, err
+		return gen, &RequestError{err}
 	}
 	batch := req.Batch
 	if batch <= 0 {

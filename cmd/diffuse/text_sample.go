@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -132,10 +133,11 @@ jsonl writes one JSON object per text with its settings.`,
 	return cmd
 }
 
-// usageIfRequest turns errors about the request's own arguments (they name
-// a flag) into usage errors.
+// usageIfRequest turns errors about the request's own arguments
+// (*text.RequestError) into usage errors.
 func usageIfRequest(err error) error {
-	if strings.Contains(err.Error(), "--") {
+	var re *text.RequestError
+	if errors.As(err, &re) {
 		return &usageError{err}
 	}
 	return err
