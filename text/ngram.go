@@ -262,17 +262,7 @@ func (m *NGram) EvaluateSequences(s *Sequences) (Eval, error) {
 		if err := m.checkHistory(row); err != nil {
 			return Eval{}, fmt.Errorf("row %d: %w", r, err)
 		}
-		last := -1
-		for i, t := range row {
-			if t != PadID {
-				last = i
-			}
-		}
-		if last < 0 {
-			continue
-		}
-		end := min(last+1, len(row)-1)
-		for i := 0; i <= end; i++ {
+		for i := range scoredTokens(row) {
 			e.Bits -= math.Log2(m.prob(row[i], m.contextKeys(row[:i])))
 			e.Tokens++
 		}
