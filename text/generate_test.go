@@ -133,23 +133,24 @@ func TestAutoregressiveBitsAreCausal(t *testing.T) {
 	}
 }
 
-// scoredTokens counts what the n-gram baseline scores, so bits per
-// character share one denominator.
-func TestScoredTokensMatchNGram(t *testing.T) {
+// scoredTokens counts each window's characters and its end marker when
+// the window has room for it (hand-counted cases, windows of 4); the
+// n-gram baseline and the models all divide by it.
+func TestScoredTokens(t *testing.T) {
 	v, err := BuildVocab([]string{"ab", "ba"}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ng, err := NewNGram(v, 2, []string{"ab", "ba"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, texts := range [][]string{{"ab"}, {"abab"}, {"aba"}, {"ab", "b"}} {
-		s, _, err := EncodeSequences(v, texts, 4, Pad)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e, err := ng.EvaluateSequences(s)
+	for _, c := range []struct {
+		texts []string
+		want  int
+	}{
+		{[]string{"ab"}, 3},          // a b EOD pad
+		{[]string{"abab"}, 4},        // a b a b: no room for the end marker
+		{[]string{"aba"}, 4},         // a b a EOD
+		{[]string{"ab", "b"}, 3 + 2}, // a b EOD pad | b EOD pad pad
+	} {
+		s, _, err := EncodeSequences(v, c.texts, 4, Pad)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -157,8 +158,8 @@ func TestScoredTokensMatchNGram(t *testing.T) {
 		for i := range s.Len() {
 			n += scoredTokens(s.Row(i))
 		}
-		if n != e.Tokens {
-			t.Errorf("%q: scoredTokens %d, the n-gram scores %d", texts, n, e.Tokens)
+		if n != c.want {
+			t.Errorf("%q: scoredTokens %d, want %d", c.texts, n, c.want)
 		}
 	}
 }
