@@ -159,7 +159,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 	if err := os.MkdirAll(s.out, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	labels := sampleLabels(s.n, s.class, classes)
+	labels := pipeline.CycleLabels(s.n, s.class, classes)
 	first, last := 0, s.n // the global indices this run draws
 	if s.sharded {
 		first, last = s.part.span(s.n)
@@ -184,7 +184,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 			keep := trajectorySteps(sigmas, 10)
 			opts.Visit = func(i int, x *tensor.Tensor) {
 				if keep[i] {
-					traj = append(traj, displayScale(x, sigmas[i+1], show))
+					traj = append(traj, pipeline.DisplayScale(x, sigmas[i+1], show))
 				}
 			}
 		}
@@ -262,22 +262,6 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 	return nil
 }
 
-// sampleLabels returns the class of each image: class for all when it is
-// ≥ 0, else i mod classes; nil for an unconditional model.
-func sampleLabels(n, class, classes int) []int {
-	if classes == 0 {
-		return nil
-	}
-	labels := make([]int, n)
-	for i := range labels {
-		labels[i] = i % classes
-		if class >= 0 {
-			labels[i] = class
-		}
-	}
-	return labels
-}
-
 // trajectorySteps marks about want of the steps, spread evenly in log σ
 // between the first and the last non-zero noise level (so that the strip
 // shows the image forming rather than mostly noise), always including the
@@ -302,14 +286,3 @@ func trajectorySteps(sigmas []float64, want int) map[int]bool {
 	return keep
 }
 
-// displayScale returns the first show images of x at noise level sigma on
-// the variance-preserving scale x/√(1+σ²), where they are viewable.
-func displayScale(x *tensor.Tensor, sigma float64, show int) *tensor.Tensor {
-	per := x.Len() / x.Dim(0)
-	out := tensor.New(append([]int{show}, x.Shape[1:]...)...)
-	scale := float32(1 / math.Sqrt(1+sigma*sigma))
-	for i := range out.Data[:show*per] {
-		out.Data[i] = x.Data[i] * scale
-	}
-	return out
-}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -117,7 +118,7 @@ func readImage(path string, size, channels int, dst []float32) error {
 		name := map[int]string{1: "1 (grey) channel", 3: "3 (colour) channels"}
 		return &data.ParseError{File: path, Field: "channels", Want: name[channels] + ", the model's", Got: name[got]}
 	}
-	toPixels(img, size, channels, dst)
+	pngout.Pixels(img, size, channels, dst)
 	return nil
 }
 
