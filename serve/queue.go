@@ -2,9 +2,9 @@ package serve
 
 import (
 	"bytes"
-	"encoding/base64"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"

@@ -1,16 +1,16 @@
 package serve
 
 import (
-	"hash/fnv"
-	"math/rand/v2"
 	"bytes"
 	"database/sql"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"image/png"
 	"io"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"

@@ -625,4 +625,3 @@ func (s *Server) output(w http.ResponseWriter, r *http.Request) {
 	}
 	writeError(w, &APIError{Status: 404, Code: CodeNotFound, Field: "name", Message: fmt.Sprintf("name: job %s has no output %q", j.ID, name)})
 }
-

@@ -285,4 +285,3 @@ func trajectorySteps(sigmas []float64, want int) map[int]bool {
 	}
 	return keep
 }
-
