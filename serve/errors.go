@@ -79,7 +79,7 @@ func decodeStrict(r io.Reader, v any, prefix string) *APIError {
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return badField(pathOr(prefix, "body"), CodeMalformed, "want a JSON object, got an empty or truncated body")
 	case errors.As(err, &typ):
-		return badField(join(prefix, typ.Field), CodeInvalid, "want a JSON %s, got %s", typ.Type.String(), typ.Value)
+		return badField(pathOr(join(prefix, typ.Field), "body"), CodeInvalid, "want a JSON %s, got %s", typ.Type.String(), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return badField(join(prefix, name), CodeUnknownField, "unknown field")

@@ -83,8 +83,9 @@ func (s *Server) emitLocked(id, typ string, data any) {
 	l.events = append(l.events, Event{ID: len(l.events) + 1, Type: typ, Data: data})
 	if Final(typ) {
 		l.final = true
-		// Keep only the last preview of a finished job.
-		kept := l.events[:0]
+		// A finished job keeps the image of its last preview only; the
+		// other previews keep their ids (so ids stay contiguous for
+		// resuming) but lose their images.
 		last := -1
 		for i, e := range l.events {
 			if e.Type == "preview" {
@@ -92,11 +93,12 @@ func (s *Server) emitLocked(id, typ string, data any) {
 			}
 		}
 		for i, e := range l.events {
-			if e.Type != "preview" || i == last {
-				kept = append(kept, e)
+			if e.Type == "preview" && i != last {
+				if d, ok := e.Data.(map[string]any); ok {
+					l.events[i].Data = map[string]any{"step": d["step"]}
+				}
 			}
 		}
-		l.events = kept
 		s.finished = append(s.finished, id)
 		if len(s.finished) > 4096 { // forget the oldest finished logs; their final state stays in the database
 			delete(s.logs, s.finished[0])

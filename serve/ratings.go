@@ -244,15 +244,14 @@ func (s *Server) newRatingSession(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) *ratingSession {
 	sid := r.PathValue("sid")
-	var rs ratingSession
-	var plan string
-	err := s.store.db.QueryRow(`SELECT id, owner, rater, kind, plan FROM rating_sessions WHERE id = ?`, sid).Scan(&rs.ID, &rs.Owner, &rs.Rater, &rs.Kind, &plan)
-	if errors.Is(err, sql.ErrNoRows) || !validID(sid) {
+	if !validID(sid) {
 		writeError(w, &APIError{Status: 404, Code: CodeNotFound, Field: "sid", Message: fmt.Sprintf("sid: no rating session %q", sid)})
 		return nil
 	}
-	if err == nil {
-		err = json.Unmarshal([]byte(plan), &rs.Plan)
+	rs, err := s.loadSessionByID(sid)
+	if errors.Is(err, sql.ErrNoRows) {
+		writeError(w, &APIError{Status: 404, Code: CodeNotFound, Field: "sid", Message: fmt.Sprintf("sid: no rating session %q", sid)})
+		return nil
 	}
 	if err != nil {
 		writeError(w, &APIError{Status: 500, Code: CodeInternal, Message: err.Error()})
@@ -262,7 +261,7 @@ func (s *Server) loadSession(w http.ResponseWriter, r *http.Request) *ratingSess
 		writeError(w, &APIError{Status: 403, Code: CodeForbidden, Field: "X-Session", Message: "X-Session: the rating session belongs to another session"})
 		return nil
 	}
-	return &rs
+	return rs
 }
 
 // answered returns the positions already answered in session sid.
@@ -565,4 +564,15 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, 200, Summarize(t, p))
+}
+
+// loadSessionByID reads a rating session with its plan (answers included).
+func (s *Server) loadSessionByID(sid string) (*ratingSession, error) {
+	var rs ratingSession
+	var plan string
+	err := s.store.db.QueryRow(`SELECT id, owner, rater, kind, plan FROM rating_sessions WHERE id = ?`, sid).Scan(&rs.ID, &rs.Owner, &rs.Rater, &rs.Kind, &plan)
+	if err != nil {
+		return nil, err
+	}
+	return &rs, json.Unmarshal([]byte(plan), &rs.Plan)
 }

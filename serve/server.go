@@ -236,7 +236,10 @@ func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-Content-Type-Options", "nosniff")
 		if s.cfg.Token != "" && r.URL.Path != "/healthz" {
-			got := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			got, _ := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+			if h := r.Header.Get("Authorization"); h != "" && !strings.HasPrefix(h, "Bearer ") {
+				got = "\x00" // a header that is not a bearer token never matches
+			}
 			if c, err := r.Cookie("diffusego_token"); got == "" && err == nil {
 				got = c.Value
 			}

@@ -1,0 +1,108 @@
+package serve
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"strings"
+	"testing"
+)
+
+// TestRatingSession runs a whole real-or-generated session through the
+// API: the plan has the protocol's shape, images carry no text chunks,
+// every answer is stored as a Trial, practice answers get feedback, and
+// the summary keeps an attentive rater and drops a careless one.
+func TestRatingSession(t *testing.T) {
+	h := newHarness(t, nil)
+	h.waitFinal(h.submit(alice, quick(map[string]any{"n": 4, "class": -1})))
+	rate := func(sess, rater string, millis int, answer func(gold, generated bool) string) string {
+		code, out, _ := h.do("POST", "/api/ratings/sessions", sess, map[string]any{"kind": "hype", "rater": rater})
+		if code != 201 {
+			t.Fatalf("new session: %d %s", code, out)
+		}
+		var s struct {
+			ID     string
+			Trials []struct {
+				Pos      int
+				Image    string
+				Practice bool
+			}
+		}
+		json.Unmarshal(out, &s)
+		if len(s.Trials) != PracticeTrials+ScoredTrials {
+			t.Fatalf("%d trials, want %d practice + %d scored", len(s.Trials), PracticeTrials, ScoredTrials)
+		}
+		rs, _ := h.srv.loadSessionByID(s.ID)
+		for i, tr := range s.Trials {
+			if (i < PracticeTrials) != tr.Practice {
+				t.Fatalf("trial %d: practice %v; practice trials come first", i, tr.Practice)
+			}
+			if i%9 == 0 { // images: 8-bit PNG, no text chunk that would give the answer away
+				code, img, _ := h.do("GET", tr.Image, sess, nil)
+				if code != 200 || bytes.Contains(img, []byte("tEXt")) || bytes.Contains(img, []byte("zTXt")) {
+					t.Fatalf("item %s: %d, or it carries text chunks", tr.Image, code)
+				}
+				if _, err := png.Decode(bytes.NewReader(img)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			it := rs.Plan[i]
+			code, out, _ := h.do("POST", "/api/ratings/sessions/"+s.ID+"/answers", sess,
+				map[string]any{"pos": i, "answer": answer(it.Gold, it.Generated), "millis": millis})
+			if code != 200 {
+				t.Fatalf("answer %d: %d %s", i, code, out)
+			}
+			if tr.Practice != strings.Contains(string(out), "truth") {
+				t.Fatalf("answer %d (practice %v): %s; only practice answers get feedback", i, tr.Practice, out)
+			}
+		}
+		return s.ID
+	}
+	right := func(gold, generated bool) string {
+		if generated {
+			return "generated"
+		}
+		return "real"
+	}
+	good := rate(alice, "careful", 1200, right)
+	rate(bob, "hasty", 1200, func(gold, generated bool) string { return "real" }) // misses the gold checks
+	// A second answer to the same trial and another session's answers are refused.
+	if code, out, _ := h.do("POST", "/api/ratings/sessions/"+good+"/answers", alice, map[string]any{"pos": 7, "answer": "real", "millis": 5}); code != 409 {
+		t.Fatalf("answer twice: %d %s", code, out)
+	}
+	if code, out, _ := h.do("POST", "/api/ratings/sessions/"+good+"/answers", bob, map[string]any{"pos": 7, "answer": "real", "millis": 5}); code != 403 {
+		t.Fatalf("answer in another's session: %d %s", code, out)
+	}
+	trials, err := h.srv.store.Trials()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(trials) != 2*(PracticeTrials+ScoredTrials) {
+		t.Fatalf("%d trials stored, want %d", len(trials), 2*(PracticeTrials+ScoredTrials))
+	}
+	sum := Summarize(trials, nil)
+	if len(sum.Sessions) != 2 || sum.Sessions[0].Dropped != "" || sum.Sessions[1].Dropped != "missed an attention check" {
+		t.Fatalf("sessions %+v: want the careful one kept and the hasty one dropped for the gold checks", sum.Sessions)
+	}
+	if sum.ErrorRate != 0 || sum.Trials != ScoredTrials-GoldTrials {
+		t.Fatalf("summary %+v: the careful rater answered all %d scored non-gold trials right", sum, ScoredTrials-GoldTrials)
+	}
+	var csv bytes.Buffer
+	if err := WriteTrialsCSV(&csv, trials); err != nil || strings.Count(csv.String(), "\n") != len(trials)+1 {
+		t.Fatalf("CSV: %v, %d lines", err, strings.Count(csv.String(), "\n"))
+	}
+}
+
+func TestSummarizeDropsFastRaters(t *testing.T) {
+	var trials []Trial
+	for i := range 10 {
+		trials = append(trials, Trial{Session: "s1", Rater: "quick", Item: "x", Generated: i%2 == 0, AnsweredGenerated: true, Millis: 150})
+	}
+	s := Summarize(trials, []Pair{{A: "j1", B: "j2", PreferA: true}, {A: "j2", B: "j1", PreferA: true}, {A: "j1", B: "j2", PreferA: true}})
+	if s.Sessions[0].Dropped != "answered too fast" || s.Trials != 0 {
+		t.Fatalf("%+v: a median answer of 150 ms is too fast", s.Sessions)
+	}
+	if s.Wins["j1"] != [2]int{2, 3} || s.Wins["j2"] != [2]int{1, 3} {
+		t.Fatalf("wins %v", s.Wins)
+	}
+}
