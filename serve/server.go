@@ -390,24 +390,32 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		j.Deadline = &d
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if s.closing {
+		s.mu.Unlock()
 		writeError(w, &APIError{Status: 503, Code: CodeShutdown, Message: "the server is shutting down"})
 		return
 	}
 	if s.queued >= s.cfg.Limits.Queue {
 		wait := s.avgRun.Seconds() * float64(s.queued) / float64(len(s.models))
+		s.mu.Unlock()
 		w.Header().Set("Retry-After", strconv.Itoa(int(min(max(math.Ceil(wait), 1), 600))))
 		writeError(w, &APIError{Status: http.StatusTooManyRequests, Code: CodeQueueFull, Field: "queue",
-			Message: fmt.Sprintf("queue: full (%d jobs waiting); retry after the Retry-After seconds", s.queued)})
+			Message: fmt.Sprintf("queue: full (%d jobs waiting); retry after the Retry-After seconds", s.cfg.Limits.Queue)})
 		return
 	}
+	s.queued++ // the place is held while the job is stored
+	s.mu.Unlock()
 	// Stored (with its inputs, fsynced) before the 202: an accepted job survives a crash.
-	if err := s.store.Insert(j, inputs); err != nil {
+	err = s.store.Insert(j, inputs)
+	s.mu.Lock()
+	s.queued--
+	if err != nil {
+		s.mu.Unlock()
 		writeError(w, &APIError{Status: 500, Code: CodeInternal, Message: "storing the job: " + err.Error()})
 		return
 	}
 	s.enqueueLocked(&entry{job: j, p: p})
+	s.mu.Unlock()
 	w.Header().Set("Location", "/api/jobs/"+j.ID)
 	writeJSON(w, http.StatusAccepted, j)
 }
