@@ -91,7 +91,7 @@ type Dropped struct {
 	NoScored     bool    // no scored trial (only practice or gold)
 	GoldErrors   int     // gold trials answered wrongly
 	GoldTrials   int     // gold trials answered
-	MedianMillis float64 // median answer time over gold and scored trials
+	MedianMillis float64 // median answer time over gold and scored trials (0 without any)
 }
 
 // Report is the outcome of a "real or generated?" study.
@@ -130,11 +130,12 @@ type raterCounts struct {
 // Summarize scores a "real or generated?" study. Practice trials are never
 // scored. A rater is dropped who got more than opts.MaxGoldErrors gold
 // trials wrong, whose median answer time (gold and scored trials) is below
-// opts.MinMillis, or who has no scored trial. The rates are pooled over the
-// kept raters' scored trials, and their intervals come from a two-stage
-// bootstrap: resample the raters with replacement, then each drawn rater's
-// trials with replacement (the real and the generated ones apart, as the
-// design fixed how many of each a rater sees); see the package doc.
+// opts.MinMillis, or who has no scored trial (as a rater who stopped after
+// the practice). The rates are pooled over the kept raters' scored trials,
+// and their intervals come from a two-stage bootstrap: resample the raters
+// with replacement, then each drawn rater's trials with replacement (the
+// real and the generated ones apart, as the design fixed how many of each
+// a rater sees); see the package doc.
 //
 // The report does not depend on the order of trials. Bad trials (no rater,
 // a negative time) and bad options are errors naming the trial and field;
@@ -155,7 +156,10 @@ func Summarize(trials []Trial, opts Options) (Report, error) {
 		if t.Millis < 0 {
 			return Report{}, fmt.Errorf("perception: trial %d (rater %q, item %q): field \"Millis\": want an answer time ≥ 0, got %d", i, t.Rater, t.Item, t.Millis)
 		}
-		if t.Practice {
+		if t.Practice { // never scored, but the rater is listed
+			if _, ok := byRater[t.Rater]; !ok {
+				byRater[t.Rater] = nil
+			}
 			continue
 		}
 		byRater[t.Rater] = append(byRater[t.Rater], t)
@@ -199,7 +203,7 @@ func Summarize(trials []Trial, opts Options) (Report, error) {
 			d.FailedGold = true
 			why = append(why, fmt.Sprintf("failed %d of %d gold checks (at most %d allowed)", d.GoldErrors, d.GoldTrials, opts.MaxGoldErrors))
 		}
-		if d.MedianMillis < float64(opts.MinMillis) {
+		if len(millis) > 0 && d.MedianMillis < float64(opts.MinMillis) {
 			d.TooFast = true
 			why = append(why, fmt.Sprintf("median answer time %.0f ms below %d ms", d.MedianMillis, opts.MinMillis))
 		}

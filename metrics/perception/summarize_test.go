@@ -98,6 +98,7 @@ func TestDropRules(t *testing.T) {
 		{name: "fast practice does not count", trials: join(scored, repeat(20, practice(fast(answer("x", true, true), 10))))},
 		{name: "gold times count", trials: join(repeat(3, fast(answer("x", true, false), 900)), repeat(4, fast(goldRight, 100))), tooFast: true},
 		{name: "only practice and gold", trials: join(repeat(5, practice(answer("x", true, false))), []Trial{goldRight}), none: true, reason: "no scored trials"},
+		{name: "practice only", trials: repeat(5, practice(fast(answer("x", true, false), 10))), none: true, reason: "no scored trials"},
 		{name: "every reason", trials: repeat(3, fast(goldWrong, 10)), gold: true, tooFast: true, none: true,
 			reason: "failed 3 of 3 gold checks (at most 1 allowed); median answer time 10 ms below 500 ms; no scored trials"},
 	}
