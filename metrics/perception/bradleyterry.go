@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/diffusego/diffusego/tensor"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Pair is one answer of a pairwise preference study: Rater saw items A and
@@ -26,8 +27,9 @@ type Strength struct {
 	// have mean 0: the item is preferred to another with probability
 	// 1/(1 + exp(other's Score − Score)).
 	Score float64
-	// Lo and Hi bound Score's bootstrap percentile interval (raters
-	// resampled) at Strengths.Level.
+	// Lo and Hi bound Score's bootstrap interval at Strengths.Level:
+	// the percentile interval over raters, widened as for few raters (see
+	// BradleyTerry).
 	Lo, Hi      float64
 	Wins        int // comparisons won
 	Comparisons int // comparisons the item took part in
@@ -95,8 +97,12 @@ type indexedPair struct{ win, lose int }
 // BradleyTerry fits the Bradley–Terry model P(i preferred to j) = γᵢ/(γᵢ +
 // γⱼ) (Bradley & Terry 1952) to the pairs by maximum likelihood, with the
 // MM algorithm of Hunter (2004), and bounds each log-strength with a
-// bootstrap percentile interval over raters (opts.Level, opts.Resamples,
-// opts.Seed; drop rules do not apply to pairs).
+// bootstrap interval over raters (opts.Level, opts.Resamples, opts.Seed;
+// drop rules do not apply to pairs): the raters are drawn with
+// replacement, each with all their pairs, and the percentile interval of
+// the refitted scores is widened about the fit by √(R/(R − 1))·t/z, the
+// expanded percentile interval of Hesterberg (2015) for R raters. With a
+// single rater, that rater's pairs are resampled instead.
 //
 // The maximum-likelihood fit exists, and is unique up to scale, exactly
 // when every way of splitting the items in two has an item of each side
@@ -175,9 +181,17 @@ func BradleyTerry(pairs []Pair, opts Options) (Strengths, error) {
 	boot := newComparisons(k)
 	for range opts.Resamples {
 		boot.reset()
-		for range raters {
-			for _, p := range byRaterIdx[rng.Intn(len(raters))] {
+		if len(raters) == 1 { // nothing to draw among raters: draw the pairs
+			one := byRaterIdx[0]
+			for range one {
+				p := one[rng.Intn(len(one))]
 				boot.wins[p.win][p.lose]++
+			}
+		} else {
+			for range raters {
+				for _, p := range byRaterIdx[rng.Intn(len(raters))] {
+					boot.wins[p.win][p.lose]++
+				}
 			}
 		}
 		var lg []float64
@@ -195,9 +209,12 @@ func BradleyTerry(pairs []Pair, opts Options) (Strengths, error) {
 			reps[i] = append(reps[i], lg[i])
 		}
 	}
+	expand := expansion(len(raters), opts.Level)
 	for i, it := range items {
 		s := Strength{Item: it, Score: logGamma[i]}
-		s.Lo, s.Hi = percentileInterval(reps[i], opts.Level)
+		lo, hi := percentileInterval(reps[i], opts.Level)
+		s.Lo = s.Score - expand*max(s.Score-lo, 0)
+		s.Hi = s.Score + expand*max(hi-s.Score, 0)
 		for j := range k {
 			s.Wins += int(full.wins[i][j])
 			s.Comparisons += int(full.wins[i][j] + full.wins[j][i])
@@ -206,6 +223,25 @@ func BradleyTerry(pairs []Pair, opts Options) (Strengths, error) {
 	}
 	sort.SliceStable(out.Items, func(i, j int) bool { return out.Items[i].Score > out.Items[j].Score })
 	return out, nil
+}
+
+// expansion returns the factor by which the percentile interval of a
+// statistic bootstrapped over r raters is widened about the estimate:
+// √(r/(r − 1))·t/z, where t and z are the (1 + level)/2 quantiles of
+// Student's t with r − 1 degrees of freedom and of the standard normal
+// (the expanded percentile interval of Hesterberg 2015, "What teachers
+// should know about the bootstrap", The American Statistician 69(4)).
+// Resampling r raters gives a spread r/(r − 1) times too small, estimated
+// from r − 1 degrees of freedom; without the expansion, 95% intervals of
+// five items from 5 raters covered the truth 83% of the time (cmd/coverage).
+// With one rater the pairs themselves are resampled and the factor is 1.
+func expansion(r int, level float64) float64 {
+	if r < 2 {
+		return 1
+	}
+	q := (1 + level) / 2
+	t := distuv.StudentsT{Mu: 0, Sigma: 1, Nu: float64(r - 1)}.Quantile(q)
+	return math.Sqrt(float64(r)/float64(r-1)) * t / distuv.UnitNormal.Quantile(q)
 }
 
 // check returns an error unless the maximum-likelihood fit exists: the

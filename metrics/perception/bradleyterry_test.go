@@ -214,3 +214,35 @@ func TestBradleyTerryErrors(t *testing.T) {
 		t.Errorf("group {u, v} above the rest: error %v, want one naming {u, v}", err)
 	}
 }
+
+// The expansion factor √(r/(r − 1))·t/z at 95%: t quantiles of 2.776 (4
+// degrees of freedom) and 2.093 (19) from tables.
+func TestExpansion(t *testing.T) {
+	for _, c := range []struct {
+		r    int
+		want float64
+	}{{1, 1}, {5, math.Sqrt(5.0/4) * 2.7764 / 1.95996}, {20, math.Sqrt(20.0/19) * 2.0930 / 1.95996}} {
+		if got := expansion(c.r, 0.95); math.Abs(got-c.want) > 1e-4 {
+			t.Errorf("expansion(%d, 0.95) = %.5f, want %.5f", c.r, got, c.want)
+		}
+	}
+}
+
+// With one rater the pairs are resampled, so the intervals have width.
+func TestBradleyTerryOneRater(t *testing.T) {
+	var pairs []Pair
+	for i := range 30 {
+		pairs = append(pairs, Pair{Rater: "solo", A: "a", B: "b", PreferA: i%3 != 0})
+	}
+	opts := DefaultOptions()
+	opts.Resamples = 200
+	s, err := BradleyTerry(pairs, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range s.Items {
+		if !(it.Lo < it.Score && it.Score < it.Hi) {
+			t.Errorf("%s: interval [%v, %v] around %v has no width", it.Item, it.Lo, it.Hi, it.Score)
+		}
+	}
+}

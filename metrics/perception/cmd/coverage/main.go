@@ -32,23 +32,33 @@ func main() {
 	studies := flag.Int("studies", 1000, "simulated studies per row")
 	resamples := flag.Int("resamples", 1000, "bootstrap resamples per study")
 	seed := flag.Uint64("seed", 1, "seed of the simulation")
+	part := flag.String("part", "all", "which table: summarize, bt or all")
 	flag.Parse()
 	if *studies < 1 || *resamples < 1 {
 		fmt.Fprintln(os.Stderr, "coverage: -studies and -resamples must be ≥ 1")
 		os.Exit(2)
 	}
+	if *part == "all" || *part == "summarize" {
+		summarize(*studies, *resamples, *seed)
+	}
+	if *part == "all" || *part == "bt" {
+		bradleyTerry(*studies, *resamples, *seed)
+	}
+}
+
+func summarize(studies, resamples int, seed uint64) {
 	const truth, trials = 0.3, 50
-	fmt.Printf("Coverage of 95%% intervals, %d studies per row, %d resamples, seed %d, %d scored trials per rater.\n\n", *studies, *resamples, *seed, trials)
+	fmt.Printf("Coverage of 95%% intervals, %d studies per row, %d resamples, seed %d, %d scored trials per rater.\n\n", studies, resamples, seed, trials)
 	fmt.Println("| raters | spread of rater error rates | error rate: Summarize | fool rate: Summarize | error rate: naive two-stage | error rate: raters only |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- |")
 	for _, raters := range []int{5, 10, 20, 40} {
 		for _, spread := range []float64{0, 0.15} {
-			rng := tensor.NewRNG(*seed)
+			rng := tensor.NewRNG(seed)
 			var cErr, cFool, cNaive, cRaters int
-			for s := range *studies {
+			for s := range studies {
 				trialsOf, wrong := simulate(rng, raters, trials, truth, spread)
 				opts := perception.DefaultOptions()
-				opts.Resamples, opts.Seed = *resamples, uint64(s)
+				opts.Resamples, opts.Seed = resamples, uint64(s)
 				rep, err := perception.Summarize(trialsOf, opts)
 				if err != nil {
 					fmt.Fprintln(os.Stderr, "coverage:", err)
@@ -57,26 +67,29 @@ func main() {
 				cErr += covers(rep.ErrorRate.Lo, rep.ErrorRate.Hi, truth)
 				cFool += covers(rep.FoolRate.Lo, rep.FoolRate.Hi, truth)
 				brng := tensor.NewRNG(uint64(s) + 1<<32)
-				lo, hi := textbook(brng, wrong, trials, *resamples, true)
+				lo, hi := textbook(brng, wrong, trials, resamples, true)
 				cNaive += covers(lo, hi, truth)
-				lo, hi = textbook(brng, wrong, trials, *resamples, false)
+				lo, hi = textbook(brng, wrong, trials, resamples, false)
 				cRaters += covers(lo, hi, truth)
 			}
-			n := float64(*studies)
+			n := float64(studies)
 			fmt.Printf("| %d | ±%.2f | %.3f | %.3f | %.3f | %.3f |\n", raters, spread,
 				float64(cErr)/n, float64(cFool)/n, float64(cNaive)/n, float64(cRaters)/n)
 		}
 	}
 
+}
+
+func bradleyTerry(studies, resamples int, seed uint64) {
 	names := []string{"a", "b", "c", "d", "e"}
 	logGamma := []float64{-1.2, -0.3, 0, 0.4, 1.1}
-	fmt.Printf("\nBradley–Terry, five items, 40 pairs per rater, %d studies per row, %d resamples.\n\n", *studies, *resamples)
+	fmt.Printf("\nBradley–Terry, five items, 40 pairs per rater, %d studies per row, %d resamples.\n\n", studies, resamples)
 	fmt.Println("| raters | items' intervals covering the true log-strength | mean degenerate resamples |")
 	fmt.Println("| --- | --- | --- |")
 	for _, raters := range []int{5, 10, 20} {
-		rng := tensor.NewRNG(*seed)
+		rng := tensor.NewRNG(seed)
 		covered, degenerate := 0, 0
-		for s := range *studies {
+		for s := range studies {
 			var pairs []perception.Pair
 			for r := range raters {
 				for range 40 {
@@ -87,7 +100,7 @@ func main() {
 				}
 			}
 			opts := perception.DefaultOptions()
-			opts.Resamples, opts.Seed = *resamples, uint64(s)
+			opts.Resamples, opts.Seed = resamples, uint64(s)
 			st, err := perception.BradleyTerry(pairs, opts)
 			if err != nil { // a study without a finite fit: counted as not covered
 				continue
@@ -97,7 +110,7 @@ func main() {
 				covered += covers(it.Lo, it.Hi, logGamma[it.Item[0]-'a'])
 			}
 		}
-		fmt.Printf("| %d | %.3f | %.1f |\n", raters, float64(covered)/float64(5**studies), float64(degenerate)/float64(*studies))
+		fmt.Printf("| %d | %.3f | %.1f |\n", raters, float64(covered)/float64(5*studies), float64(degenerate)/float64(studies))
 	}
 }
 
@@ -132,6 +145,10 @@ func simulate(rng *tensor.RNG, raters, n int, e, spread float64) ([]perception.T
 // resampling raters with replacement and, when trialsToo, each drawn
 // rater's n trials with replacement at the rater's own rate.
 func textbook(rng *tensor.RNG, wrong []int, n, resamples int, trialsToo bool) (lo, hi float64) {
+	cdfs := make([][]float64, n+1) // cdfs[k]: the CDF of Bin(n, k/n)
+	for k := range cdfs {
+		cdfs[k] = binomialCDF(n, float64(k)/float64(n))
+	}
 	reps := make([]float64, resamples)
 	for b := range reps {
 		w := 0
@@ -141,11 +158,7 @@ func textbook(rng *tensor.RNG, wrong []int, n, resamples int, trialsToo bool) (l
 				w += k
 				continue
 			}
-			for range n {
-				if rng.Intn(n) < k {
-					w++
-				}
-			}
+			w += drawBinomial(rng, cdfs[k])
 		}
 		reps[b] = float64(w) / float64(n*len(wrong))
 	}
@@ -159,4 +172,41 @@ func textbook(rng *tensor.RNG, wrong []int, n, resamples int, trialsToo bool) (l
 		return reps[i] + (h-float64(i))*(reps[i+1]-reps[i])
 	}
 	return q(0.025), q(0.975)
+}
+
+// binomialCDF returns P(X ≤ j) for j = 0…n, X ~ Bin(n, p).
+func binomialCDF(n int, p float64) []float64 {
+	cdf := make([]float64, n+1)
+	sum := 0.0
+	for j := range cdf {
+		a, _ := math.Lgamma(float64(n + 1))
+		b, _ := math.Lgamma(float64(j + 1))
+		c, _ := math.Lgamma(float64(n - j + 1))
+		pj := 0.0
+		switch {
+		case p == 0:
+			if j == 0 {
+				pj = 1
+			}
+		case p == 1:
+			if j == n {
+				pj = 1
+			}
+		default:
+			pj = math.Exp(a - b - c + float64(j)*math.Log(p) + float64(n-j)*math.Log1p(-p))
+		}
+		sum += pj
+		cdf[j] = sum
+	}
+	for j := range cdf {
+		cdf[j] /= sum
+	}
+	return cdf
+}
+
+// drawBinomial inverts cdf with one uniform number.
+func drawBinomial(rng *tensor.RNG, cdf []float64) int {
+	u := rng.Uniform()
+	j := sort.Search(len(cdf), func(j int) bool { return cdf[j] > u })
+	return min(j, len(cdf)-1)
 }
