@@ -304,7 +304,7 @@ type stratum struct{ n, w []int }
 // total c²(A − D) + P equal R/(R − 1)·A, the unbiased estimate of that
 // variance from the R raters' counts alone. When the raters agree more
 // closely than binomial noise allows, c = 0 and every rater is drawn at
-// p̄. TestCoverage measures the resulting intervals' coverage.
+// p̄. TestCoverage and cmd/coverage measure the intervals' coverage.
 func bootstrapShare(strata []stratum, resamples int, rng *tensor.RNG) []float64 {
 	raters := len(strata[0].n)
 	pBar := make([]float64, len(strata))
