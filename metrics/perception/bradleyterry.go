@@ -1,9 +1,11 @@
 package perception
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -108,10 +110,11 @@ type indexedPair struct{ win, lose int }
 // when every way of splitting the items in two has an item of each side
 // preferred at least once to an item of the other (Hunter 2004,
 // Assumption 1). So it is an error when there are no pairs, when a pair
-// has no rater or no item, when a pair shows one item on both sides (a
-// pair whose two sides are one item can only tie, and the model has no
-// ties; an item is thus always compared with another), when the items fall into groups never compared with each other,
-// and when an item or group won, or lost, every comparison with the rest.
+// has no rater or no item, when a pair shows one item on both sides (it
+// can only tie, and the model has no ties; so every item is compared with
+// another), when the items fall into groups never compared with each
+// other, and when an item or group won, or lost, every comparison with the
+// rest.
 //
 // A bootstrap resample can lose that property. Such a resample is fitted
 // instead with a vanishing prior, a virtual item of strength 1 that each
@@ -155,7 +158,7 @@ func BradleyTerry(pairs []Pair, opts Options) (Strengths, error) {
 
 	k := len(items)
 	full := newComparisons(k)
-	byRaterIdx := make([][]indexedPair, len(raters)) // pairs of each rater, in input order
+	byRaterIdx := make([][]indexedPair, len(raters)) // pairs of each rater, sorted
 	for ri, r := range raters {
 		for _, i := range byRater[r] {
 			p := pairs[i]
@@ -166,6 +169,9 @@ func BradleyTerry(pairs []Pair, opts Options) (Strengths, error) {
 			byRaterIdx[ri] = append(byRaterIdx[ri], indexedPair{a, b})
 			full.wins[a][b]++
 		}
+		slices.SortFunc(byRaterIdx[ri], func(x, y indexedPair) int { // the order of the input must not matter
+			return cmp.Or(cmp.Compare(x.win, y.win), cmp.Compare(x.lose, y.lose))
+		})
 	}
 	if err := full.check(items); err != nil {
 		return Strengths{}, err

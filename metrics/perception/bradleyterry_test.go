@@ -170,6 +170,14 @@ func TestBradleyTerryDeterministic(t *testing.T) {
 	if !reflect.DeepEqual(a, b) {
 		t.Fatalf("reversing the pairs changed the fit:\n%+v\n%+v", a, b)
 	}
+	for i := range pairs { // one rater: the pairs themselves are resampled
+		pairs[i].Rater, reversed[len(pairs)-1-i].Rater = "solo", "solo"
+	}
+	one, _ := BradleyTerry(pairs, opts)
+	oneReversed, _ := BradleyTerry(reversed, opts)
+	if !reflect.DeepEqual(one, oneReversed) {
+		t.Fatalf("one rater: reversing the pairs changed the fit:\n%+v\n%+v", one, oneReversed)
+	}
 	opts.Seed = 99
 	c, _ := BradleyTerry(pairs, opts)
 	if c.Items[0].Score != a.Items[0].Score || c.Items[0].Lo == a.Items[0].Lo {
