@@ -53,8 +53,10 @@
 // settings), and picks the one that looks more like a real image (a Pair).
 // BradleyTerry fits P(i preferred to j) = γᵢ/(γᵢ + γⱼ) by maximum
 // likelihood and reports each item's log-strength log γᵢ, centred to mean
-// 0, with a bootstrap interval over raters, widened for few raters; a
-// difference of scores s is a preference probability 1/(1 + e^(−s)).
+// 0, with a bootstrap interval over raters, widened for few raters (95%
+// intervals covered the true log-strengths 0.939–0.948 of the time with 5,
+// 10 and 20 raters in cmd/coverage); a difference of scores s is a
+// preference probability 1/(1 + e^(−s)).
 //
 // Everything is deterministic: the same input and Options.Seed give the
 // same bits, whatever the order of the trials or pairs. The CSV writers
