@@ -239,7 +239,7 @@ func TestBrowser(t *testing.T) {
 	if err != nil || len(trials) != PracticeTrials+ScoredTrials || trials[0].Rater != "browser-rater" {
 		t.Fatalf("%d trials recorded (%v), want %d by browser-rater", len(trials), err, PracticeTrials+ScoredTrials)
 	}
-	run(t, ctx, "results", chromedp.Navigate(h.hs.URL+"/#results"), poll(`document.querySelector('#res-body table') !== null`), scrollTo("#results"))
+	run(t, ctx, "results", chromedp.Navigate(h.hs.URL+"/#results"), poll(`document.getElementById("res-body").textContent.includes("browser-rater")`), scrollTo("#results"))
 	screenshot(t, ctx, "results.png")
 
 	if bad := consoleErrors(); len(bad) > 0 {

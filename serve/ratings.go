@@ -29,9 +29,6 @@ const (
 	ScoredTrials   = 50 // scored, gold checks included
 	GoldTrials     = 5  // of the scored: pure-noise images, obviously generated
 	PairTrials     = 20 // pairwise preference trials per session
-	// MinMillis is the median answer time below which a session is
-	// dropped as answering too fast.
-	MinMillis = 300
 )
 
 // Trial is one real-or-generated answer, in the shape of the perception
@@ -563,7 +560,8 @@ func (s *Server) results(w http.ResponseWriter, r *http.Request) {
 		writeError(w, &APIError{Status: 500, Code: CodeInternal, Message: err.Error()})
 		return
 	}
-	writeJSON(w, 200, Summarize(t, p))
+	res, _, _ := Analyze(t, p)
+	writeJSON(w, 200, res)
 }
 
 // loadSessionByID reads a rating session with its plan (answers included).

@@ -80,29 +80,15 @@ func TestRatingSession(t *testing.T) {
 	if len(trials) != 2*(PracticeTrials+ScoredTrials) {
 		t.Fatalf("%d trials stored, want %d", len(trials), 2*(PracticeTrials+ScoredTrials))
 	}
-	sum := Summarize(trials, nil)
-	if len(sum.Sessions) != 2 || sum.Sessions[0].Dropped != "" || sum.Sessions[1].Dropped != "missed an attention check" {
-		t.Fatalf("sessions %+v: want the careful one kept and the hasty one dropped for the gold checks", sum.Sessions)
+	res, rep, _ := Analyze(trials, nil)
+	if len(rep.Dropped) != 1 || !rep.Dropped[0].FailedGold || !strings.HasPrefix(rep.Dropped[0].Rater, "hasty") {
+		t.Fatalf("dropped %+v: want the hasty rater dropped for the gold checks, the careful one kept", rep.Dropped)
 	}
-	if sum.ErrorRate != 0 || sum.Trials != ScoredTrials-GoldTrials {
-		t.Fatalf("summary %+v: the careful rater answered all %d scored non-gold trials right", sum, ScoredTrials-GoldTrials)
+	if res.HYPE.ErrorRate.Value != 0 || res.HYPE.Trials != ScoredTrials-GoldTrials || res.HYPE.Raters != 1 || res.HYPE.Resamples == 0 {
+		t.Fatalf("results %+v: the careful rater answered all %d scored non-gold trials right", res.HYPE, ScoredTrials-GoldTrials)
 	}
 	var csv bytes.Buffer
 	if err := WriteTrialsCSV(&csv, trials); err != nil || strings.Count(csv.String(), "\n") != len(trials)+1 {
 		t.Fatalf("CSV: %v, %d lines", err, strings.Count(csv.String(), "\n"))
-	}
-}
-
-func TestSummarizeDropsFastRaters(t *testing.T) {
-	var trials []Trial
-	for i := range 10 {
-		trials = append(trials, Trial{Session: "s1", Rater: "quick", Item: "x", Generated: i%2 == 0, AnsweredGenerated: true, Millis: 150})
-	}
-	s := Summarize(trials, []Pair{{A: "j1", B: "j2", PreferA: true}, {A: "j2", B: "j1", PreferA: true}, {A: "j1", B: "j2", PreferA: true}})
-	if s.Sessions[0].Dropped != "answered too fast" || s.Trials != 0 {
-		t.Fatalf("%+v: a median answer of 150 ms is too fast", s.Sessions)
-	}
-	if s.Wins["j1"] != [2]int{2, 3} || s.Wins["j2"] != [2]int{1, 3} {
-		t.Fatalf("wins %v", s.Wins)
 	}
 }

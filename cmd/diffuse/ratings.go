@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 
 	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/metrics/perception"
 	"github.com/diffusego/diffusego/serve"
 	"github.com/spf13/cobra"
 )
@@ -19,15 +20,18 @@ func newRatingsCmd() *cobra.Command {
 		Short: "Write the stored rating trials as CSV and print the summary",
 		Long: `export reads the rating trials that diffuse serve stored in DIR/jobs.db and
 writes them as CSV (--what trials: real-or-generated answers; pairs:
-pairwise preferences), then prints the summary the results page shows:
-sessions dropped and why, the error rate (50% = indistinguishable) and the
-fool rate on generated images, with the counts.`,
+pairwise preferences; report: the HYPE∞ statistics; dropped: the raters
+left out and why; strengths: the Bradley–Terry fit), then prints what the
+results page shows: the error rate (50% = indistinguishable) and the fool
+rate on generated images, each with a 95% bootstrap interval over raters
+then trials, the counts, the dropped raters with reasons, and the
+Bradley–Terry scores with their intervals (metrics/perception).`,
 		Example: `  diffuse ratings export --data diffuse-serve --out trials.csv
   diffuse ratings export --data diffuse-serve --what pairs --out pairs.csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if what != "trials" && what != "pairs" {
-				return usagef("--what: want trials or pairs, got %q", what)
+			if what != "trials" && what != "pairs" && what != "report" && what != "dropped" && what != "strengths" {
+				return usagef("--what: want trials, pairs, report, dropped or strengths, got %q", what)
 			}
 			if out == "" {
 				return usagef("--out: want a CSV file to write")
@@ -48,31 +52,46 @@ fool rate on generated images, with the counts.`,
 			if err != nil {
 				return err
 			}
+			res, rep, fit := serve.Analyze(trials, pairs)
 			err = checkpoint.WriteAtomic(out, func(w io.Writer) error {
-				if what == "pairs" {
+				switch what {
+				case "pairs":
 					return serve.WritePairsCSV(w, pairs)
+				case "report":
+					return perception.WriteReportCSV(w, rep)
+				case "dropped":
+					return perception.WriteDroppedCSV(w, rep.Dropped)
+				case "strengths":
+					return perception.WriteStrengthsCSV(w, fit)
 				}
 				return serve.WriteTrialsCSV(w, trials)
 			})
 			if err != nil {
 				return err
 			}
-			s := serve.Summarize(trials, pairs)
 			o := cmd.OutOrStdout()
-			fmt.Fprintf(o, "wrote %d trials and %d pairs (%s) to %s\n", len(trials), len(pairs), what, out)
-			for _, r := range s.Sessions {
-				if r.Dropped != "" {
-					fmt.Fprintf(o, "dropped session %s (%s): %s\n", r.Session, r.Rater, r.Dropped)
-				}
+			fmt.Fprintf(o, "wrote %s to %s (%d trials, %d pairs stored)\n", what, out, len(trials), len(pairs))
+			h := res.HYPE
+			if h.Trials > 0 {
+				fmt.Fprintf(o, "error rate %.3f [%.3f, %.3f] (%d of %d), fool rate %.3f [%.3f, %.3f] (%d of %d); %.0f%% intervals, %d resamples; %d raters kept, %d trials (%d generated, %d real)\n",
+					h.ErrorRate.Value, h.ErrorRate.Lo, h.ErrorRate.Hi, h.ErrorRate.Count, h.ErrorRate.N,
+					h.FoolRate.Value, h.FoolRate.Lo, h.FoolRate.Hi, h.FoolRate.Count, h.FoolRate.N,
+					100*h.Level, h.Resamples, h.Raters, h.Trials, h.Generated, h.Real)
+			} else if h.Note != "" {
+				fmt.Fprintln(o, h.Note)
 			}
-			fmt.Fprintf(o, "error rate %.3f over %d scored trials (%d generated, %d real); fool rate %.3f\n",
-				s.ErrorRate, s.Trials, s.Generated, s.Real, s.FoolRate)
+			for _, d := range h.Dropped {
+				fmt.Fprintf(o, "dropped %s: %s\n", d["rater"], d["reason"])
+			}
+			for _, it := range res.Pairs.Items {
+				fmt.Fprintf(o, "Bradley–Terry %s: %.3f [%.3f, %.3f], won %d of %d\n", it.Item, it.Score, it.Lo, it.Hi, it.Wins, it.Comparisons)
+			}
 			return nil
 		},
 	}
 	export.Flags().StringVar(&dir, "data", "diffuse-serve", "the data folder of diffuse serve")
 	export.Flags().StringVar(&out, "out", "", "CSV file to write")
-	export.Flags().StringVar(&what, "what", "trials", "trials or pairs")
+	export.Flags().StringVar(&what, "what", "trials", "trials, pairs, report, dropped or strengths")
 	root.AddCommand(export)
 	return root
 }

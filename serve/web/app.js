@@ -333,27 +333,33 @@ $("in-form").addEventListener("submit", (ev) => {
   }, $("in-state"), $("in-result"));
 });
 
-// ---- rating results ----
+// ---- rating results (metrics/perception: bootstrap over raters, then trials) ----
 function pct(x) { return (100 * x).toFixed(1) + "%"; }
+function interval(e, level) { return `${pct(e.value)} [${pct(e.lo)}, ${pct(e.hi)}] (${e.count} of ${e.n})`; }
 
 async function loadResults() {
   let r;
   try { r = await api("GET", "/api/ratings/results"); } catch (e) { $("res-body").textContent = e.message; return; }
   const body = $("res-body");
   body.replaceChildren();
-  if (!r.sessions || r.sessions.length === 0) {
-    body.textContent = "no real-or-generated ratings yet";
+  const h = r.hype;
+  const p = document.createElement("p");
+  p.id = "res-summary";
+  if (h.note && !h.trials) {
+    p.textContent = h.note;
   } else {
-    const p = document.createElement("p");
-    p.id = "res-summary";
-    p.textContent = `error rate ${pct(r.error_rate)} (50% = indistinguishable), fool rate on generated images ${pct(r.fool_rate)}; ` +
-      `${r.trials} scored trials (${r.generated} generated, ${r.real} real) from ${r.sessions.filter((s) => !s.dropped).length} kept sessions`;
-    body.appendChild(p);
+    const lv = Math.round(100 * h.level);
+    p.textContent = `error rate ${interval(h.error_rate)} (50% = indistinguishable); fool rate on generated images ${interval(h.fool_rate)}; ` +
+      `${lv}% intervals from ${h.resamples} bootstrap resamples over raters, then trials; ${h.trials} scored trials ` +
+      `(${h.generated} generated, ${h.real} real) from ${h.raters} kept raters` + (h.note ? ` (${h.note})` : "");
+  }
+  body.appendChild(p);
+  if (h.dropped && h.dropped.length) {
     const t = document.createElement("table");
-    t.innerHTML = "<tr><th>rater</th><th>scored</th><th>gold missed</th><th>median ms</th><th>dropped</th></tr>";
-    for (const s of r.sessions) {
+    t.innerHTML = "<tr><th>dropped rater</th><th>why</th></tr>";
+    for (const d of h.dropped) {
       const tr = document.createElement("tr");
-      for (const v of [s.rater, s.scored, s.gold_missed, s.median_millis, s.dropped || "kept"]) {
+      for (const v of [d.rater, d.reason]) {
         const td = document.createElement("td");
         td.textContent = v;
         tr.appendChild(td);
@@ -362,11 +368,14 @@ async function loadResults() {
     }
     body.appendChild(t);
   }
-  if (r.pairs > 0) {
-    const p = document.createElement("p");
-    p.textContent = `${r.pairs} pairwise trials: ` + Object.entries(r.wins).map(([k, v]) => `job ${k} won ${v[0]} of ${v[1]}`).join("; ");
-    body.appendChild(p);
+  const q = document.createElement("p");
+  if (r.pairs.items && r.pairs.items.length) {
+    q.textContent = `Bradley–Terry over ${r.pairs.pairs} pairwise answers from ${r.pairs.raters} raters: ` +
+      r.pairs.items.map((it) => `job ${it.item} ${it.score.toFixed(2)} [${it.lo.toFixed(2)}, ${it.hi.toFixed(2)}] (${it.wins}/${it.comparisons} won)`).join("; ");
+  } else {
+    q.textContent = r.pairs.note || "";
   }
+  body.appendChild(q);
 }
 
 // ---- start ----
