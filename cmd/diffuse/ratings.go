@@ -13,7 +13,8 @@ import (
 )
 
 func newRatingsCmd() *cobra.Command {
-	root := &cobra.Command{Use: "ratings", Short: "Human perception ratings collected by diffuse serve", Args: noArgs}
+	root := &cobra.Command{Use: "ratings", Short: "Human perception ratings collected by diffuse serve", Args: noArgs,
+		Example: "  diffuse ratings export --data diffuse-serve --what report --out report.csv"}
 	var dir, out, what string
 	export := &cobra.Command{
 		Use:   "export",
