@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/diffusego/diffusego/data"
 )
 
 // TestRatingSession runs a whole real-or-generated session through the
@@ -90,5 +94,82 @@ func TestRatingSession(t *testing.T) {
 	var csv bytes.Buffer
 	if err := WriteTrialsCSV(&csv, trials); err != nil || strings.Count(csv.String(), "\n") != len(trials)+1 {
 		t.Fatalf("CSV: %v, %d lines", err, strings.Count(csv.String(), "\n"))
+	}
+}
+
+// TestPairSession: a pairwise session between two jobs stores each answer
+// as a Pair of the two jobs, and the Bradley–Terry fit ranks the job the
+// rater always preferred first.
+func TestPairSession(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Classes = data.FashionMNISTClasses[:] })
+	a := h.waitFinal(h.submit(alice, quick(map[string]any{"n": 2, "seed": 1})))
+	b := h.waitFinal(h.submit(alice, quick(map[string]any{"n": 2, "seed": 2})))
+	for r, rater := range []string{"p1", "p2", "p3"} {
+		sess := alice + "-" + rater
+		code, out, _ := h.do("POST", "/api/ratings/sessions", sess, map[string]any{"kind": "pair", "rater": rater, "jobs": []string{a.ID, b.ID}})
+		if code != 201 {
+			t.Fatalf("pair session: %d %s", code, out)
+		}
+		var s struct {
+			ID     string
+			Trials []struct{ Image, Other, Class string }
+		}
+		json.Unmarshal(out, &s)
+		if len(s.Trials) != PairTrials || s.Trials[0].Other == "" || s.Trials[0].Class == "" {
+			t.Fatalf("pair plan %s", out)
+		}
+		rs, _ := h.srv.loadSessionByID(s.ID)
+		for i, it := range rs.Plan {
+			ans := "b"
+			if it.A == a.ID {
+				ans = "a" // always job a
+			}
+			if r == 2 && i%4 == 0 {
+				ans = map[string]string{"a": "b", "b": "a"}[ans] // a rater who sometimes disagrees
+			}
+			if code, out, _ := h.do("POST", "/api/ratings/sessions/"+s.ID+"/answers", sess, map[string]any{"pos": i, "answer": ans, "millis": 900}); code != 200 {
+				t.Fatalf("answer: %d %s", code, out)
+			}
+		}
+	}
+	if code, out, _ := h.do("POST", "/api/ratings/sessions", alice, map[string]any{"kind": "pair", "rater": "x", "jobs": []string{a.ID}}); code != 400 || !strings.Contains(string(out), `"field":"jobs"`) {
+		t.Fatalf("a pair session of one job: %d %s", code, out)
+	}
+	pairs, err := h.srv.store.Pairs()
+	if err != nil || len(pairs) != 3*PairTrials {
+		t.Fatalf("%d pairs stored (%v)", len(pairs), err)
+	}
+	res, _, fit := Analyze(nil, pairs)
+	if len(fit.Items) != 2 || fit.Items[0].Item != a.ID || res.Pairs.Pairs != 3*PairTrials || !(fit.Items[0].Score > fit.Items[1].Score) {
+		t.Fatalf("Bradley–Terry %+v: want job %s first", fit, a.ID)
+	}
+}
+
+// TestShutdownRequeues: a job still running when the grace ends goes back
+// to the queue, and runs at the next start.
+func TestShutdownRequeues(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := New(Config{Data: dir, Models: []*Model{fashion(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	h := &harness{t: t, srv: srv, hs: hs}
+	id := h.submit(alice, slow())
+	h.stream(id, 0, func(e sse) bool { return e.Type == "progress" })
+	hs.CloseClientConnections()
+	hs.Close()
+	ctx, cancel := contextWithTimeout(50 * time.Millisecond)
+	defer cancel()
+	if err := srv.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if j, err := st.Get(id); err != nil || j.State != StateQueued {
+		t.Fatalf("after a graceful shutdown the running job is %+v (%v), want queued", j, err)
 	}
 }
