@@ -137,14 +137,14 @@ func TestBrowser(t *testing.T) {
 
 	// Generate: progress, a live preview, then the gallery.
 	run(t, ctx, "generate",
-		chromedp.SetValue(`#gen-form input[name=n]`, "4"), chromedp.SetValue(`#gen-form input[name=steps]`, "6"),
-		chromedp.SetValue(`#gen-form input[name=preview_every]`, "1"), chromedp.SetValue(`#gen-form input[name=guidance]`, "1"),
+		chromedp.SetValue(`#gen-form input[name=n]`, "4"), chromedp.SetValue(`#gen-form input[name=steps]`, "15"),
+		chromedp.SetValue(`#gen-form input[name=preview_every]`, "3"), chromedp.SetValue(`#gen-form input[name=guidance]`, "3"),
 		chromedp.SetValue(`#gen-class`, "7"),
 		chromedp.Click("#gen-submit"),
 		poll(`document.getElementById('gen-state').textContent.startsWith('done')`),
 		poll(`document.querySelectorAll('#gal-cards .card').length === 1`))
-	if v, m := eval[float64](t, ctx, `document.getElementById('gen-progress').value`), eval[float64](t, ctx, `document.getElementById('gen-progress').max`); v != 6 || m != 6 {
-		t.Fatalf("progress bar at %v of %v, want 6 of 6", v, m)
+	if v, m := eval[float64](t, ctx, `document.getElementById('gen-progress').value`), eval[float64](t, ctx, `document.getElementById('gen-progress').max`); v != 15 || m != 15 {
+		t.Fatalf("progress bar at %v of %v, want 15 of 15", v, m)
 	}
 	if src := eval[string](t, ctx, `document.getElementById('gen-preview').src`); !strings.HasPrefix(src, "data:image/png;base64,") {
 		t.Fatalf("no live preview: src %.40q", src)
@@ -156,7 +156,7 @@ func TestBrowser(t *testing.T) {
 	if card := eval[string](t, ctx, `document.querySelector('#gal-cards .card').dataset.job`); card != jobs[0].ID {
 		t.Fatalf("the gallery shows job %s, want the new job %s", card, jobs[0].ID)
 	}
-	if s := eval[string](t, ctx, `document.querySelector('#gal-cards .card .settings').textContent`); !strings.Contains(s, "Sneaker") || !strings.Contains(s, "6 steps") {
+	if s := eval[string](t, ctx, `document.querySelector('#gal-cards .card .settings').textContent`); !strings.Contains(s, "Sneaker") || !strings.Contains(s, "15 steps") {
 		t.Fatalf("gallery card settings %q: want the class and steps", s)
 	}
 	screenshot(t, ctx, "generate.png")
