@@ -10,16 +10,16 @@
 #
 # Environment: MINUTES (training budget, default 62), STEPS (planned
 # optimiser steps for the cosine schedule, default 4000), SKIP_TRAIN=1
-# (evaluate the run already in OUT), N (samples, default 64),
-# SAMPLE_STEPS (reverse steps, default 50), PER_CLASS (samples per ring
-# class, default 16), OUT (default out/mol).
+# (evaluate the run already in OUT), N (samples, default 256),
+# SAMPLE_STEPS (reverse steps, default 100), PER_CLASS (samples per ring
+# class, default 64), OUT (default out/mol).
 set -euo pipefail
 
 MINUTES=${MINUTES:-62}
 STEPS=${STEPS:-4000}
-N=${N:-64}
-SAMPLE_STEPS=${SAMPLE_STEPS:-50}
-PER_CLASS=${PER_CLASS:-16}
+N=${N:-256}
+SAMPLE_STEPS=${SAMPLE_STEPS:-100}
+PER_CLASS=${PER_CLASS:-64}
 OUT=${OUT:-out/mol}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -32,11 +32,12 @@ if [ -z "${SKIP_TRAIN:-}" ]; then
 		--seed 1 --checkpoint-every 250 --keep 0 --log-every 50 | tee "$OUT/train.log"
 fi
 
-# Four jobs side by side: validity, uniqueness, novelty and histogram
+# Five jobs side by side: validity, uniqueness, novelty and histogram
 # distances of N samples (ring classes drawn from the training frequencies,
 # no guidance) at temperature 1 and at 0.5, with the baselines and the
 # floor; PER_CLASS samples asked for each ring class; and the 16-molecule
-# picture of the doc with its SMILES.
+# picture of the doc with its SMILES; and N/2 samples at 500 steps (the
+# training T, DiGress's default).
 "$D" graph eval --model "$OUT" --n "$N" --steps "$SAMPLE_STEPS" --seed 1 \
 	--out "$OUT/eval.json" >"$OUT/eval.txt" 2>&1 &
 a=$!
@@ -49,5 +50,8 @@ c=$!
 "$D" graph sample --model "$OUT" --n 16 --steps "$SAMPLE_STEPS" --seed 1 \
 	--out "$OUT/samples16.smi" --png docs/img/molecules.png >"$OUT/samples16.txt" 2>&1 &
 d=$!
-wait "$a" "$b" "$c" "$d"
-cat "$OUT/eval.txt" "$OUT/eval-t05.txt" "$OUT/eval-class.txt" "$OUT/samples16.txt" "$OUT/samples16.smi"
+"$D" graph eval --model "$OUT" --n $((N / 2)) --steps 500 --seed 1 \
+	--out "$OUT/eval-500.json" >"$OUT/eval-500.txt" 2>&1 &
+e=$!
+wait "$a" "$b" "$c" "$d" "$e"
+cat "$OUT/eval.txt" "$OUT/eval-t05.txt" "$OUT/eval-class.txt" "$OUT/eval-500.txt" "$OUT/samples16.txt" "$OUT/samples16.smi"
