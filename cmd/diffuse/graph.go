@@ -15,6 +15,7 @@ import (
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/graph"
 	"github.com/diffusego/diffusego/graph/digress"
+	"github.com/diffusego/diffusego/graph/molgen"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/train"
@@ -45,7 +46,7 @@ graphs (the format of docs/graph.md), split the same way.`,
 
 // graphTrainFlags are the settings of diffuse graph train.
 type graphTrainFlags struct {
-	data, out, resume             string
+	data, out, resume, condition  string
 	steps, batch, warmup          int
 	logEvery, checkpointEvery     int
 	keep, layers, dx, de          int
@@ -70,7 +71,7 @@ continues a run exactly (same data, seed and settings).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.data == "" {
-				return usagef("graph train: --data is required (community-small or a JSON file of graphs)")
+				return usagef("graph train: --data is required (community-small, molecules, a JSON file of graphs or a SMILES file)")
 			}
 			if f.out == "" {
 				return usagef("graph train: --out is required")
@@ -81,7 +82,8 @@ continues a run exactly (same data, seed and settings).`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.data, "data", "", `"community-small" or a JSON file of graphs`)
+	fl.StringVar(&f.data, "data", "", `"community-small", "molecules" (RDKit's NCI sample, ≤ 12 heavy atoms of C N O F S Cl), a JSON file of graphs or a SMILES file (.smi)`)
+	fl.StringVar(&f.condition, "condition", "rings", `molecules only: the graph-level condition, "rings" (0, 1, 2+ rings; classifier-free guidance) or "none"`)
 	fl.StringVar(&f.out, "out", "", "output folder for checkpoints and the loss curve")
 	fl.StringVar(&f.resume, "resume", "", "checkpoint file, or a run folder (its newest checkpoint), to continue from")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed: the data (community-small), the split, the batches, the noise and the weights")
@@ -144,8 +146,19 @@ func graphTypes(gs []*graph.Graph) (kx, ke int) {
 
 // runGraphTrain trains as f says.
 func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error {
-	trainSet, testSet, err := loadGraphSplit(f.data, f.seed)
-	if err != nil {
+	var trainSet, testSet []*graph.Graph
+	var mols *moleculeSet
+	var labels []int
+	var err error
+	if isMoleculeData(f.data) {
+		if mols, err = loadMoleculeSplit(f.data, f.seed); err != nil {
+			return err
+		}
+		if trainSet, err = moleculeGraphs(mols.vocab, mols.train); err != nil {
+			return fmt.Errorf("%s: %w", f.data, err)
+		}
+		testSet = make([]*graph.Graph, len(mols.test))
+	} else if trainSet, testSet, err = loadGraphSplit(f.data, f.seed); err != nil {
 		return err
 	}
 	var cfg digress.Config
@@ -164,6 +177,19 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 		if d, s := ck.Meta[graphDataKey], ck.Meta[graphSeedKey]; d != f.data || s != strconv.FormatUint(f.seed, 10) {
 			return usagef("graph train: %s was trained on --data %s --seed %s: resume with the same data and seed", resumeFrom, d, s)
 		}
+		if mols != nil {
+			if c := ck.Meta[molConditionKey]; c != f.condition {
+				return usagef("graph train: %s was trained with --condition %s: resume with the same condition", resumeFrom, c)
+			}
+			if _, labels, err = moleculeConfig(mols, trainSet, f.condition); err != nil {
+				return err
+			}
+		}
+	} else if mols != nil {
+		if cfg, labels, err = moleculeConfig(mols, trainSet, f.condition); err != nil {
+			return err
+		}
+		cfg.Layers, cfg.DX, cfg.DE = f.layers, f.dx, f.de
 	} else {
 		kx, ke := graphTypes(trainSet)
 		mx, me, err := digress.Marginals(trainSet, kx, ke)
@@ -185,6 +211,11 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 	if err != nil {
 		return usagef("%v", err)
 	}
+	if labels != nil {
+		if err := task.SetLabels(labels); err != nil {
+			return err
+		}
+	}
 	tr, err := train.NewTask(task, train.Options{Steps: f.steps, LR: f.lr, LRSchedule: "cosine", Warmup: f.warmup,
 		WeightDecay: f.decay, ClipNorm: f.clip, EMADecay: f.ema, Seed: f.seed, LogEvery: f.logEvery})
 	if err != nil {
@@ -203,6 +234,11 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 	}
 	meta[graphDataKey] = f.data
 	meta[graphSeedKey] = strconv.FormatUint(f.seed, 10)
+	if mols != nil {
+		names, _ := json.Marshal(mols.vocab.Names())
+		meta[molVocabKey] = string(names)
+		meta[molConditionKey] = f.condition
+	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
@@ -291,15 +327,23 @@ func (f *graphSampleFlags) check(what string) error {
 
 func newGraphSampleCmd() *cobra.Command {
 	var f graphSampleFlags
+	var mf molSampleFlags
 	var out, png string
 	cmd := &cobra.Command{
 		Use:   "sample",
 		Short: "Generate graphs with a trained model",
 		Long: `sample generates --n graphs, their node counts drawn from the training
 distribution, and writes them as JSON (--out); --png draws them. The same
-model, seed and settings give the same graphs.`,
-		Example: `  diffuse graph sample --model runs/cs --n 20 --seed 1 --out samples.json --png samples.png`,
-		Args:    noArgs,
+model, seed and settings give the same graphs.
+
+A molecule model writes a SMILES file instead: the canonical SMILES of each
+valid molecule with its name (s000, s001 …), and a comment line saying why
+for each invalid one (nothing is corrected); --png draws the first 16.
+Models trained with --condition rings take --rings and --guidance.`,
+		Example: `  diffuse graph sample --model runs/cs --n 20 --seed 1 --out samples.json --png samples.png
+  diffuse graph sample --model runs/mol --n 100 --out mols.smi --png mols.png
+  diffuse graph sample --model runs/mol --n 16 --rings 2 --guidance 1 --out rings2.smi`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.check("sample"); err != nil {
 				return err
@@ -307,9 +351,20 @@ model, seed and settings give the same graphs.`,
 			if out == "" {
 				return usagef("graph sample: --out is required")
 			}
-			m, _, file, err := loadGraphModel(f.model, f.raw)
+			m, meta, file, err := loadGraphModel(f.model, f.raw)
 			if err != nil {
 				return err
+			}
+			if v, ok, err := moleculeVocab(meta, file); err != nil {
+				return err
+			} else if ok {
+				o, err := mf.options("sample", m.Config, f)
+				if err != nil {
+					return err
+				}
+				return runMoleculeSample(cmd.Context(), molgen.Generator{Model: m, Vocab: v}, o, file, out, png, cmd.OutOrStdout())
+			} else if mf != (molSampleFlags{rings: -1}) {
+				return usagef("graph sample: --rings, --guidance and --no-condition are for molecule models; %s is not one", file)
 			}
 			gs, err := m.Sample(cmd.Context(), f.n, f.steps, f.temperature, tensor.NewRNG(f.seed))
 			if err != nil {
@@ -332,14 +387,17 @@ model, seed and settings give the same graphs.`,
 		},
 	}
 	f.register(cmd, 16)
-	cmd.Flags().StringVar(&out, "out", "", "JSON file to write")
+	mf.register(cmd)
+	cmd.Flags().StringVar(&out, "out", "", "JSON file to write (a SMILES file for molecule models)")
 	cmd.Flags().StringVar(&png, "png", "", "also draw the graphs to this PNG")
 	return cmd
 }
 
 func newGraphEvalCmd() *cobra.Command {
 	var f graphSampleFlags
+	var mf molSampleFlags
 	var out string
+	var perClass int
 	cmd := &cobra.Command{
 		Use:   "eval",
 		Short: "Score a model's samples against the test split (MMD²), beside the baselines",
@@ -350,9 +408,19 @@ graphs of the training density and the training set itself (the floor),
 with the fraction of distinct graphs (up to isomorphism) and of graphs
 isomorphic to no training graph (community-small repeats itself, so a
 generator that copies training graphs scores near the floor).
---out writes the numbers as JSON.`,
-		Example: `  diffuse graph eval --model runs/cs --n 100`,
-		Args:    noArgs,
+--out writes the numbers as JSON.
+
+For a molecule model it prints validity (the valence check, nothing
+corrected), connectivity, uniqueness and novelty (canonical SMILES against
+the training split), and the total-variation distances of the atom-type,
+bond-order, heavy-atom-count and ring-size histograms to the test split,
+for the model, two frequency baselines (every atom and pair drawn from the
+training marginals; a valence-respecting random assembly of the same
+frequencies) and the training set; --per-class K adds, for a model
+conditioned on rings, how many of K samples asked for each ring class have it.`,
+		Example: `  diffuse graph eval --model runs/cs --n 100
+  diffuse graph eval --model runs/mol --n 500 --steps 100 --per-class 50`,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := f.check("eval"); err != nil {
 				return err
@@ -360,6 +428,20 @@ generator that copies training graphs scores near the floor).
 			m, meta, file, err := loadGraphModel(f.model, f.raw)
 			if err != nil {
 				return err
+			}
+			if v, ok, err := moleculeVocab(meta, file); err != nil {
+				return err
+			} else if ok {
+				o, err := mf.options("eval", m.Config, f)
+				if err != nil {
+					return err
+				}
+				if perClass < 0 {
+					return usagef("graph eval: --per-class %d: want ≥ 0", perClass)
+				}
+				return runMoleculeEval(cmd.Context(), molgen.Generator{Model: m, Vocab: v}, o, perClass, meta, file, out, cmd.OutOrStdout())
+			} else if mf != (molSampleFlags{rings: -1}) || perClass != 0 {
+				return usagef("graph eval: --rings, --guidance, --no-condition and --per-class are for molecule models; %s is not one", file)
 			}
 			seed, err := strconv.ParseUint(meta[graphSeedKey], 10, 64)
 			if err != nil {
@@ -416,6 +498,8 @@ generator that copies training graphs scores near the floor).
 		},
 	}
 	f.register(cmd, 0)
+	mf.register(cmd)
+	cmd.Flags().IntVar(&perClass, "per-class", 0, "molecule models conditioned on rings: also sample this many molecules per ring class and report how many have it")
 	cmd.Flags().StringVar(&out, "out", "", "also write the scores as JSON")
 	return cmd
 }

@@ -16,6 +16,7 @@ type Batch struct {
 	Sizes []int
 	X     []int // (B, N)
 	E     []int // (B, N, N)
+	Cond  []int // (B): graph-level classes of a conditional model, −1 for none; nil for none at all
 }
 
 // NewBatch returns an all-zero batch for graphs of the given sizes, padded
@@ -77,7 +78,7 @@ func (bt *Batch) Graphs() []*graph.Graph {
 // Clone returns a deep copy.
 func (bt *Batch) Clone() *Batch {
 	return &Batch{B: bt.B, N: bt.N, Sizes: append([]int(nil), bt.Sizes...),
-		X: append([]int(nil), bt.X...), E: append([]int(nil), bt.E...)}
+		X: append([]int(nil), bt.X...), E: append([]int(nil), bt.E...), Cond: append([]int(nil), bt.Cond...)}
 }
 
 // Marginals returns the distribution of node categories over all nodes of

@@ -38,6 +38,15 @@
 // a train.Task over step-indexed batches of graphs padded with a node
 // mask; padding is never scored or generated.
 //
+// For molecules (graph/molgen), Config.Valence adds each node's valence in
+// the noisy graph (edge category k counted as bond order k) to the node
+// inputs, and Config.Classes makes the model conditional on a graph-level
+// class given in the global input y; training drops the class for a
+// fraction Config.CondDrop of graphs, so that Guided can sample with
+// classifier-free guidance (Ho & Salimans 2022) mixed on log-probabilities:
+// log p̃ = (1 + w)·log p(x_0 | z_t, c) − w·log p(x_0 | z_t). Both are off by
+// default, and checkpoints without them read as before.
+//
 //	mx, me, _ := digress.Marginals(train, 1, 2)
 //	m, _ := digress.NewModel(digress.DefaultConfig(1, 2, mx, me, sizes), rng)
 //	task, _ := digress.NewTask(m, train, 32, seed)

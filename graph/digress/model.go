@@ -27,7 +27,39 @@ type Config struct {
 	NodeMarginal []float64 // m_X
 	EdgeMarginal []float64 // m_E
 	SizeCounts   []int     // SizeCounts[n]: training graphs of n nodes
+
+	// Valence adds each node's valence in the noisy graph, Σ_j E_ij with
+	// edge category k counted as bond order k, to the node inputs (a
+	// molecular feature of DiGress, §5; for molecular graphs whose edge
+	// categories are the bond orders).
+	Valence bool `json:",omitempty"`
+
+	// Classes is the number of classes of a graph-level condition (0: the
+	// model is unconditional). A conditional model is given the class as a
+	// one-hot part of the global input y, or zeros for "no class", which
+	// training uses for a fraction CondDrop of graphs so that the model
+	// learns both p(x_0 | z_t, c) and p(x_0 | z_t): classifier-free
+	// guidance (Ho & Salimans 2022) then mixes the two (Guided).
+	Classes  int     `json:",omitempty"`
+	CondDrop float64 `json:",omitempty"`
+	// ClassSizeCounts[c][n] counts the training graphs of class c with n
+	// nodes: a conditional sample draws its node count from its class's.
+	ClassSizeCounts [][]int `json:",omitempty"`
 }
+
+// nodeInputs is the width of the network's node input: the one-hot
+// category, the structural features and, with Valence, the valence.
+func (c Config) nodeInputs() int {
+	w := c.Kx + NodeFeatures
+	if c.Valence {
+		w++
+	}
+	return w
+}
+
+// globalInputs is the width of the global input: t, the graph features,
+// n/MaxN and the one-hot class.
+func (c Config) globalInputs() int { return 2 + GraphFeatures + c.Classes }
 
 // DefaultConfig is the recipe used on community-small: 4 layers, node
 // width 64, edge width 16, global width 32, T = 500 and λ = 5 as DiGress.
@@ -65,21 +97,46 @@ func (c Config) Validate() error {
 	case len(c.NodeMarginal) != c.Kx || len(c.EdgeMarginal) != c.Ke:
 		return fmt.Errorf("digress: config: marginals of %d and %d categories: want %d and %d", len(c.NodeMarginal), len(c.EdgeMarginal), c.Kx, c.Ke)
 	}
-	total := 0
-	for n, k := range c.SizeCounts {
-		if k < 0 || k > 1<<40 || (k > 0 && n == 0) {
-			return fmt.Errorf("digress: config: size count %d for %d nodes: want ≥ 0, and none for 0 nodes", k, n)
-		}
-		total += k
+	if err := checkSizeCounts(c.SizeCounts, c.MaxN); err != nil {
+		return fmt.Errorf("digress: config: %w", err)
 	}
-	if total == 0 {
-		return fmt.Errorf("digress: config: no graph sizes to sample from")
+	switch {
+	case c.Classes < 0 || c.Classes > 4096:
+		return fmt.Errorf("digress: config: %d condition classes: want 0 to 4096", c.Classes)
+	case !(c.CondDrop >= 0 && c.CondDrop < 1):
+		return fmt.Errorf("digress: config: condition drop %v: want in [0, 1)", c.CondDrop)
+	case c.Classes > 0 && len(c.ClassSizeCounts) != c.Classes:
+		return fmt.Errorf("digress: config: %d class size tables for %d classes: want one per class", len(c.ClassSizeCounts), c.Classes)
+	}
+	for k, counts := range c.ClassSizeCounts {
+		if err := checkSizeCounts(counts, c.MaxN); err != nil {
+			return fmt.Errorf("digress: config: class %d: %w", k, err)
+		}
 	}
 	if _, err := NewMarginal(c.NodeMarginal); err != nil {
 		return err
 	}
 	_, err := NewMarginal(c.EdgeMarginal)
 	return err
+}
+
+// checkSizeCounts checks a table of graph counts by node count: MaxN+1
+// entries, none negative, none for 0 nodes, and at least one graph.
+func checkSizeCounts(counts []int, maxN int) error {
+	if len(counts) != maxN+1 {
+		return fmt.Errorf("%d size counts: want max nodes + 1 = %d", len(counts), maxN+1)
+	}
+	total := 0
+	for n, k := range counts {
+		if k < 0 || k > 1<<40 || (k > 0 && n == 0) {
+			return fmt.Errorf("size count %d for %d nodes: want ≥ 0, and none for 0 nodes", k, n)
+		}
+		total += k
+	}
+	if total == 0 {
+		return fmt.Errorf("no graph sizes to sample from")
+	}
+	return nil
 }
 
 // Model is the denoising network p_θ(x_0 | z_t) with its diffusion
@@ -108,9 +165,9 @@ func NewModel(c Config, rng *tensor.RNG) (*Model, error) {
 	p.Edges, _ = NewMarginal(c.EdgeMarginal)
 	lin := func(name string, in, out int) *nn.Linear { return nn.NewLinear(name, in, out, true, rng) }
 	m := &Model{Config: c, Process: p,
-		InX1: lin("in_x.0", c.Kx+NodeFeatures, c.DX), InX2: lin("in_x.1", c.DX, c.DX),
+		InX1: lin("in_x.0", c.nodeInputs(), c.DX), InX2: lin("in_x.1", c.DX, c.DX),
 		InE1: lin("in_e.0", c.Ke, c.DE), InE2: lin("in_e.1", c.DE, c.DE),
-		InY1: lin("in_y.0", 1+GraphFeatures+1, c.DY), InY2: lin("in_y.1", c.DY, c.DY),
+		InY1: lin("in_y.0", c.globalInputs(), c.DY), InY2: lin("in_y.1", c.DY, c.DY),
 	}
 	for i := range c.Layers {
 		m.Layers = append(m.Layers, NewLayer(nn.Join("layer", i), c.DX, c.DE, c.DY, c.FFX, c.FFE, rng))
@@ -130,30 +187,43 @@ func (m *Model) Params() []*nn.Param {
 }
 
 // Forward returns the logits of x_0 for the noisy batch z at times t:
-// nodes (B, N, Kx) and edges (B, N, N, Ke), the latter symmetric.
+// nodes (B, N, Kx) and edges (B, N, N, Ke), the latter symmetric. A
+// conditional model reads graph b's class from z.Cond[b] (none when
+// z.Cond is nil or the entry is negative).
 func (m *Model) Forward(g *autograd.Graph, z *Batch, t []float64) (lx, le *autograd.Var) {
 	c := m.Config
 	b, n := z.B, z.N
 	node, glob := extraFeatures(z, c.MaxN)
-	xin := tensor.New(b, n, c.Kx+NodeFeatures)
-	xoh := tensor.New(b, n, c.Kx)
-	eoh := tensor.New(b, n, n, c.Ke)
-	yin := tensor.New(b, 1+GraphFeatures+1)
+	wx, wy := c.nodeInputs(), c.globalInputs()
+	xin := tensor.New(b, n, wx)      // one-hot, structure, valence
+	xoh := tensor.New(b, n, c.Kx)    // one-hot
+	eoh := tensor.New(b, n, n, c.Ke) // one-hot
+	yin := tensor.New(b, wy)         // t, graph features, n/MaxN, class
 	for k := 0; k < b; k++ {
 		for i := 0; i < z.Sizes[k]; i++ {
 			at := k*n + i
-			xin.Data[at*(c.Kx+NodeFeatures)+z.X[at]] = 1
+			row := xin.Data[at*wx : (at+1)*wx]
+			row[z.X[at]] = 1
 			xoh.Data[at*c.Kx+z.X[at]] = 1
-			copy(xin.Data[at*(c.Kx+NodeFeatures)+c.Kx:(at+1)*(c.Kx+NodeFeatures)], node[at*NodeFeatures:(at+1)*NodeFeatures])
+			copy(row[c.Kx:c.Kx+NodeFeatures], node[at*NodeFeatures:(at+1)*NodeFeatures])
+			valence := 0
 			for j := 0; j < z.Sizes[k]; j++ {
 				if j != i {
 					e := at*n + j
 					eoh.Data[e*c.Ke+z.E[e]] = 1
+					valence += z.E[e]
 				}
 			}
+			if c.Valence {
+				row[c.Kx+NodeFeatures] = float32(valence) / 4
+			}
 		}
-		yin.Data[k*(2+GraphFeatures)] = float32(t[k])
-		copy(yin.Data[k*(2+GraphFeatures)+1:(k+1)*(2+GraphFeatures)], glob[k*(GraphFeatures+1):(k+1)*(GraphFeatures+1)])
+		yrow := yin.Data[k*wy : (k+1)*wy]
+		yrow[0] = float32(t[k])
+		copy(yrow[1:2+GraphFeatures], glob[k*(GraphFeatures+1):(k+1)*(GraphFeatures+1)])
+		if c.Classes > 0 && z.Cond != nil && z.Cond[k] >= 0 && z.Cond[k] < c.Classes {
+			yrow[2+GraphFeatures+z.Cond[k]] = 1
+		}
 	}
 	masks := NewMasks(z.Sizes, n)
 	mlp := func(l1, l2 *nn.Linear, x *autograd.Var) *autograd.Var {
@@ -202,14 +272,19 @@ func softmaxRows(l []float32, k int) []float64 {
 // DrawSizes draws count node counts from the training distribution of
 // sizes (Config.SizeCounts).
 func (m *Model) DrawSizes(count int, rng *tensor.RNG) []int {
+	return drawSizes(m.Config.SizeCounts, count, rng)
+}
+
+// drawSizes draws count node counts in proportion to counts.
+func drawSizes(counts []int, count int, rng *tensor.RNG) []int {
 	total := 0
-	for _, k := range m.Config.SizeCounts {
+	for _, k := range counts {
 		total += k
 	}
 	out := make([]int, count)
 	for i := range out {
 		u := rng.Intn(total)
-		for n, k := range m.Config.SizeCounts {
+		for n, k := range counts {
 			if u < k {
 				out[i] = n
 				break

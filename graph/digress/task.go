@@ -20,9 +20,15 @@ import (
 // each the mean cross-entropy of the logits of x_0 given z_t over the real
 // nodes and over the real ordered pairs i ≠ j, with t drawn uniformly from
 // {1/T, …, 1} per graph and z_t ~ q(G_t | G_0) (Process.Noise).
+//
+// A conditional model (Config.Classes > 0) is trained on Labels, the class
+// of each graph, each replaced by "no class" with probability
+// Config.CondDrop (drawn from rng.Split(2)), as classifier-free guidance
+// trains (Ho & Salimans 2022).
 type Task struct {
 	Model  *Model
 	Graphs []*graph.Graph
+	Labels []int // class of each graph, for a conditional model; see SetLabels
 	Batch  int
 	Seed   uint64
 
@@ -48,6 +54,24 @@ func NewTask(m *Model, graphs []*graph.Graph, batch int, seed uint64) (*Task, er
 	return &Task{Model: m, Graphs: graphs, Batch: batch, Seed: seed, epoch: -1}, nil
 }
 
+// SetLabels gives the class of every training graph, for a conditional
+// model: one per graph, each in 0…Classes−1.
+func (t *Task) SetLabels(labels []int) error {
+	if t.Model.Config.Classes == 0 {
+		return fmt.Errorf("digress: labels for a model without classes")
+	}
+	if len(labels) != len(t.Graphs) {
+		return fmt.Errorf("digress: %d labels for %d graphs: want one per graph", len(labels), len(t.Graphs))
+	}
+	for i, c := range labels {
+		if c < 0 || c >= t.Model.Config.Classes {
+			return fmt.Errorf("digress: graph %d: class %d: want 0 to %d", i, c, t.Model.Config.Classes-1)
+		}
+	}
+	t.Labels = labels
+	return nil
+}
+
 // Params lists the network's parameters.
 func (t *Task) Params() []*nn.Param { return t.Model.Params() }
 
@@ -59,26 +83,46 @@ func (t *Task) Items() int { return t.Batch }
 
 // BatchOf returns the graphs of step and its epoch.
 func (t *Task) BatchOf(step int) ([]*graph.Graph, int) {
+	idx, epoch := t.indices(step)
+	gs := make([]*graph.Graph, len(idx))
+	for i, k := range idx {
+		gs[i] = t.Graphs[k]
+	}
+	return gs, epoch
+}
+
+// indices returns the indices into Graphs of step's batch and its epoch.
+func (t *Task) indices(step int) ([]int, int) {
 	epoch := step / t.PerEpoch()
 	if epoch != t.epoch {
 		t.perm = tensor.NewRNG(t.Seed).Split(uint64(epoch)).Perm(len(t.Graphs))
 		t.epoch = epoch
 	}
 	first := (step % t.PerEpoch()) * t.Batch
-	gs := make([]*graph.Graph, t.Batch)
-	for i := range gs {
-		gs[i] = t.Graphs[t.perm[first+i]]
-	}
-	return gs, epoch
+	return t.perm[first : first+t.Batch], epoch
 }
 
 // Loss records the loss of step's batch on g, drawing t from rng.Split(0)
 // and the noise from rng.Split(1).
 func (t *Task) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var, int, error) {
+	if t.Model.Config.Classes > 0 && t.Labels == nil {
+		return nil, 0, fmt.Errorf("digress: a conditional model needs the graphs' labels (Task.SetLabels)")
+	}
+	idx, _ := t.indices(step)
 	gs, epoch := t.BatchOf(step)
 	x0, err := FromGraphs(gs, t.Model.Config.Kx, t.Model.Config.Ke)
 	if err != nil {
 		return nil, 0, err
+	}
+	if t.Labels != nil {
+		drop := rng.Split(2)
+		x0.Cond = make([]int, len(idx))
+		for i, k := range idx {
+			x0.Cond[i] = t.Labels[k]
+			if drop.Uniform() < t.Model.Config.CondDrop {
+				x0.Cond[i] = -1
+			}
+		}
 	}
 	r := rng.Split(0)
 	ts := make([]float64, x0.B)
