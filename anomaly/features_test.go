@@ -26,7 +26,7 @@ func TestFeaturesErrIsDenoisingLoss(t *testing.T) {
 	root := tensor.NewRNG(opt.Seed)
 	den := p.Denoiser(nil)
 	for l, step := range opt.Steps {
-		eps := root.Split(uint64(l) + 1).Randn(1, 8, 8).Data
+		eps := root.Split(uint64(l)+1).Randn(1, 8, 8).Data
 		ab := p.Schedule.AlphaBar(step)
 		sigma := math.Sqrt((1 - ab) / ab)
 		noisy := x.Clone()
