@@ -1,12 +1,17 @@
-// Command oneclass measures diffusion anomaly scores in the one-class
-// protocol on Fashion-MNIST (docs/anomaly.md): for each class c, a model
-// trained on the first fit training images of c (train.sh) scores test
-// images [0, n); normal = class c, anomalous = the other nine. It reports
-// the AUROC of the reconstruction score and of the ELBO (bits/dim), and
-// of PCA reconstruction error and raw-pixel k-NN distance fitted on the
-// same training images; the thresholds are the q-quantiles of the scores
-// of training images [fit, fit+val) of c, which no model or baseline saw.
-// Run from the repository root after train.sh:
+// Command oneclass measures anomaly scores in the one-class protocol on
+// Fashion-MNIST (docs/anomaly.md): for each class c, a model trained on
+// the first fit training images of c (train.sh) scores test images
+// [0, n); normal = class c, anomalous = the other nine. It reports the
+// AUROC of the ELBO (bits/dim) and of the ELBO minus the PNG length
+// (Serrà et al. 2020), of the four feature scores of anomaly.Reference
+// (feature-space reconstruction, Mahalanobis distance of the per-level
+// errors, of the encoder features, and k-NN in the encoder features,
+// fitted on the first -ref training images of c), and of PCA
+// reconstruction error and raw-pixel k-NN distance fitted on the first
+// fit training images; the threshold of -best is the q-quantile of its
+// scores on training images [fit, fit+val) of c, which nothing was
+// fitted on. Run from the repository root after train.sh (or use
+// bench/anomaly_table.sh, which does both):
 //
 //	go run ./anomaly/internal/oneclass -runs out/oneclass > out/oneclass/table.md
 //
@@ -54,7 +59,7 @@ func main() {
 	flag.IntVar(&s.n, "n", 1000, "evaluation images: test set [0, n)")
 	flag.IntVar(&s.fit, "fit", 5800, "training images of the class the models and baselines were fitted on")
 	flag.IntVar(&s.val, "val", 100, "validation images of the class after those, for the thresholds")
-	flag.IntVar(&s.ref, "ref", 1000, "training images of the class the feature densities and k-NN are fitted on (the first ones)")
+	flag.IntVar(&s.ref, "ref", 500, "training images of the class the feature densities and k-NN are fitted on (the first ones)")
 	flag.IntVar(&s.k, "k", 5, "neighbours of the feature k-NN score")
 	flag.StringVar(&s.steps, "steps", "100,250,400", "time steps of the feature probes")
 	flag.IntVar(&s.grid, "grid", 1, "pooling grid of the encoder features")
