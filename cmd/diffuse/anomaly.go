@@ -87,7 +87,7 @@ shard scores --val itself. Sharding is for --score recon and elbo.`,
 		Example: `  diffuse train --config configs/oneclass.yaml --classes 3 --limit 5800 --out runs/dress
   diffuse anomaly --checkpoint runs/dress --images 'fashion-mnist:test?range=0:1000' \
       --val 'fashion-mnist:train?classes=3&range=5800:5900' \
-      --fit 'fashion-mnist:train?classes=3&range=0:1000' --out scores.csv
+      --fit 'fashion-mnist:train?classes=3&range=0:500' --out scores.csv
   diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --out scores.csv
   diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --shard 1 --shards 4 --out scores-1.csv`,
 		Args: noArgs,

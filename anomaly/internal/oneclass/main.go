@@ -46,6 +46,8 @@ var classNames = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
 
 type settings struct {
 	dir, runs, steps, best string
+	sigmas                 string
+	seeds                  int
 	n, fit, val, ref, k    int
 	terms, grid            int
 	q                      float64
@@ -66,6 +68,9 @@ func main() {
 	flag.StringVar(&s.best, "best", anomaly.ScoreFeatKNN, "score whose validation threshold is reported")
 	flag.IntVar(&s.terms, "terms", 6, "ELBO diffusion terms (stratified); 0 = all, -1 = skip the ELBO")
 	flag.Float64Var(&s.q, "q", 0.95, "threshold quantile of the validation scores")
+	flag.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "-table recon: reconstruction noise levels")
+	flag.IntVar(&s.seeds, "seeds", 2, "-table recon: noise draws per level")
+	table := flag.String("table", "features", "features (the feature scores, ELBO − PNG) or recon (reconstruction and ELBO, the earlier table)")
 	classes := flag.String("classes", "0,1,2,3,4,5,6,7,8,9", "classes to measure")
 	flag.Parse()
 	for _, f := range strings.Split(*classes, ",") {
@@ -76,12 +81,22 @@ func main() {
 		}
 		s.classes = append(s.classes, c)
 	}
-	if err := run(s); err != nil {
+	do := run
+	switch *table {
+	case "features":
+	case "recon":
+		do = runRecon
+	default:
+		fmt.Fprintf(os.Stderr, "oneclass: -table: want features or recon, got %q\n", *table)
+		os.Exit(2)
+	}
+	if err := do(s); err != nil {
 		fmt.Fprintln(os.Stderr, "oneclass:", err)
 		os.Exit(1)
 	}
 }
 
+// run is the table of the feature scores and ELBO − PNG, -table features.
 func run(s settings) error {
 	var steps []int
 	for _, f := range strings.Split(s.steps, ",") {
@@ -250,6 +265,114 @@ func writeScores(path string, labels []int, cols []string, scores map[string][]f
 		cw.Flush()
 		return cw.Error()
 	})
+}
+
+// runRecon is the table of the reconstruction and ELBO scores
+// (docs/anomaly.md, "Results"), -table recon.
+func runRecon(s settings) error {
+	var sigmas []float64
+	for _, f := range strings.Split(s.sigmas, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || !(v > 0) {
+			return fmt.Errorf("-sigmas: %q is not a positive number", f)
+		}
+		sigmas = append(sigmas, v)
+	}
+	test, testLabels, err := data.LoadFashionMNIST(s.dir, "test")
+	if err != nil {
+		return err
+	}
+	train, trainLabels, err := data.LoadFashionMNIST(s.dir, "train")
+	if err != nil {
+		return err
+	}
+	eval, evalLabels := rows(test, seq(0, s.n)), testLabels[:s.n]
+	fmt.Printf("## One-class anomaly detection: AUROC on Fashion-MNIST test images [0, %d)\n\n", s.n)
+	fmt.Printf("Reconstruction: σ ∈ {%s}, %d draws each, one-shot denoise. ELBO: %d stratified terms, bits/dim.\n", s.sigmas, s.seeds, s.terms)
+	fmt.Printf("Models and baselines fitted on the first %d training images of the class; thresholds = %g-quantile of the scores of the next %d.\n",
+		s.fit, s.q, s.val)
+	fmt.Printf("TPR/FPR: flagged anomalous / flagged normal test images at that threshold.\n\n")
+	fmt.Println("| class | recon | ELBO | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | recon TPR/FPR | ELBO TPR/FPR | seconds |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	sums := make([]float64, 6)
+	for _, c := range s.classes {
+		t0 := time.Now()
+		var idx []int
+		for i, l := range trainLabels {
+			if l == c {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) < s.fit+s.val {
+			return fmt.Errorf("class %d: %d training images, want %d + %d", c, len(idx), s.fit, s.val)
+		}
+		fit, valid := rows(train, idx[:s.fit]), rows(train, idx[s.fit:s.fit+s.val])
+		anomalous := make([]bool, s.n)
+		for i, l := range evalLabels {
+			anomalous[i] = l != c
+		}
+		ckpt, err := newest(filepath.Join(s.runs, fmt.Sprintf("class-%d", c)))
+		if err != nil {
+			return err
+		}
+		p, err := pipeline.Load(ckpt, true)
+		if err != nil {
+			return err
+		}
+		det := &anomaly.Detector{Pipeline: p, Class: -1, ELBOTerms: s.terms, ELBOSeed: 1,
+			Recon: restore.ReconOptions{Sigmas: sigmas, Seeds: s.seeds, Seed: 1, Denoise: restore.DenoiseOptions{OneShot: true}}}
+		ctx := context.Background()
+		scores, err := det.Score(ctx, eval)
+		if err != nil {
+			return fmt.Errorf("class %d: %w", c, err)
+		}
+		vs, err := det.Score(ctx, valid)
+		if err != nil {
+			return fmt.Errorf("class %d: validation: %w", c, err)
+		}
+		th, err := anomaly.PickThresholds(vs, s.q)
+		if err != nil {
+			return err
+		}
+		names := make([]string, s.n)
+		for i := range names {
+			names[i] = fmt.Sprintf("test/%d", i)
+		}
+		if err := anomaly.WriteCSV(filepath.Join(s.runs, fmt.Sprintf("scores-class-%d.csv", c)), names, evalLabels, scores, th); err != nil {
+			return err
+		}
+		aucs := []float64{auroc(scores.Recon, anomalous), auroc(scores.ELBO, anomalous)}
+		for _, k := range []int{10, 50} {
+			pca, err := baseline.FitPCA(fit, k)
+			if err != nil {
+				return err
+			}
+			e, err := pca.ReconstructionError(eval)
+			if err != nil {
+				return err
+			}
+			aucs = append(aucs, auroc(e, anomalous))
+		}
+		for _, k := range []int{1, 5} {
+			d, err := baseline.KNNDistance(fit, eval, k)
+			if err != nil {
+				return err
+			}
+			aucs = append(aucs, auroc(d, anomalous))
+		}
+		row := fmt.Sprintf("| %d %s |", c, classNames[c])
+		for i, a := range aucs {
+			row += fmt.Sprintf(" %.4f |", a)
+			sums[i] += a / float64(len(s.classes))
+		}
+		fmt.Printf("%s %s | %s | %.0f |\n", row, rates(scores.Recon, th.Recon, anomalous), rates(scores.ELBO, th.ELBO, anomalous), time.Since(t0).Seconds())
+	}
+	fmt.Printf("| mean of %d classes |", len(s.classes))
+	for _, v := range sums {
+		fmt.Printf(" %.4f |", v)
+	}
+	fmt.Println(" | | |")
+	return nil
 }
 
 // rates returns "TPR/FPR" of the rule score > t.
