@@ -30,7 +30,7 @@ type FeatureOptions struct {
 }
 
 // DefaultSteps are the noise levels of FeatureOptions: t = 100, 250 and
-// 400 of a 1000-step schedule (σ ≈ 0.16, 0.41, 0.73 for the cosine one),
+// 400 of a 1000-step schedule (σ ≈ 0.17, 0.43, 0.74 for the cosine one),
 // from little noise, where the denoiser sees the image's details, to
 // much, where only the coarse shape survives. They were fixed before any
 // measurement and are the same for every class.

@@ -39,7 +39,7 @@ func newAnomalyCmd() *cobra.Command {
 		Long: `anomaly scores every image of --images, higher = more unusual for the
 model, and flags those above a threshold picked on normal images.
 
-By default (--score feat_knn) the denoiser probes each image at the time
+By default (--score feat_maha) the denoiser probes each image at the time
 steps of --steps: one network pass on the noised image gives its encoder
 features and its noise prediction. The CSV has four such scores:
 
@@ -110,7 +110,7 @@ shard scores --val itself. Sharding is for --score recon and elbo.`,
 	f.Float64Var(&s.quantile, "quantile", 0.95, "threshold = this quantile of the validation scores")
 	f.Uint64Var(&s.seed, "seed", 1, "random seed of the noise and the ELBO steps")
 	f.IntVar(&s.chunk, "chunk", 100, "images scored together (scores depend on it: keep it the same across shards)")
-	f.StringVar(&s.score, "score", anomaly.ScoreFeatKNN, "score that flags: feat_knn, feat_maha, err_maha, feat_recon, recon or elbo")
+	f.StringVar(&s.score, "score", anomaly.ScoreFeatMaha, "score that flags: feat_maha, feat_knn, err_maha, feat_recon, recon or elbo")
 	f.StringVar(&s.fit, "fit", "", "normal images the feature scores are fitted on, same forms as --images (default: --val, leave-one-out)")
 	f.StringVar(&s.steps, "steps", "100,250,400", "time steps of the feature probes, comma-separated")
 	f.IntVar(&s.grid, "grid", 1, "encoder features pooled over grid×grid cells")

@@ -81,7 +81,7 @@ func TestAnomalyEndToEnd(t *testing.T) {
 }
 
 // The default feature scores: one row per image with the four scores and
-// the flag of feat_knn; the same seed gives the same file, another seed
+// the flag of feat_maha, the default; the same seed gives the same file, another seed
 // another one. Thresholds at the 0.5-quantile of the five validation
 // images, each left out of its own neighbours, flag some but not all of
 // the same images scored as new ones; with --fit the validation images
@@ -93,7 +93,7 @@ func TestAnomalyFeatureScores(t *testing.T) {
 	normal, odd := filepath.Join(imgs, "normal"), filepath.Join(imgs, "odd")
 	args := []string{"anomaly", "--checkpoint", run, "--images", odd, "--val", normal, "--out", out, "--k", "2", "--steps", "10,40", "--quantile", "0.5"}
 	log := mustRun(t, args...)
-	for _, want := range []string{"threshold of feat_knn (0.5-quantile of 5 validation images)", "ms per image", "wrote"} {
+	for _, want := range []string{"threshold of feat_maha (0.5-quantile of 5 validation images)", "ms per image", "wrote"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
@@ -111,7 +111,7 @@ func TestAnomalyFeatureScores(t *testing.T) {
 	if other, _ := os.ReadFile(out); string(other) == string(first) {
 		t.Error("--seed 2 gave the same CSV as --seed 1")
 	}
-	mustRun(t, append(args, "--fit", odd, "--score", "feat_maha")...)
+	mustRun(t, append(args, "--fit", odd, "--score", "feat_knn")...)
 	if rows := readCSV(t, out); len(rows) != 6 || rows[1][7] != "false" && rows[1][7] != "true" {
 		t.Errorf("--fit run: rows %q", rows)
 	}

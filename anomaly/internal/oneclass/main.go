@@ -65,7 +65,7 @@ func main() {
 	flag.IntVar(&s.k, "k", 5, "neighbours of the feature k-NN score")
 	flag.StringVar(&s.steps, "steps", "100,250,400", "time steps of the feature probes")
 	flag.IntVar(&s.grid, "grid", 1, "pooling grid of the encoder features")
-	flag.StringVar(&s.best, "best", anomaly.ScoreFeatKNN, "score whose validation threshold is reported")
+	flag.StringVar(&s.best, "best", anomaly.ScoreFeatMaha, "score whose validation threshold is reported")
 	flag.IntVar(&s.terms, "terms", 6, "ELBO diffusion terms (stratified); 0 = all, -1 = skip the ELBO")
 	flag.Float64Var(&s.q, "q", 0.95, "threshold quantile of the validation scores")
 	flag.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "-table recon: reconstruction noise levels")
