@@ -48,3 +48,42 @@ func WriteCSVFrom(path string, first int, names []string, labels []int, s *Score
 		return cw.Error()
 	})
 }
+
+// WriteFeatureCSV writes one row per image with every feature score
+// (FeatureScoreNames) and the flag of the score named by, atomically:
+//
+//	index,name,label,feat_recon,err_maha,feat_maha,feat_knn,anomalous
+//
+// where anomalous is scores[by] > threshold. labels may be nil.
+func WriteFeatureCSV(path string, names []string, labels []int, scores map[string][]float64, by string, threshold float64) error {
+	for _, c := range FeatureScoreNames {
+		if len(scores[c]) != len(names) {
+			return fmt.Errorf("anomaly: csv %s: want one %s score per image", path, c)
+		}
+	}
+	if scores[by] == nil || (labels != nil && len(labels) != len(names)) {
+		return fmt.Errorf("anomaly: csv %s: no score %q, or not one label per image", path, by)
+	}
+	return checkpoint.WriteAtomic(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		head := append(append([]string{"index", "name", "label"}, FeatureScoreNames...), "anomalous")
+		if err := cw.Write(head); err != nil {
+			return err
+		}
+		for i := range names {
+			label := ""
+			if labels != nil {
+				label = strconv.Itoa(labels[i])
+			}
+			row := []string{strconv.Itoa(i), names[i], label}
+			for _, c := range FeatureScoreNames {
+				row = append(row, strconv.FormatFloat(scores[c][i], 'g', -1, 64))
+			}
+			if err := cw.Write(append(row, strconv.FormatBool(scores[by][i] > threshold))); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}

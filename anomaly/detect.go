@@ -95,13 +95,7 @@ func (d *Detector) Score(ctx context.Context, x *tensor.Tensor) (s *Scores, err 
 		if err != nil {
 			return nil, fmt.Errorf("images %d–%d: %w", lo, hi-1, err)
 		}
-		bpd, err := restore.ELBOScores(func(x *tensor.Tensor) ([]float64, error) {
-			r, err := elbo.BitsPerDim(ctx, den, x, tensor.NewRNG(d.ELBOSeed))
-			if err != nil {
-				return nil, err
-			}
-			return r.Total, nil
-		}, part)
+		bpd, err := d.elbo(ctx, elbo, den, part)
 		if err != nil {
 			return nil, fmt.Errorf("images %d–%d: %w", lo, hi-1, err)
 		}
@@ -138,4 +132,42 @@ func tensorShape(x *tensor.Tensor) string {
 		return "nil"
 	}
 	return tensor.FormatShape(x.Shape)
+}
+
+// ELBOBits returns the negative ELBO in bits per dimension of every image
+// of x: (N, C, H, W) in [−1, 1], as Score does, without the
+// reconstruction score.
+func (d *Detector) ELBOBits(ctx context.Context, x *tensor.Tensor) (bpd []float64, err error) {
+	defer tensor.Recover(&err)
+	if err := d.Check(x); err != nil {
+		return nil, err
+	}
+	chunk := d.Chunk
+	if chunk <= 0 {
+		chunk = 100
+	}
+	n, per := x.Dim(0), x.Len()/x.Dim(0)
+	elbo := diffusion.ELBO{Schedule: d.Pipeline.Schedule, Terms: d.ELBOTerms}
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		part := tensor.FromData(x.Data[lo*per:hi*per], append([]int{hi - lo}, x.Shape[1:]...)...)
+		b, err := d.elbo(ctx, elbo, d.Pipeline.Denoiser(d.labels(hi-lo)), part)
+		if err != nil {
+			return nil, fmt.Errorf("images %d–%d: %w", lo, hi-1, err)
+		}
+		bpd = append(bpd, b...)
+	}
+	return bpd, nil
+}
+
+// elbo returns the negative ELBO in bits per dimension of each image of
+// part, with the ELBO steps drawn from ELBOSeed.
+func (d *Detector) elbo(ctx context.Context, elbo diffusion.ELBO, den *diffusion.VPDenoiser, part *tensor.Tensor) ([]float64, error) {
+	return restore.ELBOScores(func(x *tensor.Tensor) ([]float64, error) {
+		r, err := elbo.BitsPerDim(ctx, den, x, tensor.NewRNG(d.ELBOSeed))
+		if err != nil {
+			return nil, err
+		}
+		return r.Total, nil
+	}, part)
 }

@@ -1,9 +1,29 @@
 // Package anomaly scores images for anomaly with a trained image model
-// (pipeline.Pipeline): the reconstruction error of noising to several
-// levels and denoising back (restore.ReconstructionScores) and the
-// negative ELBO in bits per dimension (diffusion.ELBO), thresholds picked
-// on normal validation images, and a CSV of both scores and flags.
+// (pipeline.Pipeline).
 //
-// The one-class Fashion-MNIST measurement is anomaly/internal/oneclass;
-// its table is in docs/anomaly.md.
+// The feature scores (Detector.Features, Reference) probe each image at a
+// few diffusion steps: one network pass on the noised image gives the
+// encoder's activations and the predicted noise. From them: the distance
+// in encoder features between the image and its reconstructions
+// (feat_recon), and, fitted on normal images, the Mahalanobis distance of
+// the per-step errors (err_maha), of the features and errors under a
+// Ledoit–Wolf Gaussian (feat_maha, FitGaussian) and the k-NN distance in
+// the features (feat_knn). CompressedBits gives the PNG length for the
+// complexity-corrected likelihood of Serrà et al. (2020).
+//
+// The earlier scores (Detector.Score) are the reconstruction error of
+// noising to several levels and denoising back
+// (restore.ReconstructionScores) and the negative ELBO in bits per
+// dimension (diffusion.ELBO). Thresholds are picked on normal validation
+// images; WriteCSV and WriteFeatureCSV write the scores and flags.
+//
+//	det := &anomaly.Detector{Pipeline: p, Class: -1}
+//	ref, err := det.Features(normal, anomaly.FeatureOptions{Seed: 1})
+//	r, err := anomaly.FitReference(ref, 5)
+//	f, err := det.Features(x, anomaly.FeatureOptions{Seed: 1})
+//	scores, err := r.Score(f, false) // scores["feat_maha"][i]
+//
+// The one-class Fashion-MNIST measurement is anomaly/internal/oneclass
+// and the table-row one anomaly/internal/tables; the tables are in
+// docs/anomaly.md.
 package anomaly

@@ -3,7 +3,8 @@
 // median filter and non-local means for denoising; mean and harmonic fill
 // for inpainting; nearest, bilinear and bicubic resizing for
 // super-resolution; PCA reconstruction error and raw-pixel k-nearest
-// neighbours for anomaly detection and search.
+// neighbours for anomaly detection and search; the isolation forest for
+// anomalies in table rows.
 //
 // Images are tensors x: (N, C, H, W) with values in [−1, 1]; every filter
 // works on each (n, c) plane separately and returns a new tensor. Borders

@@ -187,3 +187,13 @@ func macroF1(truth, pred []int, k int) float64 {
 	}
 	return sum / float64(max(n, 1))
 }
+
+// StandardRows maps every row of f to a dense vector as the classifier
+// sees it: numbers standardised by fit's mean and standard deviation (a
+// missing number is 0 plus a 1 in its missing indicator), categories
+// one-hot with missing as its own entry. This is the row space of the
+// isolation-forest and k-NN anomaly baselines. fit and f must share a
+// schema.
+func StandardRows(fit, f *Frame) [][]float64 {
+	return newFeatureMap(fit, -1).rows(f)
+}

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/diffusego/diffusego/anomaly"
 	"github.com/diffusego/diffusego/checkpoint"
@@ -23,6 +25,8 @@ type anomalySettings struct {
 	sigmas                             string
 	seeds, reconSteps, terms, chunk    int
 	quantile                           float64
+	score, fit, steps                  string
+	grid, k                            int
 	seed                               uint64
 	shard                              shardFlags
 }
@@ -32,8 +36,29 @@ func newAnomalyCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "anomaly",
 		Short: "Score images for anomaly with a trained model and flag the unusual ones",
-		Long: `anomaly gives every image of --images two scores, higher = more unusual
-for the model:
+		Long: `anomaly scores every image of --images, higher = more unusual for the
+model, and flags those above a threshold picked on normal images.
+
+By default (--score feat_maha) the denoiser probes each image at the time
+steps of --steps: one network pass on the noised image gives its encoder
+features and its noise prediction. The CSV has four such scores:
+
+  feat_recon  the distance, in the encoder's features, between the image
+              and its one-shot reconstruction from each level, averaged;
+  err_maha    the Mahalanobis distance of the per-level denoising errors
+              (logs) under a Gaussian fitted on the --fit images;
+  feat_maha   the Mahalanobis distance of the encoder features and errors
+              of all levels under a Ledoit-Wolf Gaussian fitted on --fit;
+  feat_knn    the mean distance of the encoder features to the --k nearest
+              --fit images.
+
+--fit are normal images (e.g. a sample of the training images); without
+it the --val images are used, each left out of its own neighbours. The
+CSV has one row per image: index, name, label, feat_recon, err_maha,
+feat_maha, feat_knn, anomalous (by --score).
+
+--score recon or elbo gives the two older scores instead, and their CSV
+(index, name, label, recon, elbo_bpd, recon_anomalous, elbo_anomalous):
 
   recon     the squared error of noising the image to each level in --sigmas
             and denoising it back (one network call with --recon-steps 0,
@@ -42,10 +67,10 @@ for the model:
   elbo_bpd  the negative ELBO in bits per dimension, from --elbo-terms
             diffusion terms drawn stratified in log sigma (0 = all of them).
 
-The threshold of each score is its --quantile over the images of --val,
+The threshold of a score is its --quantile over the images of --val,
 which should all be normal (e.g. held-out training images): about
-1 - quantile of normal images are then flagged. The CSV has one row per
-image: index, name, label, recon, elbo_bpd, recon_anomalous, elbo_anomalous.
+1 - quantile of normal images are then flagged. The time per image of
+--images is printed.
 
 An image source is a PNG file or folder of the model's size and channels,
 or fashion-mnist:SPLIT with SPLIT train or test, optionally followed by
@@ -58,10 +83,11 @@ place in its chunk. With --shard I --shards N (or JOB_COMPLETION_INDEX for
 I) a process scores whole chunks [I·k/N, (I+1)·k/N) of the k chunks and
 writes their rows, with global indices, and OUT.part.json beside the CSV;
 diffuse merge joins the parts into the CSV of one unsharded run. Every
-shard scores --val itself.`,
+shard scores --val itself. Sharding is for --score recon and elbo.`,
 		Example: `  diffuse train --config configs/oneclass.yaml --classes 3 --limit 5800 --out runs/dress
   diffuse anomaly --checkpoint runs/dress --images 'fashion-mnist:test?range=0:1000' \
-      --val 'fashion-mnist:train?classes=3&range=5800:6000' --out scores.csv
+      --val 'fashion-mnist:train?classes=3&range=5800:5900' \
+      --fit 'fashion-mnist:train?classes=3&range=0:500' --out scores.csv
   diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --out scores.csv
   diffuse anomaly --checkpoint runs/dress --images photos/ --val normal/ --shard 1 --shards 4 --out scores-1.csv`,
 		Args: noArgs,
@@ -84,6 +110,11 @@ shard scores --val itself.`,
 	f.Float64Var(&s.quantile, "quantile", 0.95, "threshold = this quantile of the validation scores")
 	f.Uint64Var(&s.seed, "seed", 1, "random seed of the noise and the ELBO steps")
 	f.IntVar(&s.chunk, "chunk", 100, "images scored together (scores depend on it: keep it the same across shards)")
+	f.StringVar(&s.score, "score", anomaly.ScoreFeatMaha, "score that flags: feat_maha, feat_knn, err_maha, feat_recon, recon or elbo")
+	f.StringVar(&s.fit, "fit", "", "normal images the feature scores are fitted on, same forms as --images (default: --val, leave-one-out)")
+	f.StringVar(&s.steps, "steps", "100,250,400", "time steps of the feature probes, comma-separated")
+	f.IntVar(&s.grid, "grid", 1, "encoder features pooled over grid×grid cells")
+	f.IntVar(&s.k, "k", 5, "neighbours of feat_knn")
 	s.shard.add(cmd)
 	return cmd
 }
@@ -99,13 +130,27 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 	case !(s.quantile > 0 && s.quantile < 1):
 		return usagef("--quantile: want a number in (0, 1), got %g", s.quantile)
 	}
+	feature := slices.Contains(anomaly.FeatureScoreNames, s.score)
+	if !feature && s.score != "recon" && s.score != "elbo" {
+		return usagef("--score %q: want one of %s, recon, elbo", s.score, strings.Join(anomaly.FeatureScoreNames, ", "))
+	}
+	if s.k < 1 || s.grid < 1 {
+		return usagef("--k ≥ 1, --grid ≥ 1: got %d, %d", s.k, s.grid)
+	}
 	sigmas, err := parseSigmas(s.sigmas)
+	if err != nil {
+		return err
+	}
+	steps, err := parseSteps(s.steps)
 	if err != nil {
 		return err
 	}
 	part, sharded, err := s.shard.resolve(cmd)
 	if err != nil {
 		return err
+	}
+	if sharded && feature {
+		return usagef("--shards: sharding is for --score recon or elbo, not %s", s.score)
 	}
 	p, hash, err := loadModel(s.checkpoint, s.raw)
 	if err != nil {
@@ -133,6 +178,15 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 	if err != nil {
 		return err
 	}
+	if feature {
+		fit := val
+		if s.fit != "" {
+			if fit, err = loadImageSource(s.fit, "--fit", s.data, cfg.ImageSize, cfg.InChannels); err != nil {
+				return err
+			}
+		}
+		return runFeatureAnomaly(cmd, s, det, anomaly.FeatureOptions{Steps: steps, Seed: s.seed, Grid: s.grid}, images, val, fit, s.fit == "")
+	}
 	total, first := images.x.Dim(0), 0
 	if sharded {
 		lo, hi := part.chunkSpan(total, s.chunk)
@@ -156,10 +210,12 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 	if err != nil {
 		return err
 	}
+	t0 := time.Now()
 	scores, err := det.Score(cmd.Context(), images.x)
 	if err != nil {
 		return fmt.Errorf("--images: %w", err)
 	}
+	took := time.Since(t0)
 	if sharded {
 		rec := anomalyPart{Shard: part.I, Shards: part.N, First: first, Count: len(images.names), Total: total,
 			Chunk: s.chunk, Checkpoint: hash, Thresholds: th}
@@ -171,6 +227,7 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 		return err
 	}
 	report(log, images.x.Dim(0), val.x.Dim(0), s.quantile, scores, th)
+	perImage(log, images.x.Dim(0), took)
 	fmt.Fprintf(log, "wrote %s\n", s.out)
 	return nil
 }
@@ -201,4 +258,23 @@ func parseSigmas(list string) ([]float64, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// parseSteps reads a comma-separated list of time steps ≥ 0; the model's
+// schedule bounds them when they are used.
+func parseSteps(list string) ([]int, error) {
+	var out []int
+	for _, f := range strings.Split(list, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 0 {
+			return nil, usagef("--steps: %q is not a time step (an integer ≥ 0)", f)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// perImage prints the wall time of scoring n images and per image.
+func perImage(log io.Writer, n int, took time.Duration) {
+	fmt.Fprintf(log, "scored %d images in %.2f s: %.1f ms per image\n", n, took.Seconds(), 1000*took.Seconds()/float64(n))
 }

@@ -55,9 +55,10 @@ func TestAnomalyEndToEnd(t *testing.T) {
 	run, imgs := tinyRun(t, dir, 0)
 	out := filepath.Join(dir, "scores.csv")
 	args := []string{"anomaly", "--checkpoint", run, "--images", filepath.Join(imgs, "normal"), "--val", filepath.Join(imgs, "normal"),
-		"--out", out, "--sigmas", "0.3,0.7", "--seeds", "2", "--elbo-terms", "4", "--quantile", "0.5"}
+		"--out", out, "--score", "recon", "--sigmas", "0.3,0.7", "--seeds", "2", "--elbo-terms", "4", "--quantile", "0.5"}
 	log := mustRun(t, args...)
-	if !strings.Contains(log, "thresholds (0.5-quantile of 5 validation images)") || !strings.Contains(log, "2 by recon, 2 by elbo") {
+	if !strings.Contains(log, "thresholds (0.5-quantile of 5 validation images)") || !strings.Contains(log, "2 by recon, 2 by elbo") ||
+		!strings.Contains(log, "ms per image") {
 		t.Errorf("log:\n%s", log)
 	}
 	rows := readCSV(t, out)
@@ -76,6 +77,43 @@ func TestAnomalyEndToEnd(t *testing.T) {
 	mustRun(t, append(args, "--seed", "2")...)
 	if other, _ := os.ReadFile(out); string(other) == string(first) {
 		t.Error("--seed 2 gave the same CSV as --seed 1")
+	}
+}
+
+// The default feature scores: one row per image with the four scores and
+// the flag of feat_maha, the default; the same seed gives the same file, another seed
+// another one. Thresholds at the 0.5-quantile of the five validation
+// images, each left out of its own neighbours, flag some but not all of
+// the same images scored as new ones; with --fit the validation images
+// are scored against a separate reference.
+func TestAnomalyFeatureScores(t *testing.T) {
+	dir := t.TempDir()
+	run, imgs := tinyRun(t, dir, 0)
+	out := filepath.Join(dir, "scores.csv")
+	normal, odd := filepath.Join(imgs, "normal"), filepath.Join(imgs, "odd")
+	args := []string{"anomaly", "--checkpoint", run, "--images", odd, "--val", normal, "--out", out, "--k", "2", "--steps", "10,40", "--quantile", "0.5"}
+	log := mustRun(t, args...)
+	for _, want := range []string{"threshold of feat_maha (0.5-quantile of 5 validation images)", "ms per image", "wrote"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	rows := readCSV(t, out)
+	if len(rows) != 6 || strings.Join(rows[0], ",") != "index,name,label,feat_recon,err_maha,feat_maha,feat_knn,anomalous" {
+		t.Fatalf("csv rows %q", rows)
+	}
+	first, _ := os.ReadFile(out)
+	mustRun(t, args...)
+	if again, _ := os.ReadFile(out); string(again) != string(first) {
+		t.Error("the same seed gave a different CSV")
+	}
+	mustRun(t, append(args, "--seed", "2")...)
+	if other, _ := os.ReadFile(out); string(other) == string(first) {
+		t.Error("--seed 2 gave the same CSV as --seed 1")
+	}
+	mustRun(t, append(args, "--fit", odd, "--score", "feat_knn")...)
+	if rows := readCSV(t, out); len(rows) != 6 || rows[1][7] != "false" && rows[1][7] != "true" {
+		t.Errorf("--fit run: rows %q", rows)
 	}
 }
 
@@ -134,6 +172,17 @@ func TestAnomalyRefusesBadInputs(t *testing.T) {
 		{"quantile 1", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--quantile", "1"}, "--quantile"},
 		{"bad sigma", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--sigmas", "0.5,-1"}, "--sigmas"},
 		{"no checkpoint", []string{"--checkpoint", filepath.Join(dir, "absent"), "--images", normal, "--val", normal}, "absent"},
+		{"val of other size", []string{"--checkpoint", run, "--images", normal, "--val", big}, "8×8 (the model's size)"},
+		{"val in colour", []string{"--checkpoint", run, "--images", normal, "--val", colour}, "1 (grey) channel"},
+		{"empty val", []string{"--checkpoint", run, "--images", normal, "--val", empty}, "no PNG images"},
+		{"fit of other size", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--fit", big}, "8×8 (the model's size)"},
+		{"empty fit", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--fit", empty}, "no PNG images"},
+		{"val of other size, recon", []string{"--checkpoint", run, "--images", normal, "--val", big, "--score", "recon"}, "8×8 (the model's size)"},
+		{"k too large", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--k", "5"}, "--k 5"},
+		{"unknown score", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--score", "magic"}, `--score "magic"`},
+		{"step past schedule", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--k", "2", "--steps", "10,100"}, "step 100"},
+		{"bad step", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--steps", "x"}, "--steps"},
+		{"sharded features", []string{"--checkpoint", run, "--images", normal, "--val", normal, "--shard", "0", "--shards", "2"}, "sharding is for"},
 	} {
 		args := append([]string{"anomaly", "--out", out}, c.args...)
 		status, _, errOut := runCLI(args...)

@@ -251,7 +251,7 @@ func TestIndexShardsMerge(t *testing.T) {
 func TestAnomalyShardsMerge(t *testing.T) {
 	dir := t.TempDir()
 	run, imgs := tinyRun(t, dir, 0)
-	args := []string{"anomaly", "--checkpoint", run, "--images", filepath.Join(imgs, "normal"), "--val", filepath.Join(imgs, "odd"),
+	args := []string{"anomaly", "--score", "recon", "--checkpoint", run, "--images", filepath.Join(imgs, "normal"), "--val", filepath.Join(imgs, "odd"),
 		"--sigmas", "0.3,0.7", "--seeds", "2", "--elbo-terms", "4", "--chunk", "2"}
 	whole := filepath.Join(dir, "whole.csv")
 	mustRun(t, append(args, "--out", whole)...)

@@ -105,14 +105,14 @@ func (m *tabularModel) check() error {
 func newTabularCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "tabular",
-		Short: "Synthesise tables: train, sample, eval",
+		Short: "Synthesise tables and score their rows: train, sample, eval, anomaly",
 		Long: `tabular trains a TabDDPM-style diffusion model on a table (Gaussian diffusion
 on numbers, masked diffusion on categories), samples synthetic rows with the
 same columns and types, and evaluates synthetic data against real data.`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newTabularTrainCmd(), newTabularSampleCmd(), newTabularEvalCmd())
+	cmd.AddCommand(newTabularTrainCmd(), newTabularSampleCmd(), newTabularEvalCmd(), newTabularAnomalyCmd())
 	return cmd
 }
 

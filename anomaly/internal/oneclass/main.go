@@ -1,12 +1,17 @@
-// Command oneclass measures diffusion anomaly scores in the one-class
-// protocol on Fashion-MNIST (docs/anomaly.md): for each class c, a model
-// trained on the first fit training images of c (train.sh) scores test
-// images [0, n); normal = class c, anomalous = the other nine. It reports
-// the AUROC of the reconstruction score and of the ELBO (bits/dim), and
-// of PCA reconstruction error and raw-pixel k-NN distance fitted on the
-// same training images; the thresholds are the q-quantiles of the scores
-// of training images [fit, fit+val) of c, which no model or baseline saw.
-// Run from the repository root after train.sh:
+// Command oneclass measures anomaly scores in the one-class protocol on
+// Fashion-MNIST (docs/anomaly.md): for each class c, a model trained on
+// the first fit training images of c (train.sh) scores test images
+// [0, n); normal = class c, anomalous = the other nine. It reports the
+// AUROC of the ELBO (bits/dim) and of the ELBO minus the PNG length
+// (Serrà et al. 2020), of the four feature scores of anomaly.Reference
+// (feature-space reconstruction, Mahalanobis distance of the per-level
+// errors, of the encoder features, and k-NN in the encoder features,
+// fitted on the first -ref training images of c), and of PCA
+// reconstruction error and raw-pixel k-NN distance fitted on the first
+// fit training images; the threshold of -best is the q-quantile of its
+// scores on training images [fit, fit+val) of c, which nothing was
+// fitted on. Run from the repository root after train.sh (or use
+// bench/anomaly_table.sh, which does both):
 //
 //	go run ./anomaly/internal/oneclass -runs out/oneclass > out/oneclass/table.md
 //
@@ -15,8 +20,11 @@ package main
 
 import (
 	"context"
+	"encoding/csv"
 	"flag"
 	"fmt"
+	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -26,6 +34,7 @@ import (
 
 	"github.com/diffusego/diffusego/anomaly"
 	"github.com/diffusego/diffusego/baseline"
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/metrics"
 	"github.com/diffusego/diffusego/pipeline"
@@ -36,11 +45,13 @@ import (
 var classNames = []string{"T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"}
 
 type settings struct {
-	dir, runs, sigmas  string
-	n, fit, val, seeds int
-	terms              int
-	q                  float64
-	classes            []int
+	dir, runs, steps, best string
+	sigmas                 string
+	seeds                  int
+	n, fit, val, ref, k    int
+	terms, grid            int
+	q                      float64
+	classes                []int
 }
 
 func main() {
@@ -50,10 +61,16 @@ func main() {
 	flag.IntVar(&s.n, "n", 1000, "evaluation images: test set [0, n)")
 	flag.IntVar(&s.fit, "fit", 5800, "training images of the class the models and baselines were fitted on")
 	flag.IntVar(&s.val, "val", 100, "validation images of the class after those, for the thresholds")
-	flag.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "reconstruction noise levels")
-	flag.IntVar(&s.seeds, "seeds", 2, "noise draws per level")
-	flag.IntVar(&s.terms, "terms", 6, "ELBO diffusion terms (stratified); 0 = all")
+	flag.IntVar(&s.ref, "ref", 500, "training images of the class the feature densities and k-NN are fitted on (the first ones)")
+	flag.IntVar(&s.k, "k", 5, "neighbours of the feature k-NN score")
+	flag.StringVar(&s.steps, "steps", "100,250,400", "time steps of the feature probes")
+	flag.IntVar(&s.grid, "grid", 1, "pooling grid of the encoder features")
+	flag.StringVar(&s.best, "best", anomaly.ScoreFeatMaha, "score whose validation threshold is reported")
+	flag.IntVar(&s.terms, "terms", 6, "ELBO diffusion terms (stratified); 0 = all, -1 = skip the ELBO")
 	flag.Float64Var(&s.q, "q", 0.95, "threshold quantile of the validation scores")
+	flag.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "-table recon: reconstruction noise levels")
+	flag.IntVar(&s.seeds, "seeds", 2, "-table recon: noise draws per level")
+	table := flag.String("table", "features", "features (the feature scores, ELBO − PNG) or recon (reconstruction and ELBO, the earlier table)")
 	classes := flag.String("classes", "0,1,2,3,4,5,6,7,8,9", "classes to measure")
 	flag.Parse()
 	for _, f := range strings.Split(*classes, ",") {
@@ -64,13 +81,195 @@ func main() {
 		}
 		s.classes = append(s.classes, c)
 	}
-	if err := run(s); err != nil {
+	do := run
+	switch *table {
+	case "features":
+	case "recon":
+		do = runRecon
+	default:
+		fmt.Fprintf(os.Stderr, "oneclass: -table: want features or recon, got %q\n", *table)
+		os.Exit(2)
+	}
+	if err := do(s); err != nil {
 		fmt.Fprintln(os.Stderr, "oneclass:", err)
 		os.Exit(1)
 	}
 }
 
+// run is the table of the feature scores and ELBO − PNG, -table features.
 func run(s settings) error {
+	var steps []int
+	for _, f := range strings.Split(s.steps, ",") {
+		v, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || v < 0 {
+			return fmt.Errorf("-steps: %q is not a time step", f)
+		}
+		steps = append(steps, v)
+	}
+	test, testLabels, err := data.LoadFashionMNIST(s.dir, "test")
+	if err != nil {
+		return err
+	}
+	train, trainLabels, err := data.LoadFashionMNIST(s.dir, "train")
+	if err != nil {
+		return err
+	}
+	eval, evalLabels := rows(test, seq(0, s.n)), testLabels[:s.n]
+	fopt := anomaly.FeatureOptions{Steps: steps, Seed: 1, Grid: s.grid}
+	fmt.Printf("## One-class anomaly detection: AUROC on Fashion-MNIST test images [0, %d)\n\n", s.n)
+	fmt.Printf("ELBO: %d stratified terms, bits/dim; ELBO − PNG: minus the PNG length in bits/dim (Serrà et al. 2020).\n", s.terms)
+	fmt.Printf("Features: steps t ∈ {%s}, grid %d, seed 1; densities and %d-NN fitted on the first %d training images of the class.\n", s.steps, s.grid, s.k, s.ref)
+	fmt.Printf("Baselines fitted on the first %d training images of the class; thresholds = %g-quantile of the scores of the next %d.\n",
+		s.fit, s.q, s.val)
+	fmt.Printf("TPR/FPR: flagged anomalous / flagged normal test images at that threshold, for %s.\n\n", s.best)
+	fmt.Println("| class | ELBO | ELBO − PNG | feat recon | err maha | feat maha | feat kNN | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | " + s.best + " TPR/FPR | seconds |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	cols := append([]string{"elbo_bpd", "elbo_minus_png"}, anomaly.FeatureScoreNames...)
+	sums := make([]float64, len(cols)+4)
+	for _, c := range s.classes {
+		t0 := time.Now()
+		var idx []int
+		for i, l := range trainLabels {
+			if l == c {
+				idx = append(idx, i)
+			}
+		}
+		if len(idx) < s.fit+s.val || s.ref > s.fit {
+			return fmt.Errorf("class %d: %d training images, want %d + %d and -ref ≤ -fit", c, len(idx), s.fit, s.val)
+		}
+		fit, valid, ref := rows(train, idx[:s.fit]), rows(train, idx[s.fit:s.fit+s.val]), rows(train, idx[:s.ref])
+		anomalous := make([]bool, s.n)
+		for i, l := range evalLabels {
+			anomalous[i] = l != c
+		}
+		ckpt, err := newest(filepath.Join(s.runs, fmt.Sprintf("class-%d", c)))
+		if err != nil {
+			return err
+		}
+		p, err := pipeline.Load(ckpt, true)
+		if err != nil {
+			return err
+		}
+		det := &anomaly.Detector{Pipeline: p, Class: -1, ELBOTerms: s.terms, ELBOSeed: 1}
+		ctx := context.Background()
+		score := func(x *tensor.Tensor, r *anomaly.Reference) (map[string][]float64, error) {
+			f, err := det.Features(x, fopt)
+			if err != nil {
+				return nil, err
+			}
+			out, err := r.Score(f, false)
+			if err != nil {
+				return nil, err
+			}
+			if s.terms >= 0 {
+				bpd, err := det.ELBOBits(ctx, x)
+				if err != nil {
+					return nil, err
+				}
+				png, err := anomaly.CompressedBits(x)
+				if err != nil {
+					return nil, err
+				}
+				out["elbo_bpd"], out["elbo_minus_png"] = bpd, make([]float64, len(bpd))
+				for i := range bpd {
+					out["elbo_minus_png"][i] = bpd[i] - png[i]
+				}
+			}
+			return out, nil
+		}
+		rf, err := det.Features(ref, fopt)
+		if err != nil {
+			return fmt.Errorf("class %d: reference: %w", c, err)
+		}
+		r, err := anomaly.FitReference(rf, s.k)
+		if err != nil {
+			return fmt.Errorf("class %d: %w", c, err)
+		}
+		scores, err := score(eval, r)
+		if err != nil {
+			return fmt.Errorf("class %d: %w", c, err)
+		}
+		vs, err := score(valid, r)
+		if err != nil {
+			return fmt.Errorf("class %d: validation: %w", c, err)
+		}
+		th, err := restore.QuantileThreshold(vs[s.best], s.q)
+		if err != nil {
+			return err
+		}
+		if err := writeScores(filepath.Join(s.runs, fmt.Sprintf("features-class-%d.csv", c)), evalLabels, cols, scores); err != nil {
+			return err
+		}
+		var aucs []float64
+		for _, col := range cols {
+			if scores[col] == nil {
+				aucs = append(aucs, math.NaN())
+				continue
+			}
+			aucs = append(aucs, auroc(scores[col], anomalous))
+		}
+		for _, k := range []int{10, 50} {
+			pca, err := baseline.FitPCA(fit, k)
+			if err != nil {
+				return err
+			}
+			e, err := pca.ReconstructionError(eval)
+			if err != nil {
+				return err
+			}
+			aucs = append(aucs, auroc(e, anomalous))
+		}
+		for _, k := range []int{1, 5} {
+			d, err := baseline.KNNDistance(fit, eval, k)
+			if err != nil {
+				return err
+			}
+			aucs = append(aucs, auroc(d, anomalous))
+		}
+		row := fmt.Sprintf("| %d %s |", c, classNames[c])
+		for i, a := range aucs {
+			row += fmt.Sprintf(" %.4f |", a)
+			sums[i] += a / float64(len(s.classes))
+		}
+		fmt.Printf("%s %s | %.0f |\n", row, rates(scores[s.best], th, anomalous), time.Since(t0).Seconds())
+	}
+	fmt.Printf("| mean of %d classes |", len(s.classes))
+	for _, v := range sums {
+		fmt.Printf(" %.4f |", v)
+	}
+	fmt.Println(" | |")
+	return nil
+}
+
+// writeScores writes one row per test image: index, label and each score
+// of cols (empty when not computed).
+func writeScores(path string, labels []int, cols []string, scores map[string][]float64) error {
+	return checkpoint.WriteAtomic(path, func(w io.Writer) error {
+		cw := csv.NewWriter(w)
+		if err := cw.Write(append([]string{"index", "label"}, cols...)); err != nil {
+			return err
+		}
+		for i, l := range labels {
+			row := []string{strconv.Itoa(i), strconv.Itoa(l)}
+			for _, c := range cols {
+				v := ""
+				if scores[c] != nil {
+					v = strconv.FormatFloat(scores[c][i], 'g', -1, 64)
+				}
+				row = append(row, v)
+			}
+			if err := cw.Write(row); err != nil {
+				return err
+			}
+		}
+		cw.Flush()
+		return cw.Error()
+	})
+}
+
+// runRecon is the table of the reconstruction and ELBO scores
+// (docs/anomaly.md, "Results"), -table recon.
+func runRecon(s settings) error {
 	var sigmas []float64
 	for _, f := range strings.Split(s.sigmas, ",") {
 		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
