@@ -8,7 +8,7 @@
 //	diffuse inpaint    fill a masked region (RePaint)
 //	diffuse index      embed a folder of images (or Fashion-MNIST) for search
 //	diffuse search     the indexed images most similar to a query image
-//	diffuse tabular    train, sample and evaluate synthetic tables
+//	diffuse tabular    train, sample, evaluate synthetic tables and score rows for anomaly
 //	diffuse text       train, sample and evaluate character-level text models (MDLM)
 //	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
 //	diffuse network    spreading on networks: simulate, choose seeds, fit outbreaks
