@@ -12,6 +12,8 @@
 //	diffuse text       train, sample and evaluate character-level text models (MDLM)
 //	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
 //	diffuse network    spreading on networks: simulate, choose seeds, fit outbreaks
+//	diffuse serve      the job API, web page and rating studies
+//	diffuse ratings    export stored ratings and their statistics
 //	diffuse merge      join the parts of a sharded index, eval or anomaly run
 //	diffuse export     a sampling-only copy of a checkpoint
 //	diffuse info       version, CPU features, optionally a data set summary
