@@ -3,9 +3,11 @@ package serve
 import (
 	"bytes"
 	"encoding/json"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 )
 
 // batchedRun submits a job that blocks the worker, then jobs, then
@@ -28,7 +30,7 @@ func batchedRun(h *harness, jobs []map[string]any) []string {
 // runningData returns the data of job id's running event.
 func runningData(h *harness, id string) map[string]int {
 	h.t.Helper()
-	for _, e := range h.stream(id, 0, nil) {
+	for _, e := range h.stream(id, 0, func(e sse) bool { return e.Type == StateRunning }) {
 		if e.Type == StateRunning {
 			var d map[string]int
 			if err := json.Unmarshal(e.Data, &d); err != nil {
@@ -143,6 +145,39 @@ func TestCancelOneBatchedJob(t *testing.T) {
 		}
 		if out := outputsOf(h, id); len(out) != 1 {
 			t.Fatalf("job %s: %d outputs, want 1", id, len(out))
+		}
+	}
+}
+
+// A shutdown whose grace ends while a shared sampling call runs puts every
+// job of the call back in the queue, as it does a job running alone.
+func TestShutdownRequeuesABatch(t *testing.T) {
+	dir := t.TempDir()
+	srv, err := New(Config{Data: dir, Models: []*Model{fashion(t)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	h := &harness{t: t, srv: srv, hs: hs}
+	ids := batchedRun(h, []map[string]any{slow(), slow()})
+	if got := runningData(h, ids[1]); got["batch_jobs"] != 2 {
+		t.Fatalf("running %v, want a batch of 2", got)
+	}
+	hs.CloseClientConnections()
+	hs.Close()
+	ctx, cancel := contextWithTimeout(50 * time.Millisecond)
+	defer cancel()
+	if err := srv.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, id := range ids {
+		if j, err := st.Get(id); err != nil || j.State != StateQueued {
+			t.Fatalf("after a graceful shutdown the batched job %s is %+v (%v), want queued", id, j, err)
 		}
 	}
 }
