@@ -192,11 +192,26 @@ type Options struct {
 	// run it was drawn in: images lo..hi−1 of one large run equal a run of
 	// hi−lo images with First lo.
 	First int
+	// Items, when set, gives each image its own noise stream: image i's
+	// initial noise is drawn from (Items[i].Seed, Items[i].Index), as it
+	// would be as image Index of a call with that Seed, and Seed and First
+	// are not used. One call can so draw the images of several requests,
+	// each exactly as its own call would (a server's batch). Only an
+	// item-wise sampler (sampler.Spec.ItemWise) keeps that promise, so
+	// Generate refuses Items with any other; len(Items) must be N.
+	Items []Item
 	// Threshold clips predicted images to [−1, 1] at every step (static
 	// thresholding), which keeps guided samples in range.
 	Threshold bool
 	// Visit, when set, sees x after every step (for trajectories).
 	Visit func(step int, x *tensor.Tensor)
+}
+
+// Item names the noise stream of one image: image Index of a run with
+// seed Seed (Options.Items).
+type Item struct {
+	Seed  uint64
+	Index int
 }
 
 // Generate draws opts.N images: (N, C, H, W) in the data range [−1, 1]
@@ -222,6 +237,19 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 			}
 		}
 	}
+	if opts.Items != nil {
+		if len(opts.Items) != opts.N {
+			return nil, fmt.Errorf("generate: items: %d streams for %d images", len(opts.Items), opts.N)
+		}
+		if !opts.Sampler.ItemWise() {
+			return nil, fmt.Errorf("generate: items: sampler %q (eta %g) couples the images of a batch, so images of separate runs cannot share one call; want an item-wise sampler (euler, heun, dpmpp2m, ddim with eta 0)", opts.Sampler.Name, opts.Sampler.Eta)
+		}
+		for i, it := range opts.Items {
+			if it.Index < 0 {
+				return nil, fmt.Errorf("generate: items[%d].index: want ≥ 0, got %d", i, it.Index)
+			}
+		}
+	}
 	var d sampler.Denoiser = p.Denoiser(opts.Labels)
 	if opts.Labels != nil && opts.Guidance != 0 && opts.Guidance != 1 {
 		d = diffusion.Guided{D: p.Denoiser(nil), Labels: opts.Labels, Scale: opts.Guidance}
@@ -242,8 +270,9 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 // sample runs opts.Sampler (its steps, temperature, seed and visitor) with
 // the denoiser d, from noise of n images of the given channels at the
 // model's size. With perItem, image i's initial noise comes from the
-// stream of (opts.Seed, opts.First+i) (Generate); else the batch's noise is
-// one draw from opts.Seed (Translate, whose outputs stay as they were).
+// stream of (opts.Seed, opts.First+i), or of opts.Items[i] when set
+// (Generate); else the batch's noise is one draw from opts.Seed
+// (Translate, whose outputs stay as they were).
 func (p *Pipeline) sample(ctx context.Context, opts Options, d sampler.Denoiser, n, channels int, perItem bool) (*tensor.Tensor, error) {
 	s, err := opts.Sampler.Build()
 	if err != nil {
@@ -266,8 +295,16 @@ func (p *Pipeline) sample(ctx context.Context, opts Options, d sampler.Denoiser,
 	x := tensor.New(n, channels, size, size) // x: (N, C, H, W)
 	per := x.Len() / n
 	for i := range n {
-		xi := sampler.InitialNoise(items.Split(uint64(opts.First+i)), sigmas[0], opts.Sampler.Temp(), 1, channels, size, size)
+		// stream: the noise of image First+i of seed Seed, or of Items[i].
+		stream := items.Split(uint64(opts.First + i))
+		if opts.Items != nil {
+			it := opts.Items[i]
+			stream = tensor.NewRNG(it.Seed).Split(0).Split(uint64(it.Index))
+		}
+		xi := sampler.InitialNoise(stream, sigmas[0], opts.Sampler.Temp(), 1, channels, size, size)
 		copy(x.Data[i*per:(i+1)*per], xi.Data)
 	}
+	// The step stream is opts.Seed's; an item-wise sampler draws nothing
+	// from it, so it does not matter that Items have seeds of their own.
 	return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
 }

@@ -197,3 +197,60 @@ func TestGenerateFirstSplitsTheRun(t *testing.T) {
 		t.Error("First −1: want an error")
 	}
 }
+
+// One call with Items draws the images of several runs (other seeds,
+// counts, classes and first indices), each bit for bit as its own call
+// draws it; a batch-coupled sampler is refused.
+func TestGenerateItemsEqualSeparateCalls(t *testing.T) {
+	path, _ := trainedCheckpoint(t)
+	p, err := pipeline.Load(path, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	runs := []struct {
+		seed   uint64
+		first  int
+		labels []int
+	}{{seed: 4, labels: []int{0, 1, 2}}, {seed: 9, first: 2, labels: []int{2}}, {seed: 4, first: 7, labels: []int{1, 1}}}
+	per := 8 * 8
+	for _, spec := range []sampler.Spec{{Name: "dpmpp2m", Steps: 3}, {Name: "ddim", Steps: 3}, {Name: "heun", Steps: 2}} {
+		var want []float32
+		var items []pipeline.Item
+		var labels []int
+		for _, r := range runs {
+			x, err := p.Generate(context.Background(), pipeline.Options{N: len(r.labels), Labels: r.labels, Guidance: 2,
+				Sampler: spec, Seed: r.seed, First: r.first, Threshold: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, x.Data...)
+			for i := range r.labels {
+				items = append(items, pipeline.Item{Seed: r.seed, Index: r.first + i})
+			}
+			labels = append(labels, r.labels...)
+		}
+		got, err := p.Generate(context.Background(), pipeline.Options{N: len(items), Labels: labels, Guidance: 2,
+			Sampler: spec, Seed: 123, Items: items, Threshold: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range items {
+			if !slices.Equal(got.Data[i*per:(i+1)*per], want[i*per:(i+1)*per]) {
+				t.Errorf("%s: image %d (seed %d, index %d) of the joint call differs from its own call's", spec.Name, i, items[i].Seed, items[i].Index)
+			}
+		}
+	}
+	for _, c := range []struct {
+		opts pipeline.Options
+		want string
+	}{
+		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "ddpm", Steps: 2}, Items: []pipeline.Item{{Seed: 1}}}, "couples the images"},
+		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "ddim", Steps: 2, Eta: 1}, Items: []pipeline.Item{{Seed: 1}}}, "couples the images"},
+		{pipeline.Options{N: 2, Labels: []int{0, 1}, Sampler: sampler.Spec{Name: "euler", Steps: 2}, Items: []pipeline.Item{{Seed: 1}}}, "1 streams for 2 images"},
+		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "euler", Steps: 2}, Items: []pipeline.Item{{Seed: 1, Index: -1}}}, "items[0].index"},
+	} {
+		if _, err := p.Generate(context.Background(), c.opts); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Generate with items %+v = %v, want an error containing %q", c.opts.Items, err, c.want)
+		}
+	}
+}

@@ -260,9 +260,10 @@ func TestTokenRequired(t *testing.T) {
 func TestCancelRunningAndQueued(t *testing.T) {
 	h := newHarness(t, nil)
 	run := h.submit(alice, slow())
-	queued := h.submit(alice, slow())
-	// Wait until the first job has taken a step.
+	// Wait until the first job has taken a step (so that the second, which
+	// could share its sampling call, waits in the queue).
 	h.stream(run, 0, func(e sse) bool { return e.Type == "progress" })
+	queued := h.submit(alice, slow())
 	if code, out, _ := h.do("POST", "/api/jobs/"+queued+"/cancel", alice, nil); code != 200 {
 		t.Fatalf("cancel queued: %d %s", code, out)
 	}

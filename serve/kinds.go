@@ -224,33 +224,62 @@ func (p *SampleParams) check(m *Model, _ map[string][]byte, lim Limits) *APIErro
 	return rangeInt("params.class", p.Class, -1, classes-1)
 }
 
+// spec is the job's sampler.
+func (p *SampleParams) spec() sampler.Spec {
+	return sampler.Spec{Name: p.Sampler, Steps: p.Steps, Eta: p.Eta, Temperature: p.Temperature}
+}
+
+// batchKey says which sample jobs can share one sampling call: those with
+// equal keys, which hold every setting that changes the computation other
+// than the seed, the class and the count. ok is false when the job's
+// sampler couples the images of a batch (sampler.Spec.ItemWise), so that
+// the job must run alone to draw the images it would draw alone.
+func (p *SampleParams) batchKey() (key string, ok bool) {
+	if !p.spec().ItemWise() {
+		return "", false
+	}
+	return fmt.Sprintf("%s|%d|%g|%g|%g|%t", p.Sampler, p.Steps, p.Eta, p.Temperature, p.Guidance, p.Threshold), true
+}
+
 func (p *SampleParams) run(e *runEnv) error {
 	pl := e.model.Pipeline
-	spec := sampler.Spec{Name: p.Sampler, Steps: p.Steps, Eta: p.Eta, Temperature: p.Temperature}
+	spec := p.spec()
 	sigmas, err := spec.Sigmas(pl.Schedule)
 	if err != nil {
 		return err
 	}
-	steps := len(sigmas) - 1
 	labels := pipeline.CycleLabels(p.N, p.Class, pl.Model.UNet.Classes)
 	opts := pipeline.Options{N: p.N, Labels: labels, Guidance: p.Guidance, Sampler: spec, Seed: p.Seed, Threshold: p.Threshold}
-	opts.Visit = func(i int, x *tensor.Tensor) {
-		e.progress(i+1, steps)
-		if p.PreviewEvery > 0 && ((i+1)%p.PreviewEvery == 0 || i+1 == steps) {
-			show := min(x.Dim(0), 16)
-			if img, err := pngout.Grid(pipeline.DisplayScale(x, sigmas[i+1], show), min(show, 8), 1); err == nil {
-				e.preview(i+1, img)
-			}
-		}
-	}
+	opts.Visit = func(i int, x *tensor.Tensor) { p.visit(e, sigmas, i, x) }
 	x, err := pl.Generate(e.ctx, opts)
 	if err != nil {
 		return err
 	}
+	return p.writeOutputs(e, x, labels)
+}
+
+// visit reports step i of the job's images x: (N, C, H, W) as progress,
+// and as a preview every PreviewEvery steps.
+func (p *SampleParams) visit(e *runEnv, sigmas []float64, i int, x *tensor.Tensor) {
+	steps := len(sigmas) - 1
+	e.progress(i+1, steps)
+	if p.PreviewEvery > 0 && ((i+1)%p.PreviewEvery == 0 || i+1 == steps) {
+		show := min(x.Dim(0), 16)
+		if img, err := pngout.Grid(pipeline.DisplayScale(x, sigmas[i+1], show), min(show, 8), 1); err == nil {
+			e.preview(i+1, img)
+		}
+	}
+}
+
+// writeOutputs writes the job's images x: (N, C, H, W) of classes labels
+// (nil when unconditional), one PNG each.
+func (p *SampleParams) writeOutputs(e *runEnv, x *tensor.Tensor, labels []int) error {
+	spec := p.spec()
+	steps := spec.StepCount(e.model.Pipeline.Schedule.Steps())
 	for i := range p.N {
 		// The keys and values `diffuse sample` writes (its batch is the
 		// whole job here).
-		meta := map[string]string{"checkpoint_sha256": e.model.Hash, "sampler": p.Sampler, "steps": strconv.Itoa(spec.StepCount(pl.Schedule.Steps())),
+		meta := map[string]string{"checkpoint_sha256": e.model.Hash, "sampler": p.Sampler, "steps": strconv.Itoa(steps),
 			"seed": strconv.FormatUint(p.Seed, 10), "n": strconv.Itoa(p.N), "index": strconv.Itoa(i),
 			"guidance": fmt.Sprint(p.Guidance), "temperature": fmt.Sprint(p.Temperature), "eta": fmt.Sprint(p.Eta),
 			"weights": "ema", "threshold": strconv.FormatBool(p.Threshold), "checkpoint": e.model.Name}
@@ -267,6 +296,94 @@ func (p *SampleParams) run(e *runEnv) error {
 		}
 	}
 	return nil
+}
+
+// sampleJob is one job of a batched sampling call: its parameters and
+// what it sees while it runs.
+type sampleJob struct {
+	p *SampleParams
+	e *runEnv
+}
+
+// runSampleBatch runs sample jobs of equal batchKey on the model m in one
+// Generate call whose images are the jobs' images in order, each drawn
+// from its job's (seed, index) stream (pipeline.Options.Items), so every
+// job gets the images, and the PNG bytes, it would get alone. ctx stops
+// the whole call; each job's own context (jobs[j].e.ctx) drops that job
+// at the next step: quit is called with its context's error and it gets
+// no more events from here, while the other jobs go on (its images are
+// still computed, as part of the call, and thrown away). It returns each
+// job's error, nil for a job whose outputs are written; for a dropped job,
+// the error quit was given.
+func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j int, err error)) []error {
+	errs := make([]error, len(jobs))
+	all := func(err error) []error {
+		for j := range errs {
+			if errs[j] == nil {
+				errs[j] = err
+			}
+		}
+		return errs
+	}
+	pl := m.Pipeline
+	p0 := jobs[0].p
+	spec := p0.spec()
+	sigmas, err := spec.Sigmas(pl.Schedule)
+	if err != nil {
+		return all(err)
+	}
+	var items []pipeline.Item
+	var labels []int
+	lo := make([]int, len(jobs)+1) // job j's images are lo[j] … lo[j+1]−1
+	for j, jb := range jobs {
+		lo[j] = len(items)
+		for i := range jb.p.N {
+			items = append(items, pipeline.Item{Seed: jb.p.Seed, Index: i})
+		}
+		labels = append(labels, pipeline.CycleLabels(jb.p.N, jb.p.Class, pl.Model.UNet.Classes)...)
+	}
+	lo[len(jobs)] = len(items)
+	rows := func(x *tensor.Tensor, j int) *tensor.Tensor { // job j's images of x
+		per := x.Len() / x.Dim(0)
+		return tensor.FromData(x.Data[lo[j]*per:lo[j+1]*per], append([]int{lo[j+1] - lo[j]}, x.Shape[1:]...)...)
+	}
+	jobLabels := func(j int) []int {
+		if labels == nil {
+			return nil
+		}
+		return labels[lo[j]:lo[j+1]]
+	}
+	dropped := make([]bool, len(jobs))
+	drop := func(j int, err error) {
+		dropped[j], errs[j] = true, err
+		quit(j, err)
+	}
+	opts := pipeline.Options{N: len(items), Labels: labels, Guidance: p0.Guidance, Sampler: spec, Threshold: p0.Threshold, Items: items}
+	opts.Visit = func(i int, x *tensor.Tensor) {
+		for j, jb := range jobs {
+			if dropped[j] {
+				continue
+			}
+			if err := jb.e.ctx.Err(); err != nil {
+				drop(j, err)
+				continue
+			}
+			jb.p.visit(jb.e, sigmas, i, rows(x, j))
+		}
+	}
+	x, err := pl.Generate(ctx, opts)
+	for j, jb := range jobs {
+		switch {
+		case dropped[j]:
+		case jb.e.ctx.Err() != nil: // its own end (cancel, deadline) rather than the call's
+			errs[j] = jb.e.ctx.Err()
+		case err != nil:
+			errs[j] = err
+		default:
+			errs[j] = jb.p.writeOutputs(jb.e, rows(x, j), jobLabels(j))
+		}
+	}
+	return errs
 }
 
 // DenoiseParams are the parameters of a denoise job (`diffuse denoise`).

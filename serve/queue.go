@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/diffusego/diffusego/checkpoint"
@@ -120,7 +121,10 @@ func (s *Server) enqueueLocked(e *entry) {
 	}
 }
 
-// worker runs the jobs of one model, one at a time, until the server closes.
+// worker runs the jobs of one model until the server closes: the job at
+// the head of its queue, alone or, when it is a sample job, in one
+// sampling call with the compatible sample jobs queued behind it
+// (takeBatchLocked).
 func (s *Server) worker(model string) {
 	defer s.wg.Done()
 	for {
@@ -134,56 +138,105 @@ func (s *Server) worker(model string) {
 			s.mu.Unlock()
 			return
 		}
-		e := s.queues[model][0]
-		s.queues[model] = s.queues[model][1:]
-		s.queued--
-		ctx, cancel := context.WithCancel(context.Background())
-		if e.job.Deadline != nil {
-			ctx, cancel = context.WithDeadline(context.Background(), *e.job.Deadline)
+		batch := s.takeBatchLocked(model)
+		ctxs := make([]context.Context, len(batch))
+		for i, e := range batch {
+			ctx, cancel := context.WithCancel(context.Background())
+			if e.job.Deadline != nil {
+				ctx, cancel = context.WithDeadline(context.Background(), *e.job.Deadline)
+			}
+			ctxs[i], e.cancel = ctx, cancel
+			s.running[e.job.ID] = e
 		}
-		e.cancel = cancel
-		s.running[e.job.ID] = e
 		s.mu.Unlock()
-		s.runJob(ctx, e)
-		cancel()
+		if len(batch) == 1 {
+			s.runJob(ctxs[0], batch[0])
+		} else {
+			s.runBatch(ctxs, batch)
+		}
 		s.mu.Lock()
-		delete(s.running, e.job.ID)
+		for _, e := range batch {
+			e.cancel()
+			delete(s.running, e.job.ID)
+		}
 		s.mu.Unlock()
 	}
 }
 
-// runJob runs one job and records how it ended.
-func (s *Server) runJob(ctx context.Context, e *entry) {
-	id := e.job.ID
-	start := time.Now()
-	fail := func(code, msg string) {
-		os.RemoveAll(s.outDir(id))
-		if err := s.store.Finish(id, StateFailed, code, msg, nil, time.Now()); err != nil {
-			s.logf("job %s: recording the failure: %v", id, err)
+// takeBatchLocked takes the jobs the worker of model runs next off its
+// queue: the head, and when the head is a sample job with an item-wise
+// sampler, every later queued sample job with the same batchKey, in queue
+// order, while the images of all stay within Limits.Batch. The jobs it
+// passes over keep their order; they wait for one call more. Callers hold
+// s.mu.
+func (s *Server) takeBatchLocked(model string) []*entry {
+	q := s.queues[model]
+	batch := []*entry{q[0]}
+	keep := []*entry{}
+	head, ok := q[0].p.(*SampleParams)
+	var key string
+	if ok {
+		key, ok = head.batchKey()
+	}
+	for _, e := range q[1:] {
+		if p, sample := e.p.(*SampleParams); ok && sample {
+			if k, _ := p.batchKey(); k == key && s.batchImages(batch)+p.N <= s.cfg.Limits.Batch {
+				batch = append(batch, e)
+				continue
+			}
 		}
-		s.emit(id, StateFailed, map[string]string{"code": code, "message": msg})
+		keep = append(keep, e)
 	}
+	s.queues[model] = keep
+	s.queued -= len(batch)
+	return batch
+}
+
+// batchImages counts the images of a batch of sample jobs.
+func (s *Server) batchImages(batch []*entry) int {
+	n := 0
+	for _, e := range batch {
+		n += e.p.(*SampleParams).N
+	}
+	return n
+}
+
+// jobRun is a job that has started: what it needs until it ends.
+type jobRun struct {
+	e       *entry
+	ctx     context.Context
+	env     *runEnv
+	start   time.Time
+	outputs []Output
+	ended   bool
+}
+
+// begin starts job e: it records the job as running and prepares its
+// output folder and sinks. It returns nil when the job ended already (its
+// deadline passed in the queue, or it could not be set up).
+func (s *Server) begin(ctx context.Context, e *entry, running any) *jobRun {
+	id := e.job.ID
+	r := &jobRun{e: e, ctx: ctx, start: time.Now()}
 	if ctx.Err() != nil { // its deadline passed in the queue
-		fail(CodeDeadline, "the job's deadline passed before it could run")
-		return
+		s.fail(id, CodeDeadline, "the job's deadline passed before it could run")
+		return nil
 	}
-	if err := s.store.SetRunning(id, start); err != nil {
+	if err := s.store.SetRunning(id, r.start); err != nil {
 		s.logf("job %s: %v", id, err)
 	}
-	s.emit(id, StateRunning, nil)
+	s.emit(id, StateRunning, running)
 	inputs, err := s.store.Inputs(id)
 	if err != nil {
-		fail(CodeInternal, "reading the job's inputs: "+err.Error())
-		return
+		s.fail(id, CodeInternal, "reading the job's inputs: "+err.Error())
+		return nil
 	}
 	dir := s.outDir(id)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		fail(CodeInternal, "output folder: "+err.Error())
-		return
+		s.fail(id, CodeInternal, "output folder: "+err.Error())
+		return nil
 	}
-	var outputs []Output
 	lastProgress := time.Time{}
-	env := &runEnv{ctx: ctx, model: s.models[e.job.Model], inputs: inputs,
+	r.env = &runEnv{ctx: ctx, model: s.models[e.job.Model], inputs: inputs,
 		progress: func(step, total int) {
 			// At most ~20 progress events a second, but always the last.
 			if now := time.Now(); step == total || now.Sub(lastProgress) > 50*time.Millisecond {
@@ -201,51 +254,123 @@ func (s *Server) runJob(ctx context.Context, e *entry) {
 			if err := checkpoint.WriteAtomic(filepath.Join(dir, name), w); err != nil {
 				return err
 			}
-			outputs = append(outputs, Output{Index: len(outputs), Name: name, Meta: meta, URL: "/api/jobs/" + id + "/outputs/" + name})
+			r.outputs = append(r.outputs, Output{Index: len(r.outputs), Name: name, Meta: meta, URL: "/api/jobs/" + id + "/outputs/" + name})
 			return nil
 		},
 	}
-	err = runSafely(e.p, env)
+	return r
+}
+
+// fail records that job id failed, with an error code and message.
+func (s *Server) fail(id, code, msg string) {
+	os.RemoveAll(s.outDir(id))
+	if err := s.store.Finish(id, StateFailed, code, msg, nil, time.Now()); err != nil {
+		s.logf("job %s: recording the failure: %v", id, err)
+	}
+	s.emit(id, StateFailed, map[string]string{"code": code, "message": msg})
+}
+
+// end records how a started job ended, given the error of its run, once.
+func (s *Server) end(r *jobRun, err error) {
+	if r.ended {
+		return
+	}
+	r.ended = true
+	id := r.e.job.ID
 	s.mu.Lock()
-	why := e.why
+	why := r.e.why
+	delete(s.running, id) // a cancel from now on finds it finished
 	s.mu.Unlock()
 	switch {
 	case err == nil:
 		// Every output file is written (atomically) before the job is done.
-		if err := s.store.Finish(id, StateDone, "", "", outputs, time.Now()); err != nil {
+		if err := s.store.Finish(id, StateDone, "", "", r.outputs, time.Now()); err != nil {
 			s.logf("job %s: recording the outputs: %v", id, err)
-			fail(CodeInternal, "recording the outputs: "+err.Error())
+			s.fail(id, CodeInternal, "recording the outputs: "+err.Error())
 			return
 		}
-		s.observe(time.Since(start))
-		s.emit(id, StateDone, map[string]any{"outputs": outputs, "seconds": time.Since(start).Seconds()})
+		s.observe(time.Since(r.start))
+		s.emit(id, StateDone, map[string]any{"outputs": r.outputs, "seconds": time.Since(r.start).Seconds()})
 	case why == "owner":
-		os.RemoveAll(dir)
+		os.RemoveAll(s.outDir(id))
 		s.store.Finish(id, StateCancelled, "cancelled", "cancelled by its owner", nil, time.Now())
 		s.emit(id, StateCancelled, map[string]string{"message": "cancelled by its owner"})
 	case why == "shutdown":
 		// The server is stopping: the job goes back to the queue and runs
 		// again at the next start.
-		os.RemoveAll(dir)
+		os.RemoveAll(s.outDir(id))
 		if err := s.store.Requeue(id); err != nil {
 			s.logf("job %s: requeue: %v", id, err)
 		}
-	case errors.Is(err, context.DeadlineExceeded) || errors.Is(ctx.Err(), context.DeadlineExceeded):
-		fail(CodeDeadline, "the job's deadline passed while it ran")
+	case errors.Is(err, context.DeadlineExceeded) || errors.Is(r.ctx.Err(), context.DeadlineExceeded):
+		s.fail(id, CodeDeadline, "the job's deadline passed while it ran")
 	default:
-		fail(CodeInternal, err.Error())
+		s.fail(id, CodeInternal, err.Error())
 	}
 }
 
-// runSafely runs p, turning a panic in library code into an error so
+// runJob runs one job and records how it ended.
+func (s *Server) runJob(ctx context.Context, e *entry) {
+	r := s.begin(ctx, e, nil)
+	if r == nil {
+		return
+	}
+	s.end(r, runSafely(func() error { return e.p.run(r.env) }))
+}
+
+// runBatch runs compatible sample jobs (takeBatchLocked) in one sampling
+// call, each with its own context ctxs[i], and records how each ended.
+// The call itself stops only when every job's context has ended; until
+// then a cancelled job (or one past its deadline) drops out at the next
+// step and ends at once, and the others go on.
+func (s *Server) runBatch(ctxs []context.Context, batch []*entry) {
+	images := s.batchImages(batch)
+	var runs []*jobRun
+	var jobs []sampleJob
+	for i, e := range batch {
+		if r := s.begin(ctxs[i], e, map[string]int{"batch_jobs": len(batch), "batch_images": images}); r != nil {
+			runs = append(runs, r)
+			jobs = append(jobs, sampleJob{p: e.p.(*SampleParams), e: r.env})
+		}
+	}
+	if len(runs) == 0 {
+		return
+	}
+	// call ends when the context of every job has ended.
+	call, stop := context.WithCancel(context.Background())
+	defer stop()
+	var left atomic.Int64
+	left.Store(int64(len(runs)))
+	for _, r := range runs {
+		defer context.AfterFunc(r.ctx, func() {
+			if left.Add(-1) == 0 {
+				stop()
+			}
+		})()
+	}
+	var errs []error
+	err := runSafely(func() error {
+		errs = runSampleBatch(call, runs[0].env.model, jobs, func(j int, err error) { s.end(runs[j], err) })
+		return nil
+	})
+	for j, r := range runs {
+		if err != nil { // a panic in library code fails the jobs still running
+			s.end(r, err)
+			continue
+		}
+		s.end(r, errs[j])
+	}
+}
+
+// runSafely runs f, turning a panic in library code into an error so
 // that one bad job cannot take the server down.
-func runSafely(p params, e *runEnv) (err error) {
+func runSafely(f func() error) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("internal error: %v", r)
 		}
 	}()
-	return p.run(e)
+	return f()
 }
 
 // outDir is the folder of job id's outputs; id is always one made by newID.

@@ -30,6 +30,7 @@ type Limits struct {
 	MaxBody     int64         // bytes in a request body (default 8 MiB)
 	MaxUpload   int           // bytes of one uploaded image after base64 (default 2 MiB)
 	MaxImages   int           // images in one sample job (default 64)
+	Batch       int           // images in one sampling call shared by compatible sample jobs (default 64; 1: no sharing)
 	MaxRows     int           // rows in one tabular job (default 100000)
 	Queue       int           // jobs waiting, over all models (default 64)
 	MaxDeadline time.Duration // longest per-job deadline (default 1 h)
@@ -44,6 +45,9 @@ func (l Limits) withDefaults() Limits {
 	}
 	if l.MaxImages <= 0 {
 		l.MaxImages = 64
+	}
+	if l.Batch <= 0 {
+		l.Batch = 64
 	}
 	if l.MaxRows <= 0 {
 		l.MaxRows = 100000
