@@ -9,14 +9,12 @@ import (
 	"image"
 	"image/png"
 	"io"
-	"math"
 	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/diffusego/diffusego/anomaly"
-	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/pngout"
@@ -620,5 +618,3 @@ func (p *TabularParams) run(e *runEnv) error {
 		func(w io.Writer) error { return data.WriteCSV(w, f.Table("rows.csv")) })
 }
 
-var _ = math.Inf
-var _ = checkpoint.WriteAtomic
