@@ -617,4 +617,3 @@ func (p *TabularParams) run(e *runEnv) error {
 	return e.write("rows.csv", map[string]string{"n": strconv.Itoa(p.N), "seed": fmt.Sprint(p.Seed), "class": p.Class},
 		func(w io.Writer) error { return data.WriteCSV(w, f.Table("rows.csv")) })
 }
-
