@@ -101,7 +101,9 @@ func (c Config) Validate() error {
 }
 
 // BuildSchedule returns the diffusion schedule of c.
-func (c Config) BuildSchedule() (schedule.Schedule, error) { return schedule.New(c.Schedule, c.Steps, nil) }
+func (c Config) BuildSchedule() (schedule.Schedule, error) {
+	return schedule.New(c.Schedule, c.Steps, nil)
+}
 
 // Meta returns c as checkpoint metadata (ConfigKey).
 func (c Config) Meta() (map[string]string, error) {
