@@ -42,13 +42,13 @@ type Config struct {
 	LabelDropout float64 `json:"label_dropout"` // classifier-free guidance's p_uncond
 }
 
-// DefaultConfig is the CPU-scale model of docs/audio.md for task: patch 16
-// (8,000 samples become 500 positions of 16 channels), 32 residual
-// channels, 10 layers with dilations 1…16 twice (a receptive field of 125
-// positions, 250 ms), a 200-step cosine schedule and v-prediction;
+// DefaultConfig is the CPU-scale model of docs/audio.md for task: patch 32
+// (8,000 samples become 250 positions of 32 channels), 32 residual
+// channels, 8 layers with dilations 1, 2, 4, 8 twice (a receptive field of
+// 61 positions, 244 ms), a 200-step cosine schedule and v-prediction;
 // generation is conditioned on the 10 digits with label dropout 0.1.
 func DefaultConfig(task string) Config {
-	c := Config{Task: task, Rate: 8000, Samples: 8000, Patch: 16, Channels: 32, Layers: 10, Cycle: 5, Embed: 128,
+	c := Config{Task: task, Rate: 8000, Samples: 8000, Patch: 32, Channels: 32, Layers: 8, Cycle: 4, Embed: 128,
 		Schedule: "cosine", Steps: 200, Target: string(diffusion.V)}
 	switch task {
 	case TaskGenerate:

@@ -79,7 +79,7 @@ func TestParamNames(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, name := range []string{"input.weight", "embed.class.weight", "layers.9.dilated.weight", "layers.0.step.bias", "output.weight"} {
+	for _, name := range []string{"input.weight", "embed.class.weight", "layers.7.dilated.weight", "layers.0.step.bias", "output.weight"} {
 		if _, ok := byName[name]; !ok {
 			t.Errorf("no parameter %q", name)
 		}
@@ -87,8 +87,8 @@ func TestParamNames(t *testing.T) {
 	if _, ok := byName["layers.0.cond.weight"]; ok {
 		t.Errorf("a generation model has a condition projection")
 	}
-	if d := m.layers[6].dilated.Dilation; d != 2 {
-		t.Errorf("layer 6 dilation %d, want 2^(6 mod 5) = 2", d)
+	if d := m.layers[6].dilated.Dilation; d != 4 {
+		t.Errorf("layer 6 dilation %d, want 2^(6 mod 4) = 4", d)
 	}
 }
 
@@ -214,5 +214,5 @@ func TestNormalize(t *testing.T) {
 func ExampleDefaultConfig() {
 	c := DefaultConfig(TaskGenerate)
 	fmt.Println(c.Samples/c.Patch, "positions,", c.Channels, "channels,", c.Layers, "layers")
-	// Output: 500 positions, 32 channels, 10 layers
+	// Output: 250 positions, 32 channels, 8 layers
 }

@@ -82,6 +82,22 @@ type Options struct {
 	// comes from the stream of (Seed, First+i), so that with an item-wise
 	// sampler a clip does not depend on the run it was drawn in.
 	First int
+	// Calls, when set, is increased by one for every denoiser evaluation
+	// (the number of function evaluations, NFE; a guided evaluation runs
+	// the network once on a doubled batch).
+	Calls *int
+}
+
+// counted counts the evaluations of D in *N.
+type counted struct {
+	D sampler.Denoiser
+	N *int
+}
+
+// Denoise implements sampler.Denoiser.
+func (c counted) Denoise(x *tensor.Tensor, sigma float64) (*tensor.Tensor, error) {
+	*c.N++
+	return c.D.Denoise(x, sigma)
 }
 
 // Generate draws one clip per label: (N, 1, Samples) in [−1, 1] (values
@@ -113,6 +129,9 @@ func Generate(ctx context.Context, m *Model, labels []int, opts Options) (x *ten
 		d = diffusion.Guided{D: base, Labels: labels, Scale: opts.Guidance}
 	}
 	n := max(len(labels), 1)
+	if opts.Calls != nil {
+		d = counted{d, opts.Calls}
+	}
 	x, err = run(ctx, m, d, n, opts)
 	if err != nil {
 		return nil, err
