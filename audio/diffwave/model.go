@@ -40,13 +40,18 @@ type Config struct {
 	Steps        int     `json:"steps"`         // training steps T of the schedule
 	Target       string  `json:"target"`        // eps, x0 or v
 	LabelDropout float64 `json:"label_dropout"` // classifier-free guidance's p_uncond
+	// Residual makes a denoiser predict x0 as the noisy condition plus the
+	// network's output, so that an untrained model returns its input
+	// rather than noise; it needs Target x0 and Cond 1.
+	Residual bool `json:"residual,omitempty"`
 }
 
 // DefaultConfig is the CPU-scale model of docs/audio.md for task: patch 32
 // (8,000 samples become 250 positions of 32 channels), 32 residual
 // channels, 8 layers with dilations 1, 2, 4, 8 twice (a receptive field of
 // 61 positions, 244 ms), a 200-step cosine schedule and v-prediction;
-// generation is conditioned on the 10 digits with label dropout 0.1.
+// generation is conditioned on the 10 digits with label dropout 0.1;
+// the denoiser predicts x0 as the noisy clip plus a correction (Residual).
 func DefaultConfig(task string) Config {
 	c := Config{Task: task, Rate: 8000, Samples: 8000, Patch: 32, Channels: 32, Layers: 8, Cycle: 4, Embed: 128,
 		Schedule: "cosine", Steps: 200, Target: string(diffusion.V)}
@@ -54,7 +59,7 @@ func DefaultConfig(task string) Config {
 	case TaskGenerate:
 		c.Classes, c.LabelDropout = 10, 0.1
 	case TaskDenoise:
-		c.Cond = 1
+		c.Cond, c.Target, c.Residual = 1, string(diffusion.X0), true
 	}
 	return c
 }
@@ -93,6 +98,8 @@ func (c Config) Validate() error {
 		return bad("target", "eps, x0 or v", fmt.Sprintf("%q", c.Target))
 	case c.LabelDropout < 0 || c.LabelDropout >= 1:
 		return bad("label_dropout", "in [0, 1)", c.LabelDropout)
+	case c.Residual && (c.Cond != 1 || c.Target != string(diffusion.X0)):
+		return bad("residual", "false unless cond is 1 and target is x0", c.Residual)
 	}
 	if _, err := c.BuildSchedule(); err != nil {
 		return fmt.Errorf("audio model config: field \"schedule\": %w", err)
@@ -281,6 +288,9 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 		}
 	}
 	skip = g.Scale(skip, float32(1/math.Sqrt(float64(cfg.Layers))))
-	out := m.outConv.Forward(g, g.ReLU(m.skipConv.Forward(g, skip))) // (N, P, L/P)
-	return unfold(g, out)
+	out := unfold(g, m.outConv.Forward(g, g.ReLU(m.skipConv.Forward(g, skip)))) // (N, 1, L)
+	if cfg.Residual {
+		out = g.Add(out, g.Slice(x, 1, 1, 2)) // x0 = noisy + correction
+	}
+	return out
 }

@@ -173,24 +173,35 @@ func TestGenerateItemWise(t *testing.T) {
 	}
 }
 
-// TestEnhanceKnownAnswer uses a fresh x0-predicting denoiser: its output
-// layer starts at zero (as DiffWave's), so it predicts x0 = 0 at every
-// level, and every sampler must end at 0 whatever the noisy input, for any
-// number of averaged samples; the scaling to Peak and back keeps 0.
+// TestEnhanceKnownAnswer uses fresh denoisers, whose output layer starts
+// at zero (as DiffWave's): a plain x0 model then predicts x0 = 0 at every
+// level and a residual one x0 = the noisy condition. Every sampler must end
+// at that prediction, for any number of averaged samples, and the scaling
+// to Peak and back must keep it: 0, or the noisy input itself.
 func TestEnhanceKnownAnswer(t *testing.T) {
-	cfg := tiny(TaskDenoise)
-	cfg.Target = "x0"
-	m, _ := New(cfg, tensor.NewRNG(1))
-	noisy := gradcheck.Rand([]int{2, 1, cfg.Samples}, 3)
-	out, err := Enhance(context.Background(), m, noisy, 2, Options{Sampler: sampler.Spec{Name: "ddim", Steps: 5}, Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i, v := range out.Data {
-		if math.Abs(float64(v)) > 1e-6 {
-			t.Fatalf("zero network: estimate[%d] = %v, want 0", i, v)
+	noisy := gradcheck.Rand([]int{2, 1, 12}, 3)
+	for _, residual := range []bool{false, true} {
+		for _, name := range []string{"ddim", "heun", "ddpm"} {
+			cfg := tiny(TaskDenoise)
+			cfg.Residual = residual
+			m, _ := New(cfg, tensor.NewRNG(1))
+			out, err := Enhance(context.Background(), m, noisy, 2, Options{Sampler: sampler.Spec{Name: name, Steps: 5}, Seed: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i, v := range out.Data {
+				want := float32(0)
+				if residual {
+					want = noisy.Data[i]
+				}
+				if math.Abs(float64(v-want)) > 1e-5 {
+					t.Fatalf("residual %v, %s: estimate[%d] = %v, want %v", residual, name, i, v, want)
+				}
+			}
 		}
 	}
+	cfg := tiny(TaskDenoise)
+	m, _ := New(cfg, tensor.NewRNG(1))
 	if _, err := Enhance(context.Background(), m, tensor.New(1, 1, cfg.Samples+1), 1, Options{Sampler: sampler.Spec{Name: "ddim"}}); err == nil {
 		t.Errorf("a clip of the wrong length was accepted")
 	}
