@@ -11,6 +11,7 @@
 //	diffuse tabular    train, sample, evaluate synthetic tables and score rows for anomaly
 //	diffuse text       train, sample and evaluate character-level text models (MDLM)
 //	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
+//	diffuse audio      spoken-digit generation and speech denoising (DiffWave-style)
 //	diffuse network    spreading on networks: simulate, choose seeds, fit outbreaks
 //	diffuse serve      the job API, web page and rating studies
 //	diffuse ratings    export stored ratings and their statistics
@@ -107,7 +108,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
 		newAnomalyCmd(), newMergeCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
-	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd())
+	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd(), newAudioCmd())
 	root.AddCommand(newServeCmd(), newRatingsCmd())
 	return root
 }

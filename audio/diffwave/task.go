@@ -1,0 +1,232 @@
+package diffwave
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/diffusego/diffusego/audio/digits"
+	"github.com/diffusego/diffusego/audio/noise"
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/nn"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/train"
+)
+
+// Normalize scales every clip of x: (N, 1, L) in place so that its largest
+// magnitude is Peak (silent clips are left alone). Generation trains on
+// normalised clips, so that the model spends no capacity on loudness.
+func Normalize(x *tensor.Tensor) {
+	L := x.Dim(2)
+	for i := range x.Dim(0) {
+		row := x.Data[i*L : (i+1)*L]
+		peak := float32(0)
+		for _, v := range row {
+			peak = max(peak, float32(math.Abs(float64(v))))
+		}
+		if peak == 0 {
+			continue
+		}
+		s := float32(Peak) / peak
+		for j := range row {
+			row[j] *= s
+		}
+	}
+}
+
+// Objective returns the training loss of m: the denoising objective on
+// m's schedule and target with uniform weighting, label dropout for a
+// class-conditional model, and the noisy waveform as the condition of a
+// denoising model.
+func Objective(m *Model) (*train.Objective, error) {
+	sch, err := m.Config.BuildSchedule()
+	if err != nil {
+		return nil, err
+	}
+	o := &train.Objective{Schedule: sch, Target: diffusion.Target(m.Config.Target), Weighting: diffusion.Uniform}
+	if m.Config.Classes > 0 {
+		o.Conditional, o.LabelDropout, o.NullLabel = true, m.Config.LabelDropout, m.NullLabel()
+	}
+	if m.Config.Cond > 0 {
+		o.Cond = pair{}
+	}
+	return o, nil
+}
+
+// pair is the condition of a denoising batch (N, 2, L): channel 0 is the
+// clean clip, channel 1 the noisy one.
+type pair struct{}
+
+// Split implements train.Conditioner.
+func (pair) Split(batch *tensor.Tensor) (x0, cond *tensor.Tensor, err error) {
+	if batch.Rank() != 3 || batch.Dim(1) != 2 {
+		return nil, nil, fmt.Errorf("denoising batch %s: want (N, 2, L)", tensor.FormatShape(batch.Shape))
+	}
+	n, L := batch.Dim(0), batch.Dim(2)
+	x0, cond = tensor.New(n, 1, L), tensor.New(n, 1, L)
+	for i := range n {
+		copy(x0.Data[i*L:(i+1)*L], batch.Data[2*i*L:(2*i+1)*L])
+		copy(cond.Data[i*L:(i+1)*L], batch.Data[(2*i+1)*L:(2*i+2)*L])
+	}
+	return x0, cond, nil
+}
+
+// Join implements train.Conditioner.
+func (pair) Join(xt, cond *tensor.Tensor) (*tensor.Tensor, error) {
+	n, L := xt.Dim(0), xt.Dim(2)
+	if cond.Dim(0) != n || cond.Dim(2) != L {
+		return nil, fmt.Errorf("condition %s for x_t %s", tensor.FormatShape(cond.Shape), tensor.FormatShape(xt.Shape))
+	}
+	out := tensor.New(n, 2, L)
+	for i := range n {
+		copy(out.Data[2*i*L:], xt.Data[i*L:(i+1)*L])
+		copy(out.Data[(2*i+1)*L:], cond.Data[i*L:(i+1)*L])
+	}
+	return out, nil
+}
+
+// Noise kinds the denoiser trains on.
+var NoiseKinds = []string{"white", "pink", "babble"}
+
+// DenoiseTask is the training task of a denoising model: each step takes
+// a batch of clean clips, and for each clip draws a noise kind (white,
+// pink or babble of BabbleTalkers other training utterances), an SNR
+// uniform in [MinSNR, MaxSNR] dB and the noise itself from the step's
+// random stream, mixes them exactly (noise.Mix), scales clean and noisy
+// by Peak over the noisy peak, and regresses as train.Objective does with
+// the noisy clip as the condition. Everything random comes from the step
+// and the seed, so a resumed run replays an uninterrupted one.
+type DenoiseTask struct {
+	Model          *Model
+	Batches        *train.Batches
+	Objective      *train.Objective
+	Speech         [][]float64 // trimmed training utterances, the babble talkers
+	Voices         []string    // the voice of each utterance
+	ClipVoices     []string    // the voice of each training clip (index of Batches' data)
+	MinSNR, MaxSNR float64
+
+	clean *tensor.Tensor // (N, 1, L)
+}
+
+// BabbleTalkers is how many talkers make training babble.
+const BabbleTalkers = 4
+
+// NewDenoiseTask returns the task over clean clips x: (N, 1, L) with
+// their voices, batch size batch and seed.
+func NewDenoiseTask(m *Model, x *tensor.Tensor, voices []string, batch int, seed uint64) (*DenoiseTask, error) {
+	if x.Dim(0) != len(voices) {
+		return nil, fmt.Errorf("denoise task: %d clips but %d voices", x.Dim(0), len(voices))
+	}
+	obj, err := Objective(m)
+	if err != nil {
+		return nil, err
+	}
+	b, err := train.TensorBatches(indexTensor(x.Dim(0)), nil, batch, seed)
+	if err != nil {
+		return nil, err
+	}
+	t := &DenoiseTask{Model: m, Batches: b, Objective: obj, ClipVoices: voices, MinSNR: -5, MaxSNR: 20, clean: x}
+	L := x.Dim(2)
+	for i := range x.Dim(0) {
+		s := make([]float64, L)
+		for j, v := range x.Data[i*L : (i+1)*L] {
+			s[j] = float64(v)
+		}
+		if tr := digits.Trim(s, m.Config.Rate, digits.TrimDB); len(tr) > 0 {
+			t.Speech = append(t.Speech, tr)
+			t.Voices = append(t.Voices, voices[i])
+		}
+	}
+	if len(t.Speech) < 2 {
+		return nil, fmt.Errorf("denoise task: %d non-silent clips: babble needs at least 2", len(t.Speech))
+	}
+	return t, nil
+}
+
+// indexTensor is (n, 1) holding 0…n−1, so that Batches serves clip
+// indices (the task mixes the audio itself).
+func indexTensor(n int) *tensor.Tensor {
+	t := tensor.New(n, 1)
+	for i := range n {
+		t.Data[i] = float32(i)
+	}
+	return t
+}
+
+// Params implements train.Task.
+func (t *DenoiseTask) Params() []*nn.Param { return t.Model.Params() }
+
+// PerEpoch implements train.Task.
+func (t *DenoiseTask) PerEpoch() int { return t.Batches.PerEpoch() }
+
+// Items implements train.Task.
+func (t *DenoiseTask) Items() int { return t.Batches.Size }
+
+// Loss implements train.Task.
+func (t *DenoiseTask) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var, int, error) {
+	idx, _, epoch, err := t.Batches.Batch(step)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, L := idx.Dim(0), t.clean.Dim(2)
+	batch := tensor.New(n, 2, L)
+	mix := rng.Split(1 << 20)
+	for i := range n {
+		c := int(idx.Data[i])
+		clean, noisy, err := t.Mix(c, mix.Split(uint64(i)))
+		if err != nil {
+			return nil, 0, err
+		}
+		peak := 0.0
+		for _, v := range noisy {
+			peak = max(peak, math.Abs(v))
+		}
+		s := Peak / peak
+		for j := range L {
+			batch.Data[2*i*L+j] = float32(clean[j] * s)
+			batch.Data[(2*i+1)*L+j] = float32(noisy[j] * s)
+		}
+	}
+	l, err := t.Objective.Loss(g, t.Model, batch, nil, rng)
+	return l, epoch, err
+}
+
+// Mix returns training clip c and a noisy version of it, drawing the
+// noise kind, SNR and noise from rng.
+func (t *DenoiseTask) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err error) {
+	L := t.clean.Dim(2)
+	clean = make([]float64, L)
+	for j, v := range t.clean.Data[c*L : (c+1)*L] {
+		clean[j] = float64(v)
+	}
+	var nz []float64
+	switch NoiseKinds[rng.Intn(len(NoiseKinds))] {
+	case "white":
+		nz = noise.White(L, rng)
+	case "pink":
+		nz = noise.Pink(L, rng)
+	default:
+		talkers := make([][]float64, BabbleTalkers)
+		for k := range talkers {
+			var utts [][]float64
+			total := 0
+			for tries := 0; total < 2*L; tries++ {
+				j := rng.Intn(len(t.Speech))
+				if t.Voices[j] == t.ClipVoices[c] && tries < 100 {
+					continue
+				}
+				utts = append(utts, t.Speech[j])
+				total += len(t.Speech[j])
+			}
+			if talkers[k], err = noise.Concat(utts, rng.Intn(len(utts[0])), L); err != nil {
+				return nil, nil, err
+			}
+		}
+		if nz, err = noise.Babble(talkers, L); err != nil {
+			return nil, nil, err
+		}
+	}
+	snr := t.MinSNR + (t.MaxSNR-t.MinSNR)*rng.Uniform()
+	noisy, _, err = noise.Mix(clean, nz, snr)
+	return clean, noisy, err
+}
