@@ -94,3 +94,38 @@ func (a *Autoencoder) PSNR(x *tensor.Tensor) (float64, error) {
 	}
 	return s / float64(len(per)), nil
 }
+
+// Quality reconstructs x in batches of batch images and returns the mean
+// per-image PSNR (dB) and SSIM (both with data range 2) and the
+// reconstructions.
+func (a *Autoencoder) Quality(x *tensor.Tensor, batch int) (psnr, ssim float64, y *tensor.Tensor, err error) {
+	if x.Rank() != 4 || x.Shape[0] < 1 {
+		return 0, 0, nil, fmt.Errorf("autoencoder quality: images %v: want (N, 3, H, W) with N ≥ 1", x.Shape)
+	}
+	n, per := x.Shape[0], x.Len()/x.Shape[0]
+	batch = max(batch, 1)
+	y = tensor.New(x.Shape...)
+	for lo := 0; lo < n; lo += batch {
+		hi := min(lo+batch, n)
+		xb := tensor.New(append([]int{hi - lo}, x.Shape[1:]...)...)
+		copy(xb.Data, x.Data[lo*per:hi*per])
+		yb, err := a.Reconstruct(xb)
+		if err != nil {
+			return 0, 0, nil, err
+		}
+		copy(y.Data[lo*per:hi*per], yb.Data)
+	}
+	ps, err := metrics.PSNRPerImage(y, x, 2)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	ss, err := metrics.SSIMPerImage(y, x, 2)
+	if err != nil {
+		return 0, 0, nil, err
+	}
+	for i := range ps {
+		psnr += ps[i] / float64(n)
+		ssim += ss[i] / float64(n)
+	}
+	return psnr, ssim, y, nil
+}
