@@ -106,7 +106,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		newAnomalyCmd(), newMergeCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd())
-	root.AddCommand(newAutoencoderCmd())
+	root.AddCommand(newAutoencoderCmd(), newTextImageCmd())
 	return root
 }
 
