@@ -165,7 +165,8 @@ type SampleOptions struct {
 
 // Sample generates one image per prompt: latents by the sampler with
 // classifier-free guidance, decoded by the autoencoder. Prompts the text
-// encoder refuses are returned as errors before any work.
+// encoder refuses are returned as errors before any work. Sample and
+// Train set m.Net.Prompts, so one Model serves one call at a time.
 func (m *Model) Sample(ctx context.Context, prompts []string, opts SampleOptions) (x *tensor.Tensor, err error) {
 	defer tensor.Recover(&err)
 	if len(prompts) == 0 {
