@@ -9,7 +9,7 @@ DATA    ?= /usr/share/datasets/fashion-mnist
 REF     := testdata/ref/benchunet.safetensors
 REF_TEXT := testdata/ref/benchtext.safetensors
 
-.PHONY: all build test testdata refexport bench deps data digits fmt vet purego demo clean
+.PHONY: all build test testdata refexport bench deps data digits emoji fmt vet purego demo clean
 
 all: build
 
@@ -55,6 +55,11 @@ deps:
 ## data: the Fashion-MNIST Debian package only (what the demo needs)
 data:
 	@bash .ci/deps dataset-fashion-mnist
+
+## emoji: the emoji pictures and names (npm packages emoji-datasource-google
+## and -twitter, 16.0.0, with their licences) in out/emoji; needs npm
+emoji:
+	data/emoji/fetch.sh out/emoji
 
 ## digits: the spoken-digit data set (20,000 one-second clips by espeak-ng
 ## voices, split by voice) in out/digits; installs espeak-ng and sox if missing

@@ -47,7 +47,10 @@ type ImageDir struct {
 	Paths   []string // every image, sorted by class then path
 	Labels  []int    // class index of each path
 	Classes []string // class names; Classes[Labels[i]] is the folder of Paths[i]
-	Options ImageDirOptions
+	// Captions holds each path's caption once ReadCaptions has read a
+	// caption file ("" for an image it does not name); nil before.
+	Captions []string
+	Options  ImageDirOptions
 }
 
 // OpenImageDir indexes root and checks every image's header (format and

@@ -107,6 +107,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
 		newAnomalyCmd(), newMergeCmd())
+	root.AddCommand(newAutoencoderCmd(), newTextImageCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd(), newAudioCmd())
 	root.AddCommand(newServeCmd(), newRatingsCmd())

@@ -32,6 +32,13 @@ type Config struct {
 	// for classifier-free guidance.
 	Classes int `json:"classes"`
 	Groups  int `json:"groups"` // GroupNorm groups; must divide every width
+	// ContextDim, when positive, conditions the model on a text context
+	// (B, S, ContextDim) and a pooled vector (B, ContextDim), as latent
+	// diffusion does (Rombach et al. 2022, §3.3): cross-attention after
+	// every self-attention (the attention resolutions and the middle) and
+	// the pooled vector, through a linear layer, added to the time
+	// embedding. 0 (the default) builds no such layers.
+	ContextDim int `json:"context_dim,omitempty"`
 }
 
 // Presets lists the names Preset knows, in order of size.
@@ -108,6 +115,8 @@ func (c Config) Validate() error {
 		return bad("classes", "0 (unconditional) or a positive count", c.Classes)
 	case c.Groups < 1:
 		return bad("groups", "at least 1", c.Groups)
+	case c.ContextDim < 0:
+		return bad("context_dim", "0 (no text context) or a positive width", c.ContextDim)
 	}
 	for i, m := range c.ChannelMult {
 		if m < 1 {

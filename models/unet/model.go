@@ -32,8 +32,11 @@ func (m *TimeMLP) Params() []*nn.Param { return nn.Collect(m.FC1, m.FC2) }
 type Level struct {
 	Res  []*ResBlock
 	Attn []*AttnBlock // empty, or one per ResBlock
-	Down *Downsample
-	Up   *Upsample
+	// Cross holds one CrossBlock per AttnBlock when the model has a text
+	// context (Config.ContextDim > 0); empty otherwise.
+	Cross []*CrossBlock
+	Down  *Downsample
+	Up    *Upsample
 }
 
 // Params lists the ResBlocks, the AttnBlocks, then the resampler.
@@ -43,6 +46,9 @@ func (l *Level) Params() []*nn.Param {
 		ps = append(ps, r.Params()...)
 	}
 	for _, a := range l.Attn {
+		ps = append(ps, a.Params()...)
+	}
+	for _, a := range l.Cross {
 		ps = append(ps, a.Params()...)
 	}
 	if l.Down != nil {
@@ -65,6 +71,8 @@ type Model struct {
 	MidRes1  *ResBlock     // mid.res1
 	MidAttn  *AttnBlock    // mid.attn
 	MidRes2  *ResBlock     // mid.res2
+	MidCross *CrossBlock   // mid.cross; nil without a text context
+	Pooled   *nn.Linear    // pooled: ContextDim → EmbDim; nil without a text context
 	Up       []*Level      // up.0 …, up.i at the resolution of down.i; run last to first
 	OutNorm  *nn.GroupNorm // out.norm
 	OutConv  *nn.Conv2d    // out.conv: 3×3, Channels → OutChannels
@@ -106,6 +114,9 @@ func New(cfg Config, rng *tensor.RNG) (*Model, error) {
 			ch = cout
 			if attnAt(res[i]) {
 				lvl.Attn = append(lvl.Attn, NewAttnBlock(nn.Join(name, "attn", j), ch, cfg.Heads, gr, rng))
+				if cfg.ContextDim > 0 {
+					lvl.Cross = append(lvl.Cross, NewCrossBlock(nn.Join(name, "cross", j), ch, cfg.ContextDim, cfg.Heads, gr, rng))
+				}
 			}
 			skips = append(skips, ch)
 		}
@@ -119,6 +130,10 @@ func New(cfg Config, rng *tensor.RNG) (*Model, error) {
 	m.MidRes1 = NewResBlock("mid.res1", ch, ch, emb, gr, cfg.Dropout, rng)
 	m.MidAttn = NewAttnBlock("mid.attn", ch, cfg.Heads, gr, rng)
 	m.MidRes2 = NewResBlock("mid.res2", ch, ch, emb, gr, cfg.Dropout, rng)
+	if cfg.ContextDim > 0 {
+		m.MidCross = NewCrossBlock("mid.cross", ch, cfg.ContextDim, cfg.Heads, gr, rng)
+		m.Pooled = nn.NewLinear("pooled", cfg.ContextDim, emb, true, rng)
+	}
 
 	m.Up = make([]*Level, len(cfg.ChannelMult))
 	for i := len(cfg.ChannelMult) - 1; i >= 0; i-- {
@@ -130,6 +145,9 @@ func New(cfg Config, rng *tensor.RNG) (*Model, error) {
 			ch = cout
 			if attnAt(res[i]) {
 				lvl.Attn = append(lvl.Attn, NewAttnBlock(nn.Join(name, "attn", j), ch, cfg.Heads, gr, rng))
+				if cfg.ContextDim > 0 {
+					lvl.Cross = append(lvl.Cross, NewCrossBlock(nn.Join(name, "cross", j), ch, cfg.ContextDim, cfg.Heads, gr, rng))
+				}
 			}
 		}
 		if i > 0 {
@@ -165,6 +183,9 @@ func (m *Model) Params() []*nn.Param {
 		ps = append(ps, l.Params()...)
 	}
 	ps = append(ps, nn.Collect(m.MidRes1, m.MidAttn, m.MidRes2)...)
+	if m.MidCross != nil {
+		ps = append(ps, nn.Collect(m.MidCross, m.Pooled)...)
+	}
 	for _, l := range m.Up {
 		ps = append(ps, l.Params()...)
 	}
@@ -199,12 +220,33 @@ type Encoding struct {
 	// Emb is SiLU of the time (plus class) embedding: (N, EmbDim), shared
 	// by every ResBlock.
 	Emb *autograd.Var
+	// Context is the text context (N, S, ContextDim) the cross-attention
+	// reads; nil without one.
+	Context *autograd.Var
+}
+
+// Text is the prompt conditioning of a model with ContextDim > 0: the
+// per-character context (N, S, ContextDim) and the pooled vector (N,
+// ContextDim), from models/textenc.
+type Text struct {
+	Context, Pooled *autograd.Var
 }
 
 // Encode runs the embedding, the encoder levels and the middle block on
 // the inputs of Forward (same shapes, same panics). Forward is
 // Decode(g, Encode(g, x, t, y)).
 func (m *Model) Encode(g *autograd.Graph, x *autograd.Var, t []float64, y []int) *Encoding {
+	return m.EncodeText(g, x, t, y, nil)
+}
+
+// ForwardText is Forward with a text condition (required when
+// ContextDim > 0, refused otherwise).
+func (m *Model) ForwardText(g *autograd.Graph, x *autograd.Var, t []float64, y []int, text *Text) *autograd.Var {
+	return m.Decode(g, m.EncodeText(g, x, t, y, text))
+}
+
+// EncodeText is Encode with a text condition; see ForwardText.
+func (m *Model) EncodeText(g *autograd.Graph, x *autograd.Var, t []float64, y []int, text *Text) *Encoding {
 	s := x.Shape()
 	if len(s) != 4 || s[1] != m.InChannels || s[2] != m.ImageSize || s[3] != m.ImageSize {
 		tensor.Shapef("unet.Forward", [][]int{s}, "want (N, %d, %d, %d)", m.InChannels, m.ImageSize, m.ImageSize)
@@ -228,6 +270,20 @@ func (m *Model) Encode(g *autograd.Graph, x *autograd.Var, t []float64, y []int)
 		}
 		emb = g.Add(emb, m.ClassEmb.Lookup(g, y))
 	}
+	var context *autograd.Var
+	switch {
+	case m.ContextDim > 0 && text == nil:
+		tensor.Shapef("unet.Forward", [][]int{s}, "the model has a text context (context_dim %d) but none was given", m.ContextDim)
+	case m.ContextDim == 0 && text != nil:
+		tensor.Shapef("unet.Forward", [][]int{s}, "a text context was given to a model without one")
+	case text != nil:
+		cs, ps := text.Context.Shape(), text.Pooled.Shape()
+		if len(cs) != 3 || cs[0] != n || cs[2] != m.ContextDim || len(ps) != 2 || ps[0] != n || ps[1] != m.ContextDim {
+			tensor.Shapef("unet.Forward", [][]int{s, cs, ps}, "want context (N, S, %d) and pooled (N, %d)", m.ContextDim, m.ContextDim)
+		}
+		emb = g.Add(emb, m.Pooled.Forward(g, text.Pooled))
+		context = text.Context
+	}
 	e := g.SiLU(emb) // shared by every ResBlock
 
 	h := m.Stem.Forward(g, x) // (N, Channels, S, S)
@@ -237,6 +293,9 @@ func (m *Model) Encode(g *autograd.Graph, x *autograd.Var, t []float64, y []int)
 			h = r.Forward(g, h, e, m.DropoutRNG)
 			if len(l.Attn) > 0 {
 				h = l.Attn[j].Forward(g, h)
+			}
+			if len(l.Cross) > 0 {
+				h = l.Cross[j].Forward(g, h, context)
 			}
 			hs = append(hs, h)
 		}
@@ -248,8 +307,11 @@ func (m *Model) Encode(g *autograd.Graph, x *autograd.Var, t []float64, y []int)
 
 	h = m.MidRes1.Forward(g, h, e, m.DropoutRNG)
 	h = m.MidAttn.Forward(g, h)
+	if m.MidCross != nil {
+		h = m.MidCross.Forward(g, h, context)
+	}
 	h = m.MidRes2.Forward(g, h, e, m.DropoutRNG)
-	return &Encoding{Skips: hs, Mid: h, Emb: e}
+	return &Encoding{Skips: hs, Mid: h, Emb: e, Context: context}
 }
 
 // Features returns the bottleneck activations for the inputs of Forward:
@@ -272,6 +334,9 @@ func (m *Model) Decode(g *autograd.Graph, enc *Encoding) *autograd.Var {
 			h = r.Forward(g, h, e, m.DropoutRNG)
 			if len(l.Attn) > 0 {
 				h = l.Attn[j].Forward(g, h)
+			}
+			if len(l.Cross) > 0 {
+				h = l.Cross[j].Forward(g, h, enc.Context)
 			}
 		}
 		if l.Up != nil {

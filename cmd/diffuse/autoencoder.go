@@ -1,0 +1,174 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/data/emoji"
+	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/models/autoencoder"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/spf13/cobra"
+)
+
+// newAutoencoderCmd builds `diffuse autoencoder` and its subcommands.
+func newAutoencoderCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "autoencoder",
+		Short: "Train and evaluate the latent-diffusion autoencoder on the emoji set",
+		Long: `autoencoder trains the KL-regularised autoencoder of latent diffusion
+(64×64×3 → 16×16×4) on the emoji pictures (make emoji), and reports the
+reconstruction PSNR and SSIM on the held-out names' pictures.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+	}
+	cmd.AddCommand(newAutoencoderTrainCmd(), newAutoencoderEvalCmd())
+	return cmd
+}
+
+// aeData are the flags that choose the emoji pictures.
+type aeData struct {
+	dir       string
+	heldOut   float64
+	splitSeed uint64
+}
+
+func (d *aeData) add(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&d.dir, "emoji", "out/emoji", "emoji folder written by make emoji")
+	cmd.Flags().Float64Var(&d.heldOut, "held-out", 0.1, "fraction of names held out for testing")
+	cmd.Flags().Uint64Var(&d.splitSeed, "split-seed", 1, "seed of the held-out names")
+}
+
+func (d *aeData) open() (*emoji.Set, emoji.Split, error) {
+	set, err := emoji.Open(d.dir)
+	if err != nil {
+		return nil, emoji.Split{}, err
+	}
+	return set, set.Split(d.heldOut, d.splitSeed), nil
+}
+
+func newAutoencoderTrainCmd() *cobra.Command {
+	var (
+		d                   aeData
+		out                 string
+		steps, batch, every int
+		lr                  float64
+		seed                uint64
+	)
+	cmd := &cobra.Command{
+		Use:   "train",
+		Short: "Train the autoencoder on the training names' pictures",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if out == "" {
+				return usagef("--out is required")
+			}
+			if steps < 1 || batch < 1 {
+				return usagef("--steps %d, --batch %d: want positive numbers", steps, batch)
+			}
+			set, sp, err := d.open()
+			if err != nil {
+				return err
+			}
+			a := autoencoder.New(autoencoder.Small(), seed)
+			rng := tensor.NewRNG(seed + 1)
+			next := func(int) (*tensor.Tensor, error) {
+				idx := make([]int, batch)
+				for i := range idx {
+					idx[i] = sp.Train[rng.Intn(len(sp.Train))]
+				}
+				return set.Batch(idx)
+			}
+			w := cmd.OutOrStdout()
+			fmt.Fprintf(w, "autoencoder: %d training pictures, %d steps of %d\n", len(sp.Train), steps, batch)
+			err = autoencoder.Train(context.Background(), a, next, autoencoder.TrainOptions{Steps: steps, LR: lr, Seed: seed, Every: every, Log: w})
+			if err != nil {
+				return err
+			}
+			calib, err := next(0)
+			if err != nil {
+				return err
+			}
+			scale, err := a.Calibrate(calib)
+			if err != nil {
+				return err
+			}
+			if err := a.Save(out); err != nil {
+				return err
+			}
+			h, _ := a.Hash()
+			fmt.Fprintf(w, "autoencoder: latent scale %.4f; saved %s (SHA-256 %s)\n", scale, out, h[:12])
+			return nil
+		},
+	}
+	d.add(cmd)
+	cmd.Flags().StringVar(&out, "out", "", "folder for autoencoder.safetensors and autoencoder.json")
+	cmd.Flags().IntVar(&steps, "steps", 2000, "optimiser steps")
+	cmd.Flags().IntVar(&batch, "batch", 16, "pictures per step")
+	cmd.Flags().IntVar(&every, "log-every", 50, "log every N steps")
+	cmd.Flags().Float64Var(&lr, "lr", 5e-4, "AdamW learning rate")
+	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the weights, batches and noise")
+	return cmd
+}
+
+func newAutoencoderEvalCmd() *cobra.Command {
+	var (
+		d     aeData
+		model string
+		n     int
+		grid  string
+	)
+	cmd := &cobra.Command{
+		Use:   "eval",
+		Short: "Reconstruction PSNR and SSIM on the held-out names' pictures",
+		Args:  noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, hash, err := autoencoder.Load(model)
+			if err != nil {
+				return err
+			}
+			set, sp, err := d.open()
+			if err != nil {
+				return err
+			}
+			idx := sp.Test
+			if n > 0 && n < len(idx) {
+				idx = idx[:n]
+			}
+			x, err := set.Batch(idx)
+			if err != nil {
+				return err
+			}
+			psnr, ssim, y, err := a.Quality(x, 32)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "autoencoder %s (SHA-256 %s): %d held-out pictures: PSNR %.2f dB, SSIM %.4f\n", model, hash[:12], len(idx), psnr, ssim)
+			if grid == "" {
+				return nil
+			}
+			k := min(8, len(idx)) // originals on the first row, reconstructions under them
+			both := tensor.New(2*k, 3, emoji.Size, emoji.Size)
+			per := 3 * emoji.Size * emoji.Size
+			copy(both.Data[:k*per], x.Data[:k*per])
+			copy(both.Data[k*per:], y.Data[:k*per])
+			img, err := pngout.Grid(both, k, 2)
+			if err != nil {
+				return err
+			}
+			if err := os.MkdirAll(filepath.Dir(grid), 0o755); err != nil {
+				return err
+			}
+			return checkpoint.WriteAtomic(grid, func(w io.Writer) error { return pngout.Encode(w, img, nil) })
+		},
+	}
+	d.add(cmd)
+	cmd.Flags().StringVar(&model, "model", "", "autoencoder folder")
+	cmd.Flags().IntVar(&n, "n", 0, "evaluate the first n held-out pictures (0: all)")
+	cmd.Flags().StringVar(&grid, "grid", "", "write originals above reconstructions to this PNG")
+	return cmd
+}
