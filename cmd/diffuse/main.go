@@ -11,6 +11,7 @@
 //	diffuse tabular    train, sample, evaluate synthetic tables and score rows for anomaly
 //	diffuse text       train, sample and evaluate character-level text models (MDLM)
 //	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
+//	diffuse autoencoder, textimage   latent autoencoder; text-to-image
 //	diffuse audio      spoken-digit generation and speech denoising (DiffWave-style)
 //	diffuse network    spreading on networks: simulate, choose seeds, fit outbreaks
 //	diffuse serve      the job API, web page and rating studies
