@@ -103,7 +103,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
-		newAnomalyCmd(), newMergeCmd())
+		newAnomalyCmd(), newMergeCmd(), newAugmentCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd())
 	return root
