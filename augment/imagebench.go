@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion/sampler"
@@ -36,7 +37,8 @@ type ImageBench struct {
 	TrainY, TestY []int
 	PerClass      []int     // real images per class, e.g. 10, 50, 300
 	Seeds         int       // seeds 0..Seeds−1
-	Ratios        []float64 // synthetic (or classic) share of the training set, each in [0, 1)
+	Ratios        []float64 // synthetic share of the training set, each in [0, 1)
+	ClassicRatios []float64 // shares of FlipShift copies to choose from (default Ratios)
 	Guidances     []float64
 	PoolPerClass  int
 	PoolSeed      uint64
@@ -84,6 +86,9 @@ func (b *ImageBench) defaults() {
 	if b.MaxShift == 0 {
 		b.MaxShift = 2
 	}
+	if b.ClassicRatios == nil {
+		b.ClassicRatios = b.Ratios
+	}
 	if b.Sampler.Name == "" {
 		b.Sampler = sampler.Spec{Name: "dpmpp2m", Steps: 20}
 	}
@@ -98,7 +103,7 @@ func (b *ImageBench) say(format string, args ...any) {
 // Run measures every regime.
 func (b *ImageBench) Run(ctx context.Context) ([]ImageRegime, error) {
 	b.defaults()
-	for _, r := range b.Ratios {
+	for _, r := range append(slices.Clone(b.Ratios), b.ClassicRatios...) {
 		if err := CheckRatio(r); err != nil {
 			return nil, err
 		}
@@ -146,7 +151,7 @@ func (b *ImageBench) Run(ctx context.Context) ([]ImageRegime, error) {
 			// Classic: FlipShift copies at each ratio, the best on validation.
 			var bestM *classifier.CNN
 			bestV, best := -1.0, Choice{}
-			for _, r := range b.Ratios {
+			for _, r := range b.ClassicRatios {
 				k := max(int(math.Round(r/(1-r))), 1) // copies per real image
 				aug := FlipShift(real, k, b.MaxShift, tensor.NewRNG(uint64(3000+seed)))
 				m, err := fit(Concat(real, aug))

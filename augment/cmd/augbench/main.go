@@ -47,6 +47,7 @@ func run(args []string, stdout io.Writer) error {
 	perClass := fs.String("per-class", "10,50,300", "real images per class, comma-separated")
 	seeds := fs.Int("seeds", 5, "seeds per cell")
 	ratios := fs.String("ratios", "0.25,0.5,0.75", "mixing ratios (synthetic share) to choose from on validation")
+	classic := fs.String("classic-ratios", "", "shares of flipped/shifted copies to choose from (default: -ratios)")
 	guidance := fs.String("guidance", "1,3", "guidance scales to choose from on validation")
 	pool := fs.Int("pool", 100, "synthetic images per class and guidance")
 	samplerSteps := fs.Int("sampler-steps", 20, "DPM-Solver++(2M) steps")
@@ -81,7 +82,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		var regs []augment.ImageRegime
 		for _, n := range ns { // one regime at a time, saved as it ends
-			reg, err := runImages(ctx, imageFlags{fashion: *fashion, perClass: strconv.Itoa(n), seeds: *seeds, ratios: *ratios,
+			reg, err := runImages(ctx, imageFlags{fashion: *fashion, perClass: strconv.Itoa(n), seeds: *seeds, ratios: *ratios, classic: *classic,
 				guidance: *guidance, pool: *pool, samplerSteps: *samplerSteps, steps: *steps, testN: *testN, out: *out}, say)
 			if err != nil {
 				return err
@@ -111,8 +112,8 @@ func run(args []string, stdout io.Writer) error {
 }
 
 type imageFlags struct {
-	fashion, perClass, ratios, guidance, out string
-	seeds, pool, samplerSteps, steps, testN  int
+	fashion, perClass, ratios, classic, guidance, out string
+	seeds, pool, samplerSteps, steps, testN           int
 }
 
 func runImages(ctx context.Context, f imageFlags, say func(string)) ([]augment.ImageRegime, error) {
@@ -142,6 +143,11 @@ func runImages(ctx context.Context, f imageFlags, say func(string)) ([]augment.I
 	}
 	if b.Ratios, err = floats(f.ratios); err != nil {
 		return nil, err
+	}
+	if f.classic != "" {
+		if b.ClassicRatios, err = floats(f.classic); err != nil {
+			return nil, err
+		}
 	}
 	if b.Guidances, err = floats(f.guidance); err != nil {
 		return nil, err
