@@ -65,6 +65,11 @@ func PlotAccuracy(path string, regs []ImageRegime) error {
 		p.Legend.Add(s.name, line, points)
 	}
 	p.Add(plotter.NewGrid())
+	lo, hi := regs[0].PerClass, regs[0].PerClass
+	for _, r := range regs {
+		lo, hi = min(lo, r.PerClass), max(hi, r.PerClass)
+	}
+	p.X.Min, p.X.Max = 0.8*float64(lo), 1.25*float64(hi) // room for the error bars at the ends
 	c := vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(7*vg.Inch, 4.5*vg.Inch), vgimg.UseDPI(96))}
 	p.Draw(draw.New(c))
 	return checkpoint.WriteAtomic(path, func(w io.Writer) error {

@@ -52,13 +52,18 @@ func run(args []string, stdout io.Writer) error {
 	pool := fs.Int("pool", 100, "synthetic images per class and guidance")
 	samplerSteps := fs.Int("sampler-steps", 20, "DPM-Solver++(2M) steps")
 	steps := fs.Int("steps", 400, "classifier training steps")
+	valN := fs.Int("val", 100, "validation images per class (from the training split, never trained on)")
 	testN := fs.Int("test", 10000, "test images (the first N of the test split)")
 	tableList := fs.String("table-data", "tabular/testdata/breast_cancer.csv:diagnosis:malignant", "tables FILE:TARGET:MINORITY, comma-separated")
 	iters := fs.Int("iters", 1000, "tabular diffusion training iterations")
 	width := fs.Int("width", 128, "tabular denoiser width")
+	replot := fs.String("replot", "", "only redraw the plot and print the image table from this results.json")
 	out := fs.String("out", "out/augment", "folder for results.json, the plot and the synthetic pool cache")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *replot != "" {
+		return redraw(*replot, *out, stdout)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -83,7 +88,7 @@ func run(args []string, stdout io.Writer) error {
 		var regs []augment.ImageRegime
 		for _, n := range ns { // one regime at a time, saved as it ends
 			reg, err := runImages(ctx, imageFlags{fashion: *fashion, perClass: strconv.Itoa(n), seeds: *seeds, ratios: *ratios, classic: *classic,
-				guidance: *guidance, pool: *pool, samplerSteps: *samplerSteps, steps: *steps, testN: *testN, out: *out}, say)
+				guidance: *guidance, pool: *pool, samplerSteps: *samplerSteps, steps: *steps, testN: *testN, val: *valN, out: *out}, say)
 			if err != nil {
 				return err
 			}
@@ -113,7 +118,7 @@ func run(args []string, stdout io.Writer) error {
 
 type imageFlags struct {
 	fashion, perClass, ratios, classic, guidance, out string
-	seeds, pool, samplerSteps, steps, testN           int
+	seeds, pool, samplerSteps, steps, testN, val      int
 }
 
 func runImages(ctx context.Context, f imageFlags, say func(string)) ([]augment.ImageRegime, error) {
@@ -137,7 +142,7 @@ func runImages(ctx context.Context, f imageFlags, say func(string)) ([]augment.I
 	}
 	b := &augment.ImageBench{Pipeline: p, ModelHash: hex.EncodeToString(sum[:]), TrainX: trX, TrainY: trY, TestX: teX, TestY: teY,
 		Seeds: f.seeds, PoolPerClass: f.pool, PoolSeed: 7, Sampler: sampler.Spec{Name: "dpmpp2m", Steps: f.samplerSteps},
-		Steps: f.steps, CacheDir: f.out, Progress: say}
+		Steps: f.steps, ValPerClass: f.val, CacheDir: f.out, Progress: say}
 	if b.PerClass, err = ints(f.perClass); err != nil {
 		return nil, err
 	}
@@ -225,4 +230,24 @@ func floats(s string) ([]float64, error) {
 		out = append(out, v)
 	}
 	return out, nil
+}
+
+// redraw reads the image results of a results.json, prints their table and
+// draws the plot into out.
+func redraw(path, out string, stdout io.Writer) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var res struct {
+		Images []augment.ImageRegime `json:"images"`
+	}
+	if err := json.Unmarshal(b, &res); err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	if len(res.Images) == 0 {
+		return fmt.Errorf("%s: no image results", path)
+	}
+	printImages(stdout, res.Images, len(res.Images[0].Real))
+	return augment.PlotAccuracy(filepath.Join(out, "augment-accuracy.png"), res.Images)
 }
