@@ -143,3 +143,18 @@ func readFile(t *testing.T, path string) string {
 	}
 	return string(b)
 }
+
+// FuzzFashionSubsetSpec: any --data spec is an error or a subset, never a
+// panic (the folder does not exist, so valid specs fail at reading).
+func FuzzFashionSubsetSpec(f *testing.F) {
+	for _, s := range []string{"fashion-mnist:train?per-class=10", "fashion-mnist:test?per-class=2&seed=3&classes=1,2",
+		"fashion-mnist:train?per-class=-1", "fashion-mnist:x", "fashion-mnist:train?classes=99&per-class=1", "fashion-mnist:train?%zz"} {
+		f.Add(s)
+	}
+	missing := filepath.Join(f.TempDir(), "none")
+	f.Fuzz(func(t *testing.T, spec string) {
+		if set, err := loadFashionSubset(fashionPrefix+strings.TrimPrefix(spec, fashionPrefix), missing); err == nil {
+			t.Fatalf("%q read %d images from a missing folder", spec, set.Len())
+		}
+	})
+}
