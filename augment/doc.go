@@ -26,6 +26,7 @@
 //
 //	real, err := augment.LoadFolder("photos", 28, 1)
 //	counts, err := augment.Request{PerClass: 100}.Counts(real.ClassCounts())
-//	syn, rep, err := augment.GenerateImages(ctx, p, counts, augment.ImageOptions{Guidance: 3, Seed: 1})
-//	err = augment.WriteImages("augmented", real, syn, manifest)
+//	syn, reports, err := augment.GenerateImages(ctx, p, real.Classes, counts, augment.ImageOptions{Guidance: 3, Seed: 1})
+//	m := augment.Manifest{ModelSHA256: hash, Seed: 1, Guidance: 3, Classes: augment.NewCounts(real.ClassCounts(), reports)}
+//	err = augment.WriteImages("augmented", real, syn, m)
 package augment

@@ -67,7 +67,7 @@ func penguins(t *testing.T) (*tabular.Frame, int, []int) {
 // SMOTE rows are of the asked class, and every number lies between the
 // class's smallest and largest value (a convex combination of two rows).
 func TestSMOTE(t *testing.T) {
-	f, target, counts := penguins(t)
+	f, target, _ := penguins(t)
 	want := []int{0, 7, 3}
 	syn := SMOTE(f, target, want, 5, tensor.NewRNG(1))
 	if syn.Rows() != 10 {
@@ -97,7 +97,6 @@ func TestSMOTE(t *testing.T) {
 			}
 		}
 	}
-	_ = counts
 }
 
 // GenerateRows draws the asked classes, the same rows for the same seed,
