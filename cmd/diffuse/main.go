@@ -9,6 +9,7 @@
 //	diffuse index      embed a folder of images (or Fashion-MNIST) for search
 //	diffuse search     the indexed images most similar to a query image
 //	diffuse tabular    train, sample and evaluate synthetic tables
+//	diffuse augment    add synthetic examples to a labelled image folder or table
 //	diffuse text       train, sample and evaluate character-level text models (MDLM)
 //	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
 //	diffuse network    spreading on networks: simulate, choose seeds, fit outbreaks
