@@ -66,6 +66,8 @@ model and writes them beside the real ones, with their labels and a manifest
 (model SHA-256, seed, guidance, counts, settings); the same settings write
 the same files. Whether it helps a downstream model, and when: docs/augment.md.
 Text augmentation waits on the text model's quality.`,
+		Example: `  diffuse augment images --data 'fashion-mnist:train?per-class=10' --per-class 30 --out fm10
+  diffuse augment table --data patients.csv --target outcome --minority --out balanced.csv`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
