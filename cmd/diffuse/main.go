@@ -9,6 +9,7 @@
 //	diffuse index      embed a folder of images (or Fashion-MNIST) for search
 //	diffuse search     the indexed images most similar to a query image
 //	diffuse tabular    train, sample, evaluate synthetic tables and score rows for anomaly
+//	diffuse augment    add synthetic examples to a labelled image folder or table
 //	diffuse text       train, sample and evaluate character-level text models (MDLM)
 //	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
 //	diffuse autoencoder, textimage   latent autoencoder; text-to-image
@@ -107,7 +108,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
-		newAnomalyCmd(), newMergeCmd())
+		newAnomalyCmd(), newMergeCmd(), newAugmentCmd())
 	root.AddCommand(newAutoencoderCmd(), newTextImageCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd(), newAudioCmd())
