@@ -105,7 +105,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
 		newAnomalyCmd(), newMergeCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
-	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd())
+	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd(), newSeriesCmd())
 	return root
 }
 
