@@ -19,9 +19,10 @@ type seriesEvalFlags struct {
 	sample                 seriesSampleFlags
 	read                   seriesReadFlags
 	data, testFrom, mask   string
-	fan, column            string
+	fan, column, periods   string
 	frac                   float64
 	block, horizon, stride int
+	arMax                  int
 	maskSeed               uint64
 }
 
@@ -32,9 +33,15 @@ func newSeriesEvalCmd() *cobra.Command {
 		Short: "Score a model's imputations or forecasts on the test rows (CRPS, MAE, coverage)",
 		Long: `eval hides cells of the test rows (from --test-from on) and scores the model's
 samples of them with CSDI's CRPS, the MAE and RMSE of the median and the
-coverage of the 50% and 90% intervals, in the data's units, beside the
-window-only point baselines (window mean, last observation carried forward,
-linear interpolation) on the same cells.
+coverage of the 50% and 90% intervals, in the data's units, beside
+baselines on the same cells. For imputation: the window-only point
+imputers (window mean, last observation carried forward, linear
+interpolation) and, for dated series, the seasonal mean and seasonal draws
+of the whole series but the targets (day of year ±7 days, or calendar month
+for monthly data). For forecasts: seasonal naive for each of --periods, the
+seasonal mean of the history, and AR(p) fitted on the rows before
+--test-from (mean path and sampled paths), each from all rows before the
+origin.
 
 --mask random hides --frac of the observed cells at random and --mask block
 hides runs of --block rows per column until --frac is covered, both in
@@ -68,6 +75,8 @@ horizon), with the rows before them as history.`,
 	fl.Uint64Var(&f.maskSeed, "mask-seed", 100, "random seed of the hidden cells")
 	fl.StringVar(&f.fan, "fan", "", "write a fan chart of the first window to this PNG")
 	fl.StringVar(&f.column, "column", "", "column of the fan chart (default: the first)")
+	fl.StringVar(&f.periods, "periods", "7,365", "periods of the seasonal-naive baselines (forecast), comma-separated rows")
+	fl.IntVar(&f.arMax, "ar-max", 14, "highest order of the AR(p) baseline (forecast), chosen by AIC on the rows before --test-from")
 	return cmd
 }
 
@@ -88,6 +97,15 @@ func runSeriesEval(ctx context.Context, m *csdi.Model, f seriesEvalFlags, log io
 	lo, hi := s.Index(at), s.Len()
 	obs := s.Observed()
 	var windows []tseries.Window
+	methods := []struct {
+		name  string
+		m     tseries.Model
+		point bool
+	}{{"diffusego (CSDI)", m, false},
+		{"window mean", tseries.PointModel{Imputer: tseries.ColumnMean}, true},
+		{"LOCF (backward fill at the start)", tseries.PointModel{Imputer: tseries.LOCF}, true},
+		{"linear interpolation", tseries.PointModel{Imputer: tseries.LinearInterp}, true}}
+	var baselines []seriesBaseline
 	switch f.mask {
 	case "random", "block":
 		if !(f.frac > 0 && f.frac <= 1) {
@@ -109,31 +127,46 @@ func runSeriesEval(ctx context.Context, m *csdi.Model, f seriesEvalFlags, log io
 		if windows, err = tseries.MakeWindows(s, m.Scaler, target, starts, l); err != nil {
 			return err
 		}
+		baselines = imputationBaselines(s, m.Scaler)
 	case "forecast":
+		periods, err := parsePeriods(f.periods)
+		if err != nil {
+			return err
+		}
+		if f.arMax < 1 {
+			return usagef("series eval: --ar-max %d: want ≥ 1", f.arMax)
+		}
 		if windows, err = forecastWindows(s, m, lo, f.horizon, f.stride); err != nil {
 			return err
 		}
+		if baselines, err = forecastBaselines(s, m.Scaler, lo, f.horizon, periods, f.arMax); err != nil {
+			return err
+		}
+		methods = methods[:1] // the window imputers have no future to interpolate to
 	default:
 		return usagef("series eval: --mask %q: want random, block or forecast", f.mask)
+	}
+	for _, b := range baselines {
+		methods = append(methods, struct {
+			name  string
+			m     tseries.Model
+			point bool
+		}{b.name, b, b.point})
 	}
 	fmt.Fprintf(log, "series eval: %s, %s from %s: %d windows of %d rows; %d samples, seed %d\n\n", f.data, f.mask, f.testFrom, len(windows), l, f.sample.n, f.sample.seed)
 	fmt.Fprintln(log, "| method | cells | CRPS | MAE | RMSE | 50% coverage | 90% coverage |")
 	fmt.Fprintln(log, "| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-	methods := []struct {
-		name string
-		m    tseries.Model
-		n    int
-	}{{"diffusego (CSDI)", m, f.sample.n},
-		{"window mean", tseries.PointModel{Imputer: tseries.ColumnMean}, 1},
-		{"LOCF (backward fill at the start)", tseries.PointModel{Imputer: tseries.LOCF}, 1},
-		{"linear interpolation", tseries.PointModel{Imputer: tseries.LinearInterp}, 1}}
 	for _, me := range methods {
-		sc, err := tseries.EvaluateModel(ctx, me.m, s, m.Scaler, windows, me.n, f.sample.seed)
+		n := f.sample.n
+		if me.point {
+			n = 1
+		}
+		sc, err := tseries.EvaluateModel(ctx, me.m, s, m.Scaler, windows, n, f.sample.seed)
 		if err != nil {
 			return fmt.Errorf("series eval: %s: %w", me.name, err)
 		}
 		c50, c90 := "n/a", "n/a"
-		if me.n > 1 {
+		if !me.point {
 			c50, c90 = fmt.Sprintf("%.3f", sc.Cover50), fmt.Sprintf("%.3f", sc.Cover90)
 		}
 		fmt.Fprintf(log, "| %s | %d | %.4f | %.3f | %.3f | %s | %s |\n", me.name, sc.N, sc.CRPS, sc.MAE, sc.RMSE, c50, c90)
