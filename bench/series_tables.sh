@@ -21,7 +21,8 @@
 # $OUT/stocks), N (samples per cell, default 100), STEPS (denoising steps,
 # 0 = all 50, default 0), STRIDE7 / STRIDE30 / STRIDE6 (rows between
 # forecast origins, default the horizon), OUT (default out/series-tables),
-# FANS (default docs/img).
+# FANS (default docs/img), DIFFUSE (a diffuse binary to use instead of
+# building one).
 set -euo pipefail
 
 MINUTES=${MINUTES:-30}
@@ -36,8 +37,10 @@ FANS=${FANS:-docs/img}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
 mkdir -p "$OUT" "$FANS"
-go build -o "$OUT/diffuse" ./cmd/diffuse
-D="$OUT/diffuse"
+D=${DIFFUSE:-$OUT/diffuse}
+if [ -z "${DIFFUSE:-}" ]; then
+	go build -o "$D" ./cmd/diffuse
+fi
 W=series/testdata/seattle-weather.csv
 S=series/testdata/stocks.csv
 
