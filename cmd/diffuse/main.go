@@ -14,6 +14,7 @@
 //	diffuse graph      train, sample and evaluate graph diffusion (DiGress)
 //	diffuse autoencoder, textimage   latent autoencoder; text-to-image
 //	diffuse audio      spoken-digit generation and speech denoising (DiffWave-style)
+//	diffuse series     impute and forecast time series (CSDI-style)
 //	diffuse network    spreading on networks: simulate, choose seeds, fit outbreaks
 //	diffuse serve      the job API, web page and rating studies
 //	diffuse ratings    export stored ratings and their statistics
@@ -111,7 +112,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		newAnomalyCmd(), newMergeCmd(), newAugmentCmd())
 	root.AddCommand(newAutoencoderCmd(), newTextImageCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
-	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd(), newAudioCmd())
+	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd(), newAudioCmd(), newSeriesCmd())
 	root.AddCommand(newServeCmd(), newRatingsCmd())
 	return root
 }
