@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"maps"
 	"os"
@@ -117,7 +118,7 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 	var resumeFrom string
 	var vocab *text.Vocab
 	if f.resume != "" {
-		if resumeFrom, err = newestCheckpoint(f.resume); err != nil {
+		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
 		prev, err := text.Load(resumeFrom, false)
@@ -208,7 +209,7 @@ func newTextExportCmd() *cobra.Command {
 			if from == "" || to == "" {
 				return usagef("text export: want --checkpoint and --out")
 			}
-			path, err := newestCheckpoint(from)
+			path, err := jobs.NewestCheckpoint(from)
 			if err != nil {
 				return err
 			}
