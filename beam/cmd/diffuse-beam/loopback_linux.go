@@ -26,6 +26,7 @@ func loopbackOnly(args []string) (done bool, status int, err error) {
 		return false, 0, loopbackUp()
 	}
 	cmd := exec.Command("/proc/self/exe", args...)
+	cmd.Args[0] = os.Args[0]
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), isolatedEnv+"=1")
 	attr := &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET}
