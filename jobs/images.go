@@ -16,6 +16,7 @@ import (
 
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -255,7 +256,7 @@ func ReadImage(path string, size, channels int, dst []float32) error {
 		name := map[int]string{1: "1 (grey) channel", 3: "3 (colour) channels"}
 		return &data.ParseError{File: path, Field: "channels", Want: name[channels] + ", the model's", Got: name[got]}
 	}
-	ToPixels(img, size, channels, dst)
+	pngout.Pixels(img, size, channels, dst)
 	return nil
 }
 
@@ -325,26 +326,6 @@ func ReadPNG(path string, size, channels int, dst []float32) error {
 	if b.Dx() != size || b.Dy() != size {
 		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
 	}
-	ToPixels(img, size, channels, dst)
+	pngout.Pixels(img, size, channels, dst)
 	return nil
-}
-
-// ToPixels writes the size×size image img into dst as (channels, size,
-// size) in [−1, 1]: grey (ITU-R 601 luma) for 1 channel, RGB for 3.
-func ToPixels(img image.Image, size, channels int, dst []float32) {
-	b := img.Bounds()
-	plane := size * size
-	for y := range size {
-		for x := range size {
-			c := img.At(b.Min.X+x, b.Min.Y+y)
-			if channels == 1 {
-				dst[y*size+x] = float32(color.GrayModel.Convert(c).(color.Gray).Y)/127.5 - 1
-				continue
-			}
-			r, g, bl, _ := c.RGBA()
-			for k, v := range []uint32{r, g, bl} {
-				dst[k*plane+y*size+x] = float32(v>>8)/127.5 - 1
-			}
-		}
-	}
 }

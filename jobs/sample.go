@@ -57,24 +57,8 @@ func (s SampleSpec) Prepare(p *pipeline.Pipeline) (*Sampling, error) {
 	if s.Batch < 1 {
 		return nil, requestf("--batch: want ≥ 1, got %d", s.Batch)
 	}
-	return &Sampling{SampleSpec: s, P: p, Labels: SampleLabels(s.N, s.Class, classes),
+	return &Sampling{SampleSpec: s, P: p, Labels: pipeline.CycleLabels(s.N, s.Class, classes),
 		steps: s.SamplerSpec().StepCount(p.Schedule.Steps())}, nil
-}
-
-// SampleLabels returns the class of each image: class for all when it is
-// ≥ 0, else i mod classes; nil for an unconditional model.
-func SampleLabels(n, class, classes int) []int {
-	if classes == 0 {
-		return nil
-	}
-	labels := make([]int, n)
-	for i := range labels {
-		labels[i] = i % classes
-		if class >= 0 {
-			labels[i] = class
-		}
-	}
-	return labels
 }
 
 // Generate draws the images [lo, hi) of the job in one network batch:

@@ -171,9 +171,20 @@ func LoadMaskPNG(path string, h, w int) (*Mask, error) {
 	if err != nil {
 		return nil, fmt.Errorf("restore: mask %s: %w", path, err)
 	}
+	m, err := MaskFromImage(img, h, w)
+	if err != nil {
+		return nil, fmt.Errorf("restore: mask %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// MaskFromImage reads a mask from a decoded image that must be exactly
+// h×w pixels: a pixel is known when its grey level is at least half
+// (white = keep, black = fill).
+func MaskFromImage(img image.Image, h, w int) (*Mask, error) {
 	b := img.Bounds()
 	if b.Dy() != h || b.Dx() != w {
-		return nil, fmt.Errorf("restore: mask %s is %d×%d pixels (W×H), the image is %d×%d", path, b.Dx(), b.Dy(), w, h)
+		return nil, fmt.Errorf("the mask is %d×%d pixels (W×H), the image is %d×%d", b.Dx(), b.Dy(), w, h)
 	}
 	m, _ := NewMask(h, w)
 	for i := range h {

@@ -58,13 +58,21 @@ var Presets = map[string]struct{ D, Layers, Heads int }{
 // It takes v+1 input ids (the mask is v) and gives v logits. The
 // autoregressive network takes the same v+1 ids (the mask id serves as the
 // start-of-sequence token) under a causal mask.
+//
+// Both networks get positions by rotary embeddings (RoPE), as MDLM's
+// reference network does. With a learned position table instead, which
+// starts near zero, the bidirectional MDLM network has no way to tell its
+// neighbours apart at first and sat on the character-unigram plateau: on
+// fortunes (tiny preset, 200 steps) 4.83 bits per character against 4.11
+// with rotary, and still 4.59 after 2,000 steps. The causal network has
+// no such trap (its mask already orders the positions).
 func NewModelConfig(objective, preset string, v, l int) (ModelConfig, error) {
 	p, ok := Presets[preset]
 	if !ok {
 		return ModelConfig{}, fmt.Errorf("text: preset %q: want tiny, small or bench", preset)
 	}
 	c := ModelConfig{Objective: objective, Context: l, Packing: Pad.String(),
-		Net: transformer.Config{Vocab: v + 1, Out: v, D: p.D, Layers: p.Layers, Heads: p.Heads, MaxLen: l}}
+		Net: transformer.Config{Vocab: v + 1, Out: v, D: p.D, Layers: p.Layers, Heads: p.Heads, MaxLen: l, Rotary: true}}
 	switch objective {
 	case MDLM:
 		c.Schedule = "linear"

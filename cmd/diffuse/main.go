@@ -106,6 +106,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 		newAnomalyCmd(), newMergeCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd())
+	root.AddCommand(newServeCmd(), newRatingsCmd())
 	return root
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/jobs"
+	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/spf13/cobra"
 )
@@ -156,7 +157,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 			keep := trajectorySteps(sigmas, 10)
 			visit = func(i int, x *tensor.Tensor) {
 				if keep[i] {
-					traj = append(traj, displayScale(x, sigmas[i+1], show))
+					traj = append(traj, pipeline.DisplayScale(x, sigmas[i+1], show))
 				}
 			}
 		}
@@ -234,16 +235,4 @@ func trajectorySteps(sigmas []float64, want int) map[int]bool {
 		keep[best] = true
 	}
 	return keep
-}
-
-// displayScale returns the first show images of x at noise level sigma on
-// the variance-preserving scale x/√(1+σ²), where they are viewable.
-func displayScale(x *tensor.Tensor, sigma float64, show int) *tensor.Tensor {
-	per := x.Len() / x.Dim(0)
-	out := tensor.New(append([]int{show}, x.Shape[1:]...)...)
-	scale := float32(1 / math.Sqrt(1+sigma*sigma))
-	for i := range out.Data[:show*per] {
-		out.Data[i] = x.Data[i] * scale
-	}
-	return out
 }

@@ -35,6 +35,7 @@ baseline. Corpora are plain text (one document per line), fortune files
 type textTrainFlags struct {
 	data                      text.DataConfig
 	objective, preset, pack   string
+	positions                 string
 	out, resume               string
 	context, batch, steps     int
 	warmup, logEvery, keep    int
@@ -82,6 +83,7 @@ run exactly.`,
 	fl.Uint64Var(&f.data.Seed, "seed", 1, "random seed: the split, the batches, the masks and the weights")
 	fl.StringVar(&f.objective, "objective", text.MDLM, "mdlm (masked diffusion) or ar (autoregressive baseline)")
 	fl.StringVar(&f.preset, "preset", "small", "network size: tiny, small or bench")
+	fl.StringVar(&f.positions, "positions", "rotary", "how the network knows where a character is: rotary (RoPE) or learned (a position embedding)")
 	fl.StringVar(&f.pack, "packing", "pad", "pad (a window per document) or pack (documents concatenated)")
 	fl.IntVar(&f.context, "context", 256, "characters per sequence")
 	fl.StringVar(&f.out, "out", "", "output folder for checkpoints and the loss curve")
@@ -117,6 +119,7 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 	var m *text.Model
 	var resumeFrom string
 	var vocab *text.Vocab
+	var resumed *text.Model
 	if f.resume != "" {
 		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
@@ -125,7 +128,7 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 		if err != nil {
 			return err
 		}
-		vocab = prev.Vocab
+		vocab, resumed = prev.Vocab, prev
 	}
 	corpus, err := text.PrepareCorpus(docs, f.data, vocab, f.context, mode)
 	if err != nil {
@@ -136,6 +139,22 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 		return usagef("%v", err)
 	}
 	cfg.Packing = mode.String()
+	switch f.positions {
+	case "rotary":
+		cfg.Net.Rotary = true
+	case "learned":
+		cfg.Net.Rotary = false
+	default:
+		return usagef("--positions %q: want rotary or learned", f.positions)
+	}
+	if err := cfg.Validate(); err != nil {
+		return usagef("%v", err)
+	}
+	if resumeFrom != "" {
+		if err := sameArchitecture(resumeFrom, resumed.Config, cfg); err != nil {
+			return err
+		}
+	}
 	if m, err = text.NewModel(cfg, corpus.Vocab, tensor.NewRNG(f.data.Seed)); err != nil {
 		return err
 	}
@@ -181,6 +200,33 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 	}
 	r := taskRun{tr: tr, dir: f.out, meta: meta, keep: f.keep, curveTitle: "training loss (nats per token)"}
 	return r.run(ctx, f.minutes, f.checkpointEvery, log)
+}
+
+// sameArchitecture reports, as a usage error naming the flag, a
+// difference between the model the flags describe and the one a
+// checkpoint holds, so that a resumed run never silently changes its
+// network.
+func sameArchitecture(file string, have, want text.ModelConfig) error {
+	switch {
+	case have.Objective != want.Objective:
+		return usagef("--resume %s: the checkpoint is an %s model, --objective asks for %s", file, have.Objective, want.Objective)
+	case have.Context != want.Context:
+		return usagef("--resume %s: the checkpoint has context %d, --context asks for %d", file, have.Context, want.Context)
+	case have.Net.Rotary != want.Net.Rotary:
+		return usagef("--resume %s: the checkpoint has %s positions, --positions asks for %s", file, positionsName(have.Net.Rotary), positionsName(want.Net.Rotary))
+	case have.Net != want.Net:
+		return usagef("--resume %s: the checkpoint's network (d %d, %d layers, %d heads) differs from --preset's (d %d, %d layers, %d heads)",
+			file, have.Net.D, have.Net.Layers, have.Net.Heads, want.Net.D, want.Net.Layers, want.Net.Heads)
+	}
+	return nil
+}
+
+// positionsName is the --positions value for a network's Rotary field.
+func positionsName(rotary bool) string {
+	if rotary {
+		return "rotary"
+	}
+	return "learned"
 }
 
 // paramCount is the number of weights of m's network.

@@ -49,6 +49,18 @@ func TestTextEndToEnd(t *testing.T) {
 	}
 	tensorsEqual(t, filepath.Join(straight, "ckpt-000006.safetensors"), filepath.Join(resumed, "ckpt-000006.safetensors"))
 
+	// Resuming with flags that describe another network is refused, naming
+	// the flag, and writes nothing.
+	status, _, errOut = runCLI("text", "train", "--data", namesCorpus, "--context", "16", "--preset", "tiny",
+		"--batch", "8", "--steps", "9", "--positions", "learned", "--out", filepath.Join(dir, "mismatch"),
+		"--resume", filepath.Join(resumed, "ckpt-000003.safetensors"))
+	if status == 0 || !strings.Contains(errOut, "--positions asks for learned") {
+		t.Fatalf("resume with --positions learned: status %d, stderr %q; want a usage error naming --positions", status, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "mismatch")); !os.IsNotExist(err) {
+		t.Fatalf("a refused resume created its output folder (err %v)", err)
+	}
+
 	// Completion and infilling keep every given character byte for byte.
 	status, out, errOut = runCLI("text", "sample", "--model", straight, "--n", "4", "--steps", "8", "--prompt", "Ma")
 	if status != 0 {

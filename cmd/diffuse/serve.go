@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"github.com/diffusego/diffusego/jobs"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/serve"
+	"github.com/diffusego/diffusego/tabular"
+	"github.com/spf13/cobra"
+)
+
+func newServeCmd() *cobra.Command {
+	var addr, dir, token, fashion string
+	var models, tables []string
+	var limits serve.Limits
+	var grace time.Duration
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the models over HTTP: a job API, a web page and rating studies",
+		Long: `serve keeps models loaded and runs jobs for HTTP clients and the web page at /:
+sample, denoise, inpaint, superres, translate, anomaly and tabular_sample,
+with the parameters of the CLI commands. Jobs are stored in DIR/jobs.db
+(SQLite) and their outputs under DIR/outputs; after a crash queued jobs
+run again and running ones are marked interrupted. The API is described
+at /openapi.json; see docs/serve.md.
+
+It listens on 127.0.0.1 unless told otherwise, and any other address needs
+--token (clients send "Authorization: Bearer TOKEN"; the page takes
+/?token=TOKEN once). Ctrl-C lets running jobs finish for --grace, then
+puts them back in the queue for the next start.`,
+		Example: `  diffuse serve
+  diffuse serve --addr 127.0.0.1:9000 --data serve-data --model fashion= --model sr=runs/superres-x2
+  diffuse serve --addr 0.0.0.0:8080 --token "$(openssl rand -hex 16)"`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return usagef("--addr %q: want HOST:PORT", addr)
+			}
+			if ip := net.ParseIP(host); token == "" && (ip == nil || !ip.IsLoopback()) && host != "localhost" {
+				return usagef("--addr %s is not a loopback address: give --token to require bearer authentication", addr)
+			}
+			cfg := serve.Config{Data: dir, Token: token, Limits: limits, Log: cmd.ErrOrStderr(),
+				Classes: data.FashionMNISTClasses[:]}
+			for _, spec := range models {
+				name, path, ok := strings.Cut(spec, "=")
+				if !ok || name == "" {
+					return usagef("--model %q: want NAME=CHECKPOINT (an empty CHECKPOINT for the shipped model)", spec)
+				}
+				p, hash, err := jobs.LoadModel(path, false)
+				if err != nil {
+					return fmt.Errorf("--model %s: %w", name, err)
+				}
+				cfg.Models = append(cfg.Models, &serve.Model{Name: name, Pipeline: p, Hash: hash})
+			}
+			for _, spec := range tables {
+				name, path, ok := strings.Cut(spec, "=")
+				if !ok || name == "" || path == "" {
+					return usagef("--tabular %q: want NAME=MODEL_DIR", spec)
+				}
+				m, err := tabular.Load(path)
+				if err != nil {
+					return fmt.Errorf("--tabular %s: %w", name, err)
+				}
+				cfg.Models = append(cfg.Models, &serve.Model{Name: name, Tabular: m})
+			}
+			if fashion != "" {
+				x, labels, err := data.LoadFashionMNIST(fashion, "test")
+				if err != nil {
+					fmt.Fprintf(cmd.ErrOrStderr(), "no real images for rating studies: %v\n", err)
+				} else {
+					cfg.Real, cfg.RealLabels = x, labels
+				}
+			}
+			return runServe(cmd.Context(), cfg, addr, grace, cmd)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&addr, "addr", "127.0.0.1:8080", "HOST:PORT to listen on")
+	f.StringVar(&dir, "data", "diffuse-serve", "data folder: the job database and outputs (created)")
+	f.StringVar(&token, "token", "", "bearer token every request must carry (required off loopback)")
+	f.StringArrayVar(&models, "model", []string{"fashion="}, "NAME=CHECKPOINT of an image model to serve (repeatable; empty CHECKPOINT: the shipped model)")
+	f.StringArrayVar(&tables, "tabular", nil, "NAME=MODEL_DIR of a tabular model to serve (repeatable)")
+	f.StringVar(&fashion, "fashion-mnist", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder: its test images are the real images of rating studies")
+	f.IntVar(&limits.Queue, "queue", 64, "jobs that may wait; more get 429 with Retry-After")
+	f.Int64Var(&limits.MaxBody, "max-body", 8<<20, "largest request body in bytes")
+	f.IntVar(&limits.MaxUpload, "max-upload", 2<<20, "largest uploaded image in bytes")
+	f.IntVar(&limits.MaxImages, "max-images", 64, "most images in one sample job")
+	f.DurationVar(&grace, "grace", 30*time.Second, "on shutdown, how long running jobs may finish before they are put back in the queue")
+	return cmd
+}
+
+// runServe serves until ctx ends or SIGINT/SIGTERM, then shuts down: no
+// new requests, running jobs get grace to finish, the database is closed.
+func runServe(ctx context.Context, cfg serve.Config, addr string, grace time.Duration, cmd *cobra.Command) error {
+	srv, err := serve.New(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		srv.Close(context.Background())
+		return fmt.Errorf("--addr: %w", err)
+	}
+	hs := serve.NewHTTPServer(addr, srv.Handler())
+	fmt.Fprintf(cmd.OutOrStdout(), "serving on http://%s/ (data in %s)\n", ln.Addr(), cfg.Data)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err = <-errc:
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(cmd.ErrOrStderr(), "shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), grace)
+	defer cancel()
+	hs.Shutdown(sctx) // event streams end when their jobs do or at the grace
+	if cerr := srv.Close(sctx); err == nil {
+		err = cerr
+	}
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}

@@ -1,0 +1,507 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/png"
+	"io"
+	"math"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/diffusego/diffusego/anomaly"
+	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/pipeline"
+	"github.com/diffusego/diffusego/restore"
+	"github.com/diffusego/diffusego/tabular"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// Model is one loaded model the server offers, under Name.
+type Model struct {
+	Name     string
+	Pipeline *pipeline.Pipeline // an image model, or nil
+	Tabular  *tabular.Model     // a tabular model, or nil
+	Hash     string             // SHA-256 of the checkpoint, written into every output
+}
+
+// Task says which job kinds the model serves: "image" (sample, denoise,
+// inpaint, anomaly), "superres", "paired" (translate) or "tabular".
+func (m *Model) Task() string {
+	switch {
+	case m.Tabular != nil:
+		return "tabular"
+	case m.Pipeline.Model.Cond != nil:
+		return m.Pipeline.Model.Cond.Task
+	}
+	return "image"
+}
+
+// Kinds lists the job kinds, each with the model task it needs.
+var Kinds = map[string]string{
+	"sample": "image", "denoise": "image", "inpaint": "image", "anomaly": "image",
+	"superres": pipeline.TaskSuperRes, "translate": pipeline.TaskPaired, "tabular_sample": "tabular",
+}
+
+// KindNames returns the job kinds, sorted.
+func KindNames() []string {
+	var k []string
+	for name := range Kinds {
+		k = append(k, name)
+	}
+	slices.Sort(k)
+	return k
+}
+
+// params are one kind's parameters: check validates them against the
+// model (moving uploaded images into inputs), run does the work.
+type params interface {
+	check(m *Model, inputs map[string][]byte, lim Limits) *APIError
+	run(e *runEnv) error
+}
+
+func newParams(kind string) params {
+	switch kind {
+	case "sample":
+		return &SampleParams{N: 4, Class: -1, Guidance: 3, Sampler: "dpmpp2m", Steps: 20, Seed: 1, Temperature: 1, Threshold: true}
+	case "denoise":
+		return &DenoiseParams{Samples: 4, Steps: 20, Seed: 1}
+	case "inpaint":
+		return &InpaintParams{MaskShape: "box", Steps: 50, Jump: 10, Resample: 10, Seed: 1}
+	case "superres", "translate":
+		return &TranslateParams{Sampler: "dpmpp2m", Steps: 20, Samples: 1, Seed: 1, Threshold: true}
+	case "anomaly":
+		return &AnomalyParams{Class: -1, Sigmas: []float64{0.2, 0.5, 1}, Seeds: 2, Steps: 20, ELBOTerms: 20, Seed: 1}
+	case "tabular_sample":
+		return &TabularParams{N: 100, Seed: 0}
+	}
+	return nil
+}
+
+// runEnv is what a running job sees: its context, model, inputs, and the
+// sinks for progress, previews and outputs.
+type runEnv struct {
+	ctx      context.Context
+	model    *Model
+	inputs   map[string][]byte
+	progress func(step, total int)
+	preview  func(step int, img image.Image)
+	write    func(name string, meta map[string]string, w func(io.Writer) error) error
+}
+
+func (e *runEnv) writePNG(name string, x *tensor.Tensor, i int, meta map[string]string) error {
+	per := x.Len() / x.Dim(0)
+	one := tensor.FromData(x.Data[i*per:(i+1)*per], append([]int{1}, x.Shape[1:]...)...)
+	img, err := pngout.Grid(one, 1, 0)
+	if err != nil {
+		return err
+	}
+	return e.write(name, meta, func(w io.Writer) error { return pngout.Encode(w, img, meta) })
+}
+
+func rangeInt(field string, v, lo, hi int) *APIError {
+	if v < lo || v > hi {
+		return badField(field, CodeOutOfRange, "want %d … %d, got %d", lo, hi, v)
+	}
+	return nil
+}
+
+func rangeFloat(field string, v, lo, hi float64) *APIError {
+	if !(v >= lo && v <= hi) {
+		return badField(field, CodeOutOfRange, "want %g … %g, got %g", lo, hi, v)
+	}
+	return nil
+}
+
+func firstErr(errs ...*APIError) *APIError {
+	for _, e := range errs {
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+func checkSampler(field, name string, eta float64) *APIError {
+	if _, err := (sampler.Spec{Name: name, Eta: eta}).Build(); err != nil {
+		return badField(field, CodeInvalid, "want one of %s, got %q", strings.Join(sampler.Names(), ", "), name)
+	}
+	return nil
+}
+
+// takeImage decodes the base64 PNG in *b64 (field), checks that it is a
+// PNG of size×size (channels are converted), moves its bytes to
+// inputs[name] and clears *b64 so that the stored parameters stay small.
+func takeImage(field string, b64 *string, size int, inputs map[string][]byte, name string, lim Limits) *APIError {
+	if *b64 == "" {
+		return badField(field, CodeInvalid, "want a base64 PNG image of %d×%d pixels, got nothing", size, size)
+	}
+	s := *b64
+	if i := strings.Index(s, ","); strings.HasPrefix(s, "data:") && i > 0 {
+		s = s[i+1:] // a data: URL as a browser makes it
+	}
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		return badField(field, CodeBadImage, "not base64: %v", err)
+	}
+	if len(b) > lim.MaxUpload {
+		return &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Field: field,
+			Message: fmt.Sprintf("%s: %d bytes, over the upload limit of %d", field, len(b), lim.MaxUpload)}
+	}
+	if _, err := decodeInput(b, size); err != nil {
+		return badField(field, CodeBadImage, "%v", err)
+	}
+	inputs[name] = b
+	*b64 = ""
+	return nil
+}
+
+// decodeInput decodes a PNG (only PNG) and checks it is size×size before
+// decoding its pixels, so that a huge header costs nothing.
+func decodeInput(b []byte, size int) (image.Image, error) {
+	if !bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) {
+		return nil, fmt.Errorf("not a PNG image (no PNG signature)")
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("not a readable PNG: %v", err)
+	}
+	if cfg.Width != size || cfg.Height != size {
+		return nil, fmt.Errorf("want %d×%d pixels (the model's size), got %d×%d", size, size, cfg.Width, cfg.Height)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("not a readable PNG: %v", err)
+	}
+	return img, nil
+}
+
+// inputTensor decodes inputs[name] into (1, channels, size, size) in [−1, 1].
+func inputTensor(inputs map[string][]byte, name string, size, channels int) (*tensor.Tensor, error) {
+	img, err := decodeInput(inputs[name], size)
+	if err != nil {
+		return nil, fmt.Errorf("input %s: %w", name, err)
+	}
+	x := tensor.New(1, channels, size, size)
+	pngout.Pixels(img, size, channels, x.Data)
+	return x, nil
+}
+
+// SampleParams are the parameters of a sample job, as `diffuse sample`'s flags.
+type SampleParams struct {
+	N            int     `json:"n"`
+	Class        int     `json:"class"` // −1: cycle through the classes
+	Guidance     float64 `json:"guidance"`
+	Sampler      string  `json:"sampler"`
+	Steps        int     `json:"steps"`
+	Eta          float64 `json:"eta"`
+	Seed         uint64  `json:"seed"`
+	Temperature  float64 `json:"temperature"`
+	Threshold    bool    `json:"threshold"`
+	PreviewEvery int     `json:"preview_every"` // a preview image every k steps; 0: none
+}
+
+func (p *SampleParams) check(m *Model, _ map[string][]byte, lim Limits) *APIError {
+	classes := m.Pipeline.Model.UNet.Classes
+	if e := firstErr(rangeInt("params.n", p.N, 1, lim.MaxImages), rangeInt("params.steps", p.Steps, 1, 1000),
+		rangeFloat("params.guidance", p.Guidance, 0, 30), rangeFloat("params.eta", p.Eta, 0, 1),
+		rangeFloat("params.temperature", p.Temperature, 0.01, 2), rangeInt("params.preview_every", p.PreviewEvery, 0, 1000),
+		checkSampler("params.sampler", p.Sampler, p.Eta)); e != nil {
+		return e
+	}
+	if classes == 0 && p.Class != -1 {
+		return badField("params.class", CodeOutOfRange, "the model is unconditional: want -1, got %d", p.Class)
+	}
+	return rangeInt("params.class", p.Class, -1, classes-1)
+}
+
+func (p *SampleParams) run(e *runEnv) error {
+	pl := e.model.Pipeline
+	spec := sampler.Spec{Name: p.Sampler, Steps: p.Steps, Eta: p.Eta, Temperature: p.Temperature}
+	sigmas, err := spec.Sigmas(pl.Schedule)
+	if err != nil {
+		return err
+	}
+	steps := len(sigmas) - 1
+	labels := pipeline.CycleLabels(p.N, p.Class, pl.Model.UNet.Classes)
+	opts := pipeline.Options{N: p.N, Labels: labels, Guidance: p.Guidance, Sampler: spec, Seed: p.Seed, Threshold: p.Threshold}
+	opts.Visit = func(i int, x *tensor.Tensor) {
+		e.progress(i+1, steps)
+		if p.PreviewEvery > 0 && ((i+1)%p.PreviewEvery == 0 || i+1 == steps) {
+			show := min(x.Dim(0), 16)
+			if img, err := pngout.Grid(pipeline.DisplayScale(x, sigmas[i+1], show), min(show, 8), 1); err == nil {
+				e.preview(i+1, img)
+			}
+		}
+	}
+	x, err := pl.Generate(e.ctx, opts)
+	if err != nil {
+		return err
+	}
+	for i := range p.N {
+		// The keys and values `diffuse sample` writes (its batch is the
+		// whole job here).
+		meta := map[string]string{"checkpoint_sha256": e.model.Hash, "sampler": p.Sampler, "steps": strconv.Itoa(spec.StepCount(pl.Schedule.Steps())),
+			"seed": strconv.FormatUint(p.Seed, 10), "n": strconv.Itoa(p.N), "index": strconv.Itoa(i),
+			"guidance": fmt.Sprint(p.Guidance), "temperature": fmt.Sprint(p.Temperature), "eta": fmt.Sprint(p.Eta),
+			"weights": "ema", "threshold": strconv.FormatBool(p.Threshold), "checkpoint": e.model.Name}
+		if !spec.ItemWise() {
+			meta["batch"] = strconv.Itoa(p.N)
+		}
+		name := fmt.Sprintf("%06d.png", i)
+		if labels != nil {
+			meta["class"] = strconv.Itoa(labels[i])
+			name = fmt.Sprintf("%06d_c%d.png", i, labels[i])
+		}
+		if err := e.writePNG(name, x, i, meta); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DenoiseParams are the parameters of a denoise job (`diffuse denoise`).
+type DenoiseParams struct {
+	Image   string  `json:"image,omitempty"` // base64 PNG of the model's size
+	Sigma   float64 `json:"sigma"`           // noise level in [−1, 1] pixel units; 0: estimate it
+	Samples int     `json:"samples"`
+	Steps   int     `json:"steps"`
+	Seed    uint64  `json:"seed"`
+}
+
+func (p *DenoiseParams) check(m *Model, in map[string][]byte, lim Limits) *APIError {
+	return firstErr(rangeFloat("params.sigma", p.Sigma, 0, 10), rangeInt("params.samples", p.Samples, 1, 16),
+		rangeInt("params.steps", p.Steps, 1, 1000), takeImage("params.image", &p.Image, m.Pipeline.Model.UNet.ImageSize, in, "image", lim))
+}
+
+func (p *DenoiseParams) run(e *runEnv) error {
+	pl := e.model.Pipeline
+	cfg := pl.Model.UNet
+	x, err := inputTensor(e.inputs, "image", cfg.ImageSize, cfg.InChannels)
+	if err != nil {
+		return err
+	}
+	level := p.Sigma
+	if level == 0 {
+		if level, err = restore.EstimateSigmaPooled(x); err != nil {
+			return err
+		}
+	}
+	e.progress(0, 1)
+	out, err := restore.Denoise(e.ctx, pl.Denoiser(nil), x, level, restore.DenoiseOptions{
+		Sampler: sampler.DDPM{}, Steps: p.Steps, SigmaMin: pl.Schedule.Sigma(0), Samples: p.Samples, Seed: p.Seed})
+	if err != nil {
+		return err
+	}
+	e.progress(1, 1)
+	return e.writePNG("denoised.png", out, 0, map[string]string{"task": "denoise", "sigma": fmt.Sprint(level),
+		"samples": fmt.Sprint(p.Samples), "steps": fmt.Sprint(p.Steps), "seed": fmt.Sprint(p.Seed),
+		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})
+}
+
+// InpaintParams are the parameters of an inpaint job (`diffuse inpaint`).
+type InpaintParams struct {
+	Image     string `json:"image,omitempty"`      // base64 PNG of the model's size
+	Mask      string `json:"mask,omitempty"`       // base64 PNG, white = keep, black = fill; overrides mask_shape
+	MaskShape string `json:"mask_shape,omitempty"` // box, left, right, top, bottom, strokes
+	Steps     int    `json:"steps"`
+	Jump      int    `json:"jump"`
+	Resample  int    `json:"resample"`
+	Seed      uint64 `json:"seed"`
+}
+
+func (p *InpaintParams) check(m *Model, in map[string][]byte, lim Limits) *APIError {
+	size := m.Pipeline.Model.UNet.ImageSize
+	if e := firstErr(rangeInt("params.steps", p.Steps, 1, 1000), rangeInt("params.jump", p.Jump, 1, 1000),
+		rangeInt("params.resample", p.Resample, 1, 100), takeImage("params.image", &p.Image, size, in, "image", lim)); e != nil {
+		return e
+	}
+	if p.Mask != "" {
+		p.MaskShape = "png"
+		return takeImage("params.mask", &p.Mask, size, in, "mask", lim)
+	}
+	switch p.MaskShape {
+	case "box", "left", "right", "top", "bottom", "strokes":
+		return nil
+	}
+	return badField("params.mask_shape", CodeInvalid, "want box, left, right, top, bottom or strokes (or a mask PNG in params.mask), got %q", p.MaskShape)
+}
+
+func (p *InpaintParams) run(e *runEnv) error {
+	pl := e.model.Pipeline
+	cfg := pl.Model.UNet
+	x, err := inputTensor(e.inputs, "image", cfg.ImageSize, cfg.InChannels)
+	if err != nil {
+		return err
+	}
+	h, w := cfg.ImageSize, cfg.ImageSize
+	var m *restore.Mask
+	switch p.MaskShape {
+	case "png":
+		img, err := decodeInput(e.inputs["mask"], h)
+		if err != nil {
+			return fmt.Errorf("input mask: %w", err)
+		}
+		m, err = restore.MaskFromImage(img, h, w)
+	case "box":
+		m, err = restore.CenterBox(h, w, 0.5)
+	case "strokes":
+		m, err = restore.Strokes(h, w, 4, float64(max(h, w))/10, tensor.NewRNG(p.Seed))
+	default:
+		m, err = restore.Half(h, w, p.MaskShape)
+	}
+	if err != nil {
+		return err
+	}
+	e.progress(0, 1)
+	sch := pl.Schedule
+	out, err := restore.Inpaint(e.ctx, pl.Denoiser(nil), x, m, restore.InpaintOptions{
+		Sampler: sampler.DDPM{}, Steps: p.Steps, JumpLength: p.Jump, Resamplings: p.Resample,
+		SigmaMax: min(sch.Sigma(sch.Steps()-1), 80), SigmaMin: sch.Sigma(0), Seed: p.Seed})
+	if err != nil {
+		return err
+	}
+	e.progress(1, 1)
+	return e.writePNG("inpainted.png", out, 0, map[string]string{"task": "inpaint", "mask": p.MaskShape,
+		"steps": fmt.Sprint(p.Steps), "jump": fmt.Sprint(p.Jump), "resample": fmt.Sprint(p.Resample), "seed": fmt.Sprint(p.Seed),
+		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})
+}
+
+// TranslateParams are the parameters of superres and translate jobs
+// (`diffuse superres`, `diffuse translate`).
+type TranslateParams struct {
+	Image     string `json:"image,omitempty"` // base64 PNG: the model's size / factor for superres, its size for translate
+	Sampler   string `json:"sampler"`
+	Steps     int    `json:"steps"`
+	Samples   int    `json:"samples"`
+	Seed      uint64 `json:"seed"`
+	Threshold bool   `json:"threshold"`
+}
+
+func (p *TranslateParams) check(m *Model, in map[string][]byte, lim Limits) *APIError {
+	c := m.Pipeline.Model.Cond
+	size := m.Pipeline.Model.UNet.ImageSize
+	if c.Task == pipeline.TaskSuperRes {
+		size /= c.Factor
+	}
+	return firstErr(checkSampler("params.sampler", p.Sampler, 0), rangeInt("params.steps", p.Steps, 1, 1000),
+		rangeInt("params.samples", p.Samples, 1, 16), takeImage("params.image", &p.Image, size, in, "image", lim))
+}
+
+func (p *TranslateParams) run(e *runEnv) error {
+	pl := e.model.Pipeline
+	c := pl.Model.Cond
+	size := pl.Model.UNet.ImageSize
+	if c.Task == pipeline.TaskSuperRes {
+		size /= c.Factor
+	}
+	x, err := inputTensor(e.inputs, "image", size, c.Channels)
+	if err != nil {
+		return err
+	}
+	cond := x
+	if c.Task == pipeline.TaskSuperRes {
+		if cond, err = pl.LowResCondition(x); err != nil {
+			return err
+		}
+	}
+	e.progress(0, 1)
+	opts := pipeline.Options{Sampler: sampler.Spec{Name: p.Sampler, Steps: p.Steps}, Seed: p.Seed, Threshold: p.Threshold}
+	out, err := pl.TranslateMean(e.ctx, cond, opts, p.Samples)
+	if err != nil {
+		return err
+	}
+	e.progress(1, 1)
+	return e.writePNG("output.png", out, 0, map[string]string{"task": c.Task, "sampler": p.Sampler, "steps": fmt.Sprint(p.Steps),
+		"samples": fmt.Sprint(p.Samples), "seed": fmt.Sprint(p.Seed), "threshold": fmt.Sprint(p.Threshold),
+		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})
+}
+
+// AnomalyParams are the parameters of an anomaly job (`diffuse anomaly`'s
+// scores for one image; thresholds need normal images and stay with the CLI).
+type AnomalyParams struct {
+	Image     string    `json:"image,omitempty"`
+	Class     int       `json:"class"` // the normal class of a class-conditional model
+	Sigmas    []float64 `json:"sigmas"`
+	Seeds     int       `json:"seeds"`
+	Steps     int       `json:"steps"` // 0: one-shot reconstruction
+	ELBOTerms int       `json:"elbo_terms"`
+	Seed      uint64    `json:"seed"`
+}
+
+func (p *AnomalyParams) check(m *Model, in map[string][]byte, lim Limits) *APIError {
+	classes := m.Pipeline.Model.UNet.Classes
+	if classes > 0 {
+		if e := rangeInt("params.class", p.Class, 0, classes-1); e != nil {
+			return e
+		}
+	} else if p.Class != -1 {
+		return badField("params.class", CodeOutOfRange, "the model is unconditional: want -1, got %d", p.Class)
+	}
+	if len(p.Sigmas) == 0 || len(p.Sigmas) > 16 {
+		return badField("params.sigmas", CodeOutOfRange, "want 1 … 16 noise levels, got %d", len(p.Sigmas))
+	}
+	for i, s := range p.Sigmas {
+		if e := rangeFloat(fmt.Sprintf("params.sigmas[%d]", i), s, 1e-3, 80); e != nil {
+			return e
+		}
+	}
+	return firstErr(rangeInt("params.seeds", p.Seeds, 1, 16), rangeInt("params.steps", p.Steps, 0, 1000),
+		rangeInt("params.elbo_terms", p.ELBOTerms, 1, 1000), takeImage("params.image", &p.Image, m.Pipeline.Model.UNet.ImageSize, in, "image", lim))
+}
+
+func (p *AnomalyParams) run(e *runEnv) error {
+	pl := e.model.Pipeline
+	cfg := pl.Model.UNet
+	x, err := inputTensor(e.inputs, "image", cfg.ImageSize, cfg.InChannels)
+	if err != nil {
+		return err
+	}
+	det := &anomaly.Detector{Pipeline: pl, Class: p.Class, ELBOTerms: p.ELBOTerms, ELBOSeed: p.Seed, Chunk: 1,
+		Recon: restore.ReconOptions{Sigmas: p.Sigmas, Seeds: p.Seeds, Seed: p.Seed,
+			Denoise: restore.DenoiseOptions{OneShot: p.Steps == 0, Steps: p.Steps, Sampler: sampler.DDPM{}, SigmaMin: pl.Schedule.Sigma(0)}},
+		Progress: e.progress}
+	s, err := det.Score(e.ctx, x)
+	if err != nil {
+		return err
+	}
+	res := map[string]any{"recon": s.Recon[0], "elbo_bpd": s.ELBO[0], "class": p.Class, "sigmas": p.Sigmas,
+		"seeds": p.Seeds, "steps": p.Steps, "elbo_terms": p.ELBOTerms, "seed": p.Seed, "checkpoint_sha256": e.model.Hash}
+	return e.write("scores.json", map[string]string{"recon": fmt.Sprint(s.Recon[0]), "elbo_bpd": fmt.Sprint(s.ELBO[0])},
+		func(w io.Writer) error { return json.NewEncoder(w).Encode(res) })
+}
+
+// TabularParams are the parameters of a tabular_sample job (`diffuse tabular sample`).
+type TabularParams struct {
+	N        int    `json:"n"`
+	Class    string `json:"class,omitempty"`
+	Balanced bool   `json:"balanced"`
+	Seed     uint64 `json:"seed"`
+}
+
+func (p *TabularParams) check(m *Model, _ map[string][]byte, lim Limits) *APIError {
+	return rangeInt("params.n", p.N, 1, lim.MaxRows)
+}
+
+func (p *TabularParams) run(e *runEnv) error {
+	e.progress(0, 1)
+	f, err := e.model.Tabular.Sample(e.ctx, p.N, tabular.SampleOptions{Class: p.Class, Balanced: p.Balanced, Seed: p.Seed})
+	if err != nil {
+		return err
+	}
+	e.progress(1, 1)
+	return e.write("rows.csv", map[string]string{"n": strconv.Itoa(p.N), "seed": fmt.Sprint(p.Seed), "class": p.Class},
+		func(w io.Writer) error { return data.WriteCSV(w, f.Table("rows.csv")) })
+}
+
+var _ = math.Inf
+var _ = checkpoint.WriteAtomic

@@ -1,0 +1,87 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/legacy"
+)
+
+// TestOpenAPI checks that /openapi.json is a valid OpenAPI 3 document and
+// that real requests and the server's answers, good and bad, conform to it.
+func TestOpenAPI(t *testing.T) {
+	h := newHarness(t, nil)
+	code, raw, _ := h.do("GET", "/openapi.json", alice, nil)
+	if code != 200 {
+		t.Fatalf("GET /openapi.json: %d", code)
+	}
+	doc, err := openapi3.NewLoader().LoadFromData(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if err := doc.Validate(ctx); err != nil {
+		t.Fatalf("the document is not valid OpenAPI 3: %v", err)
+	}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	check := func(method, path string, body any) []byte {
+		t.Helper()
+		var b []byte
+		if body != nil {
+			b, _ = json.Marshal(body)
+		}
+		req, _ := http.NewRequest(method, h.hs.URL+path, bytes.NewReader(b))
+		req.Header.Set("X-Session", alice)
+		if body != nil {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		route, params, err := router.FindRoute(req)
+		if err != nil {
+			t.Fatalf("%s %s: not in the document: %v", method, path, err)
+		}
+		in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: route,
+			Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc}}
+		reqErr := openapi3filter.ValidateRequest(ctx, in)
+		req.Body = io.NopCloser(bytes.NewReader(b))
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if reqErr != nil && resp.StatusCode < 400 {
+			t.Fatalf("%s %s: the document refuses the request (%v) but the server took it: %d", method, path, reqErr, resp.StatusCode)
+		}
+		rin := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: resp.StatusCode, Header: resp.Header,
+			Options: &openapi3filter.Options{IncludeResponseStatus: true}}
+		rin.SetBodyBytes(out)
+		if err := openapi3filter.ValidateResponse(ctx, rin); err != nil {
+			t.Fatalf("%s %s: the answer %d %s does not conform: %v", method, path, resp.StatusCode, out, err)
+		}
+		return out
+	}
+	check("GET", "/api/models", nil)
+	var j Job
+	json.Unmarshal(check("POST", "/api/jobs", quick(nil)), &j)
+	h.waitFinal(j.ID)
+	check("GET", "/api/jobs/"+j.ID, nil)
+	check("GET", "/api/jobs?state=done&limit=5", nil)
+	check("POST", "/api/jobs/"+j.ID+"/cancel", nil) // 409: already done
+	check("GET", "/api/jobs/0123456789abcdef", nil)
+	check("POST", "/api/jobs", map[string]any{"kind": "sample", "params": map[string]any{"steps": 0}})
+	check("POST", "/api/jobs", map[string]any{"kind": "sample", "colour": 1})
+	var s struct{ ID string }
+	json.Unmarshal(check("POST", "/api/ratings/sessions", map[string]any{"kind": "hype", "rater": "r1"}), &s)
+	check("POST", "/api/ratings/sessions/"+s.ID+"/answers", map[string]any{"pos": 0, "answer": "real", "millis": 900})
+	check("GET", "/api/ratings/sessions/"+s.ID, nil)
+	check("GET", "/api/ratings/results", nil)
+}
