@@ -9,13 +9,26 @@ DATA    ?= /usr/share/datasets/fashion-mnist
 REF     := testdata/ref/benchunet.safetensors
 REF_TEXT := testdata/ref/benchtext.safetensors
 
-.PHONY: all build test testdata refexport bench deps data digits emoji fmt vet purego demo clean
+.PHONY: all build beam test-beam test testdata refexport bench deps data digits emoji fmt vet purego demo clean
 
 all: build
 
 ## build: the diffuse binary in bin/
 build:
 	$(GO) build -o bin/diffuse ./cmd/diffuse
+
+## beam: the diffuse-beam binary in bin/ (the beam/ module: Apache Beam
+## pipelines; its first build takes minutes)
+beam:
+	cd beam && $(GO) build -o ../bin/diffuse-beam ./cmd/diffuse-beam
+
+## test-beam: vet, gofmt check and the tests of the beam/ module, a module
+## of its own that `go test ./...` does not enter (pipelines on prism
+## against the diffuse command)
+test-beam:
+	@unformatted="$$(gofmt -l beam)"; if [ -n "$$unformatted" ]; then \
+		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
+	cd beam && $(GO) vet ./... && $(GO) test ./...
 
 ## test: install what the tests need (deps), vet, gofmt check, then every
 ## test (the README's test command). Tests that read files outside the

@@ -24,29 +24,44 @@ func WriteCSV(path string, names []string, labels []int, s *Scores, th Threshold
 // the index column counts from first, so that the CSVs of consecutive
 // parts, joined, are the CSV of the whole.
 func WriteCSVFrom(path string, first int, names []string, labels []int, s *Scores, th Thresholds) error {
-	if s == nil || len(s.Recon) != len(s.ELBO) || len(names) != len(s.Recon) || (labels != nil && len(labels) != len(names)) {
-		return fmt.Errorf("anomaly: csv %s: want one name, label and pair of scores per image", path)
+	if err := checkCSV(names, labels, s); err != nil {
+		return fmt.Errorf("anomaly: csv %s: %w", path, err)
 	}
-	return checkpoint.WriteAtomic(path, func(w io.Writer) error {
-		cw := csv.NewWriter(w)
-		if err := cw.Write([]string{"index", "name", "label", "recon", "elbo_bpd", "recon_anomalous", "elbo_anomalous"}); err != nil {
+	return checkpoint.WriteAtomic(path, func(w io.Writer) error { return EncodeCSV(w, first, names, labels, s, th) })
+}
+
+// checkCSV refuses rows that do not come one name, label and pair of
+// scores per image.
+func checkCSV(names []string, labels []int, s *Scores) error {
+	if s == nil || len(s.Recon) != len(s.ELBO) || len(names) != len(s.Recon) || (labels != nil && len(labels) != len(names)) {
+		return fmt.Errorf("want one name, label and pair of scores per image")
+	}
+	return nil
+}
+
+// EncodeCSV writes to w what WriteCSVFrom writes to a file.
+func EncodeCSV(w io.Writer, first int, names []string, labels []int, s *Scores, th Thresholds) error {
+	if err := checkCSV(names, labels, s); err != nil {
+		return fmt.Errorf("anomaly: csv: %w", err)
+	}
+	cw := csv.NewWriter(w)
+	if err := cw.Write([]string{"index", "name", "label", "recon", "elbo_bpd", "recon_anomalous", "elbo_anomalous"}); err != nil {
+		return err
+	}
+	for i := range names {
+		label := ""
+		if labels != nil {
+			label = strconv.Itoa(labels[i])
+		}
+		row := []string{strconv.Itoa(first + i), names[i], label,
+			strconv.FormatFloat(s.Recon[i], 'g', -1, 64), strconv.FormatFloat(s.ELBO[i], 'g', -1, 64),
+			strconv.FormatBool(s.Recon[i] > th.Recon), strconv.FormatBool(s.ELBO[i] > th.ELBO)}
+		if err := cw.Write(row); err != nil {
 			return err
 		}
-		for i := range names {
-			label := ""
-			if labels != nil {
-				label = strconv.Itoa(labels[i])
-			}
-			row := []string{strconv.Itoa(first + i), names[i], label,
-				strconv.FormatFloat(s.Recon[i], 'g', -1, 64), strconv.FormatFloat(s.ELBO[i], 'g', -1, 64),
-				strconv.FormatBool(s.Recon[i] > th.Recon), strconv.FormatBool(s.ELBO[i] > th.ELBO)}
-			if err := cw.Write(row); err != nil {
-				return err
-			}
-		}
-		cw.Flush()
-		return cw.Error()
-	})
+	}
+	cw.Flush()
+	return cw.Error()
 }
 
 // WriteFeatureCSV writes one row per image with every feature score

@@ -13,15 +13,24 @@ import (
 // WriteJSON writes v as indented JSON with a final newline to path,
 // atomically (see WriteAtomic).
 func WriteJSON(path string, v any) error {
-	b, err := json.MarshalIndent(v, "", "  ")
+	b, err := EncodeJSON(v)
 	if err != nil {
 		return fmt.Errorf("checkpoint %s: %w", path, err)
 	}
-	b = append(b, '\n')
 	return WriteAtomic(path, func(w io.Writer) error {
 		_, err := w.Write(b)
 		return err
 	})
+}
+
+// EncodeJSON is v as WriteJSON writes it: indented JSON with a final
+// newline (for writers other than a local file).
+func EncodeJSON(v any) ([]byte, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }
 
 // ReadJSON decodes the JSON file at path into v, refusing fields that v

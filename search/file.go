@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/tensor"
@@ -22,15 +23,28 @@ func (ix *Index) Save(path string) error {
 	if err := ix.Validate(); err != nil {
 		return fmt.Errorf("index %s: %w", path, err)
 	}
+	return checkpoint.WriteAtomic(path, func(w io.Writer) error {
+		if err := ix.Encode(w); err != nil {
+			return fmt.Errorf("index %s: %w", path, err)
+		}
+		return nil
+	})
+}
+
+// Encode writes the index to w as Save writes it to a file.
+func (ix *Index) Encode(w io.Writer) error {
+	if err := ix.Validate(); err != nil {
+		return err
+	}
 	meta, err := json.Marshal(ix.Meta)
 	if err != nil {
-		return fmt.Errorf("index %s: %w", path, err)
+		return err
 	}
 	names, err := json.Marshal(ix.Names)
 	if err != nil {
-		return fmt.Errorf("index %s: %w", path, err)
+		return err
 	}
-	return checkpoint.WriteSafetensors(path, map[string]*tensor.Tensor{FeaturesName: ix.Features},
+	return checkpoint.Encode(w, map[string]*tensor.Tensor{FeaturesName: ix.Features},
 		map[string]string{MetaKey: string(meta), NamesKey: string(names)})
 }
 
@@ -41,6 +55,12 @@ func Load(path string) (*Index, error) {
 	if err != nil {
 		return nil, fmt.Errorf("index: %w", err)
 	}
+	return Decode(f, path)
+}
+
+// Decode is Load for a safetensors file already read (checkpoint.Decode);
+// path names it in errors.
+func Decode(f *checkpoint.File, path string) (*Index, error) {
 	rawMeta, ok := f.Meta[MetaKey]
 	rawNames, ok2 := f.Meta[NamesKey]
 	feat := f.Tensors[FeaturesName]

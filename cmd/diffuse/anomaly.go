@@ -11,9 +11,7 @@ import (
 
 	"github.com/diffusego/diffusego/anomaly"
 	"github.com/diffusego/diffusego/checkpoint"
-	"github.com/diffusego/diffusego/diffusion/sampler"
-	"github.com/diffusego/diffusego/restore"
-	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/spf13/cobra"
 )
 
@@ -152,84 +150,76 @@ func runAnomaly(cmd *cobra.Command, s anomalySettings) error {
 	if sharded && feature {
 		return usagef("--shards: sharding is for --score recon or elbo, not %s", s.score)
 	}
-	p, hash, err := loadModel(s.checkpoint, s.raw)
+	p, hash, err := jobs.LoadModel(s.checkpoint, s.raw)
 	if err != nil {
 		return err
+	}
+	spec := jobs.AnomalySpec{Class: s.class, Sigmas: sigmas, Seeds: s.seeds, ReconSteps: s.reconSteps, Terms: s.terms,
+		Quantile: s.quantile, Seed: s.seed, Chunk: s.chunk}
+	det, err := spec.Detector(p)
+	if err != nil {
+		return asUsage(err)
 	}
 	cfg := p.Model.UNet
-	det := &anomaly.Detector{Pipeline: p, Class: s.class, ELBOTerms: s.terms, ELBOSeed: s.seed, Chunk: s.chunk,
-		Recon: restore.ReconOptions{Sigmas: sigmas, Seeds: s.seeds, Seed: s.seed,
-			Denoise: restore.DenoiseOptions{OneShot: s.reconSteps == 0, Steps: s.reconSteps, Sampler: sampler.DDPM{},
-				SigmaMin: p.Schedule.Sigma(0)}}}
-	if cfg.Classes > 0 && s.class < 0 {
-		return usagef("--class: the model is class-conditional (%d classes): give the normal class 0 … %d", cfg.Classes, cfg.Classes-1)
-	}
-	if cfg.Classes == 0 && s.class != -1 {
-		return usagef("--class %d: the model is unconditional: leave --class out", s.class)
-	}
-	if cfg.Classes > 0 && s.class >= cfg.Classes {
-		return usagef("--class %d: the model has classes 0 … %d", s.class, cfg.Classes-1)
-	}
-	images, err := loadImageSource(s.images, "--images", s.data, cfg.ImageSize, cfg.InChannels)
+	images, err := jobs.LoadImageSource(s.images, "--images", s.data, cfg.ImageSize, cfg.InChannels)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
-	val, err := loadImageSource(s.val, "--val", s.data, cfg.ImageSize, cfg.InChannels)
+	val, err := jobs.LoadImageSource(s.val, "--val", s.data, cfg.ImageSize, cfg.InChannels)
 	if err != nil {
-		return err
+		return asUsage(err)
 	}
 	if feature {
 		fit := val
 		if s.fit != "" {
-			if fit, err = loadImageSource(s.fit, "--fit", s.data, cfg.ImageSize, cfg.InChannels); err != nil {
-				return err
+			if fit, err = jobs.LoadImageSource(s.fit, "--fit", s.data, cfg.ImageSize, cfg.InChannels); err != nil {
+				return asUsage(err)
 			}
 		}
 		return runFeatureAnomaly(cmd, s, det, anomaly.FeatureOptions{Steps: steps, Seed: s.seed, Grid: s.grid}, images, val, fit, s.fit == "")
 	}
-	total, first := images.x.Dim(0), 0
+	var partp *shard
 	if sharded {
-		lo, hi := part.chunkSpan(total, s.chunk)
-		if lo == hi {
-			return usagef("--shards %d: %s gets none of the %d chunks of %d images; use at most %d shards", part.N, part, (total+s.chunk-1)/s.chunk, total, (total+s.chunk-1)/s.chunk)
-		}
-		per := images.x.Len() / total
-		images.x = tensor.FromData(images.x.Data[lo*per:hi*per], append([]int{hi - lo}, images.x.Shape[1:]...)...)
-		images.names = images.names[lo:hi]
-		if images.labels != nil {
-			images.labels = images.labels[lo:hi]
-		}
-		first = lo
+		partp = &part
 	}
-	log := cmd.OutOrStdout()
-	vs, err := det.Score(cmd.Context(), val.x)
+	total := images.X.Dim(0)
+	lo, hi, err := spec.Span(total, partp)
 	if err != nil {
-		return fmt.Errorf("--val: %w", err)
+		return asUsage(err)
 	}
-	th, err := anomaly.PickThresholds(vs, s.quantile)
+	th, err := spec.Thresholds(cmd.Context(), det, val)
 	if err != nil {
 		return err
 	}
 	t0 := time.Now()
-	scores, err := det.Score(cmd.Context(), images.x)
+	scores, rows, err := spec.Score(cmd.Context(), det, images, lo, hi, th)
 	if err != nil {
-		return fmt.Errorf("--images: %w", err)
+		return err
 	}
 	took := time.Since(t0)
 	if sharded {
-		rec := anomalyPart{Shard: part.I, Shards: part.N, First: first, Count: len(images.names), Total: total,
+		rec := jobs.AnomalyPart{Shard: part.I, Shards: part.N, First: lo, Count: hi - lo, Total: total,
 			Chunk: s.chunk, Checkpoint: hash, Thresholds: th}
 		if err := checkpoint.WriteJSON(s.out+partSuffix, rec); err != nil {
 			return err
 		}
 	}
-	if err := anomaly.WriteCSVFrom(s.out, first, images.names, images.labels, scores, th); err != nil {
+	if err := writeBytes(s.out, rows); err != nil {
 		return err
 	}
-	report(log, images.x.Dim(0), val.x.Dim(0), s.quantile, scores, th)
-	perImage(log, images.x.Dim(0), took)
+	log := cmd.OutOrStdout()
+	report(log, hi-lo, val.X.Dim(0), s.quantile, scores, th)
+	perImage(log, hi-lo, took)
 	fmt.Fprintf(log, "wrote %s\n", s.out)
 	return nil
+}
+
+// writeBytes writes b to path atomically (checkpoint.WriteAtomic).
+func writeBytes(path string, b []byte) error {
+	return checkpoint.WriteAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	})
 }
 
 // report prints the thresholds and how many images each score flags.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"time"
 
 	"github.com/diffusego/diffusego/anomaly"
@@ -14,8 +15,8 @@ import (
 // images themselves when valIsFit, scored leave-one-out), picks the
 // threshold of --score on val and writes the CSV.
 func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detector, opt anomaly.FeatureOptions,
-	images, val, fit *imageSet, valIsFit bool) error {
-	if n := fit.x.Dim(0); s.k >= n {
+	images, val, fit *jobs.ImageSet, valIsFit bool) error {
+	if n := fit.X.Dim(0); s.k >= n {
 		return usagef("--k %d: the reference has %d images (--fit, or --val without it): want k < %d", s.k, n, n)
 	}
 	T := det.Pipeline.Schedule.Steps()
@@ -24,7 +25,7 @@ func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detec
 			return usagef("--steps: step %d: the model's schedule has steps 0 … %d", t, T-1)
 		}
 	}
-	ff, err := det.Features(fit.x, opt)
+	ff, err := det.Features(fit.X, opt)
 	if err != nil {
 		return fmt.Errorf("--fit: %w", err)
 	}
@@ -34,7 +35,7 @@ func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detec
 	}
 	vf := ff
 	if !valIsFit {
-		if vf, err = det.Features(val.x, opt); err != nil {
+		if vf, err = det.Features(val.X, opt); err != nil {
 			return fmt.Errorf("--val: %w", err)
 		}
 	}
@@ -47,7 +48,7 @@ func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detec
 		return err
 	}
 	t0 := time.Now()
-	f, err := det.Features(images.x, opt)
+	f, err := det.Features(images.X, opt)
 	if err != nil {
 		return fmt.Errorf("--images: %w", err)
 	}
@@ -56,7 +57,7 @@ func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detec
 		return fmt.Errorf("--images: %w", err)
 	}
 	took := time.Since(t0)
-	if err := anomaly.WriteFeatureCSV(s.out, images.names, images.labels, scores, s.score, th); err != nil {
+	if err := anomaly.WriteFeatureCSV(s.out, images.Names, images.Labels, scores, s.score, th); err != nil {
 		return err
 	}
 	log := cmd.OutOrStdout()
@@ -66,9 +67,9 @@ func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detec
 			flagged++
 		}
 	}
-	fmt.Fprintf(log, "threshold of %s (%g-quantile of %d validation images): %.5g\n", s.score, s.quantile, val.x.Dim(0), th)
-	fmt.Fprintf(log, "flagged %d of %d images\n", flagged, images.x.Dim(0))
-	perImage(log, images.x.Dim(0), took)
+	fmt.Fprintf(log, "threshold of %s (%g-quantile of %d validation images): %.5g\n", s.score, s.quantile, val.X.Dim(0), th)
+	fmt.Fprintf(log, "flagged %d of %d images\n", flagged, images.X.Dim(0))
+	perImage(log, images.X.Dim(0), took)
 	fmt.Fprintf(log, "wrote %s\n", s.out)
 	return nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"image"
 	"image/color"
 	"image/png"
@@ -120,14 +121,14 @@ func TestAnomalyFeatureScores(t *testing.T) {
 // Fashion-MNIST sources pick classes and a range, and carry labels.
 func TestAnomalyFashionSource(t *testing.T) {
 	needFashion(t)
-	set, err := loadImageSource("fashion-mnist:train?classes=3,7&range=10:14", "--val", fashionDir, 28, 1)
+	set, err := jobs.LoadImageSource("fashion-mnist:train?classes=3,7&range=10:14", "--val", fashionDir, 28, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if set.x.Dim(0) != 4 || len(set.labels) != 4 || !strings.HasPrefix(set.names[0], "train/") {
-		t.Fatalf("%d images, labels %v, names %v", set.x.Dim(0), set.labels, set.names)
+	if set.X.Dim(0) != 4 || len(set.Labels) != 4 || !strings.HasPrefix(set.Names[0], "train/") {
+		t.Fatalf("%d images, labels %v, names %v", set.X.Dim(0), set.Labels, set.Names)
 	}
-	for _, l := range set.labels {
+	for _, l := range set.Labels {
 		if l != 3 && l != 7 {
 			t.Errorf("label %d in a classes=3,7 source", l)
 		}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"os"
 	"os/signal"
@@ -108,7 +109,7 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 	var resumeFrom string
 	if f.resume != "" {
 		var err error
-		if resumeFrom, err = newestCheckpoint(f.resume); err != nil {
+		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
 		ck, err := checkpoint.ReadFile(resumeFrom)
@@ -179,7 +180,7 @@ func loadAudioModel(path string, raw bool) (*diffwave.Model, string, string, err
 	if path == "" {
 		return nil, "", "", usagef("--checkpoint is required (a checkpoint file or a run folder)")
 	}
-	file, err := newestCheckpoint(path)
+	file, err := jobs.NewestCheckpoint(path)
 	if err != nil {
 		return nil, "", "", err
 	}

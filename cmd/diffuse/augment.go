@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"net/url"
 	"os"
@@ -140,13 +141,13 @@ func runAugmentImages(ctx context.Context, s augmentImagesSettings, log io.Write
 	if err := augment.CheckImageOutput(s.out); err != nil {
 		return err
 	}
-	p, hash, err := loadModel(s.checkpoint, s.raw)
+	p, hash, err := jobs.LoadModel(s.checkpoint, s.raw)
 	if err != nil {
 		return err
 	}
 	cfg := p.Model.UNet
 	var real *augment.Images
-	if strings.HasPrefix(s.data, fashionPrefix) {
+	if strings.HasPrefix(s.data, jobs.FashionPrefix) {
 		real, err = loadFashionSubset(s.data, s.fashionDir)
 	} else {
 		real, err = augment.LoadFolder(s.data, cfg.ImageSize, cfg.InChannels)
@@ -196,7 +197,7 @@ func loadFashionSubset(spec, dir string) (*augment.Images, error) {
 	bad := func(format string, args ...any) error {
 		return usagef("--data %q: %s (want fashion-mnist:train?per-class=N, optionally &seed=S&classes=0,3)", spec, fmt.Sprintf(format, args...))
 	}
-	split, query, _ := strings.Cut(strings.TrimPrefix(spec, fashionPrefix), "?")
+	split, query, _ := strings.Cut(strings.TrimPrefix(spec, jobs.FashionPrefix), "?")
 	if split != "train" && split != "test" {
 		return nil, bad("split %q", split)
 	}

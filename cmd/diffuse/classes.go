@@ -3,8 +3,6 @@ package main
 import (
 	"fmt"
 	"slices"
-
-	"github.com/diffusego/diffusego/tensor"
 )
 
 // checkClasses refuses a data.classes list with an id outside [0, known)
@@ -20,28 +18,4 @@ func checkClasses(classes []int, known int, source string) error {
 		}
 	}
 	return nil
-}
-
-// keepClasses returns the positions i with labels[i] in classes, in
-// order; every position when classes is empty.
-func keepClasses(labels []int, classes []int) []int {
-	var keep []int
-	for i, y := range labels {
-		if len(classes) == 0 || slices.Contains(classes, y) {
-			keep = append(keep, i)
-		}
-	}
-	return keep
-}
-
-// takeRows returns rows idx of x: (N, …) and of its labels y.
-func takeRows(x *tensor.Tensor, y []int, idx []int) (*tensor.Tensor, []int) {
-	per := x.Len() / x.Dim(0)
-	out := tensor.New(append([]int{len(idx)}, x.Shape[1:]...)...)
-	labels := make([]int, len(idx))
-	for k, i := range idx {
-		copy(out.Data[k*per:(k+1)*per], x.Data[i*per:(i+1)*per])
-		labels[k] = y[i]
-	}
-	return out, labels
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"maps"
 	"strings"
 
@@ -25,7 +26,7 @@ denoise and inpaint read it like the original; it cannot resume training.`,
 			if from == "" || to == "" {
 				return usagef("export: want --checkpoint and --out")
 			}
-			path, err := newestCheckpoint(from)
+			path, err := jobs.NewestCheckpoint(from)
 			if err != nil {
 				return err
 			}

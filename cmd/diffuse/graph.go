@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"os"
 	"os/signal"
@@ -164,7 +165,7 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 	var cfg digress.Config
 	var resumeFrom string
 	if f.resume != "" {
-		if resumeFrom, err = newestCheckpoint(f.resume); err != nil {
+		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
 		ck, err := checkpoint.ReadFile(resumeFrom)
@@ -269,7 +270,7 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 // (raw weights when raw is set or the run kept no EMA), and returns the
 // model and the checkpoint's metadata.
 func loadGraphModel(path string, raw bool) (*digress.Model, map[string]string, string, error) {
-	file, err := newestCheckpoint(path)
+	file, err := jobs.NewestCheckpoint(path)
 	if err != nil {
 		return nil, nil, "", err
 	}

@@ -1,17 +1,13 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
-	"io"
 	"os"
-	"slices"
 	"strings"
 
-	"github.com/diffusego/diffusego/anomaly"
 	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/search"
-	"github.com/diffusego/diffusego/tensor"
 	"github.com/spf13/cobra"
 )
 
@@ -89,124 +85,37 @@ func partKind(files []string) (string, error) {
 	return first, nil
 }
 
-// partRecord is what every part says about its place in the whole.
-type partRecord struct {
-	file               string
-	shard, shards      int
-	first, count, size int // images [first, first+count) of size
-	checkpoint         string
-	chunk              int // > 0: the parts split whole chunks (shard.chunkSpan)
-}
-
-// checkParts orders the parts by shard and checks that they are one whole:
-// the same shard count, size and checkpoint, each shard once, in range,
-// with the images its shard number gives it.
-func checkParts(recs []partRecord) ([]partRecord, error) {
-	a := recs[0]
-	seen := map[int]string{}
-	for _, r := range recs {
-		switch {
-		case r.shards != a.shards:
-			return nil, fmt.Errorf("merge: %s is part of %d shards, %s of %d", r.file, r.shards, a.file, a.shards)
-		case r.shard < 0 || r.shard >= r.shards:
-			return nil, fmt.Errorf("merge: %s: shard %d out of range 0..%d", r.file, r.shard, r.shards-1)
-		case seen[r.shard] != "":
-			return nil, fmt.Errorf("merge: %s and %s are both shard %d of %d", seen[r.shard], r.file, r.shard, r.shards)
-		case r.checkpoint != a.checkpoint:
-			return nil, fmt.Errorf("merge: %s was made with checkpoint sha256 %s, %s with %s", r.file, r.checkpoint, a.file, a.checkpoint)
-		case r.size != a.size:
-			return nil, fmt.Errorf("merge: %s is a part of %d images, %s of %d", r.file, r.size, a.file, a.size)
-		case r.chunk != a.chunk:
-			return nil, fmt.Errorf("merge: %s was scored in chunks of %d, %s in chunks of %d", r.file, r.chunk, a.file, a.chunk)
-		}
-		lo, hi := shard{r.shard, r.shards}.span(r.size)
-		if r.chunk > 0 {
-			lo, hi = shard{r.shard, r.shards}.chunkSpan(r.size, r.chunk)
-		}
-		if r.first != lo || r.count != hi-lo {
-			return nil, fmt.Errorf("merge: %s holds images %d..%d, shard %d of %d should hold %d..%d", r.file, r.first, r.first+r.count-1, r.shard, r.shards, lo, hi-1)
-		}
-		seen[r.shard] = r.file
-	}
-	for i := range a.shards {
-		if seen[i] == "" {
-			return nil, fmt.Errorf("merge: shard %d of %d is missing (have %d parts, first %s)", i, a.shards, len(recs), a.file)
-		}
-	}
-	recs = slices.Clone(recs)
-	slices.SortFunc(recs, func(x, y partRecord) int { return x.shard - y.shard })
-	return recs, nil
-}
-
 // mergeIndex joins partial indices into the index of the whole set.
 func mergeIndex(cmd *cobra.Command, out string, files []string) error {
-	parts := map[string]*search.Index{}
-	var recs []partRecord
+	var parts []jobs.IndexPartFile
 	for _, f := range files {
 		ix, err := search.Load(f)
 		if err != nil {
 			return err
 		}
-		p := ix.Meta.Part
-		if p == nil {
-			return fmt.Errorf("merge: %s is a whole index, not a part of a sharded one", f)
-		}
-		parts[f] = ix
-		recs = append(recs, partRecord{file: f, shard: p.Shard, shards: p.Shards, first: p.First, count: ix.Len(), size: p.Total, checkpoint: ix.Meta.Model})
+		parts = append(parts, jobs.IndexPartFile{File: f, Index: ix})
 	}
-	recs, err := checkParts(recs)
+	whole, err := jobs.MergeIndex(parts)
 	if err != nil {
 		return err
-	}
-	first := parts[recs[0].file]
-	whole := &search.Index{Meta: first.Meta}
-	whole.Meta.Part = nil
-	d := first.Dim()
-	whole.Features = tensor.New(recs[0].size, d)
-	for _, r := range recs {
-		ix := parts[r.file]
-		m := ix.Meta
-		m.Part = nil
-		if fmt.Sprint(m) != fmt.Sprint(whole.Meta) {
-			return fmt.Errorf("merge: %s was indexed with other settings (%+v) than %s (%+v)", r.file, m, recs[0].file, whole.Meta)
-		}
-		if ix.Dim() != d {
-			return fmt.Errorf("merge: %s has %d values per image, %s %d", r.file, ix.Dim(), recs[0].file, d)
-		}
-		whole.Names = append(whole.Names, ix.Names...)
-		copy(whole.Features.Data[r.first*d:], ix.Features.Data)
 	}
 	if err := whole.Save(out); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "merged %d parts: %d images to %s\n", len(recs), whole.Len(), out)
+	fmt.Fprintf(cmd.OutOrStdout(), "merged %d parts: %d images to %s\n", len(parts), whole.Len(), out)
 	return nil
 }
 
-// partSuffix names the record a sharded anomaly run writes beside its CSV.
+// partSuffix names the record (jobs.AnomalyPart) a sharded anomaly run
+// writes beside its CSV.
 const partSuffix = ".part.json"
-
-// anomalyPart is OUT.part.json of a sharded diffuse anomaly run.
-type anomalyPart struct {
-	Shard      int                `json:"shard"`
-	Shards     int                `json:"shards"`
-	First      int                `json:"first"` // global index of the CSV's first row
-	Count      int                `json:"count"`
-	Total      int                `json:"total"` // images in the whole run
-	Chunk      int                `json:"chunk"`
-	Checkpoint string             `json:"checkpoint_sha256"`
-	Thresholds anomaly.Thresholds `json:"thresholds"`
-}
 
 // mergeAnomaly joins the score CSVs of a sharded anomaly run, in global
 // order, into the CSV of the whole run.
 func mergeAnomaly(cmd *cobra.Command, out string, files []string) error {
-	recs := make([]partRecord, len(files))
-	parts := map[string]anomalyPart{}
-	bodies := map[string][]byte{}
-	var header []byte
-	for i, f := range files {
-		var p anomalyPart
+	var parts []jobs.AnomalyPartFile
+	for _, f := range files {
+		var p jobs.AnomalyPart
 		if err := checkpoint.ReadJSON(f+partSuffix, &p); err != nil {
 			return fmt.Errorf("merge: %s: its record %s: %w (is it from a sharded diffuse anomaly run?)", f, f+partSuffix, err)
 		}
@@ -214,42 +123,15 @@ func mergeAnomaly(cmd *cobra.Command, out string, files []string) error {
 		if err != nil {
 			return fmt.Errorf("merge: %w", err)
 		}
-		h, body, _ := bytes.Cut(b, []byte("\n"))
-		if header == nil {
-			header = h
-		} else if !bytes.Equal(h, header) {
-			return fmt.Errorf("merge: %s: header %q, %s has %q", f, h, files[0], header)
-		}
-		if rows := bytes.Count(body, []byte("\n")); rows != p.Count {
-			return fmt.Errorf("merge: %s: %d rows, its record says %d", f, rows, p.Count)
-		}
-		parts[f], bodies[f] = p, body
-		recs[i] = partRecord{file: f, shard: p.Shard, shards: p.Shards, first: p.First, count: p.Count, size: p.Total, checkpoint: p.Checkpoint, chunk: p.Chunk}
+		parts = append(parts, jobs.AnomalyPartFile{File: f, Part: p, CSV: b})
 	}
-	recs, err := checkParts(recs)
+	csv, err := jobs.MergeAnomaly(parts)
 	if err != nil {
 		return err
 	}
-	a := parts[recs[0].file]
-	for _, r := range recs[1:] {
-		if p := parts[r.file]; p.Thresholds != a.Thresholds {
-			return fmt.Errorf("merge: %s has thresholds %+v, %s %+v: the shards scored other --val images or --quantile", r.file, p.Thresholds, recs[0].file, a.Thresholds)
-		}
-	}
-	err = checkpoint.WriteAtomic(out, func(w io.Writer) error {
-		if _, err := fmt.Fprintf(w, "%s\n", header); err != nil {
-			return err
-		}
-		for _, r := range recs {
-			if _, err := w.Write(bodies[r.file]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	if err := writeBytes(out, csv); err != nil {
 		return err
 	}
-	fmt.Fprintf(cmd.OutOrStdout(), "merged %d parts: %d rows to %s\n", len(recs), a.Total, out)
+	fmt.Fprintf(cmd.OutOrStdout(), "merged %d parts: %d rows to %s\n", len(parts), parts[0].Part.Total, out)
 	return nil
 }

@@ -2,15 +2,13 @@ package main
 
 import (
 	"fmt"
-	"image/png"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 
-	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/pipeline"
@@ -160,11 +158,11 @@ func makeMask(spec string, h, w int, seed uint64) (*restore.Mask, error) {
 // loadForRestore loads the model and the input images, checked against
 // the model's size and channels.
 func loadForRestore(f restoreFlags) (*pipeline.Pipeline, []string, *tensor.Tensor, error) {
-	p, _, err := loadModel(f.checkpoint, f.raw)
+	p, _, err := jobs.LoadModel(f.checkpoint, f.raw)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	paths, err := listPNGs(f.in)
+	paths, err := jobs.ListPNGs(f.in)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -172,58 +170,11 @@ func loadForRestore(f restoreFlags) (*pipeline.Pipeline, []string, *tensor.Tenso
 	x := tensor.New(len(paths), cfg.InChannels, cfg.ImageSize, cfg.ImageSize)
 	per := x.Len() / len(paths)
 	for i, path := range paths {
-		if err := readPNG(path, cfg.ImageSize, cfg.InChannels, x.Data[i*per:(i+1)*per]); err != nil {
+		if err := jobs.ReadPNG(path, cfg.ImageSize, cfg.InChannels, x.Data[i*per:(i+1)*per]); err != nil {
 			return nil, nil, nil, err
 		}
 	}
 	return p, paths, x, nil
-}
-
-// listPNGs returns path itself when it is a file, or the PNG files in it
-// (sorted) when it is a folder.
-func listPNGs(path string) ([]string, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return nil, fmt.Errorf("input: %w", err)
-	}
-	if !st.IsDir() {
-		return []string{path}, nil
-	}
-	entries, err := os.ReadDir(path)
-	if err != nil {
-		return nil, fmt.Errorf("input: %w", err)
-	}
-	var out []string
-	for _, e := range entries {
-		if !e.IsDir() && strings.EqualFold(filepath.Ext(e.Name()), ".png") {
-			out = append(out, filepath.Join(path, e.Name()))
-		}
-	}
-	if len(out) == 0 {
-		return nil, fmt.Errorf("input: %s: no PNG images", path)
-	}
-	slices.Sort(out)
-	return out, nil
-}
-
-// readPNG decodes a size×size PNG into dst as (channels, size, size) in
-// [−1, 1]: grey (ITU-R 601 luma) for 1 channel, RGB for 3.
-func readPNG(path string, size, channels int, dst []float32) error {
-	fh, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("input: %w", err)
-	}
-	defer fh.Close()
-	img, err := png.Decode(fh)
-	if err != nil {
-		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
-	}
-	b := img.Bounds()
-	if b.Dx() != size || b.Dy() != size {
-		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
-	}
-	pngout.Pixels(img, size, channels, dst)
-	return nil
 }
 
 // writeRestored writes out[i] to dir under the base name of paths[i],

@@ -2,18 +2,17 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/spf13/cobra"
@@ -124,57 +123,31 @@ whose images do not depend on their batch (euler, heun, dpmpp2m, ddim with
 	return cmd
 }
 
-// loadModel loads the checkpoint the flags name, or the shipped one, and
-// returns it with its SHA-256.
-func loadModel(path string, raw bool) (*pipeline.Pipeline, string, error) {
-	if path == "" {
-		return loadShipped(raw)
-	}
-	path, err := newestCheckpoint(path)
-	if err != nil {
-		return nil, "", err
-	}
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, "", fmt.Errorf("checkpoint: %w", err)
-	}
-	p, err := pipeline.LoadBytes(b, path, !raw)
-	if err != nil {
-		return nil, "", err
-	}
-	sum := sha256.Sum256(b)
-	return p, hex.EncodeToString(sum[:]), nil
-}
-
 func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
-	p, hash, err := loadModel(s.checkpoint, s.raw)
+	p, hash, err := jobs.LoadModel(s.checkpoint, s.raw)
 	if err != nil {
 		return err
 	}
-	classes := p.Model.UNet.Classes
-	if s.class >= 0 && (classes == 0 || s.class >= classes) {
-		return usagef("--class %d: the model has %d classes", s.class, classes)
+	job, err := jobs.SampleSpec{Checkpoint: s.checkpoint, Hash: hash, N: s.n, Class: s.class, Guidance: s.guidance,
+		Sampler: s.sampler, Steps: s.steps, Eta: s.eta, Seed: s.seed, Temperature: s.temperature, Raw: s.raw,
+		Threshold: s.threshold, Batch: s.batch}.Prepare(p)
+	if err != nil {
+		return asUsage(err)
 	}
-	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature}
+	spec := job.SamplerSpec()
 	if err := os.MkdirAll(s.out, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	labels := pipeline.CycleLabels(s.n, s.class, classes)
 	first, last := 0, s.n // the global indices this run draws
 	if s.sharded {
-		first, last = s.part.span(s.n)
+		first, last = s.part.Span(s.n)
 	}
 	all := tensor.New(last-first, p.Model.UNet.InChannels, p.Model.UNet.ImageSize, p.Model.UNet.ImageSize)
 	per := all.Len() / max(last-first, 1)
 	var traj []*tensor.Tensor
-	steps := spec.StepCount(p.Schedule.Steps())
 	for lo := first; lo < last; lo += s.batch {
 		hi := min(lo+s.batch, last)
-		opts := pipeline.Options{N: hi - lo, Guidance: s.guidance, Sampler: spec,
-			Seed: s.seed, First: lo, Threshold: s.threshold}
-		if labels != nil {
-			opts.Labels = labels[lo:hi]
-		}
+		var visit func(int, *tensor.Tensor)
 		if s.trajectory && lo == first {
 			sigmas, err := spec.Sigmas(p.Schedule)
 			if err != nil {
@@ -182,46 +155,23 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 			}
 			show := min(hi-lo, 8)
 			keep := trajectorySteps(sigmas, 10)
-			opts.Visit = func(i int, x *tensor.Tensor) {
+			visit = func(i int, x *tensor.Tensor) {
 				if keep[i] {
 					traj = append(traj, pipeline.DisplayScale(x, sigmas[i+1], show))
 				}
 			}
 		}
-		x, err := p.Generate(ctx, opts)
+		x, err := job.Generate(ctx, lo, hi, visit)
 		if err != nil {
 			return err
 		}
 		copy(all.Data[(lo-first)*per:(hi-first)*per], x.Data)
 		fmt.Fprintf(log, "sampled %d/%d images\n", hi-first, last-first)
 	}
-	meta := func(i int) map[string]string {
-		m := map[string]string{"checkpoint_sha256": hash, "sampler": s.sampler, "steps": strconv.Itoa(steps),
-			"seed": strconv.FormatUint(s.seed, 10), "n": strconv.Itoa(s.n), "index": strconv.Itoa(i),
-			"guidance": fmt.Sprint(s.guidance), "temperature": fmt.Sprint(s.temperature), "eta": fmt.Sprint(s.eta),
-			"weights": map[bool]string{true: "raw", false: "ema"}[s.raw], "threshold": strconv.FormatBool(s.threshold)}
-		if !spec.ItemWise() {
-			m["batch"] = strconv.Itoa(s.batch) // the batch shares step noise
-		}
-		if labels != nil && i >= 0 {
-			m["class"] = strconv.Itoa(labels[i])
-		}
-		if s.checkpoint != "" {
-			m["checkpoint"] = filepath.Base(s.checkpoint)
-		}
-		return m
-	}
 	for i := first; i < last; i++ {
 		one := tensor.FromData(all.Data[(i-first)*per:(i-first+1)*per], append([]int{1}, all.Shape[1:]...)...)
-		img, err := pngout.Grid(one, 1, 0)
+		err := checkpoint.WriteAtomic(filepath.Join(s.out, job.Name(i)), func(w io.Writer) error { return job.Encode(w, one, i) })
 		if err != nil {
-			return err
-		}
-		name := fmt.Sprintf("%06d.png", i)
-		if labels != nil {
-			name = fmt.Sprintf("%06d_c%d.png", i, labels[i])
-		}
-		if err := pngout.WriteFile(filepath.Join(s.out, name), img, meta(i)); err != nil {
 			return err
 		}
 	}
@@ -233,6 +183,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		}
 		return nil
 	}
+	classes := p.Model.UNet.Classes
 	cols := int(math.Ceil(math.Sqrt(float64(s.n))))
 	if classes > 0 && s.class < 0 && s.n >= classes {
 		cols = classes
@@ -241,7 +192,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	if err := pngout.WriteFile(filepath.Join(s.out, "grid.png"), grid, meta(-1)); err != nil {
+	if err := pngout.WriteFile(filepath.Join(s.out, "grid.png"), grid, job.Meta(-1)); err != nil {
 		return err
 	}
 	if traj != nil {
@@ -249,7 +200,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		if err != nil {
 			return err
 		}
-		if err := pngout.WriteFile(filepath.Join(s.out, "trajectory.png"), img, meta(-1)); err != nil {
+		if err := pngout.WriteFile(filepath.Join(s.out, "trajectory.png"), img, job.Meta(-1)); err != nil {
 			return err
 		}
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"path/filepath"
 	"strings"
 
@@ -14,13 +15,6 @@ import (
 // defaultFashionDir is where Debian's dataset-fashion-mnist package puts
 // the data.
 const defaultFashionDir = "/usr/share/datasets/fashion-mnist"
-
-func weightsName(raw bool) string {
-	if raw {
-		return "raw"
-	}
-	return "ema"
-}
 
 func newIndexCmd() *cobra.Command {
 	var ckpt, images, out, dir, layers string
@@ -67,33 +61,17 @@ diffuse merge joins the N parts into the file one unsharded run writes.`,
 			if sharded {
 				partp = &part
 			}
-			p, hash, err := loadModel(ckpt, raw)
+			p, hash, err := jobs.LoadModel(ckpt, raw)
 			if err != nil {
 				return err
 			}
-			cfg := p.Model.UNet
 			if !cmd.Flags().Changed("grid") { // the default, on a bottleneck smaller than 7×7
-				grid = min(grid, cfg.ImageSize>>(len(cfg.ChannelMult)-1))
+				grid = jobs.BottleneckGrid(p, grid)
 			}
-			e, err := search.NewEmbedder(p.Net, p.Schedule, search.Options{T: t, Seed: seed, Layers: layers, Grid: grid})
+			spec := jobs.IndexSpec{Images: images, Data: dir, Limit: limit, Raw: raw, Options: search.Options{T: t, Seed: seed, Layers: layers, Grid: grid}}
+			ix, err := spec.Index(p, hash, partp)
 			if err != nil {
-				return &usageError{err}
-			}
-			imgs, err := loadSearchImages(images, dir, cfg.ImageSize, cfg.InChannels, limit, partp)
-			if err != nil {
-				return err
-			}
-			meta := search.Meta{Model: hash, Weights: weightsName(raw), Source: imgs.source}
-			if sharded {
-				first, _ := part.span(imgs.total)
-				meta.Part = &search.Part{Shard: part.I, Shards: part.N, First: first, Total: imgs.total}
-				if len(imgs.names) == 0 {
-					return usagef("--shards %d: %s gets none of the %d images; use at most %d shards", part.N, part, imgs.total, imgs.total)
-				}
-			}
-			ix, err := search.Build(e, imgs.x, imgs.names, meta)
-			if err != nil {
-				return err
+				return asUsage(err)
 			}
 			if err := ix.Save(out); err != nil {
 				return err
@@ -149,11 +127,11 @@ query, then the k hits, in one row.`,
 			if k < 1 || k > ix.Len() {
 				return usagef("--k %d: want 1..%d (the index holds %d images)", k, ix.Len(), ix.Len())
 			}
-			p, hash, err := loadModel(ckpt, raw)
+			p, hash, err := jobs.LoadModel(ckpt, raw)
 			if err != nil {
 				return err
 			}
-			if err := ix.CheckModel(hash, weightsName(raw)); err != nil {
+			if err := ix.CheckModel(hash, jobs.WeightsName(raw)); err != nil {
 				return fmt.Errorf("index %s: %w; pass the --checkpoint (and --raw) it was built with", indexPath, err)
 			}
 			e, err := search.NewEmbedder(p.Net, p.Schedule, ix.Meta.Options)
@@ -162,7 +140,7 @@ query, then the k hits, in one row.`,
 			}
 			shape := ix.Meta.Shape
 			q := tensor.New(1, shape[0], shape[1], shape[2])
-			if err := readImage(query, shape[1], shape[0], q.Data); err != nil {
+			if err := jobs.ReadImage(query, shape[1], shape[0], q.Data); err != nil {
 				return err
 			}
 			hits, err := ix.Search(e, q, k)

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"os"
 	"os/signal"
@@ -137,7 +138,7 @@ func runSeriesTrain(ctx context.Context, f seriesTrainFlags, log io.Writer) erro
 	var resumeFrom string
 	var m *csdi.Model
 	if f.resume != "" {
-		if resumeFrom, err = newestCheckpoint(f.resume); err != nil {
+		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
 		if m, err = csdi.Load(resumeFrom, false); err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"strconv"
 	"strings"
@@ -57,7 +58,7 @@ func (f seriesSampleFlags) load(cmd string) (*csdi.Model, []float64, error) {
 	if f.variance != "small" && f.variance != "large" {
 		return nil, nil, usagef("series %s: --variance %q: want small or large", cmd, f.variance)
 	}
-	path, err := newestCheckpoint(f.model)
+	path, err := jobs.NewestCheckpoint(f.model)
 	if err != nil {
 		return nil, nil, err
 	}

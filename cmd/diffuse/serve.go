@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"net"
 	"net/http"
 	"os"
@@ -56,7 +57,7 @@ puts them back in the queue for the next start.`,
 				if !ok || name == "" {
 					return usagef("--model %q: want NAME=CHECKPOINT (an empty CHECKPOINT for the shipped model)", spec)
 				}
-				p, hash, err := loadModel(path, false)
+				p, hash, err := jobs.LoadModel(path, false)
 				if err != nil {
 					return fmt.Errorf("--model %s: %w", name, err)
 				}

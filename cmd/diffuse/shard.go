@@ -1,9 +1,11 @@
 package main
 
 import (
-	"fmt"
+	"errors"
 	"os"
 	"strconv"
+
+	"github.com/diffusego/diffusego/jobs"
 
 	"github.com/spf13/cobra"
 )
@@ -24,9 +26,17 @@ func (s *shardFlags) add(cmd *cobra.Command) {
 	cmd.Flags().IntVar(&s.count, "shards", 0, "split the work into this many parts, one per process (0: one unsharded run)")
 }
 
-// shard is part I of N of a job: the global items [I·n/N, (I+1)·n/N).
-type shard struct {
-	I, N int
+// shard is part I of N of a job (jobs.Shard).
+type shard = jobs.Shard
+
+// asUsage turns a request the jobs package refuses (*jobs.RequestError)
+// into a usage error.
+func asUsage(err error) error {
+	var re *jobs.RequestError
+	if errors.As(err, &re) {
+		return &usageError{err}
+	}
+	return err
 }
 
 // resolve returns the shard the flags and the environment name, and false
@@ -65,19 +75,3 @@ func (s *shardFlags) resolve(cmd *cobra.Command) (shard, bool, error) {
 	}
 	return shard{I: i, N: s.count}, true, nil
 }
-
-// span returns the global items [lo, hi) of the shard out of n.
-func (s shard) span(n int) (lo, hi int) {
-	return s.I * n / s.N, (s.I + 1) * n / s.N
-}
-
-// chunkSpan is span for work done in chunks of chunk items: the shard
-// gets whole chunks [I·k/N, (I+1)·k/N) of the k = ⌈n/chunk⌉, so that every
-// chunk is the same in a sharded and an unsharded run.
-func (s shard) chunkSpan(n, chunk int) (lo, hi int) {
-	k := (n + chunk - 1) / chunk
-	return min(s.I*k/s.N*chunk, n), min((s.I+1)*k/s.N*chunk, n)
-}
-
-// String is "I of N".
-func (s shard) String() string { return fmt.Sprintf("shard %d of %d", s.I, s.N) }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/search"
 )
 
@@ -264,6 +265,21 @@ func TestAnomalyShardsMerge(t *testing.T) {
 	}
 	mergeFails(t, "shard 0 of 2 is missing", parts[2][1])
 	mergeFails(t, "are both shard 1 of 3", parts[3][0], parts[3][1], parts[3][1], parts[3][2])
+	mergeFails(t, parts[3][1]+" is part of 3 shards, "+parts[2][0]+" of 2", parts[2][0], parts[3][1], parts[2][1])
+	// a part scored with another checkpoint: its record says so
+	var rec jobs.AnomalyPart
+	if err := checkpoint.ReadJSON(parts[3][1]+partSuffix, &rec); err != nil {
+		t.Fatal(err)
+	}
+	rec.Checkpoint = strings.Repeat("0", 64)
+	other := filepath.Join(dir, "other.csv")
+	if err := os.Link(parts[3][1], other); err != nil {
+		t.Fatal(err)
+	}
+	if err := checkpoint.WriteJSON(other+partSuffix, rec); err != nil {
+		t.Fatal(err)
+	}
+	mergeFails(t, other+" was made with checkpoint sha256 "+rec.Checkpoint, parts[3][0], other, parts[3][2])
 	status, _, stderr := runCLI(append(args, "--shard", "0", "--shards", "4", "--out", filepath.Join(dir, "none.csv"))...)
 	if status != 2 || !strings.Contains(stderr, "none of the 3 chunks") {
 		t.Errorf("a shard with no chunk: status %d, stderr %q", status, stderr)
@@ -302,29 +318,6 @@ func TestEvalShardsMerge(t *testing.T) {
 		g.FD = w.FD
 		if gj, wj := fmt.Sprintf("%+v %v %v", g.Report, *g.ClassAccuracy, *g.RealClassAccuracy), fmt.Sprintf("%+v %v %v", w.Report, *w.ClassAccuracy, *w.RealClassAccuracy); gj != wj {
 			t.Errorf("--shards %d: report %s, want %s", n, gj, wj)
-		}
-	}
-}
-
-// The shards' spans tile 0..n in order, for items and for whole chunks.
-func TestShardSpans(t *testing.T) {
-	for _, c := range []struct{ n, shards, chunk int }{{7, 3, 2}, {5, 7, 1}, {1000, 16, 100}, {10, 4, 3}, {0, 2, 5}} {
-		next, nextChunked := 0, 0
-		for i := range c.shards {
-			s := shard{i, c.shards}
-			lo, hi := s.span(c.n)
-			if lo != next || hi < lo || hi-lo > c.n/c.shards+1 {
-				t.Errorf("%+v: shard %d spans [%d, %d), want it to start at %d and hold about n/N", c, i, lo, hi, next)
-			}
-			next = hi
-			lo, hi = s.chunkSpan(c.n, c.chunk)
-			if lo != nextChunked || hi < lo || (lo%c.chunk != 0 && lo != c.n) {
-				t.Errorf("%+v: shard %d chunk span [%d, %d), want it to start at %d on a chunk boundary", c, i, lo, hi, nextChunked)
-			}
-			nextChunked = hi
-		}
-		if next != c.n || nextChunked != c.n {
-			t.Errorf("%+v: spans end at %d and %d, want %d", c, next, nextChunked, c.n)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/pipeline"
@@ -42,7 +43,7 @@ func (f *translateFlags) load(task string, channels func(*pipeline.Cond) int, si
 	case f.steps < 1 || f.samples < 1:
 		return nil, nil, nil, usagef("--steps and --samples: want ≥ 1, got %d and %d", f.steps, f.samples)
 	}
-	p, _, err := loadModel(f.checkpoint, f.raw)
+	p, _, err := jobs.LoadModel(f.checkpoint, f.raw)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -54,7 +55,7 @@ func (f *translateFlags) load(task string, channels func(*pipeline.Cond) int, si
 		}
 		return nil, nil, nil, fmt.Errorf("checkpoint %s: want a %q model, got task %s", f.checkpoint, task, got)
 	}
-	paths, err := listPNGs(f.in)
+	paths, err := jobs.ListPNGs(f.in)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -62,7 +63,7 @@ func (f *translateFlags) load(task string, channels func(*pipeline.Cond) int, si
 	x := tensor.New(len(paths), ch, s, s)
 	per := x.Len() / len(paths)
 	for i, path := range paths {
-		if err := readPNG(path, s, ch, x.Data[i*per:(i+1)*per]); err != nil {
+		if err := jobs.ReadPNG(path, s, ch, x.Data[i*per:(i+1)*per]); err != nil {
 			return nil, nil, nil, fmt.Errorf("the %s model takes %d×%d inputs of %d channel(s): %w", task, s, s, ch, err)
 		}
 	}

@@ -187,7 +187,7 @@ unsharded run.`,
 			}
 			lo, hi := 0, n
 			if sharded {
-				lo, hi = part.span(n)
+				lo, hi = part.Span(n)
 			}
 			m, err := tabular.Load(modelDir)
 			if err != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"maps"
 	"os"
@@ -120,7 +121,7 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 	var vocab *text.Vocab
 	var resumed *text.Model
 	if f.resume != "" {
-		if resumeFrom, err = newestCheckpoint(f.resume); err != nil {
+		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
 		prev, err := text.Load(resumeFrom, false)
@@ -254,7 +255,7 @@ func newTextExportCmd() *cobra.Command {
 			if from == "" || to == "" {
 				return usagef("text export: want --checkpoint and --out")
 			}
-			path, err := newestCheckpoint(from)
+			path, err := jobs.NewestCheckpoint(from)
 			if err != nil {
 				return err
 			}

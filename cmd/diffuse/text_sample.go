@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"strings"
 	"time"
@@ -23,7 +24,7 @@ func loadTextModel(path string, raw bool) (*text.Model, string, error) {
 		m, err := text.LoadBytes(shipped.Fortunes(), "shipped:"+shipped.FortunesName, !raw)
 		return m, "shipped:" + shipped.FortunesName, err
 	}
-	file, err := newestCheckpoint(path)
+	file, err := jobs.NewestCheckpoint(path)
 	if err != nil {
 		return nil, "", err
 	}

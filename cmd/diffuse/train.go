@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/diffusego/diffusego/jobs"
 	"io"
 	"os"
 	"os/signal"
@@ -179,7 +180,7 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 		pictures = func(ctx context.Context, step int) error { return writeTaskPictures(ctx, tr, p, items, dir, step) }
 	}
 	if resume != "" {
-		path, err := newestCheckpoint(resume)
+		path, err := jobs.NewestCheckpoint(resume)
 		if err != nil {
 			return err
 		}
@@ -295,7 +296,7 @@ func loadTrainData(cfg runConfig, ucfg unet.Config) (data.Dataset, *tensor.Tenso
 			return nil, nil, nil, false, err
 		}
 		if len(cfg.Data.Classes) > 0 {
-			images, labels = takeRows(images, labels, keepClasses(labels, cfg.Data.Classes))
+			images, labels = jobs.TakeRows(images, labels, jobs.KeepClasses(labels, cfg.Data.Classes))
 		}
 		if n := cfg.Data.Limit; n > 0 && n < images.Dim(0) {
 			per := images.Len() / images.Dim(0)
@@ -329,7 +330,7 @@ func loadTrainData(cfg runConfig, ucfg unet.Config) (data.Dataset, *tensor.Tenso
 		}
 		var all data.Dataset = dir
 		if len(cfg.Data.Classes) > 0 {
-			all = &data.Subset{Data: dir, Index: keepClasses(dir.Labels, cfg.Data.Classes)}
+			all = &data.Subset{Data: dir, Index: jobs.KeepClasses(dir.Labels, cfg.Data.Classes)}
 		}
 		if n := cfg.Data.Limit; n > 0 && n < all.Len() {
 			all = &data.Subset{Data: all, Index: data.Shuffle(all.Len(), cfg.Train.Seed)[:n]}
@@ -425,43 +426,13 @@ func validationLoss(p *pipeline.Pipeline, obj *train.Objective, x *tensor.Tensor
 	return total / float64(count), nil
 }
 
-// newestCheckpoint returns path itself when it is a file, or the newest
-// ckpt-*.safetensors in it when it is a folder.
-func newestCheckpoint(path string) (string, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return "", fmt.Errorf("checkpoint: %w", err)
-	}
-	if !st.IsDir() {
-		return path, nil
-	}
-	list, err := listCheckpoints(path)
-	if err != nil {
-		return "", err
-	}
-	if len(list) == 0 {
-		return "", fmt.Errorf("checkpoint: no ckpt-*.safetensors in %s", path)
-	}
-	return list[len(list)-1], nil
-}
-
-// listCheckpoints returns the run's checkpoints, oldest first.
-func listCheckpoints(dir string) ([]string, error) {
-	list, err := filepath.Glob(filepath.Join(dir, "ckpt-*.safetensors"))
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(list) // zero-padded step numbers sort in time order
-	return list, nil
-}
-
 // pruneCheckpoints deletes all but the newest keep checkpoints (and their
 // JSON files); keep 0 keeps all.
 func pruneCheckpoints(dir string, keep int) error {
 	if keep <= 0 {
 		return nil
 	}
-	list, err := listCheckpoints(dir)
+	list, err := jobs.ListCheckpoints(dir)
 	if err != nil {
 		return err
 	}
