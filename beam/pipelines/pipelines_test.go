@@ -191,7 +191,7 @@ func TestAnomalyMatchesCommand(t *testing.T) {
 	dir := t.TempDir()
 	common := []string{"--images", imgs, "--val", val, "--class", "0", "--sigmas", "0.5", "--seeds", "1", "--elbo-terms", "2", "--chunk", "5"}
 	cli, bm := filepath.Join(dir, "cli.csv"), filepath.Join(dir, "beam.csv")
-	diffuse(t, append([]string{"anomaly", "--out", cli}, common...)...)
+	diffuse(t, append([]string{"anomaly", "--score", "recon", "--out", cli}, common...)...)
 	runPipeline(t, "anomaly", append(common, "--out", bm, "--shards", "3")...)
 	a, err := os.ReadFile(cli)
 	if err != nil {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"github.com/diffusego/diffusego/jobs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -153,7 +154,7 @@ func FuzzFashionSubsetSpec(f *testing.F) {
 	}
 	missing := filepath.Join(f.TempDir(), "none")
 	f.Fuzz(func(t *testing.T, spec string) {
-		if set, err := loadFashionSubset(fashionPrefix+strings.TrimPrefix(spec, fashionPrefix), missing); err == nil {
+		if set, err := loadFashionSubset(jobs.FashionPrefix+strings.TrimPrefix(spec, jobs.FashionPrefix), missing); err == nil {
 			t.Fatalf("%q read %d images from a missing folder", spec, set.Len())
 		}
 	})
