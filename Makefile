@@ -31,13 +31,14 @@ test-beam:
 	cd beam && $(GO) vet ./... && $(GO) test ./...
 
 ## test: install what the tests need (deps), vet, gofmt check, then every
-## test (the README's test command). Tests that read files outside the
+## test, the beam/ module's included (the README's test command). Tests that read files outside the
 ## module reach them through testdata/ links, so Go's test cache notices
 ## when those files appear (see testdata/README.md).
 test: deps testdata vet
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test ./...
+	@$(MAKE) --no-print-directory test-beam
 
 ## testdata: the PyTorch references for the bench-unet and bench-text tests (not committed)
 testdata: deps
