@@ -8,15 +8,15 @@
 # checks the ring conditioning, and draws 16 samples to
 # docs/img/molecules.png.
 #
-# Environment: MINUTES (training budget, default 62), STEPS (planned
-# optimiser steps for the cosine schedule, default 4000), SKIP_TRAIN=1
+# Environment: MINUTES (training budget, default 40), STEPS (planned
+# optimiser steps for the cosine schedule, default 10000), SKIP_TRAIN=1
 # (evaluate the run already in OUT), N (samples, default 256),
 # SAMPLE_STEPS (reverse steps, default 100), PER_CLASS (samples per ring
 # class, default 64), OUT (default out/mol).
 set -euo pipefail
 
-MINUTES=${MINUTES:-62}
-STEPS=${STEPS:-4000}
+MINUTES=${MINUTES:-40}
+STEPS=${STEPS:-10000}
 N=${N:-256}
 SAMPLE_STEPS=${SAMPLE_STEPS:-100}
 PER_CLASS=${PER_CLASS:-64}
