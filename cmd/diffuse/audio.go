@@ -142,11 +142,8 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 		return err
 	}
 	tr.Unit = "clips"
-	if resumeFrom != "" {
-		if err := tr.Load(resumeFrom); err != nil {
-			return err
-		}
-		fmt.Fprintf(log, "resumed from %s at step %d\n", resumeFrom, tr.Step)
+	if err := resumeInto(tr, resumeFrom, log); err != nil {
+		return err
 	}
 	meta, err := cfg.Meta()
 	if err != nil {

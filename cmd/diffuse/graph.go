@@ -223,11 +223,8 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 		return usagef("%v", err)
 	}
 	tr.Unit = "graphs"
-	if resumeFrom != "" {
-		if err := tr.Load(resumeFrom); err != nil {
-			return err
-		}
-		fmt.Fprintf(log, "resumed from %s at step %d\n", resumeFrom, tr.Step)
+	if err := resumeInto(tr, resumeFrom, log); err != nil {
+		return err
 	}
 	meta, err := m.Meta()
 	if err != nil {

@@ -174,11 +174,8 @@ func runSeriesTrain(ctx context.Context, f seriesTrainFlags, log io.Writer) erro
 		return usagef("%v", err)
 	}
 	tr.Unit = "win"
-	if resumeFrom != "" {
-		if err := tr.Load(resumeFrom); err != nil {
-			return err
-		}
-		fmt.Fprintf(log, "resumed from %s at step %d\n", resumeFrom, tr.Step)
+	if err := resumeInto(tr, resumeFrom, log); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)

@@ -24,6 +24,19 @@ type taskRun struct {
 	curveTitle string            // loss.png's title
 }
 
+// resumeInto loads the checkpoint from into tr and says so on log; an
+// empty from starts afresh.
+func resumeInto(tr *train.Trainer, from string, log io.Writer) error {
+	if from == "" {
+		return nil
+	}
+	if err := tr.Load(from); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "resumed from %s at step %d\n", from, tr.Step)
+	return nil
+}
+
 // save writes the checkpoint of step and the loss curve, then prunes.
 func (r taskRun) save(step int) error {
 	path := filepath.Join(r.dir, fmt.Sprintf("ckpt-%06d.safetensors", step))

@@ -169,11 +169,8 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 		return usagef("%v", err)
 	}
 	tr.Unit = "seq"
-	if resumeFrom != "" {
-		if err := tr.Load(resumeFrom); err != nil {
-			return err
-		}
-		fmt.Fprintf(log, "resumed from %s at step %d\n", resumeFrom, tr.Step)
+	if err := resumeInto(tr, resumeFrom, log); err != nil {
+		return err
 	}
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)

@@ -187,10 +187,9 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 		if err := sameModel(path, model); err != nil {
 			return err
 		}
-		if err := tr.Load(path); err != nil {
+		if err := resumeInto(tr, path, log); err != nil {
 			return err
 		}
-		fmt.Fprintf(log, "resumed from %s at step %d\n", path, tr.Step)
 	}
 	fmt.Fprintf(log, "train: %s, %d training and %d validation images, batch %d, %d steps\n",
 		strings.TrimSpace(p.Net.String()), trainSet.Len(), valImages(valX), cfg.Train.Batch, cfg.Train.Steps)

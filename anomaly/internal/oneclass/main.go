@@ -208,24 +208,11 @@ func run(s settings) error {
 			}
 			aucs = append(aucs, auroc(scores[col], anomalous))
 		}
-		for _, k := range []int{10, 50} {
-			pca, err := baseline.FitPCA(fit, k)
-			if err != nil {
-				return err
-			}
-			e, err := pca.ReconstructionError(eval)
-			if err != nil {
-				return err
-			}
-			aucs = append(aucs, auroc(e, anomalous))
+		base, err := baselineAUROCs(fit, eval, anomalous)
+		if err != nil {
+			return err
 		}
-		for _, k := range []int{1, 5} {
-			d, err := baseline.KNNDistance(fit, eval, k)
-			if err != nil {
-				return err
-			}
-			aucs = append(aucs, auroc(d, anomalous))
-		}
+		aucs = append(aucs, base...)
 		row := fmt.Sprintf("| %d %s |", c, classNames[c])
 		for i, a := range aucs {
 			row += fmt.Sprintf(" %.4f |", a)
@@ -342,24 +329,11 @@ func runRecon(s settings) error {
 			return err
 		}
 		aucs := []float64{auroc(scores.Recon, anomalous), auroc(scores.ELBO, anomalous)}
-		for _, k := range []int{10, 50} {
-			pca, err := baseline.FitPCA(fit, k)
-			if err != nil {
-				return err
-			}
-			e, err := pca.ReconstructionError(eval)
-			if err != nil {
-				return err
-			}
-			aucs = append(aucs, auroc(e, anomalous))
+		base, err := baselineAUROCs(fit, eval, anomalous)
+		if err != nil {
+			return err
 		}
-		for _, k := range []int{1, 5} {
-			d, err := baseline.KNNDistance(fit, eval, k)
-			if err != nil {
-				return err
-			}
-			aucs = append(aucs, auroc(d, anomalous))
-		}
+		aucs = append(aucs, base...)
 		row := fmt.Sprintf("| %d %s |", c, classNames[c])
 		for i, a := range aucs {
 			row += fmt.Sprintf(" %.4f |", a)
@@ -428,4 +402,30 @@ func rows(x *tensor.Tensor, idx []int) *tensor.Tensor {
 		copy(out.Data[k*per:(k+1)*per], x.Data[i*per:(i+1)*per])
 	}
 	return out
+}
+
+// baselineAUROCs are the raw-pixel baselines' AUROCs on eval, fitted on
+// fit: PCA reconstruction error with 10 and 50 components, then the k-NN
+// distance with k = 1 and 5 (the table's column order).
+func baselineAUROCs(fit, eval *tensor.Tensor, anomalous []bool) ([]float64, error) {
+	var aucs []float64
+	for _, k := range []int{10, 50} {
+		pca, err := baseline.FitPCA(fit, k)
+		if err != nil {
+			return nil, err
+		}
+		e, err := pca.ReconstructionError(eval)
+		if err != nil {
+			return nil, err
+		}
+		aucs = append(aucs, auroc(e, anomalous))
+	}
+	for _, k := range []int{1, 5} {
+		d, err := baseline.KNNDistance(fit, eval, k)
+		if err != nil {
+			return nil, err
+		}
+		aucs = append(aucs, auroc(d, anomalous))
+	}
+	return aucs, nil
 }
