@@ -34,7 +34,7 @@ test-beam:
 ## test, the beam/ module's included (the README's test command). Tests that read files outside the
 ## module reach them through testdata/ links, so Go's test cache notices
 ## when those files appear (see testdata/README.md).
-test: deps testdata vet
+test: deps testdata vet emoji
 	@unformatted="$$(gofmt -l .)"; if [ -n "$$unformatted" ]; then \
 		echo "gofmt needed on:"; echo "$$unformatted"; exit 1; fi
 	$(GO) test ./...
