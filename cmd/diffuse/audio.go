@@ -24,7 +24,6 @@ import (
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/tensor"
-	"github.com/diffusego/diffusego/train"
 	"github.com/spf13/cobra"
 )
 
@@ -43,12 +42,11 @@ docs/audio.md.`,
 
 // audioTrainFlags are the settings of diffuse audio train.
 type audioTrainFlags struct {
-	task, data, out, resume                string
-	steps, batch, warmup, limit            int
-	logEvery, checkpointEvery, keep        int
+	task, data                             string
+	batch, limit                           int
 	channels, layers, patch, cycle, tsteps int
 	seed                                   uint64
-	minutes, lr, clip, ema                 float64
+	runFlags
 }
 
 func newAudioTrainCmd() *cobra.Command {
@@ -79,11 +77,8 @@ the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.task, "task", diffwave.TaskGenerate, "generate or denoise")
 	fl.StringVar(&f.data, "data", "", "spoken-digit data set folder (with manifest.csv)")
-	fl.StringVar(&f.out, "out", "", "output folder for checkpoints and the loss curve")
-	fl.StringVar(&f.resume, "resume", "", "checkpoint file, or a run folder (its newest checkpoint), to continue from")
+	f.runFlags.add(fl, runDefaults{steps: 2000, warmup: 100, checkpointEvery: 250, lr: 1e-3, decay: 0})
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed: weights, batches, noise")
-	fl.IntVar(&f.steps, "steps", 2000, "optimiser steps (the learning-rate schedule spans them)")
-	fl.Float64Var(&f.minutes, "minutes", 0, "wall-clock budget in minutes (0 = none)")
 	fl.IntVar(&f.batch, "batch", 8, "clips per step")
 	fl.IntVar(&f.limit, "limit", 0, "use only the first N training clips (0 = all)")
 	fl.IntVar(&f.channels, "channels", 0, "residual channels (0 = the default model)")
@@ -91,13 +86,6 @@ the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
 	fl.IntVar(&f.patch, "patch", 0, "samples folded into channels (0 = default)")
 	fl.IntVar(&f.cycle, "cycle", 0, "dilation cycle: layer i has dilation 2^(i mod cycle) (0 = default)")
 	fl.IntVar(&f.tsteps, "diffusion-steps", 0, "training steps T of the noise schedule (0 = default)")
-	fl.Float64Var(&f.lr, "lr", 1e-3, "peak learning rate")
-	fl.IntVar(&f.warmup, "warmup", 100, "learning-rate warm-up steps")
-	fl.Float64Var(&f.clip, "clip", 1, "gradient-norm clip (0 = off)")
-	fl.Float64Var(&f.ema, "ema", 0.999, "weight EMA decay (0 = off)")
-	fl.IntVar(&f.logEvery, "log-every", 50, "steps between progress lines")
-	fl.IntVar(&f.checkpointEvery, "checkpoint-every", 250, "steps between checkpoints")
-	fl.IntVar(&f.keep, "keep", 2, "checkpoints to keep (0 = all)")
 	return cmd
 }
 
@@ -136,8 +124,7 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 	if err != nil {
 		return usagef("audio train: %v", err)
 	}
-	tr, clips, err := diffwave.NewTrainer(m, f.data, f.limit, f.batch, train.Options{Steps: f.steps, LR: f.lr,
-		LRSchedule: "cosine", Warmup: f.warmup, ClipNorm: f.clip, EMADecay: f.ema, Seed: f.seed, LogEvery: f.logEvery})
+	tr, clips, err := diffwave.NewTrainer(m, f.data, f.limit, f.batch, f.options(f.seed))
 	if err != nil {
 		return err
 	}

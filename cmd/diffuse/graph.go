@@ -47,12 +47,10 @@ graphs (the format of docs/graph.md), split the same way.`,
 
 // graphTrainFlags are the settings of diffuse graph train.
 type graphTrainFlags struct {
-	data, out, resume, condition  string
-	steps, batch, warmup          int
-	logEvery, checkpointEvery     int
-	keep, layers, dx, de          int
-	seed                          uint64
-	minutes, lr, decay, clip, ema float64
+	data, condition       string
+	batch, layers, dx, de int
+	seed                  uint64
+	runFlags
 }
 
 func newGraphTrainCmd() *cobra.Command {
@@ -85,23 +83,12 @@ continues a run exactly (same data, seed and settings).`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", `"community-small", "molecules" (RDKit's NCI sample, ≤ 12 heavy atoms of C N O F S Cl), a JSON file of graphs or a SMILES file (.smi)`)
 	fl.StringVar(&f.condition, "condition", "rings", `molecules only: the graph-level condition, "rings" (0, 1, 2+ rings; classifier-free guidance) or "none"`)
-	fl.StringVar(&f.out, "out", "", "output folder for checkpoints and the loss curve")
-	fl.StringVar(&f.resume, "resume", "", "checkpoint file, or a run folder (its newest checkpoint), to continue from")
+	f.runFlags.add(fl, runDefaults{steps: 20000, warmup: 100, checkpointEvery: 500, lr: 1e-3, decay: 1e-4})
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed: the data (community-small), the split, the batches, the noise and the weights")
-	fl.IntVar(&f.steps, "steps", 20000, "optimiser steps (the learning-rate schedule spans them)")
-	fl.Float64Var(&f.minutes, "minutes", 0, "wall-clock budget in minutes (0 = none)")
 	fl.IntVar(&f.batch, "batch", 32, "graphs per step")
 	fl.IntVar(&f.layers, "layers", 4, "transformer layers")
 	fl.IntVar(&f.dx, "dx", 64, "node feature width")
 	fl.IntVar(&f.de, "de", 16, "edge feature width")
-	fl.Float64Var(&f.lr, "lr", 1e-3, "peak learning rate")
-	fl.IntVar(&f.warmup, "warmup", 100, "learning-rate warm-up steps")
-	fl.Float64Var(&f.decay, "weight-decay", 1e-4, "AdamW weight decay")
-	fl.Float64Var(&f.clip, "clip", 1, "gradient-norm clip (0 = off)")
-	fl.Float64Var(&f.ema, "ema", 0.999, "weight EMA decay (0 = off)")
-	fl.IntVar(&f.logEvery, "log-every", 50, "steps between progress lines")
-	fl.IntVar(&f.checkpointEvery, "checkpoint-every", 500, "steps between checkpoints")
-	fl.IntVar(&f.keep, "keep", 2, "checkpoints to keep (0 = all)")
 	return cmd
 }
 
@@ -217,8 +204,7 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 			return err
 		}
 	}
-	tr, err := train.NewTask(task, train.Options{Steps: f.steps, LR: f.lr, LRSchedule: "cosine", Warmup: f.warmup,
-		WeightDecay: f.decay, ClipNorm: f.clip, EMADecay: f.ema, Seed: f.seed, LogEvery: f.logEvery})
+	tr, err := train.NewTask(task, f.options(f.seed))
 	if err != nil {
 		return usagef("%v", err)
 	}

@@ -48,14 +48,13 @@ func (f seriesReadFlags) read(path string) (*tseries.Series, error) {
 
 // seriesTrainFlags are the settings of diffuse series train.
 type seriesTrainFlags struct {
-	read                               seriesReadFlags
-	data, out, resume, testFrom        string
-	window, maxHorizon, batch, steps   int
-	channels, layers, heads            int
-	warmup, logEvery, keep, checkEvery int
-	minutes, lr, decay, clip, ema      float64
-	seed                               uint64
-	unconditional, covariates          bool
+	read                      seriesReadFlags
+	data, testFrom            string
+	window, maxHorizon, batch int
+	channels, layers, heads   int
+	seed                      uint64
+	runFlags
+	unconditional, covariates bool
 }
 
 func newSeriesTrainCmd() *cobra.Command {
@@ -87,8 +86,7 @@ and on Ctrl-C; --resume continues a run exactly.`,
 	f.read.add(cmd)
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "series file (CSV or JSON)")
-	fl.StringVar(&f.out, "out", "", "output folder for checkpoints and the loss curve")
-	fl.StringVar(&f.resume, "resume", "", "checkpoint file, or a run folder (its newest checkpoint), to continue from")
+	f.runFlags.add(fl, runDefaults{steps: 100000, warmup: 100, checkpointEvery: 500, lr: 1e-3, decay: 1e-6})
 	fl.StringVar(&f.testFrom, "test-from", "", "first date of the test period (YYYY-MM-DD); training uses the rows before it")
 	fl.IntVar(&f.window, "window", 36, "rows per window")
 	fl.IntVar(&f.maxHorizon, "max-horizon", 0, "longest forecast mask in training (0 = window/2)")
@@ -98,17 +96,7 @@ and on Ctrl-C; --resume continues a run exactly.`,
 	fl.BoolVar(&f.unconditional, "unconditional", false, "learn whole windows without a condition (for diffuse series sample)")
 	fl.BoolVar(&f.covariates, "covariates", false, "condition on the categorical columns (one-hot); only for data whose categories are known where values are missing")
 	fl.IntVar(&f.batch, "batch", 16, "windows per step")
-	fl.IntVar(&f.steps, "steps", 100000, "optimiser steps (the learning-rate schedule spans them)")
-	fl.Float64Var(&f.minutes, "minutes", 0, "wall-clock budget in minutes (0 = none)")
-	fl.Float64Var(&f.lr, "lr", 1e-3, "peak learning rate")
-	fl.IntVar(&f.warmup, "warmup", 100, "learning-rate warm-up steps")
-	fl.Float64Var(&f.decay, "weight-decay", 1e-6, "AdamW weight decay")
-	fl.Float64Var(&f.clip, "clip", 1, "gradient-norm clip (0 = off)")
-	fl.Float64Var(&f.ema, "ema", 0.999, "weight EMA decay (0 = off)")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed: the weights, the windows, the masks and the noise")
-	fl.IntVar(&f.logEvery, "log-every", 50, "steps between progress lines")
-	fl.IntVar(&f.checkEvery, "checkpoint-every", 500, "steps between checkpoints")
-	fl.IntVar(&f.keep, "keep", 2, "checkpoints to keep (0 = all)")
 	return cmd
 }
 
@@ -168,8 +156,7 @@ func runSeriesTrain(ctx context.Context, f seriesTrainFlags, log io.Writer) erro
 	if err != nil {
 		return err
 	}
-	tr, err := train.NewTask(task, train.Options{Steps: f.steps, LR: f.lr, LRSchedule: "cosine", Warmup: f.warmup,
-		WeightDecay: f.decay, ClipNorm: f.clip, EMADecay: f.ema, Seed: f.seed, LogEvery: f.logEvery})
+	tr, err := train.NewTask(task, f.options(f.seed))
 	if err != nil {
 		return usagef("%v", err)
 	}
@@ -194,7 +181,7 @@ func runSeriesTrain(ctx context.Context, f seriesTrainFlags, log io.Writer) erro
 		n, trainRows.Len(), s.Dim(), strings.Join(s.Columns, ", "), task.Windows(), f.window, f.batch)
 	tr.Log = log
 	r := taskRun{tr: tr, dir: f.out, meta: meta, keep: f.keep, curveTitle: "training loss (masked ε MSE)"}
-	return r.run(ctx, f.minutes, f.checkEvery, log)
+	return r.run(ctx, f.minutes, f.checkpointEvery, log)
 }
 
 // covariateWidth is the number of one-hot covariate features of s.

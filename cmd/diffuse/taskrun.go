@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/spf13/pflag"
 	"io"
 	"path/filepath"
 	"time"
@@ -22,6 +23,46 @@ type taskRun struct {
 	meta       map[string]string // header entries of every checkpoint
 	keep       int               // checkpoints kept; 0 keeps all
 	curveTitle string            // loss.png's title
+}
+
+// runFlags are the settings every `diffuse MODALITY train` command
+// shares: the run folder, what to resume from, the optimiser and its
+// schedule, the budget, and when to log and save.
+type runFlags struct {
+	out, resume                   string
+	steps, warmup, logEvery       int
+	checkpointEvery, keep         int
+	minutes, lr, decay, clip, ema float64
+}
+
+// runDefaults are one command's defaults for the runFlags that differ
+// between commands.
+type runDefaults struct {
+	steps, warmup, checkpointEvery int
+	lr, decay                      float64
+}
+
+// add declares the flags on fl with the defaults d.
+func (r *runFlags) add(fl *pflag.FlagSet, d runDefaults) {
+	fl.StringVar(&r.out, "out", "", "output folder for checkpoints and the loss curve")
+	fl.StringVar(&r.resume, "resume", "", "checkpoint file, or a run folder (its newest checkpoint), to continue from")
+	fl.IntVar(&r.steps, "steps", d.steps, "optimiser steps (the learning-rate schedule spans them)")
+	fl.Float64Var(&r.minutes, "minutes", 0, "wall-clock budget in minutes (0 = none)")
+	fl.Float64Var(&r.lr, "lr", d.lr, "peak learning rate")
+	fl.IntVar(&r.warmup, "warmup", d.warmup, "learning-rate warm-up steps")
+	fl.Float64Var(&r.decay, "weight-decay", d.decay, "AdamW weight decay")
+	fl.Float64Var(&r.clip, "clip", 1, "gradient-norm clip (0 = off)")
+	fl.Float64Var(&r.ema, "ema", 0.999, "weight EMA decay (0 = off)")
+	fl.IntVar(&r.logEvery, "log-every", 50, "steps between progress lines")
+	fl.IntVar(&r.checkpointEvery, "checkpoint-every", d.checkpointEvery, "steps between checkpoints")
+	fl.IntVar(&r.keep, "keep", 2, "checkpoints to keep (0 = all)")
+}
+
+// options are the trainer's options: AdamW with cosine decay after the
+// warm-up, as the flags say, drawing its randomness from seed.
+func (r runFlags) options(seed uint64) train.Options {
+	return train.Options{Steps: r.steps, LR: r.lr, LRSchedule: "cosine", Warmup: r.warmup, WeightDecay: r.decay,
+		ClipNorm: r.clip, EMADecay: r.ema, Seed: seed, LogEvery: r.logEvery}
 }
 
 // resumeInto loads the checkpoint from into tr and says so on log; an

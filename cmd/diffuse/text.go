@@ -33,15 +33,11 @@ baseline. Corpora are plain text (one document per line), fortune files
 
 // textTrainFlags are the settings of diffuse text train.
 type textTrainFlags struct {
-	data                      text.DataConfig
-	objective, preset, pack   string
-	positions                 string
-	out, resume               string
-	context, batch, steps     int
-	warmup, logEvery, keep    int
-	checkpointEvery, valEvery int
-	minutes, lr, decay, clip  float64
-	ema                       float64
+	data                     text.DataConfig
+	objective, preset, pack  string
+	positions                string
+	context, batch, valEvery int
+	runFlags
 }
 
 func newTextTrainCmd() *cobra.Command {
@@ -86,20 +82,9 @@ run exactly.`,
 	fl.StringVar(&f.positions, "positions", "rotary", "how the network knows where a character is: rotary (RoPE) or learned (a position embedding)")
 	fl.StringVar(&f.pack, "packing", "pad", "pad (a window per document) or pack (documents concatenated)")
 	fl.IntVar(&f.context, "context", 256, "characters per sequence")
-	fl.StringVar(&f.out, "out", "", "output folder for checkpoints and the loss curve")
-	fl.StringVar(&f.resume, "resume", "", "checkpoint file, or a run folder (its newest checkpoint), to continue from")
+	f.runFlags.add(fl, runDefaults{steps: 100000, warmup: 200, checkpointEvery: 500, lr: 1e-3, decay: 0.01})
 	fl.IntVar(&f.batch, "batch", 32, "sequences per step")
-	fl.IntVar(&f.steps, "steps", 100000, "optimiser steps (the learning-rate schedule spans them)")
-	fl.Float64Var(&f.minutes, "minutes", 0, "wall-clock budget in minutes (0 = none)")
-	fl.Float64Var(&f.lr, "lr", 1e-3, "peak learning rate")
-	fl.IntVar(&f.warmup, "warmup", 200, "learning-rate warm-up steps")
-	fl.Float64Var(&f.decay, "weight-decay", 0.01, "AdamW weight decay")
-	fl.Float64Var(&f.clip, "clip", 1, "gradient-norm clip (0 = off)")
-	fl.Float64Var(&f.ema, "ema", 0.999, "weight EMA decay (0 = off)")
-	fl.IntVar(&f.logEvery, "log-every", 50, "steps between progress lines")
 	fl.IntVar(&f.valEvery, "val-every", 500, "steps between validation bits per character (0 = never)")
-	fl.IntVar(&f.checkpointEvery, "checkpoint-every", 500, "steps between checkpoints")
-	fl.IntVar(&f.keep, "keep", 2, "checkpoints to keep (0 = all)")
 	return cmd
 }
 
@@ -162,9 +147,7 @@ func runTextTrain(ctx context.Context, f textTrainFlags, log io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("data %s: %w", f.data.Source, err)
 	}
-	tr, err := train.NewTask(&text.Task{Model: m, Data: batches}, train.Options{Steps: f.steps, LR: f.lr,
-		LRSchedule: "cosine", Warmup: f.warmup, WeightDecay: f.decay, ClipNorm: f.clip, EMADecay: f.ema,
-		Seed: f.data.Seed, LogEvery: f.logEvery})
+	tr, err := train.NewTask(&text.Task{Model: m, Data: batches}, f.options(f.data.Seed))
 	if err != nil {
 		return usagef("%v", err)
 	}
