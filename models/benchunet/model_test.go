@@ -1,16 +1,14 @@
 package benchunet_test
 
 import (
-	"errors"
 	"fmt"
-	"io/fs"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/autograd/gradcheck"
-	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/internal/reftest"
 	"github.com/diffusego/diffusego/models/benchunet"
 	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/tensor"
@@ -184,36 +182,11 @@ func TestForwardShapes(t *testing.T) {
 // Time budget: one batch-4 forward and backward, about 0.5 s on two
 // cores (several seconds on the pure-Go GEMM).
 func TestReference(t *testing.T) {
-	rf, err := checkpoint.ReadFile(refPath)
-	if errors.Is(err, fs.ErrNotExist) {
-		t.Skipf("%s is absent: run `make testdata` (torch_unet_bench.py --export-reference with PyTorch) to generate it", refPath)
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	rf := reftest.Open(t, refPath, "run `make testdata` (torch_unet_bench.py --export-reference with PyTorch) to generate it")
 	m := benchunet.New(benchunet.Config{Classes: 10}, tensor.NewRNG(0))
 	ps := m.Params()
 
-	// Every weight name and shape, in the file's (registration) order.
-	var fileParams []string
-	for _, name := range rf.Names {
-		if !strings.HasPrefix(name, "ref.") && !strings.HasPrefix(name, "act.") && !strings.HasPrefix(name, "grad.") {
-			fileParams = append(fileParams, name)
-		}
-	}
-	if len(fileParams) != len(ps) {
-		t.Fatalf("file has %d weights, model %d", len(fileParams), len(ps))
-	}
-	for i, p := range ps {
-		w, ok := rf.Tensors[p.Name]
-		if !ok || fileParams[i] != p.Name {
-			t.Fatalf("param %d: model %s, file %s", i, p.Name, fileParams[i])
-		}
-		if !tensor.SameShape(w.Shape, p.V.Shape()) {
-			t.Fatalf("%s: file %v, model %v", p.Name, w.Shape, p.V.Shape())
-		}
-		p.V.Value.CopyFrom(w)
-	}
+	reftest.LoadWeights(t, rf, ps) // every weight by name and shape, in the file's order
 
 	// ref.t and ref.y are I64 in the file; small integers are exact in float32.
 	ts := make([]float64, rf.Tensors["ref.t"].Len())
@@ -231,67 +204,16 @@ func TestReference(t *testing.T) {
 	out := m.Forward(g, autograd.NewVar(rf.Tensors["ref.x"]), ts, ys)
 	loss := g.MSE(out, autograd.NewVar(rf.Tensors["ref.eps"]))
 
-	const tol = 1e-4
-	check := func(what string, got, want *tensor.Tensor) float64 {
-		t.Helper()
-		if got == nil || got.Len() != want.Len() { // the loss is () here, (1) in the file
-			t.Errorf("%s: got %v, want shape %v", what, got, want.Shape)
-			return math.Inf(1)
-		}
-		r := relErr(got.Data, want.Data)
-		if !(r <= tol) {
-			t.Errorf("%s: relative error %.3g > %g", what, r, tol)
-		}
-		return r
-	}
-	worst := func(cur float64, name string, r float64, at *string) float64 {
-		if r > cur {
-			*at = name
-			return r
-		}
-		return cur
-	}
-
-	outErr := check("output", out.Value, rf.Tensors["ref.out"])
-	lossErr := check("loss", loss.Value, rf.Tensors["ref.loss"])
-
-	var actWorst float64
-	var actAt string
-	nActs := 0
-	for _, name := range rf.Names {
-		if after, ok := strings.CutPrefix(name, "act."); ok {
-			nActs++
-			actWorst = worst(actWorst, after, check(name, acts[after], rf.Tensors[name]), &actAt)
-		}
-	}
-	if nActs != 30 || len(acts) != nActs {
-		t.Errorf("%d reference activations, %d traced; want 30 of each", nActs, len(acts))
-	}
-
+	c := &reftest.Comparison{T: t, Tol: 1e-4}
+	outErr := c.Check("output", out.Value, rf.Tensors["ref.out"])
+	lossErr := c.Check("loss", loss.Value, rf.Tensors["ref.loss"])
+	actWorst, actAt := c.Activations(rf, acts, 30)
 	if err := g.Backward(loss); err != nil {
 		t.Fatal(err)
 	}
-	var gradWorst float64
-	var gradAt string
-	for _, p := range ps {
-		gradWorst = worst(gradWorst, p.Name, check("grad."+p.Name, p.V.Grad, rf.Tensors["grad."+p.Name]), &gradAt)
-	}
+	gradWorst, gradAt := c.Gradients(rf, ps)
 	t.Logf("relative errors: output %.3g, loss %.3g, worst activation %.3g (%s), worst gradient %.3g (%s)",
 		outErr, lossErr, actWorst, actAt, gradWorst, gradAt)
-}
-
-// relErr is ‖got − want‖/‖want‖ in float64.
-func relErr(got, want []float32) float64 {
-	var d, w float64
-	for i := range want {
-		e := float64(got[i]) - float64(want[i])
-		d += e * e
-		w += float64(want[i]) * float64(want[i])
-	}
-	if w == 0 {
-		return math.Sqrt(d)
-	}
-	return math.Sqrt(d / w)
 }
 
 // TestResBlockGrad checks a small ResBlock with a 1×1 skip (8 → 16
