@@ -1,7 +1,6 @@
 package masked
 
 import (
-	"math"
 	"testing"
 
 	"github.com/diffusego/diffusego/diffusion/oracle"
@@ -28,33 +27,4 @@ func testDist(t testing.TB) *oracle.Sequences {
 		t.Fatal(err)
 	}
 	return d
-}
-
-// chiSquare compares the counts of n draws with the probabilities p (both
-// over the same cells) and returns Pearson's statistic and its degrees of
-// freedom (cells of positive probability, less one).
-func chiSquare(counts []int, p []float64) (chi2 float64, dof int) {
-	n := 0
-	for _, c := range counts {
-		n += c
-	}
-	for k, pk := range p {
-		if pk == 0 {
-			continue
-		}
-		e := float64(n) * pk
-		d := float64(counts[k]) - e
-		chi2 += d * d / e
-		dof++
-	}
-	return chi2, dof - 1
-}
-
-// chiSquareQuantile is the upper quantile of χ²(dof) at a standard normal
-// z (Wilson and Hilferty 1931): accurate to a fraction of a percent for
-// dof ≥ 10.
-func chiSquareQuantile(dof int, z float64) float64 {
-	k := float64(dof)
-	a := 2 / (9 * k)
-	return k * math.Pow(1-a+z*math.Sqrt(a), 3)
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/diffusego/diffusego/diffusion/oracle"
+	"github.com/diffusego/diffusego/internal/stattest"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -81,8 +82,8 @@ func TestSamplerReproducesExactDistribution(t *testing.T) {
 					draws = n / 10 // far off: a tenth of the draws rejects it
 				}
 				counts, res := sampleCounts(t, s, dist, c.row, draws, uint64(seed+1))
-				chi2, dof := chiSquare(counts, want)
-				limit := chiSquareQuantile(dof, 3.09) // 0.999
+				chi2, dof := stattest.ChiSquare(counts, want)
+				limit := stattest.ChiSquareQuantile(dof, 3.09) // 0.999
 				t.Logf("%d steps: χ² = %.1f on %d dof (0.999 quantile %.1f); %d calls, %d rows", steps, chi2, dof, limit, res.Calls, res.Rows)
 				if steps > 1 && chi2 > limit {
 					t.Errorf("%d steps: χ² = %.1f > %.1f: samples do not follow the distribution", steps, chi2, limit)
@@ -256,7 +257,7 @@ func TestSamplerTopPFrequencies(t *testing.T) {
 	if counts[1] != 0 {
 		t.Errorf("token 1 (outside the nucleus) drawn %d times", counts[1])
 	}
-	chi2, dof := chiSquare(counts, []float64{0.2 / 0.9, 0, 0.4 / 0.9, 0.3 / 0.9})
+	chi2, dof := stattest.ChiSquare(counts, []float64{0.2 / 0.9, 0, 0.4 / 0.9, 0.3 / 0.9})
 	if dof != 2 || chi2 > 13.8 { // 0.999 quantile of χ²(2)
 		t.Errorf("counts %v: χ² = %.2f on %d dof, want ≤ 13.8 on 2", counts, chi2, dof)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/diffusego/diffusego/internal/stattest"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -144,40 +145,13 @@ func TestNoiseMatchesTransition(t *testing.T) {
 		}
 		ab := CosineAlphaBar(tm)
 		want := []float64{p.Edges.Forward(ab, 2, 0), p.Edges.Forward(ab, 2, 1), p.Edges.Forward(ab, 2, 2)}
-		chi, dof := chiSquare(counts[:], want)
-		if chi > chiSquareQuantile(dof, 3.09) {
+		chi, dof := stattest.ChiSquare(counts[:], want)
+		if chi > stattest.ChiSquareQuantile(dof, 3.09) {
 			t.Errorf("t=%v: edge counts %v, want ∝ %v: χ² = %.1f on %d dof", tm, counts, want, chi, dof)
 		}
 		wantX := []float64{p.Nodes.Forward(ab, 1, 0), p.Nodes.Forward(ab, 1, 1)}
-		if chi, dof := chiSquare(cx[:], wantX); chi > 10.8 { // χ²(1) 0.999
+		if chi, dof := stattest.ChiSquare(cx[:], wantX); chi > 10.8 { // χ²(1) 0.999
 			t.Errorf("t=%v: node counts %v, want ∝ %v: χ² = %.1f on %d dof", tm, cx, wantX, chi, dof)
 		}
 	}
-}
-
-// chiSquare is Pearson's statistic of counts against probabilities p and
-// its degrees of freedom (cells of positive probability, less one).
-func chiSquare(counts []int, p []float64) (chi2 float64, dof int) {
-	n := 0
-	for _, c := range counts {
-		n += c
-	}
-	for k, pk := range p {
-		if pk == 0 {
-			continue
-		}
-		e := float64(n) * pk
-		d := float64(counts[k]) - e
-		chi2 += d * d / e
-		dof++
-	}
-	return chi2, dof - 1
-}
-
-// chiSquareQuantile is the upper quantile of χ²(dof) at a standard normal
-// z (Wilson and Hilferty 1931).
-func chiSquareQuantile(dof int, z float64) float64 {
-	k := float64(dof)
-	a := 2 / (9 * k)
-	return k * math.Pow(1-a+z*math.Sqrt(a), 3)
 }

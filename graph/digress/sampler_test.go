@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"testing"
 
+	"github.com/diffusego/diffusego/internal/stattest"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -123,8 +124,8 @@ func TestSamplerReproducesExactDistribution(t *testing.T) {
 		for b := range gs {
 			counts[config(bt, b)]++
 		}
-		chi, dof := chiSquare(counts, d.probs)
-		limit := chiSquareQuantile(dof, 3.09)
+		chi, dof := stattest.ChiSquare(counts, d.probs)
+		limit := stattest.ChiSquareQuantile(dof, 3.09)
 		t.Logf("%d steps: χ² = %.1f on %d dof (0.999 quantile %.1f)", steps, chi, dof, limit)
 		if steps > 1 && chi > limit {
 			t.Errorf("%d steps: χ² = %.1f > %.1f: the sampler does not reproduce the distribution", steps, chi, limit)
