@@ -3,6 +3,8 @@ package audio
 import (
 	"bytes"
 	"testing"
+
+	"github.com/diffusego/diffusego/audio/audiotest"
 )
 
 // FuzzReadWAV feeds Decode arbitrary bytes: it must never panic, and what
@@ -15,8 +17,8 @@ func FuzzReadWAV(f *testing.F) {
 		}
 		f.Add(b.Bytes())
 	}
-	f.Add(wavBytes(1, 1, 8000, 24, []byte{1, 2, 3}))
-	f.Add(wavBytes(0xFFFE, 1, 8000, 16, []byte{1, 2}))
+	f.Add(audiotest.WAV(1, 1, 8000, 24, []byte{1, 2, 3}))
+	f.Add(audiotest.WAV(0xFFFE, 1, 8000, 16, []byte{1, 2}))
 	f.Add([]byte("RIFF\x00\x00\x00\x00WAVE"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		a, h, err := Decode("fuzz.wav", b)

@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/diffusego/diffusego/audio/audiotest"
 )
 
 // tone returns channels of a few hundred samples of distinct sines.
@@ -90,26 +92,6 @@ func TestWAVPCM16Clips(t *testing.T) {
 	}
 }
 
-// wavBytes assembles a WAV file from a fmt body and data, for bad-input cases.
-func wavBytes(format, channels, rate, bits int, data []byte) []byte {
-	var b bytes.Buffer
-	le := func(v any) { binary.Write(&b, binary.LittleEndian, v) }
-	b.WriteString("RIFF")
-	le(uint32(36 + len(data)))
-	b.WriteString("WAVEfmt ")
-	le(uint32(16))
-	le(uint16(format))
-	le(uint16(channels))
-	le(uint32(rate))
-	le(uint32(rate * channels * bits / 8))
-	le(uint16(channels * bits / 8))
-	le(uint16(bits))
-	b.WriteString("data")
-	le(uint32(len(data)))
-	b.Write(data)
-	return b.Bytes()
-}
-
 func TestDecodeOtherEncodings(t *testing.T) {
 	for _, tc := range []struct {
 		name   string
@@ -124,7 +106,7 @@ func TestDecodeOtherEncodings(t *testing.T) {
 		{"64-bit float", 3, 64, binary.LittleEndian.AppendUint64(nil, math.Float64bits(-0.25)), []float64{-0.25}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			a, _, err := Decode("x.wav", wavBytes(tc.format, 1, 8000, tc.bits, tc.data))
+			a, _, err := Decode("x.wav", audiotest.WAV(tc.format, 1, 8000, tc.bits, tc.data))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -150,14 +132,14 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 		{"AIFF form", "RIFF form type", []byte("RIFF\x04\x00\x00\x00AIFF")},
 		{"truncated", `"data" chunk size`, good[:len(good)-7]},
 		{"header claims more data", `"data" chunk size`, claim},
-		{"µ-law", "audio format", wavBytes(7, 1, 8000, 8, []byte{1, 2, 3})},
-		{"12-bit PCM", "bits per sample", wavBytes(1, 1, 8000, 12, []byte{1, 2, 3, 4})},
-		{"zero-length audio", "data chunk size", wavBytes(1, 1, 8000, 16, nil)},
-		{"half a frame", "data chunk size", wavBytes(1, 2, 8000, 16, []byte{1, 2, 3, 4, 5, 6})},
-		{"no channels", "channels", wavBytes(1, 0, 8000, 16, []byte{1, 2})},
-		{"zero rate", "sample rate", wavBytes(1, 1, 0, 16, []byte{1, 2})},
+		{"µ-law", "audio format", audiotest.WAV(7, 1, 8000, 8, []byte{1, 2, 3})},
+		{"12-bit PCM", "bits per sample", audiotest.WAV(1, 1, 8000, 12, []byte{1, 2, 3, 4})},
+		{"zero-length audio", "data chunk size", audiotest.WAV(1, 1, 8000, 16, nil)},
+		{"half a frame", "data chunk size", audiotest.WAV(1, 2, 8000, 16, []byte{1, 2, 3, 4, 5, 6})},
+		{"no channels", "channels", audiotest.WAV(1, 0, 8000, 16, []byte{1, 2})},
+		{"zero rate", "sample rate", audiotest.WAV(1, 1, 0, 16, []byte{1, 2})},
 		{"no data chunk", "data chunk", good[:36]},
-		{"NaN float", "sample", wavBytes(3, 1, 8000, 32, binary.LittleEndian.AppendUint32(nil, 0x7fc00000))},
+		{"NaN float", "sample", audiotest.WAV(3, 1, 8000, 32, binary.LittleEndian.AppendUint32(nil, 0x7fc00000))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := Decode("bad.wav", tc.b)
@@ -170,7 +152,7 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := Decode("mu.wav", wavBytes(7, 1, 8000, 8, []byte{1})); err == nil || !strings.Contains(err.Error(), "µ-law") {
+	if _, _, err := Decode("mu.wav", audiotest.WAV(7, 1, 8000, 8, []byte{1})); err == nil || !strings.Contains(err.Error(), "µ-law") {
 		t.Errorf("µ-law error = %v, want it named", err)
 	}
 }
@@ -209,7 +191,7 @@ func TestWriteFileWritesNothingOnError(t *testing.T) {
 
 func TestDecodeSkipsUnknownChunksAndOddPadding(t *testing.T) {
 	// A 3-byte "junk" chunk (padded to 4) between fmt and data.
-	b := wavBytes(1, 1, 8000, 8, []byte{128, 255})
+	b := audiotest.WAV(1, 1, 8000, 8, []byte{128, 255})
 	withJunk := append(append(append([]byte(nil), b[:36]...), []byte("junk\x03\x00\x00\x00abc\x00")...), b[36:]...)
 	a, _, err := Decode("x.wav", withJunk)
 	if err != nil || a.Len() != 2 {

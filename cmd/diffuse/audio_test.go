@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/diffusego/diffusego/audio"
+	"github.com/diffusego/diffusego/audio/audiotest"
 	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/checkpoint"
 )
@@ -169,26 +170,6 @@ func TestAudioTrainResumeSampleDenoiseEval(t *testing.T) {
 	}
 }
 
-// wavHeader is a canonical 44-byte WAV header followed by data.
-func wavHeader(format, channels, rate, bits int, data []byte) []byte {
-	var b bytes.Buffer
-	le := func(v any) { _ = binary.Write(&b, binary.LittleEndian, v) }
-	b.WriteString("RIFF")
-	le(uint32(36 + len(data)))
-	b.WriteString("WAVEfmt ")
-	le(uint32(16))
-	le(uint16(format))
-	le(uint16(channels))
-	le(uint32(rate))
-	le(uint32(rate * channels * bits / 8))
-	le(uint16(channels * bits / 8))
-	le(uint16(bits))
-	b.WriteString("data")
-	le(uint32(len(data)))
-	b.Write(data)
-	return b.Bytes()
-}
-
 // Must-show 4 at the command line: each bad input is refused with an error
 // naming the file and what is wrong, and nothing is written; a file at
 // another rate and channel count is converted and the conversion is said.
@@ -199,7 +180,7 @@ func TestAudioBadInputs(t *testing.T) {
 	mustRun(t, "audio", "train", "--task", "denoise", "--data", data, "--steps", "1", "--warmup", "0", "--batch", "2", "--channels", "4",
 		"--layers", "1", "--diffusion-steps", "10", "--out", run)
 	pcm := make([]byte, 2*800)
-	good := wavHeader(1, 1, 8000, 16, pcm)
+	good := audiotest.WAV(1, 1, 8000, 16, pcm)
 	claim := append([]byte(nil), good...)
 	binary.LittleEndian.PutUint32(claim[40:], 1<<20)
 	cases := []struct {
@@ -209,9 +190,9 @@ func TestAudioBadInputs(t *testing.T) {
 		{"truncated", "chunk size", good[:len(good)-7]},
 		{"not a WAV file", "RIFF", []byte("\x89PNG\r\n\x1a\n0000000000000000")},
 		{"header claims more data", "chunk size", claim},
-		{"8-bit µ-law", "µ-law", wavHeader(7, 1, 8000, 8, []byte{1, 2, 3})},
-		{"zero-length audio", "data chunk size", wavHeader(1, 1, 8000, 16, nil)},
-		{"too short to convert", "no samples", wavHeader(1, 1, 96000, 16, []byte{1, 0})},
+		{"8-bit µ-law", "µ-law", audiotest.WAV(7, 1, 8000, 8, []byte{1, 2, 3})},
+		{"zero-length audio", "data chunk size", audiotest.WAV(1, 1, 8000, 16, nil)},
+		{"too short to convert", "no samples", audiotest.WAV(1, 1, 96000, 16, []byte{1, 0})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
