@@ -17,7 +17,7 @@ func FuzzReadWAV(f *testing.F) {
 		}
 		f.Add(b.Bytes())
 	}
-	f.Add(audiotest.WAV(1, 1, 8000, 24, []byte{1, 2, 3}))
+	f.Add(audiotest.WAV(audiotest.PCM, 1, 8000, 24, []byte{1, 2, 3}))
 	f.Add(audiotest.WAV(0xFFFE, 1, 8000, 16, []byte{1, 2}))
 	f.Add([]byte("RIFF\x00\x00\x00\x00WAVE"))
 	f.Fuzz(func(t *testing.T, b []byte) {

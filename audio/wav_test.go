@@ -132,14 +132,14 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 		{"AIFF form", "RIFF form type", []byte("RIFF\x04\x00\x00\x00AIFF")},
 		{"truncated", `"data" chunk size`, good[:len(good)-7]},
 		{"header claims more data", `"data" chunk size`, claim},
-		{"µ-law", "audio format", audiotest.WAV(7, 1, 8000, 8, []byte{1, 2, 3})},
-		{"12-bit PCM", "bits per sample", audiotest.WAV(1, 1, 8000, 12, []byte{1, 2, 3, 4})},
-		{"zero-length audio", "data chunk size", audiotest.WAV(1, 1, 8000, 16, nil)},
-		{"half a frame", "data chunk size", audiotest.WAV(1, 2, 8000, 16, []byte{1, 2, 3, 4, 5, 6})},
-		{"no channels", "channels", audiotest.WAV(1, 0, 8000, 16, []byte{1, 2})},
-		{"zero rate", "sample rate", audiotest.WAV(1, 1, 0, 16, []byte{1, 2})},
+		{"µ-law", "audio format", audiotest.WAV(audiotest.MuLaw, 1, 8000, 8, []byte{1, 2, 3})},
+		{"12-bit PCM", "bits per sample", audiotest.WAV(audiotest.PCM, 1, 8000, 12, []byte{1, 2, 3, 4})},
+		{"zero-length audio", "data chunk size", audiotest.WAV(audiotest.PCM, 1, 8000, 16, nil)},
+		{"half a frame", "data chunk size", audiotest.WAV(audiotest.PCM, 2, 8000, 16, []byte{1, 2, 3, 4, 5, 6})},
+		{"no channels", "channels", audiotest.WAV(audiotest.PCM, 0, 8000, 16, []byte{1, 2})},
+		{"zero rate", "sample rate", audiotest.WAV(audiotest.PCM, 1, 0, 16, []byte{1, 2})},
 		{"no data chunk", "data chunk", good[:36]},
-		{"NaN float", "sample", audiotest.WAV(3, 1, 8000, 32, binary.LittleEndian.AppendUint32(nil, 0x7fc00000))},
+		{"NaN float", "sample", audiotest.WAV(audiotest.Float, 1, 8000, 32, binary.LittleEndian.AppendUint32(nil, 0x7fc00000))},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, _, err := Decode("bad.wav", tc.b)
@@ -152,7 +152,7 @@ func TestDecodeRefusesBadInput(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := Decode("mu.wav", audiotest.WAV(7, 1, 8000, 8, []byte{1})); err == nil || !strings.Contains(err.Error(), "µ-law") {
+	if _, _, err := Decode("mu.wav", audiotest.WAV(audiotest.MuLaw, 1, 8000, 8, []byte{1})); err == nil || !strings.Contains(err.Error(), "µ-law") {
 		t.Errorf("µ-law error = %v, want it named", err)
 	}
 }
@@ -191,7 +191,7 @@ func TestWriteFileWritesNothingOnError(t *testing.T) {
 
 func TestDecodeSkipsUnknownChunksAndOddPadding(t *testing.T) {
 	// A 3-byte "junk" chunk (padded to 4) between fmt and data.
-	b := audiotest.WAV(1, 1, 8000, 8, []byte{128, 255})
+	b := audiotest.WAV(audiotest.PCM, 1, 8000, 8, []byte{128, 255})
 	withJunk := append(append(append([]byte(nil), b[:36]...), []byte("junk\x03\x00\x00\x00abc\x00")...), b[36:]...)
 	a, _, err := Decode("x.wav", withJunk)
 	if err != nil || a.Len() != 2 {

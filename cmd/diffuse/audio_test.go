@@ -180,7 +180,7 @@ func TestAudioBadInputs(t *testing.T) {
 	mustRun(t, "audio", "train", "--task", "denoise", "--data", data, "--steps", "1", "--warmup", "0", "--batch", "2", "--channels", "4",
 		"--layers", "1", "--diffusion-steps", "10", "--out", run)
 	pcm := make([]byte, 2*800)
-	good := audiotest.WAV(1, 1, 8000, 16, pcm)
+	good := audiotest.WAV(audiotest.PCM, 1, 8000, 16, pcm)
 	claim := append([]byte(nil), good...)
 	binary.LittleEndian.PutUint32(claim[40:], 1<<20)
 	cases := []struct {
@@ -190,9 +190,9 @@ func TestAudioBadInputs(t *testing.T) {
 		{"truncated", "chunk size", good[:len(good)-7]},
 		{"not a WAV file", "RIFF", []byte("\x89PNG\r\n\x1a\n0000000000000000")},
 		{"header claims more data", "chunk size", claim},
-		{"8-bit µ-law", "µ-law", audiotest.WAV(7, 1, 8000, 8, []byte{1, 2, 3})},
-		{"zero-length audio", "data chunk size", audiotest.WAV(1, 1, 8000, 16, nil)},
-		{"too short to convert", "no samples", audiotest.WAV(1, 1, 96000, 16, []byte{1, 0})},
+		{"8-bit µ-law", "µ-law", audiotest.WAV(audiotest.MuLaw, 1, 8000, 8, []byte{1, 2, 3})},
+		{"zero-length audio", "data chunk size", audiotest.WAV(audiotest.PCM, 1, 8000, 16, nil)},
+		{"too short to convert", "no samples", audiotest.WAV(audiotest.PCM, 1, 96000, 16, []byte{1, 0})},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
