@@ -459,13 +459,11 @@ func (p *DenoiseParams) run(e *runEnv) error {
 			return err
 		}
 	}
-	e.progress(0, 1)
 	out, err := restore.Denoise(e.ctx, pl.Denoiser(nil), x, level, restore.DenoiseOptions{
-		Sampler: sampler.DDPM{}, Steps: p.Steps, SigmaMin: pl.Schedule.Sigma(0), Samples: p.Samples, Seed: p.Seed})
+		Sampler: sampler.DDPM{}, Steps: p.Steps, SigmaMin: pl.Schedule.Sigma(0), Samples: p.Samples, Seed: p.Seed, Progress: e.progress})
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	return e.writePNG("denoised.png", out, 0, map[string]string{"task": "denoise", "sigma": fmt.Sprint(level),
 		"samples": fmt.Sprint(p.Samples), "steps": fmt.Sprint(p.Steps), "seed": fmt.Sprint(p.Seed),
 		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})
@@ -525,15 +523,13 @@ func (p *InpaintParams) run(e *runEnv) error {
 	if err != nil {
 		return err
 	}
-	e.progress(0, 1)
 	sch := pl.Schedule
 	out, err := restore.Inpaint(e.ctx, pl.Denoiser(nil), x, m, restore.InpaintOptions{
 		Sampler: sampler.DDPM{}, Steps: p.Steps, JumpLength: p.Jump, Resamplings: p.Resample,
-		SigmaMax: min(sch.Sigma(sch.Steps()-1), 80), SigmaMin: sch.Sigma(0), Seed: p.Seed})
+		SigmaMax: min(sch.Sigma(sch.Steps()-1), 80), SigmaMin: sch.Sigma(0), Seed: p.Seed, Progress: e.progress})
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	return e.writePNG("inpainted.png", out, 0, map[string]string{"task": "inpaint", "mask": p.MaskShape,
 		"steps": fmt.Sprint(p.Steps), "jump": fmt.Sprint(p.Jump), "resample": fmt.Sprint(p.Resample), "seed": fmt.Sprint(p.Seed),
 		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})
@@ -577,13 +573,17 @@ func (p *TranslateParams) run(e *runEnv) error {
 			return err
 		}
 	}
-	e.progress(0, 1)
 	opts := pipeline.Options{Sampler: sampler.Spec{Name: p.Sampler, Steps: p.Steps}, Seed: p.Seed, Threshold: p.Threshold}
+	sigmas, err := opts.Sampler.Sigmas(pl.Schedule)
+	if err != nil {
+		return err
+	}
+	done, total := 0, p.Samples*(len(sigmas)-1) // each sample walks the sampler's steps
+	opts.Visit = func(int, *tensor.Tensor) { done++; e.progress(min(done, total), total) }
 	out, err := pl.TranslateMean(e.ctx, cond, opts, p.Samples)
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	return e.writePNG("output.png", out, 0, map[string]string{"task": c.Task, "sampler": p.Sampler, "steps": fmt.Sprint(p.Steps),
 		"samples": fmt.Sprint(p.Samples), "seed": fmt.Sprint(p.Seed), "threshold": fmt.Sprint(p.Threshold),
 		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})

@@ -20,6 +20,7 @@ import (
 	"github.com/diffusego/diffusego/graph/molecule"
 	"github.com/diffusego/diffusego/graph/molgen"
 	"github.com/diffusego/diffusego/models/shipped"
+	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/series"
 	"github.com/diffusego/diffusego/series/csdi"
 	"github.com/diffusego/diffusego/tensor"
@@ -379,5 +380,22 @@ func TestModalityBadRequests(t *testing.T) {
 	}
 	if code, _, _ := h.do("GET", "/api/models", alice, nil); code != http.StatusOK {
 		t.Fatal("server harmed")
+	}
+}
+
+// TestRestoreProgress: denoise and inpaint jobs report every sampler step
+// (denoise: steps × samples; inpaint: every move of the RePaint plan).
+func TestRestoreProgress(t *testing.T) {
+	h := newHarness(t, nil)
+	img := pngBase64(t, grey(28, func(x, y int) uint8 { return uint8(x * 9) }))
+	_, events := h.runJob(map[string]any{"kind": "denoise", "params": map[string]any{"image": img, "sigma": 0.3, "steps": 3, "samples": 2}})
+	if step, total := lastProgress(t, events); step != 6 || total != 6 {
+		t.Fatalf("denoise: last progress %d/%d, want 6/6 (2 samples of 3 steps)", step, total)
+	}
+	_, events = h.runJob(map[string]any{"kind": "inpaint", "params": map[string]any{"image": img, "mask_shape": "left", "steps": 4, "jump": 2, "resample": 2}})
+	// RePaint's plan of 4 steps, jumps of 2, 2 passes: more moves than the 4 reverse steps, since it jumps back.
+	plan := len(restore.RePaintPlan(4, 2, 2)) - 1
+	if step, total := lastProgress(t, events); step != plan || total != plan || plan <= 4 {
+		t.Fatalf("inpaint: last progress %d/%d, want %d/%d (every move of the plan)", step, total, plan, plan)
 	}
 }
