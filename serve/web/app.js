@@ -467,7 +467,10 @@ function modelsOf(task) { return info.models.filter((m) => m.task === task); }
 // and says which flag loads one.
 function fillModels(sel, task, note, form, flag) {
   const ms = modelsOf(task);
-  for (const m of ms) option(sel, m.name, m.name + (m.source ? " (" + m.source + ")" : ""));
+  for (const m of ms) {
+    option(sel, m.name, m.name);
+    if (m.source) sel.lastChild.title = m.source;
+  }
   if (!ms.length) {
     for (const el of form.elements) el.disabled = true;
     note.hidden = false;
