@@ -31,6 +31,7 @@ const (
 	CodeBadImage     = "bad_image"
 	CodeBadAudio     = "bad_audio"
 	CodeBadTable     = "bad_table"
+	CodeBadGraph     = "bad_graph"
 	CodeNoModel      = "model_not_loaded"
 	CodeUnauthorized = "unauthorized"
 	CodeForbidden    = "forbidden"

@@ -36,6 +36,7 @@ type Model struct {
 	Audio    *diffwave.Model    // an audio generation or denoising model, or nil
 	Series   *csdi.Model        // a time-series model, or nil
 	Molecule *molgen.Generator  // a molecule generator, or nil
+	Network  bool               // spreading on uploaded graphs (network_simulate), which needs no trained model
 	Source   string             // where the model came from (a checkpoint file, or shipped:NAME), written into outputs
 	Hash     string             // SHA-256 of the checkpoint, written into every output
 }
@@ -48,11 +49,12 @@ const (
 	TaskAudioDenoise  = "audio_denoise"
 	TaskSeries        = "series"
 	TaskMolecule      = "molecule"
+	TaskNetwork       = "network"
 )
 
 // Task says which job kinds the model serves: "image" (sample, denoise,
 // inpaint, anomaly), "superres", "paired" (translate), "tabular", "text",
-// "audio_generate", "audio_denoise", "series" or "molecule".
+// "audio_generate", "audio_denoise", "series", "molecule" or "network".
 func (m *Model) Task() string {
 	switch {
 	case m.Tabular != nil:
@@ -67,6 +69,8 @@ func (m *Model) Task() string {
 		return TaskSeries
 	case m.Molecule != nil:
 		return TaskMolecule
+	case m.Network:
+		return TaskNetwork
 	case m.Pipeline.Model.Cond != nil:
 		return m.Pipeline.Model.Cond.Task
 	}
@@ -80,7 +84,8 @@ var Kinds = map[string]string{
 	"text_sample": TaskText, "text_complete": TaskText, "text_infill": TaskText,
 	"audio_sample": TaskAudioGenerate, "audio_denoise": TaskAudioDenoise,
 	"series_impute": TaskSeries, "series_forecast": TaskSeries,
-	"molecule_sample": TaskMolecule,
+	"molecule_sample":  TaskMolecule,
+	"network_simulate": TaskNetwork,
 }
 
 // taskFlags names, for each model task, the `diffuse serve` flag that
@@ -95,6 +100,7 @@ var taskFlags = map[string]string{
 	TaskAudioDenoise:      "--audio NAME=CHECKPOINT of a model trained with diffuse audio train --task denoise",
 	TaskSeries:            "--series NAME=CHECKPOINT of a model trained with diffuse series train",
 	TaskMolecule:          "--graph NAME=CHECKPOINT of a molecule model trained with diffuse graph train --data molecules",
+	TaskNetwork:           "--network (on by default)",
 }
 
 // KindNames returns the job kinds, sorted.
@@ -137,7 +143,9 @@ func newParams(kind string) params {
 	case "series_impute", "series_forecast":
 		return newSeriesParams(kind)
 	case "molecule_sample":
-		return &MoleculeParams{N: 16, Steps: 100, Temperature: 1, Rings: -1, Seed: 1}
+		return &MoleculeParams{N: 16, Steps: 500, Temperature: 1, Rings: -1, Seed: 1}
+	case "network_simulate":
+		return &NetworkParams{Model: "ic", Beta: 0.1, Gamma: 0.2, P: 0.1, Runs: 1000, Steps: 100, Seed: 1}
 	}
 	return nil
 }

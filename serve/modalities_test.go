@@ -20,6 +20,7 @@ import (
 	"github.com/diffusego/diffusego/graph/molecule"
 	"github.com/diffusego/diffusego/graph/molgen"
 	"github.com/diffusego/diffusego/models/shipped"
+	"github.com/diffusego/diffusego/network"
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/series"
 	"github.com/diffusego/diffusego/series/csdi"
@@ -397,5 +398,72 @@ func TestRestoreProgress(t *testing.T) {
 	plan := len(restore.RePaintPlan(4, 2, 2)) - 1
 	if step, total := lastProgress(t, events); step != plan || total != plan || plan <= 4 {
 		t.Fatalf("inpaint: last progress %d/%d, want %d/%d (every move of the plan)", step, total, plan, plan)
+	}
+}
+
+// ring is an edge list of a ring of n nodes n0 … n(n−1) with a chord.
+func ring(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "n%d n%d\n", i, (i+1)%n)
+	}
+	b.WriteString("n0 n5\n")
+	return b.String()
+}
+
+// TestNetworkJobs runs SIR on an uploaded edge list and an IC cascade on
+// node-link JSON: the summary is network.MonteCarlo's for the same
+// settings, with the mean curve plotted.
+func TestNetworkJobs(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, &Model{Name: "network", Network: true}) })
+	j, _ := h.runJob(map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": ring(12), "model": "sir",
+		"beta": 0.4, "gamma": 0.3, "seeds": []string{"n0"}, "runs": 200, "steps": 30, "seed": 4}})
+	var got struct {
+		Mean, SE  float64
+		Nodes     int
+		MeanCurve []float64 `json:"mean_curve"`
+	}
+	if err := json.Unmarshal(h.output(j, "summary.json"), &got); err != nil {
+		t.Fatal(err)
+	}
+	g, err := network.ParseEdgeList("ring", strings.NewReader(ring(12)), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := network.MonteCarlo(g, network.SIR{Beta: 0.4, Gamma: 0.3}, []int{0}, 30, 200, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Mean != want.Mean || got.SE != want.SE || got.Nodes != 12 || len(got.MeanCurve) != len(want.MeanCurve) {
+		t.Fatalf("summary mean %v ± %v of %d nodes, want network.MonteCarlo's %v ± %v of 12", got.Mean, got.SE, got.Nodes, want.Mean, want.SE)
+	}
+	if _, err := png.Decode(bytes.NewReader(h.output(j, "curve.png"))); err != nil {
+		t.Fatalf("curve.png: %v", err)
+	}
+	js := `{"nodes": [{"name": "a"}, {"name": "b"}, {"name": "c"}], "links": [{"source": 0, "target": 1}, {"source": 1, "target": 2}]}`
+	j, _ = h.runJob(map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": js, "model": "ic", "p": 1, "seeds": []string{"a"}, "runs": 10}})
+	if err := json.Unmarshal(h.output(j, "summary.json"), &got); err != nil || got.Mean != 3 {
+		t.Fatalf("IC with p = 1 on a path of 3 from its end: mean %v (%v), want all 3 nodes", got.Mean, err)
+	}
+	bad := []struct{ params, field string }{
+		{`{"graph":"a b\nb c\n","seeds":["z"]}`, "params.seeds"},
+		{`{"graph":"a b 0\n","seeds":["a"]}`, "params.graph"},
+		{`{"graph":"{\"nodes\": 3}","seeds":["a"]}`, "params.graph"},
+		{`{"graph":"a b\n","seeds":["a"],"model":"seir"}`, "params.model"},
+		{`{"graph":"a b\n","seeds":["a"],"model":"sir","beta":2}`, "params.beta"},
+		{`{"graph":"a b\n","seeds":["a"],"model":"sir","steps":0}`, "params.steps"},
+		{`{"graph":"","seeds":["a"]}`, "params.graph"},
+	}
+	before := h.jobCount()
+	for _, c := range bad {
+		code, body, _ := h.do("POST", "/api/jobs", alice, `{"kind":"network_simulate","params":`+c.params+`}`)
+		var e struct{ Error APIError }
+		json.Unmarshal(body, &e)
+		if code != 400 || e.Error.Field != c.field || !strings.Contains(e.Error.Message, c.field) {
+			t.Errorf("%s: %d %+v, want 400 naming %s", c.params, code, e.Error, c.field)
+		}
+	}
+	if n := h.jobCount(); n != before {
+		t.Fatalf("%d jobs stored by bad requests", n-before)
 	}
 }

@@ -17,7 +17,7 @@ import (
 // TestOpenAPI checks that /openapi.json is a valid OpenAPI 3 document and
 // that real requests and the server's answers, good and bad, conform to it.
 func TestOpenAPI(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, textModel(t)) })
+	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, textModel(t), &Model{Name: "network", Network: true}) })
 	code, raw, _ := h.do("GET", "/openapi.json", alice, nil)
 	if code != 200 {
 		t.Fatalf("GET /openapi.json: %d", code)
@@ -84,6 +84,10 @@ func TestOpenAPI(t *testing.T) {
 	check("GET", "/api/jobs/"+h.waitFinal(j.ID).ID, nil)
 	check("POST", "/api/jobs", map[string]any{"kind": "text_complete", "params": map[string]any{"prompt": "☃"}})
 	check("POST", "/api/jobs", map[string]any{"kind": "audio_denoise", "params": map[string]any{"audio": "UklGRg=="}})
+	var nj Job
+	json.Unmarshal(check("POST", "/api/jobs", map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": "a b\nb c\n", "seeds": []string{"a"}, "runs": 5}}), &nj)
+	check("GET", "/api/jobs/"+h.waitFinal(nj.ID).ID, nil)
+	check("POST", "/api/jobs", map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": "a b\n", "seeds": []string{"q"}}})
 
 	// Every event's data conforms to the schema the document names for
 	// its type, the running event of a shared sampling call included.

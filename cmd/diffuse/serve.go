@@ -27,6 +27,7 @@ func newServeCmd() *cobra.Command {
 	var models, tables, texts, audios, seriesModels, graphs []string
 	var limits serve.Limits
 	var grace time.Duration
+	var spreading bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the models over HTTP: a job API, a web page and rating studies",
@@ -34,8 +35,9 @@ func newServeCmd() *cobra.Command {
 sample, denoise, inpaint, superres, translate, anomaly and tabular_sample;
 text_sample, text_complete and text_infill (--text, the shipped fortunes
 model by default); audio_sample and audio_denoise (--audio); series_impute
-and series_forecast (--series); molecule_sample (--graph), with the
-parameters of the CLI commands. Jobs are stored in DIR/jobs.db
+and series_forecast (--series); molecule_sample (--graph); network_simulate
+(spreading on an uploaded graph, --network), with the parameters of the
+CLI commands. Jobs are stored in DIR/jobs.db
 (SQLite) and their outputs under DIR/outputs; after a crash queued jobs
 run again and running ones are marked interrupted. The API is described
 at /openapi.json; see docs/serve.md.
@@ -86,6 +88,9 @@ puts them back in the queue for the next start.`,
 				return err
 			}
 			cfg.Models = append(cfg.Models, extra...)
+			if spreading {
+				cfg.Models = append(cfg.Models, &serve.Model{Name: "network", Network: true})
+			}
 			if fashion != "" {
 				x, labels, err := data.LoadFashionMNIST(fashion, "test")
 				if err != nil {
@@ -107,6 +112,7 @@ puts them back in the queue for the next start.`,
 	f.StringArrayVar(&audios, "audio", nil, "NAME=CHECKPOINT of an audio model (diffuse audio train; generation or denoising) to serve (repeatable)")
 	f.StringArrayVar(&seriesModels, "series", nil, "NAME=CHECKPOINT of a time-series model (diffuse series train) to serve (repeatable)")
 	f.StringArrayVar(&graphs, "graph", nil, "NAME=CHECKPOINT of a molecule model (diffuse graph train --data molecules) to serve (repeatable)")
+	f.BoolVar(&spreading, "network", true, "serve network_simulate jobs (spreading on uploaded graphs; no model needed) under the model name network")
 	f.StringVar(&fashion, "fashion-mnist", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder: its test images are the real images of rating studies")
 	f.IntVar(&limits.Queue, "queue", 64, "jobs that may wait; more get 429 with Retry-After")
 	f.Int64Var(&limits.MaxBody, "max-body", 8<<20, "largest request body in bytes")

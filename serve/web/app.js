@@ -451,7 +451,7 @@ async function showOutputs(el, outputs) {
       au.controls = true;
       au.src = o.url;
       items.push(figure(au, link(o)));
-    } else if (o.name.endsWith(".csv") || o.name.endsWith(".smi")) {
+    } else if (o.name.endsWith(".csv") || o.name.endsWith(".smi") || o.name.endsWith(".json")) {
       const pre = document.createElement("pre");
       const text = await (await fetch(o.url)).text();
       pre.textContent = text.split("\n").slice(0, 40).join("\n");
@@ -557,6 +557,17 @@ $("mol-form").addEventListener("submit", (ev) => {
     (outputs) => showOutputs($("mol-outputs"), outputs));
 });
 
+$("net-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = $("net-file").files[0];
+  if (!f) { $("net-state").textContent = "choose a graph file first"; return; }
+  const params = { graph: await readFile(f, true), directed: $("net-directed").checked, model: $("net-model").value,
+    p: Number($("net-p").value), beta: Number($("net-beta").value), gamma: Number($("net-gamma").value),
+    seeds: $("net-seeds").value.split(",").map((x) => x.trim()).filter((x) => x),
+    runs: Number($("net-runs").value), steps: Number($("net-steps").value) };
+  submitKind("net", "network_simulate", $("net-model-name").value, params, (outputs) => showOutputs($("net-outputs"), outputs));
+});
+
 function startModalities() {
   fillModels($("text-model"), "text", $("text-note"), $("text-form"), "--text NAME=CHECKPOINT");
   textKindChanged();
@@ -567,6 +578,7 @@ function startModalities() {
   const sm = fillModels($("series-model"), "series", $("series-note"), $("series-form"), "--series NAME=CHECKPOINT");
   if (sm.length) $("series-file").title = "columns: " + sm[0].columns.join(", ");
   fillModels($("mol-model"), "molecule", $("mol-note"), $("mol-form"), "--graph NAME=CHECKPOINT");
+  fillModels($("net-model-name"), "network", $("net-note"), $("net-form"), "--network");
 }
 
 // ---- start ----
