@@ -311,11 +311,14 @@ func TestSeriesJobs(t *testing.T) {
 }
 
 // TestMoleculeJobs samples molecules with a tiny untrained generator:
-// the SMILES file lists every sample (valid or a comment saying why not)
+// progress per reverse step; the SMILES file lists every sample (valid or a comment saying why not)
 // and the grid is a PNG with the settings.
 func TestMoleculeJobs(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, tinyMolecules(t)) })
-	j, _ := h.runJob(map[string]any{"kind": "molecule_sample", "params": map[string]any{"n": 4, "steps": 5}})
+	j, events := h.runJob(map[string]any{"kind": "molecule_sample", "params": map[string]any{"n": 4, "steps": 5}})
+	if step, total := lastProgress(t, events); step != 5 || total != 5 {
+		t.Fatalf("last progress %d/%d, want 5/5 (one batch of 5 steps)", step, total)
+	}
 	lines := strings.Split(strings.TrimSpace(string(h.output(j, "molecules.smi"))), "\n")
 	if len(lines) != 4 {
 		t.Fatalf("molecules.smi has %d lines, want one per sample: %q", len(lines), lines)

@@ -53,12 +53,16 @@ func (p *MoleculeParams) options() molgen.Options {
 
 func (p *MoleculeParams) run(e *runEnv) error {
 	o := p.options()
-	e.progress(0, 1)
-	ms, _, err := e.model.Molecule.Sample(e.ctx, o)
+	gen := e.model.Molecule
+	// The worker runs one job of a model at a time, so the progress hook
+	// can live on the model for the call.
+	step, total := 0, gen.StepCount(o)
+	gen.Model.OnStep = func() { step++; e.progress(min(step, total), total) }
+	defer func() { gen.Model.OnStep = nil }()
+	ms, _, err := gen.Sample(e.ctx, o)
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	var b bytes.Buffer
 	valid, err := molgen.WriteSMILES(&b, ms)
 	if err != nil {
