@@ -212,6 +212,16 @@ func TestTextJobs(t *testing.T) {
 		t.Fatalf("texts.jsonl first line %s (%v)", line, err)
 	}
 
+	// Its owner cancels a long text job at its next step: cancelled, no outputs.
+	long := h.submit(alice, map[string]any{"kind": "text_sample", "params": map[string]any{"n": 1, "steps": 1000}})
+	h.stream(long, 0, func(e sse) bool { return e.Type == "progress" })
+	if code, out, _ := h.do("POST", "/api/jobs/"+long+"/cancel", alice, nil); code != 202 {
+		t.Fatalf("cancel a running text job: %d %s", code, out)
+	}
+	if c := h.waitFinal(long); c.State != StateCancelled || len(c.Outputs) != 0 {
+		t.Fatalf("cancelled text job: %s with %d outputs", c.State, len(c.Outputs))
+	}
+
 	j, _ = h.runJob(map[string]any{"kind": "text_complete", "params": map[string]any{"prompt": "A fool and ", "n": 1, "steps": 4, "length": 20}})
 	if got := string(h.output(j, "texts.txt")); !strings.HasPrefix(got, "A fool and ") {
 		t.Fatalf("completion %q does not start with its prompt", got)
