@@ -464,8 +464,8 @@ async function showOutputs(el, outputs) {
 function modelsOf(task) { return info.models.filter((m) => m.task === task); }
 
 // fillModels lists the models of task in select sel, or disables form
-// and says which flag loads one.
-function fillModels(sel, task, note, form, flag) {
+// and shows note saying which flag loads one (missing).
+function fillModels(sel, task, note, form, missing) {
   const ms = modelsOf(task);
   for (const m of ms) {
     option(sel, m.name, m.name);
@@ -474,7 +474,7 @@ function fillModels(sel, task, note, form, flag) {
   if (!ms.length) {
     for (const el of form.elements) el.disabled = true;
     note.hidden = false;
-    note.textContent = "No " + task.replace("_", " ") + " model is loaded: start diffuse serve with " + flag + ".";
+    note.textContent = missing;
   }
   return ms;
 }
@@ -569,16 +569,19 @@ $("net-form").addEventListener("submit", async (ev) => {
 });
 
 function startModalities() {
-  fillModels($("text-model"), "text", $("text-note"), $("text-form"), "--text NAME=CHECKPOINT");
+  const flag = (what, f) => `No ${what} model is loaded: start diffuse serve with ${f}.`;
+  fillModels($("text-model"), "text", $("text-note"), $("text-form"), flag("text", "--text NAME=CHECKPOINT"));
   textKindChanged();
-  const gen = fillModels($("audio-model"), "audio_generate", $("audio-note"), $("audio-form"), "--audio NAME=CHECKPOINT");
+  const gen = fillModels($("audio-model"), "audio_generate", $("audio-note"), $("audio-form"),
+    flag("audio", "--audio NAME=CHECKPOINT (a model of diffuse audio train --task generate or --task denoise)"));
   if (gen.length) for (let c = 0; c < gen[0].classes; c++) option($("audio-class"), c, String(c));
-  const den = fillModels($("audio-den-model"), "audio_denoise", $("audio-note"), $("audio-den-form"), "--audio NAME=CHECKPOINT");
-  if (gen.length || den.length) $("audio-note").hidden = true;
-  const sm = fillModels($("series-model"), "series", $("series-note"), $("series-form"), "--series NAME=CHECKPOINT");
+  const den = fillModels($("audio-den-model"), "audio_denoise", $("audio-note"), $("audio-den-form"), $("audio-note").textContent);
+  if (gen.length && !den.length) $("audio-note").textContent = flag("audio denoising", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task denoise");
+  if (!gen.length && den.length) $("audio-note").textContent = flag("audio generation", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task generate");
+  const sm = fillModels($("series-model"), "series", $("series-note"), $("series-form"), flag("time-series", "--series NAME=CHECKPOINT"));
   if (sm.length) $("series-file").title = "columns: " + sm[0].columns.join(", ");
-  fillModels($("mol-model"), "molecule", $("mol-note"), $("mol-form"), "--graph NAME=CHECKPOINT");
-  fillModels($("net-model-name"), "network", $("net-note"), $("net-form"), "--network");
+  fillModels($("mol-model"), "molecule", $("mol-note"), $("mol-form"), flag("molecule", "--graph NAME=CHECKPOINT"));
+  fillModels($("net-model-name"), "network", $("net-note"), $("net-form"), "Network spreading is not served: start diffuse serve with --network (on by default).");
 }
 
 // ---- start ----
