@@ -15,12 +15,16 @@ import (
 
 	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/diffwave"
+	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/diffusion/schedule"
 	"github.com/diffusego/diffusego/graph"
 	"github.com/diffusego/diffusego/graph/digress"
 	"github.com/diffusego/diffusego/graph/molecule"
 	"github.com/diffusego/diffusego/graph/molgen"
 	"github.com/diffusego/diffusego/models/shipped"
+	"github.com/diffusego/diffusego/models/unet"
 	"github.com/diffusego/diffusego/network"
+	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/series"
 	"github.com/diffusego/diffusego/series/csdi"
@@ -478,5 +482,36 @@ func TestNetworkJobs(t *testing.T) {
 	}
 	if n := h.jobCount(); n != before {
 		t.Fatalf("%d jobs stored by bad requests", n-before)
+	}
+}
+
+// tinyCond is an untrained conditional image model of task (superres x2
+// or paired) on 8×8 grey images.
+func tinyCond(t testing.TB, name string, c *pipeline.Cond) *Model {
+	t.Helper()
+	cfg := unet.Config{ImageSize: 8, InChannels: 2, OutChannels: 1, Channels: 8, ChannelMult: []int{1, 2},
+		ResBlocks: 1, AttentionResolutions: []int{}, Heads: 1, Groups: 4}
+	p, err := pipeline.New(pipeline.Model{UNet: cfg, Schedule: schedule.Config{Name: "cosine", Steps: 100}, Target: diffusion.Eps, Cond: c}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Model{Name: name, Pipeline: p, Hash: name + "-sha"}
+}
+
+// TestTranslateProgress: superres and translate jobs report every sampler
+// step over their samples.
+func TestTranslateProgress(t *testing.T) {
+	sr := tinyCond(t, "sr", &pipeline.Cond{Task: pipeline.TaskSuperRes, Factor: 2, Upsample: "bicubic", Channels: 1})
+	pair := tinyCond(t, "pair", &pipeline.Cond{Task: pipeline.TaskPaired, Channels: 1})
+	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, sr, pair) })
+	small := pngBase64(t, grey(4, func(x, y int) uint8 { return uint8(60 * x) }))
+	_, events := h.runJob(map[string]any{"kind": "superres", "params": map[string]any{"image": small, "sampler": "euler", "steps": 3, "samples": 2}})
+	if step, total := lastProgress(t, events); step != 6 || total != 6 {
+		t.Fatalf("superres: last progress %d/%d, want 6/6 (2 samples of 3 steps)", step, total)
+	}
+	full := pngBase64(t, grey(8, func(x, y int) uint8 { return uint8(30 * y) }))
+	_, events = h.runJob(map[string]any{"kind": "translate", "params": map[string]any{"image": full, "sampler": "heun", "steps": 4}})
+	if step, total := lastProgress(t, events); step != 4 || total != 4 {
+		t.Fatalf("translate: last progress %d/%d, want 4/4", step, total)
 	}
 }
