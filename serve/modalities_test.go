@@ -9,9 +9,11 @@ import (
 	"image/png"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/diffwave"
@@ -514,4 +516,91 @@ func TestTranslateProgress(t *testing.T) {
 	if step, total := lastProgress(t, events); step != 4 || total != 4 {
 		t.Fatalf("translate: last progress %d/%d, want 4/4", step, total)
 	}
+}
+
+// TestModalityJobsSurviveARestart: a text job running at a shutdown goes
+// back to the queue, and text, series and network jobs left queued run at
+// the next start, with their kind and uploads read back from the database.
+func TestModalityJobsSurviveARestart(t *testing.T) {
+	dir := t.TempDir()
+	models := func() []*Model {
+		return []*Model{fashion(t), textModel(t), tinySeries(t), {Name: "network", Network: true}}
+	}
+	srv, err := New(Config{Data: dir, Models: models()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	h := &harness{t: t, srv: srv, hs: hs}
+	// A long text job holds the text worker; the others wait behind it or on their own workers' queues.
+	blocker := h.submit(alice, map[string]any{"kind": "text_sample", "params": map[string]any{"n": 1, "steps": 1000}})
+	h.stream(blocker, 0, func(e sse) bool { return e.Type == "progress" })
+	ids := []string{
+		h.submit(alice, map[string]any{"kind": "text_infill", "params": map[string]any{"infill": "The ____ fox.", "n": 1, "steps": 2}}),
+	}
+	hs.CloseClientConnections()
+	hs.Close()
+	ctx, cancel := contextWithTimeout(50 * time.Millisecond)
+	defer cancel()
+	if err := srv.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Jobs stored while no server runs, as a crash leaves them: queued, with their inputs.
+	st, err := OpenStore(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []struct {
+		kind string
+		p    params
+		in   map[string][]byte
+	}{
+		{"series_forecast", &SeriesParams{N: 3, Quantiles: []float64{0.5}, Variance: "small", Horizon: 2, Seed: 1, kind: "series_forecast"},
+			map[string][]byte{"data.csv": []byte(seriesCSV(20, "date,temp,rain"))}},
+		{"network_simulate", &NetworkParams{Model: "sir", Beta: 0.5, Gamma: 0.5, Seeds: []string{"n0"}, Runs: 20, Steps: 10, Seed: 1},
+			map[string][]byte{"graph": []byte(ring(8))}},
+	} {
+		b, _ := json.Marshal(q.p)
+		j := &Job{ID: newID(), Owner: alice, Kind: q.kind, Model: map[string]string{"series_forecast": "weather", "network_simulate": "network"}[q.kind],
+			Params: b, State: StateQueued, Created: time.Now(), Outputs: []Output{}}
+		if err := st.Insert(j, q.in); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, j.ID)
+	}
+	st.Close()
+
+	h2 := newHarnessAt(t, dir, models())
+	// The job that was running went back to the queue at the shutdown: it
+	// runs again (its owner cancels it here, to keep the test short).
+	if code, out, _ := h2.do("POST", "/api/jobs/"+blocker+"/cancel", alice, nil); code != 200 && code != 202 {
+		t.Fatalf("cancel the requeued job after the restart: %d %s", code, out)
+	}
+	if j := h2.waitFinal(blocker); j.State != StateCancelled {
+		t.Fatalf("requeued job: %s, want cancelled by its owner", j.State)
+	}
+	for i, id := range ids {
+		j := h2.waitFinal(id)
+		if j.State != StateDone || len(j.Outputs) == 0 {
+			t.Fatalf("job %d (%s) after the restart: %s %q with %d outputs, want done", i, j.Kind, j.State, j.Error, len(j.Outputs))
+		}
+	}
+}
+
+// newHarnessAt starts a server on the data folder dir.
+func newHarnessAt(t *testing.T, dir string, models []*Model) *harness {
+	t.Helper()
+	srv, err := New(Config{Data: dir, Models: models})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() {
+		hs.CloseClientConnections()
+		hs.Close()
+		ctx, cancel := contextWithTimeout(5 * time.Second)
+		defer cancel()
+		srv.Close(ctx)
+	})
+	return &harness{t: t, srv: srv, hs: hs}
 }
