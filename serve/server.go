@@ -28,8 +28,8 @@ var assets embed.FS
 // Limits bound what one request may ask for.
 type Limits struct {
 	MaxBody     int64         // bytes in a request body (default 8 MiB)
-	MaxUpload   int           // bytes of one uploaded image after base64 (default 2 MiB)
-	MaxImages   int           // images in one sample job (default 64)
+	MaxUpload   int           // bytes of one uploaded file (image or WAV after base64, CSV or graph text) (default 2 MiB)
+	MaxImages   int           // images (texts, clips, molecules) in one sample job (default 64)
 	Batch       int           // images in one sampling call shared by compatible sample jobs (default 64; 1: no sharing)
 	MaxRows     int           // rows in one tabular job (default 100000)
 	Queue       int           // jobs waiting, over all models (default 64)
