@@ -117,7 +117,7 @@ puts them back in the queue for the next start.`,
 	f.IntVar(&limits.Queue, "queue", 64, "jobs that may wait; more get 429 with Retry-After")
 	f.Int64Var(&limits.MaxBody, "max-body", 8<<20, "largest request body in bytes")
 	f.IntVar(&limits.MaxUpload, "max-upload", 2<<20, "largest uploaded file (PNG, WAV, CSV or graph) in bytes")
-	f.IntVar(&limits.MaxImages, "max-images", 64, "most images in one sample job")
+	f.IntVar(&limits.MaxImages, "max-images", 64, "most images (texts, clips, molecules) in one job")
 	f.IntVar(&limits.Batch, "batch", 64, "most images in one sampling call shared by compatible sample jobs (1: no sharing)")
 	f.DurationVar(&grace, "grace", 30*time.Second, "on shutdown, how long running jobs may finish before they are put back in the queue")
 	return cmd
