@@ -47,7 +47,7 @@ func (p *TextParams) request() text.Request {
 
 func (p *TextParams) check(m *Model, _ map[string][]byte, lim Limits) *APIError {
 	if e := firstErr(rangeInt("params.n", p.N, 1, lim.MaxImages), rangeInt("params.steps", p.Steps, 1, 1000),
-		rangeFloat("params.temperature", p.Temperature, 0.01, 10), rangeFloat("params.top_p", p.TopP, 1e-6, 1),
+		rangeFloat("params.temperature", p.Temperature, 0.01, 10), rangeFloat("params.top_p", p.TopP, 0, 1),
 		rangeInt("params.length", p.Length, 0, 100000), rangeInt("params.gap_length", p.GapLength, 0, 10000)); e != nil {
 		return e
 	}
