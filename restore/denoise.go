@@ -19,6 +19,10 @@ type DenoiseOptions struct {
 	Samples  int             // K posterior samples to average; 0 means 1
 	Seed     uint64          // sample k uses tensor.NewRNG(Seed).Split(k)
 	OneShot  bool            // return the denoiser's x0 at σ_n: one call, no sampling
+	// Progress, when set, is told after every sampler step: the steps
+	// done over all samples and their total (1 of 1 for OneShot). It does
+	// not change the result.
+	Progress func(step, total int)
 }
 
 func (o DenoiseOptions) withDefaults() DenoiseOptions {
@@ -72,13 +76,21 @@ func Denoise(ctx context.Context, d sampler.Denoiser, y *tensor.Tensor, sigmaN f
 		if err != nil {
 			return nil, fmt.Errorf("restore: denoise at sigma %.4g: %w", sigmaN, err)
 		}
+		if opt.Progress != nil {
+			opt.Progress(1, 1)
+		}
 		return x0, nil
 	}
 	sigmas := Sigmas(opt.Steps, opt.SigmaMin, sigmaN, opt.Rho)
 	root := tensor.NewRNG(opt.Seed)
 	var sum []float64
+	steps := len(sigmas) - 1
 	for k := range opt.Samples {
-		x, err := sampler.Run(ctx, opt.Sampler, d, y.Clone(), sigmas, root.Split(uint64(k)), nil)
+		var visit func(int, *tensor.Tensor)
+		if opt.Progress != nil {
+			visit = func(i int, _ *tensor.Tensor) { opt.Progress(k*steps+i+1, opt.Samples*steps) }
+		}
+		x, err := sampler.Run(ctx, opt.Sampler, d, y.Clone(), sigmas, root.Split(uint64(k)), visit)
 		if err != nil {
 			return nil, fmt.Errorf("restore: denoise sample %d of %d: %w", k+1, opt.Samples, err)
 		}

@@ -20,6 +20,10 @@ type InpaintOptions struct {
 	SigmaMin    float64         // smallest non-zero level; 0 means 0.002
 	Rho         float64         // Karras ρ; 0 means 7
 	Seed        uint64
+	// Progress, when set, is told after every move of the RePaint plan
+	// (reverse steps and jumps back): the moves done and their total. It
+	// does not change the result.
+	Progress func(step, total int)
 }
 
 func (o InpaintOptions) withDefaults() InpaintOptions {
@@ -119,6 +123,9 @@ func Inpaint(ctx context.Context, d sampler.Denoiser, x *tensor.Tensor, m *Mask,
 				return nil, fmt.Errorf("restore: inpaint: %w", err)
 			}
 			merge(cur, sigmas[to])
+			if opt.Progress != nil {
+				opt.Progress(k, len(plan)-1)
+			}
 			continue
 		}
 		// jump back one level: q(x_σ_to | x_σ_from) adds variance σ_to² − σ_from²
@@ -128,6 +135,9 @@ func Inpaint(ctx context.Context, d sampler.Denoiser, x *tensor.Tensor, m *Mask,
 		}
 		if reset != nil {
 			reset.Reset() // a multistep history is stale after a jump
+		}
+		if opt.Progress != nil {
+			opt.Progress(k, len(plan)-1)
 		}
 	}
 	for i := range cur.Data {

@@ -125,6 +125,7 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 func TestBrowser(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
 		c.Classes = data.FashionMNISTClasses[:]
+		c.Models = append(c.Models, textModel(t))
 		if x, labels, err := data.LoadFashionMNIST("/usr/share/datasets/fashion-mnist", "test"); err == nil {
 			c.Real, c.RealLabels = x, labels
 		}
@@ -209,6 +210,32 @@ func TestBrowser(t *testing.T) {
 	}
 	if kept == 28*28 || changed == 0 {
 		t.Fatalf("%d kept pixels, %d changed: the drawn mask did not reach the job", kept, changed)
+	}
+
+	// Text: fill the gaps of a template; the texts show inline and keep
+	// the template's fixed parts. The audio form, with no audio model
+	// loaded, says which flag loads one.
+	run(t, ctx, "text", chromedp.Navigate(h.hs.URL+"/#text"), poll(`document.getElementById('text-model').options.length === 1`),
+		chromedp.SetValue("#text-kind", "text_infill"), poll(`(document.getElementById('text-kind').dispatchEvent(new Event('change')), true)`),
+		chromedp.SetValue("#text-infill", "The ____ is mightier than the ____."), chromedp.SetValue("#text-n", "2"),
+		chromedp.SetValue("#text-steps", "4"), chromedp.Click("#text-submit"),
+		poll(`document.getElementById('text-state').textContent === 'done' && document.querySelectorAll('#text-outputs li').length === 2`),
+		scrollTo("#text"))
+	for i, s := range eval[[]string](t, ctx, `[...document.querySelectorAll('#text-outputs li')].map(li => li.textContent)`) {
+		if !strings.HasPrefix(s, "The ") || !strings.Contains(s, " is mightier than the ") || !strings.HasSuffix(s, ".") {
+			t.Fatalf("text %d %q lost the template's fixed parts", i, s)
+		}
+	}
+	if p := eval[float64](t, ctx, `document.getElementById('text-progress').value`); p != 4 {
+		t.Fatalf("text progress bar at %v, want 4 (the steps)", p)
+	}
+	if note := eval[string](t, ctx, `document.getElementById('audio-note').textContent`); !strings.Contains(note, "--audio") {
+		t.Fatalf("audio section note %q: want the flag that loads an audio model", note)
+	}
+	if dir := os.Getenv("DIFFUSEGO_SERVE_SCREENSHOTS"); dir != "" {
+		if b, err := chromedp.Run(ctx, chromedp.Screenshot("#text")); err == nil {
+			os.WriteFile(filepath.Join(dir, "text.png"), b, 0o644)
+		}
 	}
 
 	// Scroll to the gallery for its picture.

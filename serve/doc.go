@@ -1,13 +1,17 @@
 // Package serve is the HTTP server behind `diffuse serve`: a job API over
-// the image, restoration and tabular functions the CLI calls, an embedded
-// web page, and human perception studies of the samples.
+// the functions the CLI calls (images, restoration, tables, text, audio,
+// time series, molecules and spreading on networks), an embedded web page,
+// and human perception studies of the samples. Each kind of job needs a
+// loaded model of its task (Model.Task); a kind whose model is not loaded
+// is refused when it is submitted.
 //
 // Jobs (POST /api/jobs) are validated, stored in an embedded SQLite
 // database (pure Go, WAL) and queued; one worker per model runs them,
 // streaming progress as server-sent events (GET /api/jobs/{id}/events, each
 // event with an id so that a client resumes with Last-Event-ID). Outputs are
-// PNG files written atomically (checkpoint.WriteAtomic) with their settings
-// in text chunks, and only then is the job marked done. After a crash the
+// files written atomically (checkpoint.WriteAtomic) as the CLI writes them
+// (PNGs with their settings in text chunks, WAVs with theirs in the INFO
+// chunk, texts, CSVs, SMILES), and only then is the job marked done. After a crash the
 // queued jobs run again and the ones that were running are marked
 // interrupted, so nothing accepted is forgotten.
 //

@@ -29,6 +29,10 @@ const (
 	CodeOutOfRange   = "out_of_range"
 	CodeTooLarge     = "too_large"
 	CodeBadImage     = "bad_image"
+	CodeBadAudio     = "bad_audio"
+	CodeBadTable     = "bad_table"
+	CodeBadGraph     = "bad_graph"
+	CodeNoModel      = "model_not_loaded"
 	CodeUnauthorized = "unauthorized"
 	CodeForbidden    = "forbidden"
 	CodeNotFound     = "not_found"
@@ -82,6 +86,9 @@ func decodeStrict(r io.Reader, v any, prefix string) *APIError {
 		return badField(pathOr(join(prefix, typ.Field), "body"), CodeInvalid, "want a JSON %s, got %s", typ.Type.String(), typ.Value)
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		if name == "" { // a key "" names no field: the object holding it is at fault
+			return badField(pathOr(prefix, "body"), CodeUnknownField, `unknown field ""`)
+		}
 		return badField(join(prefix, name), CodeUnknownField, "unknown field")
 	}
 	return badField(pathOr(prefix, "body"), CodeMalformed, "%v", err)

@@ -3,6 +3,8 @@ package serve
 import (
 	"strings"
 	"testing"
+
+	"github.com/diffusego/diffusego/audio/diffwave"
 )
 
 // FuzzJobRequest feeds arbitrary bodies through the decoding and
@@ -10,10 +12,16 @@ import (
 // a field.
 func FuzzJobRequest(f *testing.F) {
 	for _, s := range []string{`{"kind":"sample","params":{"n":2,"steps":3}}`, `{"kind":"inpaint","params":{"image":"iVBORw0KGgo=","mask_shape":"box"}}`,
-		`{"kind":"denoise","params":{"image":"data:image/png;base64,AAAA"}}`, `{"kind":"anomaly","params":{"sigmas":[]}}`, `[`, `{"kind":1}`, `{"kind":"sample"} {}`} {
+		`{"kind":"denoise","params":{"image":"data:image/png;base64,AAAA"}}`, `{"kind":"anomaly","params":{"sigmas":[]}}`, `[`, `{"kind":1}`, `{"kind":"sample"} {}`,
+		`{"kind":"text_infill","params":{"infill":"a __ b","gap":"__"}}`, `{"kind":"text_complete","params":{"prompt":"x","length":3}}`,
+		`{"kind":"audio_denoise","params":{"audio":"UklGRiQAAABXQVZF"}}`, `{"kind":"audio_sample","params":{"class":2}}`,
+		`{"kind":"series_forecast","params":{"csv":"date,temp,rain\n2024-01-01,1,2\n","horizon":2}}`,
+		`{"kind":"molecule_sample","params":{"rings":1}}`, `{"kind":"network_simulate","params":{"graph":"a b\n","seeds":["a"]}}`} {
 		f.Add(s)
 	}
-	m := fashion(f)
+	models := map[string]*Model{"image": fashion(f), TaskText: textModel(f), TaskAudioGenerate: tinyAudio(f, diffwave.TaskGenerate),
+		TaskAudioDenoise: tinyAudio(f, diffwave.TaskDenoise), TaskSeries: tinySeries(f), TaskMolecule: tinyMolecules(f),
+		TaskNetwork: {Name: "network", Network: true}}
 	lim := Limits{}.withDefaults()
 	f.Fuzz(func(t *testing.T, body string) {
 		var req JobRequest
@@ -24,7 +32,8 @@ func FuzzJobRequest(f *testing.F) {
 			return
 		}
 		p := newParams(req.Kind)
-		if p == nil || Kinds[req.Kind] != "image" {
+		m := models[Kinds[req.Kind]]
+		if p == nil || m == nil {
 			return
 		}
 		if len(req.Params) > 0 {

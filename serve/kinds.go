@@ -3,41 +3,74 @@ package serve
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"image"
 	"image/png"
 	"io"
-	"net/http"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/diffusego/diffusego/anomaly"
+	"github.com/diffusego/diffusego/audio/diffwave"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/graph/molgen"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/restore"
+	"github.com/diffusego/diffusego/series/csdi"
 	"github.com/diffusego/diffusego/tabular"
 	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/text"
 )
 
-// Model is one loaded model the server offers, under Name.
+// Model is one loaded model the server offers, under Name: exactly one
+// of its model fields is set.
 type Model struct {
 	Name     string
 	Pipeline *pipeline.Pipeline // an image model, or nil
 	Tabular  *tabular.Model     // a tabular model, or nil
+	Text     *text.Model        // a text model (MDLM or autoregressive), or nil
+	Audio    *diffwave.Model    // an audio generation or denoising model, or nil
+	Series   *csdi.Model        // a time-series model, or nil
+	Molecule *molgen.Generator  // a molecule generator, or nil
+	Network  bool               // spreading on uploaded graphs (network_simulate), which needs no trained model
+	Source   string             // where the model came from (a checkpoint file, or shipped:NAME), written into outputs
 	Hash     string             // SHA-256 of the checkpoint, written into every output
 }
 
+// Model tasks beside the image ones ("image", "superres", "paired").
+const (
+	TaskTabular       = "tabular"
+	TaskText          = "text"
+	TaskAudioGenerate = "audio_generate"
+	TaskAudioDenoise  = "audio_denoise"
+	TaskSeries        = "series"
+	TaskMolecule      = "molecule"
+	TaskNetwork       = "network"
+)
+
 // Task says which job kinds the model serves: "image" (sample, denoise,
-// inpaint, anomaly), "superres", "paired" (translate) or "tabular".
+// inpaint, anomaly), "superres", "paired" (translate), "tabular", "text",
+// "audio_generate", "audio_denoise", "series", "molecule" or "network".
 func (m *Model) Task() string {
 	switch {
 	case m.Tabular != nil:
-		return "tabular"
+		return TaskTabular
+	case m.Text != nil:
+		return TaskText
+	case m.Audio != nil && m.Audio.Config.Task == diffwave.TaskDenoise:
+		return TaskAudioDenoise
+	case m.Audio != nil:
+		return TaskAudioGenerate
+	case m.Series != nil:
+		return TaskSeries
+	case m.Molecule != nil:
+		return TaskMolecule
+	case m.Network:
+		return TaskNetwork
 	case m.Pipeline.Model.Cond != nil:
 		return m.Pipeline.Model.Cond.Task
 	}
@@ -47,7 +80,27 @@ func (m *Model) Task() string {
 // Kinds lists the job kinds, each with the model task it needs.
 var Kinds = map[string]string{
 	"sample": "image", "denoise": "image", "inpaint": "image", "anomaly": "image",
-	"superres": pipeline.TaskSuperRes, "translate": pipeline.TaskPaired, "tabular_sample": "tabular",
+	"superres": pipeline.TaskSuperRes, "translate": pipeline.TaskPaired, "tabular_sample": TaskTabular,
+	"text_sample": TaskText, "text_complete": TaskText, "text_infill": TaskText,
+	"audio_sample": TaskAudioGenerate, "audio_denoise": TaskAudioDenoise,
+	"series_impute": TaskSeries, "series_forecast": TaskSeries,
+	"molecule_sample":  TaskMolecule,
+	"network_simulate": TaskNetwork,
+}
+
+// taskFlags names, for each model task, the `diffuse serve` flag that
+// loads such a model, for the error a job of a kind no model serves gets.
+var taskFlags = map[string]string{
+	"image":               "--model NAME=CHECKPOINT",
+	pipeline.TaskSuperRes: "--model NAME=CHECKPOINT of a model trained with --task superres",
+	pipeline.TaskPaired:   "--model NAME=CHECKPOINT of a model trained with --task paired",
+	TaskTabular:           "--tabular NAME=MODEL_DIR",
+	TaskText:              "--text NAME=CHECKPOINT (an empty CHECKPOINT: the shipped fortunes model)",
+	TaskAudioGenerate:     "--audio NAME=CHECKPOINT of a model trained with diffuse audio train --task generate",
+	TaskAudioDenoise:      "--audio NAME=CHECKPOINT of a model trained with diffuse audio train --task denoise",
+	TaskSeries:            "--series NAME=CHECKPOINT of a model trained with diffuse series train",
+	TaskMolecule:          "--graph NAME=CHECKPOINT of a molecule model trained with diffuse graph train --data molecules",
+	TaskNetwork:           "--network (on by default)",
 }
 
 // KindNames returns the job kinds, sorted.
@@ -81,6 +134,18 @@ func newParams(kind string) params {
 		return &AnomalyParams{Class: -1, Sigmas: []float64{0.2, 0.5, 1}, Seeds: 2, Steps: 20, ELBOTerms: 20, Seed: 1}
 	case "tabular_sample":
 		return &TabularParams{N: 100, Seed: 0}
+	case "text_sample", "text_complete", "text_infill":
+		return newTextParams(kind)
+	case "audio_sample":
+		return &AudioSampleParams{N: 4, Class: -1, Guidance: 3, Sampler: "dpmpp2m", Temperature: 1, Seed: 1}
+	case "audio_denoise":
+		return &AudioDenoiseParams{Samples: 1, Sampler: "dpmpp2m", Temperature: 1, Seed: 1}
+	case "series_impute", "series_forecast":
+		return newSeriesParams(kind)
+	case "molecule_sample":
+		return &MoleculeParams{N: 16, Steps: 500, Temperature: 1, Rings: -1, Seed: 1}
+	case "network_simulate":
+		return &NetworkParams{Model: "ic", Beta: 0.1, Gamma: 0.2, P: 0.1, Runs: 1000, Steps: 100, Seed: 1}
 	}
 	return nil
 }
@@ -140,26 +205,17 @@ func checkSampler(field, name string, eta float64) *APIError {
 // PNG of size×size (channels are converted), moves its bytes to
 // inputs[name] and clears *b64 so that the stored parameters stay small.
 func takeImage(field string, b64 *string, size int, inputs map[string][]byte, name string, lim Limits) *APIError {
-	if *b64 == "" {
-		return badField(field, CodeInvalid, "want a base64 PNG image of %d×%d pixels, got nothing", size, size)
-	}
-	s := *b64
-	if i := strings.Index(s, ","); strings.HasPrefix(s, "data:") && i > 0 {
-		s = s[i+1:] // a data: URL as a browser makes it
-	}
-	b, err := base64.StdEncoding.DecodeString(s)
-	if err != nil {
-		return badField(field, CodeBadImage, "not base64: %v", err)
-	}
-	if len(b) > lim.MaxUpload {
-		return &APIError{Status: http.StatusRequestEntityTooLarge, Code: CodeTooLarge, Field: field,
-			Message: fmt.Sprintf("%s: %d bytes, over the upload limit of %d", field, len(b), lim.MaxUpload)}
+	b, e := takeUpload(field, b64, fmt.Sprintf("a base64 PNG image of %d×%d pixels", size, size), lim)
+	if e != nil {
+		if e.Code == CodeInvalid && *b64 != "" {
+			e.Code = CodeBadImage
+		}
+		return e
 	}
 	if _, err := decodeInput(b, size); err != nil {
 		return badField(field, CodeBadImage, "%v", err)
 	}
 	inputs[name] = b
-	*b64 = ""
 	return nil
 }
 
@@ -411,13 +467,11 @@ func (p *DenoiseParams) run(e *runEnv) error {
 			return err
 		}
 	}
-	e.progress(0, 1)
 	out, err := restore.Denoise(e.ctx, pl.Denoiser(nil), x, level, restore.DenoiseOptions{
-		Sampler: sampler.DDPM{}, Steps: p.Steps, SigmaMin: pl.Schedule.Sigma(0), Samples: p.Samples, Seed: p.Seed})
+		Sampler: sampler.DDPM{}, Steps: p.Steps, SigmaMin: pl.Schedule.Sigma(0), Samples: p.Samples, Seed: p.Seed, Progress: e.progress})
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	return e.writePNG("denoised.png", out, 0, map[string]string{"task": "denoise", "sigma": fmt.Sprint(level),
 		"samples": fmt.Sprint(p.Samples), "steps": fmt.Sprint(p.Steps), "seed": fmt.Sprint(p.Seed),
 		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})
@@ -477,15 +531,13 @@ func (p *InpaintParams) run(e *runEnv) error {
 	if err != nil {
 		return err
 	}
-	e.progress(0, 1)
 	sch := pl.Schedule
 	out, err := restore.Inpaint(e.ctx, pl.Denoiser(nil), x, m, restore.InpaintOptions{
 		Sampler: sampler.DDPM{}, Steps: p.Steps, JumpLength: p.Jump, Resamplings: p.Resample,
-		SigmaMax: min(sch.Sigma(sch.Steps()-1), 80), SigmaMin: sch.Sigma(0), Seed: p.Seed})
+		SigmaMax: min(sch.Sigma(sch.Steps()-1), 80), SigmaMin: sch.Sigma(0), Seed: p.Seed, Progress: e.progress})
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	return e.writePNG("inpainted.png", out, 0, map[string]string{"task": "inpaint", "mask": p.MaskShape,
 		"steps": fmt.Sprint(p.Steps), "jump": fmt.Sprint(p.Jump), "resample": fmt.Sprint(p.Resample), "seed": fmt.Sprint(p.Seed),
 		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})
@@ -529,13 +581,17 @@ func (p *TranslateParams) run(e *runEnv) error {
 			return err
 		}
 	}
-	e.progress(0, 1)
 	opts := pipeline.Options{Sampler: sampler.Spec{Name: p.Sampler, Steps: p.Steps}, Seed: p.Seed, Threshold: p.Threshold}
+	sigmas, err := opts.Sampler.Sigmas(pl.Schedule)
+	if err != nil {
+		return err
+	}
+	done, total := 0, p.Samples*(len(sigmas)-1) // each sample walks the sampler's steps
+	opts.Visit = func(int, *tensor.Tensor) { done++; e.progress(min(done, total), total) }
 	out, err := pl.TranslateMean(e.ctx, cond, opts, p.Samples)
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	return e.writePNG("output.png", out, 0, map[string]string{"task": c.Task, "sampler": p.Sampler, "steps": fmt.Sprint(p.Steps),
 		"samples": fmt.Sprint(p.Samples), "seed": fmt.Sprint(p.Seed), "threshold": fmt.Sprint(p.Threshold),
 		"checkpoint_sha256": e.model.Hash, "checkpoint": e.model.Name})

@@ -28,8 +28,8 @@ var assets embed.FS
 // Limits bound what one request may ask for.
 type Limits struct {
 	MaxBody     int64         // bytes in a request body (default 8 MiB)
-	MaxUpload   int           // bytes of one uploaded image after base64 (default 2 MiB)
-	MaxImages   int           // images in one sample job (default 64)
+	MaxUpload   int           // bytes of one uploaded file (image or WAV after base64, CSV or graph text) (default 2 MiB)
+	MaxImages   int           // images (texts, clips, molecules) in one sample job (default 64)
 	Batch       int           // images in one sampling call shared by compatible sample jobs (default 64; 1: no sharing)
 	MaxRows     int           // rows in one tabular job (default 100000)
 	Queue       int           // jobs waiting, over all models (default 64)
@@ -308,17 +308,34 @@ type ModelInfo struct {
 	Channels  int      `json:"channels,omitempty"`
 	Classes   int      `json:"classes,omitempty"`
 	Factor    int      `json:"factor,omitempty"`
+	Source    string   `json:"source,omitempty"`    // the checkpoint (or shipped:NAME) of a text, audio, series or molecule model
+	Context   int      `json:"context,omitempty"`   // text: characters per window
+	Objective string   `json:"objective,omitempty"` // text: mdlm or ar
+	Rate      int      `json:"rate,omitempty"`      // audio: samples per second
+	Samples   int      `json:"samples,omitempty"`   // audio: samples per clip
+	Columns   []string `json:"columns,omitempty"`   // series: the numeric columns a CSV must have
+	Window    int      `json:"window,omitempty"`    // series: rows per window
 }
 
 func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 	var out []ModelInfo
 	for _, name := range s.order {
 		m := s.models[name]
-		info := ModelInfo{Name: name, Task: m.Task()}
+		info := ModelInfo{Name: name, Task: m.Task(), Source: m.Source}
 		for _, k := range KindNames() {
 			if Kinds[k] == info.Task {
 				info.Kinds = append(info.Kinds, k)
 			}
+		}
+		switch {
+		case m.Text != nil:
+			info.Context, info.Objective = m.Text.Config.Context, m.Text.Config.Objective
+		case m.Audio != nil:
+			info.Classes, info.Rate, info.Samples = m.Audio.Config.Classes, m.Audio.Config.Rate, m.Audio.Config.Samples
+		case m.Series != nil:
+			info.Columns, info.Window = m.Series.Config.Columns, m.Series.Config.Window
+		case m.Molecule != nil:
+			info.Classes = m.Molecule.Model.Config.Classes
 		}
 		if p := m.Pipeline; p != nil {
 			info.ImageSize, info.Channels, info.Classes = p.Model.UNet.ImageSize, p.Model.UNet.InChannels, p.Model.UNet.Classes
@@ -358,6 +375,12 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	m, ok := s.models[req.Model]
+	if !ok && req.Model == "" {
+		task := Kinds[req.Kind]
+		writeError(w, &APIError{Status: http.StatusBadRequest, Code: CodeNoModel, Field: "model",
+			Message: fmt.Sprintf("model: no %s model is loaded, so %s jobs cannot run; start diffuse serve with %s", task, req.Kind, taskFlags[task])})
+		return
+	}
 	if !ok {
 		writeError(w, badField("model", CodeInvalid, "want one of the served models (%s) that runs %s jobs, got %q", strings.Join(s.order, ", "), req.Kind, req.Model))
 		return

@@ -113,6 +113,34 @@ func Generate(ctx context.Context, m *Model, req Request, progress Progress) (Ge
 	return gen, nil
 }
 
+// CheckRequest reports whether Generate can carry out req with m, without
+// generating anything: nil, or a *RequestError naming the argument (the
+// same errors Generate returns for them). Servers call it before they
+// accept a request.
+func CheckRequest(m *Model, req Request) error {
+	if _, err := maskedSampler(m, req.Steps, req.Temperature, req.TopP); err != nil {
+		return &RequestError{err}
+	}
+	if req.N < 1 || req.Steps < 1 {
+		return &RequestError{fmt.Errorf("text: want n ≥ 1 and steps ≥ 1, got n %d, steps %d", req.N, req.Steps)}
+	}
+	if _, err := planRequest(m, req); err != nil {
+		return &RequestError{err}
+	}
+	return nil
+}
+
+// StepsPerBatch is the number of sampler steps Generate takes per batch
+// of req (more than req.Steps when the text is longer than the context),
+// as its Progress reports them; 0 when req is not valid (CheckRequest).
+func StepsPerBatch(m *Model, req Request) int {
+	j, err := planRequest(m, req)
+	if err != nil {
+		return 0
+	}
+	return j.steps(req.Steps)
+}
+
 // job is a request laid out on the model's window.
 type job struct {
 	l      int   // window length

@@ -55,6 +55,9 @@ func Enhance(ctx context.Context, m *Model, noisy *tensor.Tensor, k int, opts Op
 	for j := range k {
 		o := opts
 		o.Seed = opts.Seed + uint64(j)*0x9E3779B97F4A7C15 // a distinct stream per sample; j = 0 is opts.Seed
+		if opts.Progress != nil {
+			o.Progress = func(step, total int) { opts.Progress(j*total+step, k*total) }
+		}
 		x, err := run(ctx, m, d, n, o)
 		if err != nil {
 			return nil, err

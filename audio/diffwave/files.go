@@ -1,14 +1,22 @@
 package diffwave
 
 import (
+	"bytes"
+	"context"
 	"fmt"
+	"image"
+	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/diffusego/diffusego/audio"
+	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/audio/dsp"
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -79,9 +87,19 @@ func WriteClip(path string, x []float32, rate int, settings map[string]string) e
 // SpectrogramPNG writes the spectrograms of clips (256-point STFT, hop 64,
 // 80 dB range) as a grid of cols columns under their labels.
 func SpectrogramPNG(path string, clips [][]float32, labels []string, cols int, meta map[string]string) error {
-	stft, err := dsp.NewSTFT(256, 64)
+	img, err := SpectrogramGrid(clips, labels, cols)
 	if err != nil {
 		return err
+	}
+	return pngout.WriteFile(path, img, meta)
+}
+
+// SpectrogramGrid draws the spectrograms of clips (256-point STFT, hop 64,
+// 80 dB range) as a grid of cols columns under their labels.
+func SpectrogramGrid(clips [][]float32, labels []string, cols int) (image.Image, error) {
+	stft, err := dsp.NewSTFT(256, 64)
+	if err != nil {
+		return nil, err
 	}
 	cells := make([]dsp.Labelled, len(clips))
 	for i, c := range clips {
@@ -91,9 +109,91 @@ func SpectrogramPNG(path string, clips [][]float32, labels []string, cols int, m
 		}
 		cells[i] = dsp.Labelled{Label: labels[i], Power: dsp.Power(stft.Forward(x))}
 	}
-	img, err := dsp.SpectrogramGrid(cells, cols, 80)
-	if err != nil {
+	return dsp.SpectrogramGrid(cells, cols, 80)
+}
+
+// EncodeClip writes one clip to w as WriteClip writes it to a file: 16-bit
+// PCM WAV at rate with its settings in the LIST/INFO chunk.
+func EncodeClip(w io.Writer, x []float32, rate int, settings map[string]string) error {
+	y := make([]float64, len(x))
+	for i, v := range x {
+		y[i] = float64(v)
+	}
+	a := audio.Mono(rate, y)
+	if err := a.Validate(); err != nil {
 		return err
 	}
-	return pngout.WriteFile(path, img, meta)
+	return audio.Encode(w, a, audio.PCM16, audio.SettingsInfo(settings))
+}
+
+// Labels returns the labels of n clips: all class, or (class −1) the
+// classes 0 … classes−1 in turn.
+func Labels(n, class, classes int) []int {
+	labels := make([]int, n)
+	for i := range labels {
+		labels[i] = class
+		if class < 0 {
+			labels[i] = i % max(classes, 1)
+		}
+	}
+	return labels
+}
+
+// File is one output file of a run: its name, the settings it carries and
+// its bytes.
+type File struct {
+	Name string
+	Meta map[string]string
+	Data []byte
+}
+
+// SampleFiles returns the files of generated clips x: (N, 1, L) of labels,
+// as `diffuse audio sample` writes them: NNNNNN_cK.wav per clip (16-bit
+// PCM, settings and class in the INFO chunk), settings.json, and grid.png,
+// the spectrograms of the first 40 clips under their digits' names.
+func SampleFiles(x *tensor.Tensor, labels []int, rate int, settings map[string]string) ([]File, error) {
+	L := x.Dim(2)
+	var files []File
+	var clips [][]float32
+	var names []string
+	for i, c := range labels {
+		row := x.Data[i*L : (i+1)*L]
+		st := map[string]string{"class": strconv.Itoa(c), "index": strconv.Itoa(i)}
+		maps.Copy(st, settings)
+		var b bytes.Buffer
+		if err := EncodeClip(&b, row, rate, st); err != nil {
+			return nil, fmt.Errorf("clip %d: %w", i, err)
+		}
+		files = append(files, File{Name: fmt.Sprintf("%06d_c%d.wav", i, c), Meta: st, Data: b.Bytes()})
+		if len(clips) < 40 {
+			clips = append(clips, row)
+			names = append(names, fmt.Sprintf("%d: %s", i, digits.Words[min(max(c, 0), 9)]))
+		}
+	}
+	js, err := checkpoint.EncodeJSON(settings)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, File{Name: "settings.json", Meta: settings, Data: js})
+	img, err := SpectrogramGrid(clips, names, 5)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	if err := pngout.Encode(&b, img, settings); err != nil {
+		return nil, err
+	}
+	return append(files, File{Name: "grid.png", Meta: settings, Data: b.Bytes()}), nil
+}
+
+// DenoiseClip returns Enhance's estimate of the clean speech in x (mono at
+// the model's rate, any length): x is cut into the model's windows (the
+// last zero-padded), each is denoised with k posterior samples averaged,
+// and the result is cut back to len(x) samples.
+func DenoiseClip(ctx context.Context, m *Model, x []float64, k int, opts Options) ([]float32, error) {
+	y, err := Enhance(ctx, m, Chunks(x, m.Config.Samples), k, opts)
+	if err != nil {
+		return nil, err
+	}
+	return y.Data[:len(x)], nil
 }

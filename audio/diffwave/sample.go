@@ -86,6 +86,10 @@ type Options struct {
 	// (the number of function evaluations, NFE; a guided evaluation runs
 	// the network once on a doubled batch).
 	Calls *int
+	// Progress, when set, is told after every sampler step: the steps
+	// done and the steps of the whole call (Enhance's k samples each take
+	// the sampler's steps). It does not change the result.
+	Progress func(step, total int)
 }
 
 // counted counts the evaluations of D in *N.
@@ -167,5 +171,9 @@ func run(ctx context.Context, m *Model, d sampler.Denoiser, n int, opts Options)
 		xi := sampler.InitialNoise(items.Split(uint64(opts.First+i)), sigmas[0], opts.Sampler.Temp(), 1, 1, L)
 		copy(x.Data[i*L:(i+1)*L], xi.Data)
 	}
-	return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), nil)
+	var visit func(int, *tensor.Tensor)
+	if opts.Progress != nil {
+		visit = func(i int, _ *tensor.Tensor) { opts.Progress(i+1, len(sigmas)-1) }
+	}
+	return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), visit)
 }

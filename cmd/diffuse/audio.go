@@ -253,13 +253,7 @@ same bytes.`,
 			if m.Config.Task != diffwave.TaskGenerate {
 				return usagef("audio sample: %s is a %q model: use audio denoise", file, m.Config.Task)
 			}
-			labels := make([]int, n)
-			for i := range labels {
-				labels[i] = class
-				if class < 0 {
-					labels[i] = i % max(m.Config.Classes, 1)
-				}
-			}
+			labels := diffwave.Labels(n, class, m.Config.Classes)
 			x, err := diffwave.Generate(cmd.Context(), m, labels, diffwave.Options{Sampler: spec, Guidance: s.guidanceVal, Seed: s.seed})
 			if err != nil {
 				return err
@@ -277,33 +271,20 @@ same bytes.`,
 	return cmd
 }
 
-// writeAudioSamples writes x's clips as NNNNNN_cK.wav, settings.json and grid.png.
+// writeAudioSamples writes x's clips as NNNNNN_cK.wav, settings.json and
+// grid.png (diffwave.SampleFiles), each atomically.
 func writeAudioSamples(dir string, x *tensor.Tensor, labels []int, rate int, settings map[string]string, log io.Writer) error {
+	files, err := diffwave.SampleFiles(x, labels, rate, settings)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("output: %w", err)
 	}
-	L := x.Dim(2)
-	var clips [][]float32
-	var names []string
-	for i, c := range labels {
-		row := x.Data[i*L : (i+1)*L]
-		st := map[string]string{"class": strconv.Itoa(c), "index": strconv.Itoa(i)}
-		for k, v := range settings {
-			st[k] = v
-		}
-		if err := diffwave.WriteClip(filepath.Join(dir, fmt.Sprintf("%06d_c%d.wav", i, c)), row, rate, st); err != nil {
+	for _, f := range files {
+		if err := checkpoint.WriteAtomic(filepath.Join(dir, f.Name), func(w io.Writer) error { _, err := w.Write(f.Data); return err }); err != nil {
 			return err
 		}
-		if len(clips) < 40 {
-			clips = append(clips, row)
-			names = append(names, fmt.Sprintf("%d: %s", i, digits.Words[min(max(c, 0), 9)]))
-		}
-	}
-	if err := checkpoint.WriteJSON(filepath.Join(dir, "settings.json"), settings); err != nil {
-		return err
-	}
-	if err := diffwave.SpectrogramPNG(filepath.Join(dir, "grid.png"), clips, names, 5, settings); err != nil {
-		return err
 	}
 	fmt.Fprintf(log, "wrote %d clips, settings.json and grid.png to %s\n", len(labels), dir)
 	return nil
@@ -355,12 +336,11 @@ a bad file is named and nothing is written.`,
 			}
 			outs := make([][]float32, len(inputs))
 			for i, x := range inputs {
-				chunks := diffwave.Chunks(x.Audio.Data[0], m.Config.Samples)
-				y, err := diffwave.Enhance(cmd.Context(), m, chunks, samples, diffwave.Options{Sampler: spec, Seed: s.seed})
+				y, err := diffwave.DenoiseClip(cmd.Context(), m, x.Audio.Data[0], samples, diffwave.Options{Sampler: spec, Seed: s.seed})
 				if err != nil {
 					return fmt.Errorf("%s: %w", x.Path, err)
 				}
-				outs[i] = y.Data[:x.Audio.Len()]
+				outs[i] = y
 			}
 			if err := os.MkdirAll(s.outDir, 0o755); err != nil {
 				return fmt.Errorf("output: %w", err)

@@ -257,23 +257,8 @@ func loadGraphModel(path string, raw bool) (*digress.Model, map[string]string, s
 	if err != nil {
 		return nil, nil, "", err
 	}
-	ck, err := checkpoint.ReadFile(file)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	cfg, err := digress.ParseConfig(ck.Meta, file)
-	if err != nil {
-		return nil, nil, "", err
-	}
-	m, err := digress.NewModel(cfg, tensor.NewRNG(0))
-	if err != nil {
-		return nil, nil, "", err
-	}
-	_, hasEMA := ck.Meta["ema.steps"]
-	if err := train.LoadWeights(ck, file, m.Params(), hasEMA && !raw); err != nil {
-		return nil, nil, "", err
-	}
-	return m, ck.Meta, file, nil
+	m, meta, err := digress.Load(file, raw)
+	return m, meta, file, err
 }
 
 // graphSampleFlags are the shared sampling settings.

@@ -21,12 +21,10 @@ import (
 	"github.com/diffusego/diffusego/graph/molgen"
 )
 
-// Checkpoint metadata of molecule models: the atom types of the node
-// categories (JSON list of names such as "N+") and the graph-level
-// condition ("rings" or "none").
+// Checkpoint metadata of molecule models (molgen.MetaVocab, MetaCondition).
 const (
-	molVocabKey     = "molgen.vocab"
-	molConditionKey = "molgen.condition"
+	molVocabKey     = molgen.MetaVocab
+	molConditionKey = molgen.MetaCondition
 )
 
 // isMoleculeData reports whether a --data source is molecules: the NCI
@@ -135,19 +133,7 @@ func moleculeConfig(s *moleculeSet, trainSet []*graph.Graph, condition string) (
 // moleculeVocab reads the vocabulary of a molecule model's checkpoint
 // metadata; ok is false for models of other graphs.
 func moleculeVocab(meta map[string]string, file string) (v molgen.Vocab, ok bool, err error) {
-	raw, ok := meta[molVocabKey]
-	if !ok {
-		return molgen.Vocab{}, false, nil
-	}
-	var names []string
-	if err := json.Unmarshal([]byte(raw), &names); err != nil {
-		return molgen.Vocab{}, true, fmt.Errorf("checkpoint %s: %q: want a JSON list of atom types: %w", file, molVocabKey, err)
-	}
-	v, err = molgen.ParseVocab(names)
-	if err != nil {
-		return molgen.Vocab{}, true, fmt.Errorf("checkpoint %s: %q: %w", file, molVocabKey, err)
-	}
-	return v, true, nil
+	return molgen.VocabFromMeta(meta, file)
 }
 
 // molSampleFlags are the molecule-only sampling settings.
@@ -187,22 +173,12 @@ func (f *molSampleFlags) options(what string, c digress.Config, s graphSampleFla
 	return o, nil
 }
 
-// writeMoleculeSamples writes ms as a SMILES file: each valid molecule's
-// canonical SMILES and its name (s000, s001 …); an invalid one as a
-// comment line that names it and says why, since it has no SMILES.
+// writeMoleculeSamples writes ms as a SMILES file (molgen.WriteSMILES),
+// atomically.
 func writeMoleculeSamples(path string, ms []*molecule.Molecule) (valid int, err error) {
 	var sb strings.Builder
-	for i, m := range ms {
-		if verr := m.Valid(); verr != nil {
-			fmt.Fprintf(&sb, "# s%03d invalid: %v\n", i, verr)
-			continue
-		}
-		s, err := m.Canonical()
-		if err != nil {
-			return 0, fmt.Errorf("sample %d: %w", i, err)
-		}
-		valid++
-		fmt.Fprintf(&sb, "%s\ts%03d\n", s, i)
+	if valid, err = molgen.WriteSMILES(&sb, ms); err != nil {
+		return 0, err
 	}
 	return valid, checkpoint.WriteAtomic(path, func(w io.Writer) error {
 		_, err := io.WriteString(w, sb.String())
@@ -212,8 +188,7 @@ func writeMoleculeSamples(path string, ms []*molecule.Molecule) (valid int, err 
 
 // writeMoleculeGrid draws the first 16 molecules of ms in a 4-column grid.
 func writeMoleculeGrid(path string, ms []*molecule.Molecule, meta map[string]string) error {
-	ms = ms[:min(len(ms), 16)]
-	img, err := molecule.DepictGrid(ms, 4, 200)
+	img, err := molgen.Grid(ms)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"image"
 	"image/color"
 	"io"
 	"math"
@@ -13,11 +12,6 @@ import (
 	"github.com/diffusego/diffusego/network"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/spf13/cobra"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
-	"gonum.org/v1/plot/vg/draw"
-	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // newNetworkCmd builds `diffuse network` and its subcommands.
@@ -146,18 +140,10 @@ results do not depend on the number of cores. --plot writes the mean curve
 			}
 			w := cmd.OutOrStdout()
 			fmt.Fprintf(w, "%s; %v from %s; %d runs, seed %d\n", describe(m.graph, g), mod, strings.Join(g.NamesOf(ids), ", "), runs, seed)
-			what := map[string]string{"sir": "final size (ever infected)", "sis": fmt.Sprintf("infected after %d steps", steps)}[strings.ToLower(m.model)]
-			if what == "" {
-				what = "activated nodes"
-			}
+			what := network.FinalSize(mod, steps)
 			fmt.Fprintf(w, "mean %s: %.2f ± %.2f of %d nodes\n", what, s.Mean, s.SE, g.N())
 			if plotPath != "" {
-				ylabel := "active nodes (mean)"
-				if what != "activated nodes" {
-					ylabel = "infected nodes (mean)"
-				}
-				img, err := curves(fmt.Sprintf("%v on %s, %d runs", mod, filepath.Base(m.graph), runs), "step", ylabel,
-					series{name: "mean", ys: s.MeanCurve, line: true})
+				img, err := network.SpreadPlot(s, mod, filepath.Base(m.graph))
 				if err != nil {
 					return err
 				}
@@ -367,8 +353,8 @@ likelihood, and both fits' Poisson deviance over the early window.`,
 			w := cmd.OutOrStdout()
 			writeFit(w, data, y, fit, g, period, population)
 			if plotPath != "" {
-				obs := series{name: "observed", ys: y}
-				sir := series{name: fmt.Sprintf("SIR fit, R0 %.2f", fit.R0), ys: fit.Fitted, line: true, color: color.RGBA{31, 119, 180, 255}}
+				obs := network.Curve{Name: "observed", Ys: y}
+				sir := network.Curve{Name: fmt.Sprintf("SIR fit, R0 %.2f", fit.R0), Ys: fit.Fitted, Line: true, Color: color.RGBA{31, 119, 180, 255}}
 				gr := make([]float64, len(y))
 				for t := range gr {
 					gr[t] = math.NaN()
@@ -376,8 +362,8 @@ likelihood, and both fits' Poisson deviance over the early window.`,
 						gr[t] = math.Exp(g.A + g.R*float64(t+1-g.First))
 					}
 				}
-				grs := series{name: fmt.Sprintf("growth r %.3f/day", g.R), ys: gr, line: true, color: color.RGBA{214, 39, 40, 255}}
-				img, err := curves(filepath.Base(data), "day", "incidence", obs, sir, grs)
+				grs := network.Curve{Name: fmt.Sprintf("growth r %.3f/day", g.R), Ys: gr, Line: true, Color: color.RGBA{214, 39, 40, 255}}
+				img, err := network.Plot(filepath.Base(data), "day", "incidence", obs, sir, grs)
 				if err != nil {
 					return err
 				}
@@ -438,61 +424,4 @@ func bound(v float64) string {
 		return "0"
 	}
 	return fmt.Sprintf("%.3f", v)
-}
-
-// series is one curve of a plot: points, or a line when line is set. NaN
-// values are left out.
-type series struct {
-	name  string
-	ys    []float64 // ys[t] at x = t (simulate) or day t+1 (fit)
-	line  bool
-	color color.Color
-}
-
-// curves plots the series against step or day (x = index for "step",
-// index+1 for "day") as a 640×400 image.
-func curves(title, xlabel, ylabel string, ss ...series) (image.Image, error) {
-	p := plot.New()
-	p.Title.Text = title
-	p.X.Label.Text = xlabel
-	p.Y.Label.Text = ylabel
-	p.Add(plotter.NewGrid())
-	shift := 0.0
-	if xlabel == "day" {
-		shift = 1
-	}
-	for _, s := range ss {
-		var xy plotter.XYs
-		for t, v := range s.ys {
-			if !math.IsNaN(v) {
-				xy = append(xy, plotter.XY{X: float64(t) + shift, Y: v})
-			}
-		}
-		c := s.color
-		if c == nil {
-			c = color.Gray{90}
-		}
-		if s.line {
-			l, err := plotter.NewLine(xy)
-			if err != nil {
-				return nil, fmt.Errorf("plot %s: %w", s.name, err)
-			}
-			l.Color, l.Width = c, vg.Points(1.5)
-			p.Add(l)
-			p.Legend.Add(s.name, l)
-		} else {
-			sc, err := plotter.NewScatter(xy)
-			if err != nil {
-				return nil, fmt.Errorf("plot %s: %w", s.name, err)
-			}
-			sc.Color, sc.Radius = c, vg.Points(2)
-			p.Add(sc)
-			p.Legend.Add(s.name, sc)
-		}
-	}
-	p.Legend.Top = true
-	const dpi = 96
-	c := vgimg.NewWith(vgimg.UseWH(640*vg.Inch/dpi, 400*vg.Inch/dpi), vgimg.UseDPI(dpi))
-	p.Draw(draw.New(c))
-	return c.Image(), nil
 }

@@ -8,7 +8,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/diffusego/diffusego/checkpoint"
 	tseries "github.com/diffusego/diffusego/series"
@@ -99,7 +98,7 @@ observed value where the cell is observed).`,
 			if err != nil {
 				return err
 			}
-			if err := writeSeriesCSV(out, s.TimeName, s.Columns, timeLabels(s.Times, s.Steps), samples, qs); err != nil {
+			if err := writeSeriesCSV(out, s.TimeName, s.Columns, csdi.TimeLabels(s.Times, s.Steps), samples, qs); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d rows, %d missing cells filled from %d samples\n", out, s.Len(), missingCells(s), f.n)
@@ -147,7 +146,7 @@ each of --quantiles. The horizon must be shorter than the model's window.`,
 				return err
 			}
 			dates, steps := csdi.NextTimes(s, horizon)
-			if err := writeSeriesCSV(out, s.TimeName, s.Columns, timeLabels(dates, steps), samples, qs); err != nil {
+			if err := writeSeriesCSV(out, s.TimeName, s.Columns, csdi.TimeLabels(dates, steps), samples, qs); err != nil {
 				return err
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: %d future rows from %d samples\n", out, horizon, f.n)
@@ -212,54 +211,12 @@ then the numeric columns in the data's units.`,
 	return cmd
 }
 
-// timeLabels formats each row's time: dates as YYYY-MM-DD (RFC 3339 when
-// they have a time of day), numbers as they are.
-func timeLabels(dates []time.Time, steps []float64) []string {
-	var out []string
-	for _, d := range dates {
-		if d.Equal(d.Truncate(24 * time.Hour)) {
-			out = append(out, d.Format(time.DateOnly))
-		} else {
-			out = append(out, d.Format(time.RFC3339))
-		}
-	}
-	if dates == nil {
-		for _, s := range steps {
-			out = append(out, strconv.FormatFloat(s, 'g', -1, 64))
-		}
-	}
-	return out
-}
-
 // writeSeriesCSV writes, atomically, a row per time: the median of samples
-// (S, T, K) per column, then a NAME_qQ column per quantile.
+// (S, T, K) per column, then a NAME_qQ column per quantile
+// (csdi.WriteQuantileCSV).
 func writeSeriesCSV(path, timeName string, columns, times []string, samples [][][]float64, qs []float64) error {
-	med := csdi.Quantile(samples, 0.5)
-	quant := make([][][]float64, len(qs))
-	header := append([]string{timeName}, columns...)
-	for i, q := range qs {
-		quant[i] = csdi.Quantile(samples, q)
-		for _, c := range columns {
-			header = append(header, c+"_q"+strconv.FormatFloat(q, 'g', -1, 64))
-		}
-	}
 	var buf bytes.Buffer
-	cw := csv.NewWriter(&buf)
-	_ = cw.Write(header)
-	for t := range med {
-		rec := []string{times[t]}
-		for _, v := range med[t] {
-			rec = append(rec, strconv.FormatFloat(v, 'g', 6, 64))
-		}
-		for i := range qs {
-			for _, v := range quant[i][t] {
-				rec = append(rec, strconv.FormatFloat(v, 'g', 6, 64))
-			}
-		}
-		_ = cw.Write(rec)
-	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := csdi.WriteQuantileCSV(&buf, timeName, columns, times, samples, qs); err != nil {
 		return err
 	}
 	return checkpoint.WriteAtomic(path, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })

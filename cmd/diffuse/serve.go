@@ -14,6 +14,9 @@ import (
 	"time"
 
 	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/graph/molgen"
+	"github.com/diffusego/diffusego/models/shipped"
+	"github.com/diffusego/diffusego/series/csdi"
 	"github.com/diffusego/diffusego/serve"
 	"github.com/diffusego/diffusego/tabular"
 	"github.com/spf13/cobra"
@@ -21,15 +24,20 @@ import (
 
 func newServeCmd() *cobra.Command {
 	var addr, dir, token, fashion string
-	var models, tables []string
+	var models, tables, texts, audios, seriesModels, graphs []string
 	var limits serve.Limits
 	var grace time.Duration
+	var spreading bool
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the models over HTTP: a job API, a web page and rating studies",
 		Long: `serve keeps models loaded and runs jobs for HTTP clients and the web page at /:
-sample, denoise, inpaint, superres, translate, anomaly and tabular_sample,
-with the parameters of the CLI commands. Jobs are stored in DIR/jobs.db
+sample, denoise, inpaint, superres, translate, anomaly and tabular_sample;
+text_sample, text_complete and text_infill (--text, the shipped fortunes
+model by default); audio_sample and audio_denoise (--audio); series_impute
+and series_forecast (--series); molecule_sample (--graph); network_simulate
+(spreading on an uploaded graph, --network), with the parameters of the
+CLI commands. Jobs are stored in DIR/jobs.db
 (SQLite) and their outputs under DIR/outputs; after a crash queued jobs
 run again and running ones are marked interrupted. The API is described
 at /openapi.json; see docs/serve.md.
@@ -40,6 +48,7 @@ It listens on 127.0.0.1 unless told otherwise, and any other address needs
 puts them back in the queue for the next start.`,
 		Example: `  diffuse serve
   diffuse serve --addr 127.0.0.1:9000 --data serve-data --model fashion= --model sr=runs/superres-x2
+  diffuse serve --audio digits=runs/gen --audio clean=runs/den --series weather=runs/weather --graph mol=runs/mol
   diffuse serve --addr 0.0.0.0:8080 --token "$(openssl rand -hex 16)"`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -74,6 +83,14 @@ puts them back in the queue for the next start.`,
 				}
 				cfg.Models = append(cfg.Models, &serve.Model{Name: name, Tabular: m})
 			}
+			extra, err := loadServeModels(texts, audios, seriesModels, graphs)
+			if err != nil {
+				return err
+			}
+			cfg.Models = append(cfg.Models, extra...)
+			if spreading {
+				cfg.Models = append(cfg.Models, &serve.Model{Name: "network", Network: true})
+			}
 			if fashion != "" {
 				x, labels, err := data.LoadFashionMNIST(fashion, "test")
 				if err != nil {
@@ -91,11 +108,16 @@ puts them back in the queue for the next start.`,
 	f.StringVar(&token, "token", "", "bearer token every request must carry (required off loopback)")
 	f.StringArrayVar(&models, "model", []string{"fashion="}, "NAME=CHECKPOINT of an image model to serve (repeatable; empty CHECKPOINT: the shipped model)")
 	f.StringArrayVar(&tables, "tabular", nil, "NAME=MODEL_DIR of a tabular model to serve (repeatable)")
+	f.StringArrayVar(&texts, "text", []string{"fortunes="}, "NAME=CHECKPOINT of a text model to serve (repeatable; empty CHECKPOINT: the shipped fortunes model)")
+	f.StringArrayVar(&audios, "audio", nil, "NAME=CHECKPOINT of an audio model (diffuse audio train; generation or denoising) to serve (repeatable)")
+	f.StringArrayVar(&seriesModels, "series", nil, "NAME=CHECKPOINT of a time-series model (diffuse series train) to serve (repeatable)")
+	f.StringArrayVar(&graphs, "graph", nil, "NAME=CHECKPOINT of a molecule model (diffuse graph train --data molecules) to serve (repeatable)")
+	f.BoolVar(&spreading, "network", true, "serve network_simulate jobs (spreading on uploaded graphs; no model needed) under the model name network")
 	f.StringVar(&fashion, "fashion-mnist", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder: its test images are the real images of rating studies")
 	f.IntVar(&limits.Queue, "queue", 64, "jobs that may wait; more get 429 with Retry-After")
 	f.Int64Var(&limits.MaxBody, "max-body", 8<<20, "largest request body in bytes")
-	f.IntVar(&limits.MaxUpload, "max-upload", 2<<20, "largest uploaded image in bytes")
-	f.IntVar(&limits.MaxImages, "max-images", 64, "most images in one sample job")
+	f.IntVar(&limits.MaxUpload, "max-upload", 2<<20, "largest uploaded file (PNG, WAV, CSV or graph) in bytes")
+	f.IntVar(&limits.MaxImages, "max-images", 64, "most images (texts, clips, molecules) in one job")
 	f.IntVar(&limits.Batch, "batch", 64, "most images in one sampling call shared by compatible sample jobs (1: no sharing)")
 	f.DurationVar(&grace, "grace", 30*time.Second, "on shutdown, how long running jobs may finish before they are put back in the queue")
 	return cmd
@@ -134,4 +156,87 @@ func runServe(ctx context.Context, cfg serve.Config, addr string, grace time.Dur
 		err = nil
 	}
 	return err
+}
+
+// loadServeModels loads the text, audio, series and molecule models of
+// diffuse serve's flags (each NAME=CHECKPOINT; a checkpoint file or a run
+// folder for its newest checkpoint).
+func loadServeModels(texts, audios, seriesModels, graphs []string) ([]*serve.Model, error) {
+	var out []*serve.Model
+	each := func(flag string, specs []string, emptyOK bool, load func(name, path string) (*serve.Model, error)) error {
+		for _, spec := range specs {
+			name, path, ok := strings.Cut(spec, "=")
+			if !ok || name == "" || (path == "" && !emptyOK) {
+				return usagef("%s %q: want NAME=CHECKPOINT", flag, spec)
+			}
+			m, err := load(name, path)
+			if err != nil {
+				return fmt.Errorf("%s %s: %w", flag, name, err)
+			}
+			m.Name = name
+			out = append(out, m)
+		}
+		return nil
+	}
+	hash := func(file string) (string, error) {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", err
+		}
+		return jobs.SHA256(b), nil
+	}
+	err := each("--text", texts, true, func(name, path string) (*serve.Model, error) {
+		m, source, err := loadTextModel(path, false)
+		if err != nil {
+			return nil, err
+		}
+		sum := jobs.SHA256(shipped.Fortunes())
+		if path != "" {
+			if sum, err = hash(source); err != nil {
+				return nil, err
+			}
+		}
+		return &serve.Model{Text: m, Source: source, Hash: sum}, nil
+	})
+	if err == nil {
+		err = each("--audio", audios, false, func(name, path string) (*serve.Model, error) {
+			m, file, sum, err := loadAudioModel(path, false)
+			if err != nil {
+				return nil, err
+			}
+			return &serve.Model{Audio: m, Source: file, Hash: sum}, nil
+		})
+	}
+	if err == nil {
+		err = each("--series", seriesModels, false, func(name, path string) (*serve.Model, error) {
+			file, err := jobs.NewestCheckpoint(path)
+			if err != nil {
+				return nil, err
+			}
+			m, err := csdi.Load(file, true)
+			if err != nil {
+				return nil, err
+			}
+			sum, err := hash(file)
+			return &serve.Model{Series: m, Source: file, Hash: sum}, err
+		})
+	}
+	if err == nil {
+		err = each("--graph", graphs, false, func(name, path string) (*serve.Model, error) {
+			m, meta, file, err := loadGraphModel(path, false)
+			if err != nil {
+				return nil, err
+			}
+			v, ok, err := molgen.VocabFromMeta(meta, file)
+			if err != nil {
+				return nil, err
+			}
+			if !ok {
+				return nil, usagef("--graph %s: %s is not a molecule model (only molecule sampling is served)", name, file)
+			}
+			sum, err := hash(file)
+			return &serve.Model{Molecule: &molgen.Generator{Model: m, Vocab: v}, Source: file, Hash: sum}, err
+		})
+	}
+	return out, err
 }

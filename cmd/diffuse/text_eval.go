@@ -325,6 +325,6 @@ func printSamples(w io.Writer, indent string, s *textSampleReport) {
 	}
 	fmt.Fprintln(w)
 	for i, t := range s.FirstSamples {
-		fmt.Fprintf(w, "%s  [%d] %s\n", indent, i, escapeLine(t))
+		fmt.Fprintf(w, "%s  [%d] %s\n", indent, i, text.EscapeLine(t))
 	}
 }

@@ -2,12 +2,10 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/diffusego/diffusego/jobs"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/diffusego/diffusego/checkpoint"
@@ -98,7 +96,7 @@ jsonl writes one JSON object per text with its settings.`,
 				texts, chars = gen.Texts, gen.Chars
 			}
 			var buf bytes.Buffer
-			if err := writeTexts(&buf, texts, f, source); err != nil {
+			if err := text.WriteTexts(&buf, texts, f.format, f.req, source); err != nil {
 				return err
 			}
 			if f.out == "" {
@@ -142,40 +140,4 @@ func usageIfRequest(err error) error {
 		return &usageError{err}
 	}
 	return err
-}
-
-// escapeLine writes s on one line: backslash as \\ and newline as \n.
-func escapeLine(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "\n", `\n`).Replace(s)
-}
-
-// writeTexts writes the texts in f.format.
-func writeTexts(w io.Writer, texts []string, f textSampleFlags, source string) error {
-	for i, t := range texts {
-		if f.format == "lines" {
-			if _, err := fmt.Fprintln(w, escapeLine(t)); err != nil {
-				return err
-			}
-			continue
-		}
-		rec := map[string]any{"index": i, "text": t, "model": source, "seed": f.req.Seed, "steps": f.req.Steps,
-			"temperature": f.req.Temperature, "top_p": f.req.TopP}
-		if f.req.Prompt != "" {
-			rec["prompt"] = f.req.Prompt
-		}
-		if f.req.Infill != "" {
-			rec["infill"], rec["gap"] = f.req.Infill, f.req.Gap
-		}
-		if f.req.Length != 0 {
-			rec["length"] = f.req.Length
-		}
-		b, err := json.Marshal(rec)
-		if err != nil {
-			return err
-		}
-		if _, err := fmt.Fprintf(w, "%s\n", b); err != nil {
-			return err
-		}
-	}
-	return nil
 }

@@ -87,6 +87,6 @@ func (m *Model) SampleClass(ctx context.Context, count, steps int, temperature f
 		return nil, fmt.Errorf("digress: sample %d graphs: want ≥ 0", count)
 	}
 	sizes := drawSizes(c.ClassSizeCounts[class], count, rng.Split(0))
-	s := Sampler{Process: m.Process, Steps: steps, Temperature: temperature, Batch: 32}
+	s := Sampler{Process: m.Process, Steps: steps, Temperature: temperature, Batch: SampleBatch, OnStep: m.OnStep}
 	return s.Sample(ctx, Guided{Model: m, Class: class, Weight: w}, sizes, rng.Split(1))
 }

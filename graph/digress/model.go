@@ -149,6 +149,10 @@ func checkSizeCounts(counts []int, maxN int) error {
 type Model struct {
 	Config  Config
 	Process *Process
+	// OnStep, when set, is called after every reverse step of every batch
+	// Sample and SampleClass draw (SampleBatch graphs a batch), for
+	// progress reports. It does not change the result.
+	OnStep func()
 
 	InX1, InX2, InE1, InE2, InY1, InY2 *nn.Linear
 	Layers                             []*Layer
@@ -295,6 +299,10 @@ func drawSizes(counts []int, count int, rng *tensor.RNG) []int {
 	return out
 }
 
+// SampleBatch is the number of graphs Sample and SampleClass draw per
+// denoiser call.
+const SampleBatch = 32
+
 // Sample generates count graphs in steps reverse steps at the given
 // temperature: node counts from the training distribution
 // (rng.Split(0)), the reverse process from rng.Split(1). The same seed
@@ -304,7 +312,7 @@ func (m *Model) Sample(ctx context.Context, count, steps int, temperature float6
 		return nil, fmt.Errorf("digress: sample %d graphs: want ≥ 0", count)
 	}
 	sizes := m.DrawSizes(count, rng.Split(0))
-	s := Sampler{Process: m.Process, Steps: steps, Temperature: temperature, Batch: 32}
+	s := Sampler{Process: m.Process, Steps: steps, Temperature: temperature, Batch: SampleBatch, OnStep: m.OnStep}
 	return s.Sample(ctx, m, sizes, rng.Split(1))
 }
 

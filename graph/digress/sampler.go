@@ -28,7 +28,8 @@ type Sampler struct {
 	Process     *Process
 	Steps       int
 	Temperature float64
-	Batch       int // graphs per denoiser call; 0 means 64
+	Batch       int    // graphs per denoiser call; 0 means 64
+	OnStep      func() // when set, called after every reverse step of every batch
 }
 
 // Sample returns one graph per entry of sizes (its node count). Graph k
@@ -103,6 +104,9 @@ func (s Sampler) sampleBatch(ctx context.Context, d Denoiser, sizes []int, rngs 
 			peb := pe[b*n*n*ke : (b+1)*n*n*ke]
 			p.Step(zb, t, sTime, pxb, peb, rngs[b].Split(uint64(i)))
 			copyGraph(z, b, zb)
+		}
+		if s.OnStep != nil {
+			s.OnStep()
 		}
 	}
 	return z.Graphs(), nil

@@ -74,20 +74,8 @@ func (g Generator) Sample(ctx context.Context, o Options) ([]*molecule.Molecule,
 // sampleMix draws every molecule's class from the training frequencies,
 // then samples each class in one call.
 func (g Generator) sampleMix(ctx context.Context, o Options, rng *tensor.RNG) ([]*graph.Graph, error) {
-	c := g.Model.Config
-	weights := make([]float64, c.Classes)
-	for k, counts := range c.ClassSizeCounts {
-		for _, n := range counts {
-			weights[k] += float64(n)
-		}
-	}
-	cr := rng.Split(2)
-	classes := make([]int, o.N)
-	byClass := make([][]int, c.Classes) // sample indices of each class
-	for i := range classes {
-		classes[i] = drawIndex(weights, cr.Uniform())
-		byClass[classes[i]] = append(byClass[classes[i]], i)
-	}
+	weights := g.classWeights()
+	byClass := drawClasses(weights, o.N, rng.Split(2)) // sample indices of each class
 	out := make([]*graph.Graph, o.N)
 	for k, idx := range byClass {
 		if len(idx) == 0 {
@@ -102,4 +90,43 @@ func (g Generator) sampleMix(ctx context.Context, o Options, rng *tensor.RNG) ([
 		}
 	}
 	return out, nil
+}
+
+// classWeights are the training counts of each class of a conditional
+// model.
+func (g Generator) classWeights() []float64 {
+	c := g.Model.Config
+	weights := make([]float64, c.Classes)
+	for k, counts := range c.ClassSizeCounts {
+		for _, n := range counts {
+			weights[k] += float64(n)
+		}
+	}
+	return weights
+}
+
+// drawClasses draws the class of each of n samples from weights with cr
+// and returns the sample indices of each class.
+func drawClasses(weights []float64, n int, cr *tensor.RNG) [][]int {
+	byClass := make([][]int, len(weights))
+	for i := range n {
+		k := drawIndex(weights, cr.Uniform())
+		byClass[k] = append(byClass[k], i)
+	}
+	return byClass
+}
+
+// StepCount is the number of reverse steps, over all batches, that Sample
+// takes for o: the calls of digress.Model.OnStep it makes.
+func (g Generator) StepCount(o Options) int {
+	batches := func(n int) int { return (n + digress.SampleBatch - 1) / digress.SampleBatch }
+	c := g.Model.Config
+	if c.Classes == 0 || o.Class != AnyClass {
+		return batches(o.N) * o.Steps
+	}
+	total := 0
+	for _, idx := range drawClasses(g.classWeights(), o.N, tensor.NewRNG(o.Seed).Split(2)) {
+		total += batches(len(idx)) * o.Steps
+	}
+	return total
 }

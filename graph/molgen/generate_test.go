@@ -1,6 +1,7 @@
 package molgen
 
 import (
+	"context"
 	"testing"
 
 	"github.com/diffusego/diffusego/graph"
@@ -79,4 +80,35 @@ func summary(m interface{ SMILES() (string, error) }) string {
 		return "invalid: " + err.Error()
 	}
 	return s
+}
+
+// StepCount is the number of reverse steps Sample reports through
+// digress.Model.OnStep, in every class mode, and OnStep does not change
+// the molecules.
+func TestStepCountMatchesOnStep(t *testing.T) {
+	g := tinyGenerator(t)
+	for _, o := range []Options{{N: 5, Steps: 3, Temperature: 1, Class: AnyClass, Seed: 4}, {N: 40, Steps: 2, Temperature: 1, Class: 1, Seed: 1},
+		{N: 3, Steps: 2, Temperature: 1, Class: NoClass, Seed: 2}} {
+		plain, _, err := g.Sample(context.Background(), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := 0
+		g.Model.OnStep = func() { calls++ }
+		counted, _, err := g.Sample(context.Background(), o)
+		g.Model.OnStep = nil
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := g.StepCount(o); calls != want || want == 0 {
+			t.Errorf("%+v: %d steps reported, StepCount %d", o, calls, want)
+		}
+		for i := range plain {
+			a, _ := plain[i].Canonical()
+			b, _ := counted[i].Canonical()
+			if a != b {
+				t.Fatalf("%+v: molecule %d is %q with OnStep, %q without", o, i, b, a)
+			}
+		}
+	}
 }

@@ -36,6 +36,9 @@ type Model struct {
 	// LargeVariance samples with DDPM's noise variance β instead of the
 	// posterior's (see Ancestral).
 	LargeVariance bool
+	// OnStep, when set, is called after every denoising step of every
+	// batch Sample draws (len(Timesteps) per batch), for progress reports.
+	OnStep func()
 }
 
 var _ series.Model = (*Model)(nil)
@@ -185,6 +188,9 @@ func (m *Model) Sample(ctx context.Context, w series.Window, n int, rng *tensor.
 			y := m.Net.Forward(g, in)
 			res := append([]float32(nil), y.Value.Data...)
 			g.Release(nil)
+			if m.OnStep != nil {
+				m.OnStep()
+			}
 			return res, nil
 		}
 		x, err := Ancestral(ctx, s, ts, b*k*l, eps, m.LargeVariance, rng.Split(uint64(chunk)))

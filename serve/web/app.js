@@ -378,6 +378,212 @@ async function loadResults() {
   body.appendChild(q);
 }
 
+// ---- the other modalities: one job at a time per section ----
+// track follows job id into the section's progress bar and state, and
+// calls done(outputs) at the end.
+function track(prefix, id, done) {
+  const st = $(prefix + "-state");
+  st.className = "";
+  follow(id, (t, d) => {
+    if (t === "progress") {
+      $(prefix + "-progress").max = d.total;
+      $(prefix + "-progress").value = d.step;
+      st.textContent = "step " + d.step + " of " + d.total;
+    } else if (t === "queued") {
+      st.textContent = "queued (position " + d.position + ")";
+    } else if (t === "running") {
+      st.textContent = "running";
+    } else if (t === "done") {
+      st.textContent = "done";
+      done(d.outputs);
+    } else {
+      st.textContent = t + (d && d.message ? ": " + d.message : "");
+      st.className = "error";
+    }
+  });
+}
+
+async function submitKind(prefix, kind, model, params, done) {
+  const st = $(prefix + "-state");
+  st.textContent = "submitting";
+  st.className = "";
+  $(prefix + "-progress").value = 0;
+  try {
+    const job = await api("POST", "/api/jobs", { kind, model, params });
+    track(prefix, job.id, done);
+    return job.id;
+  } catch (e) {
+    st.textContent = e.message;
+    st.className = "error";
+    return null;
+  }
+}
+
+function link(o) {
+  const a = document.createElement("a");
+  a.href = o.url;
+  a.download = o.name;
+  a.textContent = o.name;
+  return a;
+}
+
+function figure(child, caption) {
+  const f = document.createElement("figure");
+  f.appendChild(child);
+  const c = document.createElement("figcaption");
+  c.appendChild(caption);
+  f.appendChild(c);
+  return f;
+}
+
+// showOutputs renders outputs into el: PNGs as images, WAVs as players,
+// text files inline (at most 40 lines), each with its download link.
+async function showOutputs(el, outputs) {
+  const items = [];
+  for (const o of outputs) {
+    if (o.name.endsWith(".png")) {
+      const img = document.createElement("img");
+      img.src = o.url;
+      img.alt = o.name;
+      items.push(figure(img, link(o)));
+    } else if (o.name.endsWith(".wav")) {
+      const au = document.createElement("audio");
+      au.controls = true;
+      au.src = o.url;
+      items.push(figure(au, link(o)));
+    } else if (o.name.endsWith(".csv") || o.name.endsWith(".smi") || o.name.endsWith(".json")) {
+      const pre = document.createElement("pre");
+      const text = await (await fetch(o.url)).text();
+      pre.textContent = text.split("\n").slice(0, 40).join("\n");
+      items.push(figure(pre, link(o)));
+    }
+  }
+  el.replaceChildren(...items);
+}
+
+function modelsOf(task) { return info.models.filter((m) => m.task === task); }
+
+// fillModels lists the models of task in select sel, or disables form
+// and shows note saying which flag loads one (missing).
+function fillModels(sel, task, note, form, missing) {
+  const ms = modelsOf(task);
+  for (const m of ms) {
+    option(sel, m.name, m.name);
+    if (m.source) sel.lastChild.title = m.source;
+  }
+  if (!ms.length) {
+    for (const el of form.elements) el.disabled = true;
+    note.hidden = false;
+    note.textContent = missing;
+  }
+  return ms;
+}
+
+let textJob = null;
+function textKindChanged() {
+  const k = $("text-kind").value;
+  for (const el of document.querySelectorAll(".text-complete")) el.hidden = k !== "text_complete";
+  for (const el of document.querySelectorAll(".text-infill")) el.hidden = k !== "text_infill";
+}
+$("text-kind").addEventListener("change", textKindChanged);
+$("text-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const kind = $("text-kind").value;
+  const params = { n: Number($("text-n").value), steps: Number($("text-steps").value), seed: Number($("text-seed").value),
+    temperature: Number($("text-temperature").value), top_p: Number($("text-top-p").value) };
+  if (kind === "text_complete") { params.prompt = $("text-prompt").value; params.length = Number($("text-length").value); }
+  if (kind === "text_infill") { params.infill = $("text-infill").value; params.gap = $("text-gap").value; }
+  $("text-outputs").replaceChildren();
+  $("text-links").replaceChildren();
+  textJob = await submitKind("text", kind, $("text-model").value, params, async (outputs) => {
+    $("text-cancel").disabled = true;
+    const jl = outputs.find((o) => o.name === "texts.jsonl");
+    const lines = (await (await fetch(jl.url)).text()).split("\n").filter((l) => l);
+    const items = lines.map((l) => {
+      const li = document.createElement("li");
+      li.textContent = JSON.parse(l).text;
+      return li;
+    });
+    $("text-outputs").replaceChildren(...items);
+    $("text-links").replaceChildren(...outputs.flatMap((o) => [link(o), document.createTextNode(" ")]));
+  });
+  $("text-cancel").disabled = !textJob;
+});
+$("text-cancel").addEventListener("click", async () => {
+  if (!textJob) return;
+  try { await api("POST", "/api/jobs/" + textJob + "/cancel"); } catch (e) { $("text-state").textContent = e.message; }
+});
+
+$("audio-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  submitKind("audio", "audio_sample", $("audio-model").value, { n: Number($("audio-n").value), class: Number($("audio-class").value),
+    guidance: Number($("audio-guidance").value), steps: Number($("audio-steps").value), seed: Number($("audio-seed").value) },
+    (outputs) => showOutputs($("audio-outputs"), outputs));
+});
+
+function readFile(file, asText) {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader();
+    r.onload = () => resolve(r.result);
+    r.onerror = () => reject(new Error("could not read " + file.name));
+    if (asText) r.readAsText(file); else r.readAsDataURL(file);
+  });
+}
+
+$("audio-den-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = $("audio-file").files[0];
+  if (!f) { $("audio-state").textContent = "choose a WAV file first"; return; }
+  const audio = await readFile(f, false);
+  submitKind("audio", "audio_denoise", $("audio-den-model").value, { audio, samples: Number($("audio-samples").value),
+    steps: Number($("audio-den-steps").value) }, (outputs) => showOutputs($("audio-outputs"), outputs));
+});
+
+$("series-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = $("series-file").files[0];
+  if (!f) { $("series-state").textContent = "choose a CSV file first"; return; }
+  const kind = $("series-kind").value;
+  const params = { csv: await readFile(f, true), n: Number($("series-n").value), steps: Number($("series-steps").value) };
+  if (kind === "series_forecast") params.horizon = Number($("series-horizon").value);
+  if ($("series-column").value) params.column = $("series-column").value;
+  submitKind("series", kind, $("series-model").value, params, (outputs) => showOutputs($("series-outputs"), outputs));
+});
+
+$("mol-form").addEventListener("submit", (ev) => {
+  ev.preventDefault();
+  submitKind("mol", "molecule_sample", $("mol-model").value, { n: Number($("mol-n").value), steps: Number($("mol-steps").value),
+    rings: Number($("mol-rings").value), guidance: Number($("mol-guidance").value), seed: Number($("mol-seed").value) },
+    (outputs) => showOutputs($("mol-outputs"), outputs));
+});
+
+$("net-form").addEventListener("submit", async (ev) => {
+  ev.preventDefault();
+  const f = $("net-file").files[0];
+  if (!f) { $("net-state").textContent = "choose a graph file first"; return; }
+  const params = { graph: await readFile(f, true), directed: $("net-directed").checked, model: $("net-model").value,
+    p: Number($("net-p").value), beta: Number($("net-beta").value), gamma: Number($("net-gamma").value),
+    seeds: $("net-seeds").value.split(",").map((x) => x.trim()).filter((x) => x),
+    runs: Number($("net-runs").value), steps: Number($("net-steps").value) };
+  submitKind("net", "network_simulate", $("net-model-name").value, params, (outputs) => showOutputs($("net-outputs"), outputs));
+});
+
+function startModalities() {
+  const flag = (what, f) => `No ${what} model is loaded: start diffuse serve with ${f}.`;
+  fillModels($("text-model"), "text", $("text-note"), $("text-form"), flag("text", "--text NAME=CHECKPOINT"));
+  textKindChanged();
+  const gen = fillModels($("audio-model"), "audio_generate", $("audio-note"), $("audio-form"),
+    flag("audio", "--audio NAME=CHECKPOINT (a model of diffuse audio train --task generate or --task denoise)"));
+  if (gen.length) for (let c = 0; c < gen[0].classes; c++) option($("audio-class"), c, String(c));
+  const den = fillModels($("audio-den-model"), "audio_denoise", $("audio-note"), $("audio-den-form"), $("audio-note").textContent);
+  if (gen.length && !den.length) $("audio-note").textContent = flag("audio denoising", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task denoise");
+  if (!gen.length && den.length) $("audio-note").textContent = flag("audio generation", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task generate");
+  const sm = fillModels($("series-model"), "series", $("series-note"), $("series-form"), flag("time-series", "--series NAME=CHECKPOINT"));
+  if (sm.length) $("series-file").title = "columns: " + sm[0].columns.join(", ");
+  fillModels($("mol-model"), "molecule", $("mol-note"), $("mol-form"), flag("molecule", "--graph NAME=CHECKPOINT"));
+  fillModels($("net-model-name"), "network", $("net-note"), $("net-form"), "Network spreading is not served: start diffuse serve with --network (on by default).");
+}
+
 // ---- start ----
 async function start() {
   try { info = await api("GET", "/api/models"); } catch (e) { $("gen-state").textContent = e.message; return; }
@@ -392,6 +598,7 @@ async function start() {
   $("gen-sampler").value = "dpmpp2m";
   resetInpaint(imageSize);
   redraw();
+  startModalities();
   loadGallery(0);
   loadResults();
 }
