@@ -572,12 +572,18 @@ func TestModalityJobsSurviveARestart(t *testing.T) {
 
 	h2 := newHarnessAt(t, dir, models())
 	// The job that was running went back to the queue at the shutdown: it
-	// runs again (its owner cancels it here, to keep the test short).
-	if code, out, _ := h2.do("POST", "/api/jobs/"+blocker+"/cancel", alice, nil); code != 200 && code != 202 {
+	// runs again. Its owner cancels it here to keep the test short; it may
+	// already have finished (the caching sampler skips the steps where no
+	// character changes), and then it must be done with its outputs.
+	code, out, _ := h2.do("POST", "/api/jobs/"+blocker+"/cancel", alice, nil)
+	if code != 200 && code != 202 && code != 409 {
 		t.Fatalf("cancel the requeued job after the restart: %d %s", code, out)
 	}
-	if j := h2.waitFinal(blocker); j.State != StateCancelled {
-		t.Fatalf("requeued job: %s, want cancelled by its owner", j.State)
+	switch j := h2.waitFinal(blocker); {
+	case j.State == StateCancelled:
+	case j.State == StateDone && len(j.Outputs) > 0:
+	default:
+		t.Fatalf("requeued job: %s %q with %d outputs, want cancelled by its owner or done", j.State, j.Error, len(j.Outputs))
 	}
 	for i, id := range ids {
 		j := h2.waitFinal(id)
