@@ -288,6 +288,37 @@ func TestCancelRunningAndQueued(t *testing.T) {
 	}
 }
 
+// TestCancelBetweenQueueAndStart: a cancel that reaches a job after its
+// worker took it off the queue and before it started ends the job
+// cancelled by its owner, not failed as if its deadline had passed.
+func TestCancelBetweenQueueAndStart(t *testing.T) {
+	h := newHarness(t, nil)
+	status := make(chan int, 1)
+	h.srv.mu.Lock()
+	h.srv.beforeBegin = func(id string) {
+		req, _ := http.NewRequest("POST", h.hs.URL+"/api/jobs/"+id+"/cancel", nil)
+		req.Header.Set("X-Session", alice)
+		code := 0
+		if resp, err := http.DefaultClient.Do(req); err == nil {
+			code = resp.StatusCode
+			resp.Body.Close()
+		}
+		select {
+		case status <- code:
+		default:
+		}
+	}
+	h.srv.mu.Unlock()
+	id := h.submit(alice, quick(nil))
+	j := h.waitFinal(id)
+	if code := <-status; code != 202 {
+		t.Fatalf("cancel at the start: %d, want 202 (the job is the worker's)", code)
+	}
+	if j.State != StateCancelled || j.ErrorCode == CodeDeadline || len(j.Outputs) != 0 {
+		t.Fatalf("job cancelled before it started: %s (%s %q) with %d outputs, want cancelled with none", j.State, j.ErrorCode, j.Error, len(j.Outputs))
+	}
+}
+
 func TestQueueBoundAndDeadline(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Limits.Queue = 1 })
 	run := h.submit(alice, slow())

@@ -217,7 +217,23 @@ type jobRun struct {
 func (s *Server) begin(ctx context.Context, e *entry, running any) *jobRun {
 	id := e.job.ID
 	r := &jobRun{e: e, ctx: ctx, start: time.Now()}
-	if ctx.Err() != nil { // its deadline passed in the queue
+	s.mu.Lock()
+	hook := s.beforeBegin
+	s.mu.Unlock()
+	if hook != nil {
+		hook(id)
+	}
+	if ctx.Err() != nil {
+		// Its owner cancelled it, or the server began to stop, between
+		// leaving the queue and starting: end it as such (end reads why);
+		// otherwise its deadline passed in the queue.
+		s.mu.Lock()
+		why := e.why
+		s.mu.Unlock()
+		if why != "" {
+			s.end(r, ctx.Err())
+			return nil
+		}
 		s.fail(id, CodeDeadline, "the job's deadline passed before it could run")
 		return nil
 	}

@@ -93,6 +93,9 @@ type Server struct {
 	avgRun   time.Duration
 	wg       sync.WaitGroup
 	mux      *http.ServeMux
+	// beforeBegin, when set (by tests, under mu), is called with a job's id
+	// after its worker has taken it off the queue and before it starts.
+	beforeBegin func(id string)
 }
 
 // New opens the store in cfg.Data, recovers it after a previous run (jobs
