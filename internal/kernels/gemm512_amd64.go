@@ -50,9 +50,89 @@ func kernelAVX512Wide(k int, a, b1, b2, c []float32, ldc int, alpha, beta float3
 	gemmKernel6x32AVX512(k, &a[0], &b1[0], &b2[0], &c[0], ldc, alpha, beta)
 }
 
-// avx512Kernel is the AVX-512 micro-kernel, with its wide form when that
-// passes checkedWide on this CPU.
-var avx512Kernel = &microKernel{tile: kernelAVX512, wide: checkedWide(kernelAVX512, kernelAVX512Wide)}
+// gemmKernel12x32AVX512 is the big form of gemmKernel6x16AVX512
+// (gemm512_amd64.s): it sets the first h rows (1 ≤ h ≤ 12) of the 12×32
+// tile at c from the A panels at a1 (rows 0…5) and a2 (rows 6…11, not
+// read when h ≤ 6) and the B panels at b1 (columns 0…15) and b2 (16…31),
+// with up to 24 accumulators; every element is summed exactly as the 6×16
+// kernel sums it, whatever h is.
+//
+//go:noescape
+func gemmKernel12x32AVX512(k, h int, a1, a2, b1, b2, c *float32, ldc int, alpha, beta float32)
+
+// kernelAVX512Big checks the bounds that the assembly cannot, then runs it.
+func kernelAVX512Big(k, h int, a1, a2, b1, b2, c []float32, ldc int, alpha, beta float32) {
+	_ = a1[k*packMR-1]
+	if h > packMR {
+		_ = a2[k*packMR-1]
+	} else {
+		a2 = a1
+	}
+	_ = b1[k*packNR-1]
+	_ = b2[k*packNR-1]
+	_ = c[(h-1)*ldc+2*packNR-1]
+	gemmKernel12x32AVX512(k, h, &a1[0], &a2[0], &b1[0], &b2[0], &c[0], ldc, alpha, beta)
+}
+
+// avx512Kernel is the AVX-512 micro-kernel, with its wide and big forms
+// when they pass checkedWide and checkedBig on this CPU.
+var avx512Kernel = &microKernel{
+	tile: kernelAVX512,
+	wide: checkedWide(kernelAVX512, kernelAVX512Wide),
+	big:  checkedBig(kernelAVX512, kernelAVX512Big),
+}
+
+// bigChecked records whether the big AVX-512 kernel passed its check at
+// start-up (false also where it was not checked: no AVX-512).
+var bigChecked bool
+
+// checkedBig returns big if, for every row count h = 1…12 and both beta
+// cases, it gives tile's bits on the h rows of a random 12×32 tile (at a
+// depth with a remainder step) and leaves the rows below alone; nil
+// otherwise, as checkedWide does for the wide form.
+func checkedBig(tile func(k, h int, a, b, c []float32, ldc int, alpha, beta float32), big bigKernel) bigKernel {
+	if !hasAVX512 {
+		return nil
+	}
+	const k, ldc = 39, 2*packNR + 3
+	a1, a2 := make([]float32, k*packMR), make([]float32, k*packMR)
+	b1, b2 := make([]float32, k*packNR), make([]float32, k*packNR)
+	seed := uint32(54321)
+	next := func() float32 { // a small LCG: no package-level RNG at init
+		seed = seed*1664525 + 1013904223
+		return float32(int32(seed>>8)-1<<23) / (1 << 23)
+	}
+	for _, s := range [][]float32{a1, a2, b1, b2} {
+		for i := range s {
+			s[i] = next()
+		}
+	}
+	for h := 1; h <= 2*packMR; h++ {
+		for _, beta := range []float32{0, 0.75} {
+			want, got := make([]float32, 2*packMR*ldc), make([]float32, 2*packMR*ldc)
+			for i := range want {
+				want[i] = next()
+				got[i] = want[i]
+			}
+			lower := packMR * ldc
+			h1 := min(h, packMR)
+			tile(k, h1, a1, b1, want, ldc, 1.5, beta)
+			tile(k, h1, a1, b2, want[packNR:], ldc, 1.5, beta)
+			if h > packMR {
+				tile(k, h-packMR, a2, b1, want[lower:], ldc, 1.5, beta)
+				tile(k, h-packMR, a2, b2, want[lower+packNR:], ldc, 1.5, beta)
+			}
+			big(k, h, a1, a2, b1, b2, got, ldc, 1.5, beta)
+			for i := range want {
+				if math.Float32bits(want[i]) != math.Float32bits(got[i]) {
+					return nil
+				}
+			}
+		}
+	}
+	bigChecked = true
+	return big
+}
 
 // wideChecked records whether the wide AVX-512 kernel passed its check at
 // start-up (false also where it was not checked: no AVX-512).
