@@ -12,13 +12,14 @@
 # time, so that a shared machine's load falls on both alike. Each line
 # gives both medians (images/s) and the median of the per-round ratios.
 #
-# Environment: BATCHES (default "64 16"), ROUNDS (default 3), TRAIN and
-# SAMPLE (-benchtime of the training and sampling benchmarks, default 3x
-# and 5x).
+# Environment: BATCHES (default "64 16"), BENCHES (default "TrainStep
+# SampleForward"), ROUNDS (default 3), TRAIN and SAMPLE (-benchtime of the
+# training and sampling benchmarks, default 3x and 5x).
 set -euo pipefail
 
 [ $# -eq 2 ] || { echo "usage: $0 REV_A REV_B" >&2; exit 2; }
 BATCHES=${BATCHES:-64 16}
+BENCHES=${BENCHES:-TrainStep SampleForward}
 ROUNDS=${ROUNDS:-3}
 TRAIN=${TRAIN:-3x}
 SAMPLE=${SAMPLE:-5x}
@@ -46,7 +47,7 @@ declare -A va vb
 keys=()
 for round in $(seq "$ROUNDS"); do
 	for b in $BATCHES; do
-		for bench in TrainStep SampleForward; do
+		for bench in $BENCHES; do
 			bt=$TRAIN
 			[ "$bench" = SampleForward ] && bt=$SAMPLE
 			key="$bench batch=$b"
