@@ -707,3 +707,399 @@ bbeta:
 bdone:
 	VZEROUPPER
 	RET
+
+// The narrow form: up to 12 rows × 16 columns from the A panels a1 (SI,
+// rows 0…5) and a2 (R11, rows 6…11) and one B panel (DI), storing only
+// the first w columns (opmask K1) of the first h rows: the last, narrower
+// panel of a matrix and its last rows, without the scratch tile that the
+// 6×16 kernel needs there. Z(r) holds row r. Every element gets the same
+// fused multiply-adds in the same order as from the 6×16 kernel: the same
+// bits.
+#define STEPN2(ao, bo) \
+	VMOVUPS      bo(DI), Z12; \
+	VBROADCASTSS ao(SI), Z13; \
+	VFMADD231PS  Z13, Z12, Z0; \
+	VBROADCASTSS ao+4(SI), Z14; \
+	VFMADD231PS  Z14, Z12, Z1
+
+#define STEPN4(ao, bo) \
+	VMOVUPS      bo(DI), Z12; \
+	VBROADCASTSS ao(SI), Z13; \
+	VFMADD231PS  Z13, Z12, Z0; \
+	VBROADCASTSS ao+4(SI), Z14; \
+	VFMADD231PS  Z14, Z12, Z1; \
+	VBROADCASTSS ao+8(SI), Z15; \
+	VFMADD231PS  Z15, Z12, Z2; \
+	VBROADCASTSS ao+12(SI), Z16; \
+	VFMADD231PS  Z16, Z12, Z3
+
+#define STEPN6(ao, bo) \
+	VMOVUPS      bo(DI), Z12; \
+	VBROADCASTSS ao(SI), Z13; \
+	VFMADD231PS  Z13, Z12, Z0; \
+	VBROADCASTSS ao+4(SI), Z14; \
+	VFMADD231PS  Z14, Z12, Z1; \
+	VBROADCASTSS ao+8(SI), Z15; \
+	VFMADD231PS  Z15, Z12, Z2; \
+	VBROADCASTSS ao+12(SI), Z16; \
+	VFMADD231PS  Z16, Z12, Z3; \
+	VBROADCASTSS ao+16(SI), Z17; \
+	VFMADD231PS  Z17, Z12, Z4; \
+	VBROADCASTSS ao+20(SI), Z18; \
+	VFMADD231PS  Z18, Z12, Z5
+
+#define STEPN8(ao, bo) \
+	VMOVUPS      bo(DI), Z12; \
+	VBROADCASTSS ao(SI), Z13; \
+	VFMADD231PS  Z13, Z12, Z0; \
+	VBROADCASTSS ao+4(SI), Z14; \
+	VFMADD231PS  Z14, Z12, Z1; \
+	VBROADCASTSS ao+8(SI), Z15; \
+	VFMADD231PS  Z15, Z12, Z2; \
+	VBROADCASTSS ao+12(SI), Z16; \
+	VFMADD231PS  Z16, Z12, Z3; \
+	VBROADCASTSS ao+16(SI), Z17; \
+	VFMADD231PS  Z17, Z12, Z4; \
+	VBROADCASTSS ao+20(SI), Z18; \
+	VFMADD231PS  Z18, Z12, Z5; \
+	VBROADCASTSS ao(R11), Z13; \
+	VFMADD231PS  Z13, Z12, Z6; \
+	VBROADCASTSS ao+4(R11), Z14; \
+	VFMADD231PS  Z14, Z12, Z7
+
+#define STEPN10(ao, bo) \
+	VMOVUPS      bo(DI), Z12; \
+	VBROADCASTSS ao(SI), Z13; \
+	VFMADD231PS  Z13, Z12, Z0; \
+	VBROADCASTSS ao+4(SI), Z14; \
+	VFMADD231PS  Z14, Z12, Z1; \
+	VBROADCASTSS ao+8(SI), Z15; \
+	VFMADD231PS  Z15, Z12, Z2; \
+	VBROADCASTSS ao+12(SI), Z16; \
+	VFMADD231PS  Z16, Z12, Z3; \
+	VBROADCASTSS ao+16(SI), Z17; \
+	VFMADD231PS  Z17, Z12, Z4; \
+	VBROADCASTSS ao+20(SI), Z18; \
+	VFMADD231PS  Z18, Z12, Z5; \
+	VBROADCASTSS ao(R11), Z13; \
+	VFMADD231PS  Z13, Z12, Z6; \
+	VBROADCASTSS ao+4(R11), Z14; \
+	VFMADD231PS  Z14, Z12, Z7; \
+	VBROADCASTSS ao+8(R11), Z15; \
+	VFMADD231PS  Z15, Z12, Z8; \
+	VBROADCASTSS ao+12(R11), Z16; \
+	VFMADD231PS  Z16, Z12, Z9
+
+#define STEPN12(ao, bo) \
+	VMOVUPS      bo(DI), Z12; \
+	VBROADCASTSS ao(SI), Z13; \
+	VFMADD231PS  Z13, Z12, Z0; \
+	VBROADCASTSS ao+4(SI), Z14; \
+	VFMADD231PS  Z14, Z12, Z1; \
+	VBROADCASTSS ao+8(SI), Z15; \
+	VFMADD231PS  Z15, Z12, Z2; \
+	VBROADCASTSS ao+12(SI), Z16; \
+	VFMADD231PS  Z16, Z12, Z3; \
+	VBROADCASTSS ao+16(SI), Z17; \
+	VFMADD231PS  Z17, Z12, Z4; \
+	VBROADCASTSS ao+20(SI), Z18; \
+	VFMADD231PS  Z18, Z12, Z5; \
+	VBROADCASTSS ao(R11), Z13; \
+	VFMADD231PS  Z13, Z12, Z6; \
+	VBROADCASTSS ao+4(R11), Z14; \
+	VFMADD231PS  Z14, Z12, Z7; \
+	VBROADCASTSS ao+8(R11), Z15; \
+	VFMADD231PS  Z15, Z12, Z8; \
+	VBROADCASTSS ao+12(R11), Z16; \
+	VFMADD231PS  Z16, Z12, Z9; \
+	VBROADCASTSS ao+16(R11), Z17; \
+	VFMADD231PS  Z17, Z12, Z10; \
+	VBROADCASTSS ao+20(R11), Z18; \
+	VFMADD231PS  Z18, Z12, Z11
+
+// The first w columns of a C row = alpha·acc (beta == 0), then the next
+// row; done after h rows (R9 counts them down). Z24 holds alpha.
+#define STORE0N512(acc) \
+	VMULPS  Z24, acc, acc; \
+	VMOVUPS acc, K1, (DX); \
+	ADDQ    R8, DX; \
+	DECQ    R9; \
+	JZ      ndone
+
+// The first w columns of a C row = alpha·acc + beta·C, then the next row;
+// done after h rows. Z24 holds alpha, Z25 beta.
+#define STOREBN512(acc) \
+	VMOVUPS.Z   (DX), K1, Z26; \
+	VMULPS      Z25, Z26, Z26; \
+	VFMADD231PS Z24, acc, Z26; \
+	VMOVUPS     Z26, K1, (DX); \
+	ADDQ        R8, DX; \
+	DECQ        R9; \
+	JZ          ndone
+
+// func gemmKernel12x16AVX512(k, h, w int, a1, a2, b, c *float32, ldc int, alpha, beta float32)
+TEXT ·gemmKernel12x16AVX512(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ h+8(FP), R9
+	MOVQ w+16(FP), R13
+	MOVQ a1+24(FP), SI
+	MOVQ a2+32(FP), R11
+	MOVQ b+40(FP), DI
+	MOVQ c+48(FP), DX
+	MOVQ ldc+56(FP), R8
+	SHLQ $2, R8
+
+	// K1 = the low w bits: the columns to store.
+	MOVQ  R13, BX
+	MOVL  $1, AX
+	MOVQ  BX, CX
+	SHLL  CX, AX
+	DECL  AX
+	KMOVW AX, K1
+	MOVQ  k+0(FP), CX
+
+	// Ask for the tile's h rows of C now, so that they arrive while the
+	// sum runs.
+	MOVQ DX, R12
+	MOVQ R9, R13
+nprefc:
+	PREFETCHT0 (R12)
+	PREFETCHT0 60(R12)
+	ADDQ       R8, R12
+	DECQ       R13
+	JNZ        nprefc
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+
+	MOVQ CX, BX
+	SHRQ $2, BX
+	ANDQ $3, CX
+	CMPQ R9, $2
+	JLE  nrows2
+	CMPQ R9, $4
+	JLE  nrows4
+	CMPQ R9, $6
+	JLE  nrows6
+	CMPQ R9, $8
+	JLE  nrows8
+	CMPQ R9, $10
+	JLE  nrows10
+
+nrows12:
+	TESTQ BX, BX
+	JZ    ntail12
+
+nloop12:
+	PREFETCHT0 384(SI)
+	PREFETCHT0 384(R11)
+	STEPN12(0, 0)
+	STEPN12(24, 64)
+	STEPN12(48, 128)
+	STEPN12(72, 192)
+	ADDQ $96, SI
+	ADDQ $96, R11
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  nloop12
+
+ntail12:
+	TESTQ CX, CX
+	JZ    nstore
+
+none12:
+	STEPN12(0, 0)
+	ADDQ $24, SI
+	ADDQ $24, R11
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  none12
+	JMP  nstore
+
+nrows10:
+	TESTQ BX, BX
+	JZ    ntail10
+
+nloop10:
+	PREFETCHT0 384(SI)
+	PREFETCHT0 384(R11)
+	STEPN10(0, 0)
+	STEPN10(24, 64)
+	STEPN10(48, 128)
+	STEPN10(72, 192)
+	ADDQ $96, SI
+	ADDQ $96, R11
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  nloop10
+
+ntail10:
+	TESTQ CX, CX
+	JZ    nstore
+
+none10:
+	STEPN10(0, 0)
+	ADDQ $24, SI
+	ADDQ $24, R11
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  none10
+	JMP  nstore
+
+nrows8:
+	TESTQ BX, BX
+	JZ    ntail8
+
+nloop8:
+	PREFETCHT0 384(SI)
+	PREFETCHT0 384(R11)
+	STEPN8(0, 0)
+	STEPN8(24, 64)
+	STEPN8(48, 128)
+	STEPN8(72, 192)
+	ADDQ $96, SI
+	ADDQ $96, R11
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  nloop8
+
+ntail8:
+	TESTQ CX, CX
+	JZ    nstore
+
+none8:
+	STEPN8(0, 0)
+	ADDQ $24, SI
+	ADDQ $24, R11
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  none8
+	JMP  nstore
+
+nrows6:
+	TESTQ BX, BX
+	JZ    ntail6
+
+nloop6:
+	PREFETCHT0 384(SI)
+	STEPN6(0, 0)
+	STEPN6(24, 64)
+	STEPN6(48, 128)
+	STEPN6(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  nloop6
+
+ntail6:
+	TESTQ CX, CX
+	JZ    nstore
+
+none6:
+	STEPN6(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  none6
+	JMP  nstore
+
+nrows4:
+	TESTQ BX, BX
+	JZ    ntail4
+
+nloop4:
+	PREFETCHT0 384(SI)
+	STEPN4(0, 0)
+	STEPN4(24, 64)
+	STEPN4(48, 128)
+	STEPN4(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  nloop4
+
+ntail4:
+	TESTQ CX, CX
+	JZ    nstore
+
+none4:
+	STEPN4(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  none4
+	JMP  nstore
+
+nrows2:
+	TESTQ BX, BX
+	JZ    ntail2
+
+nloop2:
+	PREFETCHT0 384(SI)
+	STEPN2(0, 0)
+	STEPN2(24, 64)
+	STEPN2(48, 128)
+	STEPN2(72, 192)
+	ADDQ $96, SI
+	ADDQ $256, DI
+	DECQ BX
+	JNZ  nloop2
+
+ntail2:
+	TESTQ CX, CX
+	JZ    nstore
+
+none2:
+	STEPN2(0, 0)
+	ADDQ $24, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  none2
+	JMP  nstore
+
+nstore:
+	VBROADCASTSS alpha+64(FP), Z24
+	MOVL         beta+68(FP), AX
+	TESTL        $0x7fffffff, AX // beta == ±0: do not read C
+	JNZ          nbeta
+	STORE0N512(Z0)
+	STORE0N512(Z1)
+	STORE0N512(Z2)
+	STORE0N512(Z3)
+	STORE0N512(Z4)
+	STORE0N512(Z5)
+	STORE0N512(Z6)
+	STORE0N512(Z7)
+	STORE0N512(Z8)
+	STORE0N512(Z9)
+	STORE0N512(Z10)
+	STORE0N512(Z11)
+
+nbeta:
+	VBROADCASTSS beta+68(FP), Z25
+	STOREBN512(Z0)
+	STOREBN512(Z1)
+	STOREBN512(Z2)
+	STOREBN512(Z3)
+	STOREBN512(Z4)
+	STOREBN512(Z5)
+	STOREBN512(Z6)
+	STOREBN512(Z7)
+	STOREBN512(Z8)
+	STOREBN512(Z9)
+	STOREBN512(Z10)
+	STOREBN512(Z11)
+
+ndone:
+	VZEROUPPER
+	RET

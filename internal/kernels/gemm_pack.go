@@ -49,7 +49,16 @@ type microKernel struct {
 	// it keeps twice the accumulators of wide, and each loaded B row
 	// serves twice the rows.
 	big bigKernel
+	// narrow, when not nil, sets the first w columns (1 ≤ w ≤ NR) of the
+	// first h rows (1 ≤ h ≤ 2MR) of the 2MR×NR tile at c from two A
+	// panels as big takes them and one B panel, summing every element
+	// exactly as tile does and touching nothing else: the driver's edges
+	// need no scratch tile.
+	narrow narrowKernel
 }
+
+// narrowKernel is the signature of a microKernel's narrow form.
+type narrowKernel func(k, h, w int, a1, a2, b, c []float32, ldc int, alpha, beta float32)
 
 // bigKernel is the signature of a microKernel's big form.
 type bigKernel func(k, h int, a1, a2, b1, b2, c []float32, ldc int, alpha, beta float32)
@@ -265,7 +274,7 @@ func (j *gemmJob) planTiles() {
 		}
 	}
 	j.mc = ceilDiv(ceilDiv(j.m, rowT), packMR) * packMR
-	j.nt = ceilDiv(ceilDiv(j.nc, colT), packNR) * packNR
+	j.nt = ceilDiv(ceilDiv(j.nc, colT), 2*packNR) * 2 * packNR // whole pairs of B panels for the wide and big kernels
 	j.rowT, j.colT = ceilDiv(j.m, j.mc), ceilDiv(j.nc, j.nt)
 }
 
@@ -417,6 +426,18 @@ func (j *gemmJob) tiles(lo, hi int) {
 func (j *gemmJob) sweep(ap, tmp []float32, i0, i1, jr, w int, beta float32) {
 	kc, ldc, c, tile, alpha := j.kc, j.ldc, j.c, j.kern.tile, j.alpha
 	bpan := j.bp[jr*kc : (jr+packNR)*kc]
+	if narrow := j.kern.narrow; narrow != nil {
+		for ir := i0; ir < i1; ir += 2 * packMR {
+			h := min(2*packMR, i1-ir)
+			a1 := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
+			a2 := a1 // not read unless h > MR
+			if h > packMR {
+				a2 = ap[(ir-i0+packMR)*kc : (ir-i0+2*packMR)*kc]
+			}
+			narrow(kc, h, w, a1, a2, bpan, c[ir*ldc+j.jc+jr:], ldc, alpha, beta)
+		}
+		return
+	}
 	for ir := i0; ir < i1; ir += packMR {
 		apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
 		h := min(packMR, i1-ir)
