@@ -13,11 +13,19 @@
 # alike. Each line gives the median GFLOP/s over the rounds and the median
 # of the per-round ratios.
 #
+# With CPU=1 both sides run on one thread (GOMAXPROCS=1, torch
+# set_num_threads(1)) and are timed by CPU time instead of wall time:
+# diffusego's GFLOP/cpu-s metric (process user + system time over the
+# timed loop) against PyTorch's time.process_time() over its timed loop.
+# On a machine shared with other work this measures one core's speed far
+# more steadily than wall time, which mostly measures the load.
+#
 # Environment: PYTHON (default /usr/bin/python3), SIZES (default
 # "256 512 1024 2048"), ROUNDS (default 5), SECONDS_EACH (seconds per
 # measurement, default 1), THREADS (PyTorch's threads, default 2; diffusego
-# uses GOMAXPROCS, all cores), BASELINE (a test binary of
-# ./internal/kernels built from another commit, optional).
+# uses GOMAXPROCS, all cores), CPU (1: one thread each, CPU time), BASELINE
+# (a test binary of ./internal/kernels built from another commit, with
+# BenchmarkGemm reporting GFLOP/cpu-s when CPU=1; optional).
 set -euo pipefail
 
 PYTHON=${PYTHON:-/usr/bin/python3}
@@ -25,6 +33,12 @@ SIZES=${SIZES:-256 512 1024 2048}
 ROUNDS=${ROUNDS:-5}
 SECONDS_EACH=${SECONDS_EACH:-1}
 THREADS=${THREADS:-2}
+CPU=${CPU:-}
+METRIC=GFLOP/s
+if [ -n "$CPU" ]; then
+	THREADS=1 METRIC=GFLOP/cpu-s
+	export GOMAXPROCS=1
+fi
 BASELINE=${BASELINE:-}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TMP=$(mktemp -d)
@@ -43,27 +57,35 @@ if [ -n "$BASELINE" ] && [ ! -x "$BASELINE" ]; then
 fi
 go test -c -o "$TMP/kernels.test" ./internal/kernels/
 
-# ours BINARY N: GFLOP/s of BenchmarkGemm/N from a kernels test binary.
+# ours BINARY N: METRIC of BenchmarkGemm/N from a kernels test binary.
 ours() {
-	"$1" -test.run XXX -test.bench "^BenchmarkGemm\$/^$2\$" -test.benchtime "${SECONDS_EACH}s" |
-		awk '/^Benchmark/ {for (i = 2; i <= NF; i++) if ($i == "GFLOP/s") print $(i - 1)}' | tail -1
+	local v
+	v=$("$1" -test.run XXX -test.bench "^BenchmarkGemm\$/^$2\$" -test.benchtime "${SECONDS_EACH}s" |
+		awk -v u="$METRIC" '/^Benchmark/ {for (i = 2; i <= NF; i++) if ($i == u) print $(i - 1)}' | tail -1)
+	if [ -z "$v" ]; then
+		echo "gemm.sh: $1 reports no $METRIC for BenchmarkGemm/$2" >&2
+		exit 1
+	fi
+	echo "$v"
 }
 
-# torchmm N: GFLOP/s of torch.mm at N, timed for SECONDS_EACH after a warm-up.
+# torchmm N: GFLOP/s of torch.mm at N, timed for SECONDS_EACH after a
+# warm-up (per CPU-second with CPU=1).
 torchmm() {
-	"$PYTHON" - "$1" "$SECONDS_EACH" "$THREADS" <<'EOF'
+	"$PYTHON" - "$1" "$SECONDS_EACH" "$THREADS" "${CPU:-0}" <<'EOF'
 import sys, time, torch
-n, secs, threads = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+n, secs, threads, cpu = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3]), sys.argv[4] == "1"
 torch.set_num_threads(threads)
 a, b = torch.randn(n, n), torch.randn(n, n)
 c = torch.mm(a, b)
 for _ in range(3):
     torch.mm(a, b, out=c)
-calls, start = 0, time.perf_counter()
+calls, start, cpu0 = 0, time.perf_counter(), time.process_time()
 while time.perf_counter() - start < secs:
     torch.mm(a, b, out=c)
     calls += 1
-print("%.2f" % (2.0 * n ** 3 * calls / (time.perf_counter() - start) / 1e9))
+spent = time.process_time() - cpu0 if cpu else time.perf_counter() - start
+print("%.2f" % (2.0 * n ** 3 * calls / spent / 1e9))
 EOF
 }
 
@@ -88,9 +110,9 @@ ratios() {
 	for i in "${!a[@]}"; do awk -v x="${a[$i]}" -v y="${b[$i]}" 'BEGIN {printf "%.3f\n", x / y}'; done
 }
 
-header="n | diffusego GFLOP/s | PyTorch GFLOP/s | diffusego / PyTorch"
-[ -n "$BASELINE" ] && header+=" | baseline GFLOP/s | baseline / PyTorch"
-echo "$header (medians of $ROUNDS rounds, ${SECONDS_EACH} s each)"
+header="n | diffusego $METRIC | PyTorch $METRIC | diffusego / PyTorch"
+[ -n "$BASELINE" ] && header+=" | baseline $METRIC | baseline / PyTorch"
+echo "$header (medians of $ROUNDS rounds, ${SECONDS_EACH} s each, PyTorch on $THREADS thread(s))"
 for n in $SIZES; do
 	read -ra g <<<"${go[$n]}"
 	read -ra p <<<"${pt[$n]}"
