@@ -11,11 +11,13 @@ import (
 // into NR-column panels (kc×NR each, rows of NR contiguous values), shared
 // by all workers. C is then cut into tiles of about mc×nt; a worker packs
 // the tile's rows of A into MR-row panels (kc×MR each) and sweeps the
-// micro-kernel over the tile, B panel by B panel, so one B panel (16 KiB)
-// stays in L1 while the A block (mc×kc, ≤ 144 KiB) streams from L2.
-// Transposes are absorbed by the packing, and panels are zero-padded, so
-// the micro-kernel always sees a full MR×NR problem; tiles of C that stick
-// out of the matrix go through a small scratch tile.
+// micro-kernel over the tile, B panel by B panel (two at a time for the
+// wide and big kernels), so one or two B panels (16 KiB each) stay in L1
+// while the A block (mc×kc, ≤ 144 KiB) streams from L2. Transposes are
+// absorbed by the packing, and panels are zero-padded, so the micro-kernel
+// always sees a full MR×NR problem; tiles of C that stick out of the
+// matrix go through a small scratch tile, or, with a narrow kernel, are
+// stored through a mask.
 //
 // Each element of C gets its kc-slices added in order, and within a slice
 // its products in order, whatever the tiling or scheduling: results are
