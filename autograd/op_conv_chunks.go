@@ -212,19 +212,85 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 	})
 }
 
+// backGeom is the geometry of the convolution that gives the input
+// gradient of a stride-1 convolution whose output is as large as its
+// input ("same" padding): for
+//
+//	y[co, i, j] = Σ_{ci, a, b} W[co, ci, a, b] · x[ci, i+a−p, j+b−q]
+//
+// the gradient is dx[ci, i, j] = Σ_{co, a, b} W[co, ci, a, b] ·
+// dy[co, i−a+p, j−b+q], which is the same kind of convolution of dy (one
+// group's coutG channels) with the weight W' of rotateWeights, padded by
+// KH−1−p and KW−1−q. It reports false when the convolution is not of that
+// kind (strided, or an output of another size), or that convolution could
+// not take its columns straight from dy.
+func (c *convChunks) backGeom() (kernels.ConvGeom, bool) {
+	g := c.geom
+	if !kernels.ImplicitConv(g) || g.PadH > g.KH-1 || g.PadW > g.KW-1 {
+		return kernels.ConvGeom{}, false
+	}
+	gb := kernels.ConvGeom{C: c.coutG, H: g.OutH(), W: g.OutW(), KH: g.KH, KW: g.KW,
+		StrideH: 1, StrideW: 1, PadH: g.KH - 1 - g.PadH, PadW: g.KW - 1 - g.PadW}
+	ok := kernels.ImplicitConv(gb) && gb.OutH() == g.H && gb.OutW() == g.W
+	return gb, ok
+}
+
+// rotateWeights packs, for every group, the weight W'_g of the input
+// gradient's convolution (backGeom): W'[ci, co, a, b] = W[co, ci, KH−1−a,
+// KW−1−b], a (C/groups) × (coutG·KH·KW) matrix, into wr and packs it. Give
+// the result back with releaseWeights(c.rotatedShape(), …); wr must not
+// change until then.
+func (c *convChunks) rotateWeights(wr []float32) []*kernels.PackedA {
+	sh := c.rotatedShape()
+	ps := takeWeights(sh)
+	taps := c.geom.KH * c.geom.KW
+	cinG := c.kG / taps
+	for gi, p := range ps {
+		wg := c.W[gi*c.coutG*c.kG:]
+		wrg := wr[gi*sh.m*sh.k:][:sh.m*sh.k]
+		for co := range c.coutG {
+			for ci := range cinG {
+				src := wg[co*c.kG+ci*taps:][:taps]
+				dst := wrg[ci*sh.k+co*taps:][:taps]
+				for t, v := range src {
+					dst[taps-1-t] = v
+				}
+			}
+		}
+		p.Pack(false, sh.m, sh.k, wrg, sh.k)
+	}
+	return ps
+}
+
 // backward adds the gradients of x (dX, nil: not wanted) and w (dW, nil:
 // not wanted) given dY (N, Cout, OH, OW). The chunks are split into about
 // one part per worker; with more than one part, each sums its weight
 // gradient into its own partial, and the partials are added into dW in
 // part order, so the result does not depend on timing.
+//
+// The input gradient of a stride-1 "same" convolution is itself such a
+// convolution of dY (backGeom), whose GEMM packs its columns straight
+// from dY (kernels.ConvGemm) and writes C/groups rows per chunk, added
+// into dX. Other convolutions multiply Wᵀ by dY into a column matrix
+// (K rows) and fold it back into dX with col2im, which writes KH·KW
+// times as much and adds it again.
 func (c *convChunks) backward(dY, dX, dW []float32) {
 	nch := c.chunks()
 	gemm, gemmA := c.gemm(), c.gemmA()
-	var wts []*kernels.PackedA // W_gᵀ, packed once for every chunk's dcol
-	if dX != nil {
+	gb, rotated := c.backGeom()
+	rotated = rotated && dX != nil
+	var wts []*kernels.PackedA // W_gᵀ (or W'_g when rotated), packed once for every chunk
+	switch {
+	case rotated:
+		wr := getConvBuf(c.groups * c.rotatedShape().m * c.rotatedShape().k)
+		wts = c.rotateWeights(*wr)
+		defer putConvBuf(wr)
+		defer releaseWeights(c.rotatedShape(), wts)
+	case dX != nil:
 		wts = c.packWeights(true)
 		defer releaseWeights(c.shape(true), wts)
 	}
+	serial := c.serial()
 	grain := (nch + parallel.Workers() - 1) / parallel.Workers()
 	parts := parallel.Chunks(nch, grain)
 	size := len(dW)
@@ -247,7 +313,7 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 			col, dyt := (*colBuf)[:c.K*ld], (*ytBuf)[:c.cout*ld]
 			if m == 1 { // one sample: its gradient is dYt already
 				dyt = dY[lo*c.outSize:][:c.outSize]
-			} else {
+			} else if dW != nil || !rotated { // the rotated product reads dY itself
 				for j := range m { // gather dY, channels outermost
 					for o := range c.cout {
 						copy(dyt[o*ld+j*c.hw:][:c.hw], dY[(lo+j)*c.outSize+o*c.hw:][:c.hw])
@@ -262,7 +328,19 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				}
 				beta = 1
 			}
-			if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
+			if rotated { // dx_g += W'_g ⋆ dY_g, through col's buffer (cin × ld)
+				out := col[:c.geom.C*ld]
+				cinG := c.geom.C / c.groups
+				for gi := range c.groups { // backGeom made sure that ConvGemm takes gb
+					kernels.ConvGemm(wts[gi], serial, gb, dY[lo*c.outSize+gi*c.coutG*c.hw:], c.outSize, m, out[gi*cinG*ld:], ld)
+				}
+				plane := c.geom.H * c.geom.W
+				for j := range m {
+					for ci := range c.geom.C {
+						kernels.AddTo(dX[(lo+j)*c.inSize+ci*plane:][:plane], out[ci*ld+j*plane:][:plane])
+					}
+				}
+			} else if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
 				for gi := range c.groups {
 					gemmA(wts[gi], false, ld, 1, dyt[gi*c.coutG*ld:], ld, 1, dX[lo*c.inSize+gi*c.kG*ld:], ld)
 				}

@@ -18,23 +18,28 @@ var packedWeights struct {
 // packedShape is the shape of a convolution's packed weights: groups
 // matrices op(A) of m×k, transposed or not.
 type packedShape struct {
-	trans        bool
-	groups, m, k int
+	trans, rotated bool // rotated: rotateWeights' W'_g
+	groups, m, k   int
 }
 
 // shape is the packedShape of the group weights packWeights packs.
 func (c *convChunks) shape(trans bool) packedShape {
 	if trans {
-		return packedShape{true, c.groups, c.kG, c.coutG}
+		return packedShape{trans: true, groups: c.groups, m: c.kG, k: c.coutG}
 	}
-	return packedShape{false, c.groups, c.coutG, c.kG}
+	return packedShape{groups: c.groups, m: c.coutG, k: c.kG}
 }
 
-// packWeights packs the weight of every group once for the whole call:
-// W_g (coutG × kG) for the forward product, or W_gᵀ for the backward one
-// when trans. Give the result back with releaseWeights.
-func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
-	sh := c.shape(trans)
+// rotatedShape is the packedShape of rotateWeights' W'_g: (C/groups) ×
+// (coutG·KH·KW).
+func (c *convChunks) rotatedShape() packedShape {
+	taps := c.geom.KH * c.geom.KW
+	return packedShape{rotated: true, groups: c.groups, m: c.kG / taps, k: c.coutG * taps}
+}
+
+// takeWeights returns packed weights of shape sh to pack into: a set a
+// finished call gave back, or a new one.
+func takeWeights(sh packedShape) []*kernels.PackedA {
 	var ps []*kernels.PackedA
 	packedWeights.Lock()
 	if free := packedWeights.free[sh]; len(free) > 0 {
@@ -44,11 +49,20 @@ func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
 	}
 	packedWeights.Unlock()
 	if ps == nil {
-		ps = make([]*kernels.PackedA, c.groups)
+		ps = make([]*kernels.PackedA, sh.groups)
 		for gi := range ps {
 			ps[gi] = new(kernels.PackedA)
 		}
 	}
+	return ps
+}
+
+// packWeights packs the weight of every group once for the whole call:
+// W_g (coutG × kG) for the forward product, or W_gᵀ for the backward one
+// when trans. Give the result back with releaseWeights.
+func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
+	sh := c.shape(trans)
+	ps := takeWeights(sh)
 	for gi, p := range ps {
 		p.Pack(sh.trans, sh.m, sh.k, c.W[gi*c.coutG*c.kG:], c.kG)
 	}

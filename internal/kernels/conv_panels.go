@@ -165,6 +165,10 @@ type gatherRowsFunc func(dst []float32, dstStride int, src []float32, srcStride,
 // path directly rather than through a function value, so that mask does
 // not escape to the heap.
 func gatherRows(dst []float32, dstStride int, src []float32, srcStride, count int, mask *[packNR]uint32, or bool) {
+	if gatherRows512 {
+		gatherRowsVec512(dst, dstStride, src, srcStride, count, mask, or)
+		return
+	}
 	if gatherRowsVector {
 		gatherRowsVec(dst, dstStride, src, srcStride, count, mask, or)
 		return

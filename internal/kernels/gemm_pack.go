@@ -11,11 +11,13 @@ import (
 // into NR-column panels (kc×NR each, rows of NR contiguous values), shared
 // by all workers. C is then cut into tiles of about mc×nt; a worker packs
 // the tile's rows of A into MR-row panels (kc×MR each) and sweeps the
-// micro-kernel over the tile, B panel by B panel, so one B panel (16 KiB)
-// stays in L1 while the A block (mc×kc, ≤ 144 KiB) streams from L2.
-// Transposes are absorbed by the packing, and panels are zero-padded, so
-// the micro-kernel always sees a full MR×NR problem; tiles of C that stick
-// out of the matrix go through a small scratch tile.
+// micro-kernel over the tile, B panel by B panel (two at a time for the
+// wide and big kernels), so one or two B panels (16 KiB each) stay in L1
+// while the A block (mc×kc, ≤ 144 KiB) streams from L2. Transposes are
+// absorbed by the packing, and panels are zero-padded, so the micro-kernel
+// always sees a full MR×NR problem; tiles of C that stick out of the
+// matrix go through a small scratch tile, or, with a narrow kernel, are
+// stored through a mask.
 //
 // Each element of C gets its kc-slices added in order, and within a slice
 // its products in order, whatever the tiling or scheduling: results are
@@ -42,7 +44,26 @@ type microKernel struct {
 	// element exactly as tile does: on a CPU with 32 vector registers it
 	// keeps twice the accumulators in flight.
 	wide func(k int, a, b1, b2, c []float32, ldc int, alpha, beta float32)
+	// big, when not nil, sets the first h rows (1 ≤ h ≤ 2MR) of the
+	// 2MR×2NR tile at c from two A panels, a1 for rows 0…MR−1 and a2 for
+	// MR…2MR−1 (not read when h ≤ MR), and two B panels as wide takes
+	// them, summing every element exactly as tile does. With both panels
+	// it keeps twice the accumulators of wide, and each loaded B row
+	// serves twice the rows.
+	big bigKernel
+	// narrow, when not nil, sets the first w columns (1 ≤ w ≤ NR) of the
+	// first h rows (1 ≤ h ≤ 2MR) of the 2MR×NR tile at c from two A
+	// panels as big takes them and one B panel, summing every element
+	// exactly as tile does and touching nothing else: the driver's edges
+	// need no scratch tile.
+	narrow narrowKernel
 }
+
+// narrowKernel is the signature of a microKernel's narrow form.
+type narrowKernel func(k, h, w int, a1, a2, b, c []float32, ldc int, alpha, beta float32)
+
+// bigKernel is the signature of a microKernel's big form.
+type bigKernel func(k, h int, a1, a2, b1, b2, c []float32, ldc int, alpha, beta float32)
 
 // microKernelPath names a micro-kernel, for tests and benchmarks.
 type microKernelPath struct {
@@ -219,8 +240,9 @@ func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, tr
 		j.jc, j.nc = jc, min(packNC, n-jc)
 		j.planTiles()
 		panels := (j.nc + packNR - 1) / packNR
-		for pc := 0; pc < k; pc += packKC {
-			j.pc, j.kc = pc, min(packKC, k-pc)
+		depth := sliceDepth(k)
+		for pc := 0; pc < k; pc += depth {
+			j.pc, j.kc = pc, min(depth, k-pc)
 			j.bp = grow(j.bp, panels*packNR*j.kc)
 			if serial {
 				j.packB(0, panels)
@@ -254,7 +276,7 @@ func (j *gemmJob) planTiles() {
 		}
 	}
 	j.mc = ceilDiv(ceilDiv(j.m, rowT), packMR) * packMR
-	j.nt = ceilDiv(ceilDiv(j.nc, colT), packNR) * packNR
+	j.nt = ceilDiv(ceilDiv(j.nc, colT), 2*packNR) * 2 * packNR // whole pairs of B panels for the wide and big kernels
 	j.rowT, j.colT = ceilDiv(j.m, j.mc), ceilDiv(j.nc, j.nt)
 }
 
@@ -389,7 +411,7 @@ func (j *gemmJob) tiles(lo, hi int) {
 		c0 := tj * j.nt
 		c1 := min(c0+j.nt, j.nc)
 		for jr := c0; jr < c1; {
-			if kern.wide != nil && c1-jr >= 2*packNR {
+			if (kern.wide != nil || kern.big != nil) && c1-jr >= 2*packNR {
 				j.sweepWide(ap, i0, i1, jr, beta)
 				jr += 2 * packNR
 				continue
@@ -406,6 +428,18 @@ func (j *gemmJob) tiles(lo, hi int) {
 func (j *gemmJob) sweep(ap, tmp []float32, i0, i1, jr, w int, beta float32) {
 	kc, ldc, c, tile, alpha := j.kc, j.ldc, j.c, j.kern.tile, j.alpha
 	bpan := j.bp[jr*kc : (jr+packNR)*kc]
+	if narrow := j.kern.narrow; narrow != nil {
+		for ir := i0; ir < i1; ir += 2 * packMR {
+			h := min(2*packMR, i1-ir)
+			a1 := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
+			a2 := a1 // not read unless h > MR
+			if h > packMR {
+				a2 = ap[(ir-i0+packMR)*kc : (ir-i0+2*packMR)*kc]
+			}
+			narrow(kc, h, w, a1, a2, bpan, c[ir*ldc+j.jc+jr:], ldc, alpha, beta)
+		}
+		return
+	}
 	for ir := i0; ir < i1; ir += packMR {
 		apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
 		h := min(packMR, i1-ir)
@@ -430,11 +464,24 @@ func (j *gemmJob) sweep(ap, tmp []float32, i0, i1, jr, w int, beta float32) {
 }
 
 // sweepWide is sweep over the two full B panels of columns
-// [jr, jr+2·NR), with the wide kernel on full row panels.
+// [jr, jr+2·NR): the big kernel on up to two row panels at a time where
+// the kernel has one, else the wide kernel on full row panels.
 func (j *gemmJob) sweepWide(ap []float32, i0, i1, jr int, beta float32) {
 	kc, ldc, c, kern, alpha := j.kc, j.ldc, j.c, j.kern, j.alpha
 	b1 := j.bp[jr*kc : (jr+packNR)*kc]
 	b2 := j.bp[(jr+packNR)*kc : (jr+2*packNR)*kc]
+	if kern.big != nil {
+		for ir := i0; ir < i1; ir += 2 * packMR {
+			h := min(2*packMR, i1-ir)
+			a1 := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
+			a2 := a1 // not read unless h > MR
+			if h > packMR {
+				a2 = ap[(ir-i0+packMR)*kc : (ir-i0+2*packMR)*kc]
+			}
+			kern.big(kc, h, a1, a2, b1, b2, c[ir*ldc+j.jc+jr:], ldc, alpha, beta)
+		}
+		return
+	}
 	for ir := i0; ir < i1; ir += packMR {
 		apan := ap[(ir-i0)*kc : (ir-i0+packMR)*kc]
 		h := min(packMR, i1-ir)
@@ -463,6 +510,15 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 }
 
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
+
+// sliceDepth is the depth of the slices a sum of k terms is cut into: as
+// few slices as packKC allows, of equal depth (the last one may be
+// shorter by less than one term per slice), so that no slice is a short
+// remainder that pays the full cost of loading and storing C for little
+// work (k = 288: two slices of 144, not 256 and 32).
+func sliceDepth(k int) int {
+	return ceilDiv(k, ceilDiv(k, packKC))
+}
 
 // grow returns buf resliced to n elements, reallocated if it is shorter.
 func grow(buf []float32, n int) []float32 {

@@ -37,12 +37,13 @@ func (p *PackedA) pack(kern *microKernel, transA bool, m, k int, a []float32, ld
 	p.buf = grow(p.buf, p.mPad*k)
 	// Row panels of every kc-slice are packed in parallel: a weight is
 	// packed again at every call, as it changes at every step.
-	slices, panels := ceilDiv(k, packKC), p.mPad/packMR
-	parallel.For(slices*panels, 1+8192/(packMR*min(k, packKC)), func(lo, hi int) {
+	depth := sliceDepth(k)
+	slices, panels := ceilDiv(k, depth), p.mPad/packMR
+	parallel.For(slices*panels, 1+8192/(packMR*depth), func(lo, hi int) {
 		j := gemmJob{transA: transA, m: m, k: k, a: a, lda: lda}
 		for t := lo; t < hi; t++ {
-			pc, i := t/panels*packKC, t%panels*packMR
-			j.pc, j.kc = pc, min(packKC, k-pc)
+			pc, i := t/panels*depth, t%panels*packMR
+			j.pc, j.kc = pc, min(depth, k-pc)
 			j.packA(p.buf[pc*p.mPad+i*j.kc:], i, min(i+packMR, m))
 		}
 	})

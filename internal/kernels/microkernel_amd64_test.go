@@ -96,3 +96,97 @@ func TestWideKernels(t *testing.T) {
 		}
 	}
 }
+
+// TestBigKernels checks every big micro-kernel this CPU has against calls
+// of its 16-column kernel on the same panels, bit for bit, for every row
+// count h = 1…12 on every depth 1…70 with both beta cases: the first h
+// rows of the 12×32 tile must be the tile kernel's bits, and every other
+// element of C (rows h and beyond, the padding of each row) must be left
+// alone. It also fails if the AVX-512 big kernel was dropped at start-up.
+func TestBigKernels(t *testing.T) {
+	if hasAVX512 && !bigChecked {
+		t.Errorf("the big AVX-512 kernel failed its start-up check on this CPU")
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	const ldc = 2*packNR + 5
+	for _, mk := range microKernels() {
+		if mk.kern.big == nil {
+			continue
+		}
+		for k := 1; k <= 70; k++ {
+			a1, a2 := randSlice(r, k*packMR), randSlice(r, k*packMR)
+			b1, b2 := randSlice(r, k*packNR), randSlice(r, k*packNR)
+			for h := 1; h <= 2*packMR; h++ {
+				for _, beta := range []float32{0, -0.5} {
+					c0 := randSlice(r, (2*packMR-1)*ldc+2*packNR)
+					want, got := slices.Clone(c0), slices.Clone(c0)
+					h1 := min(h, packMR)
+					mk.kern.tile(k, h1, a1, b1, want, ldc, 1.5, beta)
+					mk.kern.tile(k, h1, a1, b2, want[packNR:], ldc, 1.5, beta)
+					if h > packMR {
+						mk.kern.tile(k, h-packMR, a2, b1, want[packMR*ldc:], ldc, 1.5, beta)
+						mk.kern.tile(k, h-packMR, a2, b2, want[packMR*ldc+packNR:], ldc, 1.5, beta)
+					}
+					a2arg := a2
+					if h <= packMR {
+						a2arg = nil // must not be read
+					}
+					mk.kern.big(k, h, a1, a2arg, b1, b2, got, ldc, 1.5, beta)
+					for i := range got {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s big k=%d h=%d beta=%g: c[%d] = %g, want %g", mk.name, k, h, beta, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// TestNarrowKernels checks every narrow micro-kernel this CPU has against
+// its 16-column kernel on the same panels, bit for bit, for every row
+// count h = 1…12 and column count w = 1…16 on depths 1…40 with both beta
+// cases: the h×w corner of the tile must be the tile kernel's bits and
+// every other element of C must be left alone. It also fails if the
+// AVX-512 narrow kernel was dropped at start-up.
+func TestNarrowKernels(t *testing.T) {
+	if hasAVX512 && !narrowChecked {
+		t.Errorf("the narrow AVX-512 kernel failed its start-up check on this CPU")
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	const ldc = packNR + 5
+	for _, mk := range microKernels() {
+		if mk.kern.narrow == nil {
+			continue
+		}
+		for k := 1; k <= 40; k++ {
+			a1, a2, b := randSlice(r, k*packMR), randSlice(r, k*packMR), randSlice(r, k*packNR)
+			for h := 1; h <= 2*packMR; h++ {
+				for w := 1; w <= packNR; w++ {
+					beta := []float32{0, -0.5}[(h+w+k)%2]
+					c0 := randSlice(r, (2*packMR-1)*ldc+packNR)
+					want, got := slices.Clone(c0), slices.Clone(c0)
+					mk.kern.tile(k, min(h, packMR), a1, b, want, ldc, 1.5, beta)
+					if h > packMR {
+						mk.kern.tile(k, h-packMR, a2, b, want[packMR*ldc:], ldc, 1.5, beta)
+					}
+					for i := range want {
+						if i%ldc >= w {
+							want[i] = c0[i]
+						}
+					}
+					a2arg := a2
+					if h <= packMR {
+						a2arg = nil // must not be read
+					}
+					mk.kern.narrow(k, h, w, a1, a2arg, b, got[:(h-1)*ldc+w], ldc, 1.5, beta)
+					for i := range got {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s narrow k=%d h=%d w=%d beta=%g: c[%d] = %g, want %g", mk.name, k, h, w, beta, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
