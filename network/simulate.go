@@ -3,6 +3,7 @@ package network
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -259,4 +260,45 @@ func activate(active []bool, seeds []int) []int {
 		}
 	}
 	return f
+}
+
+// ModelSpec names a spreading model and its parameters, as the command
+// line and the server's network jobs give them.
+type ModelSpec struct {
+	Name        string  // sir, sis, ic or lt (any case)
+	Beta, Gamma float64 // SIR and SIS
+	P           float64 // IC
+	Weighted    bool    // IC
+}
+
+// Models are the names ModelSpec.Model knows.
+var Models = []string{"sir", "sis", "ic", "lt"}
+
+// Model returns the spreading model the spec names, its parameters checked
+// (Model.Check). The error names the name or the parameter that is wrong.
+func (s ModelSpec) Model() (Model, error) {
+	var m Model
+	switch strings.ToLower(s.Name) {
+	case "sir":
+		m = SIR{Beta: s.Beta, Gamma: s.Gamma}
+	case "sis":
+		m = SIS{Beta: s.Beta, Gamma: s.Gamma}
+	case "ic":
+		m = IC{P: s.P, Weighted: s.Weighted}
+	case "lt":
+		m = LT{}
+	default:
+		return nil, &UnknownModelError{Name: s.Name}
+	}
+	if err := m.Check(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// UnknownModelError reports a spreading model name ModelSpec does not know.
+type UnknownModelError struct{ Name string }
+
+func (e *UnknownModelError) Error() string {
+	return fmt.Sprintf("model: want %s, got %q", strings.Join(Models, ", "), e.Name)
 }

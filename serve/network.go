@@ -3,6 +3,7 @@ package serve
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -44,20 +45,12 @@ func (p *NetworkParams) parseGraph(b []byte) (*network.Graph, error) {
 
 // model is the spreading model of the parameters.
 func (p *NetworkParams) model() (network.Model, *APIError) {
-	var m network.Model
-	switch strings.ToLower(p.Model) {
-	case "sir":
-		m = network.SIR{Beta: p.Beta, Gamma: p.Gamma}
-	case "sis":
-		m = network.SIS{Beta: p.Beta, Gamma: p.Gamma}
-	case "ic":
-		m = network.IC{P: p.P, Weighted: p.Weighted}
-	case "lt":
-		m = network.LT{}
-	default:
+	m, err := network.ModelSpec{Name: p.Model, Beta: p.Beta, Gamma: p.Gamma, P: p.P, Weighted: p.Weighted}.Model()
+	var unknown *network.UnknownModelError
+	switch {
+	case errors.As(err, &unknown):
 		return nil, badField("params.model", CodeInvalid, "want sir, sis, ic or lt, got %q", p.Model)
-	}
-	if err := m.Check(); err != nil {
+	case err != nil:
 		field, _, _ := strings.Cut(err.Error(), " ")
 		return nil, badField("params."+strings.Trim(field, ":"), CodeOutOfRange, "%v", err)
 	}

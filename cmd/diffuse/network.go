@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"image/color"
 	"io"
@@ -56,27 +57,16 @@ func (m *networkModel) build(liveEdge bool) (network.Model, *network.Graph, erro
 	if m.graph == "" {
 		return nil, nil, usagef("--graph is required")
 	}
-	var mod network.Model
-	switch strings.ToLower(m.model) {
-	case "sir":
-		mod = network.SIR{Beta: m.beta, Gamma: m.gamma}
-	case "sis":
-		mod = network.SIS{Beta: m.beta, Gamma: m.gamma}
-	case "ic":
-		mod = network.IC{P: m.p, Weighted: m.weights}
-	case "lt":
-		mod = network.LT{}
-	default:
-		if liveEdge {
-			return nil, nil, usagef("--model: want ic or lt, got %q", m.model)
-		}
-		return nil, nil, usagef("--model: want sir, sis, ic or lt, got %q", m.model)
+	mod, err := network.ModelSpec{Name: m.model, Beta: m.beta, Gamma: m.gamma, P: m.p, Weighted: m.weights}.Model()
+	var unknown *network.UnknownModelError
+	switch {
+	case errors.As(err, &unknown) && liveEdge:
+		return nil, nil, usagef("--model: want ic or lt, got %q", m.model)
+	case err != nil:
+		return nil, nil, usagef("--%s", err)
 	}
 	if _, ok := mod.(network.LiveEdge); liveEdge && !ok {
 		return nil, nil, usagef("--model: want ic or lt (models with a live-edge form), got %q", m.model)
-	}
-	if err := mod.Check(); err != nil {
-		return nil, nil, usagef("--%s", err)
 	}
 	g, err := network.ReadGraph(m.graph, m.directed)
 	if err != nil {
