@@ -3,7 +3,6 @@ package serve
 import (
 	"bytes"
 	"encoding/json"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -153,21 +152,12 @@ func TestCancelOneBatchedJob(t *testing.T) {
 // job of the call back in the queue, as it does a job running alone.
 func TestShutdownRequeuesABatch(t *testing.T) {
 	dir := t.TempDir()
-	srv, err := New(Config{Data: dir, Models: []*Model{fashion(t)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	h := &harness{t: t, srv: srv, hs: hs}
+	h := startHarness(t, Config{Data: dir, Models: []*Model{fashion(t)}})
 	ids := batchedRun(h, []map[string]any{slow(), slow()})
 	if got := runningData(h, ids[1]); got["batch_jobs"] != 2 {
 		t.Fatalf("running %v, want a batch of 2", got)
 	}
-	hs.CloseClientConnections()
-	hs.Close()
-	ctx, cancel := contextWithTimeout(50 * time.Millisecond)
-	defer cancel()
-	if err := srv.Close(ctx); err != nil {
+	if err := h.stop(50 * time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	st, err := OpenStore(dir)

@@ -64,6 +64,36 @@ type harness struct {
 	t   *testing.T
 	srv *Server
 	hs  *httptest.Server
+
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// startHarness starts a server with cfg behind a test HTTP server, stopped
+// when the test ends (or earlier by stop).
+func startHarness(t *testing.T, cfg Config) *harness {
+	t.Helper()
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := &harness{t: t, srv: srv, hs: httptest.NewServer(srv.Handler())}
+	t.Cleanup(func() { h.stop(5 * time.Second) })
+	return h
+}
+
+// stop closes the client connections and the HTTP server, then stops the
+// server, giving running jobs grace to finish (those that do not go back
+// to the queue), once; it returns the server's Close error.
+func (h *harness) stop(grace time.Duration) error {
+	h.stopOnce.Do(func() {
+		h.hs.CloseClientConnections()
+		h.hs.Close()
+		ctx, cancel := contextWithTimeout(grace)
+		defer cancel()
+		h.stopErr = h.srv.Close(ctx)
+	})
+	return h.stopErr
 }
 
 func newHarness(t *testing.T, mod func(*Config)) *harness {
@@ -73,20 +103,7 @@ func newHarness(t *testing.T, mod func(*Config)) *harness {
 	if mod != nil {
 		mod(&cfg)
 	}
-	srv, err := New(cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	h := &harness{t: t, srv: srv, hs: hs}
-	t.Cleanup(func() {
-		hs.CloseClientConnections()
-		hs.Close()
-		ctx, cancel := contextWithTimeout(5 * time.Second)
-		defer cancel()
-		srv.Close(ctx)
-	})
-	return h
+	return startHarness(t, cfg)
 }
 
 // do sends a request as session sess (header X-Session) and returns the

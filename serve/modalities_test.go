@@ -9,7 +9,6 @@ import (
 	"image/png"
 	"math"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -526,23 +525,14 @@ func TestModalityJobsSurviveARestart(t *testing.T) {
 	models := func() []*Model {
 		return []*Model{fashion(t), textModel(t), tinySeries(t), {Name: "network", Network: true}}
 	}
-	srv, err := New(Config{Data: dir, Models: models()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	h := &harness{t: t, srv: srv, hs: hs}
+	h := startHarness(t, Config{Data: dir, Models: models()})
 	// A long text job holds the text worker; the others wait behind it or on their own workers' queues.
 	blocker := h.submit(alice, map[string]any{"kind": "text_sample", "params": map[string]any{"n": 1, "steps": 1000}})
 	h.stream(blocker, 0, func(e sse) bool { return e.Type == "progress" })
 	ids := []string{
 		h.submit(alice, map[string]any{"kind": "text_infill", "params": map[string]any{"infill": "The ____ fox.", "n": 1, "steps": 2}}),
 	}
-	hs.CloseClientConnections()
-	hs.Close()
-	ctx, cancel := contextWithTimeout(50 * time.Millisecond)
-	defer cancel()
-	if err := srv.Close(ctx); err != nil {
+	if err := h.stop(50 * time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	// Jobs stored while no server runs, as a crash leaves them: queued, with their inputs.
@@ -596,17 +586,5 @@ func TestModalityJobsSurviveARestart(t *testing.T) {
 // newHarnessAt starts a server on the data folder dir.
 func newHarnessAt(t *testing.T, dir string, models []*Model) *harness {
 	t.Helper()
-	srv, err := New(Config{Data: dir, Models: models})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(func() {
-		hs.CloseClientConnections()
-		hs.Close()
-		ctx, cancel := contextWithTimeout(5 * time.Second)
-		defer cancel()
-		srv.Close(ctx)
-	})
-	return &harness{t: t, srv: srv, hs: hs}
+	return startHarness(t, Config{Data: dir, Models: models})
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"image/png"
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -149,19 +148,10 @@ func TestPairSession(t *testing.T) {
 // to the queue, and runs at the next start.
 func TestShutdownRequeues(t *testing.T) {
 	dir := t.TempDir()
-	srv, err := New(Config{Data: dir, Models: []*Model{fashion(t)}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	h := &harness{t: t, srv: srv, hs: hs}
+	h := startHarness(t, Config{Data: dir, Models: []*Model{fashion(t)}})
 	id := h.submit(alice, slow())
 	h.stream(id, 0, func(e sse) bool { return e.Type == "progress" })
-	hs.CloseClientConnections()
-	hs.Close()
-	ctx, cancel := contextWithTimeout(50 * time.Millisecond)
-	defer cancel()
-	if err := srv.Close(ctx); err != nil {
+	if err := h.stop(50 * time.Millisecond); err != nil {
 		t.Fatal(err)
 	}
 	st, err := OpenStore(dir)
