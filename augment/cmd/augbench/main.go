@@ -71,6 +71,8 @@ func run(args []string, stdout io.Writer) error {
 	testN := fs.Int("test", 10000, "test images (the first N of the test split)")
 	tableList := fs.String("table-data", "tabular/testdata/breast_cancer.csv:diagnosis:malignant", "tables FILE:TARGET:MINORITY, comma-separated")
 	iters := fs.Int("iters", 1000, "tabular diffusion training iterations")
+	tableRatios := fs.String("table-ratios", "0.5,0.75,0.9", "minority mixing ratios (synthetic share of the minority rows) to choose from on validation; capped at the majority's count")
+	tableFilter := fs.Float64("table-filter", 0, "also run diffusego-filtered: keep synthetic minority rows the real-data logistic regression gives at least this probability (0: not run)")
 	width := fs.Int("width", 128, "tabular denoiser width")
 	replot := fs.String("replot", "", "only redraw the plot and print the image table from this results.json")
 	out := fs.String("out", "out/augment", "folder for results.json, the plot and the synthetic pool cache")
@@ -120,7 +122,11 @@ func run(args []string, stdout io.Writer) error {
 		printImages(stdout, regs, *seeds)
 	}
 	if *tables {
-		all, err := runTables(ctx, *tableList, *seeds, *iters, *width, say)
+		trs, err := floats(*tableRatios)
+		if err != nil {
+			return err
+		}
+		all, err := runTables(ctx, *tableList, *seeds, *iters, *width, trs, *tableFilter, say)
 		if err != nil {
 			return err
 		}
