@@ -127,6 +127,30 @@ func LoadTextModel(path string) (*text.Model, []string, error) {
 	return m, classes, nil
 }
 
+// TextClassError is labelled text with classes a label-conditioned model
+// was not trained with (more classes than it knows, or other names).
+type TextClassError struct {
+	Source         string
+	Classes, Known []string
+	Unknown        string // the first class the model does not know
+}
+
+func (e *TextClassError) Error() string {
+	return fmt.Sprintf("augment: %s has %d classes %q but the model knows %d %q (not %q): want a model trained on these classes (leave out --checkpoint to train one)",
+		e.Source, len(e.Classes), e.Classes, len(e.Known), e.Known, e.Unknown)
+}
+
+// CheckTextClasses returns a *TextClassError unless every class is one the
+// model knows.
+func CheckTextClasses(source string, classes, known []string) error {
+	for _, c := range classes {
+		if !slices.Contains(known, c) {
+			return &TextClassError{Source: source, Classes: classes, Known: known, Unknown: c}
+		}
+	}
+	return nil
+}
+
 // TextOptions are the settings of GenerateTexts; with the model they fix
 // the texts.
 type TextOptions struct {
@@ -149,12 +173,10 @@ type TextOptions struct {
 // completions are drawn again. Texts are drawn in batches; batch k of
 // class c draws from (Seed, c·2²⁰ + k) alone, so a class's texts do not
 // change when other classes' counts do. A class the model does not know is
-// a *ClassError.
+// a *TextClassError.
 func GenerateTexts(ctx context.Context, m *text.Model, modelClasses, classes []string, counts []int, opt TextOptions) (*Texts, []ClassReport, error) {
-	for _, c := range classes {
-		if !slices.Contains(modelClasses, c) {
-			return nil, nil, &ClassError{Source: fmt.Sprintf("text class %q (the model knows %q)", c, modelClasses), DataClasses: len(classes), ModelKnows: len(modelClasses)}
-		}
+	if err := CheckTextClasses("the data", classes, modelClasses); err != nil {
+		return nil, nil, err
 	}
 	if len(counts) != len(classes) {
 		return nil, nil, fmt.Errorf("augment: %d counts for %d classes", len(counts), len(classes))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/diffusego/diffusego/augment"
@@ -33,7 +34,7 @@ func runTexts(ctx context.Context, f textFlags, say func(string)) (*augment.Text
 	}
 	b := &augment.TextBench{Data: data, Name: f.source, PerClass: f.perClass, Val: f.val, Test: f.test, SplitSeed: 1, Seeds: f.seeds, Ratios: ratios,
 		Model: augment.TextModelOptions{Preset: "tiny", Context: f.context, Batch: f.batch,
-			Train: train.Options{Steps: f.steps, LR: f.lr, LRSchedule: "cosine", Warmup: min(100, f.steps/10), WeightDecay: 0.01, ClipNorm: 1, EMADecay: 0.999, LogEvery: 1000}},
+			Train: train.Options{Steps: f.steps, LR: f.lr, LRSchedule: "cosine", Warmup: min(100, f.steps/10), WeightDecay: 0.01, ClipNorm: 1, EMADecay: 0.999, LogEvery: 100}, Log: os.Stderr},
 		Gen: augment.TextOptions{Steps: f.genSteps}, Progress: say}
 	return b.Run(ctx)
 }
