@@ -63,11 +63,12 @@ func (e *TextSourceError) Error() string {
 }
 
 // LoadTexts reads labelled text: "fortunes:FILE,FILE,…" (those Debian
-// fortune files, each a class, cleaned as text.LoadFortunes does and
-// deduplicated within the source), or a folder holding one corpus file per
+// fortune files, each a class), or a folder holding one corpus file per
 // class (plain text with one document per line, a fortune file, or a JSON
 // array of strings; text.ReadCorpus), the class named by the file name
-// without its extension. Hidden files and .dat index files are skipped.
+// without its extension. Every text is cleaned as text.LoadFortunes
+// cleans fortunes (text.CleanFortune) and trimmed; a text met again is
+// kept once, in the first class that has it. Hidden files and .dat index files are skipped.
 // maxChars > 0 keeps only documents of at most that many characters (so
 // that a label prefix and the text fit a model's context); the count of
 // documents left out is returned. Fewer than two classes, a class without

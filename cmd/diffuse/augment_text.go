@@ -98,12 +98,12 @@ func runAugmentText(ctx context.Context, s augmentTextSettings, log io.Writer) e
 	}
 	var m *text.Model
 	var modelClasses []string
-	context := s.context
+	window := s.context
 	if s.checkpoint != "" {
 		if m, modelClasses, err = augment.LoadTextModel(s.checkpoint); err != nil {
 			return err
 		}
-		context = m.Config.Context
+		window = m.Config.Context
 	}
 	// Probe the classes first (the file names) to size the texts.
 	probe, _, err := augment.LoadTexts(s.data, 0)
@@ -116,8 +116,8 @@ func runAugmentText(ctx context.Context, s augmentTextSettings, log io.Writer) e
 		for _, c := range probe.Classes {
 			longest = max(longest, utf8.RuneCountInString(augment.LabelPrompt(c)))
 		}
-		if maxChars = context - longest - 1; maxChars < 1 {
-			return usagef("--context %d: the longest label prompt takes %d characters: want a longer context", context, longest)
+		if maxChars = window - longest - 1; maxChars < 1 {
+			return usagef("context %d: the longest label prompt takes %d characters: want a longer context (--context, or a model trained with one)", window, longest)
 		}
 	}
 	real, dropped, err := augment.LoadTexts(s.data, maxChars)
