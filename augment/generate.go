@@ -43,7 +43,7 @@ type ClassReport struct {
 	Requested int    `json:"requested"`
 	Drawn     int    `json:"drawn"`    // images sampled
 	Kept      int    `json:"kept"`     // images written (≤ requested)
-	Rejected  int    `json:"rejected"` // below the confidence threshold
+	Rejected  int    `json:"rejected"` // below the confidence threshold (for text also empty completions)
 }
 
 // GenerateImages draws counts[c] images of every class c from p (model

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/diffusego/diffusego/tabular"
 	"github.com/diffusego/diffusego/tensor"
@@ -18,7 +19,11 @@ import (
 // class, with SMOTE rows and with diffusego rows (a tabular.Model fitted to
 // the cut training rows and sampled for the minority class); each
 // augmentation's mixing ratio is chosen per seed by balanced accuracy on
-// validation, and only the chosen ones are scored on test.
+// validation, and only the chosen ones are scored on test. With Filter > 0
+// a fifth method, "diffusego-filtered", keeps only the diffusego rows to
+// which the logistic regression trained on the cut training rows gives
+// the minority class at least probability Filter (GenerateRows'
+// MinConfidence), drawing up to four times the rows it needs.
 type TableBench struct {
 	Data          *tabular.Frame
 	Name          string // for the result
@@ -29,6 +34,7 @@ type TableBench struct {
 	Ratios        []float64 // synthetic share of the minority class's rows, each in [0, 1)
 	Model         tabular.ModelConfig
 	Train         tabular.TrainOptions // Seed is set per run
+	Filter        float64              // minimum confidence of diffusego-filtered; 0 leaves that method out
 	Progress      func(msg string)
 }
 
@@ -49,9 +55,12 @@ type TableResult struct {
 	MinorityN int                     `json:"minority_train_rows"`
 	Methods   map[string]*TableScores `json:"methods"` // real, oversample, smote, diffusego
 	Val       map[string]float64      `json:"validation_balanced_mean"`
+	Order     []string                `json:"method_order"` // the methods run, in table order
+	Filter    float64                 `json:"filter_min_confidence,omitempty"`
 }
 
-// TableMethods lists the methods of TableResult in table order.
+// TableMethods lists the methods of TableResult in table order; a run with
+// a Filter adds "diffusego-filtered" after them.
 var TableMethods = []string{"real", "oversample", "smote", "diffusego"}
 
 // Run measures every seed.
@@ -66,8 +75,11 @@ func (b *TableBench) Run(ctx context.Context) (*TableResult, error) {
 		}
 	}
 	res := &TableResult{Data: b.Name, Target: col.Name, Minority: col.Categories[b.Minority],
-		Methods: map[string]*TableScores{}, Val: map[string]float64{}}
-	for _, m := range TableMethods {
+		Methods: map[string]*TableScores{}, Val: map[string]float64{}, Order: slices.Clone(TableMethods), Filter: b.Filter}
+	if b.Filter > 0 {
+		res.Order = append(res.Order, "diffusego-filtered")
+	}
+	for _, m := range res.Order {
 		res.Methods[m] = &TableScores{}
 	}
 	y := tabular.Labels(b.Data, b.Target)
@@ -166,17 +178,26 @@ func (b *TableBench) Run(ctx context.Context) (*TableResult, error) {
 			return nil, err
 		}
 		pools["diffusego"] = syn
-		for _, method := range TableMethods[1:] {
+		if b.Filter > 0 {
+			kept, rep, err := GenerateRows(ctx, m, train, b.Target, only(maxWant), TableOptions{Seed: uint64(9000 + seed), MinConfidence: b.Filter})
+			if err != nil {
+				return nil, err
+			}
+			r := rep[b.Minority]
+			b.say("%s seed %d: filter %.2f kept %d of %d drawn rows", b.Name, seed, b.Filter, r.Kept, r.Drawn)
+			pools["diffusego-filtered"] = kept
+		}
+		for _, method := range res.Order[1:] {
 			best, bestV := 0, -1.0
 			for i, r := range b.Ratios {
-				aug := train.Append(pools[method].Subset(seq(want[i])))
+				aug := train.Append(pools[method].Subset(seq(min(want[i], pools[method].Rows()))))
 				_, vb, _ := score(aug, val)
 				res.Val[fmt.Sprintf("%s r=%.2f", method, r)] += vb / float64(b.Seeds)
 				if vb > bestV {
 					best, bestV = i, vb
 				}
 			}
-			add(method, train.Append(pools[method].Subset(seq(want[best]))), b.Ratios[best])
+			add(method, train.Append(pools[method].Subset(seq(min(want[best], pools[method].Rows())))), b.Ratios[best])
 		}
 		b.say("%s seed %d: minority recall real %.3f oversample %.3f smote %.3f diffusego %.3f", b.Name, seed,
 			res.Methods["real"].Recall[seed], res.Methods["oversample"].Recall[seed], res.Methods["smote"].Recall[seed], res.Methods["diffusego"].Recall[seed])

@@ -21,7 +21,7 @@ import (
 // Manifest records how an augmented set was made. It holds no time stamp,
 // so the same settings write the same bytes.
 type Manifest struct {
-	Kind          string        `json:"kind"`   // "images" or "table"
+	Kind          string        `json:"kind"`   // "images", "table" or "text"
 	Source        string        `json:"source"` // the real data: folder, fashion-mnist spec or table file
 	Model         string        `json:"model"`  // checkpoint path, "shipped:…" or "trained here"
 	ModelSHA256   string        `json:"model_sha256"`

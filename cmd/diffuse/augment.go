@@ -61,18 +61,18 @@ func (a *augmentRequest) request() (augment.Request, error) {
 func newAugmentCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "augment",
-		Short: "Add synthetic examples to a labelled data set: images, table",
+		Short: "Add synthetic examples to a labelled data set: images, table, text",
 		Long: `augment draws synthetic examples of chosen classes from a class-conditional
 model and writes them beside the real ones, with their labels and a manifest
 (model SHA-256, seed, guidance, counts, settings); the same settings write
-the same files. Whether it helps a downstream model, and when: docs/augment.md.
-Text augmentation waits on the text model's quality.`,
+the same files. Whether it helps a downstream model, and when: docs/augment.md.`,
 		Example: `  diffuse augment images --data 'fashion-mnist:train?per-class=10' --per-class 30 --out fm10
-  diffuse augment table --data patients.csv --target outcome --minority --out balanced.csv`,
+  diffuse augment table --data patients.csv --target outcome --minority --out balanced.csv
+  diffuse augment text --data fortunes:computers,definitions,science,work --ratio 0.25 --out fortunes-aug`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
-	cmd.AddCommand(newAugmentImagesCmd(), newAugmentTableCmd())
+	cmd.AddCommand(newAugmentImagesCmd(), newAugmentTableCmd(), newAugmentTextCmd())
 	return cmd
 }
 

@@ -45,6 +45,19 @@ func run(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("augbench", flag.ContinueOnError)
 	images := fs.Bool("images", false, "run the Fashion-MNIST benchmark")
 	tables := fs.Bool("tables", false, "run the tabular minority-class benchmark")
+	texts := fs.Bool("text", false, "run the labelled-text benchmark")
+	var tf textFlags
+	fs.StringVar(&tf.source, "text-data", "fortunes:computers,definitions,science,work", "labelled text: fortunes:FILE,… or a folder with one corpus file per class")
+	fs.IntVar(&tf.maxChars, "text-max-chars", 100, "keep texts of at most this many characters")
+	fs.IntVar(&tf.perClass, "text-per-class", 50, "real texts per class")
+	fs.IntVar(&tf.val, "text-val", 50, "validation texts per class")
+	fs.IntVar(&tf.test, "text-test", 100, "test texts per class")
+	fs.IntVar(&tf.steps, "text-steps", 500, "MDLM generator training steps")
+	fs.IntVar(&tf.genSteps, "text-sampler-steps", 32, "MDLM sampling steps")
+	fs.IntVar(&tf.context, "text-context", 128, "MDLM context (characters)")
+	fs.IntVar(&tf.batch, "text-batch", 16, "MDLM training batch")
+	fs.Float64Var(&tf.lr, "text-lr", 1e-3, "MDLM learning rate")
+	fs.StringVar(&tf.ratios, "text-ratios", "0.25,0.5", "mixing ratios (synthetic share) to choose from on validation")
 	fashion := fs.String("fashion", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder")
 	perClass := fs.String("per-class", "10,50,300", "real images per class, comma-separated")
 	seeds := fs.Int("seeds", 5, "seeds per cell")
@@ -58,6 +71,8 @@ func run(args []string, stdout io.Writer) error {
 	testN := fs.Int("test", 10000, "test images (the first N of the test split)")
 	tableList := fs.String("table-data", "tabular/testdata/breast_cancer.csv:diagnosis:malignant", "tables FILE:TARGET:MINORITY, comma-separated")
 	iters := fs.Int("iters", 1000, "tabular diffusion training iterations")
+	tableRatios := fs.String("table-ratios", "0.5,0.75,0.9", "minority mixing ratios (synthetic share of the minority rows) to choose from on validation; capped at the majority's count")
+	tableFilter := fs.Float64("table-filter", 0, "also run diffusego-filtered: keep synthetic minority rows the real-data logistic regression gives at least this probability (0: not run)")
 	width := fs.Int("width", 128, "tabular denoiser width")
 	replot := fs.String("replot", "", "only redraw the plot and print the image table from this results.json")
 	out := fs.String("out", "out/augment", "folder for results.json, the plot and the synthetic pool cache")
@@ -107,12 +122,25 @@ func run(args []string, stdout io.Writer) error {
 		printImages(stdout, regs, *seeds)
 	}
 	if *tables {
-		all, err := runTables(ctx, *tableList, *seeds, *iters, *width, say)
+		trs, err := floats(*tableRatios)
+		if err != nil {
+			return err
+		}
+		all, err := runTables(ctx, *tableList, *seeds, *iters, *width, trs, *tableFilter, say)
 		if err != nil {
 			return err
 		}
 		results["tables"] = all
 		printTables(stdout, all)
+	}
+	if *texts {
+		tf.seeds = *seeds
+		r, err := runTexts(ctx, tf, say)
+		if err != nil {
+			return err
+		}
+		results["text"] = r
+		printTexts(stdout, r)
 	}
 	say("done")
 	return save()
