@@ -52,19 +52,17 @@ func tinyInput(c Config, b int, rng *tensor.RNG) Input {
 	return in
 }
 
-// TestNetGrad checks every parameter's gradient by central differences,
-// conditional and unconditional, with covariates, with one column (no
-// feature attention), and with the interpolated input and season features.
+// TestNetGrad checks every parameter's gradient by central differences:
+// conditional with covariates, the interpolated input and season features
+// together; conditional with one column (no feature attention) and none of
+// them; unconditional. Three nets rather than one per option keep it to a
+// few seconds.
 func TestNetGrad(t *testing.T) {
-	features := tinyConfig(2, 3, 0, false)
+	features := tinyConfig(2, 3, 2, false) // covariates, the interpolated input and season features in one net
 	features.Interp, features.Season = true, 1
-	for _, c := range []Config{tinyConfig(2, 3, 2, false), tinyConfig(1, 4, 0, false), tinyConfig(2, 3, 0, true), features} {
+	for _, c := range []Config{features, tinyConfig(1, 4, 0, false), tinyConfig(2, 3, 0, true)} {
 		t.Run(fmt.Sprintf("k=%d,l=%d,cov=%d,uncond=%v,interp=%v,season=%d", c.K(), c.Window, c.Covariates, c.Unconditional, c.Interp, c.Season), func(t *testing.T) {
-			seed := uint64(3)
-			if c.Interp {
-				seed = 5 // seed 3 puts an output ReLU at its kink, where finite differences disagree
-			}
-			rng := tensor.NewRNG(seed)
+			rng := tensor.NewRNG(3)
 			net, err := NewNet(c, rng)
 			if err != nil {
 				t.Fatal(err)
