@@ -33,13 +33,13 @@ type Model struct {
 	SampleSteps int
 	// Batch is how many samples Sample draws in one network call; 0 means 64.
 	Batch int
-	// LargeVariance samples with DDPM's noise variance β instead of the
-	// posterior's (see Ancestral).
-	LargeVariance bool
 	// Spread, when not 0 or 1, scales every sampled cell's distance from
 	// its median over the samples (ScaleSpread): a calibration of the
 	// samples' width, chosen on validation data, never on the test rows.
 	Spread float64
+	// LargeVariance samples with DDPM's noise variance β instead of the
+	// posterior's (see Ancestral).
+	LargeVariance bool
 }
 
 var _ series.Model = (*Model)(nil)
