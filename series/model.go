@@ -3,6 +3,7 @@ package series
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -12,13 +13,15 @@ import (
 // the conditioning cells (observed and not target); every other cell is 0,
 // as in CSDI, where the model sees cond_mask·x. Observed and Target say
 // which cells are which; Covariates are the categorical columns one-hot,
-// side by side, (L, C), nil when there are none.
+// side by side, (L, C), nil when there are none. Times are the rows' dates,
+// nil for a series with a numeric time column.
 type Window struct {
 	Start      int
 	Values     [][]float64 // (L, D) normalised conditioning values, 0 elsewhere
 	Observed   [][]bool    // (L, D)
 	Target     [][]bool    // (L, D) the cells to fill
 	Covariates [][]float64 // (L, C)
+	Times      []time.Time // (L) dates; nil without
 }
 
 // Cond returns the window's conditioning mask, observed ∧ ¬target.
@@ -45,6 +48,9 @@ func MakeWindows(s *Series, sc *Scaler, target [][]bool, starts []int, length in
 			return nil, fmt.Errorf("series: windows: rows [%d, %d) outside [0, %d)", st, st+length, s.Len())
 		}
 		w := Window{Start: st, Values: make([][]float64, length), Observed: cloneMask(obs[st : st+length]), Target: newMask(length, s.Dim())}
+		if s.Times != nil {
+			w.Times = append([]time.Time(nil), s.Times[st:st+length]...)
+		}
 		for t := range length {
 			w.Values[t] = make([]float64, s.Dim())
 			for d := range s.Dim() {

@@ -52,9 +52,11 @@ type seriesTrainFlags struct {
 	data, testFrom            string
 	window, maxHorizon, batch int
 	channels, layers, heads   int
+	season                    int
 	seed                      uint64
 	runFlags
 	unconditional, covariates bool
+	interp                    bool
 }
 
 func newSeriesTrainCmd() *cobra.Command {
@@ -94,6 +96,8 @@ and on Ctrl-C; --resume continues a run exactly.`,
 	fl.IntVar(&f.layers, "layers", 4, "residual layers")
 	fl.IntVar(&f.heads, "heads", 8, "attention heads")
 	fl.BoolVar(&f.unconditional, "unconditional", false, "learn whole windows without a condition (for diffuse series sample)")
+	fl.BoolVar(&f.interp, "interp", false, "give the network each cell's linear interpolation of its column's observed values as a third input (PriSTI's interpolated condition)")
+	fl.IntVar(&f.season, "season", 0, "harmonics of the time of year in the side information (0 = none; needs dates)")
 	fl.BoolVar(&f.covariates, "covariates", false, "condition on the categorical columns (one-hot); only for data whose categories are known where values are missing")
 	fl.IntVar(&f.batch, "batch", 16, "windows per step")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed: the weights, the windows, the masks and the noise")
@@ -143,6 +147,7 @@ func runSeriesTrain(ctx context.Context, f seriesTrainFlags, log io.Writer) erro
 		}
 		c := csdi.DefaultConfig(s.Columns, cov, f.window)
 		c.Channels, c.Layers, c.Heads, c.Unconditional = f.channels, f.layers, f.heads, f.unconditional
+		c.Interp, c.Season = f.interp, f.season
 		if err := c.Validate(); err != nil {
 			return usagef("%v", err)
 		}

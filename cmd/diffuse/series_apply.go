@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"github.com/diffusego/diffusego/jobs"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -23,6 +24,8 @@ type seriesSampleFlags struct {
 	seed      uint64
 	quantiles string
 	variance  string
+	spread    string
+	spreads   []float64 // parsed from spread by load
 }
 
 func (f *seriesSampleFlags) add(cmd *cobra.Command, n int) {
@@ -32,11 +35,14 @@ func (f *seriesSampleFlags) add(cmd *cobra.Command, n int) {
 	fl.IntVar(&f.steps, "steps", 0, "denoising steps, evenly spaced over the training steps (0 = all)")
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed of the samples")
 	fl.StringVar(&f.variance, "variance", "small", "noise variance of each denoising step: small (the posterior's, as CSDI) or large (β, wider samples)")
+	fl.StringVar(&f.spread, "spread", "1", "scale each sampled cell's distance from its median by this factor (a calibration chosen on validation data; 1 = off); eval takes a comma-separated list and scores each")
 	fl.StringVar(&f.quantiles, "quantiles", "0.05,0.25,0.75,0.95", "quantiles to write beside the median, comma-separated in (0, 1)")
 }
 
-// load reads the model (EMA weights) and applies the sampling settings.
-func (f seriesSampleFlags) load(cmd string) (*csdi.Model, []float64, error) {
+// load reads the model (EMA weights) and applies the sampling settings;
+// --spread must be one factor unless cmd is eval, whose factors it leaves
+// in f.spreads (the model gets the first).
+func (f *seriesSampleFlags) load(cmd string) (*csdi.Model, []float64, error) {
 	if f.model == "" {
 		return nil, nil, usagef("series %s: --model is required", cmd)
 	}
@@ -57,6 +63,20 @@ func (f seriesSampleFlags) load(cmd string) (*csdi.Model, []float64, error) {
 	if f.variance != "small" && f.variance != "large" {
 		return nil, nil, usagef("series %s: --variance %q: want small or large", cmd, f.variance)
 	}
+	f.spreads = nil
+	for _, part := range strings.Split(f.spread, ",") {
+		if part = strings.TrimSpace(part); part == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(part, 64)
+		if err != nil || !(v > 0) || math.IsInf(v, 0) {
+			return nil, nil, usagef("series %s: --spread: %q is not a positive number", cmd, part)
+		}
+		f.spreads = append(f.spreads, v)
+	}
+	if len(f.spreads) == 0 || len(f.spreads) > 1 && cmd != "eval" {
+		return nil, nil, usagef("series %s: --spread %q: want one positive factor", cmd, f.spread)
+	}
 	path, err := jobs.NewestCheckpoint(f.model)
 	if err != nil {
 		return nil, nil, err
@@ -65,7 +85,7 @@ func (f seriesSampleFlags) load(cmd string) (*csdi.Model, []float64, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m.SampleSteps, m.LargeVariance = f.steps, f.variance == "large"
+	m.SampleSteps, m.LargeVariance, m.Spread = f.steps, f.variance == "large", f.spreads[0]
 	return m, qs, nil
 }
 

@@ -19,6 +19,7 @@ type seriesEvalFlags struct {
 	sample                 seriesSampleFlags
 	read                   seriesReadFlags
 	data, testFrom, mask   string
+	testTo                 string
 	fan, column, periods   string
 	frac                   float64
 	block, horizon, stride int
@@ -67,6 +68,7 @@ horizon), with the rows before them as history.`,
 	fl := cmd.Flags()
 	fl.StringVar(&f.data, "data", "", "series file (CSV or JSON)")
 	fl.StringVar(&f.testFrom, "test-from", "", "first date of the test rows (YYYY-MM-DD)")
+	fl.StringVar(&f.testTo, "test-to", "", "first date after the test rows (YYYY-MM-DD): the rows from it on are dropped, for scoring on a validation period (default: to the end)")
 	fl.StringVar(&f.mask, "mask", "random", "what to hide: random, block or forecast")
 	fl.Float64Var(&f.frac, "frac", 0.1, "share of the observed test cells hidden (random, block)")
 	fl.IntVar(&f.block, "block", 7, "rows per hidden block (block)")
@@ -93,6 +95,16 @@ func runSeriesEval(ctx context.Context, m *csdi.Model, f seriesEvalFlags, log io
 	if s.Times == nil {
 		return fmt.Errorf("series eval: %s: the time column %q holds numbers, not dates", f.data, s.TimeName)
 	}
+	if f.testTo != "" {
+		to, err := time.Parse(time.DateOnly, f.testTo)
+		if err != nil {
+			return usagef("series eval: --test-to %q: want a date YYYY-MM-DD", f.testTo)
+		}
+		if !to.After(at) {
+			return usagef("series eval: --test-to %s: want a date after --test-from %s", f.testTo, f.testFrom)
+		}
+		s = s.Slice(0, s.Index(to)) // nothing from --test-to on is read, not even by the baselines
+	}
 	l := m.Config.Window
 	lo, hi := s.Index(at), s.Len()
 	obs := s.Observed()
@@ -101,8 +113,7 @@ func runSeriesEval(ctx context.Context, m *csdi.Model, f seriesEvalFlags, log io
 		name  string
 		m     tseries.Model
 		point bool
-	}{{"diffusego (CSDI)", m, false},
-		{"window mean", tseries.PointModel{Imputer: tseries.ColumnMean}, true},
+	}{{"window mean", tseries.PointModel{Imputer: tseries.ColumnMean}, true},
 		{"LOCF (backward fill at the start)", tseries.PointModel{Imputer: tseries.LOCF}, true},
 		{"linear interpolation", tseries.PointModel{Imputer: tseries.LinearInterp}, true}}
 	var baselines []seriesBaseline
@@ -142,10 +153,30 @@ func runSeriesEval(ctx context.Context, m *csdi.Model, f seriesEvalFlags, log io
 		if baselines, err = forecastBaselines(s, m.Scaler, lo, f.horizon, periods, f.arMax); err != nil {
 			return err
 		}
-		methods = methods[:1] // the window imputers have no future to interpolate to
+		methods = methods[:0] // the window imputers have no future to interpolate to
 	default:
 		return usagef("series eval: --mask %q: want random, block or forecast", f.mask)
 	}
+	model := []struct {
+		name  string
+		m     tseries.Model
+		point bool
+	}{{"diffusego (CSDI)", m, false}}
+	if m.Spread != 1 {
+		model[0].name = fmt.Sprintf("diffusego (CSDI), spread %g", m.Spread)
+	}
+	if spreads := f.sample.spreads; len(spreads) > 1 {
+		model = model[:0]
+		raw := &sampleCache{m: m, byStart: map[int][][][]float64{}}
+		for _, tau := range spreads {
+			model = append(model, struct {
+				name  string
+				m     tseries.Model
+				point bool
+			}{fmt.Sprintf("diffusego (CSDI), spread %g", tau), spreadModel{raw, tau}, false})
+		}
+	}
+	methods = append(model, methods...)
 	for _, b := range baselines {
 		methods = append(methods, struct {
 			name  string
@@ -175,6 +206,47 @@ func runSeriesEval(ctx context.Context, m *csdi.Model, f seriesEvalFlags, log io
 		return nil
 	}
 	return evalFan(ctx, m, s, windows[0], f)
+}
+
+// sampleCache samples a model once per window (by its first row) with no
+// spread, so that several spreads are scored on the same samples.
+type sampleCache struct {
+	m       *csdi.Model
+	byStart map[int][][][]float64
+}
+
+// spreadModel is the cached samples of a window with ScaleSpread(tau).
+type spreadModel struct {
+	c   *sampleCache
+	tau float64
+}
+
+// Sample returns a copy of the window's cached samples, drawing them on the
+// first call, widened by the spread.
+func (s spreadModel) Sample(ctx context.Context, w tseries.Window, n int, rng *tensor.RNG) ([][][]float64, error) {
+	raw, ok := s.c.byStart[w.Start]
+	if !ok || len(raw) != n {
+		m := *s.c.m
+		m.Spread = 1
+		var err error
+		if raw, err = m.Sample(ctx, w, n, rng); err != nil {
+			return nil, err
+		}
+		s.c.byStart[w.Start] = raw
+	}
+	out := make([][][]float64, len(raw))
+	for k := range raw {
+		out[k] = tseries.CloneValues(raw[k])
+	}
+	keep := w.Cond()
+	if s.c.m.Config.Unconditional {
+		keep = make([][]bool, len(keep))
+		for t := range keep {
+			keep[t] = make([]bool, len(w.Values[t]))
+		}
+	}
+	csdi.ScaleSpread(out, keep, s.tau)
+	return out, nil
 }
 
 // forecastWindows returns, for every origin o = lo, lo+stride, … that leaves

@@ -72,7 +72,7 @@ func TestSeriesTrainResumeImputeForecastEval(t *testing.T) {
 	runA, runB := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	common := []string{"series", "train", "--data", data, "--test-from", "2020-02-10", "--window", "8",
 		"--max-horizon", "4", "--channels", "8", "--layers", "1", "--heads", "2", "--batch", "4", "--steps", "6",
-		"--warmup", "2", "--checkpoint-every", "3", "--keep", "0", "--log-every", "3"}
+		"--warmup", "2", "--checkpoint-every", "3", "--keep", "0", "--log-every", "3", "--interp", "--season", "2"}
 	status, stdout, stderr := runCLI(append(common, "--out", runA)...)
 	if status != 0 {
 		t.Fatalf("train: status %d, stderr %q", status, stderr)
@@ -207,6 +207,27 @@ func TestSeriesTrainResumeImputeForecastEval(t *testing.T) {
 		if !strings.Contains(stdout, w) {
 			t.Errorf("eval forecast output %q lacks %q", stdout, w)
 		}
+	}
+
+	// Eval on a validation period (--test-to drops the rows after it) with
+	// two spreads of the same samples: one row each, the same median (an
+	// odd count of samples, so that the scored median is the middle one).
+	status, stdout, stderr = runCLI("series", "eval", "--model", runA, "--data", data, "--test-from", "2020-02-10",
+		"--test-to", "2020-02-20", "--mask", "random", "--frac", "0.5", "--n", "9", "--steps", "3", "--spread", "1,2")
+	if status != 0 || !strings.Contains(stdout, "1 windows of 8 rows") {
+		t.Fatalf("eval --test-to: status %d, stdout %q, stderr %q", status, stdout, stderr)
+	}
+	var mae []string
+	for _, line := range strings.Split(stdout, "\n") {
+		if f := strings.Split(line, " | "); strings.HasPrefix(line, "| diffusego (CSDI), spread ") && len(f) > 3 {
+			mae = append(mae, f[3])
+		}
+	}
+	if len(mae) != 2 || mae[0] != mae[1] {
+		t.Errorf("eval --spread 1,2: MAE of the two rows %q, want two equal ones (the spread keeps the median); output %q", mae, stdout)
+	}
+	if status, _, stderr = runCLI("series", "impute", "--model", runA, "--data", data, "--out", filepath.Join(dir, "x.csv"), "--spread", "1,2"); status == 0 || !strings.Contains(stderr, "--spread") {
+		t.Errorf("impute --spread 1,2: status %d, stderr %q, want a refusal naming --spread", status, stderr)
 	}
 }
 

@@ -31,6 +31,13 @@ func (m *Model) window(s *series.Series, lo int) series.Window {
 			onehot = append(onehot, cat.OneHot())
 		}
 	}
+	if s.Times != nil {
+		w.Times = append([]time.Time(nil), s.Times[lo:min(lo+l, s.Len())]...)
+		if lo+l > s.Len() { // the future rows of a forecast
+			future, _ := NextTimes(s, lo+l-s.Len())
+			w.Times = append(w.Times, future...)
+		}
+	}
 	for t := range l {
 		w.Values[t], w.Observed[t], w.Target[t] = make([]float64, c.K()), make([]bool, c.K()), make([]bool, c.K())
 		r := lo + t

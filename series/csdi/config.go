@@ -30,6 +30,16 @@ type Config struct {
 	// Unconditional builds the model without a condition: it sees only the
 	// noisy window and learns whole windows, for synthetic series.
 	Unconditional bool `json:"unconditional"`
+	// Interp adds a third input channel per cell: the linear interpolation
+	// of its column's conditioning values along the rows (Interpolate), the
+	// conditional input of PriSTI (Liu et al. 2023, §3.2), so that a cell
+	// between two observed neighbours starts from their straight line.
+	Interp bool `json:"interp,omitempty"`
+	// Season is the number of harmonics of the time of year in the side
+	// information (SeasonFeatures: sin and cos of 2πj·f, j = 1 … Season,
+	// f the row's fraction of its year), so that the model knows the
+	// season of a window; 0 leaves them out. It needs a dated series.
+	Season int `json:"season,omitempty"`
 }
 
 // DefaultConfig is the configuration for columns and windows of length
@@ -55,6 +65,12 @@ func (c Config) Validate() error {
 		return bad("columns", "at least one column name", c.Columns)
 	case c.Covariates < 0:
 		return bad("covariates", "0 or more", c.Covariates)
+	case c.Interp && c.Unconditional:
+		return bad("interp", "false for an unconditional model (it has no conditioning values to interpolate)", c.Interp)
+	case c.Season < 0:
+		return bad("season", "0 or more harmonics", c.Season)
+	case c.Season > 0 && c.Unconditional:
+		return bad("season", "0 for an unconditional model (its synthetic windows have no dates)", c.Season)
 	case c.Window < 2:
 		return bad("window", "at least 2 rows", c.Window)
 	case c.Channels < 1:

@@ -13,7 +13,13 @@
 // of each column and across the K columns of each row with two transformer
 // blocks, adds the diffusion-step embedding, and is conditioned on side
 // information (a sinusoidal embedding of the row, a learned embedding of the
-// column, the conditioning mask and optional one-hot covariates).
+// column, the conditioning mask and optional one-hot covariates). Two
+// optional inputs go beyond CSDI: the linear interpolation of each column's
+// conditioning values as a third input channel (Config.Interp, PriSTI's
+// interpolated condition) and the time of year of each row in the side
+// information (Config.Season). Samples can be widened or narrowed about
+// their median by a factor chosen on validation data (Model.Spread,
+// ScaleSpread).
 //
 // Training (Task, a train.Task) draws windows of the training rows, hides
 // part of their observed cells as targets (random cells, blocks of rows,

@@ -13,9 +13,9 @@ import (
 // residual network of Tashiro et al. (2021, §4.3 and figure 6). Cells are
 // laid out (B, K, L, C): batch, column, row, channel.
 //
-//	h      = ReLU(Input([x^co, x_t^ta]))                    2 → C per cell (1 → C unconditional)
+//	h      = ReLU(Input([x^co, x_t^ta(, interp)]))          2 (3 with Interp) → C per cell (1 → C unconditional)
 //	e      = SiLU(Step2(SiLU(Step1(sin/cos(t)))))           the diffusion-step embedding
-//	side   = [time embedding of the row, learned column embedding, m^co, covariates]
+//	side   = [time embedding of the row, learned column embedding, m^co, covariates, time of year]
 //	per residual layer:
 //	  y    = h + StepProj(e)
 //	  y    = TimeLayer(y)      attention across the L rows of each column
@@ -31,6 +31,13 @@ import (
 // transformer blocks (models/transformer.Block) rather than CSDI's post-LN
 // nn.TransformerEncoderLayer with a 64-wide MLP: the pre-LN form trains
 // without warm-up tuning, and its MLP is 4C wide.
+//
+// Two optional inputs go beyond CSDI. With Config.Interp the input of a
+// cell has a third channel, the linear interpolation of its column's
+// conditioning values (Interpolate, computed here from Cond and Mask), as
+// PriSTI (Liu et al. 2023) feeds its interpolated condition. With
+// Config.Season the side information has the time-of-year features of each
+// row (SeasonFeatures, Input.Season), through CondSeason.
 type Net struct {
 	Config
 	Input        *nn.Linear    // 2 → C (1 → C unconditional)
@@ -48,6 +55,7 @@ type Residual struct {
 	CondFeature             *nn.Linear         // FeatureEmb → 2C
 	CondMask                *nn.Linear         // 1 → 2C; nil unconditional
 	CondCov                 *nn.Linear         // Covariates → 2C; nil without covariates
+	CondSeason              *nn.Linear         // 2·Season → 2C; nil without season features
 	Mid, Out                *nn.Linear         // C → 2C each
 }
 
@@ -61,6 +69,9 @@ func NewNet(c Config, rng *tensor.RNG) (*Net, error) {
 	in := 2
 	if c.Unconditional {
 		in = 1
+	}
+	if c.Interp {
+		in = 3
 	}
 	n := &Net{Config: c,
 		Input:   nn.NewLinear("input", in, ch, true, rng),
@@ -86,6 +97,9 @@ func NewNet(c Config, rng *tensor.RNG) (*Net, error) {
 		if c.Covariates > 0 {
 			r.CondCov = nn.NewLinear(name("cond_cov"), c.Covariates, 2*ch, false, rng)
 		}
+		if c.Season > 0 {
+			r.CondSeason = nn.NewLinear(name("cond_season"), 2*c.Season, 2*ch, false, rng)
+		}
 		n.Layers = append(n.Layers, r)
 	}
 	n.Out1 = nn.NewLinear("output.fc1", ch, ch, true, rng)
@@ -106,6 +120,9 @@ func (n *Net) Params() []*nn.Param {
 		if r.CondCov != nil {
 			ps = append(ps, r.CondCov.Params()...)
 		}
+		if r.CondSeason != nil {
+			ps = append(ps, r.CondSeason.Params()...)
+		}
 		ps = append(ps, nn.Collect(r.Mid, r.Out)...)
 	}
 	return append(ps, nn.Collect(n.Out1, n.Out2)...)
@@ -119,7 +136,10 @@ type Input struct {
 	Noisy []float32 // (1 − m^co)·x_t: the noisy cells to denoise
 	Mask  []float32 // m^co; nil unconditional
 	Cov   []float32 // (B, L, Covariates) one-hot covariates; nil without
-	T     []int     // (B) diffusion steps
+	// Season is (B, L, 2·Season): SeasonFeatures of each window's rows; nil
+	// when Config.Season is 0.
+	Season []float32
+	T      []int // (B) diffusion steps
 }
 
 // Forward returns ε̂: (B, K, L), recording on g.
@@ -131,6 +151,9 @@ func (n *Net) Forward(g *autograd.Graph, in Input) *autograd.Var {
 		x = noisy
 	} else {
 		x = g.Concat(3, autograd.NewVar(tensor.FromData(in.Cond, b, k, l, 1)), noisy)
+	}
+	if n.Interp {
+		x = g.Concat(3, x, autograd.NewVar(tensor.FromData(Interpolate(in.Cond, in.Mask, b, k, l), b, k, l, 1)))
 	}
 	h := g.ReLU(n.Input.Forward(g, x)) // (B, K, L, C)
 
@@ -151,12 +174,15 @@ func (n *Net) Forward(g *autograd.Graph, in Input) *autograd.Var {
 		idx[i] = i
 	}
 	featEmb := g.Reshape(n.Feature.Lookup(g, idx), 1, k, 1, n.FeatureEmb)
-	var mask, cov *autograd.Var
+	var mask, cov, season *autograd.Var
 	if !n.Unconditional {
 		mask = autograd.NewVar(tensor.FromData(in.Mask, b, k, l, 1))
 	}
 	if n.Covariates > 0 {
 		cov = autograd.NewVar(tensor.FromData(in.Cov, b, 1, l, n.Covariates))
+	}
+	if n.Season > 0 {
+		season = autograd.NewVar(tensor.FromData(in.Season, b, 1, l, 2*n.Season))
 	}
 
 	var skip *autograd.Var
@@ -176,6 +202,9 @@ func (n *Net) Forward(g *autograd.Graph, in Input) *autograd.Var {
 		}
 		if cov != nil {
 			cond = g.Add(cond, r.CondCov.Forward(g, cov))
+		}
+		if season != nil {
+			cond = g.Add(cond, r.CondSeason.Forward(g, season))
 		}
 		y = g.Add(r.Mid.Forward(g, y), cond)
 		y = g.Mul(g.Sigmoid(g.Slice(y, 3, 0, ch)), g.Tanh(g.Slice(y, 3, ch, 2*ch)))

@@ -37,6 +37,12 @@ func tinyInput(c Config, b int, rng *tensor.RNG) Input {
 	for i := range in.T {
 		in.T[i] = rng.Intn(c.Steps)
 	}
+	if c.Season > 0 {
+		in.Season = make([]float32, b*c.Window*2*c.Season)
+		for i := range in.Season {
+			in.Season[i] = float32(rng.Normal())
+		}
+	}
 	if c.Covariates > 0 {
 		in.Cov = make([]float32, b*c.Window*c.Covariates)
 		for i := range in.Cov {
@@ -46,12 +52,16 @@ func tinyInput(c Config, b int, rng *tensor.RNG) Input {
 	return in
 }
 
-// TestNetGrad checks every parameter's gradient by central differences,
-// conditional and unconditional, with covariates, and with one column
-// (no feature attention).
+// TestNetGrad checks every parameter's gradient by central differences:
+// conditional with covariates, the interpolated input and season features
+// together; conditional with one column (no feature attention) and none of
+// them; unconditional. Three nets rather than one per option keep it to a
+// few seconds.
 func TestNetGrad(t *testing.T) {
-	for _, c := range []Config{tinyConfig(2, 3, 2, false), tinyConfig(1, 4, 0, false), tinyConfig(2, 3, 0, true)} {
-		t.Run(fmt.Sprintf("k=%d,l=%d,cov=%d,uncond=%v", c.K(), c.Window, c.Covariates, c.Unconditional), func(t *testing.T) {
+	features := tinyConfig(2, 3, 2, false) // covariates, the interpolated input and season features in one net
+	features.Interp, features.Season = true, 1
+	for _, c := range []Config{features, tinyConfig(1, 4, 0, false), tinyConfig(2, 3, 0, true)} {
+		t.Run(fmt.Sprintf("k=%d,l=%d,cov=%d,uncond=%v,interp=%v,season=%d", c.K(), c.Window, c.Covariates, c.Unconditional, c.Interp, c.Season), func(t *testing.T) {
 			rng := tensor.NewRNG(3)
 			net, err := NewNet(c, rng)
 			if err != nil {

@@ -50,6 +50,7 @@ type Task struct {
 	values [][]float64 // (T, K) normalised, NaN where missing
 	obs    [][]bool    // (T, K)
 	cov    [][]float64 // (T, Covariates)
+	season []float32   // (T, 2·Season) time-of-year features; nil without
 	starts []int
 }
 
@@ -97,6 +98,15 @@ func NewTask(m *Model, s *series.Series, batch int, masks Masks) (*Task, error) 
 			}
 		}
 	}
+	if c.Season > 0 {
+		if s.Times == nil {
+			return nil, fmt.Errorf("csdi: %s: the time column %q holds numbers, and time-of-year features need dates", s.File, s.TimeName)
+		}
+		var err error
+		if t.season, err = SeasonFeatures(s.Times, c.Season); err != nil {
+			return nil, fmt.Errorf("csdi: %s: %w", s.File, err)
+		}
+	}
 	starts, err := series.Windows(0, s.Len(), c.Window, 1)
 	if err != nil {
 		return nil, err
@@ -129,6 +139,9 @@ func (t *Task) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var
 	if c.Covariates > 0 {
 		in.Cov = make([]float32, 0, b*l*c.Covariates)
 	}
+	if c.Season > 0 {
+		in.Season = make([]float32, 0, b*l*2*c.Season)
+	}
 	eps := make([]float32, b*k*l)
 	weight := make([]float32, b*k*l)
 	total := 0
@@ -136,6 +149,9 @@ func (t *Task) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var
 		st := t.starts[rng.Intn(len(t.starts))]
 		obs := t.obs[st : st+l]
 		target := t.targetMask(obs, rng)
+		if c.Season > 0 {
+			in.Season = append(in.Season, t.season[st*2*c.Season:(st+l)*2*c.Season]...)
+		}
 		tt := rng.Intn(c.Steps)
 		in.T[i] = tt
 		ab := sched.AlphaBar(tt)
