@@ -79,9 +79,9 @@ func Run(ctx context.Context, cfg Config, teacher *pipeline.Pipeline, data *trai
 	prev, prevHash := teacher, cfg.TeacherSHA256
 	for round, n := range steps {
 		path := filepath.Join(out.Dir, StudentFile(n))
-		if _, err := os.Stat(path); err == nil {
-			fmt.Fprintf(log, "round %d: %s is done\n", round, path)
-		} else {
+		_, err := os.Stat(path)
+		done := err == nil
+		if !done {
 			if err := runRound(ctx, cfg, round, n, prev, prevHash, data, out, clock, log); err != nil {
 				return students, err
 			}
@@ -99,8 +99,9 @@ func Run(ctx context.Context, cfg Config, teacher *pipeline.Pipeline, data *trai
 		}
 		sum := sha256.Sum256(b)
 		prev, prevHash = p, hex.EncodeToString(sum[:])
-		if f, err := checkpoint.Decode(b, path); err == nil {
+		if f, err := checkpoint.Decode(b, path); err == nil && done {
 			clock.resumeFrom(f.Meta)
+			fmt.Fprintf(log, "round %d: wrote %s before (%.1f CPU-minutes so far)\n", round, path, clock.seconds()/60)
 		}
 		students = append(students, path)
 	}

@@ -91,16 +91,17 @@ teacher's SHA-256, the round, the steps, w and the CPU seconds spent.`,
 }
 
 func runDistill(ctx context.Context, s distillSettings, log io.Writer) error {
+	cfg := s.cfg
+	cfg.Teacher, cfg.TeacherSHA256, cfg.Guidance = s.teacher, "unread", s.guidance
+	cfg.StartSteps, cfg.FinalSteps, cfg.Threshold = s.startSteps, s.finalSteps, s.threshold
+	if err := cfg.Validate(); err != nil { // the flags, before reading files
+		return usagef("%v", err)
+	}
 	teacher, hash, err := jobs.LoadModel(s.teacher, false)
 	if err != nil {
 		return err
 	}
-	cfg := s.cfg
-	cfg.Teacher, cfg.TeacherSHA256, cfg.Guidance = s.teacher, hash, s.guidance
-	cfg.StartSteps, cfg.FinalSteps, cfg.Threshold = s.startSteps, s.finalSteps, s.threshold
-	if err := cfg.Validate(); err != nil {
-		return asUsage(err)
-	}
+	cfg.TeacherSHA256 = hash
 	if err := distill.CheckTeacher(teacher.Model, cfg); err != nil {
 		return err
 	}
