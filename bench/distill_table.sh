@@ -15,6 +15,10 @@
 # Every stage is skipped when its output is already there, so the script can
 # be stopped and run again; a stopped distillation resumes exactly.
 #
+# DISTILL=0 skips the distillation (only samples and scores the students there).
+# PARTIAL=1 also scores a round that has no student file yet from its newest
+# checkpoint (ckpt-rRR-SSSSSS), labelled with the steps it had done.
+#
 # Settings (environment): N (2000), TRAIN_STEPS per round (120), BATCH (32),
 # LR (4e-4), WARMUP (10), START_STEPS (8), FINAL_STEPS (1), GUIDANCE (3),
 # BATCH_SAMPLE (250), BIN (bin/diffuse), DATA (/usr/share/datasets/fashion-mnist).
@@ -38,7 +42,9 @@ distill_args=(--out "$OUT/run" --guidance "$GUIDANCE" --start-steps "$START_STEP
 	--train-steps "$TRAIN_STEPS" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --data "$DATA")
 resume=()
 [ -f "$OUT/run/run.json" ] && resume=(--resume)
-"$BIN" distill "${distill_args[@]}" "${resume[@]}" | tee -a "$OUT/distill.log"
+if [ "${DISTILL:-1}" != 0 ]; then
+	"$BIN" distill "${distill_args[@]}" "${resume[@]}" | tee -a "$OUT/distill.log"
+fi
 cpu_min=$(grep -o '([0-9.]* CPU-minutes so far)' "$OUT/distill.log" | tail -1 | tr -dc '0-9.')
 
 # sample NAME ARGS...: N images into $OUT/NAME, timed into $OUT/NAME.time
@@ -59,8 +65,16 @@ score() {
 
 sample teacher --guidance "$GUIDANCE" --sampler dpmpp2m --steps 20
 score teacher
+declare -A label
 for s in 4 2 1; do
 	f=$(printf '%s/run/student-%04d.safetensors' "$OUT" "$s")
+	label[$s]="student, $s step$([ "$s" = 1 ] || echo s)"
+	if [ ! -f "$f" ] && [ "${PARTIAL:-0}" = 1 ]; then
+		r=0 n=$START_STEPS
+		while [ "$n" -gt "$s" ]; do n=$((n / 2)) r=$((r + 1)); done
+		f=$(ls "$OUT"/run/ckpt-r$(printf '%02d' "$r")-*.safetensors 2>/dev/null | tail -1 || true)
+		[ -n "$f" ] && label[$s]="${label[$s]} (round $r stopped at step $((10#$(basename "$f" .safetensors | cut -d- -f3))) of $TRAIN_STEPS)"
+	fi
 	[ -f "$f" ] || continue
 	sample "student$s" --checkpoint "$f"
 	score "student$s"
@@ -82,7 +96,12 @@ print(f"| {label} | {calls} | {r['samples']} | {r['fd']:.2f} | {r['precision']:.
 PY
 }
 row teacher "teacher: DPM-Solver++(2M) 20 steps, guidance $GUIDANCE" 40
-for s in 4 2 1; do row "student$s" "student, $s step$([ "$s" = 1 ] || echo s)" "$s"; done
+for s in 4 2 1; do row "student$s" "${label[$s]}" "$s"; done
 if [ -f "$OUT/teacher.json" ]; then
-	python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print(f"\nreal vs real at n = {r[\"floor_samples\"]}: FD {r[\"floor_fd\"]:.2f}, precision {r[\"floor_precision\"]:.3f}, recall {r[\"floor_recall\"]:.3f}; real class accuracy {r[\"real_class_accuracy\"]:.3f}")' "$OUT/teacher.json"
+	python3 - "$OUT/teacher.json" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f"\nreal vs real at n = {r['floor_samples']}: FD {r['floor_fd']:.2f}, precision {r['floor_precision']:.3f}, "
+      f"recall {r['floor_recall']:.3f}; classifier accuracy on as many real images {r['real_class_accuracy']:.3f}")
+PY
 fi
