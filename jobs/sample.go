@@ -49,7 +49,17 @@ type Sampling struct {
 }
 
 // Prepare binds the spec to the model p, refusing a class the model lacks.
+// A distilled student (pipeline.Student) samples with its own schedule:
+// the spec's sampler, steps and guidance become the student's, and steps
+// or guidance other than 0 and the student's are refused.
 func (s SampleSpec) Prepare(p *pipeline.Pipeline) (*Sampling, error) {
+	if st := p.Model.Student; st != nil {
+		spec, err := st.Spec(s.SamplerSpec(), s.Guidance)
+		if err != nil {
+			return nil, requestf("%v", err)
+		}
+		s.Sampler, s.Steps, s.Eta, s.Guidance = spec.Name, spec.Steps, 0, st.Guidance
+	}
 	classes := p.Model.UNet.Classes
 	if s.Class >= 0 && (classes == 0 || s.Class >= classes) {
 		return nil, requestf("--class %d: the model has %d classes", s.Class, classes)

@@ -34,6 +34,9 @@ type Model struct {
 	// paired image-to-image); sample it with Translate or SuperResolve.
 	// Checkpoints without it are unconditional or class-conditional.
 	Cond *Cond `json:"cond,omitempty"`
+	// Student, when set, marks a few-step student distilled from a
+	// guided teacher: Generate samples it only with its own schedule.
+	Student *Student `json:"student,omitempty"`
 }
 
 // Pipeline is a trained image model ready to sample: the U-Net, its
@@ -65,6 +68,14 @@ func New(m Model, seed uint64) (*Pipeline, error) {
 	if m.Cond != nil {
 		if err := m.Cond.Validate(m.UNet.InChannels, m.UNet.OutChannels, m.UNet.ImageSize); err != nil {
 			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+	}
+	if m.Student != nil {
+		if err := m.Student.Validate(); err != nil {
+			return nil, fmt.Errorf("pipeline: %w", err)
+		}
+		if m.Cond != nil {
+			return nil, fmt.Errorf("pipeline: student: an image-conditioned model cannot be a distilled student")
 		}
 	}
 	return &Pipeline{Model: m, Net: net, Schedule: sch}, nil
@@ -182,7 +193,7 @@ func (p *Pipeline) denoiser(labels []int, cond *tensor.Tensor) *diffusion.VPDeno
 type Options struct {
 	N        int          // number of images
 	Labels   []int        // class of each image (len N), or nil when unconditional
-	Guidance float64      // classifier-free guidance scale w (1 = plain conditional; 0 means 1)
+	Guidance float64      // classifier-free guidance scale w (1 = plain conditional; 0 means 1, or for a Student its own w)
 	Sampler  sampler.Spec // which sampler, steps, temperature
 	Seed     uint64
 	// First is the global index of the first image. In Generate, image
@@ -251,6 +262,14 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 		}
 	}
 	var d sampler.Denoiser = p.Denoiser(opts.Labels)
+	if st := p.Model.Student; st != nil {
+		// The guidance is inside the student: one call per step.
+		spec, err := st.Spec(opts.Sampler, opts.Guidance)
+		if err != nil {
+			return nil, fmt.Errorf("generate: %w", err)
+		}
+		opts.Sampler, opts.Guidance = spec, 1
+	}
 	if opts.Labels != nil && opts.Guidance != 0 && opts.Guidance != 1 {
 		d = diffusion.Guided{D: p.Denoiser(nil), Labels: opts.Labels, Scale: opts.Guidance}
 	}

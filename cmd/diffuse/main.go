@@ -19,6 +19,7 @@
 //	diffuse serve      the job API, web page and rating studies
 //	diffuse ratings    export stored ratings and their statistics
 //	diffuse merge      join the parts of a sharded index, eval or anomaly run
+//	diffuse distill    few-step students of a guided model (progressive distillation)
 //	diffuse export     a sampling-only copy of a checkpoint
 //	diffuse info       version, CPU features, optionally a data set summary
 //	diffuse version    the version line
@@ -109,7 +110,7 @@ It is one static Go binary: no Python, no cgo, no GPU required.`,
 	})
 	root.AddCommand(newInfoCmd(), newVersionCmd(), newTrainCmd(), newSampleCmd(), newEvalCmd(),
 		newDenoiseCmd(), newInpaintCmd(), newTabularCmd(), newExportCmd(), newIndexCmd(), newSearchCmd(),
-		newAnomalyCmd(), newMergeCmd(), newAugmentCmd())
+		newAnomalyCmd(), newMergeCmd(), newAugmentCmd(), newDistillCmd())
 	root.AddCommand(newAutoencoderCmd(), newTextImageCmd())
 	root.AddCommand(newSuperResCmd(), newTranslateCmd())
 	root.AddCommand(newTextCmd(), newNetworkCmd(), newGraphCmd(), newAudioCmd(), newSeriesCmd())

@@ -57,6 +57,11 @@ can be made again: the same settings give the same bytes.
 Without --class, a conditional model cycles through the classes
 (image i has class i mod classes).
 
+A student made by diffuse distill samples with its own schedule: DDIM on
+the grid of the steps it was distilled for, one network call per step,
+with its guidance already inside. --sampler is not used for it, and
+--steps and --guidance must be left out or equal the student's.
+
 Image i's noise derives from (seed, i) alone, so with --shard I --shards N
 (or JOB_COMPLETION_INDEX for I) a process draws only images
 [I·n/N, (I+1)·n/N), and the N runs' PNGs together are byte for byte those
