@@ -86,6 +86,10 @@ func main() {
 	case "features":
 	case "recon":
 		do = runRecon
+	case "probe":
+		do = runProbe
+	case "variants":
+		do = runVariants
 	default:
 		fmt.Fprintf(os.Stderr, "oneclass: -table: want features or recon, got %q\n", *table)
 		os.Exit(2)
@@ -98,13 +102,9 @@ func main() {
 
 // run is the table of the feature scores and ELBO − PNG, -table features.
 func run(s settings) error {
-	var steps []int
-	for _, f := range strings.Split(s.steps, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 0 {
-			return fmt.Errorf("-steps: %q is not a time step", f)
-		}
-		steps = append(steps, v)
+	steps, err := parseSteps(s.steps)
+	if err != nil {
+		return err
 	}
 	test, testLabels, err := data.LoadFashionMNIST(s.dir, "test")
 	if err != nil {
@@ -122,8 +122,8 @@ func run(s settings) error {
 	fmt.Printf("Baselines fitted on the first %d training images of the class; thresholds = %g-quantile of the scores of the next %d.\n",
 		s.fit, s.q, s.val)
 	fmt.Printf("TPR/FPR: flagged anomalous / flagged normal test images at that threshold, for %s.\n\n", s.best)
-	fmt.Println("| class | ELBO | ELBO − PNG | feat recon | err maha | feat maha | feat kNN | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | " + s.best + " TPR/FPR | seconds |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| class | ELBO | ELBO − PNG | feat recon | err maha | feat maha | feat kNN | layer maha | feat ens | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | " + s.best + " TPR/FPR | seconds |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	cols := append([]string{"elbo_bpd", "elbo_minus_png"}, anomaly.FeatureScoreNames...)
 	sums := make([]float64, len(cols)+4)
 	for _, c := range s.classes {
@@ -152,8 +152,29 @@ func run(s settings) error {
 		}
 		det := &anomaly.Detector{Pipeline: p, Class: -1, ELBOTerms: s.terms, ELBOSeed: 1}
 		ctx := context.Background()
-		score := func(x *tensor.Tensor, r *anomaly.Reference) (map[string][]float64, error) {
-			f, err := det.Features(x, fopt)
+		// The probes come from the class's cache (-table probe, checked
+		// bit for bit against Detector.Features when written) when there
+		// is one, else from the network.
+		pf, err := loadProbe(filepath.Join(s.runs, fmt.Sprintf("probe-class-%d.gob", c)))
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		if pf != nil && (len(pf.Ref) < s.ref || !slices.Equal(pf.Ref[:s.ref], idx[:s.ref]) || pf.Eval != s.n ||
+			!slices.Equal(pf.Val, idx[s.fit:s.fit+s.val]) || !allCached(pf, steps) || !slices.Contains(pf.Grids, s.grid)) {
+			return fmt.Errorf("class %d: the probe cache has other images, steps or grids than asked: delete it or match -ref, -n, -steps, -grid", c)
+		}
+		features := func(set string, x *tensor.Tensor) (*anomaly.Features, error) {
+			if pf == nil {
+				return det.Features(x, fopt)
+			}
+			f := pf.Sets[set].features(pf, steps, s.grid)
+			if set == "ref" {
+				f = head(f, s.ref)
+			}
+			return f, nil
+		}
+		score := func(set string, x *tensor.Tensor, r *anomaly.Reference) (map[string][]float64, error) {
+			f, err := features(set, x)
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +198,7 @@ func run(s settings) error {
 			}
 			return out, nil
 		}
-		rf, err := det.Features(ref, fopt)
+		rf, err := features("ref", ref)
 		if err != nil {
 			return fmt.Errorf("class %d: reference: %w", c, err)
 		}
@@ -185,11 +206,18 @@ func run(s settings) error {
 		if err != nil {
 			return fmt.Errorf("class %d: %w", c, err)
 		}
-		scores, err := score(eval, r)
+		vf, err := features("val", valid)
+		if err != nil {
+			return fmt.Errorf("class %d: validation: %w", c, err)
+		}
+		if err := r.Calibrate(vf, false); err != nil {
+			return fmt.Errorf("class %d: %w", c, err)
+		}
+		scores, err := score("eval", eval, r)
 		if err != nil {
 			return fmt.Errorf("class %d: %w", c, err)
 		}
-		vs, err := score(valid, r)
+		vs, err := score("val", valid, r)
 		if err != nil {
 			return fmt.Errorf("class %d: validation: %w", c, err)
 		}
