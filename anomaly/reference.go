@@ -107,7 +107,7 @@ func FitReference(normal *Features, k int) (*Reference, error) {
 // the densities in-sample, so their spread is a little low). At least 2
 // images; a part constant over them is only centred.
 func (r *Reference) Calibrate(val *Features, same bool) error {
-	sc, err := r.score(val, same)
+	sc, err := r.score(val, same, false)
 	if err != nil {
 		return fmt.Errorf("anomaly: calibrate: %w", err)
 	}
@@ -180,7 +180,7 @@ func block(f *Features, widths []int, l, b int) [][]float64 {
 // leaves itself out of its neighbours (leave-one-out), so that validation
 // thresholds picked on them are not biased low.
 func (r *Reference) Score(f *Features, same bool) (map[string][]float64, error) {
-	out, err := r.score(f, same)
+	out, err := r.score(f, same, true)
 	if err != nil {
 		return nil, err
 	}
@@ -194,8 +194,9 @@ func (r *Reference) Score(f *Features, same bool) (map[string][]float64, error) 
 	return out, nil
 }
 
-// score is Score without ScoreFeatEns.
-func (r *Reference) score(f *Features, same bool) (map[string][]float64, error) {
+// score is Score without ScoreFeatEns; without all, only the parts of
+// ScoreFeatEns are computed (the others are left 0).
+func (r *Reference) score(f *Features, same, all bool) (map[string][]float64, error) {
 	if f == nil || f.Enc == nil || len(f.Err) == 0 || f.Enc.Dim(0) != len(f.Err) {
 		return nil, fmt.Errorf("anomaly: reference score: no features, or not one error row per feature row")
 	}
@@ -227,8 +228,11 @@ func (r *Reference) score(f *Features, same bool) (map[string][]float64, error) 
 			}
 		}
 	}
-	logErr, all := logRows(f.Err), joint(f)
+	logErr, vecs := logRows(f.Err), joint(f)
 	for i := range n {
+		if !all {
+			break
+		}
 		s := 0.0
 		for _, v := range f.Recon[i] {
 			s += v / float64(len(f.Recon[i]))
@@ -238,7 +242,7 @@ func (r *Reference) score(f *Features, same bool) (map[string][]float64, error) 
 		if out[ScoreErrMaha][i], err = r.errGauss.Mahalanobis(logErr[i]); err != nil {
 			return nil, err
 		}
-		if out[ScoreFeatMaha][i], err = r.allGauss.Mahalanobis(all[i]); err != nil {
+		if out[ScoreFeatMaha][i], err = r.allGauss.Mahalanobis(vecs[i]); err != nil {
 			return nil, err
 		}
 	}

@@ -448,10 +448,18 @@ func baselineAUROCs(fit, eval *tensor.Tensor, anomalous []bool) ([]float64, erro
 		}
 		aucs = append(aucs, auroc(e, anomalous))
 	}
+	// One neighbour search for both k: the same numbers as
+	// baseline.KNNDistance with k = 1 and with k = 5.
+	_, dist, err := baseline.KNearest(fit, eval, 5)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range []int{1, 5} {
-		d, err := baseline.KNNDistance(fit, eval, k)
-		if err != nil {
-			return nil, err
+		d := make([]float64, len(dist))
+		for i, ds := range dist {
+			for _, v := range ds[:k] {
+				d[i] += v / float64(k)
+			}
 		}
 		aucs = append(aucs, auroc(d, anomalous))
 	}
