@@ -90,6 +90,8 @@ func main() {
 		do = runProbe
 	case "variants":
 		do = runVariants
+	case "checkcache":
+		do = runCheckCache
 	default:
 		fmt.Fprintf(os.Stderr, "oneclass: -table: want features or recon, got %q\n", *table)
 		os.Exit(2)

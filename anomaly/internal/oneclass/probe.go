@@ -40,7 +40,8 @@ type probeSet struct {
 	Act [][][]float32
 	// Err[s−1][i]: ‖ε̂ − ε‖²/dim at Steps[s−1].
 	Err [][]float64
-	// Recon[s−1][i]: Features.Recon at Steps[s−1] (grid 1), nil for a step
+	// Recon[s−1][i]: Features.Recon at Steps[s−1] at grid 1 (whatever grid
+	// the scores use), nil for a step
 	// not in anomaly.DefaultSteps.
 	Recon [][]float64
 }
@@ -302,26 +303,73 @@ func normalize32(v []float32) {
 }
 
 // checkProbe compares the cache of 12 images with anomaly.Detector.Features
-// at the default steps and grid 1: every number must match bit for bit.
+// at the default steps and every cached grid: every number must match bit
+// for bit.
 func checkProbe(p *pipeline.Pipeline, pf *probeFile, x *tensor.Tensor) error {
 	part := rows(x, seq(0, 12))
 	ps, err := probe(p, pf, part)
 	if err != nil {
 		return err
 	}
+	return compareProbe(p, pf, ps, part)
+}
+
+// compareProbe checks the cached ps of the images x against
+// anomaly.Detector.Features at every cached grid (the reconstruction
+// distances, Features.Recon, at grid 1: the cache has no others).
+func compareProbe(p *pipeline.Pipeline, pf *probeFile, ps *probeSet, x *tensor.Tensor) error {
 	det := &anomaly.Detector{Pipeline: p, Class: -1}
-	f, err := det.Features(part, anomaly.FeatureOptions{Seed: pf.Seed})
+	for _, grid := range pf.Grids {
+		f, err := det.Features(x, anomaly.FeatureOptions{Seed: pf.Seed, Grid: grid})
+		if err != nil {
+			return err
+		}
+		mine := ps.features(pf, anomaly.DefaultSteps, grid)
+		if !slices.Equal(mine.Enc.Data[:f.Enc.Len()], f.Enc.Data) || !slices.Equal(mine.Widths, f.Widths) {
+			return fmt.Errorf("probe check: grid %d: the cached encoder features differ from anomaly.Detector.Features", grid)
+		}
+		// The cache keeps the reconstructions at grid 1 only.
+		for i := range f.Err {
+			if !slices.Equal(mine.Err[i], f.Err[i]) || grid == 1 && !slices.Equal(mine.Recon[i], f.Recon[i]) {
+				return fmt.Errorf("probe check: image %d: cached errors %v / reconstructions %v, Features gives %v / %v", i, mine.Err[i], mine.Recon[i], f.Err[i], f.Recon[i])
+			}
+		}
+	}
+	return nil
+}
+
+// runCheckCache compares the first 12 test images of each class's cache
+// with anomaly.Detector.Features at every cached grid.
+func runCheckCache(s settings) error {
+	test, _, err := data.LoadFashionMNIST(s.dir, "test")
 	if err != nil {
 		return err
 	}
-	mine := ps.features(pf, anomaly.DefaultSteps, 1)
-	if !slices.Equal(mine.Enc.Data, f.Enc.Data) {
-		return fmt.Errorf("probe check: the cached encoder features differ from anomaly.Detector.Features")
-	}
-	for i := range f.Err {
-		if !slices.Equal(mine.Err[i], f.Err[i]) || !slices.Equal(mine.Recon[i], f.Recon[i]) {
-			return fmt.Errorf("probe check: image %d: cached errors %v / reconstructions %v, Features gives %v / %v", i, mine.Err[i], mine.Recon[i], f.Err[i], f.Recon[i])
+	for _, c := range s.classes {
+		pf, err := loadProbe(filepath.Join(s.runs, fmt.Sprintf("probe-class-%d.gob", c)))
+		if err != nil {
+			return err
 		}
+		ckpt, err := newest(filepath.Join(s.runs, fmt.Sprintf("class-%d", c)))
+		if err != nil {
+			return err
+		}
+		p, err := pipeline.Load(ckpt, true)
+		if err != nil {
+			return err
+		}
+		ev := pf.Sets["eval"]
+		part := &probeSet{N: 12, Err: ev.Err, Recon: ev.Recon, Act: make([][][]float32, len(pf.Grids))}
+		for g, grid := range pf.Grids {
+			d := rawDim(pf.Layers, grid)
+			for _, a := range ev.Act[g] {
+				part.Act[g] = append(part.Act[g], a[:12*d])
+			}
+		}
+		if err := compareProbe(p, pf, part, rows(test, seq(0, 12))); err != nil {
+			return fmt.Errorf("class %d: %w", c, err)
+		}
+		fmt.Printf("class %d: the cache of test images 0-11 equals Detector.Features at grids %v\n", c, pf.Grids)
 	}
 	return nil
 }
