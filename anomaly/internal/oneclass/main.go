@@ -3,17 +3,28 @@
 // the first fit training images of c (train.sh) scores test images
 // [0, n); normal = class c, anomalous = the other nine. It reports the
 // AUROC of the ELBO (bits/dim) and of the ELBO minus the PNG length
-// (Serrà et al. 2020), of the four feature scores of anomaly.Reference
+// (Serrà et al. 2020), of the six feature scores of anomaly.Reference
 // (feature-space reconstruction, Mahalanobis distance of the per-level
-// errors, of the encoder features, and k-NN in the encoder features,
-// fitted on the first -ref training images of c), and of PCA
-// reconstruction error and raw-pixel k-NN distance fitted on the first
-// fit training images; the threshold of -best is the q-quantile of its
-// scores on training images [fit, fit+val) of c, which nothing was
-// fitted on. Run from the repository root after train.sh (or use
-// bench/anomaly_table.sh, which does both):
+// errors and of the encoder features, k-NN in the encoder features, the
+// per-layer Mahalanobis sum and the ensemble feat_ens, fitted on the first
+// -ref training images of c and standardised on the validation images),
+// and of PCA reconstruction error and raw-pixel k-NN distance fitted on
+// the first fit training images; the threshold of -best is the
+// q-quantile of its scores on training images [fit, fit+val) of c, which
+// nothing was fitted on. Run from the repository root after train.sh (or
+// use bench/anomaly_table.sh, which does both):
 //
-//	go run ./anomaly/internal/oneclass -runs out/oneclass > out/oneclass/table.md
+//	go run ./anomaly/internal/oneclass -runs out/oneclass -ref 1000 -grid 2 -best feat_ens > out/oneclass/table.md
+//
+// -table probe caches the network's probes of each class
+// (probe-class-C.gob: the raw pooled activations at grids 1, 2 and 4, the
+// per-step errors and the feature reconstructions of the reference,
+// validation and test images, checked bit for bit against
+// Detector.Features when written; -table checkcache checks them again);
+// the feature table then reads the cache instead of running the network.
+// -table variants scores the cache with the candidate recipes of
+// docs/anomaly.md (-extra: the second set). -table recon is the earlier
+// table of reconstruction and ELBO.
 //
 // Noise and ELBO steps are seeded: the numbers repeat bit for bit on one machine.
 package main
@@ -70,7 +81,7 @@ func main() {
 	flag.Float64Var(&s.q, "q", 0.95, "threshold quantile of the validation scores")
 	flag.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "-table recon: reconstruction noise levels")
 	flag.IntVar(&s.seeds, "seeds", 2, "-table recon: noise draws per level")
-	table := flag.String("table", "features", "features (the feature scores, ELBO − PNG) or recon (reconstruction and ELBO, the earlier table)")
+	table := flag.String("table", "features", "features (the feature scores, ELBO − PNG), probe (cache the probes), checkcache, variants, or recon (reconstruction and ELBO, the earlier table)")
 	classes := flag.String("classes", "0,1,2,3,4,5,6,7,8,9", "classes to measure")
 	flag.Parse()
 	for _, f := range strings.Split(*classes, ",") {
@@ -93,7 +104,7 @@ func main() {
 	case "checkcache":
 		do = runCheckCache
 	default:
-		fmt.Fprintf(os.Stderr, "oneclass: -table: want features or recon, got %q\n", *table)
+		fmt.Fprintf(os.Stderr, "oneclass: -table: want features, probe, checkcache, variants or recon, got %q\n", *table)
 		os.Exit(2)
 	}
 	if err := do(s); err != nil {
