@@ -67,7 +67,7 @@ func EncodeCSV(w io.Writer, first int, names []string, labels []int, s *Scores, 
 // WriteFeatureCSV writes one row per image with every feature score
 // (FeatureScoreNames) and the flag of the score named by, atomically:
 //
-//	index,name,label,feat_recon,err_maha,feat_maha,feat_knn,anomalous
+//	index,name,label,feat_recon,err_maha,feat_maha,feat_knn,layer_maha,feat_ens,anomalous
 //
 // where anomalous is scores[by] > threshold. labels may be nil.
 func WriteFeatureCSV(path string, names []string, labels []int, scores map[string][]float64, by string, threshold float64) error {

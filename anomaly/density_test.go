@@ -89,7 +89,7 @@ func TestFitGaussianBadInput(t *testing.T) {
 // out: points 0, 1, 3 on a line with k = 1 are 1, 1 and 2 from their
 // nearest other point, and 0 from themselves when scored as new images.
 func TestReferenceLeaveOneOut(t *testing.T) {
-	f := &Features{Enc: tensor.FromData([]float32{0, 1, 3}, 3, 1),
+	f := &Features{Enc: tensor.FromData([]float32{0, 0, 1, 0, 3, 0}, 3, 2), // 2 levels of 1 value
 		Err:   [][]float64{{1, 2}, {2, 1}, {1.5, 1.2}},
 		Recon: [][]float64{{0.1, 0.3}, {0.2, 0.2}, {0, 0}}}
 	r, err := FitReference(f, 1)
@@ -116,8 +116,127 @@ func TestReferenceLeaveOneOut(t *testing.T) {
 	if _, err := FitReference(f, 3); err == nil {
 		t.Error("FitReference accepted k = 3 for 3 images")
 	}
-	other := &Features{Enc: tensor.New(1, 2), Err: [][]float64{{1, 1}}, Recon: [][]float64{{0, 0}}}
-	if _, err := r.Score(other, false); err == nil || !strings.Contains(err.Error(), "features of length 2, the reference has 1") {
+	other := &Features{Enc: tensor.New(1, 4), Err: [][]float64{{1, 1}}, Recon: [][]float64{{0, 0}}}
+	if _, err := r.Score(other, false); err == nil || !strings.Contains(err.Error(), "features of length 4, the reference has 2") {
 		t.Errorf("features of another length: err = %v", err)
+	}
+}
+
+// layer_maha is the sum, over levels and activation blocks, of each
+// block's Mahalanobis distance under a Gaussian fitted to that block
+// alone; widths that do not split a level are refused.
+func TestReferenceLayerMaha(t *testing.T) {
+	rng := tensor.NewRNG(4)
+	n := 12
+	// 2 levels of 3 values: blocks of 1 and 2.
+	f := &Features{Enc: rng.Randn(n, 6), Err: make([][]float64, n), Recon: make([][]float64, n), Widths: []int{1, 2}}
+	for i := range n {
+		f.Err[i] = []float64{1 + float64(i%3), 2 + float64(i%5)}
+		f.Recon[i] = []float64{0, 0}
+	}
+	r, err := FitReference(f, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := &Features{Enc: rng.Randn(3, 6), Err: f.Err[:3], Recon: f.Recon[:3], Widths: []int{1, 2}}
+	got, err := r.Score(q, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float64, 3)
+	for _, span := range [][2]int{{0, 1}, {1, 3}, {3, 4}, {4, 6}} {
+		var fit [][]float64
+		for i := range n {
+			fit = append(fit, to64(f.Enc.Data[i*6+span[0]:i*6+span[1]]))
+		}
+		g, err := FitGaussian(fit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range 3 {
+			m, err := g.Mahalanobis(to64(q.Enc.Data[i*6+span[0] : i*6+span[1]]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[i] += m
+		}
+	}
+	for i := range 3 {
+		if math.Abs(got[ScoreLayerMaha][i]-want[i]) > 1e-9*want[i] {
+			t.Errorf("image %d: layer_maha %.9g, want %.9g", i, got[ScoreLayerMaha][i], want[i])
+		}
+	}
+	q.Widths = []int{3}
+	if _, err := r.Score(q, false); err == nil || !strings.Contains(err.Error(), "activation blocks") {
+		t.Errorf("other widths: err = %v", err)
+	}
+	f.Widths = []int{2, 2}
+	if _, err := FitReference(f, 2); err == nil || !strings.Contains(err.Error(), "do not split") {
+		t.Errorf("widths summing to 4 of a level of 3: err = %v", err)
+	}
+}
+
+func to64(v []float32) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
+}
+
+// feat_ens is the mean of the z-scores of layer_maha and feat_knn, with
+// the mean and deviation of the calibration images: over those images it
+// averages 0, and a query's value is the formula's.
+func TestReferenceEnsemble(t *testing.T) {
+	rng := tensor.NewRNG(5)
+	mk := func(n int) *Features {
+		f := &Features{Enc: rng.Randn(n, 4), Err: make([][]float64, n), Recon: make([][]float64, n), Widths: []int{1, 1}}
+		for i := range n {
+			f.Err[i] = []float64{1 + rng.Uniform(), 1 + rng.Uniform()}
+			f.Recon[i] = []float64{0, 0}
+		}
+		return f
+	}
+	ref, val, q := mk(15), mk(6), mk(3)
+	r, err := FitReference(ref, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Calibrate(val, false); err != nil {
+		t.Fatal(err)
+	}
+	vs, err := r.Score(val, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mean := 0.0
+	for _, v := range vs[ScoreFeatEns] {
+		mean += v / 6
+	}
+	if math.Abs(mean) > 1e-12 {
+		t.Errorf("feat_ens averages %g over the calibration images, want 0", mean)
+	}
+	qs, err := r.Score(q, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		want := 0.0
+		for _, name := range []string{ScoreLayerMaha, ScoreFeatKNN} {
+			m, sd := 0.0, 0.0
+			for _, v := range vs[name] {
+				m += v / 6
+			}
+			for _, v := range vs[name] {
+				sd += (v - m) * (v - m) / 5
+			}
+			want += (qs[name][i] - m) / math.Sqrt(sd) / 2
+		}
+		if math.Abs(qs[ScoreFeatEns][i]-want) > 1e-9 {
+			t.Errorf("image %d: feat_ens %.9g, want %.9g", i, qs[ScoreFeatEns][i], want)
+		}
+	}
+	if err := r.Calibrate(mk(1), false); err == nil {
+		t.Error("Calibrate accepted one image")
 	}
 }

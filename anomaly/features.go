@@ -9,6 +9,7 @@ import (
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/models/unet"
 	"github.com/diffusego/diffusego/search"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -47,6 +48,11 @@ type Features struct {
 	// noise at each level, ‖ε̂(x_t, t) − ε_t‖²/dim: the per-level terms of
 	// the denoising loss.
 	Err [][]float64
+	// Widths: the length of each encoder activation's block within one
+	// level's D values (channels·Grid², the skip stack, then the
+	// bottleneck, as search.Pool lays them out); they sum to D. nil means
+	// one block of D.
+	Widths []int
 	// Recon: N rows of L values, the squared distance between the encoder
 	// features (at t = 0) of the image and of its one-shot reconstruction
 	// x̂_0 from level l; both feature vectors have unit length, so the
@@ -101,6 +107,9 @@ func (d *Detector) Features(x *tensor.Tensor, opt FeatureOptions) (f *Features, 
 		eps[l] = root.Split(uint64(l) + 1).Randn(x.Shape[1:]...).Data
 	}
 	f = &Features{Enc: tensor.New(n, L*D), Err: make([][]float64, n), Recon: make([][]float64, n)}
+	for _, c := range layerChannels(net) {
+		f.Widths = append(f.Widths, c*grid*grid)
+	}
 	for i := range n {
 		f.Err[i], f.Recon[i] = make([]float64, L), make([]float64, L)
 	}
@@ -166,6 +175,23 @@ func (d *Detector) Features(x *tensor.Tensor, opt FeatureOptions) (f *Features, 
 		}
 	}
 	return f, nil
+}
+
+// layerChannels returns the channels of each activation that
+// search.Activations(…, search.LayersAll) gives, in order: the stem, each
+// encoder ResBlock and Downsample level by level, then the bottleneck.
+func layerChannels(net *unet.Model) []int {
+	last := len(net.ChannelMult) - 1
+	out := []int{net.Channels}
+	for i, mult := range net.ChannelMult {
+		for range net.ResBlocks {
+			out = append(out, net.Channels*mult)
+		}
+		if i < last {
+			out = append(out, net.Channels*mult)
+		}
+	}
+	return append(out, net.Channels*net.ChannelMult[last])
 }
 
 // labels returns b copies of the normal class, or nil for an

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/search"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -64,6 +66,19 @@ func TestFeaturesErrIsDenoisingLoss(t *testing.T) {
 	}
 	if !slices.Equal(again.Enc.Data, f.Enc.Data) {
 		t.Error("the same seed gave other features")
+	}
+	// Widths are the pooled activations' lengths, in search.Pool's order.
+	enc := p.Net.Encode(autograd.NoGrad(), autograd.NewVar(x), make([]float64, 5), nil)
+	var want []int
+	for _, a := range search.Activations(enc, search.LayersAll) {
+		want = append(want, a.Dim(1)*opt.Grid*opt.Grid)
+	}
+	sum := 0
+	for _, w := range f.Widths {
+		sum += w
+	}
+	if !slices.Equal(f.Widths, want) || sum*len(opt.Steps) != f.Enc.Dim(1) {
+		t.Errorf("Widths %v (sum %d of %d levels), want %v summing to %d", f.Widths, sum, len(opt.Steps), want, f.Enc.Dim(1)/len(opt.Steps))
 	}
 	for i := range 5 {
 		for l := range 3 {

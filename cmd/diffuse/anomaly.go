@@ -37,9 +37,9 @@ func newAnomalyCmd() *cobra.Command {
 		Long: `anomaly scores every image of --images, higher = more unusual for the
 model, and flags those above a threshold picked on normal images.
 
-By default (--score feat_maha) the denoiser probes each image at the time
+By default (--score feat_ens) the denoiser probes each image at the time
 steps of --steps: one network pass on the noised image gives its encoder
-features and its noise prediction. The CSV has four such scores:
+features and its noise prediction. The CSV has six such scores:
 
   feat_recon  the distance, in the encoder's features, between the image
               and its one-shot reconstruction from each level, averaged;
@@ -48,12 +48,16 @@ features and its noise prediction. The CSV has four such scores:
   feat_maha   the Mahalanobis distance of the encoder features and errors
               of all levels under a Ledoit-Wolf Gaussian fitted on --fit;
   feat_knn    the mean distance of the encoder features to the --k nearest
-              --fit images.
+              --fit images;
+  layer_maha  the sum over levels and encoder layers of each layer's
+              Mahalanobis distance under its own Ledoit-Wolf Gaussian;
+  feat_ens    the mean of layer_maha and feat_knn, each z-scored by its
+              mean and deviation over the --val images.
 
 --fit are normal images (e.g. a sample of the training images); without
 it the --val images are used, each left out of its own neighbours. The
 CSV has one row per image: index, name, label, feat_recon, err_maha,
-feat_maha, feat_knn, anomalous (by --score).
+feat_maha, feat_knn, layer_maha, feat_ens, anomalous (by --score).
 
 --score recon or elbo gives the two older scores instead, and their CSV
 (index, name, label, recon, elbo_bpd, recon_anomalous, elbo_anomalous):
@@ -108,10 +112,10 @@ shard scores --val itself. Sharding is for --score recon and elbo.`,
 	f.Float64Var(&s.quantile, "quantile", 0.95, "threshold = this quantile of the validation scores")
 	f.Uint64Var(&s.seed, "seed", 1, "random seed of the noise and the ELBO steps")
 	f.IntVar(&s.chunk, "chunk", 100, "images scored together (scores depend on it: keep it the same across shards)")
-	f.StringVar(&s.score, "score", anomaly.ScoreFeatMaha, "score that flags: feat_maha, feat_knn, err_maha, feat_recon, recon or elbo")
+	f.StringVar(&s.score, "score", anomaly.ScoreFeatEns, "score that flags: feat_ens, feat_maha, feat_knn, layer_maha, err_maha, feat_recon, recon or elbo")
 	f.StringVar(&s.fit, "fit", "", "normal images the feature scores are fitted on, same forms as --images (default: --val, leave-one-out)")
 	f.StringVar(&s.steps, "steps", "100,250,400", "time steps of the feature probes, comma-separated")
-	f.IntVar(&s.grid, "grid", 1, "encoder features pooled over grid×grid cells")
+	f.IntVar(&s.grid, "grid", 2, "encoder features pooled over grid×grid cells")
 	f.IntVar(&s.k, "k", 5, "neighbours of feat_knn")
 	s.shard.add(cmd)
 	return cmd

@@ -12,8 +12,9 @@ import (
 
 // runFeatureAnomaly scores images with the feature scores of the
 // denoiser (anomaly.Features): it fits the reference on fit (the --val
-// images themselves when valIsFit, scored leave-one-out), picks the
-// threshold of --score on val and writes the CSV.
+// images themselves when valIsFit, scored leave-one-out), standardises
+// the parts of feat_ens and picks the threshold of --score on val, and
+// writes the CSV.
 func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detector, opt anomaly.FeatureOptions,
 	images, val, fit *jobs.ImageSet, valIsFit bool) error {
 	if n := fit.X.Dim(0); s.k >= n {
@@ -38,6 +39,9 @@ func runFeatureAnomaly(cmd *cobra.Command, s anomalySettings, det *anomaly.Detec
 		if vf, err = det.Features(val.X, opt); err != nil {
 			return fmt.Errorf("--val: %w", err)
 		}
+	}
+	if err := ref.Calibrate(vf, valIsFit); err != nil {
+		return fmt.Errorf("--val: %w", err)
 	}
 	vs, err := ref.Score(vf, valIsFit)
 	if err != nil {

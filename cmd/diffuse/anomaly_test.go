@@ -81,8 +81,8 @@ func TestAnomalyEndToEnd(t *testing.T) {
 	}
 }
 
-// The default feature scores: one row per image with the four scores and
-// the flag of feat_maha, the default; the same seed gives the same file, another seed
+// The default feature scores: one row per image with the six scores and
+// the flag of feat_ens, the default; the same seed gives the same file, another seed
 // another one. Thresholds at the 0.5-quantile of the five validation
 // images, each left out of its own neighbours, flag some but not all of
 // the same images scored as new ones; with --fit the validation images
@@ -94,13 +94,13 @@ func TestAnomalyFeatureScores(t *testing.T) {
 	normal, odd := filepath.Join(imgs, "normal"), filepath.Join(imgs, "odd")
 	args := []string{"anomaly", "--checkpoint", run, "--images", odd, "--val", normal, "--out", out, "--k", "2", "--steps", "10,40", "--quantile", "0.5"}
 	log := mustRun(t, args...)
-	for _, want := range []string{"threshold of feat_maha (0.5-quantile of 5 validation images)", "ms per image", "wrote"} {
+	for _, want := range []string{"threshold of feat_ens (0.5-quantile of 5 validation images)", "ms per image", "wrote"} {
 		if !strings.Contains(log, want) {
 			t.Errorf("log lacks %q:\n%s", want, log)
 		}
 	}
 	rows := readCSV(t, out)
-	if len(rows) != 6 || strings.Join(rows[0], ",") != "index,name,label,feat_recon,err_maha,feat_maha,feat_knn,anomalous" {
+	if len(rows) != 6 || strings.Join(rows[0], ",") != "index,name,label,feat_recon,err_maha,feat_maha,feat_knn,layer_maha,feat_ens,anomalous" {
 		t.Fatalf("csv rows %q", rows)
 	}
 	first, _ := os.ReadFile(out)
@@ -113,7 +113,7 @@ func TestAnomalyFeatureScores(t *testing.T) {
 		t.Error("--seed 2 gave the same CSV as --seed 1")
 	}
 	mustRun(t, append(args, "--fit", odd, "--score", "feat_knn")...)
-	if rows := readCSV(t, out); len(rows) != 6 || rows[1][7] != "false" && rows[1][7] != "true" {
+	if rows := readCSV(t, out); len(rows) != 6 || rows[1][9] != "false" && rows[1][9] != "true" {
 		t.Errorf("--fit run: rows %q", rows)
 	}
 }

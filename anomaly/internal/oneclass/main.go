@@ -3,17 +3,28 @@
 // the first fit training images of c (train.sh) scores test images
 // [0, n); normal = class c, anomalous = the other nine. It reports the
 // AUROC of the ELBO (bits/dim) and of the ELBO minus the PNG length
-// (Serrà et al. 2020), of the four feature scores of anomaly.Reference
+// (Serrà et al. 2020), of the six feature scores of anomaly.Reference
 // (feature-space reconstruction, Mahalanobis distance of the per-level
-// errors, of the encoder features, and k-NN in the encoder features,
-// fitted on the first -ref training images of c), and of PCA
-// reconstruction error and raw-pixel k-NN distance fitted on the first
-// fit training images; the threshold of -best is the q-quantile of its
-// scores on training images [fit, fit+val) of c, which nothing was
-// fitted on. Run from the repository root after train.sh (or use
-// bench/anomaly_table.sh, which does both):
+// errors and of the encoder features, k-NN in the encoder features, the
+// per-layer Mahalanobis sum and the ensemble feat_ens, fitted on the first
+// -ref training images of c and standardised on the validation images),
+// and of PCA reconstruction error and raw-pixel k-NN distance fitted on
+// the first fit training images; the threshold of -best is the
+// q-quantile of its scores on training images [fit, fit+val) of c, which
+// nothing was fitted on. Run from the repository root after train.sh (or
+// use bench/anomaly_table.sh, which does both):
 //
-//	go run ./anomaly/internal/oneclass -runs out/oneclass > out/oneclass/table.md
+//	go run ./anomaly/internal/oneclass -runs out/oneclass -ref 1000 -grid 2 -best feat_ens > out/oneclass/table.md
+//
+// -table probe caches the network's probes of each class
+// (probe-class-C.gob: the raw pooled activations at grids 1, 2 and 4, the
+// per-step errors and the feature reconstructions of the reference,
+// validation and test images, checked bit for bit against
+// Detector.Features when written; -table checkcache checks them again);
+// the feature table then reads the cache instead of running the network.
+// -table variants scores the cache with the candidate recipes of
+// docs/anomaly.md (-extra: the second set). -table recon is the earlier
+// table of reconstruction and ELBO.
 //
 // Noise and ELBO steps are seeded: the numbers repeat bit for bit on one machine.
 package main
@@ -70,7 +81,7 @@ func main() {
 	flag.Float64Var(&s.q, "q", 0.95, "threshold quantile of the validation scores")
 	flag.StringVar(&s.sigmas, "sigmas", "0.3,0.7", "-table recon: reconstruction noise levels")
 	flag.IntVar(&s.seeds, "seeds", 2, "-table recon: noise draws per level")
-	table := flag.String("table", "features", "features (the feature scores, ELBO − PNG) or recon (reconstruction and ELBO, the earlier table)")
+	table := flag.String("table", "features", "features (the feature scores, ELBO − PNG), probe (cache the probes), checkcache, variants, or recon (reconstruction and ELBO, the earlier table)")
 	classes := flag.String("classes", "0,1,2,3,4,5,6,7,8,9", "classes to measure")
 	flag.Parse()
 	for _, f := range strings.Split(*classes, ",") {
@@ -86,8 +97,14 @@ func main() {
 	case "features":
 	case "recon":
 		do = runRecon
+	case "probe":
+		do = runProbe
+	case "variants":
+		do = runVariants
+	case "checkcache":
+		do = runCheckCache
 	default:
-		fmt.Fprintf(os.Stderr, "oneclass: -table: want features or recon, got %q\n", *table)
+		fmt.Fprintf(os.Stderr, "oneclass: -table: want features, probe, checkcache, variants or recon, got %q\n", *table)
 		os.Exit(2)
 	}
 	if err := do(s); err != nil {
@@ -98,13 +115,9 @@ func main() {
 
 // run is the table of the feature scores and ELBO − PNG, -table features.
 func run(s settings) error {
-	var steps []int
-	for _, f := range strings.Split(s.steps, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(f))
-		if err != nil || v < 0 {
-			return fmt.Errorf("-steps: %q is not a time step", f)
-		}
-		steps = append(steps, v)
+	steps, err := parseSteps(s.steps)
+	if err != nil {
+		return err
 	}
 	test, testLabels, err := data.LoadFashionMNIST(s.dir, "test")
 	if err != nil {
@@ -122,8 +135,8 @@ func run(s settings) error {
 	fmt.Printf("Baselines fitted on the first %d training images of the class; thresholds = %g-quantile of the scores of the next %d.\n",
 		s.fit, s.q, s.val)
 	fmt.Printf("TPR/FPR: flagged anomalous / flagged normal test images at that threshold, for %s.\n\n", s.best)
-	fmt.Println("| class | ELBO | ELBO − PNG | feat recon | err maha | feat maha | feat kNN | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | " + s.best + " TPR/FPR | seconds |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| class | ELBO | ELBO − PNG | feat recon | err maha | feat maha | feat kNN | layer maha | feat ens | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | " + s.best + " TPR/FPR | seconds |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	cols := append([]string{"elbo_bpd", "elbo_minus_png"}, anomaly.FeatureScoreNames...)
 	sums := make([]float64, len(cols)+4)
 	for _, c := range s.classes {
@@ -152,8 +165,29 @@ func run(s settings) error {
 		}
 		det := &anomaly.Detector{Pipeline: p, Class: -1, ELBOTerms: s.terms, ELBOSeed: 1}
 		ctx := context.Background()
-		score := func(x *tensor.Tensor, r *anomaly.Reference) (map[string][]float64, error) {
-			f, err := det.Features(x, fopt)
+		// The probes come from the class's cache (-table probe, checked
+		// bit for bit against Detector.Features when written) when there
+		// is one, else from the network.
+		pf, err := loadProbe(filepath.Join(s.runs, fmt.Sprintf("probe-class-%d.gob", c)))
+		if err != nil && !os.IsNotExist(err) {
+			return err
+		}
+		if pf != nil && (len(pf.Ref) < s.ref || !slices.Equal(pf.Ref[:s.ref], idx[:s.ref]) || pf.Eval != s.n ||
+			!slices.Equal(pf.Val, idx[s.fit:s.fit+s.val]) || !allCached(pf, steps) || !slices.Contains(pf.Grids, s.grid)) {
+			return fmt.Errorf("class %d: the probe cache has other images, steps or grids than asked: delete it or match -ref, -n, -steps, -grid", c)
+		}
+		features := func(set string, x *tensor.Tensor) (*anomaly.Features, error) {
+			if pf == nil {
+				return det.Features(x, fopt)
+			}
+			f := pf.Sets[set].features(pf, steps, s.grid)
+			if set == "ref" {
+				f = head(f, s.ref)
+			}
+			return f, nil
+		}
+		score := func(set string, x *tensor.Tensor, r *anomaly.Reference) (map[string][]float64, error) {
+			f, err := features(set, x)
 			if err != nil {
 				return nil, err
 			}
@@ -177,7 +211,7 @@ func run(s settings) error {
 			}
 			return out, nil
 		}
-		rf, err := det.Features(ref, fopt)
+		rf, err := features("ref", ref)
 		if err != nil {
 			return fmt.Errorf("class %d: reference: %w", c, err)
 		}
@@ -185,11 +219,18 @@ func run(s settings) error {
 		if err != nil {
 			return fmt.Errorf("class %d: %w", c, err)
 		}
-		scores, err := score(eval, r)
+		vf, err := features("val", valid)
+		if err != nil {
+			return fmt.Errorf("class %d: validation: %w", c, err)
+		}
+		if err := r.Calibrate(vf, false); err != nil {
+			return fmt.Errorf("class %d: %w", c, err)
+		}
+		scores, err := score("eval", eval, r)
 		if err != nil {
 			return fmt.Errorf("class %d: %w", c, err)
 		}
-		vs, err := score(valid, r)
+		vs, err := score("val", valid, r)
 		if err != nil {
 			return fmt.Errorf("class %d: validation: %w", c, err)
 		}
@@ -420,10 +461,18 @@ func baselineAUROCs(fit, eval *tensor.Tensor, anomalous []bool) ([]float64, erro
 		}
 		aucs = append(aucs, auroc(e, anomalous))
 	}
+	// One neighbour search for both k: the same numbers as
+	// baseline.KNNDistance with k = 1 and with k = 5.
+	_, dist, err := baseline.KNearest(fit, eval, 5)
+	if err != nil {
+		return nil, err
+	}
 	for _, k := range []int{1, 5} {
-		d, err := baseline.KNNDistance(fit, eval, k)
-		if err != nil {
-			return nil, err
+		d := make([]float64, len(dist))
+		for i, ds := range dist {
+			for _, v := range ds[:k] {
+				d[i] += v / float64(k)
+			}
 		}
 		aucs = append(aucs, auroc(d, anomalous))
 	}
