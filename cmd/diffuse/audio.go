@@ -240,7 +240,9 @@ func newAudioSampleCmd() *cobra.Command {
 		Use:   "sample",
 		Short: "Generate spoken digits with a trained generation model",
 		Long: `sample draws --n clips from a generation model: all of --class, or (with
---class -1) the digits in turn. Files: NNNNNN_cK.wav (16-bit PCM, the
+--class -1) the digits in turn. A waveform model (--task generate) samples
+clips directly; a mel model (--task mel) samples 32×32 log-mel images and
+vocodes them with Griffin–Lim (the checkpoint says which). Files: NNNNNN_cK.wav (16-bit PCM, the
 settings and the checkpoint's SHA-256 as JSON in the LIST/INFO chunk),
 settings.json and grid.png (their spectrograms). The same settings give the
 same bytes.`,
@@ -336,6 +338,11 @@ a bad file is named and nothing is written.`,
 			}
 			if samples < 1 {
 				return usagef("audio denoise: --samples: want ≥ 1, got %d", samples)
+			}
+			if file, mel, err := melCheckpoint(s.checkpoint); err != nil {
+				return err
+			} else if mel {
+				return usagef("audio denoise: %s is a mel-spectrogram generation model: use audio sample", file)
 			}
 			m, file, sum, err := loadAudioModel(s.checkpoint, s.raw)
 			if err != nil {
