@@ -20,7 +20,7 @@ MINUTES="${MINUTES:-40}"     # wall-clock budget of the training run
 STEPS="${STEPS:-1400}"       # steps (the cosine schedule spans them)
 BATCH="${BATCH:-16}"
 PER_DIGIT="${PER_DIGIT:-20}" # guided samples per digit (the issue asks 100)
-GUIDANCE="${GUIDANCE:-1,3}"
+GUIDANCE="${GUIDANCE:-1,3,5,8}"
 RTF_SAMPLERS="${RTF_SAMPLERS:-ddim,dpmpp2m,euler,heun,ddpm,vp-pc}"
 OUT="${OUT:-out/audio-mel-table.md}"
 
