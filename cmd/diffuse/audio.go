@@ -54,10 +54,13 @@ func newAudioTrainCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train",
 		Short: "Train a generation or denoising model on the spoken digits",
-		Long: `train fits a DiffWave-style model to the training voices of the spoken-digit
-data set: --task generate (class-conditional, label dropout for guidance) or
---task denoise (noise of a random kind and SNR mixed into every clip at
-every step; the noisy clip is the condition). Checkpoints
+		Long: `train fits a model to the training voices of the spoken-digit data set:
+--task generate (a DiffWave-style waveform model, class-conditional, label
+dropout for guidance), --task mel (the image U-Net on 32×32 log-mel images
+of the clips, class-conditional with label dropout; audio sample vocodes
+its images with Griffin–Lim) or --task denoise (a waveform model; noise of
+a random kind and SNR mixed into every clip at every step; the noisy clip
+is the condition). Checkpoints
 (ckpt-STEP.safetensors with the model configuration as JSON in the header,
 written atomically) and loss.png come every --checkpoint-every steps, at
 the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
@@ -75,13 +78,13 @@ the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.task, "task", diffwave.TaskGenerate, "generate or denoise")
+	fl.StringVar(&f.task, "task", diffwave.TaskGenerate, "generate, mel or denoise")
 	fl.StringVar(&f.data, "data", "", "spoken-digit data set folder (with manifest.csv)")
 	f.runFlags.add(fl, runDefaults{steps: 2000, warmup: 100, checkpointEvery: 250, lr: 1e-3, decay: 0})
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed: weights, batches, noise")
 	fl.IntVar(&f.batch, "batch", 8, "clips per step")
 	fl.IntVar(&f.limit, "limit", 0, "use only the first N training clips (0 = all)")
-	fl.IntVar(&f.channels, "channels", 0, "residual channels (0 = the default model)")
+	fl.IntVar(&f.channels, "channels", 0, "residual channels, or the U-Net's base width with --task mel (0 = the default model)")
 	fl.IntVar(&f.layers, "layers", 0, "residual layers (0 = default)")
 	fl.IntVar(&f.patch, "patch", 0, "samples folded into channels (0 = default)")
 	fl.IntVar(&f.cycle, "cycle", 0, "dilation cycle: layer i has dilation 2^(i mod cycle) (0 = default)")
@@ -90,8 +93,11 @@ the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
 }
 
 func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error {
+	if f.task == taskMel {
+		return runAudioMelTrain(ctx, f, log)
+	}
 	if f.task != diffwave.TaskGenerate && f.task != diffwave.TaskDenoise {
-		return usagef("audio train: --task %q: want generate or denoise", f.task)
+		return usagef("audio train: --task %q: want generate, mel or denoise", f.task)
 	}
 	cfg := diffwave.DefaultConfig(f.task)
 	var resumeFrom string
@@ -168,13 +174,22 @@ func loadAudioModel(path string, raw bool) (*diffwave.Model, string, string, err
 	if err != nil {
 		return nil, "", "", err
 	}
-	b, err := os.ReadFile(file)
+	sum, err := fileSHA256(file)
 	if err != nil {
 		return nil, "", "", err
 	}
-	sum := sha256.Sum256(b)
 	m, _, err := diffwave.Load(file, !raw)
-	return m, file, hex.EncodeToString(sum[:]), err
+	return m, file, sum, err
+}
+
+// fileSHA256 is the hex SHA-256 of a file's bytes.
+func fileSHA256(file string) (string, error) {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // audioSamplerFlags are the sampling settings shared by sample and denoise.
@@ -225,7 +240,9 @@ func newAudioSampleCmd() *cobra.Command {
 		Use:   "sample",
 		Short: "Generate spoken digits with a trained generation model",
 		Long: `sample draws --n clips from a generation model: all of --class, or (with
---class -1) the digits in turn. Files: NNNNNN_cK.wav (16-bit PCM, the
+--class -1) the digits in turn. A waveform model (--task generate) samples
+clips directly; a mel model (--task mel) samples 32×32 log-mel images and
+vocodes them with Griffin–Lim (the checkpoint says which). Files: NNNNNN_cK.wav (16-bit PCM, the
 settings and the checkpoint's SHA-256 as JSON in the LIST/INFO chunk),
 settings.json and grid.png (their spectrograms). The same settings give the
 same bytes.`,
@@ -245,6 +262,11 @@ same bytes.`,
 			}
 			if s.guidanceVal < 0 {
 				return usagef("audio sample: --guidance: want ≥ 0, got %g", s.guidanceVal)
+			}
+			if file, mel, err := melCheckpoint(s.checkpoint); err != nil {
+				return err
+			} else if mel {
+				return sampleMel(cmd, &s, file, n, class)
 			}
 			m, file, sum, err := loadAudioModel(s.checkpoint, s.raw)
 			if err != nil {
@@ -316,6 +338,11 @@ a bad file is named and nothing is written.`,
 			}
 			if samples < 1 {
 				return usagef("audio denoise: --samples: want ≥ 1, got %d", samples)
+			}
+			if file, mel, err := melCheckpoint(s.checkpoint); err != nil {
+				return err
+			} else if mel {
+				return usagef("audio denoise: %s is a mel-spectrogram generation model: use audio sample", file)
 			}
 			m, file, sum, err := loadAudioModel(s.checkpoint, s.raw)
 			if err != nil {
