@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -323,6 +324,35 @@ func TestSeriesJobs(t *testing.T) {
 	if err := json.Unmarshal(j.Params, &p); err != nil || p.CSV != "" {
 		t.Fatalf("stored parameters keep the upload (%v): %s", err, j.Params)
 	}
+
+	// --spread as the CLI's: the same draws, the medians kept, the
+	// quantiles twice as far from them.
+	forecast := func(spread float64) [][]float64 {
+		j, _ := h.runJob(map[string]any{"kind": "series_forecast", "params": map[string]any{"csv": csv, "n": 5, "horizon": 3,
+			"quantiles": []float64{0.1}, "spread": spread}})
+		var rows [][]float64
+		for _, line := range strings.Split(strings.TrimSpace(string(h.output(j, "forecast.csv"))), "\n")[1:] {
+			var row []float64
+			for _, f := range strings.Split(line, ",")[1:] {
+				v, err := strconv.ParseFloat(f, 64)
+				if err != nil {
+					t.Fatalf("forecast.csv cell %q: %v", f, err)
+				}
+				row = append(row, v)
+			}
+			rows = append(rows, row)
+		}
+		return rows
+	}
+	one, two := forecast(1), forecast(2)
+	for i := range one {
+		for c := range 2 { // temp, rain; then their 0.1 quantiles
+			med, q1, q2 := one[i][c], one[i][2+c], two[i][2+c]
+			if two[i][c] != med || math.Abs((q2-med)-2*(q1-med)) > 1e-4*(1+math.Abs(q2)) || q1 == med { // the CSV holds 6 significant digits
+				t.Fatalf("row %d column %d: medians %g, %g; 0.1 quantiles %g at spread 1, %g at spread 2: want the median kept and the quantile twice as far", i, c, med, two[i][c], q1, q2)
+			}
+		}
+	}
 }
 
 // TestMoleculeJobs samples molecules with a tiny untrained generator:
@@ -378,6 +408,8 @@ func TestModalityBadRequests(t *testing.T) {
 		{"CSV too short", js(map[string]any{"kind": "series_impute", "params": map[string]any{"csv": seriesCSV(5, "date,temp,rain")}}), 400, "params.csv"},
 		{"CSV with a bad date", js(map[string]any{"kind": "series_impute", "params": map[string]any{"csv": "date,temp,rain\nyesterday,1,2\n"}}), 400, "params.csv"},
 		{"horizon past the window", js(map[string]any{"kind": "series_forecast", "params": map[string]any{"csv": seriesCSV(20, "date,temp,rain"), "horizon": 8}}), 400, "params.horizon"},
+		{"spread of zero", js(map[string]any{"kind": "series_impute", "params": map[string]any{"csv": seriesCSV(20, "date,temp,rain"), "spread": 0}}), 400, "params.spread"},
+		{"negative spread", js(map[string]any{"kind": "series_forecast", "params": map[string]any{"csv": seriesCSV(20, "date,temp,rain"), "spread": -1}}), 400, "params.spread"},
 		{"horizon on an impute job", js(map[string]any{"kind": "series_impute", "params": map[string]any{"csv": seriesCSV(20, "date,temp,rain"), "horizon": 2}}), 400, "params.horizon"},
 	}
 	for _, c := range cases {

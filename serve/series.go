@@ -26,6 +26,7 @@ type SeriesParams struct {
 	Seed      uint64    `json:"seed"`              //
 	Quantiles []float64 `json:"quantiles"`         // written beside the median
 	Variance  string    `json:"variance"`          // small (the posterior's, as CSDI) or large (β)
+	Spread    float64   `json:"spread"`            // each cell's samples scaled about their median (1: off), as --spread
 	Horizon   int       `json:"horizon,omitempty"` // series_forecast: rows to forecast
 	Column    string    `json:"column,omitempty"`  // column of the fan chart (default: the first)
 
@@ -33,7 +34,7 @@ type SeriesParams struct {
 }
 
 func newSeriesParams(kind string) *SeriesParams {
-	p := &SeriesParams{N: 100, Seed: 1, Quantiles: []float64{0.05, 0.25, 0.75, 0.95}, Variance: "small", kind: kind}
+	p := &SeriesParams{N: 100, Seed: 1, Quantiles: []float64{0.05, 0.25, 0.75, 0.95}, Variance: "small", Spread: 1, kind: kind}
 	if kind == "series_forecast" {
 		p.Horizon = 7
 	}
@@ -64,6 +65,9 @@ func (p *SeriesParams) check(m *Model, in map[string][]byte, lim Limits) *APIErr
 	}
 	if p.Variance != "small" && p.Variance != "large" {
 		return badField("params.variance", CodeInvalid, "want small or large, got %q", p.Variance)
+	}
+	if !(p.Spread > 0 && p.Spread <= 100) {
+		return badField("params.spread", CodeOutOfRange, "want a positive factor up to 100 (1: off), got %g", p.Spread)
 	}
 	if p.kind == "series_impute" && p.Horizon != 0 {
 		return badField("params.horizon", CodeInvalid, "series_impute jobs take no horizon (series_forecast does)")
@@ -114,7 +118,7 @@ func (p *SeriesParams) run(e *runEnv) error {
 	}
 	// The worker runs one job of a model at a time, so the sampling
 	// settings can live on the model for the call.
-	m.SampleSteps, m.LargeVariance = p.Steps, p.Variance == "large"
+	m.SampleSteps, m.LargeVariance, m.Spread = p.Steps, p.Variance == "large", p.Spread
 	batch := m.Batch
 	if batch <= 0 {
 		batch = 64
@@ -155,7 +159,8 @@ func (p *SeriesParams) run(e *runEnv) error {
 		fan = csdi.ForecastFan(s, samples, d)
 	}
 	meta := map[string]string{"kind": p.kind, "model": e.model.Source, "checkpoint_sha256": e.model.Hash, "n": strconv.Itoa(p.N),
-		"steps": strconv.Itoa(p.Steps), "seed": strconv.FormatUint(p.Seed, 10), "variance": p.Variance}
+		"steps": strconv.Itoa(p.Steps), "seed": strconv.FormatUint(p.Seed, 10), "variance": p.Variance,
+		"spread": strconv.FormatFloat(p.Spread, 'g', -1, 64)}
 	if p.kind == "series_forecast" {
 		meta["horizon"] = strconv.Itoa(p.Horizon)
 	}
