@@ -11,6 +11,7 @@ import (
 
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/distill"
+	"github.com/diffusego/diffusego/internal/cputime"
 	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/train"
 	"github.com/spf13/cobra"
@@ -127,7 +128,7 @@ func runDistill(ctx context.Context, s distillSettings, log io.Writer) error {
 		defer cancel()
 	}
 	students, err := distill.Run(runCtx, cfg, teacher, batches, distill.Output{Dir: s.out, Resume: s.resume,
-		CheckpointEvery: s.every, LogEvery: s.logEvery, Log: log, CPU: distill.ProcessCPU})
+		CheckpointEvery: s.every, LogEvery: s.logEvery, Log: log, CPU: processCPU()})
 	if err != nil {
 		if runCtx.Err() != nil && ctx.Err() == nil && errors.Is(err, context.DeadlineExceeded) {
 			fmt.Fprintf(log, "time budget of %g minutes reached; continue with --resume\n", s.minutes)
@@ -139,4 +140,13 @@ func runDistill(ctx context.Context, s distillSettings, log io.Writer) error {
 		fmt.Fprintf(log, "student: %s\n", p)
 	}
 	return nil
+}
+
+// processCPU is the process's CPU clock for a run's cost, or nil (count
+// wall-clock time) where the system does not report it.
+func processCPU() func() time.Duration {
+	if !cputime.Available {
+		return nil
+	}
+	return cputime.Process
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/diffusego/diffusego/internal/cputime"
 )
 
 // BenchmarkGemm reports GFLOP/s of square products C = A·B (2n³ flops),
@@ -16,13 +18,13 @@ func BenchmarkGemm(b *testing.B) {
 		b.Run(fmt.Sprint(n), func(b *testing.B) {
 			x, y, z := randSlice(r, n*n), randSlice(r, n*n), make([]float32, n*n)
 			b.ReportAllocs()
-			c0 := cpuSeconds()
+			c0 := cputime.Seconds()
 			for b.Loop() {
 				Gemm(false, false, n, n, n, 1, x, n, y, n, 0, z, n)
 			}
 			flops := 2 * float64(n*n*n) * float64(b.N)
 			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			if c := cpuSeconds() - c0; c > 0 {
+			if c := cputime.Seconds() - c0; c > 0 {
 				b.ReportMetric(flops/c/1e9, "GFLOP/cpu-s")
 			}
 		})

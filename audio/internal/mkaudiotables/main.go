@@ -20,11 +20,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime"
-	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/diffusego/diffusego/audio/classifier"
@@ -34,6 +31,8 @@ import (
 	"github.com/diffusego/diffusego/audio/enhance"
 	"github.com/diffusego/diffusego/audio/noise"
 	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/internal/cputime"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -58,26 +57,6 @@ func main() {
 		fmt.Fprintln(os.Stderr, "mkaudiotables:", err)
 		os.Exit(1)
 	}
-}
-
-// newest returns path, or the newest ckpt-*.safetensors in it when it is a folder.
-func newest(path string) (string, error) {
-	st, err := os.Stat(path)
-	if err != nil || !st.IsDir() {
-		return path, err
-	}
-	list, err := filepath.Glob(filepath.Join(path, "ckpt-*.safetensors"))
-	if err != nil || len(list) == 0 {
-		return "", fmt.Errorf("%s: no ckpt-*.safetensors", path)
-	}
-	slices.Sort(list)
-	return list[len(list)-1], nil
-}
-
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
 }
 
 func loadavg() string {
@@ -107,7 +86,7 @@ func run(w io.Writer, data, gen, den string, perDigit int, guidance, samplerName
 
 func generation(ctx context.Context, w io.Writer, data, gen string, perDigit int, guidance, samplerName string,
 	rtfClips int, rtfSamplers string, seed uint64, img string) error {
-	gen, err := newest(gen)
+	gen, err := jobs.NewestCheckpoint(gen)
 	if err != nil {
 		return err
 	}
@@ -185,11 +164,11 @@ func generation(ctx context.Context, w io.Writer, data, gen string, perDigit int
 			for i := range lab {
 				lab[i] = i % 10
 			}
-			c0, t0 := cpuSeconds(), time.Now()
+			c0, t0 := cputime.Seconds(), time.Now()
 			if _, err := diffwave.Generate(ctx, m, lab, diffwave.Options{Sampler: sp, Guidance: 3, Seed: seed, Calls: &calls}); err != nil {
 				return err
 			}
-			cpu, wall := cpuSeconds()-c0, time.Since(t0).Seconds()
+			cpu, wall := cputime.Seconds()-c0, time.Since(t0).Seconds()
 			audioSec := float64(rtfClips*m.Config.Samples) / float64(m.Config.Rate)
 			fmt.Fprintf(w, "| %s | %d | %d | %.1f | %.1f | %.4f |\n", name, sp.StepCount(m.Config.Steps), calls, cpu, wall, audioSec/cpu)
 		}
@@ -305,7 +284,7 @@ func samplesPNG(path string, gen, base, real *tensor.Tensor, labels, realLabels 
 }
 
 func denoising(w io.Writer, data, den string, n int, samplerName string, steps, samples int, seed uint64, img string) error {
-	den, err := newest(den)
+	den, err := jobs.NewestCheckpoint(den)
 	if err != nil {
 		return err
 	}

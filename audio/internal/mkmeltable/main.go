@@ -26,7 +26,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/diffusego/diffusego/audio/classifier"
@@ -35,6 +34,8 @@ import (
 	"github.com/diffusego/diffusego/audio/melgen"
 	"github.com/diffusego/diffusego/diffusion"
 	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/internal/cputime"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -56,26 +57,6 @@ func main() {
 	}
 }
 
-// newest returns path, or the newest ckpt-*.safetensors in it when it is a folder.
-func newest(path string) (string, error) {
-	st, err := os.Stat(path)
-	if err != nil || !st.IsDir() {
-		return path, err
-	}
-	list, err := filepath.Glob(filepath.Join(path, "ckpt-*.safetensors"))
-	if err != nil || len(list) == 0 {
-		return "", fmt.Errorf("%s: no ckpt-*.safetensors", path)
-	}
-	slices.Sort(list)
-	return list[len(list)-1], nil
-}
-
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
-	return float64(ru.Utime.Sec+ru.Stime.Sec) + float64(ru.Utime.Usec+ru.Stime.Usec)/1e6
-}
-
 func loadavg() string {
 	b, err := os.ReadFile("/proc/loadavg")
 	if err != nil {
@@ -92,7 +73,7 @@ func firstN(x *tensor.Tensor, n int) *tensor.Tensor {
 
 func run(ctx context.Context, w io.Writer, data, mel string, perDigit int, guidance, samplerName string, steps int,
 	rtfSamplers string, seed uint64, img, wavs string) error {
-	path, err := newest(mel)
+	path, err := jobs.NewestCheckpoint(mel)
 	if err != nil {
 		return err
 	}
@@ -203,16 +184,16 @@ func run(ctx context.Context, w io.Writer, data, mel string, perDigit int, guida
 	fmt.Fprintln(w, "| sampler | steps | NFE per clip | U-Net CPU s | vocoder CPU s | RTF (audio s / CPU s) |\n| --- | ---: | ---: | ---: | ---: | ---: |")
 	for _, name := range strings.Split(rtfSamplers, ",") {
 		sp := sampler.Spec{Name: name}
-		c0 := cpuSeconds()
+		c0 := cputime.Seconds()
 		images, calls, err := sampleCounted(ctx, g, sp, []int{7}, seed)
 		if err != nil {
 			return err
 		}
-		c1 := cpuSeconds()
+		c1 := cputime.Seconds()
 		if _, err := codec.Vocode(images, tensor.NewRNG(seed)); err != nil {
 			return err
 		}
-		c2 := cpuSeconds()
+		c2 := cputime.Seconds()
 		fmt.Fprintf(w, "| %s | %d | %d | %.2f | %.2f | %.3f |\n", name, sp.StepCount(g.Pipe.Model.Schedule.Steps), calls,
 			c1-c0, c2-c1, float64(codec.Spec.Samples)/float64(codec.Spec.Rate)/(c2-c0))
 	}

@@ -17,14 +17,13 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/metrics"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/restore"
@@ -51,7 +50,7 @@ func run(dir, ckpt string, n, steps int, name, means string, meanN int, figure s
 	if ckpt == "" {
 		return fmt.Errorf("-checkpoint: want a super-resolution checkpoint or run folder")
 	}
-	ckpt, err := newest(ckpt)
+	ckpt, err := jobs.NewestCheckpoint(ckpt)
 	if err != nil {
 		return err
 	}
@@ -209,22 +208,4 @@ func writeFigure(path string, low, nearest, bicubic, sr, x *tensor.Tensor) error
 func head(x *tensor.Tensor, n int) *tensor.Tensor {
 	per := x.Len() / x.Dim(0)
 	return tensor.FromData(x.Data[:n*per], append([]int{n}, x.Shape[1:]...)...)
-}
-
-// newest returns path itself when it is a file, or the newest
-// ckpt-*.safetensors in it when it is a folder.
-func newest(path string) (string, error) {
-	st, err := os.Stat(path)
-	if err != nil {
-		return "", fmt.Errorf("checkpoint: %w", err)
-	}
-	if !st.IsDir() {
-		return path, nil
-	}
-	list, err := filepath.Glob(filepath.Join(path, "ckpt-*.safetensors"))
-	if err != nil || len(list) == 0 {
-		return "", fmt.Errorf("checkpoint: no ckpt-*.safetensors in %s", path)
-	}
-	slices.Sort(list)
-	return list[len(list)-1], nil
 }
