@@ -1,16 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"os"
 	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 
 	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/digits"
-	"github.com/diffusego/diffusego/checkpoint"
 )
 
 // The mel route end to end on the tiny set (time budget: a few seconds):
@@ -21,62 +17,15 @@ import (
 func TestAudioMelTrainResumeSampleEval(t *testing.T) {
 	dir := t.TempDir()
 	data := audioData(t, dir)
-	runA, runB := filepath.Join(dir, "a"), filepath.Join(dir, "b")
 	common := []string{"audio", "train", "--task", "mel", "--data", data, "--steps", "4", "--warmup", "1", "--batch", "4",
 		"--channels", "8", "--diffusion-steps", "20", "--checkpoint-every", "2", "--keep", "0", "--log-every", "2"}
-	out := mustRun(t, append(common, "--out", runA)...)
-	if !strings.Contains(out, "task mel, 40 training clips as 32×32 log-mel images") {
-		t.Errorf("train output %q, want the task and the training clip count", out)
-	}
-	for _, f := range []string{"ckpt-000002.safetensors", "ckpt-000004.safetensors", "loss.png", "config.json"} {
-		if !fileExists(filepath.Join(runA, f)) {
-			t.Errorf("train wrote no %s", f)
-		}
-	}
-	if err := os.MkdirAll(runB, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(filepath.Join(runA, "ckpt-000002.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(runB, "ckpt-000002.safetensors"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out := mustRun(t, append(common, "--out", runB, "--resume", runB)...); !strings.Contains(out, "at step 2") {
-		t.Errorf("resume output %q", out)
-	}
-	fa, err := checkpoint.ReadFile(filepath.Join(runA, "ckpt-000004.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fb, err := checkpoint.ReadFile(filepath.Join(runB, "ckpt-000004.safetensors"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(fa.Tensors) == 0 || len(fa.Tensors) != len(fb.Tensors) {
-		t.Fatalf("%d tensors uninterrupted, %d resumed", len(fa.Tensors), len(fb.Tensors))
-	}
-	for name, ta := range fa.Tensors {
-		if tb := fb.Tensors[name]; tb == nil || !slices.Equal(ta.Data, tb.Data) {
-			t.Fatalf("tensor %s differs between the uninterrupted and the resumed run", name)
-		}
-	}
+	runA, fa := trainResumed(t, dir, common, "task mel, 40 training clips as 32×32 log-mel images")
 	if fa.Meta["audio.mel"] == "" {
 		t.Error("the checkpoint does not record that it is a mel model")
 	}
 
-	s1, s2 := filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
 	sample := []string{"audio", "sample", "--checkpoint", runA, "--n", "3", "--class", "-1", "--sampler", "dpmpp2m", "--steps", "2", "--seed", "5"}
-	mustRun(t, append(sample, "--out", s1)...)
-	mustRun(t, append(sample, "--out", s2)...)
-	for _, f := range []string{"000000_c0.wav", "000001_c1.wav", "000002_c2.wav", "grid.png", "settings.json"} {
-		a, err1 := os.ReadFile(filepath.Join(s1, f))
-		b, err2 := os.ReadFile(filepath.Join(s2, f))
-		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
-			t.Errorf("%s: not written, or different bytes for the same settings (%v, %v)", f, err1, err2)
-		}
-	}
+	s1 := sampleTwice(t, dir, sample, "000000_c0.wav", "000001_c1.wav", "000002_c2.wav", "grid.png", "settings.json")
 	a, hdr, err := audio.ReadFileHeader(filepath.Join(s1, "000002_c2.wav"))
 	if err != nil || a.Len() != digits.Samples || a.Rate != digits.Rate || hdr.Format != 1 || hdr.Bits != 16 {
 		t.Fatalf("sample file: %v (%+v)", err, hdr)
@@ -86,7 +35,7 @@ func TestAudioMelTrainResumeSampleEval(t *testing.T) {
 		!strings.Contains(settings["vocoder"], "griffin-lim") || len(settings["checkpoint_sha256"]) != 64 {
 		t.Errorf("INFO settings %v, %v", settings, err)
 	}
-	out = mustRun(t, "audio", "eval", "--samples", s1, "--data", data)
+	out := mustRun(t, "audio", "eval", "--samples", s1, "--data", data)
 	if !strings.Contains(out, "3 clips: class accuracy") || !strings.Contains(out, "floor") {
 		t.Errorf("eval output %q", out)
 	}

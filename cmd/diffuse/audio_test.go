@@ -47,21 +47,17 @@ func audioData(t *testing.T, dir string) string {
 	return data
 }
 
-// The must-show end-to-end run on a tiny generated set (time budget: a few
-// seconds): train a generation model 4 steps with checkpoints every 2,
-// resume a copy of the step-2 checkpoint to step 4 and get the same bits;
-// sample twice with the same settings and get the same bytes; score the
-// samples; train a denoiser 2 steps, denoise noisy files and score them
-// against the clean ones.
-func TestAudioTrainResumeSampleDenoiseEval(t *testing.T) {
-	dir := t.TempDir()
-	data := audioData(t, dir)
+// trainResumed trains the audio model of args (a `diffuse audio train`
+// command line without --out) to step 4 twice: uninterrupted in dir/a, and
+// in dir/b from a copy of dir/a's step-2 checkpoint. It fails the test
+// unless train says wantOut, writes its checkpoints, loss curve and
+// config, and the resumed run ends with the same tensors, bit for bit. It
+// returns dir/a and its step-4 checkpoint.
+func trainResumed(t *testing.T, dir string, args []string, wantOut string) (string, *checkpoint.File) {
+	t.Helper()
 	runA, runB := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	common := []string{"audio", "train", "--data", data, "--steps", "4", "--warmup", "1", "--batch", "4",
-		"--channels", "4", "--layers", "2", "--diffusion-steps", "20", "--checkpoint-every", "2", "--keep", "0", "--log-every", "2"}
-	out := mustRun(t, append(common, "--out", runA)...)
-	if !strings.Contains(out, "40 training clips") {
-		t.Errorf("train output %q, want the training clip count", out)
+	if out := mustRun(t, append(args, "--out", runA)...); !strings.Contains(out, wantOut) {
+		t.Errorf("train output %q, want %q", out, wantOut)
 	}
 	for _, f := range []string{"ckpt-000002.safetensors", "ckpt-000004.safetensors", "loss.png", "config.json"} {
 		if !fileExists(filepath.Join(runA, f)) {
@@ -78,7 +74,7 @@ func TestAudioTrainResumeSampleDenoiseEval(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(runB, "ckpt-000002.safetensors"), b, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if out := mustRun(t, append(common, "--out", runB, "--resume", runB)...); !strings.Contains(out, "at step 2") {
+	if out := mustRun(t, append(args, "--out", runB, "--resume", runB)...); !strings.Contains(out, "at step 2") {
 		t.Errorf("resume output %q", out)
 	}
 	fa, err := checkpoint.ReadFile(filepath.Join(runA, "ckpt-000004.safetensors"))
@@ -89,7 +85,7 @@ func TestAudioTrainResumeSampleDenoiseEval(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(fa.Tensors) != len(fb.Tensors) {
+	if len(fa.Tensors) == 0 || len(fa.Tensors) != len(fb.Tensors) {
 		t.Fatalf("%d tensors uninterrupted, %d resumed", len(fa.Tensors), len(fb.Tensors))
 	}
 	for name, ta := range fa.Tensors {
@@ -97,19 +93,43 @@ func TestAudioTrainResumeSampleDenoiseEval(t *testing.T) {
 			t.Fatalf("tensor %s differs between the uninterrupted and the resumed run", name)
 		}
 	}
+	return runA, fa
+}
 
-	// Sampling: files, settings, grid; the same settings give the same bytes.
+// sampleTwice runs the `diffuse audio sample` command line args into
+// dir/s1 and dir/s2 and fails the test unless each of files is written
+// with the same bytes both times. It returns dir/s1.
+func sampleTwice(t *testing.T, dir string, args []string, files ...string) string {
+	t.Helper()
 	s1, s2 := filepath.Join(dir, "s1"), filepath.Join(dir, "s2")
-	sample := []string{"audio", "sample", "--checkpoint", runA, "--n", "3", "--class", "-1", "--sampler", "euler", "--steps", "2", "--seed", "5"}
-	mustRun(t, append(sample, "--out", s1)...)
-	mustRun(t, append(sample, "--out", s2)...)
-	for _, f := range []string{"000000_c0.wav", "000001_c1.wav", "000002_c2.wav", "grid.png", "settings.json"} {
+	mustRun(t, append(args, "--out", s1)...)
+	mustRun(t, append(args, "--out", s2)...)
+	for _, f := range files {
 		a, err1 := os.ReadFile(filepath.Join(s1, f))
 		b, err2 := os.ReadFile(filepath.Join(s2, f))
 		if err1 != nil || err2 != nil || !bytes.Equal(a, b) {
 			t.Errorf("%s: not written, or different bytes for the same settings (%v, %v)", f, err1, err2)
 		}
 	}
+	return s1
+}
+
+// The must-show end-to-end run on a tiny generated set (time budget: a few
+// seconds): train a generation model 4 steps with checkpoints every 2,
+// resume a copy of the step-2 checkpoint to step 4 and get the same bits;
+// sample twice with the same settings and get the same bytes; score the
+// samples; train a denoiser 2 steps, denoise noisy files and score them
+// against the clean ones.
+func TestAudioTrainResumeSampleDenoiseEval(t *testing.T) {
+	dir := t.TempDir()
+	data := audioData(t, dir)
+	common := []string{"audio", "train", "--data", data, "--steps", "4", "--warmup", "1", "--batch", "4",
+		"--channels", "4", "--layers", "2", "--diffusion-steps", "20", "--checkpoint-every", "2", "--keep", "0", "--log-every", "2"}
+	runA, _ := trainResumed(t, dir, common, "40 training clips")
+
+	// Sampling: files, settings, grid; the same settings give the same bytes.
+	sample := []string{"audio", "sample", "--checkpoint", runA, "--n", "3", "--class", "-1", "--sampler", "euler", "--steps", "2", "--seed", "5"}
+	s1 := sampleTwice(t, dir, sample, "000000_c0.wav", "000001_c1.wav", "000002_c2.wav", "grid.png", "settings.json")
 	a, err := audio.ReadFile(filepath.Join(s1, "000001_c1.wav"))
 	if err != nil || a.Len() != digits.Samples || a.Rate != digits.Rate {
 		t.Fatalf("sample file: %v", err)
@@ -122,7 +142,7 @@ func TestAudioTrainResumeSampleDenoiseEval(t *testing.T) {
 	if err != nil || settings["sampler"] != "euler" || settings["class"] != "1" || len(settings["checkpoint_sha256"]) != 64 {
 		t.Errorf("INFO settings %v, %v", settings, err)
 	}
-	out = mustRun(t, "audio", "eval", "--samples", s1, "--data", data, "--out", filepath.Join(dir, "eval.json"))
+	out := mustRun(t, "audio", "eval", "--samples", s1, "--data", data, "--out", filepath.Join(dir, "eval.json"))
 	if !strings.Contains(out, "3 clips: class accuracy") || !strings.Contains(out, "floor") {
 		t.Errorf("eval output %q", out)
 	}
