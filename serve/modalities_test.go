@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -515,6 +516,39 @@ func TestNetworkJobs(t *testing.T) {
 	}
 	if n := h.jobCount(); n != before {
 		t.Fatalf("%d jobs stored by bad requests", n-before)
+	}
+}
+
+// TestCancelNetworkJob: a network_simulate job cancelled while its runs
+// go on stops before its next run and ends cancelled, with no outputs and
+// no output folder, within seconds (its runs would take minutes).
+func TestCancelNetworkJob(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, &Model{Name: "network", Network: true}) })
+	// SIS for 5000 steps on a ring of 200: milliseconds a run, minutes for all.
+	id := h.submit(alice, map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": ring(200), "model": "sis",
+		"beta": 0.5, "gamma": 0.1, "seeds": []string{"n0"}, "runs": maxNetworkRuns, "steps": 5000}})
+	h.stream(id, 0, func(e sse) bool { return e.Type == "progress" })
+	if code, out, _ := h.do("POST", "/api/jobs/"+id+"/cancel", alice, nil); code != http.StatusAccepted {
+		t.Fatalf("cancel the running job: %d %s, want 202", code, out)
+	}
+	var j *Job
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if j, err = h.srv.store.Get(id); err != nil {
+			t.Fatal(err)
+		}
+		if Final(j.State) {
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("job still %s 10 s after its cancel: the runs should stop at the next one", j.State)
+		}
+	}
+	if j.State != StateCancelled || len(j.Outputs) != 0 {
+		t.Fatalf("cancelled network job: %s (%q) with %d outputs, want cancelled with none", j.State, j.Error, len(j.Outputs))
+	}
+	if _, err := os.Stat(h.srv.outDir(id)); !os.IsNotExist(err) {
+		t.Fatalf("cancelled network job left its output folder (%v)", err)
 	}
 }
 

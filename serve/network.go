@@ -30,8 +30,9 @@ type NetworkParams struct {
 	Seed     uint64   `json:"seed"`
 }
 
-// maxNetworkRuns bounds the runs of one job: the simulation cannot be
-// stopped between runs.
+// maxNetworkRuns bounds the runs of one job (a cancel stops the
+// simulation before its next run, so the bound is on the work queued, not
+// on how long a cancel takes).
 const maxNetworkRuns = 100000
 
 // parseGraph reads the uploaded graph as `diffuse network` reads a file:
@@ -105,7 +106,7 @@ func (p *NetworkParams) run(e *runEnv) error {
 		return err
 	}
 	e.progress(0, 1)
-	s, err := network.MonteCarlo(g, m, ids, p.Steps, p.Runs, p.Seed)
+	s, err := network.MonteCarloContext(e.ctx, g, m, ids, p.Steps, p.Runs, p.Seed, nil)
 	if err != nil {
 		return err
 	}
