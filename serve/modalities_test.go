@@ -18,6 +18,7 @@ import (
 
 	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/diffwave"
+	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion"
 	"github.com/diffusego/diffusego/diffusion/schedule"
 	"github.com/diffusego/diffusego/graph"
@@ -31,6 +32,7 @@ import (
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/series"
 	"github.com/diffusego/diffusego/series/csdi"
+	"github.com/diffusego/diffusego/tabular"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/text"
 )
@@ -549,6 +551,80 @@ func TestCancelNetworkJob(t *testing.T) {
 	}
 	if _, err := os.Stat(h.srv.outDir(id)); !os.IsNotExist(err) {
 		t.Fatalf("cancelled network job left its output folder (%v)", err)
+	}
+}
+
+// tinyTabular is a tabular model of 40 rows (two numbers and a class)
+// trained for 2 iterations, with 20 reverse steps.
+func tinyTabular(t testing.TB) *Model {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("x,y,c\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "%d,%.2f,%s\n", i, math.Sin(float64(i)), []string{"a", "b"}[i%2])
+	}
+	tb, err := data.ParseCSV(strings.NewReader(b.String()), "rows.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := tabular.Infer(tb, &tabular.Config{Target: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := tabular.Parse(tb, schema, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := tabular.TrainModel(context.Background(), f, tabular.ScaleStandard, tabular.ModelConfig{Width: 16, Layers: 1, Steps: 20},
+		tabular.TrainOptions{Iters: 2, Batch: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Model{Name: "table", Tabular: m, Source: "tiny-table", Hash: "table-sha"}
+}
+
+// TestModalityProgress: anomaly, tabular and network jobs report their
+// library loop's steps: progress events counting up (the first of them
+// below the total) to the total, which is the loop's. The anomaly job: 3
+// reconstruction steps, then 2 ELBO terms and the decoder; the tabular
+// job: the model's 20 reverse steps; the network job: its 200 runs.
+func TestModalityProgress(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.Models = append(c.Models, tinyTabular(t), &Model{Name: "network", Network: true})
+	})
+	img := pngBase64(t, grey(28, func(x, y int) uint8 { return uint8(x * 9) }))
+	for _, c := range []struct {
+		req   map[string]any
+		total int
+	}{
+		{map[string]any{"kind": "anomaly", "params": map[string]any{"image": img, "class": 0, "sigmas": []float64{0.5}, "seeds": 1, "steps": 3, "elbo_terms": 2}}, 3 + 3},
+		{map[string]any{"kind": "tabular_sample", "params": map[string]any{"n": 30}}, 20},
+		{map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": ring(12), "model": "sir",
+			"beta": 0.4, "gamma": 0.3, "seeds": []string{"n0"}, "runs": 200, "steps": 30}}, 200},
+	} {
+		_, events := h.runJob(c.req)
+		var steps []int
+		for _, e := range events {
+			if e.Type != "progress" {
+				continue
+			}
+			var p struct{ Step, Total int }
+			if err := json.Unmarshal(e.Data, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Total != c.total {
+				t.Fatalf("%s: progress %d/%d, want a total of %d", c.req["kind"], p.Step, p.Total, c.total)
+			}
+			steps = append(steps, p.Step)
+		}
+		if len(steps) < 2 || steps[0] >= c.total || steps[len(steps)-1] != c.total {
+			t.Fatalf("%s: progress steps %v of %d, want intermediate steps up to the total", c.req["kind"], steps, c.total)
+		}
+		for i := 1; i < len(steps); i++ {
+			if steps[i] <= steps[i-1] {
+				t.Fatalf("%s: progress steps %v, want them increasing", c.req["kind"], steps)
+			}
+		}
 	}
 }
 

@@ -105,12 +105,10 @@ func (p *NetworkParams) run(e *runEnv) error {
 	if err != nil {
 		return err
 	}
-	e.progress(0, 1)
-	s, err := network.MonteCarloContext(e.ctx, g, m, ids, p.Steps, p.Runs, p.Seed, nil)
+	s, err := network.MonteCarloContext(e.ctx, g, m, ids, p.Steps, p.Runs, p.Seed, e.progress)
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	res := map[string]any{"model": m.String(), "seeds": g.NamesOf(ids), "runs": s.Runs, "steps": p.Steps, "seed": p.Seed,
 		"nodes": g.N(), "what": network.FinalSize(m, p.Steps), "mean": s.Mean, "se": s.SE, "mean_curve": s.MeanCurve}
 	meta := map[string]string{"model": m.String(), "runs": strconv.Itoa(s.Runs), "seed": strconv.FormatUint(p.Seed, 10),
