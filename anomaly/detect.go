@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
@@ -25,7 +26,11 @@ type Detector struct {
 	ELBOTerms int
 	ELBOSeed  uint64 // every chunk's ELBO uses tensor.NewRNG(ELBOSeed), so all chunks share the ELBO steps
 	Chunk     int    // images scored together; 0 means 100
-	// Progress, when set, is called after each chunk with the images done.
+	// Progress, when set, is told the work done and its total as it goes:
+	// Score counts denoiser steps, every reconstruction sampler step
+	// (restore.ReconOptions.Steps) and every ELBO term
+	// (diffusion.ELBO.Calls) of every chunk; Features counts images,
+	// after each chunk. It does not change the scores.
 	Progress func(done, total int)
 }
 
@@ -80,32 +85,55 @@ func (d *Detector) Score(ctx context.Context, x *tensor.Tensor) (s *Scores, err 
 	n, per := x.Dim(0), x.Len()/x.Dim(0)
 	s = &Scores{Recon: make([]float64, 0, n), ELBO: make([]float64, 0, n)}
 	elbo := diffusion.ELBO{Schedule: d.Pipeline.Schedule, Terms: d.ELBOTerms}
+	// Each chunk takes recon.Steps() reconstruction steps, then elbo.Calls()
+	// ELBO terms; done counts them over the chunks.
+	recon, chunks := d.Recon, (n+chunk-1)/chunk
+	perChunk := recon.Steps() + elbo.Calls()
+	done, total := 0, chunks*perChunk
+	tell := func(k int) {
+		if d.Progress != nil {
+			d.Progress(done+k, total)
+		}
+	}
+	recon.Progress = func(step, steps int) {
+		if d.Recon.Progress != nil {
+			d.Recon.Progress(step, steps)
+		}
+		tell(step)
+	}
 	for lo := 0; lo < n; lo += chunk {
 		hi := min(lo+chunk, n)
 		part := tensor.FromData(x.Data[lo*per:hi*per], append([]int{hi - lo}, x.Shape[1:]...)...)
-		var labels []int
-		if d.Class >= 0 {
-			labels = make([]int, hi-lo)
-			for i := range labels {
-				labels[i] = d.Class
-			}
-		}
-		den := d.Pipeline.Denoiser(labels)
-		rec, err := restore.ReconstructionScores(ctx, den, part, d.Recon)
+		den := d.Pipeline.Denoiser(d.labels(hi - lo))
+		rec, err := restore.ReconstructionScores(ctx, den, part, recon)
 		if err != nil {
 			return nil, fmt.Errorf("images %d–%d: %w", lo, hi-1, err)
 		}
-		bpd, err := d.elbo(ctx, elbo, den, part)
+		terms := 0
+		bpd, err := d.elbo(ctx, elbo, counted{den, func() { terms++; tell(recon.Steps() + terms) }}, part)
 		if err != nil {
 			return nil, fmt.Errorf("images %d–%d: %w", lo, hi-1, err)
 		}
 		s.Recon = append(s.Recon, rec...)
 		s.ELBO = append(s.ELBO, bpd...)
-		if d.Progress != nil {
-			d.Progress(hi, n)
-		}
+		done += perChunk
 	}
 	return s, nil
+}
+
+// counted is a denoiser that calls call after every evaluation.
+type counted struct {
+	d    sampler.Denoiser
+	call func()
+}
+
+// Denoise is d's, then call.
+func (c counted) Denoise(x *tensor.Tensor, sigma float64) (*tensor.Tensor, error) {
+	y, err := c.d.Denoise(x, sigma)
+	if err == nil {
+		c.call()
+	}
+	return y, err
 }
 
 // PickThresholds returns the q-quantile of each score over validation
@@ -162,7 +190,7 @@ func (d *Detector) ELBOBits(ctx context.Context, x *tensor.Tensor) (bpd []float6
 
 // elbo returns the negative ELBO in bits per dimension of each image of
 // part, with the ELBO steps drawn from ELBOSeed.
-func (d *Detector) elbo(ctx context.Context, elbo diffusion.ELBO, den *diffusion.VPDenoiser, part *tensor.Tensor) ([]float64, error) {
+func (d *Detector) elbo(ctx context.Context, elbo diffusion.ELBO, den sampler.Denoiser, part *tensor.Tensor) ([]float64, error) {
 	return restore.ELBOScores(func(x *tensor.Tensor) ([]float64, error) {
 		r, err := elbo.BitsPerDim(ctx, den, x, tensor.NewRNG(d.ELBOSeed))
 		if err != nil {

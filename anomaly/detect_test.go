@@ -62,6 +62,44 @@ func TestDetectorScoreIsReconAndELBO(t *testing.T) {
 	}
 }
 
+// TestDetectorScoreProgress: Score reports every reconstruction step and
+// ELBO term of every chunk, one at a time up to their total, and scores
+// as without progress. 3 images in chunks of 2, 2 levels × 2 draws × 3
+// steps and 5 ELBO terms + the decoder: 2 × (12 + 6) = 36.
+func TestDetectorScoreProgress(t *testing.T) {
+	p := tinyPipeline(t, 0)
+	x := tensor.NewRNG(2).Rand(-1, 1, 3, 1, 8, 8)
+	det := &Detector{Pipeline: p, Class: -1, ELBOTerms: 5, ELBOSeed: 7, Chunk: 2,
+		Recon: restore.ReconOptions{Sigmas: []float64{0.3, 0.8}, Seeds: 2, Seed: 4, Denoise: restore.DenoiseOptions{Steps: 3}}}
+	ctx := context.Background()
+	plain, err := det.Score(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var counts []int
+	det.Progress = func(done, total int) {
+		if total != 36 {
+			t.Errorf("progress total %d, want 36", total)
+		}
+		counts = append(counts, done)
+	}
+	got, err := det.Score(ctx, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(counts) != 36 {
+		t.Fatalf("%d progress calls %v, want 36", len(counts), counts)
+	}
+	for i, c := range counts {
+		if c != i+1 {
+			t.Fatalf("progress counts %v, want 1, 2, … 36", counts)
+		}
+	}
+	if !slices.Equal(got.Recon, plain.Recon) || !slices.Equal(got.ELBO, plain.ELBO) {
+		t.Errorf("scores with progress %v, %v differ from those without %v, %v", got.Recon, got.ELBO, plain.Recon, plain.ELBO)
+	}
+}
+
 // Check refuses images of another size or channel count, an empty batch,
 // and a class that does not fit the model's conditioning.
 func TestDetectorRefuses(t *testing.T) {

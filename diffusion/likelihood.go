@@ -144,6 +144,17 @@ func (e ELBO) BitsPerDim(ctx context.Context, d sampler.Denoiser, x0 *tensor.Ten
 	return res, nil
 }
 
+// Calls returns the denoiser calls BitsPerDim makes for one batch: one per
+// step of the bound it evaluates (every step of the schedule, or Terms
+// drawn steps and the decoder step 0).
+func (e ELBO) Calls() int {
+	steps := e.Schedule.Steps()
+	if e.Terms <= 0 || e.Terms >= steps-1 {
+		return steps
+	}
+	return e.Terms + 1
+}
+
 // elboSteps returns the steps at which BitsPerDim evaluates the bound, from
 // T−1 down to 0, and the weight of each diffusion term: every step with
 // weight 1 when terms is 0 or ≥ T−1, otherwise one step drawn uniformly

@@ -12,10 +12,15 @@ import (
 
 // TestELBOStepsStrata checks the strata of the reduced bound: every drawn
 // step lies in its own stratum, the strata tile 1 … T−1 (weights sum to
-// T−1), and the decoder step 0 comes last with weight 1.
+// T−1), and the decoder step 0 comes last with weight 1; ELBO.Calls
+// counts them (one denoiser call each).
 func TestELBOStepsStrata(t *testing.T) {
 	for _, c := range []struct{ steps, terms int }{{1000, 16}, {1000, 999}, {1000, 0}, {10, 3}, {7, 6}, {100, 1}} {
-		ts, ws := elboSteps(schedule.NewCosine(c.steps, 0.008), c.terms, tensor.NewRNG(3))
+		sch := schedule.NewCosine(c.steps, 0.008)
+		ts, ws := elboSteps(sch, c.terms, tensor.NewRNG(3))
+		if calls := (ELBO{Schedule: sch, Terms: c.terms}).Calls(); calls != len(ts) {
+			t.Errorf("T %d, terms %d: Calls %d, want the %d steps evaluated", c.steps, c.terms, calls, len(ts))
+		}
 		want := c.terms
 		if c.terms <= 0 || c.terms >= c.steps-1 {
 			want = c.steps - 1

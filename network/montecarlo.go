@@ -1,8 +1,10 @@
 package network
 
 import (
+	"context"
 	"fmt"
 	"math"
+	"sync"
 
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
@@ -24,8 +26,21 @@ func RunRNG(seed uint64, run int) *tensor.RNG {
 }
 
 // MonteCarlo runs m from seeds runs times in parallel, run r drawing from
-// RunRNG(seed, r), and summarises the runs.
+// RunRNG(seed, r), and summarises the runs. It is MonteCarloContext
+// without a context to stop it or progress to report.
 func MonteCarlo(g *Graph, m Model, seeds []int, steps, runs int, seed uint64) (Summary, error) {
+	return MonteCarloContext(context.Background(), g, m, seeds, steps, runs, seed, nil)
+}
+
+// MonteCarloContext is MonteCarlo that ctx can stop and that reports
+// progress. Every worker checks ctx before each run it starts: once ctx
+// ends no run starts, the runs under way finish, and the error wraps
+// ctx's (no partial summary is returned). progress, when not nil, is
+// called after each run with the runs done so far and runs: one call at a
+// time, with done counting up 1, 2, … runs, whichever worker finished the
+// run. Neither changes the result, which is MonteCarlo's.
+func MonteCarloContext(ctx context.Context, g *Graph, m Model, seeds []int, steps, runs int, seed uint64,
+	progress func(done, total int)) (Summary, error) {
 	if err := m.Check(); err != nil {
 		return Summary{}, fmt.Errorf("network: %v: %w", m, err)
 	}
@@ -36,11 +51,25 @@ func MonteCarlo(g *Graph, m Model, seeds []int, steps, runs int, seed uint64) (S
 		return Summary{}, err
 	}
 	out := make([]Run, runs)
+	var mu sync.Mutex // guards done and serialises progress
+	done := 0
 	parallel.For(runs, 1, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
+			if ctx.Err() != nil {
+				return
+			}
 			out[r] = m.Simulate(g, seeds, steps, RunRNG(seed, r))
+			mu.Lock()
+			done++
+			if progress != nil {
+				progress(done, runs)
+			}
+			mu.Unlock()
 		}
 	})
+	if done < runs {
+		return Summary{}, fmt.Errorf("network: stopped after %d of %d runs: %w", done, runs, ctx.Err())
+	}
 	return summarise(out), nil
 }
 

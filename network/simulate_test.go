@@ -1,10 +1,14 @@
 package network
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/diffusego/diffusego/internal/parallel"
 )
 
 // build returns a graph on nodes "0"…"n−1" with the given edges (weight 1).
@@ -302,6 +306,51 @@ func TestMonteCarloWorkers(t *testing.T) {
 	c, _ := MonteCarlo(g, m, []int{0}, 40, 64, 10)
 	if slices.Equal(a.Finals, c.Finals) {
 		t.Errorf("seeds 9 and 10 gave the same runs")
+	}
+}
+
+// TestMonteCarloContext: progress counts every run up from 1 in order and
+// the summary is MonteCarlo's; a context cancelled after 10 runs stops the
+// rest from starting and the error says it was cancelled.
+func TestMonteCarloContext(t *testing.T) {
+	g := path(t, 30)
+	m := SIR{Beta: 0.5, Gamma: 0.3}
+	var counts []int
+	a, err := MonteCarloContext(context.Background(), g, m, []int{0}, 40, 64, 9, func(done, total int) {
+		if total != 64 {
+			t.Errorf("progress total %d, want 64", total)
+		}
+		counts = append(counts, done)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range counts {
+		if c != i+1 {
+			t.Fatalf("progress counts %v, want 1, 2, … 64", counts)
+		}
+	}
+	b, _ := MonteCarlo(g, m, []int{0}, 40, 64, 9)
+	if len(counts) != 64 || !slices.Equal(a.Finals, b.Finals) || !slices.Equal(a.MeanCurve, b.MeanCurve) {
+		t.Fatalf("%d progress calls (want 64), or the runs differ from MonteCarlo's", len(counts))
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	last := 0
+	const runs = 100000
+	_, err = MonteCarloContext(ctx, g, m, []int{0}, 40, runs, 9, func(done, _ int) {
+		last = done
+		if done == 10 {
+			cancel()
+		}
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled after 10 runs: error %v, want context.Canceled", err)
+	}
+	// Runs already under way on other workers finish; none starts after.
+	if last < 10 || last > 10+parallel.Workers()*2 {
+		t.Fatalf("cancelled after 10 runs: %d runs done, want about 10", last)
 	}
 }
 

@@ -15,6 +15,33 @@ type ReconOptions struct {
 	Seeds   int            // noise draws per level; 0 means 2
 	Seed    uint64         // the noise of draw s at level l comes from tensor.NewRNG(Seed).Split(l·Seeds+s)
 	Denoise DenoiseOptions // how each noised image is brought back; draw number k runs with Seed Denoise.Seed+k
+	// Progress, when set, is told after every sampler step of every draw:
+	// the steps done over all levels and draws, and their total (Steps).
+	// It does not change the scores.
+	Progress func(step, total int)
+}
+
+// withDefaults fills in the zero fields as ReconstructionScores reads them.
+func (o ReconOptions) withDefaults() ReconOptions {
+	if o.Sigmas == nil {
+		o.Sigmas = []float64{0.2, 0.5, 1}
+	}
+	if o.Seeds == 0 {
+		o.Seeds = 2
+	}
+	return o
+}
+
+// Steps returns the sampler steps ReconstructionScores takes for one
+// batch: over every level and draw, the steps of Denoise from that level
+// (its posterior samples included; 1 for OneShot).
+func (o ReconOptions) Steps() int {
+	o = o.withDefaults()
+	total := 0
+	for _, sigma := range o.Sigmas {
+		total += o.Seeds * o.Denoise.steps(sigma)
+	}
+	return total
 }
 
 // ReconstructionScores returns one anomaly score per image of x: (N, …):
@@ -28,12 +55,7 @@ func ReconstructionScores(ctx context.Context, d sampler.Denoiser, x *tensor.Ten
 	if x == nil || x.Rank() < 1 || x.Len() == 0 {
 		return nil, fmt.Errorf("restore: reconstruction scores: want a non-empty batch (N, …), got %s", shapeOf(x))
 	}
-	if opt.Sigmas == nil {
-		opt.Sigmas = []float64{0.2, 0.5, 1}
-	}
-	if opt.Seeds == 0 {
-		opt.Seeds = 2
-	}
+	opt = opt.withDefaults()
 	if opt.Seeds < 1 || len(opt.Sigmas) == 0 {
 		return nil, fmt.Errorf("restore: reconstruction scores: %d levels, %d seeds: want ≥ 1 of each", len(opt.Sigmas), opt.Seeds)
 	}
@@ -41,6 +63,7 @@ func ReconstructionScores(ctx context.Context, d sampler.Denoiser, x *tensor.Ten
 	scores := make([]float64, n)
 	root := tensor.NewRNG(opt.Seed)
 	draws := float64(len(opt.Sigmas) * opt.Seeds)
+	done, total := 0, opt.Steps()
 	for l, sigma := range opt.Sigmas {
 		for s := range opt.Seeds {
 			rng := root.Split(uint64(l*opt.Seeds + s))
@@ -50,10 +73,20 @@ func ReconstructionScores(ctx context.Context, d sampler.Denoiser, x *tensor.Ten
 			}
 			dopt := opt.Denoise
 			dopt.Seed = opt.Denoise.Seed + uint64(l*opt.Seeds+s)
+			if opt.Progress != nil {
+				inner := dopt.Progress
+				dopt.Progress = func(step, steps int) {
+					if inner != nil {
+						inner(step, steps)
+					}
+					opt.Progress(done+step, total)
+				}
+			}
 			rec, err := Denoise(ctx, d, y, sigma, dopt)
 			if err != nil {
 				return nil, fmt.Errorf("restore: reconstruction at sigma %.4g, draw %d: %w", sigma, s, err)
 			}
+			done += opt.Denoise.steps(sigma)
 			for i := range n {
 				e := 0.0
 				for j := i * per; j < (i+1)*per; j++ {

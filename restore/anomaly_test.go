@@ -111,3 +111,55 @@ func TestWriteScoresCSV(t *testing.T) {
 		t.Error("1 name for 2 scores: no error")
 	}
 }
+
+// TestReconstructionProgress: Progress counts every sampler step of every
+// level and draw up from 1 to Steps (a level at or below SigmaMin takes
+// one step, a sample count multiplies the steps, OneShot is one call per
+// draw), and the scores are those computed without it.
+func TestReconstructionProgress(t *testing.T) {
+	mean := []float64{0.2, -0.3, 0.1, 0.4, -0.1, 0, 0.3, -0.2}
+	d := flat{oracle.NewDiagGaussian(mean, []float64{0.01, 0.02, 0.01, 0.03, 0.02, 0.01, 0.02, 0.01})}
+	x := sampleDiag(tensor.NewRNG(1), mean, []float64{0.01, 0.02, 0.01, 0.03, 0.02, 0.01, 0.02, 0.01}, 3, 2, 2, 2)
+	for _, c := range []struct {
+		name string
+		opt  ReconOptions
+		want int
+	}{
+		{"steps", ReconOptions{Sigmas: []float64{0.1, 0.3}, Seeds: 2, Denoise: DenoiseOptions{Steps: 5}}, 2 * 2 * 5},
+		{"samples and a level at SigmaMin", ReconOptions{Sigmas: []float64{0.001, 0.3}, Seeds: 3, Denoise: DenoiseOptions{Steps: 4, Samples: 2, SigmaMin: 0.01}}, 3*2*1 + 3*2*4},
+		{"one-shot", ReconOptions{Sigmas: []float64{0.1, 0.3, 0.5}, Seeds: 2, Denoise: DenoiseOptions{OneShot: true}}, 3 * 2},
+		{"defaults", ReconOptions{}, 3 * 2 * 20},
+	} {
+		if got := c.opt.Steps(); got != c.want {
+			t.Errorf("%s: Steps %d, want %d", c.name, got, c.want)
+		}
+		plain, err := ReconstructionScores(context.Background(), d, x, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var counts []int
+		c.opt.Progress = func(step, total int) {
+			if total != c.want {
+				t.Errorf("%s: progress total %d, want %d", c.name, total, c.want)
+			}
+			counts = append(counts, step)
+		}
+		scores, err := ReconstructionScores(context.Background(), d, x, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(counts) != c.want || counts[0] != 1 || counts[len(counts)-1] != c.want {
+			t.Fatalf("%s: %d progress calls from %v, want %d counting 1 … %d", c.name, len(counts), counts[:min(len(counts), 5)], c.want, c.want)
+		}
+		for i := 1; i < len(counts); i++ {
+			if counts[i] != counts[i-1]+1 {
+				t.Fatalf("%s: progress %d after %d, want one step at a time", c.name, counts[i], counts[i-1])
+			}
+		}
+		for i := range scores {
+			if scores[i] != plain[i] {
+				t.Fatalf("%s: score %d is %v with progress, %v without", c.name, i, scores[i], plain[i])
+			}
+		}
+	}
+}

@@ -44,6 +44,16 @@ func (o DenoiseOptions) withDefaults() DenoiseOptions {
 	return o
 }
 
+// steps returns the sampler steps Denoise takes from sigmaN over all its
+// samples: what its Progress counts to (1 for OneShot).
+func (o DenoiseOptions) steps(sigmaN float64) int {
+	o = o.withDefaults()
+	if o.OneShot {
+		return 1
+	}
+	return o.Samples * (len(Sigmas(o.Steps, o.SigmaMin, sigmaN, o.Rho)) - 1)
+}
+
 // Sigmas returns the Karras et al. (2022, eq. 5) schedule of n steps from
 // sigma down to sigmaMin, then 0. When sigma ≤ sigmaMin it returns the
 // single step [sigma, 0].

@@ -232,6 +232,15 @@ func TestBrowser(t *testing.T) {
 	if note := eval[string](t, ctx, `document.getElementById('audio-note').textContent`); !strings.Contains(note, "--audio") {
 		t.Fatalf("audio section note %q: want the flag that loads an audio model", note)
 	}
+	// The modality sections are built from the page's table of sections,
+	// with their menu entries in order; those without a model are disabled.
+	if nav := eval[string](t, ctx, `[...document.querySelectorAll('nav a')].map(a => a.textContent).join(", ")`); nav !=
+		"Generate, Gallery, Denoise / enlarge, Inpaint, Text, Audio, Series, Molecules, Networks, Rate, Results" {
+		t.Fatalf("menu %q: want the modality sections between Inpaint and Rate", nav)
+	}
+	if off := eval[bool](t, ctx, `document.getElementById('mol-submit').disabled && !document.getElementById('text-submit').disabled`); !off {
+		t.Fatal("the molecule form (no model loaded) should be disabled and the text form (a model loaded) not")
+	}
 	if dir := os.Getenv("DIFFUSEGO_SERVE_SCREENSHOTS"); dir != "" {
 		if b, err := chromedp.Run(ctx, chromedp.Screenshot("#text")); err == nil {
 			os.WriteFile(filepath.Join(dir, "text.png"), b, 0o644)

@@ -664,12 +664,10 @@ func (p *TabularParams) check(m *Model, _ map[string][]byte, lim Limits) *APIErr
 }
 
 func (p *TabularParams) run(e *runEnv) error {
-	e.progress(0, 1)
-	f, err := e.model.Tabular.Sample(e.ctx, p.N, tabular.SampleOptions{Class: p.Class, Balanced: p.Balanced, Seed: p.Seed})
+	f, err := e.model.Tabular.Sample(e.ctx, p.N, tabular.SampleOptions{Class: p.Class, Balanced: p.Balanced, Seed: p.Seed, Progress: e.progress})
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	return e.write("rows.csv", map[string]string{"n": strconv.Itoa(p.N), "seed": fmt.Sprint(p.Seed), "class": p.Class},
 		func(w io.Writer) error { return data.WriteCSV(w, f.Table("rows.csv")) })
 }

@@ -9,6 +9,7 @@ import (
 	"image/png"
 	"math"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/diffwave"
+	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion"
 	"github.com/diffusego/diffusego/diffusion/schedule"
 	"github.com/diffusego/diffusego/graph"
@@ -30,6 +32,7 @@ import (
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/series"
 	"github.com/diffusego/diffusego/series/csdi"
+	"github.com/diffusego/diffusego/tabular"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/text"
 )
@@ -515,6 +518,113 @@ func TestNetworkJobs(t *testing.T) {
 	}
 	if n := h.jobCount(); n != before {
 		t.Fatalf("%d jobs stored by bad requests", n-before)
+	}
+}
+
+// TestCancelNetworkJob: a network_simulate job cancelled while its runs
+// go on stops before its next run and ends cancelled, with no outputs and
+// no output folder, within seconds (its runs would take minutes).
+func TestCancelNetworkJob(t *testing.T) {
+	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, &Model{Name: "network", Network: true}) })
+	// SIS for 5000 steps on a ring of 200: milliseconds a run, minutes for all.
+	id := h.submit(alice, map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": ring(200), "model": "sis",
+		"beta": 0.5, "gamma": 0.1, "seeds": []string{"n0"}, "runs": maxNetworkRuns, "steps": 5000}})
+	h.stream(id, 0, func(e sse) bool { return e.Type == "progress" })
+	if code, out, _ := h.do("POST", "/api/jobs/"+id+"/cancel", alice, nil); code != http.StatusAccepted {
+		t.Fatalf("cancel the running job: %d %s, want 202", code, out)
+	}
+	var j *Job
+	for start := time.Now(); ; time.Sleep(20 * time.Millisecond) {
+		var err error
+		if j, err = h.srv.store.Get(id); err != nil {
+			t.Fatal(err)
+		}
+		if Final(j.State) {
+			break
+		}
+		if time.Since(start) > 10*time.Second {
+			t.Fatalf("job still %s 10 s after its cancel: the runs should stop at the next one", j.State)
+		}
+	}
+	if j.State != StateCancelled || len(j.Outputs) != 0 {
+		t.Fatalf("cancelled network job: %s (%q) with %d outputs, want cancelled with none", j.State, j.Error, len(j.Outputs))
+	}
+	if _, err := os.Stat(h.srv.outDir(id)); !os.IsNotExist(err) {
+		t.Fatalf("cancelled network job left its output folder (%v)", err)
+	}
+}
+
+// tinyTabular is a tabular model of 40 rows (two numbers and a class)
+// trained for 2 iterations, with 20 reverse steps.
+func tinyTabular(t testing.TB) *Model {
+	t.Helper()
+	var b strings.Builder
+	b.WriteString("x,y,c\n")
+	for i := range 40 {
+		fmt.Fprintf(&b, "%d,%.2f,%s\n", i, math.Sin(float64(i)), []string{"a", "b"}[i%2])
+	}
+	tb, err := data.ParseCSV(strings.NewReader(b.String()), "rows.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := tabular.Infer(tb, &tabular.Config{Target: "c"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := tabular.Parse(tb, schema, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := tabular.TrainModel(context.Background(), f, tabular.ScaleStandard, tabular.ModelConfig{Width: 16, Layers: 1, Steps: 20},
+		tabular.TrainOptions{Iters: 2, Batch: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Model{Name: "table", Tabular: m, Source: "tiny-table", Hash: "table-sha"}
+}
+
+// TestModalityProgress: anomaly, tabular and network jobs report their
+// library loop's steps: progress events counting up (the first of them
+// below the total) to the total, which is the loop's. The anomaly job: 3
+// reconstruction steps, then 2 ELBO terms and the decoder; the tabular
+// job: the model's 20 reverse steps; the network job: its 200 runs.
+func TestModalityProgress(t *testing.T) {
+	h := newHarness(t, func(c *Config) {
+		c.Models = append(c.Models, tinyTabular(t), &Model{Name: "network", Network: true})
+	})
+	img := pngBase64(t, grey(28, func(x, y int) uint8 { return uint8(x * 9) }))
+	for _, c := range []struct {
+		req   map[string]any
+		total int
+	}{
+		{map[string]any{"kind": "anomaly", "params": map[string]any{"image": img, "class": 0, "sigmas": []float64{0.5}, "seeds": 1, "steps": 3, "elbo_terms": 2}}, 3 + 3},
+		{map[string]any{"kind": "tabular_sample", "params": map[string]any{"n": 30}}, 20},
+		{map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": ring(12), "model": "sir",
+			"beta": 0.4, "gamma": 0.3, "seeds": []string{"n0"}, "runs": 200, "steps": 30}}, 200},
+	} {
+		_, events := h.runJob(c.req)
+		var steps []int
+		for _, e := range events {
+			if e.Type != "progress" {
+				continue
+			}
+			var p struct{ Step, Total int }
+			if err := json.Unmarshal(e.Data, &p); err != nil {
+				t.Fatal(err)
+			}
+			if p.Total != c.total {
+				t.Fatalf("%s: progress %d/%d, want a total of %d", c.req["kind"], p.Step, p.Total, c.total)
+			}
+			steps = append(steps, p.Step)
+		}
+		if len(steps) < 2 || steps[0] >= c.total || steps[len(steps)-1] != c.total {
+			t.Fatalf("%s: progress steps %v of %d, want intermediate steps up to the total", c.req["kind"], steps, c.total)
+		}
+		for i := 1; i < len(steps); i++ {
+			if steps[i] <= steps[i-1] {
+				t.Fatalf("%s: progress steps %v, want them increasing", c.req["kind"], steps)
+			}
+		}
 	}
 }
 

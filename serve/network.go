@@ -30,8 +30,9 @@ type NetworkParams struct {
 	Seed     uint64   `json:"seed"`
 }
 
-// maxNetworkRuns bounds the runs of one job: the simulation cannot be
-// stopped between runs.
+// maxNetworkRuns bounds the runs of one job (a cancel stops the
+// simulation before its next run, so the bound is on the work queued, not
+// on how long a cancel takes).
 const maxNetworkRuns = 100000
 
 // parseGraph reads the uploaded graph as `diffuse network` reads a file:
@@ -104,12 +105,10 @@ func (p *NetworkParams) run(e *runEnv) error {
 	if err != nil {
 		return err
 	}
-	e.progress(0, 1)
-	s, err := network.MonteCarlo(g, m, ids, p.Steps, p.Runs, p.Seed)
+	s, err := network.MonteCarloContext(e.ctx, g, m, ids, p.Steps, p.Runs, p.Seed, e.progress)
 	if err != nil {
 		return err
 	}
-	e.progress(1, 1)
 	res := map[string]any{"model": m.String(), "seeds": g.NamesOf(ids), "runs": s.Runs, "steps": p.Steps, "seed": p.Seed,
 		"nodes": g.N(), "what": network.FinalSize(m, p.Steps), "mean": s.Mean, "se": s.SE, "mean_curve": s.MeanCurve}
 	meta := map[string]string{"model": m.String(), "runs": strconv.Itoa(s.Runs), "seed": strconv.FormatUint(p.Seed, 10),

@@ -73,6 +73,38 @@ func TestSaveLoadSameSamples(t *testing.T) {
 	}
 }
 
+// TestSampleProgress: Progress is told every reverse step, 1 … Steps of
+// Steps, and the rows are those drawn without it.
+func TestSampleProgress(t *testing.T) {
+	_, f := load(t, "cars.json", &Config{Drop: []string{"Name"}, Target: "Origin"})
+	m, err := TrainModel(context.Background(), f, ScaleStandard, tiny, TrainOptions{Iters: 5, Batch: 32})
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := m.Sample(context.Background(), 30, SampleOptions{Seed: 9})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []int
+	got, err := m.Sample(context.Background(), 30, SampleOptions{Seed: 9, Progress: func(step, total int) {
+		if total != tiny.Steps {
+			t.Errorf("progress total %d, want the model's %d steps", total, tiny.Steps)
+		}
+		steps = append(steps, step)
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, s := range steps {
+		if s != i+1 {
+			t.Fatalf("progress %v, want 1, 2, … %d", steps, tiny.Steps)
+		}
+	}
+	if len(steps) != tiny.Steps || !reflect.DeepEqual(got.Table("a").Rows, plain.Table("a").Rows) {
+		t.Fatalf("%d progress calls (want %d), or the rows differ from those drawn without progress", len(steps), tiny.Steps)
+	}
+}
+
 // TestLearnsDependence trains on two numbers y ≈ x and a category that is the
 // sign of x, and checks the model keeps the dependence that independent
 // sampling loses. Budget: about 2 s on one core.

@@ -21,6 +21,9 @@ type SampleOptions struct {
 	// so rows lo..hi−1 of one run equal a run of hi−lo rows with First lo:
 	// a table can be drawn in parts by many processes.
 	First int
+	// Progress, when set, is told after every reverse step: the steps
+	// done and the model's Steps. It does not change the rows.
+	Progress func(step, total int)
 }
 
 // Sample draws n synthetic rows as a Frame with the training schema.
@@ -45,7 +48,7 @@ func (m *Model) Sample(ctx context.Context, n int, opt SampleOptions) (f *Frame,
 	} else if opt.Class != "" || opt.Balanced {
 		return nil, fmt.Errorf("tabular: sample: the model was trained without a target column")
 	}
-	e, err := m.sampleEncoded(ctx, n, classes, rngs)
+	e, err := m.sampleEncoded(ctx, n, classes, rngs, opt.Progress)
 	if err != nil {
 		return nil, err
 	}
@@ -93,8 +96,8 @@ func (m *Model) targetClasses(n int, opt SampleOptions, rngs []*tensor.RNG) ([]i
 // (Ho et al. 2020, eq. 6–7, x̂₀ clipped to ±5) for numbers; for categories a
 // masked cell is unmasked at step t with probability (ᾱ_{t−1} − ᾱ_t)/(1 − ᾱ_t),
 // its class drawn from softmax of the predicted x̂₀ logits. Row i draws
-// from rngs[i] only.
-func (m *Model) sampleEncoded(ctx context.Context, n int, classes []int, rngs []*tensor.RNG) (*Encoded, error) {
+// from rngs[i] only; progress, when set, is told after every step.
+func (m *Model) sampleEncoded(ctx context.Context, n int, classes []int, rngs []*tensor.RNG, progress func(step, total int)) (*Encoded, error) {
 	cfg := m.Cfg
 	xn := make([]float32, n*cfg.NumIn)
 	for i := range n {
@@ -152,6 +155,9 @@ func (m *Model) sampleEncoded(ctx context.Context, n int, classes []int, rngs []
 				probs = softmax(probs[:0], logits)
 				xc[i][k] = draw(probs, rng.Uniform())
 			}
+		}
+		if progress != nil {
+			progress(cfg.Steps-t, cfg.Steps)
 		}
 	}
 	e := &Encoded{Num: make([][]float64, n), Cat: xc}

@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/diffusego/diffusego/internal/filetest"
 	"github.com/diffusego/diffusego/jobs"
 )
 
@@ -82,39 +83,6 @@ func runPipeline(t *testing.T, name string, args ...string) {
 	}
 }
 
-// readDir returns the files of dir by name.
-func readDir(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = b
-	}
-	return files
-}
-
-// sameFiles fails unless got holds exactly want's files, byte for byte.
-func sameFiles(t *testing.T, got, want map[string][]byte) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%d files, want %d", len(got), len(want))
-	}
-	for name, b := range want {
-		if g, ok := got[name]; !ok {
-			t.Errorf("%s missing", name)
-		} else if !bytes.Equal(g, b) {
-			t.Errorf("%s differs from the command's", name)
-		}
-	}
-}
-
 // samples writes n images of the shipped model (one sampling step) to a
 // folder with the command, without grid.png (a one-shard run), and
 // returns it.
@@ -132,12 +100,12 @@ func TestSampleMatchesCommand(t *testing.T) {
 	common := []string{"--n", "14", "--steps", "2", "--seed", "5", "--batch", "4", "--guidance", "2"}
 	cli := filepath.Join(dir, "cli")
 	diffuse(t, append([]string{"sample", "--out", cli}, common...)...)
-	want := readDir(t, cli)
+	want := filetest.ReadDir(t, cli)
 	delete(want, "grid.png")
 	for _, shards := range []string{"0", "3"} {
 		out := filepath.Join(dir, "beam"+shards)
 		runPipeline(t, "sample", append(common, "--out", out, "--shards", shards)...)
-		sameFiles(t, readDir(t, out), want)
+		filetest.Same(t, "--shards "+shards+" against the command", filetest.ReadDir(t, out), want)
 	}
 }
 
@@ -149,17 +117,7 @@ func TestIndexMatchesCommand(t *testing.T) {
 	cli, bm := filepath.Join(dir, "cli.safetensors"), filepath.Join(dir, "beam.safetensors")
 	diffuse(t, "index", "--images", imgs, "--out", cli)
 	runPipeline(t, "index", "--images", imgs, "--out", bm, "--shards", "5")
-	a, err := os.ReadFile(cli)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(bm)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a, b) {
-		t.Errorf("the pipeline's index differs from diffuse index's")
-	}
+	filetest.SameFile(t, bm, cli)
 	for _, q := range []string{"000003_c3.png", "000017_c7.png"} {
 		query := filepath.Join(imgs, q)
 		want := diffuse(t, "search", "--index", cli, "--query", query, "--k", "5")

@@ -6,6 +6,8 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -124,7 +126,10 @@ results do not depend on the number of cores. --plot writes the mean curve
 			if err != nil {
 				return fmt.Errorf("--seeds in %s: %w", m.graph, err)
 			}
-			s, err := network.MonteCarlo(g, mod, ids, steps, runs, seed)
+			// Ctrl-C stops the runs and reports how many were done.
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			s, err := network.MonteCarloContext(ctx, g, mod, ids, steps, runs, seed, nil)
 			if err != nil {
 				return err
 			}

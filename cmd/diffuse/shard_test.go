@@ -11,27 +11,10 @@ import (
 	"testing"
 
 	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/internal/filetest"
 	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/search"
 )
-
-// readDir returns the files of dir by name.
-func readDir(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string][]byte{}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files[e.Name()] = b
-	}
-	return files
-}
 
 // shardCounts are the splits every sharding test checks against one
 // unsharded run: 1, 2, 3 and 7 parts (7 = n, one item per part).
@@ -44,7 +27,7 @@ func TestSampleShardsUnion(t *testing.T) {
 	common := []string{"sample", "--n", "7", "--steps", "2", "--seed", "5"}
 	whole := filepath.Join(dir, "whole")
 	mustRun(t, append(common, "--out", whole, "--batch", "4")...)
-	want := readDir(t, whole)
+	want := filetest.ReadDir(t, whole)
 	delete(want, "grid.png")
 	if len(want) != 7 {
 		t.Fatalf("unsharded run wrote %d images, want 7", len(want))
@@ -54,21 +37,14 @@ func TestSampleShardsUnion(t *testing.T) {
 		for i := range n {
 			out := filepath.Join(dir, "s"+strconv.Itoa(n), strconv.Itoa(i))
 			mustRun(t, append(common, "--out", out, "--batch", "2", "--shard", strconv.Itoa(i), "--shards", strconv.Itoa(n))...)
-			for name, b := range readDir(t, out) {
+			for name, b := range filetest.ReadDir(t, out) {
 				if _, dup := got[name]; dup {
 					t.Errorf("--shards %d: %s written by two shards", n, name)
 				}
 				got[name] = b
 			}
 		}
-		if len(got) != len(want) {
-			t.Errorf("--shards %d: %d files, want %d", n, len(got), len(want))
-		}
-		for name, b := range want {
-			if !bytes.Equal(got[name], b) {
-				t.Errorf("--shards %d: %s differs from the unsharded run's", n, name)
-			}
-		}
+		filetest.Same(t, fmt.Sprintf("--shards %d against the unsharded run", n), got, want)
 	}
 }
 
@@ -80,7 +56,7 @@ func TestSampleShardErrors(t *testing.T) {
 	t.Setenv(jobIndexEnv, "1")
 	env := filepath.Join(dir, "env")
 	mustRun(t, "sample", "--n", "3", "--steps", "1", "--shards", "3", "--out", env)
-	if files := readDir(t, env); len(files) != 1 || files["000001_c1.png"] == nil {
+	if files := filetest.ReadDir(t, env); len(files) != 1 || files["000001_c1.png"] == nil {
 		t.Errorf("%s=1 of 3 wrote %v, want image 1 only", jobIndexEnv, keys(files))
 	}
 	cases := []struct {
@@ -171,22 +147,6 @@ func shardRuns(t *testing.T, n int, out func(i int) string, args ...string) []st
 	return outs
 }
 
-// mustEqualFiles fails unless the two files hold the same bytes.
-func mustEqualFiles(t *testing.T, got, want string) {
-	t.Helper()
-	g, err := os.ReadFile(got)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := os.ReadFile(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(g, w) {
-		t.Errorf("%s differs from %s", got, want)
-	}
-}
-
 // mergeFails runs diffuse merge on parts and checks that it fails with a
 // message holding want and writes nothing.
 func mergeFails(t *testing.T, want string, parts ...string) {
@@ -221,7 +181,7 @@ func TestIndexShardsMerge(t *testing.T) {
 			"index", "--images", imgs)
 		merged := filepath.Join(dir, fmt.Sprintf("merged-%d.safetensors", n))
 		mustRun(t, append([]string{"merge", "--out", merged}, parts[n]...)...)
-		mustEqualFiles(t, merged, whole)
+		filetest.SameFile(t, merged, whole)
 	}
 	three := parts[3]
 	mergeFails(t, "shard 1 of 3 is missing", three[0], three[2])
@@ -261,7 +221,7 @@ func TestAnomalyShardsMerge(t *testing.T) {
 		parts[n] = shardRuns(t, n, func(i int) string { return filepath.Join(dir, fmt.Sprintf("p%d-%d.csv", n, i)) }, args...)
 		merged := filepath.Join(dir, fmt.Sprintf("merged-%d.csv", n))
 		mustRun(t, append([]string{"merge", "--out", merged}, parts[n]...)...)
-		mustEqualFiles(t, merged, whole)
+		filetest.SameFile(t, merged, whole)
 	}
 	mergeFails(t, "shard 0 of 2 is missing", parts[2][1])
 	mergeFails(t, "are both shard 1 of 3", parts[3][0], parts[3][1], parts[3][1], parts[3][2])

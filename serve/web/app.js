@@ -379,9 +379,9 @@ async function loadResults() {
 }
 
 // ---- the other modalities: one job at a time per section ----
-// track follows job id into the section's progress bar and state, and
-// calls done(outputs) at the end.
-function track(prefix, id, done) {
+// track follows job id into the section's progress bar and state, calls
+// done(outputs) when it is done and ended() (when given) at any end.
+function track(prefix, id, done, ended) {
   const st = $(prefix + "-state");
   st.className = "";
   follow(id, (t, d) => {
@@ -400,17 +400,18 @@ function track(prefix, id, done) {
       st.textContent = t + (d && d.message ? ": " + d.message : "");
       st.className = "error";
     }
+    if (ended && ["done", "failed", "cancelled", "interrupted"].includes(t)) ended();
   });
 }
 
-async function submitKind(prefix, kind, model, params, done) {
+async function submitKind(prefix, kind, model, params, done, ended) {
   const st = $(prefix + "-state");
   st.textContent = "submitting";
   st.className = "";
   $(prefix + "-progress").value = 0;
   try {
     const job = await api("POST", "/api/jobs", { kind, model, params });
-    track(prefix, job.id, done);
+    track(prefix, job.id, done, ended);
     return job.id;
   } catch (e) {
     st.textContent = e.message;
@@ -463,64 +464,6 @@ async function showOutputs(el, outputs) {
 
 function modelsOf(task) { return info.models.filter((m) => m.task === task); }
 
-// fillModels lists the models of task in select sel, or disables form
-// and shows note saying which flag loads one (missing).
-function fillModels(sel, task, note, form, missing) {
-  const ms = modelsOf(task);
-  for (const m of ms) {
-    option(sel, m.name, m.name);
-    if (m.source) sel.lastChild.title = m.source;
-  }
-  if (!ms.length) {
-    for (const el of form.elements) el.disabled = true;
-    note.hidden = false;
-    note.textContent = missing;
-  }
-  return ms;
-}
-
-let textJob = null;
-function textKindChanged() {
-  const k = $("text-kind").value;
-  for (const el of document.querySelectorAll(".text-complete")) el.hidden = k !== "text_complete";
-  for (const el of document.querySelectorAll(".text-infill")) el.hidden = k !== "text_infill";
-}
-$("text-kind").addEventListener("change", textKindChanged);
-$("text-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const kind = $("text-kind").value;
-  const params = { n: Number($("text-n").value), steps: Number($("text-steps").value), seed: Number($("text-seed").value),
-    temperature: Number($("text-temperature").value), top_p: Number($("text-top-p").value) };
-  if (kind === "text_complete") { params.prompt = $("text-prompt").value; params.length = Number($("text-length").value); }
-  if (kind === "text_infill") { params.infill = $("text-infill").value; params.gap = $("text-gap").value; }
-  $("text-outputs").replaceChildren();
-  $("text-links").replaceChildren();
-  textJob = await submitKind("text", kind, $("text-model").value, params, async (outputs) => {
-    $("text-cancel").disabled = true;
-    const jl = outputs.find((o) => o.name === "texts.jsonl");
-    const lines = (await (await fetch(jl.url)).text()).split("\n").filter((l) => l);
-    const items = lines.map((l) => {
-      const li = document.createElement("li");
-      li.textContent = JSON.parse(l).text;
-      return li;
-    });
-    $("text-outputs").replaceChildren(...items);
-    $("text-links").replaceChildren(...outputs.flatMap((o) => [link(o), document.createTextNode(" ")]));
-  });
-  $("text-cancel").disabled = !textJob;
-});
-$("text-cancel").addEventListener("click", async () => {
-  if (!textJob) return;
-  try { await api("POST", "/api/jobs/" + textJob + "/cancel"); } catch (e) { $("text-state").textContent = e.message; }
-});
-
-$("audio-form").addEventListener("submit", (ev) => {
-  ev.preventDefault();
-  submitKind("audio", "audio_sample", $("audio-model").value, { n: Number($("audio-n").value), class: Number($("audio-class").value),
-    guidance: Number($("audio-guidance").value), steps: Number($("audio-steps").value), seed: Number($("audio-seed").value) },
-    (outputs) => showOutputs($("audio-outputs"), outputs));
-});
-
 function readFile(file, asText) {
   return new Promise((resolve, reject) => {
     const r = new FileReader();
@@ -530,59 +473,284 @@ function readFile(file, asText) {
   });
 }
 
-$("audio-den-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const f = $("audio-file").files[0];
-  if (!f) { $("audio-state").textContent = "choose a WAV file first"; return; }
-  const audio = await readFile(f, false);
-  submitKind("audio", "audio_denoise", $("audio-den-model").value, { audio, samples: Number($("audio-samples").value),
-    steps: Number($("audio-den-steps").value) }, (outputs) => showOutputs($("audio-outputs"), outputs));
-});
-
-$("series-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const f = $("series-file").files[0];
-  if (!f) { $("series-state").textContent = "choose a CSV file first"; return; }
-  const kind = $("series-kind").value;
-  const params = { csv: await readFile(f, true), n: Number($("series-n").value), steps: Number($("series-steps").value) };
-  if (kind === "series_forecast") params.horizon = Number($("series-horizon").value);
-  if ($("series-column").value) params.column = $("series-column").value;
-  submitKind("series", kind, $("series-model").value, params, (outputs) => showOutputs($("series-outputs"), outputs));
-});
-
-$("mol-form").addEventListener("submit", (ev) => {
-  ev.preventDefault();
-  submitKind("mol", "molecule_sample", $("mol-model").value, { n: Number($("mol-n").value), steps: Number($("mol-steps").value),
-    rings: Number($("mol-rings").value), guidance: Number($("mol-guidance").value), seed: Number($("mol-seed").value) },
-    (outputs) => showOutputs($("mol-outputs"), outputs));
-});
-
-$("net-form").addEventListener("submit", async (ev) => {
-  ev.preventDefault();
-  const f = $("net-file").files[0];
-  if (!f) { $("net-state").textContent = "choose a graph file first"; return; }
-  const params = { graph: await readFile(f, true), directed: $("net-directed").checked, model: $("net-model").value,
-    p: Number($("net-p").value), beta: Number($("net-beta").value), gamma: Number($("net-gamma").value),
-    seeds: $("net-seeds").value.split(",").map((x) => x.trim()).filter((x) => x),
-    runs: Number($("net-runs").value), steps: Number($("net-steps").value) };
-  submitKind("net", "network_simulate", $("net-model-name").value, params, (outputs) => showOutputs($("net-outputs"), outputs));
-});
-
-function startModalities() {
-  const flag = (what, f) => `No ${what} model is loaded: start diffuse serve with ${f}.`;
-  fillModels($("text-model"), "text", $("text-note"), $("text-form"), flag("text", "--text NAME=CHECKPOINT"));
-  textKindChanged();
-  const gen = fillModels($("audio-model"), "audio_generate", $("audio-note"), $("audio-form"),
-    flag("audio", "--audio NAME=CHECKPOINT (a model of diffuse audio train --task generate or --task denoise)"));
-  if (gen.length) for (let c = 0; c < gen[0].classes; c++) option($("audio-class"), c, String(c));
-  const den = fillModels($("audio-den-model"), "audio_denoise", $("audio-note"), $("audio-den-form"), $("audio-note").textContent);
-  if (gen.length && !den.length) $("audio-note").textContent = flag("audio denoising", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task denoise");
-  if (!gen.length && den.length) $("audio-note").textContent = flag("audio generation", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task generate");
-  const sm = fillModels($("series-model"), "series", $("series-note"), $("series-form"), flag("time-series", "--series NAME=CHECKPOINT"));
-  if (sm.length) $("series-file").title = "columns: " + sm[0].columns.join(", ");
-  fillModels($("mol-model"), "molecule", $("mol-note"), $("mol-form"), flag("molecule", "--graph NAME=CHECKPOINT"));
-  fillModels($("net-model-name"), "network", $("net-note"), $("net-form"), "Network spreading is not served: start diffuse serve with --network (on by default).");
+// tag makes an element name with attributes (a false or undefined value
+// leaves one out; true sets it empty) and children (nodes or text).
+function tag(name, attrs, ...children) {
+  const e = document.createElement(name);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === true) e.setAttribute(k, "");
+    else if (v !== false && v !== undefined) e.setAttribute(k, v);
+  }
+  e.append(...children);
+  return e;
 }
+
+const noModel = (what, flag) => `No ${what} model is loaded: start diffuse serve with ${flag}.`;
+
+// The sections of the other modalities, one job at a time each. A section
+// has an id, its words in the menu (nav) and heading (title), the prefix
+// of its note, progress bar, state and outputs, what its note says when
+// no model of any of its forms is loaded (missing), its outputs' element
+// (a media row unless given) and how they are shown (show, else
+// showOutputs). A form has an id, the model task it needs, its job kinds
+// ([kind, words]: a "Job" choice when there are several), what the note
+// says when only its model is missing, its submit button and, with
+// cancel, a Cancel button. A field is one labelled control:
+//   type: number, text, textarea, select, checkbox, file, model (the
+//     models of the form's task) or kind (the form's kinds);
+//   id, label, value (the default), attrs (min, max, step, size,
+//     placeholder, rows, cols, accept), options ([value, words] of a select);
+//   param: the job parameter it fills, as (number: a select read as a
+//     number; list: comma-separated words; url: a file read as a data URL,
+//     else a file is read as text), need (the message when no file is
+//     chosen), skipEmpty (left out when empty), kinds (sent only for these
+//     kinds), toggle (also shown only for them), hidden (a control without
+//     its label, not shown), setup(control, models) (filled from the
+//     loaded models).
+// A new kind is one more entry here.
+const sections = [
+  {
+    id: "text", nav: "Text", title: "Text", prefix: "text", missing: noModel("text", "--text NAME=CHECKPOINT"),
+    outputs: () => [tag("ol", { id: "text-outputs", class: "texts" }), tag("p", { id: "text-links" })],
+    show: showTexts,
+    forms: [{
+      id: "text-form", task: "text", submit: ["text-submit", "Write"], cancel: "text-cancel",
+      kinds: [["text_sample", "sample"], ["text_complete", "complete a prompt"], ["text_infill", "fill the gaps of a template"]],
+      fields: [
+        { type: "model", id: "text-model", label: "Model" },
+        { type: "kind", id: "text-kind", label: "Job" },
+        { type: "textarea", id: "text-prompt", label: "Prompt", value: "A fool and ", attrs: { rows: 2, cols: 40 }, param: "prompt", kinds: ["text_complete"], toggle: true },
+        { type: "number", id: "text-length", label: "Length (0: fill the window)", value: 0, attrs: { min: 0 }, param: "length", kinds: ["text_complete"], toggle: true },
+        { type: "textarea", id: "text-infill", label: "Template", value: "The ____ is mightier than the ____.", attrs: { rows: 2, cols: 40 }, param: "infill", kinds: ["text_infill"], toggle: true },
+        { type: "text", id: "text-gap", label: "Gap marker", value: "____", attrs: { size: 6 }, param: "gap", kinds: ["text_infill"], toggle: true },
+        { type: "number", id: "text-n", label: "Texts", value: 4, attrs: { min: 1, max: 64 }, param: "n" },
+        { type: "number", id: "text-steps", label: "Steps", value: 64, attrs: { min: 1, max: 1000 }, param: "steps" },
+        { type: "number", id: "text-seed", label: "Seed", value: 1, attrs: { min: 0 }, param: "seed" },
+        { type: "number", id: "text-temperature", label: "Temperature", value: 1, attrs: { min: 0.01, max: 10, step: "any" }, param: "temperature" },
+        { type: "number", id: "text-top-p", label: "Top-p", value: 1, attrs: { min: 0.01, max: 1, step: "any" }, param: "top_p" },
+      ],
+    }],
+  },
+  {
+    id: "audio", nav: "Audio", title: "Audio", prefix: "audio",
+    missing: noModel("audio", "--audio NAME=CHECKPOINT (a model of diffuse audio train --task generate or --task denoise)"),
+    forms: [{
+      id: "audio-form", task: "audio_generate", kinds: [["audio_sample", "generate"]], submit: ["audio-submit", "Say it"],
+      missing: noModel("audio generation", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task generate"),
+      fields: [
+        { type: "model", id: "audio-model", label: "Model" },
+        { type: "select", id: "audio-class", label: "Digit", options: [[-1, "every digit in turn"]], param: "class", as: "number",
+          setup: (sel, ms) => { for (let c = 0; c < (ms.length ? ms[0].classes : 0); c++) option(sel, c, String(c)); } },
+        { type: "number", id: "audio-n", label: "Clips", value: 4, attrs: { min: 1, max: 64 }, param: "n" },
+        { type: "number", id: "audio-guidance", label: "Guidance", value: 3, attrs: { min: 0, max: 30, step: "any" }, param: "guidance" },
+        { type: "number", id: "audio-steps", label: "Steps (0: usual)", value: 0, attrs: { min: 0, max: 1000 }, param: "steps" },
+        { type: "number", id: "audio-seed", label: "Seed", value: 1, attrs: { min: 0 }, param: "seed" },
+      ],
+    }, {
+      id: "audio-den-form", task: "audio_denoise", kinds: [["audio_denoise", "denoise"]], submit: ["audio-den-submit", "Denoise"],
+      missing: noModel("audio denoising", "--audio NAME=CHECKPOINT of a model of diffuse audio train --task denoise"),
+      fields: [
+        { type: "file", id: "audio-file", label: "Recording (WAV)", attrs: { accept: ".wav,audio/wav,audio/x-wav" }, param: "audio", as: "url", need: "choose a WAV file first" },
+        { type: "model", id: "audio-den-model", label: "Model" },
+        { type: "number", id: "audio-samples", label: "Samples", value: 1, attrs: { min: 1, max: 16 }, param: "samples" },
+        { type: "number", id: "audio-den-steps", label: "Steps (0: usual)", value: 0, attrs: { min: 0, max: 1000 }, param: "steps" },
+      ],
+    }],
+  },
+  {
+    id: "series", nav: "Series", title: "Time series", prefix: "series", missing: noModel("time-series", "--series NAME=CHECKPOINT"),
+    forms: [{
+      id: "series-form", task: "series", submit: ["series-submit", "Run"],
+      kinds: [["series_impute", "fill the missing cells"], ["series_forecast", "forecast"]],
+      fields: [
+        { type: "file", id: "series-file", label: "Series (CSV)", attrs: { accept: ".csv,text/csv" }, param: "csv", need: "choose a CSV file first",
+          setup: (input, ms) => { if (ms.length) input.title = "columns: " + ms[0].columns.join(", "); } },
+        { type: "model", id: "series-model", label: "Model" },
+        { type: "kind", id: "series-kind", label: "Job" },
+        { type: "number", id: "series-horizon", label: "Horizon", value: 7, attrs: { min: 1 }, param: "horizon", kinds: ["series_forecast"] },
+        { type: "number", id: "series-n", label: "Samples", value: 50, attrs: { min: 1, max: 1000 }, param: "n" },
+        { type: "number", id: "series-steps", label: "Steps (0: all)", value: 0, attrs: { min: 0 }, param: "steps" },
+        { type: "text", id: "series-column", label: "Column", attrs: { size: 10, placeholder: "first" }, param: "column", skipEmpty: true },
+      ],
+    }],
+  },
+  {
+    id: "molecules", nav: "Molecules", title: "Molecules", prefix: "mol", missing: noModel("molecule", "--graph NAME=CHECKPOINT"),
+    forms: [{
+      id: "mol-form", task: "molecule", kinds: [["molecule_sample", "generate"]], submit: ["mol-submit", "Generate"],
+      fields: [
+        { type: "model", id: "mol-model", label: "Model" },
+        { type: "select", id: "mol-rings", label: "Rings", options: [[-1, "as in the training set"], [0, "0"], [1, "1"], [2, "2 or more"]], param: "rings", as: "number" },
+        { type: "number", id: "mol-n", label: "Molecules", value: 16, attrs: { min: 1, max: 64 }, param: "n" },
+        { type: "number", id: "mol-steps", label: "Steps", value: 100, attrs: { min: 1, max: 1000 }, param: "steps" },
+        { type: "number", id: "mol-guidance", label: "Guidance", value: 0, attrs: { min: 0, max: 30, step: "any" }, param: "guidance" },
+        { type: "number", id: "mol-seed", label: "Seed", value: 1, attrs: { min: 0 }, param: "seed" },
+      ],
+    }],
+  },
+  {
+    id: "network", nav: "Networks", title: "Spreading on a network", prefix: "net",
+    missing: "Network spreading is not served: start diffuse serve with --network (on by default).",
+    forms: [{
+      id: "net-form", task: "network", kinds: [["network_simulate", "simulate"]], submit: ["net-submit", "Simulate"],
+      fields: [
+        { type: "model", id: "net-model-name", hidden: true },
+        { type: "file", id: "net-file", label: "Graph (node-link JSON or edge list)", attrs: { accept: ".json,.txt,.edges,text/plain,application/json" },
+          param: "graph", need: "choose a graph file first" },
+        { type: "checkbox", id: "net-directed", label: "directed", param: "directed" },
+        { type: "select", id: "net-model", label: "Model", options: [["ic", "independent cascade"], ["lt", "linear threshold"], ["sir", "SIR"], ["sis", "SIS"]], param: "model" },
+        { type: "number", id: "net-p", label: "p (IC)", value: 0.1, attrs: { min: 0, max: 1, step: "any" }, param: "p" },
+        { type: "number", id: "net-beta", label: "β", value: 0.1, attrs: { min: 0, max: 1, step: "any" }, param: "beta" },
+        { type: "number", id: "net-gamma", label: "γ", value: 0.2, attrs: { min: 0, max: 1, step: "any" }, param: "gamma" },
+        { type: "text", id: "net-seeds", label: "Seed nodes", attrs: { size: 16, placeholder: "names or ids, comma-separated" }, param: "seeds", as: "list" },
+        { type: "number", id: "net-runs", label: "Runs", value: 1000, attrs: { min: 1, max: 100000 }, param: "runs" },
+        { type: "number", id: "net-steps", label: "Steps", value: 100, attrs: { min: 0, max: 10000 }, param: "steps" },
+      ],
+    }],
+  },
+];
+
+// control makes field f's control for a form of kinds.
+function control(f, kinds) {
+  switch (f.type) {
+    case "textarea":
+      return tag("textarea", { id: f.id, ...f.attrs }, f.value);
+    case "select": case "kind": case "model": {
+      const sel = tag("select", { id: f.id, hidden: f.hidden });
+      for (const [v, words] of f.type === "kind" ? kinds : f.options || []) option(sel, v, words);
+      return sel;
+    }
+    case "file": case "checkbox":
+      return tag("input", { type: f.type, id: f.id, ...f.attrs });
+    default: // number, text
+      return tag("input", { id: f.id, type: f.type, ...f.attrs, value: f.value === undefined ? undefined : String(f.value) });
+  }
+}
+
+// fieldShown says whether field f is shown for kind.
+function fieldShown(f, kind) { return !f.toggle || f.kinds.includes(kind); }
+
+// renderForm builds form fm.
+function renderForm(fm) {
+  const form = tag("form", { id: fm.id });
+  for (const f of fm.fields) {
+    const c = control(f, fm.kinds);
+    if (f.hidden) form.append(c);
+    else if (f.type === "checkbox") form.append(tag("label", {}, c, " " + f.label));
+    else form.append(tag("label", { hidden: !fieldShown(f, fm.kinds[0][0]) }, f.label + " ", c));
+  }
+  form.append(tag("button", { type: "submit", id: fm.submit[0] }, fm.submit[1]));
+  if (fm.cancel) form.append(tag("button", { type: "button", id: fm.cancel, disabled: true }, "Cancel"));
+  return form;
+}
+
+// formKind is the job kind form fm submits now.
+function formKind(fm) {
+  const k = fm.fields.find((f) => f.type === "kind");
+  return k ? $(k.id).value : fm.kinds[0][0];
+}
+
+// formParams reads form fm's job parameters for kind, or returns a
+// message for the state line when a needed file is missing.
+async function formParams(fm, kind) {
+  const params = {};
+  for (const f of fm.fields) {
+    if (!f.param || (f.kinds && !f.kinds.includes(kind))) continue;
+    const c = $(f.id);
+    let v;
+    if (f.type === "file") {
+      if (!c.files[0]) return { need: f.need };
+      v = await readFile(c.files[0], f.as !== "url");
+    } else if (f.type === "checkbox") {
+      v = c.checked;
+    } else if (f.type === "number" || f.as === "number") {
+      v = Number(c.value);
+    } else if (f.as === "list") {
+      v = c.value.split(",").map((x) => x.trim()).filter((x) => x);
+    } else {
+      v = c.value;
+    }
+    if (f.skipEmpty && v === "") continue;
+    params[f.param] = v;
+  }
+  return { params };
+}
+
+// section builds section s into the page (before the rating results) and
+// its menu entry (before Rate), and wires its forms.
+function section(s) {
+  const outputs = s.outputs ? s.outputs() : [tag("div", { id: s.prefix + "-outputs", class: "media" })];
+  const node = tag("section", { id: s.id }, tag("h2", {}, s.title), tag("p", { class: "note", id: s.prefix + "-note", hidden: true }),
+    ...s.forms.map(renderForm),
+    tag("div", { class: "job-status" }, tag("progress", { id: s.prefix + "-progress", max: 1, value: 0 }), tag("span", { id: s.prefix + "-state" }, "idle")),
+    ...outputs);
+  $("results").before(node);
+  document.querySelector('nav a[href="/rate"]').before(tag("a", { href: "#" + s.id }, s.nav), " ");
+  const show = s.show || ((outs) => showOutputs($(s.prefix + "-outputs"), outs));
+  for (const fm of s.forms) {
+    const kind = fm.fields.find((f) => f.type === "kind");
+    if (kind) {
+      $(kind.id).addEventListener("change", () => {
+        for (const f of fm.fields) if (f.toggle) $(f.id).closest("label").hidden = !fieldShown(f, $(kind.id).value);
+      });
+    }
+    let job = null;
+    $(fm.id).addEventListener("submit", async (ev) => {
+      ev.preventDefault();
+      const k = formKind(fm);
+      const r = await formParams(fm, k);
+      if (r.need) { $(s.prefix + "-state").textContent = r.need; return; }
+      for (const o of outputs) o.replaceChildren();
+      const model = $(fm.fields.find((f) => f.type === "model").id).value;
+      job = await submitKind(s.prefix, k, model, r.params, show, () => { if (fm.cancel) $(fm.cancel).disabled = true; });
+      if (fm.cancel) $(fm.cancel).disabled = !job;
+    });
+    if (fm.cancel) {
+      $(fm.cancel).addEventListener("click", async () => {
+        if (!job) return;
+        try { await api("POST", "/api/jobs/" + job + "/cancel"); } catch (e) { $(s.prefix + "-state").textContent = e.message; }
+      });
+    }
+  }
+}
+
+// showTexts shows a text job's texts inline, and links to its files.
+async function showTexts(outputs) {
+  const jl = outputs.find((o) => o.name === "texts.jsonl");
+  const lines = (await (await fetch(jl.url)).text()).split("\n").filter((l) => l);
+  $("text-outputs").replaceChildren(...lines.map((l) => tag("li", {}, JSON.parse(l).text)));
+  $("text-links").replaceChildren(...outputs.flatMap((o) => [link(o), document.createTextNode(" ")]));
+}
+
+// startSection fills section s's model lists and model-dependent choices
+// from /api/models; the forms without a model are disabled and the note
+// says which flag loads one.
+function startSection(s) {
+  const lacking = [];
+  for (const fm of s.forms) {
+    const ms = modelsOf(fm.task);
+    for (const f of fm.fields) {
+      if (f.type === "model") {
+        for (const m of ms) {
+          option($(f.id), m.name, m.name);
+          if (m.source) $(f.id).lastChild.title = m.source;
+        }
+      }
+      if (f.setup) f.setup($(f.id), ms);
+    }
+    if (!ms.length) {
+      lacking.push(fm);
+      for (const c of $(fm.id).elements) c.disabled = true;
+    }
+  }
+  if (lacking.length) {
+    const note = $(s.prefix + "-note");
+    note.hidden = false;
+    note.textContent = lacking.length === s.forms.length ? s.missing : lacking.map((fm) => fm.missing).join(" ");
+  }
+}
+
+sections.forEach(section);
 
 // ---- start ----
 async function start() {
@@ -598,7 +766,7 @@ async function start() {
   $("gen-sampler").value = "dpmpp2m";
   resetInpaint(imageSize);
   redraw();
-  startModalities();
+  sections.forEach(startSection);
   loadGallery(0);
   loadResults();
 }

@@ -135,10 +135,7 @@ func run(s settings) error {
 	fmt.Printf("Baselines fitted on the first %d training images of the class; thresholds = %g-quantile of the scores of the next %d.\n",
 		s.fit, s.q, s.val)
 	fmt.Printf("TPR/FPR: flagged anomalous / flagged normal test images at that threshold, for %s.\n\n", s.best)
-	fmt.Println("| class | ELBO | ELBO − PNG | feat recon | err maha | feat maha | feat kNN | layer maha | feat ens | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | " + s.best + " TPR/FPR | seconds |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
-	cols := append([]string{"elbo_bpd", "elbo_minus_png"}, anomaly.FeatureScoreNames...)
-	sums := make([]float64, len(cols)+4)
+	t := newTable(featureColumns, len(s.classes), s.best+" TPR/FPR", "seconds")
 	for _, c := range s.classes {
 		t0 := time.Now()
 		var idx []int
@@ -238,35 +235,97 @@ func run(s settings) error {
 		if err != nil {
 			return err
 		}
-		if err := writeScores(filepath.Join(s.runs, fmt.Sprintf("features-class-%d.csv", c)), evalLabels, cols, scores); err != nil {
+		if err := writeScores(filepath.Join(s.runs, fmt.Sprintf("features-class-%d.csv", c)), evalLabels, scoreKeys(featureColumns), scores); err != nil {
 			return err
 		}
-		var aucs []float64
-		for _, col := range cols {
-			if scores[col] == nil {
-				aucs = append(aucs, math.NaN())
-				continue
-			}
-			aucs = append(aucs, auroc(scores[col], anomalous))
-		}
-		base, err := baselineAUROCs(fit, eval, anomalous)
-		if err != nil {
+		if err := addBaselines(scores, fit, eval); err != nil {
 			return err
 		}
-		aucs = append(aucs, base...)
-		row := fmt.Sprintf("| %d %s |", c, classNames[c])
-		for i, a := range aucs {
-			row += fmt.Sprintf(" %.4f |", a)
-			sums[i] += a / float64(len(s.classes))
-		}
-		fmt.Printf("%s %s | %.0f |\n", row, rates(scores[s.best], th, anomalous), time.Since(t0).Seconds())
+		t.row(c, scores, anomalous, rates(scores[s.best], th, anomalous), fmt.Sprintf("%.0f", time.Since(t0).Seconds()))
 	}
-	fmt.Printf("| mean of %d classes |", len(s.classes))
-	for _, v := range sums {
-		fmt.Printf(" %.4f |", v)
-	}
-	fmt.Println(" | |")
+	t.mean()
 	return nil
+}
+
+// column is one score column of a table: the key of its scores in a
+// class's map of scores, and its heading.
+type column struct{ key, head string }
+
+// The raw-pixel baselines' columns (addBaselines), last in both tables.
+var baselineColumns = []column{{"pca_10", "PCA k=10"}, {"pca_50", "PCA k=50"}, {"knn_1", "kNN k=1"}, {"knn_5", "kNN k=5"}}
+
+// featureColumns are the columns of -table features: the ELBO, ELBO − PNG,
+// the feature scores of anomaly.FeatureScoreNames (in that order), then
+// the baselines.
+var featureColumns = slices.Concat([]column{
+	{"elbo_bpd", "ELBO"}, {"elbo_minus_png", "ELBO − PNG"},
+	{anomaly.ScoreFeatRecon, "feat recon"}, {anomaly.ScoreErrMaha, "err maha"}, {anomaly.ScoreFeatMaha, "feat maha"},
+	{anomaly.ScoreFeatKNN, "feat kNN"}, {anomaly.ScoreLayerMaha, "layer maha"}, {anomaly.ScoreFeatEns, "feat ens"},
+}, baselineColumns)
+
+// reconColumns are the columns of -table recon.
+var reconColumns = slices.Concat([]column{{"recon", "recon"}, {"elbo", "ELBO"}}, baselineColumns)
+
+// scoreKeys are the keys of the columns before the baselines: the scores
+// a class's CSV holds.
+func scoreKeys(cols []column) []string {
+	var keys []string
+	for _, c := range cols[:len(cols)-len(baselineColumns)] {
+		keys = append(keys, c.key)
+	}
+	return keys
+}
+
+// table prints a Markdown table of one AUROC column per score, after the
+// class and before the extra columns, and the mean AUROC of every score
+// over the classes.
+type table struct {
+	cols    []column
+	extra   int
+	classes int       // the classes of the table
+	means   []float64 // per column: the sum of AUROC/classes over the rows so far
+}
+
+// newTable prints the heading of a table of cols over classes classes,
+// with the extra columns.
+func newTable(cols []column, classes int, extra ...string) *table {
+	head, rule := "| class |", "|---|"
+	for _, c := range cols {
+		head, rule = head+" "+c.head+" |", rule+"---|"
+	}
+	for _, e := range extra {
+		head, rule = head+" "+e+" |", rule+"---|"
+	}
+	fmt.Println(head)
+	fmt.Println(rule)
+	return &table{cols: cols, extra: len(extra), classes: classes, means: make([]float64, len(cols))}
+}
+
+// row prints class c's AUROC of each score column (NaN for a score not
+// computed) and the extra columns.
+func (t *table) row(c int, scores map[string][]float64, anomalous []bool, extra ...string) {
+	row := fmt.Sprintf("| %d %s |", c, classNames[c])
+	for i, col := range t.cols {
+		a := math.NaN()
+		if scores[col.key] != nil {
+			a = auroc(scores[col.key], anomalous)
+		}
+		row += fmt.Sprintf(" %.4f |", a)
+		t.means[i] += a / float64(t.classes)
+	}
+	for _, e := range extra {
+		row += " " + e + " |"
+	}
+	fmt.Println(row)
+}
+
+// mean prints the mean of each score column over the classes.
+func (t *table) mean() {
+	row := fmt.Sprintf("| mean of %d classes |", t.classes)
+	for _, v := range t.means {
+		row += fmt.Sprintf(" %.4f |", v)
+	}
+	fmt.Println(row + strings.Repeat(" |", t.extra))
 }
 
 // writeScores writes one row per test image: index, label and each score
@@ -320,9 +379,19 @@ func runRecon(s settings) error {
 	fmt.Printf("Models and baselines fitted on the first %d training images of the class; thresholds = %g-quantile of the scores of the next %d.\n",
 		s.fit, s.q, s.val)
 	fmt.Printf("TPR/FPR: flagged anomalous / flagged normal test images at that threshold.\n\n")
-	fmt.Println("| class | recon | ELBO | PCA k=10 | PCA k=50 | kNN k=1 | kNN k=5 | recon TPR/FPR | ELBO TPR/FPR | seconds |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
-	sums := make([]float64, 6)
+	// The scores with a threshold each, in the order of their TPR/FPR columns.
+	thresholded := []struct {
+		key, head string
+		pick      func(anomaly.Thresholds) float64
+	}{
+		{"recon", "recon", func(th anomaly.Thresholds) float64 { return th.Recon }},
+		{"elbo", "ELBO", func(th anomaly.Thresholds) float64 { return th.ELBO }},
+	}
+	var extra []string
+	for _, d := range thresholded {
+		extra = append(extra, d.head+" TPR/FPR")
+	}
+	t := newTable(reconColumns, len(s.classes), append(extra, "seconds")...)
 	for _, c := range s.classes {
 		t0 := time.Now()
 		var idx []int
@@ -369,24 +438,17 @@ func runRecon(s settings) error {
 		if err := anomaly.WriteCSV(filepath.Join(s.runs, fmt.Sprintf("scores-class-%d.csv", c)), names, evalLabels, scores, th); err != nil {
 			return err
 		}
-		aucs := []float64{auroc(scores.Recon, anomalous), auroc(scores.ELBO, anomalous)}
-		base, err := baselineAUROCs(fit, eval, anomalous)
-		if err != nil {
+		byKey := map[string][]float64{"recon": scores.Recon, "elbo": scores.ELBO}
+		if err := addBaselines(byKey, fit, eval); err != nil {
 			return err
 		}
-		aucs = append(aucs, base...)
-		row := fmt.Sprintf("| %d %s |", c, classNames[c])
-		for i, a := range aucs {
-			row += fmt.Sprintf(" %.4f |", a)
-			sums[i] += a / float64(len(s.classes))
+		var cells []string
+		for _, d := range thresholded {
+			cells = append(cells, rates(byKey[d.key], d.pick(th), anomalous))
 		}
-		fmt.Printf("%s %s | %s | %.0f |\n", row, rates(scores.Recon, th.Recon, anomalous), rates(scores.ELBO, th.ELBO, anomalous), time.Since(t0).Seconds())
+		t.row(c, byKey, anomalous, append(cells, fmt.Sprintf("%.0f", time.Since(t0).Seconds()))...)
 	}
-	fmt.Printf("| mean of %d classes |", len(s.classes))
-	for _, v := range sums {
-		fmt.Printf(" %.4f |", v)
-	}
-	fmt.Println(" | | |")
+	t.mean()
 	return nil
 }
 
@@ -445,27 +507,25 @@ func rows(x *tensor.Tensor, idx []int) *tensor.Tensor {
 	return out
 }
 
-// baselineAUROCs are the raw-pixel baselines' AUROCs on eval, fitted on
-// fit: PCA reconstruction error with 10 and 50 components, then the k-NN
-// distance with k = 1 and 5 (the table's column order).
-func baselineAUROCs(fit, eval *tensor.Tensor, anomalous []bool) ([]float64, error) {
-	var aucs []float64
+// addBaselines adds the raw-pixel baselines' scores of eval, fitted on
+// fit, to scores under the keys of baselineColumns: PCA reconstruction
+// error with 10 and 50 components, and the mean distance to the k = 1 and
+// 5 nearest fit images.
+func addBaselines(scores map[string][]float64, fit, eval *tensor.Tensor) error {
 	for _, k := range []int{10, 50} {
 		pca, err := baseline.FitPCA(fit, k)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		e, err := pca.ReconstructionError(eval)
-		if err != nil {
-			return nil, err
+		if scores[fmt.Sprintf("pca_%d", k)], err = pca.ReconstructionError(eval); err != nil {
+			return err
 		}
-		aucs = append(aucs, auroc(e, anomalous))
 	}
 	// One neighbour search for both k: the same numbers as
 	// baseline.KNNDistance with k = 1 and with k = 5.
 	_, dist, err := baseline.KNearest(fit, eval, 5)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	for _, k := range []int{1, 5} {
 		d := make([]float64, len(dist))
@@ -474,7 +534,7 @@ func baselineAUROCs(fit, eval *tensor.Tensor, anomalous []bool) ([]float64, erro
 				d[i] += v / float64(k)
 			}
 		}
-		aucs = append(aucs, auroc(d, anomalous))
+		scores[fmt.Sprintf("knn_%d", k)] = d
 	}
-	return aucs, nil
+	return nil
 }
