@@ -8,10 +8,13 @@ import (
 
 // Linear is x·wᵀ + b, the affine map of a Linear layer: x (…, In), w
 // (Out, In), b (Out) or nil; the result is (…, Out). It gives the same
-// bits, values and gradients, as Add(MatMulT(x, w), b), with one output
-// buffer instead of two and no broadcasting: the bias is added to each row
-// of the product in place (kernels.AddTo), and backward reads the output's
-// gradient directly instead of a copy of it. Shapes that do not fit panic
+// bits as Add(MatMulT(x, w), b) for the value and the gradients of x and
+// w, with one output buffer instead of two and no broadcasting: the bias
+// is added to each row of the product in place (kernels.AddTo), and
+// backward reads the output's gradient directly instead of a copy of it.
+// The bias gradient, the column sums of the output's gradient, is summed
+// in vector blocks of rows (biasGrad) instead of Add's column-by-column
+// float64 loop: it differs from Add's in the last bits. Shapes that do not fit panic
 // as MatMulT and Add do.
 func (g *Graph) Linear(x, w, b *Var) *Var {
 	xs, ws := x.Value.Shape, w.Value.Shape
@@ -41,8 +44,8 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 		if w.requiresGrad { // dW = dCᵀ·X
 			kernels.Gemm(true, false, n, in, rows, 1, dC, n, X, in, 1, w.GradBuf().Data, in)
 		}
-		if b.requiresGrad { // db = Σ rows of dC, as Add's backward sums it
-			addGrad(b, dC, outShape, 1, false)
+		if b.requiresGrad { // db = Σ rows of dC
+			biasGrad(b.GradBuf().Data, dC, rows, n)
 		}
 	}, x, w, b)
 }

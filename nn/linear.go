@@ -31,7 +31,7 @@ func (l *Linear) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
 	if l.Bias != nil {
 		b = l.Bias.V
 	}
-	return g.Linear(x, l.Weight.V, b) // x·Wᵀ + b, the bits of MatMulT then Add
+	return g.Linear(x, l.Weight.V, b) // x·Wᵀ + b in one op
 }
 
 // Params lists weight, then bias.
