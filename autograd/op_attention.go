@@ -28,8 +28,10 @@ import (
 //	dv = Pᵀ·dO,  dP = dO·vᵀ,  dS = P ∘ (dP − rowsum(dO ∘ O)),
 //	dq = dS·k/√dh,  dk = dSᵀ·q/√dh.
 //
-// The exponentials are kernels.ExpShift's, as Softmax's; each row is
-// normalised by its float32 1/Σ exp.
+// The exponentials are kernels.ExpShift's, as Softmax's; the weights
+// are never normalised in place: O's rows are multiplied by their float32
+// 1/Σ exp after the product, and backward folds the same factor into dO's
+// rows (for dv) and into dS.
 func (g *Graph) Attention(q, k, v *Var, causal bool) *Var {
 	qs, ks, vs := q.Value.Shape, k.Value.Shape, v.Value.Shape
 	if len(qs) != 4 || len(ks) != 4 || !tensor.SameShape(ks, vs) || qs[0] != ks[0] || qs[1] != ks[1] || qs[3] != ks[3] {
@@ -107,9 +109,9 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 	scale := float32(1 / math.Sqrt(float64(l.dh)))
 	heads := l.b * l.h
 	parallel.For(heads, 1, func(lo, hi int) {
-		sc := poolDirty(true, l.t*l.s)
+		sc := poolDirty(true, l.t*l.s+l.t)
 		defer give(sc)
-		P := sc.Data
+		P, invs := sc.Data[:l.t*l.s], sc.Data[l.t*l.s:]
 		for i := lo; i < hi; i++ {
 			bi, hh := i/l.h, i%l.h
 			qa, ka, va := l.q.at(bi, hh), l.k.at(bi, hh), l.v.at(bi, hh)
@@ -118,18 +120,24 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 			if rec {
 				st = stats.Data[i*l.t*2 : (i+1)*l.t*2]
 			}
+			oa := l.o.at(bi, hh)
 			for r := 0; r < l.t; r++ {
 				row := P[r*l.s : (r+1)*l.s]
 				n := l.seen(r)
 				m := rowMax(row[:n])
 				inv := float32(1 / kernels.ExpShift(row[:n], row[:n], m))
-				scaleRow(row[:n], inv)
 				clear(row[n:])
+				invs[r] = inv
 				if rec {
 					st[2*r], st[2*r+1] = m, inv
 				}
 			}
-			kernels.GemmSerial(false, false, l.t, l.dh, l.s, 1, P, l.s, V[va:], l.v.ld, 0, O[l.o.at(bi, hh):], l.o.ld)
+			// O = diag(1/Σ exp)·(e^(S−m)·v): the rows normalised after the
+			// product, T·dh multiplies instead of T·S.
+			kernels.GemmSerial(false, false, l.t, l.dh, l.s, 1, P, l.s, V[va:], l.v.ld, 0, O[oa:], l.o.ld)
+			for r, inv := range invs {
+				scaleRow(O[oa+r*l.o.ld:oa+r*l.o.ld+l.dh], inv)
+			}
 		}
 	})
 	if !rec {
@@ -153,24 +161,30 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 			dK, dV = grads[1], grads[2]
 		}
 		parallel.For(heads, 1, func(lo, hi int) {
-			sc := poolDirty(true, 2*l.t*l.s)
+			sc := poolDirty(true, 2*l.t*l.s+l.t*l.dh)
 			defer give(sc)
-			P, dP := sc.Data[:l.t*l.s], sc.Data[l.t*l.s:]
+			P, dP, dOs := sc.Data[:l.t*l.s], sc.Data[l.t*l.s:2*l.t*l.s], sc.Data[2*l.t*l.s:]
 			for i := lo; i < hi; i++ {
 				bi, hh := i/l.h, i%l.h
 				qa, ka, va, oa := l.q.at(bi, hh), l.k.at(bi, hh), l.v.at(bi, hh), l.o.at(bi, hh)
 				st := stats.Data[i*l.t*2 : (i+1)*l.t*2]
-				// P again, from the forward pass's products and row statistics.
+				// e^(S−m) again, from the forward pass's products and row
+				// maxima; P = diag(1/Σ exp)·e^(S−m) is never formed.
 				kernels.GemmSerial(false, true, l.t, l.s, l.dh, scale, Q[qa:], l.q.ld, K[ka:], l.k.ld, 0, P, l.s)
 				for r := 0; r < l.t; r++ {
 					row := P[r*l.s : (r+1)*l.s]
 					n := l.seen(r)
 					kernels.ExpShift(row[:n], row[:n], st[2*r])
-					scaleRow(row[:n], st[2*r+1])
 					clear(row[n:])
 				}
-				if dV != nil { // dv += Pᵀ·dO
-					kernels.GemmSerial(true, false, l.s, l.dh, l.t, 1, P, l.s, dO[oa:], l.o.ld, 1, dV[va:], l.v.ld)
+				if dV != nil { // dv += Pᵀ·dO = e^(S−m)ᵀ·(diag(1/Σ exp)·dO)
+					for r := 0; r < l.t; r++ {
+						or := oa + r*l.o.ld
+						d := dOs[r*l.dh : (r+1)*l.dh]
+						copy(d, dO[or:or+l.dh])
+						scaleRow(d, st[2*r+1])
+					}
+					kernels.GemmSerial(true, false, l.s, l.dh, l.t, 1, P, l.s, dOs, l.dh, 1, dV[va:], l.v.ld)
 				}
 				if dQ == nil && dK == nil {
 					continue
@@ -180,7 +194,7 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 				for r := 0; r < l.t; r++ {
 					or := oa + r*l.o.ld
 					d := float32(dot(dO[or:or+l.dh], O[or:or+l.dh]))
-					softmaxGradRow(dP[r*l.s:r*l.s+l.seen(r)], P[r*l.s:], d)
+					softmaxGradRow(dP[r*l.s:r*l.s+l.seen(r)], P[r*l.s:], d, st[2*r+1])
 					clear(dP[r*l.s+l.seen(r) : (r+1)*l.s])
 				}
 				if dQ != nil { // dq += dS·k/√dh
@@ -211,12 +225,12 @@ func scaleRow(x []float32, s float32) {
 	}
 }
 
-// softmaxGradRow sets ds[j] = p[j]·(ds[j] − d) for j < len(ds): the
-// softmax's backward with d = Σ p·dp.
-func softmaxGradRow(ds, p []float32, d float32) {
-	p = p[:len(ds)]
+// softmaxGradRow sets ds[j] = inv·e[j]·(ds[j] − d) for j < len(ds): the
+// softmax's backward with p = inv·e and d = Σ p·dp.
+func softmaxGradRow(ds, e []float32, d, inv float32) {
+	e = e[:len(ds)]
 	for j, v := range ds {
-		ds[j] = p[j] * (v - d)
+		ds[j] = inv * e[j] * (v - d)
 	}
 }
 
