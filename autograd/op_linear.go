@@ -2,17 +2,20 @@ package autograd
 
 import (
 	"github.com/diffusego/diffusego/internal/kernels"
-	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
 // Linear is x·wᵀ + b, the affine map of a Linear layer: x (…, In), w
 // (Out, In), b (Out) or nil; the result is (…, Out). It gives the same
-// bits, values and gradients, as Add(MatMulT(x, w), b), with one output
-// buffer instead of two and no broadcasting: the bias is added to each row
-// of the product in place (kernels.AddTo), and backward reads the output's
-// gradient directly instead of a copy of it. Shapes that do not fit panic
-// as MatMulT and Add do.
+// bits as Add(MatMulT(x, w), b) for the value and the gradients of x and
+// w, with one output buffer instead of two and no broadcasting: the bias
+// is added to each tile of the product as soon as the GEMM has finished
+// it (kernels.GemmEpilogue), while the tile is in cache, and backward
+// reads the output's gradient directly instead of a copy of it. The bias
+// gradient, the column sums of the output's gradient, is summed in vector
+// blocks of rows (biasGrad) instead of Add's column-by-column float64
+// loop: it differs from Add's in the last bits. Shapes that do not fit
+// panic as MatMulT and Add do.
 func (g *Graph) Linear(x, w, b *Var) *Var {
 	xs, ws := x.Value.Shape, w.Value.Shape
 	if b == nil || len(xs) < 2 || len(ws) != 2 || xs[len(xs)-1] != ws[1] ||
@@ -24,14 +27,11 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 	outShape := append(append([]int(nil), xs[:len(xs)-1]...), n)
 	out := g.allocDirty(outShape...) // Gemm with beta = 0 overwrites it
 	X, W, B, C := x.Value.Data, w.Value.Data, b.Value.Data, out.Data
-	kernels.Gemm(false, true, rows, n, in, 1, X, in, W, in, 0, C, n)
-	if n > 0 {
-		parallel.For(rows, max(1, grainElems/n), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				kernels.AddTo(C[r*n:(r+1)*n], B)
-			}
-		})
-	}
+	kernels.GemmEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, C, n, func(i0, i1, j0, j1 int) {
+		for r := i0; r < i1; r++ { // the bias, on each tile while it is in cache
+			kernels.AddTo(C[r*n+j0:r*n+j1], B[j0:j1])
+		}
+	})
 	return g.Record(out, func(o *Var) {
 		dC := o.Grad.Data
 		// The products MatMulTrans's backward makes for a shared, transposed b.
@@ -41,8 +41,8 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 		if w.requiresGrad { // dW = dCᵀ·X
 			kernels.Gemm(true, false, n, in, rows, 1, dC, n, X, in, 1, w.GradBuf().Data, in)
 		}
-		if b.requiresGrad { // db = Σ rows of dC, as Add's backward sums it
-			addGrad(b, dC, outShape, 1, false)
+		if b.requiresGrad { // db = Σ rows of dC
+			biasGrad(b.GradBuf().Data, dC, rows, n)
 		}
 	}, x, w, b)
 }

@@ -119,12 +119,37 @@ func softmaxRow(y, x []float32, logOut bool) {
 // sum of exponentials anyway. A compare and branch per element is several
 // times faster than the builtin max, whose NaN and signed-zero rules cost
 // extra instructions on every element.
+//
+// Four running maxima over interleaved elements break the chain of
+// dependent compares; the largest of the four is the same value.
 func rowMax(x []float32) float32 {
-	m := float32(math.Inf(-1))
-	for _, v := range x {
-		if v > m {
-			m = v
+	m0 := float32(math.Inf(-1))
+	m1, m2, m3 := m0, m0, m0
+	i := 0
+	for ; i+4 <= len(x); i += 4 {
+		v := x[i : i+4 : i+4]
+		if v[0] > m0 {
+			m0 = v[0]
+		}
+		if v[1] > m1 {
+			m1 = v[1]
+		}
+		if v[2] > m2 {
+			m2 = v[2]
+		}
+		if v[3] > m3 {
+			m3 = v[3]
 		}
 	}
-	return m
+	for _, v := range x[i:] {
+		if v > m0 {
+			m0 = v
+		}
+	}
+	for _, v := range [3]float32{m1, m2, m3} {
+		if v > m0 {
+			m0 = v
+		}
+	}
+	return m0
 }

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# profile.sh [REV]: where a bench-unet training step and a sampling step
-# spend their CPU time, from pprof, for the working tree or for commit REV.
-# See README.md and docs/profile.md.
+# profile.sh [REV]: where a bench-unet (or bench-text) training step and a
+# sampling step spend their CPU time, from pprof, for the working tree or for
+# commit REV. See README.md and docs/profile.md.
 #
 #   bench/profile.sh            # the working tree
 #   bench/profile.sh main       # commit main, exported with git archive
+#   MODEL=text BATCH=32 bench/profile.sh
 #
 # It runs BenchmarkTrainStep/batch=B (-benchtime TRAIN) and
 # BenchmarkSampleForward/batch=B (-benchtime SAMPLE) with -cpuprofile and
@@ -12,12 +13,20 @@
 # summed by op family (a function counts in the first family whose pattern
 # it matches). The profiles stay in OUT.
 #
-# Environment: BATCH (default 64), TRAIN (default 3x), SAMPLE (default
-# 10x), TOP (functions listed, default 15), OUT (default a new folder under
-# /tmp, printed).
+# With MODEL=text it profiles models/transformer's BenchmarkTrain and
+# BenchmarkSample (bench-text) instead.
+#
+# Environment: MODEL (unet or text, default unet), BATCH (default 64; text
+# 32), TRAIN (default 3x), SAMPLE (default 10x), TOP (functions listed,
+# default 15), OUT (default a new folder under /tmp, printed).
 set -euo pipefail
 
-BATCH=${BATCH:-64}
+MODEL=${MODEL:-unet}
+case "$MODEL" in
+unet) PKG=models/benchunet TRAINBENCH=TrainStep SAMPLEBENCH=SampleForward BATCH=${BATCH:-64} ;;
+text) PKG=models/transformer TRAINBENCH=Train SAMPLEBENCH=Sample BATCH=${BATCH:-32} ;;
+*) echo "profile.sh: MODEL: unknown model $MODEL (want unet, text)" >&2; exit 2 ;;
+esac
 TRAIN=${TRAIN:-3x}
 SAMPLE=${SAMPLE:-10x}
 TOP=${TOP:-15}
@@ -30,7 +39,7 @@ if [ $# -ge 1 ]; then
 	mkdir -p "$SRC"
 	git -C "$ROOT" archive "$1" | tar -x -C "$SRC"
 fi
-(cd "$SRC" && go test -c -o "$OUT/unet.test" ./models/benchunet/)
+(cd "$SRC" && go test -c -o "$OUT/unet.test" "./$PKG/")
 echo "profiles in $OUT (source: ${1:-working tree})" >&2
 
 # The families, in order: label and extended regular expression.
@@ -40,9 +49,10 @@ families=(
 	"implicit-GEMM packing (conv columns from images)|convPanels|gatherRows"
 	"im2col / col2im|Im2col|Col2im|shiftPlane|im2col|col2im"
 	"AddTo (col2im rows, gradient adds)|addTo|AddTo"
-	"GroupNorm, SiLU|[Nn]orm|[Ss]ilu|SiLU"
+	"GroupNorm, LayerNorm, SiLU|[Nn]orm|[Ss]ilu|SiLU"
 	"bias / shift adds and sums|addScalars|AddScalars|sum16|kernels\\.Sum"
-	"attention (softmax, exp, batched matmul)|[Ss]oftmax|[Ee]xp|MatMul|Bmm"
+	"attention (softmax, exp, batched matmul)|[Ss]oftmax|[Ee]xp|MatMul|Bmm|attention|scaleRow"
+	"GELU, adaLN modulation|GELU|[Gg]elu|[Mm]odulate|GatedAdd"
 	"optimizer|[Aa]dam"
 	"memmove / memclr|runtime\\.memmove|runtime\\.memclr"
 	"GC and runtime|runtime\\.|gcBgMark|scanobject"
@@ -71,10 +81,10 @@ report() {
 		}'
 }
 
-cd "$ROOT/models/benchunet"
-"$OUT/unet.test" -test.run XXX -test.bench "^BenchmarkTrainStep\$/^batch=$BATCH\$" -test.benchtime "$TRAIN" \
+cd "$ROOT/$PKG"
+"$OUT/unet.test" -test.run XXX -test.bench "^Benchmark$TRAINBENCH\$/^batch=$BATCH\$" -test.benchtime "$TRAIN" \
 	-test.cpuprofile "$OUT/train.prof" | grep '^Benchmark'
-"$OUT/unet.test" -test.run XXX -test.bench "^BenchmarkSampleForward\$/^batch=$BATCH\$" -test.benchtime "$SAMPLE" \
+"$OUT/unet.test" -test.run XXX -test.bench "^Benchmark$SAMPLEBENCH\$/^batch=$BATCH\$" -test.benchtime "$SAMPLE" \
 	-test.cpuprofile "$OUT/sample.prof" | grep '^Benchmark'
 echo
 echo "## training step, batch $BATCH ($TRAIN plus the warm-up step)"

@@ -40,10 +40,9 @@ func (a *CrossAttention) Forward(g *autograd.Graph, x, c *autograd.Var) *autogra
 	if len(xs) != 3 || len(cs) != 3 || xs[2] != a.Dim || cs[2] != a.CtxDim || cs[0] != xs[0] {
 		tensor.Shapef("CrossAttention", [][]int{xs, cs}, "want x (B, T, %d) and context (B, S, %d)", a.Dim, a.CtxDim)
 	}
-	b, t := xs[0], xs[1]
 	q := g.Index(splitHeads(g, a.Q.Forward(g, x), 1, a.Heads), 0) // (B, H, T, dh)
 	kv := splitHeads(g, a.KV.Forward(g, c), 2, a.Heads)           // (2, B, H, S, dh)
-	return a.Out.Forward(g, attend(g, q, g.Index(kv, 0), g.Index(kv, 1), false, b, t, a.Dim))
+	return a.Out.Forward(g, g.Attention(q, g.Index(kv, 0), g.Index(kv, 1), false))
 }
 
 // Params lists q, kv, then out, each weight then bias.

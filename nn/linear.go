@@ -31,7 +31,17 @@ func (l *Linear) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
 	if l.Bias != nil {
 		b = l.Bias.V
 	}
-	return g.Linear(x, l.Weight.V, b) // x·Wᵀ + b, the bits of MatMulT then Add
+	return g.Linear(x, l.Weight.V, b) // x·Wᵀ + b in one op
+}
+
+// ForwardGELU is GELU(Forward(x)), the exact GELU, in one op when the
+// layer has a bias (autograd's LinearGELU: the bias and GELU applied to
+// each tile of the product while it is in cache).
+func (l *Linear) ForwardGELU(g *autograd.Graph, x *autograd.Var) *autograd.Var {
+	if l.Bias == nil {
+		return g.GELU(l.Forward(g, x))
+	}
+	return g.LinearGELU(x, l.Weight.V, l.Bias.V)
 }
 
 // Params lists weight, then bias.

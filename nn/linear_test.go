@@ -44,3 +44,20 @@ func TestLinearParams(t *testing.T) {
 	nb := nn.NewLinear("head", 4, 2, false, tensor.NewRNG(3))
 	wantParams(t, nb.Params(), []string{"head.weight"}, [][]int{{2, 4}})
 }
+
+// TestLinearForwardGELU checks ForwardGELU against GELU(Forward), with and
+// without a bias, and its gradients by finite differences.
+func TestLinearForwardGELU(t *testing.T) {
+	for _, bias := range []bool{true, false} {
+		l := nn.NewLinear("fc", 5, 4, bias, tensor.NewRNG(1))
+		x := autograd.NewVar(gradcheck.Rand([]int{3, 5}, 4))
+		g := autograd.NoGrad()
+		got, want := l.ForwardGELU(g, x).Data(), g.GELU(l.Forward(g, x)).Data()
+		for i := range want {
+			if math.Abs(float64(got[i]-want[i])) > 1e-6 {
+				t.Fatalf("bias %v: y[%d] = %v, GELU(Forward) %v", bias, i, got[i], want[i])
+			}
+		}
+		gradcheck.Check(t, l.ForwardGELU, gradcheck.Rand([]int{2, 3, 5}, 5), gradcheck.Tol{}, vars(l.Params())...)
+	}
+}

@@ -1,8 +1,6 @@
 package nn
 
 import (
-	"math"
-
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -20,6 +18,11 @@ import (
 // are rotated by autograd's Rotary (RoPE, Su et al. 2021, GPT-NeoX's
 // half-split convention) with base RotaryBase before the product, and the
 // attention depends on positions only through their differences.
+//
+// The attention itself is autograd's fused Attention (AttentionQKV without
+// Rotary, reading q, k and v where the projection wrote them): the
+// (B, H, L, L) weights are never stored, only recomputed per head in
+// backward.
 type SelfAttention struct {
 	Dim, Heads int
 	Causal     bool    // mask future keys
@@ -49,13 +52,14 @@ func (a *SelfAttention) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Va
 	if len(xs) != 3 || xs[2] != a.Dim {
 		tensor.Shapef("SelfAttention", [][]int{xs}, "want x (B, L, %d)", a.Dim)
 	}
-	b, l := xs[0], xs[1]
-	qkv := splitHeads(g, a.QKV.Forward(g, x), 3, a.Heads) // (3, B, H, L, dh)
-	q, k, v := g.Index(qkv, 0), g.Index(qkv, 1), g.Index(qkv, 2)
-	if a.Rotary {
-		q, k = g.Rotary(q, a.RotaryBase, 0), g.Rotary(k, a.RotaryBase, 0)
+	y := a.QKV.Forward(g, x) // (B, L, 3D)
+	if !a.Rotary {
+		return a.Out.Forward(g, g.AttentionQKV(y, a.Heads, a.Causal)) // q, k, v read in place
 	}
-	return a.Out.Forward(g, attend(g, q, k, v, a.Causal, b, l, a.Dim))
+	qkv := splitHeads(g, y, 3, a.Heads) // (3, B, H, L, dh)
+	q, k, v := g.Index(qkv, 0), g.Index(qkv, 1), g.Index(qkv, 2)
+	q, k = g.Rotary(q, a.RotaryBase, 0), g.Rotary(k, a.RotaryBase, 0)
+	return a.Out.Forward(g, g.Attention(q, k, v, a.Causal))
 }
 
 // Params lists qkv, then out, each weight then bias.
@@ -68,20 +72,4 @@ func splitHeads(g *autograd.Graph, y *autograd.Var, parts, heads int) *autograd.
 	b, l, d := ys[0], ys[1], ys[2]/parts
 	y = g.Reshape(y, b, l, parts, heads, d/heads)
 	return g.Permute(y, 2, 0, 3, 1, 4)
-}
-
-// attend is softmax(q·kᵀ/√dh)·v per head for q: (B, H, T, dh) and k, v:
-// (B, H, S, dh), with the heads joined back into (B, T, dim).
-func attend(g *autograd.Graph, q, k, v *autograd.Var, causal bool, b, t, dim int) *autograd.Var {
-	qs := q.Shape()
-	h, dh := qs[1], qs[3]
-	q = g.Scale(q, float32(1/math.Sqrt(float64(dh)))) // on q: T·dh products instead of T·S
-	w := g.MatMulT(q, k)                              // (B, H, T, S)
-	if causal {
-		w = g.CausalSoftmax(w)
-	} else {
-		w = g.Softmax(w, -1)
-	}
-	o := g.Permute(g.MatMul(w, v), 0, 2, 1, 3) // (B, T, H, dh)
-	return g.Reshape(o, b, t, h*dh)
 }

@@ -33,9 +33,13 @@ func geluGradVec(dx, dy, x []float32) {
 	geluGradGeneric(dx[n:], dy[n:], x[n:])
 }
 
-// geluDispatch picks the AVX2+FMA kernels when the CPU has them and the Go
-// loops otherwise.
+// geluDispatch picks the AVX-512 kernels when the CPU has AVX-512F (and
+// DIFFUSEGO_KERNELS does not ask for avx2 or generic), else the AVX2+FMA
+// ones when it has those, and the Go loops otherwise.
 func geluDispatch() (geluFunc, geluGradFunc) {
+	if hasAVX512 && !genericForced && !avx2Forced {
+		return geluVec512, geluGradVec512
+	}
 	if hasAVX2FMA && !genericForced {
 		return geluVec, geluGradVec
 	}
@@ -47,6 +51,9 @@ func geluPaths() []geluPath {
 	p := []geluPath{{"generic", geluGeneric, geluGradGeneric}}
 	if hasAVX2FMA {
 		p = append(p, geluPath{"avx2", geluVec, geluGradVec})
+	}
+	if hasAVX512 {
+		p = append(p, geluPath{"avx512", geluVec512, geluGradVec512})
 	}
 	return p
 }

@@ -149,6 +149,8 @@ type gemmJob struct {
 	bp         []float32
 
 	packBFn, tilesFn func(lo, hi int)
+
+	epi func(i0, i1, j0, j1 int) // GemmEpilogue's, run on each finished tile; nil: none
 }
 
 // gemmJobs and packABufs keep jobs (with their B buffers) and per-worker
@@ -225,6 +227,12 @@ func gemmPackedFrom(p *PackedA, src bSource, serial bool, n int, c []float32, ld
 // nil (pa then describes A, and transA, a and lda are not read), and B's
 // panels from bsrc when it is not nil (b and ldb are then not read).
 func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	gemmPackedRun(kern, serial, pa, bsrc, nil, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// gemmPackedRun is gemmPackedSrc that also calls epi, when not nil, on
+// each tile of C once its last slice of the sum is in (gemm_epilogue.go).
+func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, epi func(i0, i1, j0, j1 int), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
@@ -233,7 +241,7 @@ func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, tr
 		return
 	}
 	j := gemmJobs.get()
-	j.pa, j.bsrc = pa, bsrc
+	j.pa, j.bsrc, j.epi = pa, bsrc, epi
 	j.kern, j.serial, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, serial, transA, transB, m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
 	for jc := 0; jc < n; jc += packNC {
@@ -253,7 +261,7 @@ func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, tr
 			parallel.For(j.rowT*j.colT, 1, j.tilesFn)
 		}
 	}
-	j.kern, j.pa, j.bsrc, j.a, j.b, j.c = nil, nil, nil, nil, nil, nil
+	j.kern, j.pa, j.bsrc, j.a, j.b, j.c, j.epi = nil, nil, nil, nil, nil, nil, nil
 	gemmJobs.put(j)
 }
 
@@ -418,6 +426,9 @@ func (j *gemmJob) tiles(lo, hi int) {
 			}
 			j.sweep(ap, tmp, i0, i1, jr, min(packNR, c1-jr), beta)
 			jr += packNR
+		}
+		if j.epi != nil && j.pc+kc == j.k {
+			j.epi(i0, i1, j.jc+c0, j.jc+c1) // the tile is final and still in cache
 		}
 	}
 	packABufs.put(buf)

@@ -2,6 +2,7 @@ package transformer_test
 
 import (
 	"fmt"
+	"runtime/metrics"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
@@ -52,6 +53,7 @@ func BenchmarkTrain(b *testing.B) {
 			ps := m.Params()
 			opt := optim.NewAdamW(ps, 3e-4, 0.9, 0.999, 1e-8, 0.01)
 			b.ReportAllocs()
+			idle := idleShare()
 			for b.Loop() {
 				z, x0, masked, t := mdlmBatch(n, cfg.MaxLen, rng)
 				nn.ZeroGrad(ps)
@@ -65,6 +67,7 @@ func BenchmarkTrain(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "seq/s")
+			b.ReportMetric(idle(), "idle-%")
 		})
 	}
 }
@@ -88,12 +91,34 @@ func BenchmarkSample(b *testing.B) {
 				t[i] = 0.5
 			}
 			b.ReportAllocs()
+			idle := idleShare()
 			for b.Loop() {
 				g := autograd.NoGradPooled()
 				m.Forward(g, z, n, cfg.MaxLen, t)
 				g.Release(nil)
 			}
 			b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "seq/s")
+			b.ReportMetric(idle(), "idle-%")
 		})
+	}
+}
+
+// idleShare starts measuring how much of the Go scheduler's capacity
+// (GOMAXPROCS × wall time) sat idle, from the runtime's CPU-class
+// estimates; the function it returns gives the share since then, in
+// percent. Work that does not keep every worker busy (serial stretches,
+// uneven chunks, waits on a chunk whose thread the OS descheduled) shows
+// up here, where CPU time per sequence cannot see it.
+func idleShare() func() float64 {
+	s := []metrics.Sample{{Name: "/cpu/classes/idle:cpu-seconds"}, {Name: "/cpu/classes/total:cpu-seconds"}}
+	metrics.Read(s)
+	idle0, total0 := s[0].Value.Float64(), s[1].Value.Float64()
+	return func() float64 {
+		metrics.Read(s)
+		total := s[1].Value.Float64() - total0
+		if total <= 0 {
+			return 0
+		}
+		return 100 * (s[0].Value.Float64() - idle0) / total
 	}
 }
