@@ -24,7 +24,7 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 	outShape := append(append([]int(nil), xs[:len(xs)-1]...), n)
 	out := g.allocDirty(outShape...) // Gemm with beta = 0 overwrites it
 	X, W, B, C := x.Value.Data, w.Value.Data, b.Value.Data, out.Data
-	kernels.Gemm(false, true, rows, n, in, 1, X, in, W, in, 0, C, n)
+	kernels.GemmForward(false, true, rows, n, in, 1, X, in, W, in, 0, C, n) // bf16 under kernels.BF16
 	if n > 0 {
 		parallel.For(rows, max(1, grainElems/n), func(lo, hi int) {
 			for r := lo; r < hi; r++ {
