@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/pngout"
 )
 
 // TestPrecisionFlag: --precision takes fp32 or bf16 on sample and train;
@@ -17,7 +18,8 @@ import (
 // naming the flag. Where bf16 runs, the shipped model's samples under it
 // differ from fp32's by a few grey levels (3.9 and 7.5 of 255 when written;
 // two images, two steps: about a second),
-// and the next command without the flag is fp32 again.
+// and the next command without the flag is fp32 again; a bf16 PNG says so
+// in its text chunks (precision bf16), an fp32 one has no such key.
 func TestPrecisionFlag(t *testing.T) {
 	dir := t.TempDir()
 	for _, args := range [][]string{
@@ -75,6 +77,15 @@ func TestPrecisionFlag(t *testing.T) {
 			t.Fatalf("%s: %T, want a grey image", path, img)
 		}
 		return g
+	}
+	for dir, want := range map[string]string{fp32: "", bf16: "bf16", again: ""} {
+		meta, err := pngout.ReadFileText(filepath.Join(dir, "000000_c0.png"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if meta["precision"] != want {
+			t.Errorf("%s: PNG text precision %q, want %q", dir, meta["precision"], want)
+		}
 	}
 	for _, name := range []string{"000000_c0.png", "000001_c1.png"} {
 		a, b, c := read(filepath.Join(fp32, name)), read(filepath.Join(bf16, name)), read(filepath.Join(again, name))
