@@ -60,7 +60,7 @@ for stage in $STAGES; do
 			echo "-- $p ($N samples; sampling wall user sys seconds: $(cat "$OUT/$p.time"))"
 			cat "$OUT/$p.eval.txt"
 		done
-		[ -d "$OUT/fp32" ] && [ -d "$OUT/bf16" ] || continue
+		[ -f "$OUT/fp32.json" ] && [ -f "$OUT/bf16.json" ] || continue # the other copy compares them
 		[ -f "$OUT/pair.json" ] || "$BIN" eval --samples "$OUT/bf16" --reference "$OUT/fp32" --data "$DATA" --out "$OUT/pair.json" >"$OUT/pair.eval.txt"
 		echo "-- bf16 against fp32, image by image"
 		grep -i 'psnr\|ssim' "$OUT/pair.eval.txt" || true
