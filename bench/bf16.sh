@@ -12,6 +12,9 @@
 #            folder also against the fp32 one image by image (diffuse eval
 #            --reference: PSNR, SSIM; bench/pixdiff: mean absolute pixel
 #            difference in grey levels).
+#   seed     (not in the default STAGES) the fp32 samples again with seed 2,
+#            scored the same way: how far the scores move with the seed
+#            alone at this N, to read the fp32-bf16 differences against.
 #   gemm     BenchmarkGemmBF16 of internal/kernels: square products n = 256,
 #            512, 1024, 2048 through GemmForward at fp32 and bf16, one core
 #            (GOMAXPROCS=1), GFLOP per CPU-second, ROUNDS rounds (default 3).
@@ -66,6 +69,17 @@ for stage in $STAGES; do
 		grep -i 'psnr\|ssim' "$OUT/pair.eval.txt" || true
 		go run ./bench/pixdiff "$OUT/fp32" "$OUT/bf16" | tee "$OUT/pixdiff.txt"
 		;;
+	seed)
+		if [ ! -f "$OUT/fp32-seed2.time" ] || [ "$(ls "$OUT/fp32-seed2" | grep -c '_c[0-9]*\.png$')" -ne "$N" ]; then
+			rm -rf "${OUT:?}/fp32-seed2"
+			TIMEFORMAT='%R %U %S'
+			{ time "$BIN" sample --precision fp32 --n "$N" --batch "$BATCH_SAMPLE" --seed 2 \
+				--sampler dpmpp2m --steps 20 --guidance 3 --out "$OUT/fp32-seed2" >/dev/null; } 2>"$OUT/fp32-seed2.time"
+		fi
+		[ -f "$OUT/fp32-seed2.json" ] || "$BIN" eval --samples "$OUT/fp32-seed2" --data "$DATA" --out "$OUT/fp32-seed2.json" >"$OUT/fp32-seed2.eval.txt"
+		echo "-- fp32, seed 2 ($N samples; sampling wall user sys seconds: $(cat "$OUT/fp32-seed2.time"))"
+		cat "$OUT/fp32-seed2.eval.txt"
+		;;
 	gemm)
 		GOMAXPROCS=1 go test -run '^$' -bench 'GemmBF16$' -benchtime "$GEMM_TIME" -count "$ROUNDS" ./internal/kernels/ |
 			tee "$OUT/gemm.txt" | grep Benchmark
@@ -75,7 +89,7 @@ for stage in $STAGES; do
 			tee "$OUT/unet.txt" | grep Benchmark
 		;;
 	*)
-		echo "bf16.sh: unknown stage $stage (want quality, gemm, unet)" >&2
+		echo "bf16.sh: unknown stage $stage (want quality, seed, gemm, unet)" >&2
 		exit 2
 		;;
 	esac
