@@ -5,8 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
-
-	"github.com/diffusego/diffusego/internal/cputime"
 )
 
 func TestRoundBF16(t *testing.T) {
@@ -306,19 +304,4 @@ func TestPrecisionSwitch(t *testing.T) {
 	if err := SetPrecision(FP32); err != nil || ForwardPrecision() != FP32 {
 		t.Fatalf("SetPrecision(FP32) = %v, precision %v", err, ForwardPrecision())
 	}
-}
-
-// BenchmarkCheckBF16 times the start-up check of the bf16 kernels, which
-// every process on a CPU with AVX512_BF16 runs once.
-func BenchmarkCheckBF16(b *testing.B) {
-	if bf16Kernel == nil {
-		b.Skip("no bf16 kernel here")
-	}
-	c0 := cputime.Seconds()
-	for b.Loop() {
-		if !checkBF16(bf16Kernel) {
-			b.Fatal("check failed")
-		}
-	}
-	b.ReportMetric((cputime.Seconds()-c0)*1e3/float64(b.N), "cpu-ms/op")
 }
