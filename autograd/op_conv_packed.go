@@ -64,7 +64,11 @@ func (c *convChunks) packWeights(trans bool) []*kernels.PackedA {
 	sh := c.shape(trans)
 	ps := takeWeights(sh)
 	for gi, p := range ps {
-		p.Pack(sh.trans, sh.m, sh.k, c.W[gi*c.coutG*c.kG:], c.kG)
+		if trans { // backward: gradients stay float32
+			p.Pack(sh.trans, sh.m, sh.k, c.W[gi*c.coutG*c.kG:], c.kG)
+		} else { // forward: bf16 under kernels.BF16
+			p.PackForward(sh.trans, sh.m, sh.k, c.W[gi*c.coutG*c.kG:], c.kG)
+		}
 	}
 	return ps
 }

@@ -10,7 +10,8 @@ import (
 // bits as Add(MatMulT(x, w), b) for the value and the gradients of x and
 // w, with one output buffer instead of two and no broadcasting: the bias
 // is added to each tile of the product as soon as the GEMM has finished
-// it (kernels.GemmEpilogue), while the tile is in cache, and backward
+// it (kernels.GemmForwardEpilogue: bf16 products under kernels.BF16),
+// while the tile is in cache, and backward
 // reads the output's gradient directly instead of a copy of it. The bias
 // gradient, the column sums of the output's gradient, is summed in vector
 // blocks of rows (biasGrad) instead of Add's column-by-column float64
@@ -27,7 +28,7 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 	outShape := append(append([]int(nil), xs[:len(xs)-1]...), n)
 	out := g.allocDirty(outShape...) // Gemm with beta = 0 overwrites it
 	X, W, B, C := x.Value.Data, w.Value.Data, b.Value.Data, out.Data
-	kernels.GemmEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, C, n, func(i0, i1, j0, j1 int) {
+	kernels.GemmForwardEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, C, n, func(i0, i1, j0, j1 int) {
 		for r := i0; r < i1; r++ { // the bias, on each tile while it is in cache
 			kernels.AddTo(C[r*n+j0:r*n+j1], B[j0:j1])
 		}

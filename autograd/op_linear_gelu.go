@@ -39,7 +39,7 @@ func (g *Graph) LinearGELU(x, w, b *Var) *Var {
 		z = poolDirty(g.pooled, rows*n)
 	}
 	X, W, B, Z, Y := x.Value.Data, w.Value.Data, b.Value.Data, z.Data, out.Data
-	kernels.GemmEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, Z, n, func(i0, i1, j0, j1 int) {
+	kernels.GemmForwardEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, Z, n, func(i0, i1, j0, j1 int) {
 		for r := i0; r < i1; r++ {
 			zr := Z[r*n+j0 : r*n+j1]
 			kernels.AddTo(zr, B[j0:j1])

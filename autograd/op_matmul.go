@@ -55,11 +55,11 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 		bStride = 0
 	}
 	if shared && !transA {
-		kernels.Gemm(false, transB, batch*m, n, k, 1, A, lda, B, ldb, 0, C, n)
+		kernels.GemmForward(false, transB, batch*m, n, k, 1, A, lda, B, ldb, 0, C, n) // bf16 under kernels.BF16
 	} else {
 		parallel.For(batch, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				kernels.Gemm(transA, transB, m, n, k, 1, A[i*m*k:], lda, B[i*bStride:], ldb, 0, C[i*m*n:], n)
+				kernels.GemmForward(transA, transB, m, n, k, 1, A[i*m*k:], lda, B[i*bStride:], ldb, 0, C[i*m*n:], n)
 			}
 		})
 	}

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/tensor"
@@ -92,7 +93,8 @@ func (s *Sampling) Name(i int) string {
 }
 
 // Meta is the settings every PNG of the job carries as text chunks; i < 0
-// for a picture of many images (no index and class).
+// for a picture of many images (no index and class). A precision other
+// than fp32 (kernels.SetPrecision) is recorded as "precision".
 func (s *Sampling) Meta(i int) map[string]string {
 	m := map[string]string{"checkpoint_sha256": s.Hash, "sampler": s.Sampler, "steps": strconv.Itoa(s.steps),
 		"seed": strconv.FormatUint(s.Seed, 10), "n": strconv.Itoa(s.N), "index": strconv.Itoa(i),
@@ -106,6 +108,9 @@ func (s *Sampling) Meta(i int) map[string]string {
 	}
 	if s.Checkpoint != "" {
 		m["checkpoint"] = filepath.Base(s.Checkpoint)
+	}
+	if p := kernels.ForwardPrecision(); p != kernels.FP32 { // fp32 images keep their bytes
+		m["precision"] = p.String()
 	}
 	return m
 }

@@ -42,6 +42,7 @@ type sampleSettings struct {
 
 func newSampleCmd() *cobra.Command {
 	var s sampleSettings
+	var precision precisionFlag
 	cmd := &cobra.Command{
 		Use:   "sample",
 		Short: "Generate images from a trained model",
@@ -105,6 +106,9 @@ whose images do not depend on their batch (euler, heun, dpmpp2m, ddim with
 					return usagef("--shards: --trajectory and --npy need the whole run; leave them out of sharded runs")
 				}
 			}
+			if err := precision.apply(); err != nil {
+				return err
+			}
 			return runSample(cmd.Context(), s, cmd.OutOrStdout())
 		},
 	}
@@ -125,6 +129,7 @@ whose images do not depend on their batch (euler, heun, dpmpp2m, ddim with
 	f.IntVar(&s.batch, "batch", 64, "images per sampling batch")
 	f.BoolVar(&s.threshold, "threshold", true, "clip the predicted clean image to [-1, 1] at every step")
 	s.shard.add(cmd)
+	precision.add(cmd)
 	return cmd
 }
 

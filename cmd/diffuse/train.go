@@ -36,6 +36,7 @@ func newTrainCmd() *cobra.Command {
 		classes            []int
 		cpuProfile         string
 		task               taskFlags
+		precision          precisionFlag
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
@@ -106,6 +107,9 @@ names. Apply them with diffuse superres and diffuse translate.`,
 			if err := cfg.validate(); err != nil {
 				return usagef("%v", err)
 			}
+			if err := precision.apply(); err != nil {
+				return err
+			}
 			if cpuProfile != "" {
 				stopProfile, err := startCPUProfile(cpuProfile)
 				if err != nil {
@@ -133,6 +137,7 @@ names. Apply them with diffuse superres and diffuse translate.`,
 	f.IntSliceVar(&classes, "classes", nil, "train only on these class ids, e.g. 3 or 0,6 (data.classes; default all)")
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (read it with go tool pprof)")
 	task.add(f)
+	precision.add(cmd)
 	return cmd
 }
 

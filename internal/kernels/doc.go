@@ -17,4 +17,9 @@
 // environment, or building with the purego tag, forces the pure-Go paths
 // for comparison, and DIFFUSEGO_KERNELS=avx2 keeps the AVX2 GEMM on a CPU
 // with AVX-512.
+//
+// Forward products of networks (GemmForward, PackedA.PackForward) can run
+// in bf16 instead (SetPrecision(BF16), on CPUs with AVX512_BF16): both
+// operands rounded to bfloat16, products summed in float32
+// (gemm_bf16.go). Float32 stays the default and the reference.
 package kernels

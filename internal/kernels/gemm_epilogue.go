@@ -20,3 +20,15 @@ func GemmEpilogue(transA, transB bool, m, n, k int, alpha float32, a []float32, 
 	}
 	gemmPackedRun(gemmPackedKernel, false, nil, nil, epi, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }
+
+// GemmForwardEpilogue is GemmEpilogue for a network's forward products:
+// under BF16 (SetPrecision) it rounds op(A) and op(B) to bf16 and sums in
+// float32 as GemmForward does, calling epi on each finished tile the same
+// way; under FP32 it is GemmEpilogue, the same bits.
+func GemmForwardEpilogue(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, epi func(i0, i1, j0, j1 int)) {
+	if kern := forwardKernel(); kern != nil && m > 0 && n > 0 && k > 0 && alpha != 0 {
+		gemmPackedRun(kern, false, nil, nil, epi, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+		return
+	}
+	GemmEpilogue(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, epi)
+}

@@ -57,6 +57,9 @@ type microKernel struct {
 	// exactly as tile does and touching nothing else: the driver's edges
 	// need no scratch tile.
 	narrow narrowKernel
+	// bf16 says that the kernel reads bf16 pair panels (gemm_bf16.go):
+	// packA and packB round what they pack into pairs.
+	bf16 bool
 }
 
 // narrowKernel is the signature of a microKernel's narrow form.
@@ -319,6 +322,9 @@ func (j *gemmJob) packB(lo, hi int) {
 				}
 			}
 		}
+		if j.kern.bf16 {
+			pairsB(dst, kc)
+		}
 	}
 }
 
@@ -391,6 +397,9 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 					dst[p*packMR+r] = v
 				}
 			}
+		}
+		if j.kern.bf16 {
+			pairsA(dst, kc)
 		}
 	}
 }

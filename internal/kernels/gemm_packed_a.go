@@ -40,7 +40,7 @@ func (p *PackedA) pack(kern *microKernel, transA bool, m, k int, a []float32, ld
 	depth := sliceDepth(k)
 	slices, panels := ceilDiv(k, depth), p.mPad/packMR
 	parallel.For(slices*panels, 1+8192/(packMR*depth), func(lo, hi int) {
-		j := gemmJob{transA: transA, m: m, k: k, a: a, lda: lda}
+		j := gemmJob{kern: kern, transA: transA, m: m, k: k, a: a, lda: lda}
 		for t := lo; t < hi; t++ {
 			pc, i := t/panels*depth, t%panels*packMR
 			j.pc, j.kc = pc, min(depth, k-pc)
