@@ -1,0 +1,309 @@
+package autograd
+
+import (
+	"bytes"
+	"os"
+	"sync"
+	"unsafe"
+
+	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
+)
+
+// The 3×3, stride-1, padding-1 convolutions run through Winograd's
+// F(2×2, 3×3) (internal/kernels/winograd.go; Lavin & Gray 2016) where the
+// selection rule winogradPays says it is faster than the implicit GEMM:
+// per chunk of samples, the input's 4×4 tiles are transformed (V = Bᵀ d B),
+// multiplied by the transformed filters in 16 GEMMs of Cout × tiles ×
+// Cin, one per tile position ξ (M_ξ = U_ξ V_ξ), and transformed back
+// (Y = Aᵀ M A): 16 multiplications per 2×2 outputs and input channel
+// instead of 36. Backward:
+//
+//	input:  dX = the same convolution of dY with the flipped filters
+//	        W'[ci, co] = rot180(W[co, ci])
+//	weight: dW = Gᵀ (Σ_chunks Σ_tiles dM_ξ V_ξᵀ) G,  dM = A dY Aᵀ per tile
+//
+// The result differs from the direct convolution's by rounding only: the
+// relative error of an output against the float64 direct sum, divided by
+// the sum of the absolute values of its terms, stayed below 1e-6 over
+// random inputs of bench-unet's shapes (TestWinogradMatchesDirect states
+// the bound it checks). DIFFUSEGO_WINOGRAD=0 in the environment turns the
+// path off, for A/B runs; it is read once, at start-up.
+var winogradOn = os.Getenv("DIFFUSEGO_WINOGRAD") != "0"
+
+// winoChunkTiles is the number of tiles (GEMM columns) a chunk aims for;
+// tests lower it to force many chunks.
+var winoChunkTiles = 392
+
+// winograd reports whether this convolution runs through Winograd.
+func (c *convChunks) winograd() bool {
+	g := c.geom
+	return winogradOn && c.groups == 1 && g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 &&
+		g.PadH == 1 && g.PadW == 1 && winogradRule(g.C, c.cout, g.H, g.W)
+}
+
+// winogradRule is the selection rule in use: winogradPays, or a stand-in
+// that tests set.
+var winogradRule = winogradPays
+
+// winogradPays is the selection rule, from BenchmarkConvPaths (GFLOP per
+// CPU-second of each of bench-unet's 3×3 convolutions, both paths, see
+// docs/profile.md): Winograd's 16 GEMMs are Cout × tiles × Cin, shallower
+// than the implicit GEMM's Cout × pixels × 9·Cin, and its transforms cost
+// about as much per tile and channel as a GEMM of a few channels, so it
+// pays only with enough channels on both sides; at 7×7 the 16 tiles cover
+// 8×8 pixels (a third more than the image) and the transforms' vectors
+// are half empty, and it lost there.
+func winogradPays(cin, cout, h, w int) bool {
+	return cin >= 16 && cout >= 16 && h >= 10 && w >= 10
+}
+
+// winoChunks is the chunking of a Winograd convolution: s samples per
+// chunk, tiles per sample, ld the row stride of the transformed operands.
+type winoChunks struct {
+	tiles, s, chunks, ld int
+}
+
+func (c *convChunks) winoChunks() winoChunks {
+	var p winoChunks
+	p.tiles = kernels.WinogradTiles(c.geom.H, c.geom.W)
+	s := max(1, min(c.n, (winoChunkTiles+p.tiles/2)/p.tiles))
+	p.chunks = (c.n + s - 1) / s
+	p.s = (c.n + p.chunks - 1) / p.chunks // even the chunks out
+	p.ld = p.s*p.tiles + kernels.WinogradPad
+	return p
+}
+
+// winoShape is the packedShape of a set of 16 transformed filters, m × k
+// each (rotated: the input gradient's).
+func winoShape(rotated bool, m, k int) packedShape {
+	return packedShape{wino: true, rotated: rotated, groups: 16, m: m, k: k}
+}
+
+// winoFilters transforms the filters W (cout × cin × 3 × 3), or for
+// rotated the flipped filters W' (cin × cout × 3 × 3) of the input
+// gradient, and packs the 16 matrices U_ξ. Give them back with the
+// returned function.
+func (c *convChunks) winoFilters(rotated bool) ([]*kernels.PackedA, func()) {
+	cout, cin := c.cout, c.geom.C
+	if rotated {
+		cout, cin = cin, cout
+	}
+	sh := winoShape(rotated, cout, cin)
+	w := c.W
+	var wr *[]float32
+	if rotated { // W'[ci, co, a, b] = W[co, ci, 2−a, 2−b]
+		wr = getConvBuf(9 * cout * cin)
+		for co := range c.cout {
+			for ci := range c.geom.C {
+				src := c.W[(co*c.geom.C+ci)*9:][:9]
+				dst := (*wr)[(ci*c.cout+co)*9:][:9]
+				for t, v := range src {
+					dst[8-t] = v
+				}
+			}
+		}
+		w = *wr
+	}
+	u := getConvBuf(16 * cout * cin)
+	kernels.WinogradFilter(*u, w, cout, cin)
+	ps := takeWeights(sh)
+	for xi, p := range ps {
+		p.Pack(false, cout, cin, (*u)[xi*cout*cin:], cin)
+	}
+	if wr != nil {
+		putConvBuf(wr)
+	}
+	return ps, func() {
+		releaseWeights(sh, ps)
+		putConvBuf(u)
+	}
+}
+
+// winoCache keeps the packed transformed filters of no-grad calls (sampling),
+// keyed by the weight's storage, with a copy of the weight they were made
+// from: a later call whose weight still holds the same bits reuses them.
+// Entries are never changed once stored, so a call may go on using one
+// that a later call replaced.
+var winoCache struct {
+	sync.Mutex
+	m map[winoKey]*winoEntry
+}
+
+// winoKey names a weight by its storage.
+type winoKey struct {
+	data *float32
+	n    int
+}
+
+type winoEntry struct {
+	w  []float32 // the weight the filters were transformed from
+	ps []*kernels.PackedA
+	u  []float32 // the transformed filters the panels were packed from
+}
+
+// winoCacheMax bounds the entries kept; beyond it the cache starts again.
+const winoCacheMax = 256
+
+// cachedWinoFilters is winoFilters(false) for a call that records no
+// backward step: the cached set when the weight has not changed since it
+// was made, else a new one, cached.
+func (c *convChunks) cachedWinoFilters() []*kernels.PackedA {
+	key := winoKey{&c.W[0], len(c.W)}
+	winoCache.Lock()
+	e := winoCache.m[key]
+	winoCache.Unlock()
+	if e != nil && bytes.Equal(floatBytes(e.w), floatBytes(c.W)) {
+		return e.ps
+	}
+	cout, cin := c.cout, c.geom.C
+	e = &winoEntry{w: append([]float32(nil), c.W...), u: make([]float32, 16*cout*cin)}
+	kernels.WinogradFilter(e.u, e.w, cout, cin)
+	e.ps = make([]*kernels.PackedA, 16)
+	for xi := range e.ps {
+		e.ps[xi] = new(kernels.PackedA)
+		e.ps[xi].Pack(false, cout, cin, e.u[xi*cout*cin:], cin)
+	}
+	winoCache.Lock()
+	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {
+		winoCache.m = map[winoKey]*winoEntry{}
+	}
+	winoCache.m[key] = e
+	winoCache.Unlock()
+	return e.ps
+}
+
+// floatBytes is the memory of s as bytes, for a fast comparison of bits.
+func floatBytes(s []float32) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), 4*len(s))
+}
+
+// winoForward is forward (Y = conv + bias + shift + res) through
+// Winograd; cache reuses the transformed filters of earlier calls with
+// the same weight (calls that record no backward step).
+func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
+	var us []*kernels.PackedA
+	if cache {
+		us = c.cachedWinoFilters()
+	} else {
+		var release func()
+		us, release = c.winoFilters(false)
+		defer release()
+	}
+	p := c.winoChunks()
+	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, func(lo, m int) {
+		if bias == nil && shift == nil && res == nil {
+			return
+		}
+		for j := range m {
+			for o := range c.cout {
+				at := (lo+j)*c.outSize + o*c.hw
+				dst := Y[at:][:c.hw]
+				if bias != nil || shift != nil {
+					b, sh := kernels.NegZero, kernels.NegZero // x + (−0) is x: a term left out
+					if bias != nil {
+						b = bias[o]
+					}
+					if shift != nil {
+						sh = shift[(lo+j)*c.cout+o]
+					}
+					kernels.AddScalars(dst, dst, b, sh) // (y + b) + sh, the unfused order
+				}
+				if res != nil {
+					kernels.AddTo(dst, res[at:][:c.hw])
+				}
+			}
+		}
+	})
+}
+
+// winoConv sets (add: adds into) out, samples of cout channels outSize
+// apart, to the convolution of in (cin channels, inSize apart) with the
+// filters whose transforms us holds, chunk by chunk, calling after(lo, m)
+// once the outputs of samples lo…lo+m are written.
+func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, after func(lo, m int)) {
+	h, w := c.geom.H, c.geom.W
+	serial := p.chunks >= parallel.Workers()
+	gemm := kernels.GemmA
+	if serial {
+		gemm = kernels.GemmASerial
+	}
+	parallel.For(p.chunks, 1, func(clo, chi int) {
+		vBuf := getConvBuf(16 * cin * p.ld)
+		mBuf := getConvBuf(16 * cout * p.ld)
+		v, m := *vBuf, *mBuf
+		for ch := clo; ch < chi; ch++ {
+			lo := ch * p.s
+			ms := min(p.s, c.n-lo)
+			n := ms * p.tiles
+			kernels.WinogradInput(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
+			for xi := range 16 {
+				gemm(us[xi], false, n, 1, v[xi*cin*p.ld:], p.ld, 0, m[xi*cout*p.ld:], p.ld)
+			}
+			kernels.WinogradOutput(out[lo*outSize:], outSize, add, m, cout*p.ld, p.ld, ms, cout, h, w, !serial)
+			if after != nil {
+				after(lo, ms)
+			}
+		}
+		putConvBuf(vBuf)
+		putConvBuf(mBuf)
+	})
+}
+
+// winoBackward is backward through Winograd: it adds the gradients of x
+// (dX, nil: not wanted) and w (dW, nil: not wanted) given dY. As in
+// backward, the chunks are split into about one part per worker, each
+// part sums its filter-transform gradient into its own partial, and the
+// partials are added in part order, so the result does not depend on
+// timing.
+func (c *convChunks) winoBackward(dY, dX, dW []float32) {
+	p := c.winoChunks()
+	cin, cout := c.geom.C, c.cout
+	if dX != nil { // dX += W' ⋆ dY
+		us, release := c.winoFilters(true)
+		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, true, nil)
+		release()
+	}
+	if dW == nil {
+		return
+	}
+	h, w := c.geom.H, c.geom.W
+	serial := p.chunks >= parallel.Workers()
+	gemm := kernels.Gemm
+	if serial {
+		gemm = kernels.GemmSerial
+	}
+	grain := (p.chunks + parallel.Workers() - 1) / parallel.Workers()
+	parts := parallel.Chunks(p.chunks, grain)
+	size := 16 * cout * cin
+	partials := getConvBuf(parts * size)
+	defer putConvBuf(partials)
+	parallel.ForChunks(p.chunks, grain, func(part, clo, chi int) {
+		du := (*partials)[part*size:][:size]
+		vBuf := getConvBuf(16 * cin * p.ld)
+		mBuf := getConvBuf(16 * cout * p.ld)
+		v, dm := *vBuf, *mBuf
+		beta := float32(0)
+		for ch := clo; ch < chi; ch++ {
+			lo := ch * p.s
+			ms := min(p.s, c.n-lo)
+			n := ms * p.tiles
+			kernels.WinogradInput(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
+			kernels.WinogradOutputGrad(dm, cout*p.ld, p.ld, dY[lo*c.outSize:], c.outSize, ms, cout, h, w, !serial)
+			for xi := range 16 { // dU_ξ += dM_ξ · V_ξᵀ
+				gemm(false, true, cout, cin, n, 1, dm[xi*cout*p.ld:], p.ld, v[xi*cin*p.ld:], p.ld, beta, du[xi*size/16:], cin)
+			}
+			beta = 1
+		}
+		putConvBuf(vBuf)
+		putConvBuf(mBuf)
+	})
+	du := (*partials)[:size]
+	for part := 1; part < parts; part++ {
+		kernels.AddTo(du, (*partials)[part*size:][:size])
+	}
+	kernels.WinogradFilterGrad(dW, du, cout, cin)
+}
