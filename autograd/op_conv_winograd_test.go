@@ -174,3 +174,27 @@ func normErr(got, want []float32) float64 {
 	}
 	return d / m
 }
+
+// TestWinogradFilterCache checks that no-grad calls, which reuse the
+// transformed filters of earlier calls, see a weight changed in place:
+// the result after the change is that of a fresh weight with the same
+// values, and calls with an unchanged weight give the same bits.
+func TestWinogradFilterCache(t *testing.T) {
+	autograd.ForceWinograd(t, true)
+	c := convCase{2, 3, 6, 5, 4, 3, 3, 1, 1, 1, true}
+	ts := convInputs(c, 21)
+	x, w, b := autograd.NewVar(ts[0]), autograd.NewVar(ts[1]), autograd.NewVar(ts[2])
+	first := autograd.NoGrad().Conv2d(x, w, b, 1, 1, 1).Data()
+	again := autograd.NoGrad().Conv2d(x, w, b, 1, 1, 1).Data()
+	same(t, "unchanged weight", again, first, 0)
+	for i := range ts[1].Data { // an optimizer step, in place
+		ts[1].Data[i] *= -0.5
+	}
+	got := autograd.NoGrad().Conv2d(x, w, b, 1, 1, 1).Data()
+	fresh := autograd.NewVar(ts[1].Clone())
+	want := autograd.NoGrad().Conv2d(x, fresh, b, 1, 1, 1).Data()
+	same(t, "weight changed in place", got, want, 0)
+	if got[0] == first[0] && got[1] == first[1] {
+		t.Fatal("the output did not change with the weight")
+	}
+}

@@ -121,19 +121,56 @@ func WinogradFilterGrad(dw, du []float32, cout, cin int) {
 // at x[s·inSize:]) into v, laid out as described above with blocks blk
 // apart and rows ld apart. par splits the channels across workers;
 // otherwise it runs on the calling goroutine.
+//
+// Rows of tiles go through the vector kernels one at a time, from a
+// zero-padded copy of the image. Images at most winoBandMax tiles wide
+// (7×7: 4 tiles) would fill only part of each vector that way; their
+// tiles go through in one call instead, as one band: band i holds row
+// 2ty+i−1 of the image, columns 2tx−1 and 2tx for tile (ty, tx) at
+// 2(ty·tw+tx), and a second set of bands columns 2tx+1 and 2tx+2.
 func WinogradInput(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool) {
 	tiles := WinogradTiles(h, w)
 	checkWinoOperand(v, blk, ld, c, samples*tiles)
+	th, tw := (h+1)/2, (w+1)/2
+	band := tw <= winoBandMax
 	run := func(lo, hi int) {
 		buf := winoScratch.get()
+		defer winoScratch.put(buf)
+		if band {
+			bl := winoRowWidth(tiles * 2) // room for 2·tiles floats and the overrun
+			*buf = grow(*buf, 8*bl)
+			bands := *buf
+			clear(bands) // what no image row fills stays zero
+			in := winoPick(tiles).in
+			for ch := lo; ch < hi; ch++ {
+				for s := range samples {
+					img := x[s*inSize+ch*h*w:][:h*w]
+					for i := range 4 {
+						b, q := bands[i*bl:], bands[(4+i)*bl:]
+						for ty := range th {
+							y := 2*ty + i - 1
+							if y < 0 || y >= h {
+								continue // stays zero
+							}
+							row := img[y*w:][:w]
+							seg, segq := b[ty*2*tw:][:2*tw], q[ty*2*tw:][:2*tw]
+							copy(seg[1:], row) // seg[k] = row[k−1]
+							copy(segq, row[1:])  // segq[k] = row[k+1]
+							if n := w - 1; n < 2*tw {
+								clear(segq[n:])
+							}
+						}
+					}
+					in(v[ch*ld+s*tiles:], blk, bands, bands[bl:], bands[2*bl:], bands[3*bl:], 4*bl, tiles)
+				}
+			}
+			return
+		}
 		rw := winoRowWidth(w)
-		th := (h + 1) / 2
-		rows := 2*th + 2
-		*buf = grow(*buf, rows*rw)
+		*buf = grow(*buf, (2*th+2)*rw)
 		pad := *buf
 		clear(pad) // the border stays zero; the image overwrites the rest
-		tw := (w + 1) / 2
-		winoInRow := winoPick(tw).in
+		in := winoPick(tw).in
 		for ch := lo; ch < hi; ch++ {
 			for s := range samples {
 				img := x[s*inSize+ch*h*w:][:h*w]
@@ -143,11 +180,10 @@ func WinogradInput(v []float32, blk, ld int, x []float32, inSize, samples, c, h,
 				out := v[ch*ld+s*tiles:]
 				for ty := range th {
 					r := pad[2*ty*rw:]
-					winoInRow(out[ty*tw:], blk, r, r[rw:], r[2*rw:], r[3*rw:], tw)
+					in(out[ty*tw:], blk, r, r[rw:], r[2*rw:], r[3*rw:], 2, tw)
 				}
 			}
 		}
-		winoScratch.put(buf)
 	}
 	if par {
 		parallel.For(c, 1, run)
@@ -156,22 +192,45 @@ func WinogradInput(v []float32, blk, ld int, x []float32, inSize, samples, c, h,
 	}
 }
 
+// winoBandMax is the widest image, in tiles, whose tiles go through the
+// vector kernels as one band (WinogradInput); tests change it.
+var winoBandMax = 4
+
 // WinogradOutputGrad sets dM = A dY Aᵀ for every 2×2 tile of the output
 // gradient dy (sample s's c × h × w gradient at dy[s·outSize:], zero
 // outside the image) into dm, laid out as WinogradInput's v: the gradient
 // of the 16 products M_ξ of a forward pass whose output had gradient dy.
+// Narrow images go through as one band, as in WinogradInput.
 func WinogradOutputGrad(dm []float32, blk, ld int, dy []float32, outSize, samples, c, h, w int, par bool) {
 	tiles := WinogradTiles(h, w)
 	checkWinoOperand(dm, blk, ld, c, samples*tiles)
+	th, tw := (h+1)/2, (w+1)/2
+	band := tw <= winoBandMax
 	run := func(lo, hi int) {
 		buf := winoScratch.get()
+		defer winoScratch.put(buf)
+		if band { // band i holds row 2ty+i at 2(ty·tw+tx)
+			bl := winoRowWidth(tiles * 2)
+			*buf = grow(*buf, 2*bl)
+			bands := *buf
+			clear(bands)
+			grad := winoPick(tiles).grad
+			for ch := lo; ch < hi; ch++ {
+				for s := range samples {
+					img := dy[s*outSize+ch*h*w:][:h*w]
+					for y := range h {
+						copy(bands[(y%2)*bl+y/2*2*tw:][:w], img[y*w:][:w])
+					}
+					grad(dm[ch*ld+s*tiles:], blk, bands, bands[bl:], tiles)
+				}
+			}
+			return
+		}
 		rw := winoRowWidth(w)
-		th := (h + 1) / 2
 		*buf = grow(*buf, 2*th*rw)
 		pad := *buf
 		clear(pad)
-		tw := (w + 1) / 2
-		winoGradRow := winoPick(tw).grad
+		grad := winoPick(tw).grad
 		for ch := lo; ch < hi; ch++ {
 			for s := range samples {
 				img := dy[s*outSize+ch*h*w:][:h*w]
@@ -181,11 +240,10 @@ func WinogradOutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sample
 				out := dm[ch*ld+s*tiles:]
 				for ty := range th {
 					r := pad[2*ty*rw:]
-					winoGradRow(out[ty*tw:], blk, r, r[rw:], tw)
+					grad(out[ty*tw:], blk, r, r[rw:], tw)
 				}
 			}
 		}
-		winoScratch.put(buf)
 	}
 	if par {
 		parallel.For(c, 1, run)
@@ -198,36 +256,45 @@ func WinogradOutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sample
 // samples 0…samples−1 from m (laid out as WinogradInput's v) and sets
 // (add: adds into) sample s's c × h × w output at y[s·outSize:]; the
 // parts of the last tiles that fall outside the image are dropped.
+// Narrow images go through as one band, as in WinogradInput.
 func WinogradOutput(y []float32, outSize int, add bool, m []float32, blk, ld, samples, c, h, w int, par bool) {
 	tiles := WinogradTiles(h, w)
 	checkWinoOperand(m, blk, ld, c, samples*tiles)
+	th, tw := (h+1)/2, (w+1)/2
+	band := tw <= winoBandMax
 	run := func(lo, hi int) {
 		buf := winoScratch.get()
-		rw := winoRowWidth(w)
+		defer winoScratch.put(buf)
+		n, rows := tw, th // tiles per kernel call, calls per plane
+		if band {
+			n, rows = tiles, 1
+		}
+		rw := winoRowWidth(2 * n)
 		*buf = grow(*buf, 2*rw)
 		r0, r1 := (*buf)[:rw], (*buf)[rw:2*rw]
-		th, tw := (h+1)/2, (w+1)/2
-		winoOutRow := winoPick(tw).out
+		out := winoPick(n).out
 		for p := lo; p < hi; p++ {
 			s, ch := p/c, p%c
-			out := y[s*outSize+ch*h*w:][:h*w]
+			plane := y[s*outSize+ch*h*w:][:h*w]
 			src := m[ch*ld+s*tiles:]
-			for ty := range th {
-				winoOutRow(r0, r1, src[ty*tw:], blk, tw)
-				for i, r := range [2][]float32{r0, r1} {
-					yy := 2*ty + i
-					if yy >= h {
-						break
-					}
-					if add {
-						AddTo(out[yy*w:][:w], r[:w])
-					} else {
-						copy(out[yy*w:][:w], r[:w])
+			for call := range rows {
+				out(r0, r1, src[call*n:], blk, n)
+				for ty := call * (th / rows); ty < (call+1)*(th/rows); ty++ {
+					at := (ty - call*(th/rows)) * 2 * tw // the tile row's place in r0 and r1
+					for i, r := range [2][]float32{r0, r1} {
+						yy := 2*ty + i
+						if yy >= h {
+							break
+						}
+						if add {
+							AddTo(plane[yy*w:][:w], r[at:][:w])
+						} else {
+							copy(plane[yy*w:][:w], r[at:][:w])
+						}
 					}
 				}
 			}
 		}
-		winoScratch.put(buf)
 	}
 	if par {
 		parallel.For(samples*c, 1, run)
@@ -245,15 +312,17 @@ func checkWinoOperand(v []float32, blk, ld, c, n int) {
 }
 
 // winoInRowGeneric is the input transform of n tiles side by side: tile
-// tx reads d[i][j] = ri[2tx+j] for rows r0…r3, and
-// dst[ξ·blk + tx] = (Bᵀ d B)[ξ]. It takes d B row by row, then Bᵀ (d B),
-// in the order the vector kernels do, so that they give the same bits.
-func winoInRowGeneric(dst []float32, blk int, r0, r1, r2, r3 []float32, n int) {
+// tx reads d[i][0…1] = ri[2tx…2tx+1] and d[i][2…3] = ri[q+2tx…q+2tx+1]
+// for rows r0…r3 (q = 2 for a row of the image, where the pairs overlap),
+// and dst[ξ·blk + tx] = (Bᵀ d B)[ξ]. It takes d B row by row, then
+// Bᵀ (d B), in the order the vector kernels do, so that they give the
+// same bits.
+func winoInRowGeneric(dst []float32, blk int, r0, r1, r2, r3 []float32, q, n int) {
 	for tx := range n {
 		k := 2 * tx
 		var s [4][4]float32 // d B
 		for i, r := range [4][]float32{r0, r1, r2, r3} {
-			d0, d1, d2, d3 := r[k], r[k+1], r[k+2], r[k+3]
+			d0, d1, d2, d3 := r[k], r[k+1], r[q+k], r[q+k+1]
 			s[i] = [4]float32{d0 - d2, d1 + d2, d2 - d1, d1 - d3}
 		}
 		for c := range 4 { // Bᵀ (d B)
@@ -309,7 +378,7 @@ func winoOutRowGeneric(y0, y1, src []float32, blk, n int) {
 // each.
 type winoPath struct {
 	name string
-	in   func(dst []float32, blk int, r0, r1, r2, r3 []float32, n int)
+	in   func(dst []float32, blk int, r0, r1, r2, r3 []float32, q, n int)
 	grad func(dst []float32, blk int, r0, r1 []float32, n int)
 	out  func(y0, y1, src []float32, blk, n int)
 }

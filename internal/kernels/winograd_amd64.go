@@ -7,7 +7,7 @@ package kernels
 // (AVX-512), past n up to the next multiple.
 //
 //go:noescape
-func winoInRowAVX2(dst *float32, blk int, r0, r1, r2, r3 *float32, n int)
+func winoInRowAVX2(dst *float32, blk int, r0, r1, r2, r3 *float32, q, n int)
 
 //go:noescape
 func winoGradRowAVX2(dst *float32, blk int, r0, r1 *float32, n int)
@@ -16,7 +16,7 @@ func winoGradRowAVX2(dst *float32, blk int, r0, r1 *float32, n int)
 func winoOutRowAVX2(y0, y1, src *float32, blk, n int)
 
 //go:noescape
-func winoInRowAVX512(dst *float32, blk int, r0, r1, r2, r3 *float32, n int)
+func winoInRowAVX512(dst *float32, blk int, r0, r1, r2, r3 *float32, q, n int)
 
 //go:noescape
 func winoGradRowAVX512(dst *float32, blk int, r0, r1 *float32, n int)
@@ -28,7 +28,7 @@ func winoOutRowAVX512(y0, y1, src *float32, blk, n int)
 // tiles each of its steps takes.
 type winoVecs struct {
 	tiles int
-	in    func(dst *float32, blk int, r0, r1, r2, r3 *float32, n int)
+	in    func(dst *float32, blk int, r0, r1, r2, r3 *float32, q, n int)
 	grad  func(dst *float32, blk int, r0, r1 *float32, n int)
 	out   func(y0, y1, src *float32, blk, n int)
 }
@@ -43,14 +43,18 @@ var (
 func (k *winoVecs) path(name string) winoPath {
 	return winoPath{
 		name: name,
-		in: func(dst []float32, blk int, r0, r1, r2, r3 []float32, n int) {
+		in: func(dst []float32, blk int, r0, r1, r2, r3 []float32, q, n int) {
 			if n <= 0 {
 				return
 			}
 			v := ceilDiv(n, k.tiles) * k.tiles
 			_ = dst[15*blk+v-1]
-			_, _, _, _ = r0[2*v+1], r1[2*v+1], r2[2*v+1], r3[2*v+1]
-			k.in(&dst[0], blk, &r0[0], &r1[0], &r2[0], &r3[0], n)
+			if q < 0 {
+				panic("kernels: negative Winograd band offset")
+			}
+			last := max(2*v-1, q+2*v-1)
+			_, _, _, _ = r0[last], r1[last], r2[last], r3[last]
+			k.in(&dst[0], blk, &r0[0], &r1[0], &r2[0], &r3[0], q, n)
 		},
 		grad: func(dst []float32, blk int, r0, r1 []float32, n int) {
 			if n <= 0 {

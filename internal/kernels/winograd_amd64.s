@@ -91,11 +91,21 @@ GLOBL winoZipHi<>(SB), RODATA|NOPTR, $64
 	VPERMPD $0xD8, e, e            \
 	VPERMPD $0xD8, o, o
 
+// EVENODDQ2 is EVENODD2 at DX bytes past p (AVX2).
+#define EVENODDQ2(p, e, o) \
+	VMOVUPS (p)(DX*1), Y12         \
+	VMOVUPS 32(p)(DX*1), Y13       \
+	VSHUFPS $0x88, Y13, Y12, e     \
+	VSHUFPS $0xDD, Y13, Y12, o     \
+	VPERMPD $0xD8, e, e            \
+	VPERMPD $0xD8, o, o
+
 // ROWB2 sets s0…s3 to the row d B of the 8 tiles whose row starts at p:
-// d = p[2tx…2tx+3] (AVX2; clobbers Y0…Y3, Y12, Y13).
+// d = p[2tx…2tx+1] and DX bytes further on the next two (AVX2; clobbers
+// Y0…Y3, Y12, Y13).
 #define ROWB2(p, s0, s1, s2, s3) \
 	EVENODD2(0, 32, p, Y0, Y1) \
-	EVENODD2(8, 40, p, Y2, Y3) \
+	EVENODDQ2(p, Y2, Y3)       \
 	VSUBPS Y2, Y0, s0     \
 	VADDPS Y2, Y1, s1     \
 	VSUBPS Y1, Y2, s2     \
@@ -106,16 +116,18 @@ GLOBL winoZipHi<>(SB), RODATA|NOPTR, $64
 	VMOVUPS v, (SI) \
 	ADDQ    BX, SI
 
-// func winoInRowAVX2(dst *float32, blk int, r0, r1, r2, r3 *float32, n int)
-TEXT ·winoInRowAVX2(SB), NOSPLIT, $0-56
+// func winoInRowAVX2(dst *float32, blk int, r0, r1, r2, r3 *float32, q, n int)
+TEXT ·winoInRowAVX2(SB), NOSPLIT, $0-64
 	MOVQ dst+0(FP), DI
 	MOVQ blk+8(FP), BX
 	MOVQ r0+16(FP), R8
 	MOVQ r1+24(FP), R9
 	MOVQ r2+32(FP), R10
 	MOVQ r3+40(FP), R11
-	MOVQ n+48(FP), CX
+	MOVQ q+48(FP), DX
+	MOVQ n+56(FP), CX
 	SHLQ $2, BX
+	SHLQ $2, DX
 
 inloop2:
 	MOVQ   DI, SI
@@ -302,25 +314,36 @@ outloop2:
 	VMOVAPS   Z31, o       \
 	VPERMI2PS Z13, Z12, o
 
+// EVENODDQ5 is EVENODD5 at DX bytes past p (AVX-512).
+#define EVENODDQ5(p, e, o) \
+	VMOVUPS   (p)(DX*1), Z12   \
+	VMOVUPS   64(p)(DX*1), Z13 \
+	VMOVAPS   Z30, e           \
+	VPERMI2PS Z13, Z12, e      \
+	VMOVAPS   Z31, o           \
+	VPERMI2PS Z13, Z12, o
+
 // ROWB5 is ROWB2 for 16 tiles (AVX-512).
 #define ROWB5(p, s0, s1, s2, s3) \
 	EVENODD5(0, 64, p, Z0, Z1) \
-	EVENODD5(8, 72, p, Z2, Z3) \
+	EVENODDQ5(p, Z2, Z3)       \
 	VSUBPS Z2, Z0, s0      \
 	VADDPS Z2, Z1, s1      \
 	VSUBPS Z1, Z2, s2      \
 	VSUBPS Z3, Z1, s3
 
-// func winoInRowAVX512(dst *float32, blk int, r0, r1, r2, r3 *float32, n int)
-TEXT ·winoInRowAVX512(SB), NOSPLIT, $0-56
+// func winoInRowAVX512(dst *float32, blk int, r0, r1, r2, r3 *float32, q, n int)
+TEXT ·winoInRowAVX512(SB), NOSPLIT, $0-64
 	MOVQ    dst+0(FP), DI
 	MOVQ    blk+8(FP), BX
 	MOVQ    r0+16(FP), R8
 	MOVQ    r1+24(FP), R9
 	MOVQ    r2+32(FP), R10
 	MOVQ    r3+40(FP), R11
-	MOVQ    n+48(FP), CX
+	MOVQ    q+48(FP), DX
+	MOVQ    n+56(FP), CX
 	SHLQ    $2, BX
+	SHLQ    $2, DX
 	VMOVUPS winoEven<>(SB), Z30
 	VMOVUPS winoOdd<>(SB), Z31
 

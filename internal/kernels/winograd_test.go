@@ -18,13 +18,18 @@ func TestWinogradRowPaths(t *testing.T) {
 			v := ceilDiv(n, 16) * 16 // what any path may write
 			blk := v + r.IntN(5)
 			rw := 2*v + 2 + r.IntN(3)
+			q := 2 // a row of an image; a band's second half otherwise
+			if n%2 == 1 {
+				q = 2*v + r.IntN(7)
+				rw += q
+			}
 			rows := randSlice(r, 4*rw)
 			r0, r1, r2, r3 := rows[:rw], rows[rw:2*rw], rows[2*rw:3*rw], rows[3*rw:]
 			t.Run(fmt.Sprintf("%s/n=%d", p.name, n), func(t *testing.T) {
 				want := randSlice(r, 16*blk)
 				got := append([]float32(nil), want...)
-				winoInRowGeneric(want, blk, r0, r1, r2, r3, n)
-				p.in(got, blk, r0, r1, r2, r3, n)
+				winoInRowGeneric(want, blk, r0, r1, r2, r3, q, n)
+				p.in(got, blk, r0, r1, r2, r3, q, n)
 				checkWinoRows(t, "in", got, want, blk, n, v)
 
 				want = randSlice(r, 16*blk)
@@ -69,14 +74,20 @@ func checkWinoRows(t *testing.T, what string, got, want []float32, blk, n, v int
 // GemmNaive) and checks the result, the input's gradient (the same
 // convolution with flipped filters) and the filter's gradient against
 // float64 direct sums, on odd and even sizes, one and several samples,
-// with and without workers.
+// with and without workers, rows of tiles one by one and as one band.
 func TestWinogradConv(t *testing.T) {
 	r := rand.New(rand.NewPCG(63, 64))
 	for _, c := range []struct{ n, cin, cout, h, w int }{
 		{1, 1, 1, 1, 1}, {2, 3, 2, 5, 7}, {3, 2, 4, 4, 4}, {1, 5, 3, 9, 2}, {2, 4, 4, 17, 35},
 	} {
-		for _, par := range []bool{false, true} {
-			t.Run(fmt.Sprintf("%+v/par=%v", c, par), func(t *testing.T) {
+		for _, mode := range []struct {
+			par  bool
+			band int
+		}{{false, 4}, {true, 4}, {false, 0}, {true, 1 << 20}} {
+			par := mode.par
+			t.Run(fmt.Sprintf("%+v/par=%v/band=%d", c, par, mode.band), func(t *testing.T) {
+				defer func(b int) { winoBandMax = b }(winoBandMax)
+				winoBandMax = mode.band
 				inSize, outSize := c.cin*c.h*c.w, c.cout*c.h*c.w
 				x := randSlice(r, c.n*inSize)
 				w := randSlice(r, c.cout*c.cin*9)
