@@ -23,11 +23,11 @@ import (
 //	        W'[ci, co] = rot180(W[co, ci])
 //	weight: dW = Gᵀ (Σ_chunks Σ_tiles dM_ξ V_ξᵀ) G,  dM = A dY Aᵀ per tile
 //
-// The result differs from the direct convolution's by rounding only: the
-// relative error of an output against the float64 direct sum, divided by
-// the sum of the absolute values of its terms, stayed below 1e-6 over
-// random inputs of bench-unet's shapes (TestWinogradMatchesDirect states
-// the bound it checks). DIFFUSEGO_WINOGRAD=0 in the environment turns the
+// The result differs from the direct convolution's by rounding only. The
+// stated bound: every output within 1e-6 × Σ|terms| of the float64 direct
+// sum, and the gradients within 1e-5 of the implicit GEMM's relative to
+// their largest magnitude; over random inputs of bench-unet's ten 3×3
+// shapes the worst were 1.4e-7 and 6.2e-7 (TestWinogradUNetShapes). DIFFUSEGO_WINOGRAD=0 in the environment turns the
 // path off, for A/B runs; it is read once, at start-up.
 var winogradOn = os.Getenv("DIFFUSEGO_WINOGRAD") != "0"
 
@@ -53,16 +53,25 @@ func (c *convChunks) winograd() bool {
 // that tests set.
 var winogradRule = winogradPays
 
-// winogradPays is the selection rule, from BenchmarkConvPaths (GFLOP per
-// CPU-second of each of bench-unet's 3×3 convolutions, both paths, see
-// docs/profile.md): Winograd's 16 GEMMs are Cout × tiles × Cin, shallower
-// than the implicit GEMM's Cout × pixels × 9·Cin, and its transforms cost
-// about as much per tile and channel as a GEMM of a few channels, so it
-// pays only with enough channels on both sides; at 7×7 the 16 tiles cover
-// 8×8 pixels (a third more than the image) and the transforms' vectors
-// are half empty, and it lost there.
+// winogradPays is the selection rule, from bench/winograd.sh (GFLOP per
+// CPU-second of each of bench-unet's 3×3 convolutions by both paths, at
+// batch 64 and 16, forward and backward; docs/profile.md, "Round 3"):
+//   - 28×28 and 14×14, 32 to 192 input channels: Winograd 1.18–1.76x at
+//     batch 64 and 1.00–1.69x at batch 16;
+//   - 7×7 (16 tiles cover 8×8 pixels, and the 16 GEMMs are only Cin
+//     deep): 128 or 256 input channels 1.00–1.39x, 64 input channels
+//     0.88–1.09x, so smaller images need 128 input channels.
+//
+// Below 16 channels on either side (bench-unet's stem and last layer)
+// the GEMMs are too thin to pay for the transforms.
 func winogradPays(cin, cout, h, w int) bool {
-	return cin >= 16 && cout >= 16 && h >= 10 && w >= 10
+	switch {
+	case cin < 16 || cout < 16 || h < 4 || w < 4:
+		return false
+	case h >= 10 && w >= 10:
+		return true
+	}
+	return cin >= 128
 }
 
 // winoChunks is the chunking of a Winograd convolution: s samples per
