@@ -214,37 +214,14 @@ func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
 		defer release()
 	}
 	p := c.winoChunks()
-	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, func(lo, m int) {
-		if bias == nil && shift == nil && res == nil {
-			return
-		}
-		for j := range m {
-			for o := range c.cout {
-				at := (lo+j)*c.outSize + o*c.hw
-				dst := Y[at:][:c.hw]
-				if bias != nil || shift != nil {
-					b, sh := kernels.NegZero, kernels.NegZero // x + (−0) is x: a term left out
-					if bias != nil {
-						b = bias[o]
-					}
-					if shift != nil {
-						sh = shift[(lo+j)*c.cout+o]
-					}
-					kernels.AddScalars(dst, dst, b, sh) // (y + b) + sh, the unfused order
-				}
-				if res != nil {
-					kernels.AddTo(dst, res[at:][:c.hw])
-				}
-			}
-		}
-	})
+	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, &kernels.WinogradAdds{Bias: bias, Shift: shift, Res: res})
 }
 
 // winoConv sets (add: adds into) out, samples of cout channels outSize
 // apart, to the convolution of in (cin channels, inSize apart) with the
-// filters whose transforms us holds, chunk by chunk, calling after(lo, m)
-// once the outputs of samples lo…lo+m are written.
-func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, after func(lo, m int)) {
+// filters whose transforms us holds, chunk by chunk, plus the terms of
+// adds (nil: none; laid out for the whole batch) when setting.
+func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, adds *kernels.WinogradAdds) {
 	h, w := c.geom.H, c.geom.W
 	serial := p.chunks >= parallel.Workers()
 	gemm := kernels.GemmA
@@ -263,10 +240,17 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 			for xi := range 16 {
 				gemm(us[xi], false, n, 1, v[xi*cin*p.ld:], p.ld, 0, m[xi*cout*p.ld:], p.ld)
 			}
-			kernels.WinogradOutput(out[lo*outSize:], outSize, add, m, cout*p.ld, p.ld, ms, cout, h, w, !serial)
-			if after != nil {
-				after(lo, ms)
+			var chunkAdds *kernels.WinogradAdds
+			if adds != nil { // the chunk's samples
+				chunkAdds = &kernels.WinogradAdds{Bias: adds.Bias}
+				if adds.Shift != nil {
+					chunkAdds.Shift = adds.Shift[lo*cout:]
+				}
+				if adds.Res != nil {
+					chunkAdds.Res = adds.Res[lo*outSize:]
+				}
 			}
+			kernels.WinogradOutput(out[lo*outSize:], outSize, add, chunkAdds, m, cout*p.ld, p.ld, ms, cout, h, w, !serial)
 		}
 		putConvBuf(vBuf)
 		putConvBuf(mBuf)

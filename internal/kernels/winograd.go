@@ -256,12 +256,24 @@ func WinogradOutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sample
 	}
 }
 
+// WinogradAdds are the terms WinogradOutput adds to the products in the
+// same pass, in this order, as a convolution's output pass adds them:
+// ((y + Bias[ch]) + Shift[s·c + ch]) + Res[s·outSize + ch·h·w + i]. Any
+// of the three may be nil.
+type WinogradAdds struct {
+	Bias, Shift, Res []float32
+}
+
 // WinogradOutput computes Y = Aᵀ M A for every tile of channels 0…c−1 of
 // samples 0…samples−1 from m (laid out as WinogradInput's v) and sets
 // (add: adds into) sample s's c × h × w output at y[s·outSize:]; the
-// parts of the last tiles that fall outside the image are dropped.
+// parts of the last tiles that fall outside the image are dropped. When
+// setting, the terms of adds (nil: none) are added in the same pass.
 // Narrow images go through as one band, as in WinogradInput.
-func WinogradOutput(y []float32, outSize int, add bool, m []float32, blk, ld, samples, c, h, w int, par bool) {
+func WinogradOutput(y []float32, outSize int, add bool, adds *WinogradAdds, m []float32, blk, ld, samples, c, h, w int, par bool) {
+	if adds == nil {
+		adds = &WinogradAdds{}
+	}
 	tiles := WinogradTiles(h, w)
 	checkWinoOperand(m, blk, ld, c, samples*tiles)
 	th, tw := (h+1)/2, (w+1)/2
@@ -281,6 +293,18 @@ func WinogradOutput(y []float32, outSize int, add bool, m []float32, blk, ld, sa
 			s, ch := p/c, p%c
 			plane := y[s*outSize+ch*h*w:][:h*w]
 			src := m[ch*ld+s*tiles:]
+			scalars := adds.Bias != nil || adds.Shift != nil
+			b, sh := NegZero, NegZero // x + (−0) is x: a term left out
+			if adds.Bias != nil {
+				b = adds.Bias[ch]
+			}
+			if adds.Shift != nil {
+				sh = adds.Shift[s*c+ch]
+			}
+			var res []float32
+			if adds.Res != nil {
+				res = adds.Res[s*outSize+ch*h*w:][:h*w]
+			}
 			for call := range rows {
 				out(r0, r1, src[call*n:], blk, n)
 				for ty := call * (th / rows); ty < (call+1)*(th/rows); ty++ {
@@ -290,10 +314,17 @@ func WinogradOutput(y []float32, outSize int, add bool, m []float32, blk, ld, sa
 						if yy >= h {
 							break
 						}
-						if add {
-							AddTo(plane[yy*w:][:w], r[at:][:w])
-						} else {
-							copy(plane[yy*w:][:w], r[at:][:w])
+						dst := plane[yy*w:][:w]
+						switch {
+						case add:
+							AddTo(dst, r[at:][:w])
+						case scalars:
+							AddScalars(dst, r[at:][:w], b, sh)
+						default:
+							copy(dst, r[at:][:w])
+						}
+						if res != nil && !add {
+							AddTo(dst, res[yy*w:][:w])
 						}
 					}
 				}

@@ -105,9 +105,9 @@ func TestWinogradConv(t *testing.T) {
 						v[xi*c.cin*ld:], ld, 0, m[xi*c.cout*ld:], ld)
 				}
 				y := randSlice(r, c.n*outSize)
-				WinogradOutput(y, outSize, false, m, c.cout*ld, ld, c.n, c.cout, c.h, c.w, par)
+				WinogradOutput(y, outSize, false, nil, m, c.cout*ld, ld, c.n, c.cout, c.h, c.w, par)
 				y0 := append([]float32(nil), y...)
-				WinogradOutput(y, outSize, true, m, c.cout*ld, ld, c.n, c.cout, c.h, c.w, par) // adds: 2y
+				WinogradOutput(y, outSize, true, nil, m, c.cout*ld, ld, c.n, c.cout, c.h, c.w, par) // adds: 2y
 
 				// Filter gradient: Gᵀ (Σ dM_ξ V_ξᵀ) G, added into dw.
 				dm := randSlice(r, 16*c.cout*ld)
