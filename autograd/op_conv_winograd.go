@@ -27,8 +27,9 @@ import (
 // stated bound: every output within 1e-6 × Σ|terms| of the float64 direct
 // sum, and the gradients within 1e-5 of the implicit GEMM's relative to
 // their largest magnitude; over random inputs of bench-unet's ten 3×3
-// shapes the worst were 1.4e-7 and 6.2e-7 (TestWinogradUNetShapes). DIFFUSEGO_WINOGRAD=0 in the environment turns the
-// path off, for A/B runs; it is read once, at start-up.
+// shapes the worst measured were 1.4e-7 and 8.4e-7 (two runs of
+// TestWinogradUNetShapes). DIFFUSEGO_WINOGRAD=0 in the environment turns
+// the path off, for A/B runs; it is read once, at start-up.
 var winogradOn = os.Getenv("DIFFUSEGO_WINOGRAD") != "0"
 
 // A chunk's transformed operands V and M are 16 × Cin × tiles and 16 ×
