@@ -160,7 +160,6 @@ type winoKey struct {
 type winoEntry struct {
 	w  []float32 // the weight the filters were transformed from
 	ps []*kernels.PackedA
-	u  []float32 // the transformed filters the panels were packed from
 }
 
 // winoCacheMax bounds the entries kept; beyond it the cache starts again.
@@ -178,13 +177,15 @@ func (c *convChunks) cachedWinoFilters() []*kernels.PackedA {
 		return e.ps
 	}
 	cout, cin := c.cout, c.geom.C
-	e = &winoEntry{w: append([]float32(nil), c.W...), u: make([]float32, 16*cout*cin)}
-	kernels.WinogradFilter(e.u, e.w, cout, cin)
+	e = &winoEntry{w: append([]float32(nil), c.W...)}
+	u := getConvBuf(16 * cout * cin) // the panels hold their own copy
+	kernels.WinogradFilter(*u, e.w, cout, cin)
 	e.ps = make([]*kernels.PackedA, 16)
 	for xi := range e.ps {
 		e.ps[xi] = new(kernels.PackedA)
-		e.ps[xi].Pack(false, cout, cin, e.u[xi*cout*cin:], cin)
+		e.ps[xi].Pack(false, cout, cin, (*u)[xi*cout*cin:], cin)
 	}
+	putConvBuf(u)
 	winoCache.Lock()
 	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {
 		winoCache.m = map[winoKey]*winoEntry{}
