@@ -371,7 +371,12 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, outShape []int, shift, res *Var) *Var {
 	c := newConvChunks(x, w, n, geom, groups)
 	out := g.allocDirty(outShape...) // (N, Cout, *out spatial); forward writes every element
-	c.forward(out.Data, data(b), data(shift), data(res))
+	wino := c.winograd()
+	if wino {
+		c.winoForward(out.Data, data(b), data(shift), data(res), !g.Recording())
+	} else {
+		c.forward(out.Data, data(b), data(shift), data(res))
+	}
 
 	return g.Record(out, func(o *Var) {
 		dY := o.Grad.Data
@@ -405,7 +410,10 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 		if w.requiresGrad {
 			dW = w.GradBuf().Data
 		}
-		if dX != nil || dW != nil {
+		switch {
+		case (dX != nil || dW != nil) && wino:
+			c.winoBackward(dY, dX, dW)
+		case dX != nil || dW != nil:
 			c.backward(dY, dX, dW)
 		}
 	}, x, w, b, shift, res)

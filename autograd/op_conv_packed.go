@@ -19,6 +19,7 @@ var packedWeights struct {
 // matrices op(A) of m×k, transposed or not.
 type packedShape struct {
 	trans, rotated bool // rotated: rotateWeights' W'_g
+	wino           bool // the 16 transformed filters of winoFilters
 	groups, m, k   int
 }
 

@@ -47,6 +47,7 @@ families=(
 	"GEMM micro-kernel|gemmKernel"
 	"GEMM packing of A and B|packA|packB|PackedA|packBTrans"
 	"implicit-GEMM packing (conv columns from images)|convPanels|gatherRows"
+	"Winograd transforms|[Ww]ino"
 	"im2col / col2im|Im2col|Col2im|shiftPlane|im2col|col2im"
 	"AddTo (col2im rows, gradient adds)|addTo|AddTo"
 	"GroupNorm, LayerNorm, SiLU|[Nn]orm|[Ss]ilu|SiLU"

@@ -1,0 +1,315 @@
+package autograd
+
+import (
+	"bytes"
+	"os"
+	"sync"
+	"unsafe"
+
+	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
+)
+
+// The 3×3, stride-1, padding-1 convolutions run through Winograd's
+// F(2×2, 3×3) (internal/kernels/winograd.go; Lavin & Gray 2016) where the
+// selection rule winogradPays says it is faster than the implicit GEMM:
+// per chunk of samples, the input's 4×4 tiles are transformed (V = Bᵀ d B),
+// multiplied by the transformed filters in 16 GEMMs of Cout × tiles ×
+// Cin, one per tile position ξ (M_ξ = U_ξ V_ξ), and transformed back
+// (Y = Aᵀ M A): 16 multiplications per 2×2 outputs and input channel
+// instead of 36. Backward:
+//
+//	input:  dX = the same convolution of dY with the flipped filters
+//	        W'[ci, co] = rot180(W[co, ci])
+//	weight: dW = Gᵀ (Σ_chunks Σ_tiles dM_ξ V_ξᵀ) G,  dM = A dY Aᵀ per tile
+//
+// The result differs from the direct convolution's by rounding only. The
+// stated bound: every output within 1e-6 × Σ|terms| of the float64 direct
+// sum, and the gradients within 1e-5 of the implicit GEMM's relative to
+// their largest magnitude; over random inputs of bench-unet's ten 3×3
+// shapes the worst measured were 1.4e-7 and 8.4e-7 (two runs of
+// TestWinogradUNetShapes). DIFFUSEGO_WINOGRAD=0 in the environment turns
+// the path off, for A/B runs; it is read once, at start-up.
+var winogradOn = os.Getenv("DIFFUSEGO_WINOGRAD") != "0"
+
+// A chunk's transformed operands V and M are 16 × Cin × tiles and 16 ×
+// Cout × tiles floats; a chunk aims for winoChunkFloats in the larger,
+// 512 KiB, so that both stay in L2 between the transforms and the GEMMs
+// (measured at 28×28, 14×14 and 7×7 against chunks of 64 to 392 tiles:
+// the best chunk was about this size at every resolution). Tests set
+// winoChunkTiles to force many chunks.
+var (
+	winoChunkFloats = 1 << 17
+	winoChunkTiles  = 0 // tiles per chunk to aim for instead, when > 0
+)
+
+// winograd reports whether this convolution runs through Winograd.
+func (c *convChunks) winograd() bool {
+	g := c.geom
+	return winogradOn && c.groups == 1 && g.KH == 3 && g.KW == 3 && g.StrideH == 1 && g.StrideW == 1 &&
+		g.PadH == 1 && g.PadW == 1 && winogradRule(g.C, c.cout, g.H, g.W)
+}
+
+// winogradRule is the selection rule in use: winogradPays, or a stand-in
+// that tests set.
+var winogradRule = winogradPays
+
+// winogradPays is the selection rule, from bench/winograd.sh (GFLOP per
+// CPU-second of each of bench-unet's 3×3 convolutions by both paths, at
+// batch 64 and 16, forward and backward; docs/profile.md, "Round 3"):
+//   - 28×28 and 14×14, 32 to 192 input channels: Winograd 1.18–1.76x at
+//     batch 64 and 1.00–1.69x at batch 16;
+//   - 7×7 (16 tiles cover 8×8 pixels, and the 16 GEMMs are only Cin
+//     deep): 128 or 256 input channels 1.00–1.39x, 64 input channels
+//     0.88–1.09x, so smaller images need 128 input channels.
+//
+// Below 16 channels on either side (bench-unet's stem and last layer)
+// the GEMMs are too thin to pay for the transforms.
+func winogradPays(cin, cout, h, w int) bool {
+	switch {
+	case cin < 16 || cout < 16 || h < 4 || w < 4:
+		return false
+	case h >= 10 && w >= 10:
+		return true
+	}
+	return cin >= 128
+}
+
+// winoChunks is the chunking of a Winograd convolution: s samples per
+// chunk, tiles per sample, ld the row stride of the transformed operands.
+type winoChunks struct {
+	tiles, s, chunks, ld int
+}
+
+func (c *convChunks) winoChunks() winoChunks {
+	var p winoChunks
+	p.tiles = kernels.WinogradTiles(c.geom.H, c.geom.W)
+	want := winoChunkFloats / (16 * max(c.geom.C, c.cout))
+	if winoChunkTiles > 0 {
+		want = winoChunkTiles
+	}
+	s := max(1, min(c.n, (want+p.tiles/2)/p.tiles))
+	p.chunks = (c.n + s - 1) / s
+	p.s = (c.n + p.chunks - 1) / p.chunks // even the chunks out
+	p.ld = p.s*p.tiles + kernels.WinogradPad
+	return p
+}
+
+// winoShape is the packedShape of a set of 16 transformed filters, m × k
+// each (rotated: the input gradient's).
+func winoShape(rotated bool, m, k int) packedShape {
+	return packedShape{wino: true, rotated: rotated, groups: 16, m: m, k: k}
+}
+
+// winoFilters transforms the filters W (cout × cin × 3 × 3), or for
+// rotated the flipped filters W' (cin × cout × 3 × 3) of the input
+// gradient, and packs the 16 matrices U_ξ. Give them back with the
+// returned function.
+func (c *convChunks) winoFilters(rotated bool) ([]*kernels.PackedA, func()) {
+	cout, cin := c.cout, c.geom.C
+	if rotated {
+		cout, cin = cin, cout
+	}
+	sh := winoShape(rotated, cout, cin)
+	w := c.W
+	var wr *[]float32
+	if rotated { // W'[ci, co, a, b] = W[co, ci, 2−a, 2−b]
+		wr = getConvBuf(9 * cout * cin)
+		for co := range c.cout {
+			for ci := range c.geom.C {
+				src := c.W[(co*c.geom.C+ci)*9:][:9]
+				dst := (*wr)[(ci*c.cout+co)*9:][:9]
+				for t, v := range src {
+					dst[8-t] = v
+				}
+			}
+		}
+		w = *wr
+	}
+	u := getConvBuf(16 * cout * cin)
+	kernels.WinogradFilter(*u, w, cout, cin)
+	ps := takeWeights(sh)
+	for xi, p := range ps {
+		p.Pack(false, cout, cin, (*u)[xi*cout*cin:], cin)
+	}
+	if wr != nil {
+		putConvBuf(wr)
+	}
+	return ps, func() {
+		releaseWeights(sh, ps)
+		putConvBuf(u)
+	}
+}
+
+// winoCache keeps the packed transformed filters of no-grad calls (sampling),
+// keyed by the weight's storage, with a copy of the weight they were made
+// from: a later call whose weight still holds the same bits reuses them.
+// Entries are never changed once stored, so a call may go on using one
+// that a later call replaced.
+var winoCache struct {
+	sync.Mutex
+	m map[winoKey]*winoEntry
+}
+
+// winoKey names a weight by its storage.
+type winoKey struct {
+	data *float32
+	n    int
+}
+
+type winoEntry struct {
+	w  []float32 // the weight the filters were transformed from
+	ps []*kernels.PackedA
+}
+
+// winoCacheMax bounds the entries kept; beyond it the cache starts again.
+const winoCacheMax = 256
+
+// cachedWinoFilters is winoFilters(false) for a call that records no
+// backward step: the cached set when the weight has not changed since it
+// was made, else a new one, cached.
+func (c *convChunks) cachedWinoFilters() []*kernels.PackedA {
+	key := winoKey{&c.W[0], len(c.W)}
+	winoCache.Lock()
+	e := winoCache.m[key]
+	winoCache.Unlock()
+	if e != nil && bytes.Equal(floatBytes(e.w), floatBytes(c.W)) {
+		return e.ps
+	}
+	cout, cin := c.cout, c.geom.C
+	e = &winoEntry{w: append([]float32(nil), c.W...)}
+	u := getConvBuf(16 * cout * cin) // the panels hold their own copy
+	kernels.WinogradFilter(*u, e.w, cout, cin)
+	e.ps = make([]*kernels.PackedA, 16)
+	for xi := range e.ps {
+		e.ps[xi] = new(kernels.PackedA)
+		e.ps[xi].Pack(false, cout, cin, (*u)[xi*cout*cin:], cin)
+	}
+	putConvBuf(u)
+	winoCache.Lock()
+	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {
+		winoCache.m = map[winoKey]*winoEntry{}
+	}
+	winoCache.m[key] = e
+	winoCache.Unlock()
+	return e.ps
+}
+
+// floatBytes is the memory of s as bytes, for a fast comparison of bits.
+func floatBytes(s []float32) []byte {
+	if len(s) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&s[0])), 4*len(s))
+}
+
+// winoForward is forward (Y = conv + bias + shift + res) through
+// Winograd; cache reuses the transformed filters of earlier calls with
+// the same weight (calls that record no backward step).
+func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
+	var us []*kernels.PackedA
+	if cache {
+		us = c.cachedWinoFilters()
+	} else {
+		var release func()
+		us, release = c.winoFilters(false)
+		defer release()
+	}
+	p := c.winoChunks()
+	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, &kernels.WinogradAdds{Bias: bias, Shift: shift, Res: res})
+}
+
+// winoConv sets (add: adds into) out, samples of cout channels outSize
+// apart, to the convolution of in (cin channels, inSize apart) with the
+// filters whose transforms us holds, chunk by chunk, plus the terms of
+// adds (nil: none; laid out for the whole batch) when setting.
+func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, adds *kernels.WinogradAdds) {
+	h, w := c.geom.H, c.geom.W
+	serial := p.chunks >= parallel.Workers()
+	gemm := kernels.GemmA
+	if serial {
+		gemm = kernels.GemmASerial
+	}
+	parallel.For(p.chunks, 1, func(clo, chi int) {
+		vBuf := getConvBuf(16 * cin * p.ld)
+		mBuf := getConvBuf(16 * cout * p.ld)
+		v, m := *vBuf, *mBuf
+		for ch := clo; ch < chi; ch++ {
+			lo := ch * p.s
+			ms := min(p.s, c.n-lo)
+			n := ms * p.tiles
+			kernels.WinogradInput(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
+			for xi := range 16 {
+				gemm(us[xi], false, n, 1, v[xi*cin*p.ld:], p.ld, 0, m[xi*cout*p.ld:], p.ld)
+			}
+			var chunkAdds *kernels.WinogradAdds
+			if adds != nil { // the chunk's samples
+				chunkAdds = &kernels.WinogradAdds{Bias: adds.Bias}
+				if adds.Shift != nil {
+					chunkAdds.Shift = adds.Shift[lo*cout:]
+				}
+				if adds.Res != nil {
+					chunkAdds.Res = adds.Res[lo*outSize:]
+				}
+			}
+			kernels.WinogradOutput(out[lo*outSize:], outSize, add, chunkAdds, m, cout*p.ld, p.ld, ms, cout, h, w, !serial)
+		}
+		putConvBuf(vBuf)
+		putConvBuf(mBuf)
+	})
+}
+
+// winoBackward is backward through Winograd: it adds the gradients of x
+// (dX, nil: not wanted) and w (dW, nil: not wanted) given dY. As in
+// backward, the chunks are split into about one part per worker, each
+// part sums its filter-transform gradient into its own partial, and the
+// partials are added in part order, so the result does not depend on
+// timing.
+func (c *convChunks) winoBackward(dY, dX, dW []float32) {
+	p := c.winoChunks()
+	cin, cout := c.geom.C, c.cout
+	if dX != nil { // dX += W' ⋆ dY
+		us, release := c.winoFilters(true)
+		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, true, nil)
+		release()
+	}
+	if dW == nil {
+		return
+	}
+	h, w := c.geom.H, c.geom.W
+	serial := p.chunks >= parallel.Workers()
+	gemm := kernels.Gemm
+	if serial {
+		gemm = kernels.GemmSerial
+	}
+	grain := (p.chunks + parallel.Workers() - 1) / parallel.Workers()
+	parts := parallel.Chunks(p.chunks, grain)
+	size := 16 * cout * cin
+	partials := getConvBuf(parts * size)
+	defer putConvBuf(partials)
+	parallel.ForChunks(p.chunks, grain, func(part, clo, chi int) {
+		du := (*partials)[part*size:][:size]
+		vBuf := getConvBuf(16 * cin * p.ld)
+		mBuf := getConvBuf(16 * cout * p.ld)
+		v, dm := *vBuf, *mBuf
+		beta := float32(0)
+		for ch := clo; ch < chi; ch++ {
+			lo := ch * p.s
+			ms := min(p.s, c.n-lo)
+			n := ms * p.tiles
+			kernels.WinogradInput(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
+			kernels.WinogradOutputGrad(dm, cout*p.ld, p.ld, dY[lo*c.outSize:], c.outSize, ms, cout, h, w, !serial)
+			for xi := range 16 { // dU_ξ += dM_ξ · V_ξᵀ
+				gemm(false, true, cout, cin, n, 1, dm[xi*cout*p.ld:], p.ld, v[xi*cin*p.ld:], p.ld, beta, du[xi*size/16:], cin)
+			}
+			beta = 1
+		}
+		putConvBuf(vBuf)
+		putConvBuf(mBuf)
+	})
+	du := (*partials)[:size]
+	for part := 1; part < parts; part++ {
+		kernels.AddTo(du, (*partials)[part*size:][:size])
+	}
+	kernels.WinogradFilterGrad(dW, du, cout, cin)
+}
