@@ -11,6 +11,7 @@ import (
 
 	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/diffwave"
+	"github.com/diffusego/diffusego/audio/melgen"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 )
 
@@ -32,7 +33,12 @@ func (p *AudioSampleParams) spec() sampler.Spec {
 }
 
 func (p *AudioSampleParams) check(m *Model, _ map[string][]byte, lim Limits) *APIError {
-	classes := m.Audio.Config.Classes
+	var classes int
+	if m.Mel != nil {
+		classes = m.Mel.Pipe.Model.UNet.Classes
+	} else {
+		classes = m.Audio.Config.Classes
+	}
 	if e := firstErr(rangeInt("params.n", p.N, 1, lim.MaxImages), rangeInt("params.steps", p.Steps, 0, 1000),
 		rangeFloat("params.guidance", p.Guidance, 0, 30), rangeFloat("params.eta", p.Eta, 0, 1),
 		rangeFloat("params.temperature", p.Temperature, 0.01, 2), checkSampler("params.sampler", p.Sampler, p.Eta)); e != nil {
@@ -45,6 +51,9 @@ func (p *AudioSampleParams) check(m *Model, _ map[string][]byte, lim Limits) *AP
 }
 
 func (p *AudioSampleParams) run(e *runEnv) error {
+	if e.model.Mel != nil {
+		return p.runMel(e)
+	}
 	m := e.model.Audio
 	spec := p.spec()
 	labels := diffwave.Labels(p.N, p.Class, m.Config.Classes)
@@ -57,6 +66,27 @@ func (p *AudioSampleParams) run(e *runEnv) error {
 		"steps": strconv.Itoa(spec.StepCount(m.Config.Steps)), "guidance": strconv.FormatFloat(p.Guidance, 'g', -1, 64),
 		"seed": strconv.FormatUint(p.Seed, 10), "temperature": strconv.FormatFloat(p.Temperature, 'g', -1, 64), "eta": strconv.FormatFloat(p.Eta, 'g', -1, 64)}
 	files, err := diffwave.SampleFiles(x, labels, m.Config.Rate, settings)
+	if err != nil {
+		return err
+	}
+	return writeFiles(e, files)
+}
+
+// runMel is run for a mel model: images by the U-Net, vocoded by
+// Griffin–Lim, with the settings `diffuse audio sample` writes for one.
+func (p *AudioSampleParams) runMel(e *runEnv) error {
+	g := e.model.Mel
+	spec := p.spec()
+	labels := diffwave.Labels(p.N, p.Class, g.Pipe.Model.UNet.Classes)
+	x, _, err := g.Generate(e.ctx, labels, melgen.Options{Sampler: spec, Guidance: p.Guidance, Seed: p.Seed, Progress: e.progress})
+	if err != nil {
+		return err
+	}
+	settings := map[string]string{"checkpoint_sha256": e.model.Hash, "model": "mel",
+		"vocoder": fmt.Sprintf("griffin-lim %d iterations", g.Codec.Spec.GLIters), "sampler": spec.Name,
+		"steps": strconv.Itoa(spec.StepCount(g.Pipe.Model.Schedule.Steps)), "guidance": strconv.FormatFloat(p.Guidance, 'g', -1, 64),
+		"seed": strconv.FormatUint(p.Seed, 10), "temperature": strconv.FormatFloat(p.Temperature, 'g', -1, 64), "eta": strconv.FormatFloat(p.Eta, 'g', -1, 64)}
+	files, err := diffwave.SampleFiles(x, labels, g.Codec.Spec.Rate, settings)
 	if err != nil {
 		return err
 	}

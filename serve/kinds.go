@@ -14,6 +14,7 @@ import (
 
 	"github.com/diffusego/diffusego/anomaly"
 	"github.com/diffusego/diffusego/audio/diffwave"
+	"github.com/diffusego/diffusego/audio/melgen"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/graph/molgen"
@@ -34,6 +35,7 @@ type Model struct {
 	Tabular  *tabular.Model     // a tabular model, or nil
 	Text     *text.Model        // a text model (MDLM or autoregressive), or nil
 	Audio    *diffwave.Model    // an audio generation or denoising model, or nil
+	Mel      *melgen.Generator  // a mel-spectrogram digit generator (audio_sample jobs), or nil
 	Series   *csdi.Model        // a time-series model, or nil
 	Molecule *molgen.Generator  // a molecule generator, or nil
 	Network  bool               // spreading on uploaded graphs (network_simulate), which needs no trained model
@@ -63,7 +65,7 @@ func (m *Model) Task() string {
 		return TaskText
 	case m.Audio != nil && m.Audio.Config.Task == diffwave.TaskDenoise:
 		return TaskAudioDenoise
-	case m.Audio != nil:
+	case m.Audio != nil, m.Mel != nil:
 		return TaskAudioGenerate
 	case m.Series != nil:
 		return TaskSeries
@@ -96,7 +98,7 @@ var taskFlags = map[string]string{
 	pipeline.TaskPaired:   "--model NAME=CHECKPOINT of a model trained with --task paired",
 	TaskTabular:           "--tabular NAME=MODEL_DIR",
 	TaskText:              "--text NAME=CHECKPOINT (an empty CHECKPOINT: the shipped fortunes model)",
-	TaskAudioGenerate:     "--audio NAME=CHECKPOINT of a model trained with diffuse audio train --task generate",
+	TaskAudioGenerate:     "--audio NAME=CHECKPOINT of a model trained with diffuse audio train --task generate or mel (an empty CHECKPOINT: the shipped mel model)",
 	TaskAudioDenoise:      "--audio NAME=CHECKPOINT of a model trained with diffuse audio train --task denoise",
 	TaskSeries:            "--series NAME=CHECKPOINT of a model trained with diffuse series train",
 	TaskMolecule:          "--graph NAME=CHECKPOINT of a molecule model trained with diffuse graph train --data molecules",

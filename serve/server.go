@@ -335,6 +335,8 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 			info.Context, info.Objective = m.Text.Config.Context, m.Text.Config.Objective
 		case m.Audio != nil:
 			info.Classes, info.Rate, info.Samples = m.Audio.Config.Classes, m.Audio.Config.Rate, m.Audio.Config.Samples
+		case m.Mel != nil:
+			info.Classes, info.Rate, info.Samples = m.Mel.Pipe.Model.UNet.Classes, m.Mel.Codec.Spec.Rate, m.Mel.Codec.Spec.Samples
 		case m.Series != nil:
 			info.Columns, info.Window = m.Series.Config.Columns, m.Series.Config.Window
 		case m.Molecule != nil:

@@ -330,3 +330,100 @@ func TestVocoderCeilingOnRealClips(t *testing.T) {
 		t.Errorf("accuracy through the vocoder %.3f, on the real clips %.3f: the vocoder loses the digit", voc, real)
 	}
 }
+
+// Export keeps exactly what sampling needs: the EMA weights (the copy
+// samples as the training checkpoint's EMA weights do), the model, spec
+// and data entries, and none of the raw weights, optimiser state or loss
+// history. The copy refuses the raw weights; a checkpoint that is not a mel
+// model is refused with nothing written. Time budget: well under a second.
+func TestExport(t *testing.T) {
+	s := Default()
+	m, err := DefaultModel(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.UNet.Channels, m.UNet.Groups, m.Schedule.Steps = 8, 4, 50
+	p, err := pipeline.New(m, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tensors, err := checkpoint.ParamTensors(p.Net.Params(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ema, err := checkpoint.ParamTensors(p.Net.Params(), "ema.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range ema {
+		w := v.Clone()
+		for i := range w.Data {
+			w.Data[i] *= 0.5 // the average differs from the raw weights
+		}
+		tensors[k] = w
+	}
+	tensors["adam.m.stem.weight"] = tensors["stem.weight"].Clone()
+	meta := m.Meta()
+	meta[MetaKey] = s.Meta()[MetaKey]
+	meta["ema.steps"], meta["train.step"], meta["adam.lr"], meta["audio.data"] = "5", "5", "0.001", "digits"
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "ckpt-000005.safetensors"), filepath.Join(dir, "export.safetensors")
+	if err := checkpoint.WriteSafetensors(src, tensors, meta); err != nil {
+		t.Fatal(err)
+	}
+	if err := Export(src, dst); err != nil {
+		t.Fatal(err)
+	}
+	f, err := checkpoint.ReadFile(dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range f.Tensors {
+		if !strings.HasPrefix(k, "ema.") {
+			t.Errorf("the export holds %s", k)
+		}
+	}
+	if len(f.Tensors) != len(ema) {
+		t.Errorf("the export holds %d tensors, want the %d EMA weights", len(f.Tensors), len(ema))
+	}
+	for k := range f.Meta {
+		if strings.HasPrefix(k, "adam.") || strings.HasPrefix(k, "train.") {
+			t.Errorf("the export's header holds %s", k)
+		}
+	}
+	if f.Meta[ExportKey] != "ckpt-000005.safetensors" || f.Meta["audio.mel.step"] != "5" || f.Meta["audio.data"] != "digits" {
+		t.Errorf("export header %v", f.Meta)
+	}
+	a, err := Load(src, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Load(dst, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Codec.Spec.GLIters, b.Codec.Spec.GLIters = 2, 2
+	opts := Options{Sampler: sampler.Spec{Name: "dpmpp2m", Steps: 2}, Guidance: 3, Seed: 3}
+	x, _, err := a.Generate(context.Background(), []int{1}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, _, err := b.Generate(context.Background(), []int{1}, opts)
+	if err != nil || !slices.Equal(x.Data, y.Data) {
+		t.Errorf("the export samples differently from the checkpoint's EMA weights (%v)", err)
+	}
+	if _, err := Load(dst, false); err == nil || !strings.Contains(err.Error(), "EMA") {
+		t.Errorf("raw weights of an export: %v", err)
+	}
+	plain := filepath.Join(dir, "plain.safetensors")
+	if err := checkpoint.SaveParams(plain, p.Net.Params(), "", m.Meta()); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "x.safetensors")
+	if err := Export(plain, out); err == nil || !strings.Contains(err.Error(), "not a mel") {
+		t.Errorf("exporting a checkpoint without the spec: %v", err)
+	}
+	if _, err := os.Stat(out); err == nil {
+		t.Error("a refused export wrote its file")
+	}
+}

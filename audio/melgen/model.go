@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion"
@@ -35,38 +37,91 @@ type Generator struct {
 	Codec *Codec
 }
 
-// Load reads a mel model's checkpoint (the EMA weights when ema is true):
-// the image model and the Spec of its header. A checkpoint without MetaKey
-// is refused as not a mel model.
+// Load reads a mel model's checkpoint file (the EMA weights when ema is
+// true): the image model and the Spec of its header. A checkpoint without
+// MetaKey is refused as not a mel model.
 func Load(path string, ema bool) (*Generator, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
-	f, err := checkpoint.Decode(b, path)
+	return LoadBytes(b, path, ema)
+}
+
+// LoadBytes is Load for a checkpoint held in memory (a shipped model);
+// name is used in errors. A sampling export (Export) holds only the EMA
+// weights, and asking it for the raw ones is refused.
+func LoadBytes(b []byte, name string, ema bool) (*Generator, error) {
+	f, err := checkpoint.Decode(b, name)
 	if err != nil {
 		return nil, err
 	}
-	s, ok, err := ParseSpec(f.Meta, path)
+	s, ok, err := ParseSpec(f.Meta, name)
 	if err != nil {
 		return nil, err
 	}
 	if !ok {
-		return nil, fmt.Errorf("checkpoint %s: no %q entry in the header: not a mel-spectrogram model", path, MetaKey)
+		return nil, fmt.Errorf("checkpoint %s: no %q entry in the header: not a mel-spectrogram model", name, MetaKey)
 	}
-	p, err := pipeline.LoadBytes(b, path, ema)
+	if f.Meta[ExportKey] != "" && !ema {
+		return nil, fmt.Errorf("checkpoint %s: a sampling export holding only the EMA weights: the raw weights are not in it", name)
+	}
+	p, err := pipeline.LoadBytes(b, name, ema)
 	if err != nil {
 		return nil, err
 	}
 	if u := p.Model.UNet; u.ImageSize != s.Bands || u.InChannels != 1 {
 		return nil, fmt.Errorf("checkpoint %s: the U-Net takes %d×%d×%d images, the mel spec makes 1×%d×%d",
-			path, u.InChannels, u.ImageSize, u.ImageSize, s.Bands, s.Frames())
+			name, u.InChannels, u.ImageSize, u.ImageSize, s.Bands, s.Frames())
 	}
 	c, err := NewCodec(s)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint %s: %w", path, err)
+		return nil, fmt.Errorf("checkpoint %s: %w", name, err)
 	}
 	return &Generator{Pipe: p, Codec: c}, nil
+}
+
+// ExportKey is the header entry of a sampling export (Export): the
+// checkpoint it was made from.
+const ExportKey = "audio.mel.exported_from"
+
+// Export writes a sampling-only copy of the mel checkpoint src to dst: the
+// EMA weights (under their "ema." names, so Load with ema reads them) and
+// the header entries that describe the model, its mel spec and its data,
+// without the raw weights, AdamW's moments and the loss history — a quarter
+// of a training checkpoint. The copy cannot resume training. dst is
+// written atomically.
+func Export(src, dst string) error {
+	f, err := checkpoint.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if _, ok, err := ParseSpec(f.Meta, src); err != nil {
+		return err
+	} else if !ok {
+		return fmt.Errorf("checkpoint %s: no %q entry in the header: not a mel-spectrogram model", src, MetaKey)
+	}
+	// Check that it loads before anything is written.
+	if _, err := Load(src, true); err != nil {
+		return err
+	}
+	meta := map[string]string{}
+	for k, v := range f.Meta {
+		if !strings.HasPrefix(k, "adam.") && !strings.HasPrefix(k, "train.") {
+			meta[k] = v
+		}
+	}
+	if step, ok := f.Meta["train.step"]; ok {
+		meta["audio.mel.step"] = step
+	}
+	meta[ExportKey] = filepath.Base(src)
+	tensors := map[string]*tensor.Tensor{}
+	for k, t := range f.Tensors {
+		if strings.HasPrefix(k, "ema.") {
+			tensors[k] = t
+		}
+	}
+	return checkpoint.WriteSafetensors(dst, tensors, meta)
 }
 
 // Options are the settings of one Generate call; with the checkpoint they
@@ -75,6 +130,9 @@ type Options struct {
 	Sampler  sampler.Spec
 	Guidance float64 // classifier-free guidance w (1 = conditional; 0 means 1)
 	Seed     uint64
+	// Progress, when set, is told after every sampler step (a server's
+	// progress events); it does not change the clips.
+	Progress func(step, total int)
 }
 
 // Generate samples one mel image per label (a digit 0–9) with
@@ -84,8 +142,15 @@ type Options struct {
 // the stream (Seed, i) of another root, so with an item-wise sampler a clip
 // does not depend on the others of its batch.
 func (g *Generator) Generate(ctx context.Context, labels []int, o Options) (clips, images *tensor.Tensor, err error) {
-	images, err = g.Pipe.Generate(ctx, pipeline.Options{N: len(labels), Labels: labels, Guidance: o.Guidance,
-		Sampler: o.Sampler, Seed: o.Seed, Threshold: true})
+	po := pipeline.Options{N: len(labels), Labels: labels, Guidance: o.Guidance, Sampler: o.Sampler, Seed: o.Seed, Threshold: true}
+	if o.Progress != nil {
+		sigmas, err := o.Sampler.Sigmas(g.Pipe.Schedule)
+		if err != nil {
+			return nil, nil, err
+		}
+		po.Visit = func(step int, _ *tensor.Tensor) { o.Progress(step+1, len(sigmas)-1) }
+	}
+	images, err = g.Pipe.Generate(ctx, po)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -36,7 +36,7 @@ set (make digits): class-conditional generation with classifier-free
 guidance, and speech denoising conditioned on the noisy recording. See
 docs/audio.md.`,
 	}
-	cmd.AddCommand(newAudioTrainCmd(), newAudioSampleCmd(), newAudioDenoiseCmd(), newAudioEvalCmd())
+	cmd.AddCommand(newAudioTrainCmd(), newAudioSampleCmd(), newAudioDenoiseCmd(), newAudioEvalCmd(), newAudioExportCmd())
 	return cmd
 }
 
@@ -242,11 +242,14 @@ func newAudioSampleCmd() *cobra.Command {
 		Long: `sample draws --n clips from a generation model: all of --class, or (with
 --class -1) the digits in turn. A waveform model (--task generate) samples
 clips directly; a mel model (--task mel) samples 32×32 log-mel images and
-vocodes them with Griffin–Lim (the checkpoint says which). Files: NNNNNN_cK.wav (16-bit PCM, the
+vocodes them with Griffin–Lim (the checkpoint says which). Without
+--checkpoint it samples the shipped mel model (audio/melgen/model), built
+into the binary. Files: NNNNNN_cK.wav (16-bit PCM, the
 settings and the checkpoint's SHA-256 as JSON in the LIST/INFO chunk),
 settings.json and grid.png (their spectrograms). The same settings give the
 same bytes.`,
-		Example: `  diffuse audio sample --checkpoint runs/gen --n 20 --out samples
+		Example: `  diffuse audio sample --n 20 --guidance 5 --out samples   # the shipped mel model
+  diffuse audio sample --checkpoint runs/gen --n 20 --out samples
   diffuse audio sample --checkpoint runs/gen --class 7 --n 4 --guidance 3 --sampler heun --out sevens`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -262,6 +265,9 @@ same bytes.`,
 			}
 			if s.guidanceVal < 0 {
 				return usagef("audio sample: --guidance: want ≥ 0, got %g", s.guidanceVal)
+			}
+			if s.checkpoint == "" {
+				return sampleMel(cmd, &s, "", n, class) // the shipped mel model
 			}
 			if file, mel, err := melCheckpoint(s.checkpoint); err != nil {
 				return err
@@ -287,6 +293,7 @@ same bytes.`,
 		},
 	}
 	s.register(cmd, "dpmpp2m")
+	cmd.Flags().Lookup("checkpoint").Usage = "checkpoint file or run folder (its newest checkpoint); empty: the shipped mel model"
 	cmd.Flags().IntVar(&n, "n", 10, "number of clips")
 	cmd.Flags().IntVar(&class, "class", -1, "digit to say (-1: 0…9 in turn)")
 	cmd.Flags().Float64Var(&s.guidanceVal, "guidance", 3, "classifier-free guidance weight w (1 = conditional)")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/audio/melgen"
+	melmodel "github.com/diffusego/diffusego/audio/melgen/model"
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion"
@@ -140,14 +141,25 @@ func melCheckpoint(path string) (file string, ok bool, err error) {
 }
 
 // sampleMel is audio sample for a mel model: images by the U-Net with
-// guidance, vocoded by Griffin–Lim, written as audio sample writes.
+// guidance, vocoded by Griffin–Lim, written as audio sample writes. An
+// empty file is the shipped digit model (melmodel), which is
+// sampling-only: --raw is refused for it.
 func sampleMel(cmd *cobra.Command, s *audioSamplerFlags, file string, n, class int) error {
 	spec, _ := s.spec("audio sample")
-	g, err := melgen.Load(file, !s.raw)
-	if err != nil {
-		return err
+	var g *melgen.Generator
+	var sum string
+	var err error
+	if file == "" {
+		g, err = melmodel.Load()
+		sum = melmodel.SHA256()
+		if err == nil && s.raw {
+			err = usagef("audio sample: --raw: the shipped model %s holds only its EMA weights", melmodel.Source)
+		}
+	} else {
+		if g, err = melgen.Load(file, !s.raw); err == nil {
+			sum, err = fileSHA256(file)
+		}
 	}
-	sum, err := fileSHA256(file)
 	if err != nil {
 		return err
 	}
@@ -167,4 +179,41 @@ func sampleMel(cmd *cobra.Command, s *audioSamplerFlags, file string, n, class i
 		"guidance": strconv.FormatFloat(s.guidanceVal, 'g', -1, 64), "seed": strconv.FormatUint(s.seed, 10),
 		"temperature": strconv.FormatFloat(s.temp, 'g', -1, 64), "eta": strconv.FormatFloat(s.eta, 'g', -1, 64)}
 	return writeAudioSamples(s.outDir, x, labels, g.Codec.Spec.Rate, settings, cmd.OutOrStdout())
+}
+
+// newAudioExportCmd is diffuse audio export: the sampling-only copy of a
+// mel model (melgen.Export), as the shipped model was made.
+func newAudioExportCmd() *cobra.Command {
+	var from, to string
+	cmd := &cobra.Command{
+		Use:   "export",
+		Short: "Write a sampling-only copy of a mel model (its EMA weights, no training state)",
+		Long: `export copies a mel model's checkpoint (diffuse audio train --task mel) with
+only its EMA weights and the header entries that describe the model, its
+mel spec and its data: a quarter of a training checkpoint. audio sample and
+diffuse serve --audio read the copy like the original (without --raw); it
+cannot resume training. The shipped model (audio/melgen/model) was made so.`,
+		Example: `  diffuse audio export --checkpoint runs/mel --out audio/melgen/model/digits-mel.safetensors`,
+		Args:    noArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if from == "" || to == "" {
+				return usagef("audio export: want --checkpoint and --out")
+			}
+			file, mel, err := melCheckpoint(from)
+			if err != nil {
+				return err
+			}
+			if !mel {
+				return usagef("audio export: %s is not a mel model (only mel models are exported)", file)
+			}
+			if err := melgen.Export(file, to); err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "wrote %s from %s\n", to, file)
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&from, "checkpoint", "", "mel checkpoint file or run folder (its newest checkpoint)")
+	cmd.Flags().StringVar(&to, "out", "", "file to write")
+	return cmd
 }

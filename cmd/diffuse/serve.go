@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/diffusego/diffusego/audio/melgen"
+	melmodel "github.com/diffusego/diffusego/audio/melgen/model"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/graph/molgen"
 	"github.com/diffusego/diffusego/models/shipped"
@@ -34,7 +36,8 @@ func newServeCmd() *cobra.Command {
 		Long: `serve keeps models loaded and runs jobs for HTTP clients and the web page at /:
 sample, denoise, inpaint, superres, translate, anomaly and tabular_sample;
 text_sample, text_complete and text_infill (--text, the shipped fortunes
-model by default); audio_sample and audio_denoise (--audio); series_impute
+model by default); audio_sample and audio_denoise (--audio, the shipped
+mel digit model by default); series_impute
 and series_forecast (--series); molecule_sample (--graph); network_simulate
 (spreading on an uploaded graph, --network), with the parameters of the
 CLI commands. Jobs are stored in DIR/jobs.db
@@ -109,7 +112,7 @@ puts them back in the queue for the next start.`,
 	f.StringArrayVar(&models, "model", []string{"fashion="}, "NAME=CHECKPOINT of an image model to serve (repeatable; empty CHECKPOINT: the shipped model)")
 	f.StringArrayVar(&tables, "tabular", nil, "NAME=MODEL_DIR of a tabular model to serve (repeatable)")
 	f.StringArrayVar(&texts, "text", []string{"fortunes="}, "NAME=CHECKPOINT of a text model to serve (repeatable; empty CHECKPOINT: the shipped fortunes model)")
-	f.StringArrayVar(&audios, "audio", nil, "NAME=CHECKPOINT of an audio model (diffuse audio train; generation or denoising) to serve (repeatable)")
+	f.StringArrayVar(&audios, "audio", []string{"digits="}, "NAME=CHECKPOINT of an audio model (diffuse audio train: waveform or mel generation, or denoising) to serve (repeatable; empty CHECKPOINT: the shipped mel model)")
 	f.StringArrayVar(&seriesModels, "series", nil, "NAME=CHECKPOINT of a time-series model (diffuse series train) to serve (repeatable)")
 	f.StringArrayVar(&graphs, "graph", nil, "NAME=CHECKPOINT of a molecule model (diffuse graph train --data molecules) to serve (repeatable)")
 	f.BoolVar(&spreading, "network", true, "serve network_simulate jobs (spreading on uploaded graphs; no model needed) under the model name network")
@@ -199,7 +202,21 @@ func loadServeModels(texts, audios, seriesModels, graphs []string) ([]*serve.Mod
 		return &serve.Model{Text: m, Source: source, Hash: sum}, nil
 	})
 	if err == nil {
-		err = each("--audio", audios, false, func(name, path string) (*serve.Model, error) {
+		err = each("--audio", audios, true, func(name, path string) (*serve.Model, error) {
+			if path == "" {
+				g, err := melmodel.Load()
+				return &serve.Model{Mel: g, Source: melmodel.Source, Hash: melmodel.SHA256()}, err
+			}
+			if file, mel, err := melCheckpoint(path); err != nil {
+				return nil, err
+			} else if mel {
+				g, err := melgen.Load(file, true)
+				if err != nil {
+					return nil, err
+				}
+				sum, err := hash(file)
+				return &serve.Model{Mel: g, Source: file, Hash: sum}, err
+			}
 			m, file, sum, err := loadAudioModel(path, false)
 			if err != nil {
 				return nil, err
