@@ -33,6 +33,10 @@ func Default() Spec {
 	return Spec{Rate: 8000, Samples: 8000, FFT: 256, Hop: 128, Exponent: 0.5, Beta: 0.2, Peak: 0.9}
 }
 
+// MaxFFT bounds the STFT size a spec may ask for (an image of 2048×2048),
+// so that a checkpoint header cannot make the codec allocate without limit.
+const MaxFFT = 8192
+
 // Size is the side of the image: FFT/4 (FFT/2 bins in two channels).
 func (s Spec) Size() int { return s.FFT / 4 }
 
@@ -45,8 +49,8 @@ func (s Spec) Validate() error {
 	switch {
 	case s.Rate <= 0 || s.Samples <= 0:
 		return fmt.Errorf("specenh: spec: rate %d, samples %d: want both > 0", s.Rate, s.Samples)
-	case s.FFT < 8 || s.FFT%8 != 0:
-		return fmt.Errorf("specenh: spec: fft %d: want a multiple of 8", s.FFT)
+	case s.FFT < 8 || s.FFT%8 != 0 || s.FFT > MaxFFT:
+		return fmt.Errorf("specenh: spec: fft %d: want a multiple of 8 up to %d", s.FFT, MaxFFT)
 	case s.Hop < 1 || s.Hop > s.FFT/2:
 		return fmt.Errorf("specenh: spec: hop %d: want 1 ≤ hop ≤ fft/2 = %d", s.Hop, s.FFT/2)
 	case s.Frames() > s.Size():
