@@ -58,9 +58,12 @@ func newAudioTrainCmd() *cobra.Command {
 --task generate (a DiffWave-style waveform model, class-conditional, label
 dropout for guidance), --task mel (the image U-Net on 32×32 log-mel images
 of the clips, class-conditional with label dropout; audio sample vocodes
-its images with Griffin–Lim) or --task denoise (a waveform model; noise of
+its images with Griffin–Lim), --task denoise (a waveform model; noise of
 a random kind and SNR mixed into every clip at every step; the noisy clip
-is the condition). Checkpoints
+is the condition) or --task enhance (score-based enhancement on the
+compressed STFT magnitude with the image U-Net, the noisy spectrogram as
+the condition, noise mixed as for denoise; the better denoiser, see
+docs/audio.md). Checkpoints
 (ckpt-STEP.safetensors with the model configuration as JSON in the header,
 written atomically) and loss.png come every --checkpoint-every steps, at
 the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
@@ -78,7 +81,7 @@ the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
 		},
 	}
 	fl := cmd.Flags()
-	fl.StringVar(&f.task, "task", diffwave.TaskGenerate, "generate, mel or denoise")
+	fl.StringVar(&f.task, "task", diffwave.TaskGenerate, "generate, mel, denoise or enhance")
 	fl.StringVar(&f.data, "data", "", "spoken-digit data set folder (with manifest.csv)")
 	f.runFlags.add(fl, runDefaults{steps: 2000, warmup: 100, checkpointEvery: 250, lr: 1e-3, decay: 0})
 	fl.Uint64Var(&f.seed, "seed", 1, "random seed: weights, batches, noise")
@@ -96,8 +99,11 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 	if f.task == taskMel {
 		return runAudioMelTrain(ctx, f, log)
 	}
+	if f.task == taskEnhance {
+		return runAudioEnhanceTrain(ctx, f, log)
+	}
 	if f.task != diffwave.TaskGenerate && f.task != diffwave.TaskDenoise {
-		return usagef("audio train: --task %q: want generate, mel or denoise", f.task)
+		return usagef("audio train: --task %q: want generate, mel, denoise or enhance", f.task)
 	}
 	cfg := diffwave.DefaultConfig(f.task)
 	var resumeFrom string
@@ -274,6 +280,11 @@ same bytes.`,
 			} else if mel {
 				return sampleMel(cmd, &s, file, n, class)
 			}
+			if file, ok, err := enhanceCheckpoint(s.checkpoint); err != nil {
+				return err
+			} else if ok {
+				return usagef("audio sample: %s is a speech enhancement model: use audio denoise", file)
+			}
 			m, file, sum, err := loadAudioModel(s.checkpoint, s.raw)
 			if err != nil {
 				return err
@@ -350,6 +361,11 @@ a bad file is named and nothing is written.`,
 				return err
 			} else if mel {
 				return usagef("audio denoise: %s is a mel-spectrogram generation model: use audio sample", file)
+			}
+			if file, ok, err := enhanceCheckpoint(s.checkpoint); err != nil {
+				return err
+			} else if ok {
+				return denoiseEnhance(cmd, &s, spec, file, in, samples)
 			}
 			m, file, sum, err := loadAudioModel(s.checkpoint, s.raw)
 			if err != nil {

@@ -1,0 +1,178 @@
+package specenh
+
+import (
+	"fmt"
+
+	"github.com/diffusego/diffusego/audio/digits"
+	"github.com/diffusego/diffusego/audio/noise"
+	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/diffusion"
+	"github.com/diffusego/diffusego/nn"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/train"
+)
+
+// Noise kinds the enhancer trains on, each drawn with equal probability.
+var NoiseKinds = []string{"white", "pink", "babble"}
+
+// BabbleTalkers is how many talkers make training babble.
+const BabbleTalkers = 4
+
+// Task is the training task of an enhancer: each step takes a batch of
+// clean training clips, and for each clip draws a noise kind (NoiseKinds:
+// white, pink, or babble of BabbleTalkers other training utterances by
+// other voices), an SNR uniform in [MinSNR, MaxSNR] dB and the noise itself
+// from the step's random stream, mixes them exactly (noise.Mix), scales
+// clean and noisy by Spec.Peak over the noisy peak, maps both to images,
+// and regresses the clean image with the noisy one as the condition
+// (train.Objective with pipeline.Cond: x₀ target, uniform weighting).
+// Everything random comes from the step and the seed, so a resumed run
+// replays an uninterrupted one. Task implements train.Task.
+type Task struct {
+	Enhancer       *Enhancer
+	Batches        *train.Batches
+	Objective      *train.Objective
+	Speech         [][]float64 // trimmed training utterances, the babble talkers
+	Voices         []string    // the voice of each utterance
+	ClipVoices     []string    // the voice of each training clip
+	MinSNR, MaxSNR float64
+
+	clean *tensor.Tensor // (N, 1, Samples)
+}
+
+// NewTask returns the task over clean clips x: (N, 1, Samples) with their
+// voices, batch size batch and seed.
+func NewTask(e *Enhancer, x *tensor.Tensor, voices []string, batch int, seed uint64) (*Task, error) {
+	s := e.Codec.Spec
+	if x.Rank() != 3 || x.Dim(1) != 1 || x.Dim(2) != s.Samples {
+		return nil, fmt.Errorf("specenh: task: clips %s: want (N, 1, %d)", tensor.FormatShape(x.Shape), s.Samples)
+	}
+	if x.Dim(0) != len(voices) {
+		return nil, fmt.Errorf("specenh: task: %d clips but %d voices", x.Dim(0), len(voices))
+	}
+	if batch < 1 || batch > x.Dim(0) {
+		return nil, fmt.Errorf("specenh: task: batch: want 1 to the %d training clips, got %d", x.Dim(0), batch)
+	}
+	idx := tensor.New(x.Dim(0), 1) // Batches serves clip indices; the task mixes the audio itself
+	for i := range x.Dim(0) {
+		idx.Data[i] = float32(i)
+	}
+	b, err := train.TensorBatches(idx, nil, batch, seed)
+	if err != nil {
+		return nil, err
+	}
+	obj := &train.Objective{Schedule: e.Pipe.Schedule, Target: e.Pipe.Model.Target, Weighting: diffusion.Uniform,
+		Cond: e.Pipe.Model.Cond}
+	t := &Task{Enhancer: e, Batches: b, Objective: obj, ClipVoices: voices, MinSNR: -5, MaxSNR: 20, clean: x}
+	L := s.Samples
+	for i := range x.Dim(0) {
+		c := make([]float64, L)
+		for j, v := range x.Data[i*L : (i+1)*L] {
+			c[j] = float64(v)
+		}
+		if tr := digits.Trim(c, s.Rate, digits.TrimDB); len(tr) > 0 {
+			t.Speech = append(t.Speech, tr)
+			t.Voices = append(t.Voices, voices[i])
+		}
+	}
+	if len(t.Speech) < 2 {
+		return nil, fmt.Errorf("specenh: task: %d non-silent clips: babble needs at least 2", len(t.Speech))
+	}
+	return t, nil
+}
+
+// Params implements train.Task.
+func (t *Task) Params() []*nn.Param { return t.Enhancer.Pipe.Net.Params() }
+
+// PerEpoch implements train.Task.
+func (t *Task) PerEpoch() int { return t.Batches.PerEpoch() }
+
+// Items implements train.Task.
+func (t *Task) Items() int { return t.Batches.Size }
+
+// Loss implements train.Task.
+func (t *Task) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var, int, error) {
+	idx, _, epoch, err := t.Batches.Batch(step)
+	if err != nil {
+		return nil, 0, err
+	}
+	S := t.Enhancer.Codec.Spec.Size()
+	per := 2 * S * S
+	n := idx.Dim(0)
+	batch := tensor.New(n, 4, S, S) // per item: the clean image, then the noisy one
+	mix := rng.Split(1 << 20)
+	for i := range n {
+		clean, noisy, err := t.Mix(int(idx.Data[i]), mix.Split(uint64(i)))
+		if err != nil {
+			return nil, 0, err
+		}
+		noisy, scale := scaleToPeak(noisy, t.Enhancer.Codec.Spec.Peak)
+		for j := range clean {
+			clean[j] *= scale
+		}
+		t.Enhancer.Codec.Image(clean, batch.Data[2*i*per:(2*i+1)*per])
+		t.Enhancer.Codec.Image(noisy, batch.Data[(2*i+1)*per:(2*i+2)*per])
+	}
+	l, err := t.Objective.Loss(g, t.Enhancer.Pipe.Net, batch, nil, rng)
+	return l, epoch, err
+}
+
+// Mix returns training clip c and a noisy version of it, drawing the
+// noise kind, SNR and noise from rng.
+func (t *Task) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err error) {
+	L := t.clean.Dim(2)
+	clean = make([]float64, L)
+	for j, v := range t.clean.Data[c*L : (c+1)*L] {
+		clean[j] = float64(v)
+	}
+	var nz []float64
+	switch NoiseKinds[rng.Intn(len(NoiseKinds))] {
+	case "white":
+		nz = noise.White(L, rng)
+	case "pink":
+		nz = noise.Pink(L, rng)
+	default:
+		talkers := make([][]float64, BabbleTalkers)
+		for k := range talkers {
+			var utts [][]float64
+			total := 0
+			for tries := 0; total < 2*L; tries++ {
+				j := rng.Intn(len(t.Speech))
+				if t.Voices[j] == t.ClipVoices[c] && tries < 100 {
+					continue
+				}
+				utts = append(utts, t.Speech[j])
+				total += len(t.Speech[j])
+			}
+			if talkers[k], err = noise.Concat(utts, rng.Intn(len(utts[0])), L); err != nil {
+				return nil, nil, err
+			}
+		}
+		if nz, err = noise.Babble(talkers, L); err != nil {
+			return nil, nil, err
+		}
+	}
+	snr := t.MinSNR + (t.MaxSNR-t.MinSNR)*rng.Uniform()
+	noisy, _, err = noise.Mix(clean, nz, snr)
+	return clean, noisy, err
+}
+
+// NewTrainer loads the training split of the spoken-digit data set in dir
+// (the first limit clips when limit > 0) and returns a trainer of e on it
+// with batch size batch, and the number of clips.
+func NewTrainer(e *Enhancer, dir string, limit, batch int, opts train.Options) (*train.Trainer, int, error) {
+	x, _, clips, err := digits.Load(dir, digits.Train, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	voices := make([]string, len(clips))
+	for i, c := range clips {
+		voices[i] = c.Voice
+	}
+	task, err := NewTask(e, x, voices, batch, opts.Seed)
+	if err != nil {
+		return nil, 0, fmt.Errorf("%s: %w", dir, err)
+	}
+	tr, err := train.NewTask(task, opts)
+	return tr, x.Dim(0), err
+}

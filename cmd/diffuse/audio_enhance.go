@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"github.com/diffusego/diffusego/audio/diffwave"
+	"github.com/diffusego/diffusego/audio/specenh"
+	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/jobs"
+	"github.com/diffusego/diffusego/pipeline"
+	"github.com/spf13/cobra"
+)
+
+// taskEnhance is --task enhance of diffuse audio train: score-based
+// speech enhancement on the compressed STFT magnitude with the image
+// U-Net (audio/specenh).
+const taskEnhance = "enhance"
+
+// runAudioEnhanceTrain trains a spectrogram enhancer (specenh.DefaultModel)
+// on the training clips with noise mixed afresh at every step. The
+// checkpoints carry the image model and the spec, so that audio denoise
+// knows it for an enhancer.
+func runAudioEnhanceTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error {
+	if f.layers != 0 || f.patch != 0 || f.cycle != 0 {
+		return usagef("audio train: --layers, --patch and --cycle are settings of the waveform model, not of --task enhance")
+	}
+	spec := specenh.Default()
+	model := specenh.DefaultModel(spec)
+	if f.channels != 0 {
+		model.UNet.Channels = f.channels
+	}
+	if f.tsteps != 0 {
+		model.Schedule.Steps = f.tsteps
+	}
+	var resumeFrom string
+	if f.resume != "" {
+		var err error
+		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
+			return err
+		}
+		ck, err := checkpoint.ReadFile(resumeFrom)
+		if err != nil {
+			return err
+		}
+		s, ok, err := specenh.ParseSpec(ck.Meta, resumeFrom)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return usagef("audio train: %s is not a spectrogram enhancement model: resume it with its own --task", resumeFrom)
+		}
+		if err := checkpoint.DecodeJSON([]byte(ck.Meta[pipeline.ConfigKey]), resumeFrom+": "+pipeline.ConfigKey, &model); err != nil {
+			return err
+		}
+		spec = s
+	}
+	e, err := specenh.New(model, spec, f.seed)
+	if err != nil {
+		return usagef("audio train: %v", err)
+	}
+	tr, clips, err := specenh.NewTrainer(e, f.data, f.limit, f.batch, f.options(f.seed))
+	if err != nil {
+		return err
+	}
+	tr.Unit = "clips"
+	if err := resumeInto(tr, resumeFrom, log); err != nil {
+		return err
+	}
+	meta := model.Meta()
+	for k, v := range spec.Meta() {
+		meta[k] = v
+	}
+	meta["audio.data"] = f.data
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	if err := checkpoint.WriteJSON(filepath.Join(f.out, "config.json"), map[string]any{
+		"task": taskEnhance, "data": f.data, "seed": f.seed, "batch": f.batch, "limit": f.limit, "lr": f.lr, "steps": f.steps,
+		"model": model, "spec": spec}); err != nil {
+		return err
+	}
+	n := 0
+	for _, q := range e.Pipe.Net.Params() {
+		n += q.V.Value.Len()
+	}
+	fmt.Fprintf(log, "audio train: task enhance, %d training clips as 2×%d×%d compressed STFT magnitudes, %d parameters, batch %d\n",
+		clips, spec.Size(), spec.Size(), n, f.batch)
+	tr.Log = log
+	r := taskRun{tr: tr, dir: f.out, meta: meta, keep: f.keep, curveTitle: "training loss (x₀-MSE on the compressed magnitude)"}
+	return r.run(ctx, f.minutes, f.checkpointEvery, log)
+}
+
+// enhanceCheckpoint reports whether the newest checkpoint of path is a
+// spectrogram enhancer, with its file name.
+func enhanceCheckpoint(path string) (file string, ok bool, err error) {
+	if path == "" {
+		return "", false, usagef("--checkpoint is required (a checkpoint file or a run folder)")
+	}
+	if file, err = jobs.NewestCheckpoint(path); err != nil {
+		return "", false, err
+	}
+	ck, err := checkpoint.ReadFile(file)
+	if err != nil {
+		return "", false, err
+	}
+	_, ok = ck.Meta[specenh.MetaKey]
+	return file, ok, nil
+}
+
+// denoiseEnhance is audio denoise for a spectrogram enhancer: every input
+// is read and checked first, then enhanced in 1-s windows and written as
+// 16-bit PCM with the settings in the INFO chunk.
+func denoiseEnhance(cmd *cobra.Command, s *audioSamplerFlags, spec sampler.Spec, file, in string, samples int) error {
+	e, err := specenh.Load(file, !s.raw)
+	if err != nil {
+		return err
+	}
+	sum, err := fileSHA256(file)
+	if err != nil {
+		return err
+	}
+	rate := e.Codec.Spec.Rate
+	inputs, err := diffwave.ReadDir(in, rate)
+	if err != nil {
+		return err
+	}
+	log := cmd.OutOrStdout()
+	for _, x := range inputs {
+		if x.Note != "" {
+			fmt.Fprintf(log, "%s: %s\n", x.Path, x.Note)
+		}
+	}
+	o := specenh.Options{Sampler: spec, Samples: samples, Seed: s.seed}
+	outs := make([][]float32, len(inputs))
+	for i, x := range inputs {
+		y, err := e.EnhanceLong(cmd.Context(), x.Audio.Data[0], o)
+		if err != nil {
+			return fmt.Errorf("%s: %w", x.Path, err)
+		}
+		outs[i] = make([]float32, len(y))
+		for j, v := range y {
+			outs[i][j] = float32(v)
+		}
+	}
+	if err := os.MkdirAll(s.outDir, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	settings := map[string]string{"checkpoint_sha256": sum, "model": "specenh", "sampler": spec.Name,
+		"steps": strconv.Itoa(spec.StepCount(e.Pipe.Model.Schedule.Steps)), "samples": strconv.Itoa(samples),
+		"seed": strconv.FormatUint(s.seed, 10)}
+	for i, x := range inputs {
+		st := map[string]string{"input": filepath.Base(x.Path)}
+		for k, v := range settings {
+			st[k] = v
+		}
+		if err := diffwave.WriteClip(filepath.Join(s.outDir, filepath.Base(x.Path)), outs[i], rate, st); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(log, "denoised %d files into %s\n", len(inputs), s.outDir)
+	return nil
+}
