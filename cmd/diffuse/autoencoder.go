@@ -54,7 +54,7 @@ func (d *aeData) open() (*emoji.Set, emoji.Split, error) {
 func newAutoencoderTrainCmd() *cobra.Command {
 	var (
 		d                   aeData
-		out                 string
+		out, init           string
 		steps, batch, every int
 		saveEvery, warmup   int
 		lr, lrMin           float64
@@ -81,6 +81,11 @@ func newAutoencoderTrainCmd() *cobra.Command {
 				return err
 			}
 			a := autoencoder.New(autoencoder.Small(), seed)
+			if init != "" { // continue from saved weights, with a fresh optimiser
+				if a, _, err = autoencoder.Load(init); err != nil {
+					return err
+				}
+			}
 			rng := tensor.NewRNG(seed + 1)
 			next := func(int) (*tensor.Tensor, error) {
 				idx := make([]int, batch)
@@ -131,6 +136,7 @@ func newAutoencoderTrainCmd() *cobra.Command {
 	}
 	d.add(cmd)
 	cmd.Flags().StringVar(&out, "out", "", "folder for autoencoder.safetensors and autoencoder.json")
+	cmd.Flags().StringVar(&init, "init", "", "start from the weights of this autoencoder folder (a fresh optimiser and schedule), e.g. to continue a run saved with --save-every")
 	cmd.Flags().IntVar(&steps, "steps", 2000, "optimiser steps")
 	cmd.Flags().IntVar(&batch, "batch", 16, "pictures per step")
 	cmd.Flags().IntVar(&every, "log-every", 50, "log every N steps")

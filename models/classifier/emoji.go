@@ -171,7 +171,7 @@ func argmaxRows(logits *tensor.Tensor) []int {
 type EmojiTrainConfig struct {
 	Epochs int     // passes over the data
 	Batch  int     // images per step
-	LR     float64 // peak Adam rate; cosine decay to LR/20 after 50 warm-up steps
+	LR     float64 // peak Adam rate; cosine decay to LR/20 after min(50, steps/10) warm-up steps
 	Seed   uint64  // shuffling and augmentation
 	// Shift is the largest random translation in pixels (the uncovered
 	// border is filled with white, the pictures' background); 0 for none.
@@ -203,7 +203,8 @@ func TrainEmoji(ctx context.Context, m *EmojiNet, images *tensor.Tensor, cat, su
 		return fmt.Errorf("emoji classifier: %d epochs of batch %d over %d images: want ≥ 1 each and batch ≤ images", cfg.Epochs, cfg.Batch, n)
 	}
 	perEpoch := n / cfg.Batch
-	sched := optim.WarmupCosine{Peak: cfg.LR, Floor: cfg.LR / 20, Warmup: 50, Total: perEpoch * cfg.Epochs}
+	total := perEpoch * cfg.Epochs
+	sched := optim.WarmupCosine{Peak: cfg.LR, Floor: cfg.LR / 20, Warmup: min(50, total/10), Total: total}
 	opt := optim.NewAdam(m.Params(), cfg.LR, 0.9, 0.999, 1e-8, 0)
 	rng := tensor.NewRNG(cfg.Seed)
 	per, s := images.Len()/n, m.Config.Size
