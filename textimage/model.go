@@ -19,6 +19,7 @@ import (
 	"github.com/diffusego/diffusego/models/textenc"
 	"github.com/diffusego/diffusego/models/transformer"
 	"github.com/diffusego/diffusego/models/unet"
+	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/train"
 )
@@ -286,24 +287,7 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 		return nil, err
 	}
 	n := len(prompts)
-	// A Net of its own: the table [negative, prompts…] serves this call
-	// only, so the model can serve several calls at once.
-	net := &Net{UNet: m.Net.UNet, Text: m.Net.Text, Prompts: append([]string{opts.Negative}, prompts...)}
-	labels := make([]int, n)
-	for i := range labels {
-		labels[i] = i + 1
-	}
-	f := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
-		return net.Forward(autograd.NoGrad(), autograd.NewVar(xt), t, y).Value, nil
-	}
-	den := &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Labels: labels, Null: Null}
-	var d sampler.Denoiser = den
-	if w != 1 {
-		d = diffusion.Guided{D: &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Null: Null}, Labels: labels, Scale: w}
-	}
-	if opts.Threshold && m.AE == nil {
-		d = sampler.Thresholded{D: d}
-	}
+	d := m.denoiser(prompts, opts.Negative, w, opts.Threshold)
 	rng := tensor.NewRNG(opts.Seed)
 	items := rng.Split(0)
 	c, side := m.Channels(), m.Side()
@@ -314,6 +298,115 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 		copy(x0.Data[i*per:(i+1)*per], xi.Data)
 	}
 	return sampler.Run(ctx, s, d, x0, sigmas, rng.Split(1), opts.Visit)
+}
+
+// denoiser is the guided denoiser of SampleLatents for prompts (labels
+// 1…n of the table [negative, prompts…]).
+func (m *Model) denoiser(prompts []string, negative string, w float64, threshold bool) sampler.Denoiser {
+	// A Net of its own: the table serves this call only, so the model can
+	// serve several calls at once.
+	net := &Net{UNet: m.Net.UNet, Text: m.Net.Text, Prompts: append([]string{negative}, prompts...)}
+	labels := make([]int, len(prompts))
+	for i := range labels {
+		labels[i] = i + 1
+	}
+	f := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
+		return net.Forward(autograd.NoGrad(), autograd.NewVar(xt), t, y).Value, nil
+	}
+	sched := m.Schedule()
+	var d sampler.Denoiser = &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Labels: labels, Null: Null}
+	if w != 1 {
+		d = diffusion.Guided{D: &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Null: Null}, Labels: labels, Scale: w}
+	}
+	if threshold && m.AE == nil {
+		d = sampler.Thresholded{D: d}
+	}
+	return d
+}
+
+// ModelMask maps a pixel mask to the grid the U-Net denoises: in latent
+// space a latent cell is known only when every pixel it covers is known
+// (a cell half in the hole is regenerated, so the hole is never
+// shrunk); in pixel space it is the mask itself.
+func (m *Model) ModelMask(mask *restore.Mask) (*restore.Mask, error) {
+	s := m.Spec.ImageSize
+	if mask.H != s || mask.W != s || len(mask.Known) != s*s {
+		return nil, fmt.Errorf("textimage: mask %d×%d: want %d×%d", mask.H, mask.W, s, s)
+	}
+	if m.AE == nil {
+		return mask, nil
+	}
+	f, side := m.AE.Config.Factor(), m.Side()
+	out, err := restore.NewMask(side, side)
+	if err != nil {
+		return nil, err
+	}
+	for i := range side {
+		for j := range side {
+			known := true
+			for y := i * f; y < (i+1)*f; y++ {
+				for x := j * f; x < (j+1)*f; x++ {
+					known = known && mask.Known[y*s+x]
+				}
+			}
+			out.Known[i*side+j] = known
+		}
+	}
+	return out, nil
+}
+
+// InpaintOptions say how Inpaint runs: the RePaint settings (their
+// Sampler, Steps, JumpLength, Resamplings, Seed; the σ range is the
+// model's) and the guidance of the prompts.
+type InpaintOptions struct {
+	RePaint   restore.InpaintOptions
+	Guidance  float64 // 0 means 1
+	Negative  string
+	Threshold bool // pixel space only
+}
+
+// Inpaint fills the unknown pixels of x: (N, 3, S, S) in [-1, 1], image i
+// guided by prompts[i], with RePaint (restore.Inpaint) in the model's
+// space: in latent space x is encoded, the mask taken to the latent grid
+// (ModelMask), the latents filled and decoded. The known pixels of the
+// result are x's, bit for bit.
+func (m *Model) Inpaint(ctx context.Context, prompts []string, x *tensor.Tensor, mask *restore.Mask, o InpaintOptions) (out *tensor.Tensor, err error) {
+	defer tensor.Recover(&err)
+	if x.Rank() != 4 || len(prompts) != x.Shape[0] {
+		return nil, fmt.Errorf("textimage inpaint: %d prompts for images %s", len(prompts), tensor.FormatShape(x.Shape))
+	}
+	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{o.Negative}, prompts...)); err != nil {
+		return nil, err
+	}
+	z, err := m.Encode(x)
+	if err != nil {
+		return nil, err
+	}
+	zm, err := m.ModelMask(mask)
+	if err != nil {
+		return nil, err
+	}
+	w := o.Guidance
+	if w == 0 {
+		w = 1
+	}
+	sched := m.Schedule()
+	ro := o.RePaint
+	ro.SigmaMax, ro.SigmaMin = min(sched.Sigma(sched.Steps()-1), 80), sched.Sigma(0)
+	filled, err := restore.Inpaint(ctx, m.denoiser(prompts, o.Negative, w, o.Threshold), z, zm, ro)
+	if err != nil {
+		return nil, err
+	}
+	if out, err = m.Decode(filled); err != nil {
+		return nil, err
+	}
+	hw := mask.H * mask.W
+	for i := range out.Data {
+		if mask.Known[i%hw] {
+			out.Data[i] = x.Data[i]
+		}
+	}
+	return out, nil
 }
 
 // File names in a model folder.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/models/autoencoder"
+	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/train"
 )
@@ -241,6 +242,53 @@ func TestUNetConfig(t *testing.T) {
 		}
 		if err != nil || fmtInts(cfg.ChannelMult) != c.mult || cfg.AttentionResolutions[0] != c.attn {
 			t.Errorf("side %d: mult %v attention %v err %v, want %s at %d", c.size, cfg.ChannelMult, cfg.AttentionResolutions, err, c.mult, c.attn)
+		}
+	}
+}
+
+// TestInpaint: the latent mask keeps a cell only when all its pixels are
+// known; inpainting returns the known pixels bit for bit in both spaces
+// and changes the hole (time budget: well under a second).
+func TestInpaint(t *testing.T) {
+	mask, err := restore.CenterBox(16, 16, 0.5) // pixels 4..11 unknown
+	if err != nil {
+		t.Fatal(err)
+	}
+	mask.Known[0] = false // one stray unknown pixel: its latent cell (0, 0) must be regenerated
+	lm := tiny(t, true)
+	zm, err := lm.ModelMask(mask)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []int
+	for i, k := range zm.Known {
+		if !k {
+			got = append(got, i)
+		}
+	}
+	if fmtInts(got) != "[0 5 6 9 10]" {
+		t.Errorf("unknown latent cells %v, want [0 5 6 9 10] (4×4 grid, f = 4)", got)
+	}
+	x := tensor.NewRNG(3).Rand(-1, 1, 2, 3, 16, 16)
+	for _, m := range []*Model{tiny(t, false), lm} {
+		o := InpaintOptions{Guidance: 2, RePaint: restore.InpaintOptions{Steps: 4, JumpLength: 2, Resamplings: 2, Seed: 1}}
+		out, err := m.Inpaint(context.Background(), []string{"red car", "cat face"}, x, mask, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		changed := false
+		for i := range out.Data {
+			known := mask.Known[i%256]
+			if known && out.Data[i] != x.Data[i] {
+				t.Fatalf("%s: known value %d changed", m.Spec.Space, i)
+			}
+			changed = changed || (!known && out.Data[i] != x.Data[i])
+		}
+		if !changed {
+			t.Errorf("%s: the hole was not filled", m.Spec.Space)
+		}
+		if _, err := m.Inpaint(context.Background(), []string{"red car"}, x, mask, o); err == nil {
+			t.Errorf("%s: one prompt for two images: no error", m.Spec.Space)
 		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image/png"
 	"io"
 	"os"
 	"os/signal"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/data/emoji"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/cputime"
@@ -20,6 +22,7 @@ import (
 	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/models/autoencoder"
 	"github.com/diffusego/diffusego/pipeline"
+	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/textimage"
 	"github.com/diffusego/diffusego/train"
@@ -387,4 +390,94 @@ func trainPrompted(cmd *cobra.Command, t textTrain, configPath, resume, out stri
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	return runPromptTrain(ctx, t, cmd.OutOrStdout())
+}
+
+// textInpaint are diffuse inpaint's flags for text-to-image models.
+type textInpaint struct {
+	prompt, negative, autoencoder string
+	guidance                      float64
+}
+
+func (t *textInpaint) add(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&t.prompt, "prompt", "", "text-to-image models: the prompt that guides the fill (default: none, unconditional)")
+	f.StringVar(&t.negative, "negative-prompt", "", "text-to-image models: the prompt guidance pushes away from")
+	f.Float64Var(&t.guidance, "guidance", 3, "text-to-image models: classifier-free guidance scale")
+	f.StringVar(&t.autoencoder, "autoencoder", "", "latent models: the autoencoder folder (default: the model folder's copy)")
+}
+
+func (t *textInpaint) used(cmd *cobra.Command) bool {
+	for _, name := range []string{"prompt", "negative-prompt", "guidance", "autoencoder"} {
+		if cmd.Flags().Changed(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// runPromptInpaint is diffuse inpaint for a text-to-image model: the
+// input pictures are composited on white (as the emoji training set) and
+// filled by textimage.Model.Inpaint.
+func runPromptInpaint(cmd *cobra.Command, f restoreFlags, mask string, jump, resample int, t textInpaint) error {
+	if t.guidance < 0 {
+		return usagef("--guidance: want ≥ 0, got %g", t.guidance)
+	}
+	ckpt, err := jobs.NewestCheckpoint(f.checkpoint)
+	if err != nil {
+		return err
+	}
+	m, err := textimage.Load(ckpt, t.autoencoder, !f.raw)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Net.Text.Vocab.Tokenize([]string{t.prompt, t.negative}); err != nil {
+		return usagef("%v", err)
+	}
+	paths, err := jobs.ListPNGs(f.in)
+	if err != nil {
+		return err
+	}
+	size := m.Spec.ImageSize
+	x := tensor.New(len(paths), 3, size, size)
+	per := x.Len() / len(paths)
+	for i, path := range paths {
+		if err := readOnWhite(path, size, x.Data[i*per:(i+1)*per]); err != nil {
+			return err
+		}
+	}
+	mk, err := makeMask(mask, size, size, f.seed)
+	if err != nil {
+		return err
+	}
+	prompts := make([]string, len(paths))
+	for i := range prompts {
+		prompts[i] = t.prompt
+	}
+	out, err := m.Inpaint(cmd.Context(), prompts, x, mk, textimage.InpaintOptions{Guidance: t.guidance, Negative: t.negative, Threshold: true,
+		RePaint: restore.InpaintOptions{Sampler: sampler.DDPM{}, Steps: f.steps, JumpLength: jump, Resamplings: resample, Seed: f.seed}})
+	if err != nil {
+		return err
+	}
+	return writeRestored(f.out, paths, out, map[string]string{"task": "inpaint", "mask": mask, "prompt": t.prompt,
+		"negative_prompt": t.negative, "guidance": fmt.Sprint(t.guidance), "space": m.Spec.Space, "steps": fmt.Sprint(f.steps),
+		"jump": fmt.Sprint(jump), "resample": fmt.Sprint(resample), "seed": fmt.Sprint(f.seed)}, cmd.OutOrStdout())
+}
+
+// readOnWhite decodes a size×size PNG (any colour model) into dst as RGB
+// in [-1, 1], composited on white.
+func readOnWhite(path string, size int, dst []float32) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	defer fh.Close()
+	img, err := png.Decode(fh)
+	if err != nil {
+		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
+	}
+	if b := img.Bounds(); b.Dx() != size || b.Dy() != size {
+		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
+	}
+	emoji.OnWhite(img, dst)
+	return nil
 }

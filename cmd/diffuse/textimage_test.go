@@ -110,6 +110,31 @@ func TestTextToImageCLI(t *testing.T) {
 		t.Fatalf("textimage sample: status %d, stderr %q", status, errOut)
 	}
 
+	// Inpainting in latent space: the known top half comes back as given.
+	in := filepath.Join(em, "google", "64", "e03.png")
+	filled := filepath.Join(dir, "filled")
+	if status, _, errOut := runCLI("inpaint", "--checkpoint", latent, "--in", in, "--mask", "bottom", "--prompt", "thing d",
+		"--steps", "2", "--jump", "1", "--resample", "1", "--out", filled); status != 0 {
+		t.Fatalf("inpaint: status %d, stderr %q", status, errOut)
+	}
+	want, got := make([]float32, 3*64*64), make([]float32, 3*64*64)
+	if err := readOnWhite(in, 64, want); err != nil {
+		t.Fatal(err)
+	}
+	if err := readOnWhite(filepath.Join(filled, "e03.png"), 64, got); err != nil {
+		t.Fatal(err)
+	}
+	for c := range 3 {
+		for i := range 32 * 64 { // the top half
+			if want[c*4096+i] != got[c*4096+i] {
+				t.Fatalf("inpaint changed known pixel %d of channel %d", i, c)
+			}
+		}
+	}
+	if status, _, errOut := runCLI("inpaint", "--in", in, "--prompt", "thing d", "--out", filepath.Join(dir, "bad-inpaint")); status != 2 || !strings.Contains(errOut, "only text-to-image models") {
+		t.Errorf("inpaint with the shipped class model and --prompt: status %d, stderr %q", status, errOut)
+	}
+
 	// A latent model whose folder lost its autoencoder.
 	lone := filepath.Join(dir, "lone")
 	if err := os.MkdirAll(lone, 0o755); err != nil {
