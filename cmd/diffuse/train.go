@@ -63,7 +63,9 @@ pictures (make emoji) in the latent space of that autoencoder (diffuse
 autoencoder train), with their names as captions; --text trains the same
 in pixel space. The run folder holds the checkpoints, textimage.json and
 a copy of the autoencoder, whose SHA-256 the model records; sample it with
-diffuse sample --checkpoint DIR --prompt "red apple".`,
+diffuse sample --checkpoint DIR --prompt "red apple". Unless given, such
+runs use --batch 32 and --lr 5e-4 (cosine, EMA 0.999) and write to
+runs/emoji-latent or runs/emoji-pixel.`,
 		Example: `  diffuse train --out runs/fashion --steps 2000
   diffuse train --config run.yaml --minutes 45
   diffuse train --out runs/fashion --resume runs/fashion   # the newest checkpoint there
