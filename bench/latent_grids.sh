@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # latent_grids.sh: regenerates the figures and numbers of docs/latent.md.
 # Trains the autoencoder (AE_STEPS × 16 pictures, cosine learning rate)
-# unless AE names a trained one, reports its held-out PSNR/SSIM and
+# unless AE names a trained one (default: the shipped one,
+# models/autoencoder/weights/emoji), reports its held-out PSNR/SSIM and
 # reconstruction grid, trains the latent text-to-image model (T2I_STEPS ×
 # T2I_BATCH, or T2I_MINUTES), and samples 8 training prompts and 8
 # held-out prompts, 4 images each, at guidance 4. Needs the emoji set
@@ -11,10 +12,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 AE_STEPS="${AE_STEPS:-1200}"
 T2I_STEPS="${T2I_STEPS:-150}" T2I_BATCH="${T2I_BATCH:-32}" T2I_MINUTES="${T2I_MINUTES:-0}"
-OUT="${OUT:-out/latent}" AE="${AE:-$OUT/ae}"
+OUT="${OUT:-out/latent}" AE="${AE:-models/autoencoder/weights/emoji}"
 mkdir -p "$OUT" docs/latent
 go build -o "$OUT/diffuse" ./cmd/diffuse
 d="$OUT/diffuse"
+[ -f "$AE/autoencoder.json" ] || AE="$OUT/ae"
 if [ ! -f "$AE/autoencoder.json" ]; then
 	"$d" autoencoder train --out "$AE" --steps "$AE_STEPS" --batch 16 --lr 2e-3 --lr-schedule cosine \
 		--lr-min 1e-4 --warmup 50 --save-every 100 --log-every 50

@@ -16,8 +16,9 @@
 # machine), BATCH, CHANNELS, LIMIT (train on a seeded subset of that many
 # training pictures; 0 = all 3,440), N_FD samples for the FD, SAMPLE_STEPS,
 # SAMPLER, TRAIN_CAPTIONS, PER_CAPTION, GUIDANCE, FD_GUIDANCE. AE is the
-# autoencoder folder (default: trained here first with AE_STEPS steps if
-# absent). Needs the emoji set (make emoji). Writes OUT/tables.md and
+# autoencoder folder (default: the shipped one,
+# models/autoencoder/weights/emoji; trained here first with AE_STEPS steps
+# if absent). Needs the emoji set (make emoji). Writes OUT/tables.md and
 # OUT/tables.json; the tiny defaults below only prove the path runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,11 +27,12 @@ N_FD="${N_FD:-64}" SAMPLE_STEPS="${SAMPLE_STEPS:-20}" SAMPLER="${SAMPLER:-ddim}"
 TRAIN_CAPTIONS="${TRAIN_CAPTIONS:-20}" PER_CAPTION="${PER_CAPTION:-1}"
 GUIDANCE="${GUIDANCE:-1,2,4}" FD_GUIDANCE="${FD_GUIDANCE:-2}" SEED="${SEED:-1}" LIMIT="${LIMIT:-0}"
 EMOJI="${EMOJI:-out/emoji}" OUT="${OUT:-out/latent-tables}"
-AE="${AE:-$OUT/ae}" AE_STEPS="${AE_STEPS:-1200}"
+AE="${AE:-models/autoencoder/weights/emoji}" AE_STEPS="${AE_STEPS:-1200}"
 mkdir -p "$OUT"
 go build -o "$OUT/diffuse" ./cmd/diffuse
 go build -o "$OUT/tables" ./textimage/internal/tables
 d="$OUT/diffuse"
+[ -f "$AE/autoencoder.json" ] || AE="$OUT/ae"
 if [ ! -f "$AE/autoencoder.json" ]; then
 	"$d" autoencoder train --emoji "$EMOJI" --out "$AE" --steps "$AE_STEPS" --batch 16 --lr 2e-3 \
 		--lr-schedule cosine --lr-min 1e-4 --warmup 50 --save-every 100 --log-every 50
