@@ -8,7 +8,7 @@ import (
 	"github.com/diffusego/diffusego/checkpoint"
 )
 
-//go:generate go run ./internal/makeemoji -data ../../out/emoji -out weights/emoji.safetensors
+//go:generate go run ./internal/makeemoji -data ../../out/emoji -out weights/emoji.safetensors -epochs 24
 
 // emojiWeights is the shipped emoji network; weights/README.md says how
 // it was made.

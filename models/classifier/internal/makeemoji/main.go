@@ -24,7 +24,7 @@ import (
 func main() {
 	dir := flag.String("data", "out/emoji", "emoji folder (make emoji)")
 	out := flag.String("out", "weights/emoji.safetensors", "weights file to write")
-	epochs := flag.Int("epochs", 12, "passes over the training pictures")
+	epochs := flag.Int("epochs", 24, "passes over the training pictures")
 	batch := flag.Int("batch", 32, "pictures per step")
 	lr := flag.Float64("lr", 2e-3, "peak Adam learning rate")
 	seed := flag.Uint64("seed", 1, "model seed; shuffling uses seed+1")
