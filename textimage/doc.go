@@ -1,22 +1,30 @@
-// Package textimage is latent text-to-image diffusion (Rombach et al.
-// 2022): a U-Net with cross-attention (models/unet with ContextDim)
-// denoises the scaled latents of a KL autoencoder (models/autoencoder),
-// conditioned on a prompt through a character-level text encoder
-// (models/textenc) trained jointly with it, with classifier-free
-// guidance learned by caption dropout (Ho & Salimans 2022).
+// Package textimage is prompt-conditioned image diffusion, in pixel space
+// or in the latent space of an autoencoder (latent diffusion, Rombach et
+// al. 2022): a U-Net with cross-attention (models/unet with ContextDim)
+// denoises either the images or the scaled latents of a KL autoencoder
+// (models/autoencoder), conditioned on a prompt through a character-level
+// text encoder (models/textenc) trained jointly with it, with
+// classifier-free guidance learned by caption dropout (Ho & Salimans
+// 2022). The two spaces share everything but the space, so they compare
+// at an equal budget.
 //
 // It is its own top-level package, an application over the models: it
-// joins three of them, the emoji data and the diffusion maths, and it is
-// what `diffuse train --latent` and `diffuse sample --prompt` would call.
+// joins three of them and the diffusion maths, and it is what `diffuse
+// train --latent` (or --text for pixel space) and `diffuse sample
+// --prompt` call.
 //
 // Model: Net is a train.Network whose "labels" index a prompt table, so
 // the existing objective (train.Objective, caption dropout as label
-// dropout to index 0) and the existing guidance (diffusion.Guided over a
-// diffusion.VPDenoiser) run unchanged. Index 0 is the null prompt "";
-// at sampling it holds the negative prompt when one is given, so guidance
-// pushes away from it: x0 = x0_neg + w·(x0_prompt − x0_neg).
+// dropout to index 0), trainer (train.Trainer: EMA, schedules, exact
+// resume) and guidance (diffusion.Guided over a diffusion.VPDenoiser) run
+// unchanged. Index 0 is the null prompt ""; at sampling it holds the
+// negative prompt when one is given, so guidance pushes away from it:
+// x0 = x0_neg + w·(x0_prompt − x0_neg).
 //
-// A saved model is a folder: unet.json and unet.safetensors, the text
-// encoder's files under text/, and latent.json recording the autoencoder's
-// SHA-256. Load refuses an autoencoder with another hash.
+// A model folder holds textimage.json (the Spec), training checkpoints
+// ckpt-NNNNNN.safetensors (the U-Net's and the text encoder's parameters,
+// "text." before the latter's names, with the Spec in the metadata) and,
+// for a latent model, its autoencoder under autoencoder/. The Spec records
+// the autoencoder's SHA-256; Load refuses any other autoencoder, and a
+// latent model without one.
 package textimage

@@ -2,10 +2,13 @@ package textimage
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
-	"io"
-	"math"
+	"math/bits"
+	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/checkpoint"
@@ -14,8 +17,9 @@ import (
 	"github.com/diffusego/diffusego/diffusion/schedule"
 	"github.com/diffusego/diffusego/models/autoencoder"
 	"github.com/diffusego/diffusego/models/textenc"
+	"github.com/diffusego/diffusego/models/transformer"
 	"github.com/diffusego/diffusego/models/unet"
-	"github.com/diffusego/diffusego/optim"
+	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/train"
 )
@@ -23,154 +27,244 @@ import (
 // Steps is the number of training steps T of the cosine schedule.
 const Steps = 1000
 
-// Model is a trained latent text-to-image model and the autoencoder it
-// was trained with.
-type Model struct {
-	Net *Net
-	AE  *autoencoder.Autoencoder
-	// AEHash is the SHA-256 of the autoencoder the latents came from.
-	AEHash string
-}
-
-// record is latent.json.
-type record struct {
-	AutoencoderHash string `json:"autoencoder_hash"`
-	Steps           int    `json:"steps"`
-	Target          string `json:"target"`
-}
-
-// File names inside a model folder.
+// The two spaces a model can denoise in.
 const (
-	RecordFile  = "latent.json"
-	UNetConfig  = "unet.json"
-	UNetWeights = "unet.safetensors"
-	TextDir     = "text"
+	Pixel  = "pixel"  // the U-Net denoises the images themselves
+	Latent = "latent" // the U-Net denoises the autoencoder's scaled latents
 )
 
-// New builds an untrained model over ae for images of side imageSize
-// (latents of side imageSize/f), with a vocabulary from captions (prompts
-// up to maxLen characters), a text width d and a U-Net of base width
-// channels (even, at least 8).
-func New(ae *autoencoder.Autoencoder, imageSize int, captions []string, maxLen, d, channels int, seed uint64) (*Model, error) {
-	if f := ae.Config.Factor(); imageSize < 2*f || imageSize%(2*f) != 0 {
-		return nil, fmt.Errorf("textimage: image size %d: want a multiple of %d (twice the autoencoder's factor)", imageSize, 2*f)
-	}
-	hash, err := ae.Hash()
-	if err != nil {
-		return nil, err
-	}
-	vocab, err := textenc.NewVocab(captions, maxLen)
-	if err != nil {
-		return nil, err
-	}
-	text, err := textenc.New(vocab, d, 2, 2, seed)
-	if err != nil {
-		return nil, err
-	}
-	return newModel(ae, hash, text, channels, imageSize/ae.Config.Factor(), seed)
+// Spec is everything needed to rebuild a model's networks; it is saved as
+// textimage.json beside the checkpoints and in every checkpoint's metadata.
+type Spec struct {
+	Space     string `json:"space"`      // Pixel or Latent
+	ImageSize int    `json:"image_size"` // side of the generated images
+	// AutoencoderHash is the SHA-256 of the autoencoder whose latents the
+	// model was trained on (Latent only).
+	AutoencoderHash string             `json:"autoencoder_hash,omitempty"`
+	UNet            unet.Config        `json:"unet"`
+	Text            transformer.Config `json:"text"`
+	Vocab           *textenc.Vocab     `json:"vocab"`
+	Steps           int                `json:"steps"`  // T of the cosine schedule
+	Target          string             `json:"target"` // what the U-Net predicts (eps)
+	CaptionDropout  float64            `json:"caption_dropout"`
 }
 
-func newModel(ae *autoencoder.Autoencoder, hash string, text *textenc.Encoder, channels, size int, seed uint64) (*Model, error) {
-	cfg := unet.Config{ImageSize: size, InChannels: ae.Config.Latent, OutChannels: ae.Config.Latent,
-		Channels: channels, ChannelMult: []int{1, 2}, ResBlocks: 1, AttentionResolutions: []int{size / 2},
-		Heads: 2, Groups: min(8, channels/2), ContextDim: text.D()}
-	u, err := unet.New(cfg, tensor.NewRNG(seed+1))
-	if err != nil {
-		return nil, err
-	}
-	return &Model{Net: &Net{UNet: u, Text: text, Prompts: []string{""}}, AE: ae, AEHash: hash}, nil
+// Model is a prompt-conditioned image model and, in latent space, the
+// autoencoder it was trained with.
+type Model struct {
+	Spec Spec
+	Net  *Net
+	AE   *autoencoder.Autoencoder // nil in pixel space
 }
 
-// objective is the ε-prediction loss on the cosine schedule, with caption
-// dropout p.
-func objective(p float64) *train.Objective {
-	return &train.Objective{Schedule: schedule.NewCosine(Steps, 0.008), Target: diffusion.Eps, Weighting: diffusion.SNR,
-		LabelDropout: p, NullLabel: Null, Conditional: true}
+// Options are New's settings.
+type Options struct {
+	// AE is the autoencoder of a latent model; nil makes a pixel model.
+	AE        *autoencoder.Autoencoder
+	ImageSize int      // side of the images
+	Captions  []string // the vocabulary is their characters
+	MaxLen    int      // longest prompt, in characters
+	TextWidth int      // text encoder width (2 blocks, 2 heads)
+	Channels  int      // U-Net base width (even, ≥ 8)
+	Dropout   float64  // caption dropout probability
+	Seed      uint64
 }
 
-// TrainOptions says how Train runs.
-type TrainOptions struct {
-	Steps, Batch int
-	LR           float64 // AdamW; 0 means 2e-4
-	Dropout      float64 // caption dropout probability (0.1 in the paper's CFG runs)
-	Seed         uint64
-	Every        int
-	Log          io.Writer
-}
-
-// Train fits m.Net to the scaled latents z: (N, Latent, h, w) with one
-// caption each, drawing batches, timesteps, noise and caption dropout
-// from opts.Seed. A non-finite loss stops it before the step.
-func (m *Model) Train(ctx context.Context, z *tensor.Tensor, captions []string, opts TrainOptions) (err error) {
-	defer tensor.Recover(&err)
-	if z.Rank() != 4 || z.Shape[0] != len(captions) || z.Shape[0] < 1 {
-		return fmt.Errorf("textimage train: %d latents %v for %d captions", z.Shape[0], z.Shape, len(captions))
+// UNetConfig is the denoiser for inputs of side size with c channels,
+// base width channels and text width d: levels halve the side down to
+// min(8, size/2), widths ×1 for the first half of the levels and ×2 for
+// the rest, one ResBlock per level, and self- and cross-attention at the
+// lowest level and in the middle. For the emoji latents (16×16) that is
+// levels 16 and 8; for the pixels (64×64), 64, 32, 16 and 8, so the two
+// spaces attend to the prompt at the same resolutions.
+func UNetConfig(size, c, channels, d int) (unet.Config, error) {
+	attn := min(8, size/2)
+	if attn < 1 || size%attn != 0 || bits.OnesCount(uint(size/attn)) != 1 {
+		return unet.Config{}, fmt.Errorf("textimage: side %d: want 2, 4, 8 or 8 times a power of two", size)
 	}
-	if _, err := m.Net.Text.Vocab.Tokenize(captions); err != nil {
-		return fmt.Errorf("textimage train: caption: %w", err)
-	}
-	lr := opts.LR
-	if lr == 0 {
-		lr = 2e-4
-	}
-	obj := objective(opts.Dropout)
-	ps := m.Net.Params()
-	opt := optim.NewAdamW(ps, lr, 0.9, 0.999, 1e-8, 0)
-	rng := tensor.NewRNG(opts.Seed)
-	per := z.Len() / z.Shape[0]
-	for step := range opts.Steps {
-		if err := ctx.Err(); err != nil {
-			return err
+	levels := bits.TrailingZeros(uint(size/attn)) + 1
+	mult := make([]int, levels)
+	for i := range mult {
+		mult[i] = 1
+		if i >= levels/2 {
+			mult[i] = 2
 		}
-		xb := tensor.New(append([]int{opts.Batch}, z.Shape[1:]...)...)
-		m.Net.Prompts = []string{""}
-		y := make([]int, opts.Batch)
-		for i := range opts.Batch {
-			j := rng.Intn(z.Shape[0])
-			copy(xb.Data[i*per:(i+1)*per], z.Data[j*per:(j+1)*per])
-			m.Net.Prompts = append(m.Net.Prompts, captions[j])
-			y[i] = i + 1
+	}
+	cfg := unet.Config{ImageSize: size, InChannels: c, OutChannels: c, Channels: channels, ChannelMult: mult,
+		ResBlocks: 1, AttentionResolutions: []int{attn}, Heads: 2, Groups: min(8, channels/2), ContextDim: d}
+	return cfg, cfg.Validate()
+}
+
+// New builds an untrained model as o says.
+func New(o Options) (*Model, error) {
+	spec := Spec{Space: Pixel, ImageSize: o.ImageSize, Steps: Steps, Target: string(diffusion.Eps), CaptionDropout: o.Dropout}
+	side, c := o.ImageSize, 3
+	if o.AE != nil {
+		f := o.AE.Config.Factor()
+		if o.ImageSize < 2*f || o.ImageSize%(2*f) != 0 {
+			return nil, fmt.Errorf("textimage: image size %d: want a multiple of %d (twice the autoencoder's factor)", o.ImageSize, 2*f)
 		}
-		g := autograd.New()
-		opt.ZeroGrad()
-		loss, err := obj.Loss(g, m.Net, xb, y, rng)
+		hash, err := o.AE.Hash()
 		if err != nil {
-			return fmt.Errorf("step %d: %w", step, err)
+			return nil, err
 		}
-		v := float64(loss.Value.Data[0])
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("step %d: loss %v: %w", step, v, autoencoder.ErrNonFinite)
-		}
-		if err := g.Backward(loss); err != nil {
-			return fmt.Errorf("step %d: %w", step, err)
-		}
-		if err := opt.Step(); err != nil {
-			return fmt.Errorf("step %d: %w", step, err)
-		}
-		if opts.Log != nil && opts.Every > 0 && (step+1)%opts.Every == 0 {
-			fmt.Fprintf(opts.Log, "textimage step %d/%d: loss %.5f\n", step+1, opts.Steps, v)
-		}
+		spec.Space, spec.AutoencoderHash = Latent, hash
+		side, c = o.ImageSize/f, o.AE.Config.Latent
 	}
-	m.Net.Prompts = []string{""}
-	return nil
+	if !(o.Dropout >= 0 && o.Dropout < 1) {
+		return nil, fmt.Errorf("textimage: caption dropout %g: want a probability in [0, 1)", o.Dropout)
+	}
+	vocab, err := textenc.NewVocab(o.Captions, o.MaxLen)
+	if err != nil {
+		return nil, err
+	}
+	text, err := textenc.New(vocab, o.TextWidth, 2, 2, o.Seed)
+	if err != nil {
+		return nil, err
+	}
+	spec.Vocab, spec.Text = vocab, text.Net.Config
+	if spec.UNet, err = UNetConfig(side, c, o.Channels, text.D()); err != nil {
+		return nil, err
+	}
+	u, err := unet.New(spec.UNet, tensor.NewRNG(o.Seed+1))
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Spec: spec, Net: newNet(u, text), AE: o.AE}, nil
 }
 
-// SampleOptions says how Sample runs.
+// newNet joins the U-Net and the text encoder, naming the encoder's
+// parameters "text.…" so that one checkpoint holds both.
+func newNet(u *unet.Model, text *textenc.Encoder) *Net {
+	for _, p := range text.Params() {
+		if !strings.HasPrefix(p.Name, TextPrefix) {
+			p.Name = TextPrefix + p.Name
+		}
+	}
+	return &Net{UNet: u, Text: text, Prompts: []string{""}}
+}
+
+// TextPrefix starts the names of the text encoder's parameters.
+const TextPrefix = "text."
+
+// Schedule is the model's noise schedule.
+func (m *Model) Schedule() schedule.Schedule { return schedule.NewCosine(m.Spec.Steps, 0.008) }
+
+// Objective is the ε-prediction loss on the cosine schedule with SNR
+// weighting and the model's caption dropout to the null prompt.
+func (m *Model) Objective() *train.Objective {
+	return &train.Objective{Schedule: m.Schedule(), Target: diffusion.Eps, Weighting: diffusion.SNR,
+		LabelDropout: m.Spec.CaptionDropout, NullLabel: Null, Conditional: true}
+}
+
+// Channels and Side are the shape of what the U-Net denoises: the
+// latents' (Latent, h) or the images' (3, ImageSize).
+func (m *Model) Channels() int { return m.Spec.UNet.InChannels }
+
+// Side is the side of what the U-Net denoises.
+func (m *Model) Side() int { return m.Spec.UNet.ImageSize }
+
+// Encode maps images (N, 3, S, S) in [-1, 1] to what the U-Net is trained
+// on: the scaled latents, 32 images at a time, or the images themselves.
+func (m *Model) Encode(x *tensor.Tensor) (*tensor.Tensor, error) {
+	if x.Rank() != 4 || x.Shape[1] != 3 || x.Shape[2] != m.Spec.ImageSize || x.Shape[3] != m.Spec.ImageSize {
+		return nil, fmt.Errorf("textimage: images %s: want (N, 3, %d, %d)", tensor.FormatShape(x.Shape), m.Spec.ImageSize, m.Spec.ImageSize)
+	}
+	if m.AE == nil {
+		return x, nil
+	}
+	n, per := x.Shape[0], x.Len()/x.Shape[0]
+	z := tensor.New(n, m.Channels(), m.Side(), m.Side())
+	zper := z.Len() / n
+	for lo := 0; lo < n; lo += 32 {
+		hi := min(lo+32, n)
+		zb, err := m.AE.Encode(tensor.FromData(x.Data[lo*per:hi*per], hi-lo, 3, x.Shape[2], x.Shape[3]))
+		if err != nil {
+			return nil, err
+		}
+		copy(z.Data[lo*zper:hi*zper], zb.Data)
+	}
+	return z, nil
+}
+
+// Decode maps what the U-Net denoises back to images in [-1, 1]: decoded
+// latents, or clipped pixels.
+func (m *Model) Decode(z *tensor.Tensor) (*tensor.Tensor, error) {
+	if m.AE != nil {
+		return m.AE.Decode(z)
+	}
+	x := z.Clone()
+	for i, v := range x.Data {
+		x.Data[i] = min(max(v, -1), 1)
+	}
+	return x, nil
+}
+
+// Trainer returns a train.Trainer of the model on x (N, C, h, w), what
+// the U-Net denoises (Encode's output), with caption i of each item:
+// labels index the prompt table ["", captions…], so that caption dropout
+// is train.Objective's label dropout to index 0. Captions the vocabulary
+// refuses are an error naming the first.
+func (m *Model) Trainer(x *tensor.Tensor, captions []string, batch int, opts train.Options) (*train.Trainer, error) {
+	if x.Rank() != 4 || x.Shape[0] != len(captions) || x.Shape[1] != m.Channels() || x.Shape[2] != m.Side() {
+		return nil, fmt.Errorf("textimage train: %s for %d captions: want (N, %d, %d, %d)", tensor.FormatShape(x.Shape), len(captions), m.Channels(), m.Side(), m.Side())
+	}
+	for i, c := range captions {
+		if _, err := m.Net.Text.Vocab.Tokenize([]string{c}); err != nil {
+			return nil, fmt.Errorf("textimage train: caption %d: %w", i, err)
+		}
+	}
+	m.Net.Prompts = append([]string{""}, captions...)
+	labels := make([]int, len(captions))
+	for i := range labels {
+		labels[i] = i + 1
+	}
+	b, err := train.TensorBatches(x, labels, batch, opts.Seed)
+	if err != nil {
+		return nil, err
+	}
+	return train.New(m.Net, m.Objective(), b, opts)
+}
+
+// SampleOptions say how Sample runs; with the model they fix the images
+// bit for bit.
 type SampleOptions struct {
 	Sampler  sampler.Spec // "" name means DDIM, 50 steps, η = 0
 	Guidance float64      // w of diffusion.Guided; 0 means 1 (no guidance)
 	Negative string       // the negative prompt ("" is the unconditional one)
 	Seed     uint64
+	// First is the global index of the first image: image i's initial
+	// noise comes from the stream (Seed, First+i) alone.
+	First int
+	// Threshold clips the predicted image to [-1, 1] at every step; it
+	// applies only in pixel space (latents are not bounded).
+	Threshold bool
+	// Visit, when set, sees the state after every step (latents in latent
+	// space; decode them with Decode).
+	Visit func(step int, x *tensor.Tensor)
 }
 
-// Sample generates one image per prompt: latents by the sampler with
-// classifier-free guidance, decoded by the autoencoder. Prompts the text
-// encoder refuses are returned as errors before any work. Sample and
-// Train set m.Net.Prompts, so one Model serves one call at a time.
+// Sample generates one image per prompt: the sampler with classifier-free
+// guidance x0 = x0_neg + w·(x0_prompt − x0_neg), where x0_neg is the
+// prediction for the negative prompt ("" when none), then decoding.
+// Prompts the text encoder refuses are errors before any work.
 func (m *Model) Sample(ctx context.Context, prompts []string, opts SampleOptions) (x *tensor.Tensor, err error) {
+	defer tensor.Recover(&err)
+	z, err := m.SampleLatents(ctx, prompts, opts)
+	if err != nil {
+		return nil, err
+	}
+	return m.Decode(z)
+}
+
+// SampleLatents is Sample without the decoding: what the U-Net denoises.
+func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts SampleOptions) (z *tensor.Tensor, err error) {
 	defer tensor.Recover(&err)
 	if len(prompts) == 0 {
 		return nil, fmt.Errorf("textimage sample: no prompts")
+	}
+	if opts.First < 0 {
+		return nil, fmt.Errorf("textimage sample: first: want ≥ 0, got %d", opts.First)
 	}
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{opts.Negative}, prompts...)); err != nil {
 		return nil, err
@@ -187,91 +281,279 @@ func (m *Model) Sample(ctx context.Context, prompts []string, opts SampleOptions
 	if w == 0 {
 		w = 1
 	}
-	sched := schedule.NewCosine(Steps, 0.008)
+	sched := m.Schedule()
+	sigmas, err := spec.Sigmas(sched)
+	if err != nil {
+		return nil, err
+	}
 	n := len(prompts)
-	m.Net.Prompts = append([]string{opts.Negative}, prompts...)
-	defer func() { m.Net.Prompts = []string{""} }()
-	labels := make([]int, n)
+	d := m.denoiser(prompts, opts.Negative, w, opts.Threshold)
+	rng := tensor.NewRNG(opts.Seed)
+	items := rng.Split(0)
+	c, side := m.Channels(), m.Side()
+	x0 := tensor.New(n, c, side, side)
+	per := x0.Len() / n
+	for i := range n {
+		xi := sampler.InitialNoise(items.Split(uint64(opts.First+i)), sigmas[0], spec.Temp(), 1, c, side, side)
+		copy(x0.Data[i*per:(i+1)*per], xi.Data)
+	}
+	return sampler.Run(ctx, s, d, x0, sigmas, rng.Split(1), opts.Visit)
+}
+
+// denoiser is the guided denoiser of SampleLatents for prompts (labels
+// 1…n of the table [negative, prompts…]).
+func (m *Model) denoiser(prompts []string, negative string, w float64, threshold bool) sampler.Denoiser {
+	// A Net of its own: the table serves this call only, so the model can
+	// serve several calls at once.
+	net := &Net{UNet: m.Net.UNet, Text: m.Net.Text, Prompts: append([]string{negative}, prompts...)}
+	labels := make([]int, len(prompts))
 	for i := range labels {
 		labels[i] = i + 1
 	}
-	net := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
-		return m.Net.Forward(autograd.NoGrad(), autograd.NewVar(xt), t, y).Value, nil
+	f := func(xt *tensor.Tensor, t []float64, y []int) (*tensor.Tensor, error) {
+		return net.Forward(autograd.NoGrad(), autograd.NewVar(xt), t, y).Value, nil
 	}
-	den := &diffusion.VPDenoiser{Net: net, Schedule: sched, Target: diffusion.Eps, Null: Null}
-	steps := spec.Steps
-	if steps == 0 {
-		steps = sampler.UsualSteps[spec.Name]
+	sched := m.Schedule()
+	var d sampler.Denoiser = &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Labels: labels, Null: Null}
+	if w != 1 {
+		d = diffusion.Guided{D: &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Null: Null}, Labels: labels, Scale: w}
 	}
-	sigmas, err := sampler.DiscreteSigmas(sched, steps, schedule.Trailing)
-	if err != nil {
-		return nil, err
+	if threshold && m.AE == nil {
+		d = sampler.Thresholded{D: d}
 	}
-	rng := tensor.NewRNG(opts.Seed)
-	c, side := m.AE.Config.Latent, m.Net.UNet.ImageSize
-	x0 := sampler.InitialNoise(rng, sigmas[0], 1, n, c, side, side)
-	z, err := sampler.Run(ctx, s, diffusion.Guided{D: den, Labels: labels, Scale: w}, x0, sigmas, rng, nil)
-	if err != nil {
-		return nil, err
-	}
-	return m.AE.Decode(z)
+	return d
 }
 
-// Save writes the model to dir (the autoencoder is saved by its own Save;
-// latent.json records its hash).
-func (m *Model) Save(dir string) error {
-	if err := m.Net.Text.Save(filepath.Join(dir, TextDir)); err != nil {
-		return err
+// ModelMask maps a pixel mask to the grid the U-Net denoises: in latent
+// space a latent cell is known only when every pixel it covers is known
+// (a cell half in the hole is regenerated, so the hole is never
+// shrunk); in pixel space it is the mask itself.
+func (m *Model) ModelMask(mask *restore.Mask) (*restore.Mask, error) {
+	s := m.Spec.ImageSize
+	if mask.H != s || mask.W != s || len(mask.Known) != s*s {
+		return nil, fmt.Errorf("textimage: mask %d×%d: want %d×%d", mask.H, mask.W, s, s)
 	}
-	if err := checkpoint.WriteJSON(filepath.Join(dir, UNetConfig), m.Net.UNet.Config); err != nil {
-		return err
+	if m.AE == nil {
+		return mask, nil
 	}
-	if err := checkpoint.SaveParams(filepath.Join(dir, UNetWeights), m.Net.UNet.Params(), "", map[string]string{"format": "diffusego-textimage"}); err != nil {
-		return err
+	f, side := m.AE.Config.Factor(), m.Side()
+	out, err := restore.NewMask(side, side)
+	if err != nil {
+		return nil, err
 	}
-	return checkpoint.WriteJSON(filepath.Join(dir, RecordFile), record{AutoencoderHash: m.AEHash, Steps: Steps, Target: string(diffusion.Eps)})
+	for i := range side {
+		for j := range side {
+			known := true
+			for y := i * f; y < (i+1)*f; y++ {
+				for x := j * f; x < (j+1)*f; x++ {
+					known = known && mask.Known[y*s+x]
+				}
+			}
+			out.Known[i*side+j] = known
+		}
+	}
+	return out, nil
 }
 
-// Load reads a model saved by Save and joins it to the autoencoder in
-// aeDir, refusing an autoencoder other than the one it was trained with.
-func Load(dir, aeDir string) (*Model, error) {
-	var rec record
-	recFile := filepath.Join(dir, RecordFile)
-	if err := checkpoint.ReadJSON(recFile, &rec); err != nil {
+// InpaintOptions say how Inpaint runs: the RePaint settings (their
+// Sampler, Steps, JumpLength, Resamplings, Seed; the σ range is the
+// model's) and the guidance of the prompts.
+type InpaintOptions struct {
+	RePaint   restore.InpaintOptions
+	Guidance  float64 // 0 means 1
+	Negative  string
+	Threshold bool // pixel space only
+}
+
+// Inpaint fills the unknown pixels of x: (N, 3, S, S) in [-1, 1], image i
+// guided by prompts[i], with RePaint (restore.Inpaint) in the model's
+// space: in latent space x is encoded, the mask taken to the latent grid
+// (ModelMask), the latents filled and decoded. The known pixels of the
+// result are x's, bit for bit.
+func (m *Model) Inpaint(ctx context.Context, prompts []string, x *tensor.Tensor, mask *restore.Mask, o InpaintOptions) (out *tensor.Tensor, err error) {
+	defer tensor.Recover(&err)
+	if x.Rank() != 4 || len(prompts) != x.Shape[0] {
+		return nil, fmt.Errorf("textimage inpaint: %d prompts for images %s", len(prompts), tensor.FormatShape(x.Shape))
+	}
+	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{o.Negative}, prompts...)); err != nil {
 		return nil, err
 	}
-	if rec.Steps != Steps || rec.Target != string(diffusion.Eps) {
-		return nil, fmt.Errorf("%s: steps %d, target %q: want %d and %q", recFile, rec.Steps, rec.Target, Steps, diffusion.Eps)
-	}
-	ae, hash, err := autoencoder.Load(aeDir)
+	z, err := m.Encode(x)
 	if err != nil {
 		return nil, err
 	}
-	if err := autoencoder.CheckHash(dir, rec.AutoencoderHash, hash); err != nil {
-		return nil, err
-	}
-	text, err := textenc.Load(filepath.Join(dir, TextDir))
+	zm, err := m.ModelMask(mask)
 	if err != nil {
 		return nil, err
 	}
-	var cfg unet.Config
-	if err := checkpoint.ReadJSON(filepath.Join(dir, UNetConfig), &cfg); err != nil {
-		return nil, err
+	w := o.Guidance
+	if w == 0 {
+		w = 1
 	}
-	u, err := unet.New(cfg, tensor.NewRNG(0))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, UNetConfig), err)
-	}
-	if cfg.InChannels != ae.Config.Latent || cfg.ContextDim != text.D() {
-		return nil, fmt.Errorf("%s: in_channels %d, context_dim %d: want the autoencoder's %d latents and the text width %d", filepath.Join(dir, UNetConfig), cfg.InChannels, cfg.ContextDim, ae.Config.Latent, text.D())
-	}
-	wFile := filepath.Join(dir, UNetWeights)
-	f, err := checkpoint.ReadFile(wFile)
+	sched := m.Schedule()
+	ro := o.RePaint
+	ro.SigmaMax, ro.SigmaMin = min(sched.Sigma(sched.Steps()-1), 80), sched.Sigma(0)
+	filled, err := restore.Inpaint(ctx, m.denoiser(prompts, o.Negative, w, o.Threshold), z, zm, ro)
 	if err != nil {
 		return nil, err
 	}
-	if err := checkpoint.LoadParams(wFile, u.Params(), f.Tensors, ""); err != nil {
+	if out, err = m.Decode(filled); err != nil {
 		return nil, err
 	}
-	return &Model{Net: &Net{UNet: u, Text: text, Prompts: []string{""}}, AE: ae, AEHash: hash}, nil
+	hw := mask.H * mask.W
+	for i := range out.Data {
+		if mask.Known[i%hw] {
+			out.Data[i] = x.Data[i]
+		}
+	}
+	return out, nil
+}
+
+// File names in a model folder.
+const (
+	SpecFile       = "textimage.json"
+	AutoencoderDir = "autoencoder" // the latent model's copy of its autoencoder
+	specKey        = "diffusego.textimage"
+)
+
+// Meta is the checkpoint metadata that makes a checkpoint file
+// self-describing: the Spec as JSON.
+func (m *Model) Meta() (map[string]string, error) {
+	raw, err := json.Marshal(m.Spec)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]string{specKey: string(raw), "format": "diffusego-textimage"}, nil
+}
+
+// SaveFolder writes dir/textimage.json and, in latent space, the
+// autoencoder to dir/autoencoder, so that the folder samples on its own.
+// Checkpoints (train.Trainer.Save with Meta) go beside them.
+func (m *Model) SaveFolder(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("textimage: %w", err)
+	}
+	if m.AE != nil {
+		if err := m.AE.Save(filepath.Join(dir, AutoencoderDir)); err != nil {
+			return err
+		}
+	}
+	return checkpoint.WriteJSON(filepath.Join(dir, SpecFile), m.Spec)
+}
+
+// IsModel reports whether path is a text-to-image model: a folder with
+// textimage.json, or a checkpoint file in one.
+func IsModel(path string) bool {
+	if path == "" {
+		return false
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	dir := path
+	if !st.IsDir() {
+		dir = filepath.Dir(path)
+	}
+	_, err = os.Stat(filepath.Join(dir, SpecFile))
+	return err == nil
+}
+
+// ErrNoAutoencoder is returned when a latent model is loaded without its
+// autoencoder.
+var ErrNoAutoencoder = errors.New("a latent model needs the autoencoder it was trained with")
+
+// Load reads the checkpoint file ckpt (written by train.Trainer.Save with
+// Meta) of a model folder, with the EMA weights when ema. A latent model
+// takes its autoencoder from aeDir, or when aeDir is "" from the folder's
+// own copy; an autoencoder whose hash differs from the one the model was
+// trained with is refused, and a latent model without one is an error
+// wrapping ErrNoAutoencoder.
+func Load(ckpt, aeDir string, ema bool) (*Model, error) {
+	f, err := checkpoint.ReadFile(ckpt)
+	if err != nil {
+		return nil, err
+	}
+	raw, ok := f.Meta[specKey]
+	if !ok {
+		return nil, fmt.Errorf("checkpoint %s: no %q entry: not a text-to-image model", ckpt, specKey)
+	}
+	var spec Spec
+	if err := json.Unmarshal([]byte(raw), &spec); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %q: %v", ckpt, specKey, err)
+	}
+	if err := spec.check(); err != nil {
+		return nil, fmt.Errorf("checkpoint %s: %w", ckpt, err)
+	}
+	m := &Model{Spec: spec}
+	if spec.Space == Latent {
+		if aeDir == "" {
+			aeDir = filepath.Join(filepath.Dir(ckpt), AutoencoderDir)
+			if _, err := os.Stat(filepath.Join(aeDir, autoencoder.ConfigFile)); err != nil {
+				return nil, fmt.Errorf("%s: %w (SHA-256 %s), and %s holds none: give it with --autoencoder", ckpt, ErrNoAutoencoder, short(spec.AutoencoderHash), aeDir)
+			}
+		}
+		ae, hash, err := autoencoder.Load(aeDir)
+		if err != nil {
+			return nil, err
+		}
+		if err := autoencoder.CheckHash(ckpt, spec.AutoencoderHash, hash); err != nil {
+			return nil, err
+		}
+		if ae.Config.Latent != spec.UNet.InChannels || spec.ImageSize/ae.Config.Factor() != spec.UNet.ImageSize {
+			return nil, fmt.Errorf("%s: latents (%d, %d×%d) but the autoencoder in %s makes (%d, %d×%d)", ckpt, spec.UNet.InChannels,
+				spec.UNet.ImageSize, spec.UNet.ImageSize, aeDir, ae.Config.Latent, spec.ImageSize/ae.Config.Factor(), spec.ImageSize/ae.Config.Factor())
+		}
+		m.AE = ae
+	} else if aeDir != "" {
+		return nil, fmt.Errorf("%s is a pixel-space model: it takes no autoencoder (given %s)", ckpt, aeDir)
+	}
+	tnet, err := transformer.New(spec.Text, tensor.NewRNG(0))
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: text: %w", ckpt, err)
+	}
+	u, err := unet.New(spec.UNet, tensor.NewRNG(0))
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint %s: unet: %w", ckpt, err)
+	}
+	m.Net = newNet(u, &textenc.Encoder{Vocab: spec.Vocab, Net: tnet})
+	if err := train.LoadWeights(f, ckpt, m.Net.Params(), ema); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// check refuses a Spec whose parts do not fit together.
+func (s Spec) check() error {
+	bad := func(field string, want string, got any) error {
+		return fmt.Errorf("%q: field %q: want %s, got %v", specKey, field, want, got)
+	}
+	switch {
+	case s.Space != Pixel && s.Space != Latent:
+		return bad("space", `"pixel" or "latent"`, fmt.Sprintf("%q", s.Space))
+	case s.Space == Latent && s.AutoencoderHash == "":
+		return bad("autoencoder_hash", "the SHA-256 of the autoencoder of a latent model", `""`)
+	case s.Steps != Steps || s.Target != string(diffusion.Eps):
+		return bad("steps, target", fmt.Sprintf("%d and %q", Steps, diffusion.Eps), fmt.Sprintf("%d and %q", s.Steps, s.Target))
+	case s.Vocab == nil:
+		return bad("vocab", "the text encoder's vocabulary", "none")
+	case s.Space == Pixel && (s.UNet.InChannels != 3 || s.UNet.ImageSize != s.ImageSize):
+		return bad("unet", fmt.Sprintf("3 channels of side %d for a pixel model", s.ImageSize), fmt.Sprintf("%d of side %d", s.UNet.InChannels, s.UNet.ImageSize))
+	case s.UNet.ContextDim != s.Text.D:
+		return bad("unet.context_dim", fmt.Sprintf("the text width %d", s.Text.D), s.UNet.ContextDim)
+	}
+	if err := s.Vocab.Check(); err != nil {
+		return err
+	}
+	if s.Text.Vocab != s.Vocab.Size() || s.Text.MaxLen != s.Vocab.Len() || s.Text.Out != s.Text.D {
+		return bad("text", fmt.Sprintf("vocab %d, max_len %d, out = d", s.Vocab.Size(), s.Vocab.Len()), fmt.Sprintf("vocab %d, max_len %d, out %d, d %d", s.Text.Vocab, s.Text.MaxLen, s.Text.Out, s.Text.D))
+	}
+	return nil
+}
+
+func short(h string) string {
+	if len(h) > 12 {
+		return h[:12]
+	}
+	return fmt.Sprintf("%q", h)
 }

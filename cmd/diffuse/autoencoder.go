@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"github.com/diffusego/diffusego/data/emoji"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/models/autoencoder"
+	"github.com/diffusego/diffusego/optim"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/spf13/cobra"
 )
@@ -54,9 +54,11 @@ func (d *aeData) open() (*emoji.Set, emoji.Split, error) {
 func newAutoencoderTrainCmd() *cobra.Command {
 	var (
 		d                   aeData
-		out                 string
+		out, init           string
 		steps, batch, every int
-		lr                  float64
+		saveEvery, warmup   int
+		lr, lrMin           float64
+		lrSched             string
 		seed                uint64
 	)
 	cmd := &cobra.Command{
@@ -70,11 +72,20 @@ func newAutoencoderTrainCmd() *cobra.Command {
 			if steps < 1 || batch < 1 {
 				return usagef("--steps %d, --batch %d: want positive numbers", steps, batch)
 			}
+			sched, err := optim.ParseSchedule(lrSched, lr, lrMin, warmup, steps)
+			if err != nil {
+				return usagef("--lr-schedule: %v", err)
+			}
 			set, sp, err := d.open()
 			if err != nil {
 				return err
 			}
 			a := autoencoder.New(autoencoder.Small(), seed)
+			if init != "" { // continue from saved weights, with a fresh optimiser
+				if a, _, err = autoencoder.Load(init); err != nil {
+					return err
+				}
+			}
 			rng := tensor.NewRNG(seed + 1)
 			next := func(int) (*tensor.Tensor, error) {
 				idx := make([]int, batch)
@@ -84,33 +95,56 @@ func newAutoencoderTrainCmd() *cobra.Command {
 				return set.Batch(idx)
 			}
 			w := cmd.OutOrStdout()
-			fmt.Fprintf(w, "autoencoder: %d training pictures, %d steps of %d\n", len(sp.Train), steps, batch)
-			err = autoencoder.Train(context.Background(), a, next, autoencoder.TrainOptions{Steps: steps, LR: lr, Seed: seed, Every: every, Log: w})
+			// The latent scale is calibrated on a fixed seeded batch of
+			// 64 training pictures, the same at every save.
+			crng := tensor.NewRNG(seed + 2)
+			cidx := make([]int, min(64, len(sp.Train)))
+			for i := range cidx {
+				cidx[i] = sp.Train[crng.Intn(len(sp.Train))]
+			}
+			calib, err := set.Batch(cidx)
 			if err != nil {
 				return err
 			}
-			calib, err := next(0)
-			if err != nil {
+			save := func(done int) error {
+				scale, err := a.Calibrate(calib)
+				if err != nil {
+					return err
+				}
+				if err := a.Save(out); err != nil {
+					return err
+				}
+				h, _ := a.Hash()
+				fmt.Fprintf(w, "autoencoder: step %d: latent scale %.4f; saved %s (SHA-256 %s)\n", done, scale, out, h[:12])
+				return nil
+			}
+			fmt.Fprintf(w, "autoencoder: %d training pictures, %d steps of %d, lr %g (%s)\n", len(sp.Train), steps, batch, lr, lrSched)
+			opts := autoencoder.TrainOptions{Steps: steps, Schedule: sched, Seed: seed, Every: every, Log: w}
+			if saveEvery > 0 {
+				opts.AfterStep = func(done int) error {
+					if done%saveEvery != 0 || done == steps {
+						return nil
+					}
+					return save(done)
+				}
+			}
+			if err := autoencoder.Train(cmd.Context(), a, next, opts); err != nil {
 				return err
 			}
-			scale, err := a.Calibrate(calib)
-			if err != nil {
-				return err
-			}
-			if err := a.Save(out); err != nil {
-				return err
-			}
-			h, _ := a.Hash()
-			fmt.Fprintf(w, "autoencoder: latent scale %.4f; saved %s (SHA-256 %s)\n", scale, out, h[:12])
-			return nil
+			return save(steps)
 		},
 	}
 	d.add(cmd)
 	cmd.Flags().StringVar(&out, "out", "", "folder for autoencoder.safetensors and autoencoder.json")
+	cmd.Flags().StringVar(&init, "init", "", "start from the weights of this autoencoder folder (a fresh optimiser and schedule), e.g. to continue a run saved with --save-every")
 	cmd.Flags().IntVar(&steps, "steps", 2000, "optimiser steps")
 	cmd.Flags().IntVar(&batch, "batch", 16, "pictures per step")
 	cmd.Flags().IntVar(&every, "log-every", 50, "log every N steps")
-	cmd.Flags().Float64Var(&lr, "lr", 5e-4, "AdamW learning rate")
+	cmd.Flags().Float64Var(&lr, "lr", 5e-4, "AdamW (peak) learning rate")
+	cmd.Flags().StringVar(&lrSched, "lr-schedule", "constant", "learning-rate schedule: constant, warmup or cosine")
+	cmd.Flags().Float64Var(&lrMin, "lr-min", 0, "final learning rate of the cosine schedule")
+	cmd.Flags().IntVar(&warmup, "warmup", 0, "warm-up steps")
+	cmd.Flags().IntVar(&saveEvery, "save-every", 0, "also save the autoencoder every N steps (0: only at the end)")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "seed of the weights, batches and noise")
 	return cmd
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/textimage"
 	"github.com/spf13/cobra"
 )
 
@@ -92,6 +93,7 @@ func newInpaintCmd() *cobra.Command {
 	var f restoreFlags
 	var mask string
 	var jump, resample int
+	var text textInpaint
 	cmd := &cobra.Command{
 		Use:   "inpaint",
 		Short: "Fill a masked region of images with a trained model (RePaint)",
@@ -103,9 +105,16 @@ mask are returned exactly as given.
 
 --mask is a PNG of the image's size (white = known, black = fill) or one of
 box (the centre quarter), left, right, top, bottom (that half is filled),
-or strokes (random brush strokes, seeded).`,
+or strokes (random brush strokes, seeded).
+
+A text-to-image model (diffuse train --latent or --text) fills the hole
+guided by --prompt; a latent model does RePaint on the latents of the
+image, with the mask taken to the latent grid (a latent cell is kept only
+when every pixel under it is known), and decodes; the known pixels are
+still returned exactly as given.`,
 		Example: `  diffuse inpaint --in images/ --mask box --out filled/
-  diffuse inpaint --in shirt.png --mask mymask.png --resample 20`,
+  diffuse inpaint --in shirt.png --mask mymask.png --resample 20
+  diffuse inpaint --checkpoint runs/emoji-latent --in face.png --mask bottom --prompt "grinning face" --guidance 3`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if f.in == "" {
@@ -113,6 +122,12 @@ or strokes (random brush strokes, seeded).`,
 			}
 			if f.steps < 1 || jump < 1 || resample < 1 {
 				return usagef("--steps, --jump and --resample: want ≥ 1")
+			}
+			if textimage.IsModel(f.checkpoint) {
+				return runPromptInpaint(cmd, f, mask, jump, resample, text)
+			}
+			if text.used(cmd) {
+				return usagef("--prompt, --negative-prompt, --guidance, --autoencoder: only text-to-image models (diffuse train --latent/--text) take them")
 			}
 			p, paths, x, err := loadForRestore(f)
 			if err != nil {
@@ -137,6 +152,7 @@ or strokes (random brush strokes, seeded).`,
 	cmd.Flags().StringVar(&mask, "mask", "box", "mask PNG, or box, left, right, top, bottom, strokes")
 	cmd.Flags().IntVar(&jump, "jump", 10, "steps undone by each resampling jump")
 	cmd.Flags().IntVar(&resample, "resample", 10, "passes over each jump section (1 = no resampling)")
+	text.add(cmd)
 	return cmd
 }
 

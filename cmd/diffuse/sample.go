@@ -15,6 +15,7 @@ import (
 	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/textimage"
 	"github.com/spf13/cobra"
 )
 
@@ -38,6 +39,9 @@ type sampleSettings struct {
 	shard       shardFlags
 	part        shard // set by --shard/--shards
 	sharded     bool
+	prompts     []string // text-to-image models only
+	negative    string
+	autoencoder string
 }
 
 func newSampleCmd() *cobra.Command {
@@ -68,11 +72,21 @@ Image i's noise derives from (seed, i) alone, so with --shard I --shards N
 [I·n/N, (I+1)·n/N), and the N runs' PNGs together are byte for byte those
 of one unsharded run. Sharded runs write no grid.png; they need a sampler
 whose images do not depend on their batch (euler, heun, dpmpp2m, ddim with
---eta 0).`,
+--eta 0).
+
+A text-to-image model (diffuse train --latent or --text) takes --prompt
+(repeatable; --n images per prompt, a row each in grid.png) and
+--negative-prompt instead of --class; a latent model decodes its samples
+(and its --trajectory) with the autoencoder it was trained with, the copy
+in its folder unless --autoencoder names another with the same SHA-256.
+Prompts use the characters of the training captions: upper case is read
+as lower case, any other unknown character is refused, and prompts longer
+than the model's maximum are refused, not cut.`,
 		Example: `  diffuse sample --out samples --n 20
   diffuse sample --checkpoint runs/fashion/ckpt-002000.safetensors --class 7 --guidance 3 --n 16 --out boots
   diffuse sample --sampler ddpm --steps 1000 --seed 3 --trajectory --npy --out ddpm
-  diffuse sample --n 100000 --shard 3 --shards 16 --out big`,
+  diffuse sample --n 100000 --shard 3 --shards 16 --out big
+  diffuse sample --checkpoint runs/emoji-latent --prompt "red apple" --prompt "cactus" --guidance 4 --n 4 --out emoji`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if s.n < 1 {
@@ -128,12 +142,25 @@ whose images do not depend on their batch (euler, heun, dpmpp2m, ddim with
 	f.BoolVar(&s.npy, "npy", false, "also write samples.npy: the images as a float32 NumPy array (N, C, H, W) in [-1, 1]")
 	f.IntVar(&s.batch, "batch", 64, "images per sampling batch")
 	f.BoolVar(&s.threshold, "threshold", true, "clip the predicted clean image to [-1, 1] at every step")
+	f.StringArrayVar(&s.prompts, "prompt", nil, "text-to-image models: a prompt (repeat for several; --n images each)")
+	f.StringVar(&s.negative, "negative-prompt", "", "text-to-image models: the prompt guidance pushes away from (default: the unconditional one)")
+	f.StringVar(&s.autoencoder, "autoencoder", "", "latent models: the autoencoder folder (default: the model folder's copy; its SHA-256 must match)")
 	s.shard.add(cmd)
 	precision.add(cmd)
 	return cmd
 }
 
 func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
+	if textimage.IsModel(s.checkpoint) {
+		return runPromptSample(ctx, s, log)
+	}
+	if len(s.prompts) > 0 || s.negative != "" || s.autoencoder != "" {
+		name := s.checkpoint
+		if name == "" {
+			name = "the shipped Fashion-MNIST model"
+		}
+		return usagef("--prompt, --negative-prompt, --autoencoder: %s is a pixel model with class labels, not a text-to-image model: it takes --class", name)
+	}
 	p, hash, err := jobs.LoadModel(s.checkpoint, s.raw)
 	if err != nil {
 		return err

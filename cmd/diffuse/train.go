@@ -37,6 +37,7 @@ func newTrainCmd() *cobra.Command {
 		cpuProfile         string
 		task               taskFlags
 		precision          precisionFlag
+		text               textTrain
 	)
 	cmd := &cobra.Command{
 		Use:   "train",
@@ -56,15 +57,33 @@ interrupted and resumed run are those of an uninterrupted one.
 --task superres --factor 2|4 trains a super-resolution model (the image
 shrunk and enlarged back is the condition); --task paired --input DIR
 --target DIR learns any image-to-image job from pairs with the same file
-names. Apply them with diffuse superres and diffuse translate.`,
+names. Apply them with diffuse superres and diffuse translate.
+
+--latent AUTOENCODER trains a prompt-conditioned U-Net on the emoji
+pictures (make emoji) in the latent space of that autoencoder (diffuse
+autoencoder train), with their names as captions; --text trains the same
+in pixel space. The run folder holds the checkpoints, textimage.json and
+a copy of the autoencoder, whose SHA-256 the model records; sample it with
+diffuse sample --checkpoint DIR --prompt "red apple". Unless given, such
+runs use --batch 32 and --lr 5e-4 (cosine, EMA 0.999) and write to
+runs/emoji-latent or runs/emoji-pixel.`,
 		Example: `  diffuse train --out runs/fashion --steps 2000
   diffuse train --config run.yaml --minutes 45
   diffuse train --out runs/fashion --resume runs/fashion   # the newest checkpoint there
   diffuse train --preset small --data /usr/share/datasets/fashion-mnist --batch 32
   diffuse train --config configs/superres-x2.yaml           # or: --task superres --factor 2 --out out/sr
-  diffuse train --task paired --input grey/ --target colour/ --config colour-unet.yaml`,
+  diffuse train --task paired --input grey/ --target colour/ --config colour-unet.yaml
+  diffuse train --latent runs/emoji-ae --out runs/emoji-latent --minutes 45   # text-to-image in latent space
+  diffuse train --text --out runs/emoji-pixel --minutes 45                    # the same in pixel space`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
+			f := cmd.Flags()
+			if text.latent != "" || text.text {
+				if err := precision.apply(); err != nil {
+					return err
+				}
+				return trainPrompted(cmd, text, configPath, resume, out, steps, batch, minutes, lr, seed, limit)
+			}
 			cfg := defaultRunConfig()
 			if configPath != "" {
 				var err error
@@ -72,7 +91,6 @@ names. Apply them with diffuse superres and diffuse translate.`,
 					return err
 				}
 			}
-			f := cmd.Flags()
 			if f.Changed("preset") {
 				cfg.Model.Preset, cfg.Model.UNet = preset, nil
 			}
@@ -138,6 +156,7 @@ names. Apply them with diffuse superres and diffuse translate.`,
 	f.StringVar(&cpuProfile, "cpuprofile", "", "write a CPU profile of the run to this file (read it with go tool pprof)")
 	task.add(f)
 	precision.add(cmd)
+	text.addFlags(f)
 	return cmd
 }
 

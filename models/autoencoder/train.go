@@ -20,9 +20,16 @@ var ErrNonFinite = errors.New("non-finite loss")
 type TrainOptions struct {
 	Steps int     // optimiser steps
 	LR    float64 // AdamW learning rate; 0 means 2e-4
-	Seed  uint64  // ε draws
-	Every int     // log every Every steps to Log (0: never)
-	Log   io.Writer
+	// Schedule, when set, gives the learning rate of each step (counted
+	// from 0) instead of the constant LR.
+	Schedule optim.Schedule
+	Seed     uint64 // ε draws
+	Every    int    // log every Every steps to Log (0: never)
+	Log      io.Writer
+	// AfterStep, when set, is called after each optimiser step with the
+	// number of steps done (1…Steps); an error stops training with it
+	// (a caller saves intermediate autoencoders here).
+	AfterStep func(done int) error
 }
 
 // Train fits a with AdamW (β = 0.9, 0.999, no weight decay) on the
@@ -48,6 +55,9 @@ func Train(ctx context.Context, a *Autoencoder, batch func(step int) (*tensor.Te
 		if err := a.checkImages(x); err != nil {
 			return fmt.Errorf("step %d: %w", step, err)
 		}
+		if opts.Schedule != nil {
+			opt.SetLR(opts.Schedule.LR(step))
+		}
 		g := autograd.New()
 		opt.ZeroGrad()
 		loss, l1, kl := a.Loss(g, x, rng)
@@ -62,7 +72,12 @@ func Train(ctx context.Context, a *Autoencoder, batch func(step int) (*tensor.Te
 			return fmt.Errorf("step %d: %w", step, err)
 		}
 		if opts.Log != nil && opts.Every > 0 && (step+1)%opts.Every == 0 {
-			fmt.Fprintf(opts.Log, "autoencoder step %d/%d: loss %.5f (L1 %.5f, βKL %.2e)\n", step+1, opts.Steps, v, l1, kl)
+			fmt.Fprintf(opts.Log, "autoencoder step %d/%d: loss %.5f (L1 %.5f, βKL %.2e) lr %.2e\n", step+1, opts.Steps, v, l1, kl, opt.LR())
+		}
+		if opts.AfterStep != nil {
+			if err := opts.AfterStep(step + 1); err != nil {
+				return fmt.Errorf("step %d: %w", step, err)
+			}
 		}
 	}
 	return nil

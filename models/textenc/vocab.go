@@ -62,6 +62,10 @@ func (v *Vocab) index() error {
 	return nil
 }
 
+// Check validates a vocabulary read from a file (no repeated character,
+// a positive max_len) and prepares it for Tokenize.
+func (v *Vocab) Check() error { return v.index() }
+
 // Size is the number of ids: PAD, CLS and the characters.
 func (v *Vocab) Size() int { return 2 + utf8.RuneCountInString(v.Chars) }
 

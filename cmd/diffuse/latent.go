@@ -1,0 +1,483 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/data/emoji"
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/internal/cputime"
+	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/jobs"
+	"github.com/diffusego/diffusego/models/autoencoder"
+	"github.com/diffusego/diffusego/pipeline"
+	"github.com/diffusego/diffusego/restore"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/textimage"
+	"github.com/diffusego/diffusego/train"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+)
+
+// textTrain are the settings of a prompt-conditioned training run
+// (diffuse train --latent AE, or --text for pixel space; diffuse
+// textimage train).
+type textTrain struct {
+	latent          string // autoencoder folder; "" for pixel space
+	text            bool
+	data            aeData
+	out, resume     string
+	steps, batch    int
+	minutes, lr     float64
+	seed            uint64
+	limit           int
+	channels, width int
+	maxLen          int
+	dropout, ema    float64
+	warmup          int
+	checkpointEvery int
+}
+
+// addTextTrainFlags adds the flags only prompt-conditioned runs use.
+func (t *textTrain) addFlags(f *pflag.FlagSet) {
+	f.StringVar(&t.latent, "latent", "", "train a latent text-to-image model on the emoji pictures, in the latent space of this autoencoder folder (diffuse autoencoder train)")
+	f.BoolVar(&t.text, "text", false, "train a prompt-conditioned pixel-space model on the emoji pictures (implied by --latent)")
+	f.StringVar(&t.data.dir, "emoji", "out/emoji", "with --latent/--text: the emoji folder written by make emoji")
+	f.Float64Var(&t.data.heldOut, "held-out", 0.1, "with --latent/--text: fraction of names held out (never trained on)")
+	f.Uint64Var(&t.data.splitSeed, "split-seed", 1, "with --latent/--text: seed of the held-out names")
+	f.IntVar(&t.channels, "channels", 64, "with --latent/--text: U-Net base width")
+	f.IntVar(&t.width, "text-width", 64, "with --latent/--text: text encoder width")
+	f.IntVar(&t.maxLen, "max-len", 80, "with --latent/--text: longest prompt in characters (the longest emoji name has 78)")
+	f.Float64Var(&t.dropout, "caption-dropout", 0.1, "with --latent/--text: probability of training a caption as \"\" (for guidance)")
+	f.IntVar(&t.checkpointEvery, "checkpoint-every", 500, "with --latent/--text: steps between checkpoints")
+}
+
+// textTrainStats is train-stats.json, written at the end of a run: what
+// the equal-budget table reads.
+type textTrainStats struct {
+	Space           string  `json:"space"`
+	Steps           int     `json:"steps"`
+	Batch           int     `json:"batch"`
+	Pictures        int     `json:"pictures"`
+	EncodeSeconds   float64 `json:"encode_seconds"`
+	TrainSeconds    float64 `json:"train_seconds"`
+	TrainCPUSeconds float64 `json:"train_cpu_seconds"`
+	ImagesPerSecond float64 `json:"images_per_second"`
+	FirstStep       int     `json:"first_step"` // > 0 when resumed
+}
+
+// StatsFile is the name of train-stats.json.
+const statsFile = "train-stats.json"
+
+func runPromptTrain(ctx context.Context, t textTrain, log io.Writer) error {
+	if t.out == "" {
+		return usagef("--out is required")
+	}
+	if t.steps < 1 || t.batch < 1 || t.lr <= 0 || t.minutes < 0 {
+		return usagef("--steps %d, --batch %d, --lr %g, --minutes %g: want positive numbers", t.steps, t.batch, t.lr, t.minutes)
+	}
+	set, sp, err := t.data.open()
+	if err != nil {
+		return err
+	}
+	idx := sp.Train
+	if t.limit > 0 && t.limit < len(idx) { // a seeded subset
+		perm := tensor.NewRNG(t.seed).Perm(len(idx))
+		sub := make([]int, t.limit)
+		for i := range sub {
+			sub[i] = idx[perm[i]]
+		}
+		idx = sub
+	}
+	var m *textimage.Model
+	var resumeFrom string
+	if t.resume != "" {
+		if resumeFrom, err = jobs.NewestCheckpoint(t.resume); err != nil {
+			return err
+		}
+		if m, err = textimage.Load(resumeFrom, t.latent, false); err != nil {
+			return err
+		}
+	} else {
+		var ae *autoencoder.Autoencoder
+		if t.latent != "" {
+			if ae, _, err = autoencoder.Load(t.latent); err != nil {
+				return err
+			}
+		}
+		m, err = textimage.New(textimage.Options{AE: ae, ImageSize: emoji.Size, Captions: set.Captions(sp.Train),
+			MaxLen: t.maxLen, TextWidth: t.width, Channels: t.channels, Dropout: t.dropout, Seed: t.seed})
+		if err != nil {
+			return usagef("%v", err)
+		}
+	}
+	start := time.Now()
+	x, err := encodePictures(set, idx, m)
+	if err != nil {
+		return err
+	}
+	encodeSeconds := time.Since(start).Seconds()
+	warmup := t.warmup
+	if warmup < 0 {
+		warmup = min(200, t.steps/10)
+	}
+	tr, err := m.Trainer(x, set.Captions(idx), t.batch, train.Options{Steps: t.steps, LR: t.lr, LRSchedule: "cosine",
+		Warmup: warmup, ClipNorm: 1, EMADecay: t.ema, Seed: t.seed, LogEvery: 50})
+	if err != nil {
+		return err
+	}
+	if resumeFrom != "" {
+		if err := tr.Load(resumeFrom); err != nil {
+			return err
+		}
+		fmt.Fprintf(log, "train: resumed from %s at step %d\n", resumeFrom, tr.Step)
+	}
+	if err := m.SaveFolder(t.out); err != nil {
+		return err
+	}
+	meta, err := m.Meta()
+	if err != nil {
+		return err
+	}
+	save := func(step int) error {
+		path := filepath.Join(t.out, fmt.Sprintf("ckpt-%06d.safetensors", step))
+		if err := tr.Save(path, meta); err != nil {
+			return err
+		}
+		return pruneCheckpoints(t.out, 2)
+	}
+	tr.Log = log
+	if t.checkpointEvery > 0 {
+		tr.Hooks = append(tr.Hooks, train.Hook{Every: t.checkpointEvery, Do: save})
+	}
+	space := m.Spec.Space
+	fmt.Fprintf(log, "train: %s-space text-to-image, %d pictures encoded to %s in %.1f s, U-Net %d params on (%d, %d, %d), batch %d, %d steps\n",
+		space, len(idx), tensor.FormatShape(x.Shape[1:]), encodeSeconds, unetParams(m), m.Channels(), m.Side(), m.Side(), t.batch, t.steps)
+	runCtx := ctx
+	if t.minutes > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, time.Duration(t.minutes*float64(time.Minute)))
+		defer cancel()
+	}
+	first, trainStart, cpu0 := tr.Step, time.Now(), cputime.Seconds()
+	err = tr.Run(runCtx)
+	trainSeconds, cpu := time.Since(trainStart).Seconds(), cputime.Seconds()-cpu0
+	switch {
+	case err == nil:
+	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
+		fmt.Fprintf(log, "time budget of %g minutes reached after step %d\n", t.minutes, tr.Step)
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(log, "interrupted after step %d: saving a checkpoint\n", tr.Step)
+		if serr := save(tr.Step); serr != nil {
+			return errors.Join(err, serr)
+		}
+		return err
+	default:
+		return err
+	}
+	last := filepath.Join(t.out, fmt.Sprintf("ckpt-%06d.safetensors", tr.Step))
+	if !fileExists(last) {
+		if err := save(tr.Step); err != nil {
+			return err
+		}
+	}
+	done := tr.Step - first
+	stats := textTrainStats{Space: space, Steps: tr.Step, Batch: t.batch, Pictures: len(idx), EncodeSeconds: encodeSeconds,
+		TrainSeconds: trainSeconds, TrainCPUSeconds: cpu, ImagesPerSecond: float64(done*t.batch) / max(trainSeconds, 1e-9), FirstStep: first}
+	if err := checkpoint.WriteJSON(filepath.Join(t.out, statsFile), stats); err != nil {
+		return err
+	}
+	fmt.Fprintf(log, "done: %d steps (%.1f images/s over %.0f s); checkpoint %s\n", tr.Step, stats.ImagesPerSecond, trainSeconds, last)
+	return nil
+}
+
+func unetParams(m *textimage.Model) int {
+	n := 0
+	for _, p := range m.Net.UNet.Params() {
+		n += p.V.Value.Len()
+	}
+	return n
+}
+
+// encodePictures reads the pictures idx, 64 at a time, and encodes them
+// for m (latents, or the pixels themselves).
+func encodePictures(set *emoji.Set, idx []int, m *textimage.Model) (*tensor.Tensor, error) {
+	x := tensor.New(len(idx), m.Channels(), m.Side(), m.Side())
+	per := x.Len() / max(len(idx), 1)
+	for lo := 0; lo < len(idx); lo += 64 {
+		hi := min(lo+64, len(idx))
+		b, err := set.Batch(idx[lo:hi])
+		if err != nil {
+			return nil, err
+		}
+		z, err := m.Encode(b)
+		if err != nil {
+			return nil, err
+		}
+		copy(x.Data[lo*per:hi*per], z.Data)
+	}
+	return x, nil
+}
+
+// runPromptSample is diffuse sample for a text-to-image model: --n images
+// per --prompt, in a row each of grid.png.
+func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error {
+	if len(s.prompts) == 0 {
+		return usagef("--prompt: %s is a text-to-image model: give at least one --prompt (\"\" for unconditional samples)", s.checkpoint)
+	}
+	if s.class != -1 {
+		return usagef("--class: %s is a text-to-image model: it takes --prompt, not --class", s.checkpoint)
+	}
+	ckpt, err := jobs.NewestCheckpoint(s.checkpoint)
+	if err != nil {
+		return err
+	}
+	m, err := textimage.Load(ckpt, s.autoencoder, !s.raw)
+	if err != nil {
+		return err
+	}
+	var prompts []string
+	for _, p := range s.prompts {
+		for range s.n {
+			prompts = append(prompts, p)
+		}
+	}
+	// Refuse bad prompts before writing anything.
+	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{s.negative}, prompts...)); err != nil {
+		return usagef("%v", err)
+	}
+	hash, err := fileSHA256(ckpt)
+	if err != nil {
+		return err
+	}
+	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature}
+	total := len(prompts)
+	first, last := 0, total
+	if s.sharded {
+		first, last = s.part.Span(total)
+	}
+	opts := textimage.SampleOptions{Sampler: spec, Guidance: s.guidance, Negative: s.negative, Seed: s.seed, Threshold: s.threshold}
+	sigmas, err := spec.Sigmas(m.Schedule())
+	if err != nil {
+		return usagef("--steps: %v", err)
+	}
+	if err := os.MkdirAll(s.out, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	all := tensor.New(last-first, 3, m.Spec.ImageSize, m.Spec.ImageSize)
+	per := all.Len() / max(last-first, 1)
+	var traj []*tensor.Tensor
+	for lo := first; lo < last; lo += s.batch {
+		hi := min(lo+s.batch, last)
+		o := opts
+		o.First = lo
+		if s.trajectory && lo == first {
+			show, keep := min(hi-lo, 8), trajectorySteps(sigmas, 10)
+			o.Visit = func(i int, x *tensor.Tensor) {
+				if keep[i] {
+					traj = append(traj, pipeline.DisplayScale(x, sigmas[i+1], show))
+				}
+			}
+		}
+		x, err := m.Sample(ctx, prompts[lo:hi], o)
+		if err != nil {
+			return err
+		}
+		copy(all.Data[(lo-first)*per:(hi-first)*per], x.Data)
+		fmt.Fprintf(log, "sampled %d/%d images\n", hi-first, last-first)
+	}
+	meta := func(i int) map[string]string {
+		mm := map[string]string{"checkpoint_sha256": hash, "sampler": spec.Name, "steps": strconv.Itoa(len(sigmas) - 1),
+			"eta": fmt.Sprint(s.eta), "seed": fmt.Sprint(s.seed), "guidance": fmt.Sprint(s.guidance), "temperature": fmt.Sprint(s.temperature),
+			"negative_prompt": s.negative, "space": m.Spec.Space}
+		if m.Spec.Space == textimage.Latent {
+			mm["autoencoder_sha256"] = m.Spec.AutoencoderHash
+		}
+		if i >= 0 {
+			mm["prompt"], mm["index"] = prompts[i], strconv.Itoa(i)
+		}
+		return mm
+	}
+	for i := first; i < last; i++ {
+		one := tensor.FromData(all.Data[(i-first)*per:(i-first+1)*per], 1, 3, m.Spec.ImageSize, m.Spec.ImageSize)
+		img, err := pngout.Grid(one, 1, 0)
+		if err != nil {
+			return err
+		}
+		if err := pngout.WriteFile(filepath.Join(s.out, fmt.Sprintf("%06d.png", i)), img, meta(i)); err != nil {
+			return err
+		}
+	}
+	if s.sharded {
+		fmt.Fprintf(log, "wrote images %d..%d of %d (%s) to %s\n", first, last-1, total, s.part, s.out)
+		return nil
+	}
+	grid, err := pngout.Grid(all, s.n, 2)
+	if err != nil {
+		return err
+	}
+	if err := pngout.WriteFile(filepath.Join(s.out, "grid.png"), grid, meta(-1)); err != nil {
+		return err
+	}
+	var b strings.Builder
+	for i, p := range s.prompts {
+		fmt.Fprintf(&b, "row %d: %s\n", i, p)
+	}
+	if err := os.WriteFile(filepath.Join(s.out, "prompts.txt"), []byte(b.String()), 0o644); err != nil {
+		return err
+	}
+	if traj != nil {
+		for i, x := range traj { // decoded: the latents at each kept step as images
+			if traj[i], err = m.Decode(x); err != nil {
+				return err
+			}
+		}
+		img, err := pngout.Trajectory(traj, 1)
+		if err != nil {
+			return err
+		}
+		if err := pngout.WriteFile(filepath.Join(s.out, "trajectory.png"), img, meta(-1)); err != nil {
+			return err
+		}
+	}
+	if s.npy {
+		if err := writeNPY(filepath.Join(s.out, "samples.npy"), all); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(log, "wrote %d images (%d per prompt), grid.png and prompts.txt to %s\n", total, s.n, s.out)
+	return nil
+}
+
+// trainPrompted checks the flags of diffuse train --latent/--text and runs
+// runPromptTrain; options of the class-conditional U-Net are refused.
+func trainPrompted(cmd *cobra.Command, t textTrain, configPath, resume, out string, steps, batch int, minutes, lr float64, seed uint64, limit int) error {
+	f := cmd.Flags()
+	for _, name := range []string{"config", "preset", "data", "classes", "task", "factor", "input", "target"} {
+		if fl := f.Lookup(name); fl != nil && fl.Changed {
+			return usagef("--%s: not used by text-to-image runs (--latent/--text), which train on the emoji pictures (--emoji)", name)
+		}
+	}
+	if configPath != "" {
+		return usagef("--config: not used by text-to-image runs")
+	}
+	t.out, t.resume, t.steps, t.minutes, t.seed, t.limit = out, resume, steps, minutes, seed, limit
+	if !f.Changed("out") {
+		t.out = "runs/emoji-pixel"
+		if t.latent != "" {
+			t.out = "runs/emoji-latent"
+		}
+	}
+	t.batch, t.lr = batch, lr
+	if !f.Changed("batch") {
+		t.batch = 32
+	}
+	if !f.Changed("lr") {
+		t.lr = 5e-4
+	}
+	t.ema, t.warmup = 0.999, -1
+	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+	defer stop()
+	return runPromptTrain(ctx, t, cmd.OutOrStdout())
+}
+
+// textInpaint are diffuse inpaint's flags for text-to-image models.
+type textInpaint struct {
+	prompt, negative, autoencoder string
+	guidance                      float64
+}
+
+func (t *textInpaint) add(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&t.prompt, "prompt", "", "text-to-image models: the prompt that guides the fill (default: none, unconditional)")
+	f.StringVar(&t.negative, "negative-prompt", "", "text-to-image models: the prompt guidance pushes away from")
+	f.Float64Var(&t.guidance, "guidance", 3, "text-to-image models: classifier-free guidance scale")
+	f.StringVar(&t.autoencoder, "autoencoder", "", "latent models: the autoencoder folder (default: the model folder's copy)")
+}
+
+func (t *textInpaint) used(cmd *cobra.Command) bool {
+	for _, name := range []string{"prompt", "negative-prompt", "guidance", "autoencoder"} {
+		if cmd.Flags().Changed(name) {
+			return true
+		}
+	}
+	return false
+}
+
+// runPromptInpaint is diffuse inpaint for a text-to-image model: the
+// input pictures are composited on white (as the emoji training set) and
+// filled by textimage.Model.Inpaint.
+func runPromptInpaint(cmd *cobra.Command, f restoreFlags, mask string, jump, resample int, t textInpaint) error {
+	if t.guidance < 0 {
+		return usagef("--guidance: want ≥ 0, got %g", t.guidance)
+	}
+	ckpt, err := jobs.NewestCheckpoint(f.checkpoint)
+	if err != nil {
+		return err
+	}
+	m, err := textimage.Load(ckpt, t.autoencoder, !f.raw)
+	if err != nil {
+		return err
+	}
+	if _, err := m.Net.Text.Vocab.Tokenize([]string{t.prompt, t.negative}); err != nil {
+		return usagef("%v", err)
+	}
+	paths, err := jobs.ListPNGs(f.in)
+	if err != nil {
+		return err
+	}
+	size := m.Spec.ImageSize
+	x := tensor.New(len(paths), 3, size, size)
+	per := x.Len() / len(paths)
+	for i, path := range paths {
+		if err := readOnWhite(path, size, x.Data[i*per:(i+1)*per]); err != nil {
+			return err
+		}
+	}
+	mk, err := makeMask(mask, size, size, f.seed)
+	if err != nil {
+		return err
+	}
+	prompts := make([]string, len(paths))
+	for i := range prompts {
+		prompts[i] = t.prompt
+	}
+	out, err := m.Inpaint(cmd.Context(), prompts, x, mk, textimage.InpaintOptions{Guidance: t.guidance, Negative: t.negative, Threshold: true,
+		RePaint: restore.InpaintOptions{Sampler: sampler.DDPM{}, Steps: f.steps, JumpLength: jump, Resamplings: resample, Seed: f.seed}})
+	if err != nil {
+		return err
+	}
+	return writeRestored(f.out, paths, out, map[string]string{"task": "inpaint", "mask": mask, "prompt": t.prompt,
+		"negative_prompt": t.negative, "guidance": fmt.Sprint(t.guidance), "space": m.Spec.Space, "steps": fmt.Sprint(f.steps),
+		"jump": fmt.Sprint(jump), "resample": fmt.Sprint(resample), "seed": fmt.Sprint(f.seed)}, cmd.OutOrStdout())
+}
+
+// readOnWhite decodes a size×size PNG (any colour model) into dst as RGB
+// in [-1, 1], composited on white.
+func readOnWhite(path string, size int, dst []float32) error {
+	fh, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	defer fh.Close()
+	img, err := png.Decode(fh)
+	if err != nil {
+		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
+	}
+	if b := img.Bounds(); b.Dx() != size || b.Dy() != size {
+		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
+	}
+	emoji.OnWhite(img, dst)
+	return nil
+}
