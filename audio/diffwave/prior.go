@@ -206,3 +206,53 @@ func PriorDenoiseClip(ctx context.Context, m *Model, x []float64, sigma float64,
 	}
 	return y.Data[:len(x)], sigma, nil
 }
+
+// PriorMethod is a generation model used as the prior (PriorDenoise) as
+// an enhance.Method, for the tables of audio/enhance: one clip at a time,
+// Samples draws averaged. Given the noise (an enhance.Entry with
+// TrueNoise), σ is its standard deviation; otherwise it is estimated
+// (EstimateNoise).
+type PriorMethod struct {
+	Model   *Model
+	Samples int
+	Options Options
+	Label   string // the table's row name; empty gives a description
+}
+
+// Name implements enhance.Method.
+func (p PriorMethod) Name() string {
+	if p.Label != "" {
+		return p.Label
+	}
+	return fmt.Sprintf("diffusego DiffWave generator as the prior (%s, %d steps, mean of %d)", p.Options.Sampler.Name,
+		p.Options.Sampler.StepCount(p.Model.Config.Steps), p.Samples)
+}
+
+// Denoise implements enhance.Method.
+func (p PriorMethod) Denoise(noisy []float64, rate int, noise []float64) ([]float64, error) {
+	L := p.Model.Config.Samples
+	if rate != p.Model.Config.Rate || len(noisy) != L {
+		return nil, fmt.Errorf("prior denoise: %d samples at %d Hz: want %d at %d Hz", len(noisy), rate, L, p.Model.Config.Rate)
+	}
+	sigma := 0.0
+	if len(noise) > 0 {
+		mean, sq := 0.0, 0.0
+		for _, v := range noise {
+			mean += v
+		}
+		mean /= float64(len(noise))
+		for _, v := range noise {
+			sq += (v - mean) * (v - mean)
+		}
+		sigma = math.Sqrt(sq / float64(len(noise)))
+	}
+	y, _, err := PriorDenoiseClip(context.Background(), p.Model, noisy, sigma, p.Samples, p.Options)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float64, L)
+	for i, v := range y {
+		out[i] = float64(v)
+	}
+	return out, nil
+}

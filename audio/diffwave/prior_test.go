@@ -225,3 +225,32 @@ func TestPriorDenoiseTinyModel(t *testing.T) {
 		}
 	}
 }
+
+func TestPriorMethod(t *testing.T) {
+	m, err := New(tiny(TaskGenerate), tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	L := m.Config.Samples
+	noisy, noise := make([]float64, L), make([]float64, L)
+	rng := tensor.NewRNG(3)
+	for i := range noisy {
+		noise[i] = 0.05 * rng.Normal()
+		noisy[i] = 0.3*math.Sin(float64(i)) + noise[i]
+	}
+	p := PriorMethod{Model: m, Samples: 1, Options: Options{Sampler: sampler.Spec{Name: "ddpm", Steps: 4}, Seed: 1}}
+	if !strings.Contains(p.Name(), "prior") {
+		t.Errorf("name %q", p.Name())
+	}
+	a, err := p.Denoise(noisy, m.Config.Rate, noise)
+	if err != nil || len(a) != L {
+		t.Fatalf("denoise: %d values, %v", len(a), err)
+	}
+	b, err := p.Denoise(noisy, m.Config.Rate, nil)
+	if err != nil || len(b) != L {
+		t.Fatalf("denoise, level estimated: %d values, %v", len(b), err)
+	}
+	if _, err := p.Denoise(noisy[:L-1], m.Config.Rate, nil); err == nil || !strings.Contains(err.Error(), "samples") {
+		t.Errorf("a short clip: error %v", err)
+	}
+}
