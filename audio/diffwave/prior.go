@@ -80,8 +80,9 @@ func EstimateNoise(x []float64, rate int) (float64, error) {
 // estimate it per clip with EstimateNoise. The levels used are returned.
 // A clip whose scaled level is below restore's smallest step (0.002) is
 // returned unchanged. opts.Sampler gives the sampler and its step count
-// (Karras-spaced from s·σ down, restore.Sigmas); its temperature is not
-// used. Draw j of clip i uses the seed stream (opts.Seed, First+i, j), so
+// (Karras-spaced from s·σ down, restore.Sigmas); its temperature scales
+// the noise a stochastic sampler injects (the start is the clip itself).
+// Draw j of clip i uses the seed stream (opts.Seed, First+i, j), so
 // a clip's estimate does not depend on the batch.
 func PriorDenoise(ctx context.Context, m *Model, noisy *tensor.Tensor, sigma float64, k int, opts Options) (out *tensor.Tensor, sigmas []float64, err error) {
 	defer tensor.Recover(&err)
