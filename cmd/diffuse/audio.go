@@ -360,15 +360,24 @@ a bad file is named and nothing is written.`,
 			if file, mel, err := melCheckpoint(s.checkpoint); err != nil {
 				return err
 			} else if mel {
-				return usagef("audio denoise: %s is a mel-spectrogram generation model: use audio sample", file)
+				return usagef("audio denoise: %s is a mel-spectrogram generation model: it cannot be a denoising prior (the prior path needs a waveform model, --task generate); use audio sample", file)
 			}
 			if file, ok, err := enhanceCheckpoint(s.checkpoint); err != nil {
 				return err
 			} else if ok {
+				if err := priorOnly(cmd, file); err != nil {
+					return err
+				}
 				return denoiseEnhance(cmd, &s, spec, file, in, samples)
 			}
 			m, file, sum, err := loadAudioModel(s.checkpoint, s.raw)
 			if err != nil {
+				return err
+			}
+			if m.Config.Task == diffwave.TaskGenerate {
+				return denoisePrior(cmd, &s, spec, m, file, sum, in, samples)
+			}
+			if err := priorOnly(cmd, file); err != nil {
 				return err
 			}
 			if m.Config.Task != diffwave.TaskDenoise {
@@ -413,6 +422,7 @@ a bad file is named and nothing is written.`,
 	s.register(cmd, "dpmpp2m")
 	cmd.Flags().StringVar(&in, "in", "", "folder of noisy .wav files")
 	cmd.Flags().IntVar(&samples, "samples", 1, "posterior samples averaged per clip")
+	addPriorFlags(cmd)
 	return cmd
 }
 
