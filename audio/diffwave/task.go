@@ -85,12 +85,9 @@ func (pair) Join(xt, cond *tensor.Tensor) (*tensor.Tensor, error) {
 	return out, nil
 }
 
-// Noise kinds the denoiser trains on.
-var NoiseKinds = []string{"white", "pink", "babble"}
-
 // DenoiseTask is the training task of a denoising model: each step takes
 // a batch of clean clips, and for each clip draws a noise kind (white,
-// pink or babble of BabbleTalkers other training utterances), an SNR
+// pink or babble of noise.BabbleTalkers other training utterances), an SNR
 // uniform in [MinSNR, MaxSNR] dB and the noise itself from the step's
 // random stream, mixes them exactly (noise.Mix), scales clean and noisy
 // by Peak over the noisy peak, and regresses as train.Objective does with
@@ -100,16 +97,11 @@ type DenoiseTask struct {
 	Model          *Model
 	Batches        *train.Batches
 	Objective      *train.Objective
-	Speech         [][]float64 // trimmed training utterances, the babble talkers
-	Voices         []string    // the voice of each utterance
-	ClipVoices     []string    // the voice of each training clip (index of Batches' data)
-	MinSNR, MaxSNR float64
+	noise.Training          // the babble's utterances and voices, the SNR range
+	ClipVoices     []string // the voice of each training clip (index of Batches' data)
 
 	clean *tensor.Tensor // (N, 1, L)
 }
-
-// BabbleTalkers is how many talkers make training babble.
-const BabbleTalkers = 4
 
 // NewDenoiseTask returns the task over clean clips x: (N, 1, L) with
 // their voices, batch size batch and seed.
@@ -125,7 +117,7 @@ func NewDenoiseTask(m *Model, x *tensor.Tensor, voices []string, batch int, seed
 	if err != nil {
 		return nil, err
 	}
-	t := &DenoiseTask{Model: m, Batches: b, Objective: obj, ClipVoices: voices, MinSNR: -5, MaxSNR: 20, clean: x}
+	t := &DenoiseTask{Model: m, Batches: b, Objective: obj, ClipVoices: voices, Training: noise.Training{MinSNR: -5, MaxSNR: 20}, clean: x}
 	L := x.Dim(2)
 	for i := range x.Dim(0) {
 		s := make([]float64, L)
@@ -199,34 +191,6 @@ func (t *DenoiseTask) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err e
 	for j, v := range t.clean.Data[c*L : (c+1)*L] {
 		clean[j] = float64(v)
 	}
-	var nz []float64
-	switch NoiseKinds[rng.Intn(len(NoiseKinds))] {
-	case "white":
-		nz = noise.White(L, rng)
-	case "pink":
-		nz = noise.Pink(L, rng)
-	default:
-		talkers := make([][]float64, BabbleTalkers)
-		for k := range talkers {
-			var utts [][]float64
-			total := 0
-			for tries := 0; total < 2*L; tries++ {
-				j := rng.Intn(len(t.Speech))
-				if t.Voices[j] == t.ClipVoices[c] && tries < 100 {
-					continue
-				}
-				utts = append(utts, t.Speech[j])
-				total += len(t.Speech[j])
-			}
-			if talkers[k], err = noise.Concat(utts, rng.Intn(len(utts[0])), L); err != nil {
-				return nil, nil, err
-			}
-		}
-		if nz, err = noise.Babble(talkers, L); err != nil {
-			return nil, nil, err
-		}
-	}
-	snr := t.MinSNR + (t.MaxSNR-t.MinSNR)*rng.Uniform()
-	noisy, _, err = noise.Mix(clean, nz, snr)
+	noisy, err = t.Draw(clean, t.ClipVoices[c], rng)
 	return clean, noisy, err
 }

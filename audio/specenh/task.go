@@ -12,15 +12,9 @@ import (
 	"github.com/diffusego/diffusego/train"
 )
 
-// Noise kinds the enhancer trains on, each drawn with equal probability.
-var NoiseKinds = []string{"white", "pink", "babble"}
-
-// BabbleTalkers is how many talkers make training babble.
-const BabbleTalkers = 4
-
 // Task is the training task of an enhancer: each step takes a batch of
-// clean training clips, and for each clip draws a noise kind (NoiseKinds:
-// white, pink, or babble of BabbleTalkers other training utterances by
+// clean training clips, and for each clip draws a noise kind (noise.TrainingKinds:
+// white, pink, or babble of noise.BabbleTalkers other training utterances by
 // other voices), an SNR uniform in [MinSNR, MaxSNR] dB and the noise itself
 // from the step's random stream, mixes them exactly (noise.Mix), scales
 // clean and noisy by Spec.Peak over the noisy peak, maps both to images,
@@ -32,10 +26,8 @@ type Task struct {
 	Enhancer       *Enhancer
 	Batches        *train.Batches
 	Objective      *train.Objective
-	Speech         [][]float64 // trimmed training utterances, the babble talkers
-	Voices         []string    // the voice of each utterance
-	ClipVoices     []string    // the voice of each training clip
-	MinSNR, MaxSNR float64
+	noise.Training          // the babble's utterances and voices, the SNR range
+	ClipVoices     []string // the voice of each training clip
 
 	clean *tensor.Tensor // (N, 1, Samples)
 }
@@ -63,7 +55,7 @@ func NewTask(e *Enhancer, x *tensor.Tensor, voices []string, batch int, seed uin
 	}
 	obj := &train.Objective{Schedule: e.Pipe.Schedule, Target: e.Pipe.Model.Target, Weighting: diffusion.Uniform,
 		Cond: e.Pipe.Model.Cond}
-	t := &Task{Enhancer: e, Batches: b, Objective: obj, ClipVoices: voices, MinSNR: -5, MaxSNR: 20, clean: x}
+	t := &Task{Enhancer: e, Batches: b, Objective: obj, ClipVoices: voices, Training: noise.Training{MinSNR: -5, MaxSNR: 20}, clean: x}
 	L := s.Samples
 	for i := range x.Dim(0) {
 		c := make([]float64, L)
@@ -125,35 +117,7 @@ func (t *Task) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err error) {
 	for j, v := range t.clean.Data[c*L : (c+1)*L] {
 		clean[j] = float64(v)
 	}
-	var nz []float64
-	switch NoiseKinds[rng.Intn(len(NoiseKinds))] {
-	case "white":
-		nz = noise.White(L, rng)
-	case "pink":
-		nz = noise.Pink(L, rng)
-	default:
-		talkers := make([][]float64, BabbleTalkers)
-		for k := range talkers {
-			var utts [][]float64
-			total := 0
-			for tries := 0; total < 2*L; tries++ {
-				j := rng.Intn(len(t.Speech))
-				if t.Voices[j] == t.ClipVoices[c] && tries < 100 {
-					continue
-				}
-				utts = append(utts, t.Speech[j])
-				total += len(t.Speech[j])
-			}
-			if talkers[k], err = noise.Concat(utts, rng.Intn(len(utts[0])), L); err != nil {
-				return nil, nil, err
-			}
-		}
-		if nz, err = noise.Babble(talkers, L); err != nil {
-			return nil, nil, err
-		}
-	}
-	snr := t.MinSNR + (t.MaxSNR-t.MinSNR)*rng.Uniform()
-	noisy, _, err = noise.Mix(clean, nz, snr)
+	noisy, err = t.Draw(clean, t.ClipVoices[c], rng)
 	return clean, noisy, err
 }
 
