@@ -1,12 +1,12 @@
 package specenh
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/cmplx"
 
 	"github.com/diffusego/diffusego/audio/dsp"
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -68,28 +68,17 @@ func (s Spec) Validate() error {
 
 // Meta returns the header entry MetaKey holding s.
 func (s Spec) Meta() map[string]string {
-	b, err := json.Marshal(s)
-	if err != nil {
-		panic(err) // plain data always marshals
-	}
-	return map[string]string{MetaKey: string(b)}
+	return checkpoint.MetaJSON(MetaKey, s)
 }
 
 // ParseSpec reads the Spec of a checkpoint header (name is used in
 // errors); ok is false when the header has no MetaKey (not a spectrogram
 // enhancement model).
 func ParseSpec(meta map[string]string, name string) (s Spec, ok bool, err error) {
-	raw, ok := meta[MetaKey]
-	if !ok {
-		return Spec{}, false, nil
+	if ok, err = checkpoint.ReadMetaJSON(meta, MetaKey, name, &s); err != nil {
+		return Spec{}, true, err
 	}
-	if err := json.Unmarshal([]byte(raw), &s); err != nil {
-		return Spec{}, true, fmt.Errorf("checkpoint %s: header %q: %w", name, MetaKey, err)
-	}
-	if err := s.Validate(); err != nil {
-		return Spec{}, true, fmt.Errorf("checkpoint %s: header %q: %w", name, MetaKey, err)
-	}
-	return s, true, nil
+	return s, ok, nil
 }
 
 // Codec turns clips into spectrogram images and images back into clips
