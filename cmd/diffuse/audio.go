@@ -23,6 +23,7 @@ import (
 	"github.com/diffusego/diffusego/audio/quality"
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/spf13/cobra"
 )
@@ -144,28 +145,46 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 	if err := resumeInto(tr, resumeFrom, log); err != nil {
 		return err
 	}
-	meta, err := cfg.Meta()
+	cfgMeta, err := cfg.Meta()
 	if err != nil {
 		return err
 	}
-	meta["audio.data"] = f.data
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	if err := checkpoint.WriteJSON(filepath.Join(f.out, "config.json"), map[string]any{
-		"data": f.data, "seed": f.seed, "batch": f.batch, "limit": f.limit, "lr": f.lr, "steps": f.steps, "model": cfg}); err != nil {
+	meta, err := f.startRun(map[string]any{"model": cfg}, cfgMeta)
+	if err != nil {
 		return err
 	}
 	fmt.Fprintf(log, "audio train: task %s, %d training clips, %d parameters, batch %d\n",
-		cfg.Task, clips, countParams(m), f.batch)
+		cfg.Task, clips, paramTotal(m.Params()), f.batch)
 	tr.Log = log
 	r := taskRun{tr: tr, dir: f.out, meta: meta, keep: f.keep, curveTitle: "training loss (v-MSE)"}
 	return r.run(ctx, f.minutes, f.checkpointEvery, log)
 }
 
-func countParams(m *diffwave.Model) int {
+// startRun makes the run folder and writes its config.json: the flags'
+// settings plus extra. It returns the checkpoint metadata: every entry of
+// metas and the data folder (audio.data).
+func (f audioTrainFlags) startRun(extra map[string]any, metas ...map[string]string) (map[string]string, error) {
+	meta := map[string]string{}
+	for _, m := range metas {
+		for k, v := range m {
+			meta[k] = v
+		}
+	}
+	meta["audio.data"] = f.data
+	if err := os.MkdirAll(f.out, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	cfg := map[string]any{"data": f.data, "seed": f.seed, "batch": f.batch, "limit": f.limit, "lr": f.lr, "steps": f.steps}
+	for k, v := range extra {
+		cfg[k] = v
+	}
+	return meta, checkpoint.WriteJSON(filepath.Join(f.out, "config.json"), cfg)
+}
+
+// paramTotal is the number of values in ps.
+func paramTotal(ps []*nn.Param) int {
 	n := 0
-	for _, p := range m.Params() {
+	for _, p := range ps {
 		n += p.V.Value.Len()
 	}
 	return n

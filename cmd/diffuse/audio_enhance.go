@@ -72,23 +72,11 @@ func runAudioEnhanceTrain(ctx context.Context, f audioTrainFlags, log io.Writer)
 	if err := resumeInto(tr, resumeFrom, log); err != nil {
 		return err
 	}
-	meta := model.Meta()
-	for k, v := range spec.Meta() {
-		meta[k] = v
-	}
-	meta["audio.data"] = f.data
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	if err := checkpoint.WriteJSON(filepath.Join(f.out, "config.json"), map[string]any{
-		"task": taskEnhance, "data": f.data, "seed": f.seed, "batch": f.batch, "limit": f.limit, "lr": f.lr, "steps": f.steps,
-		"model": model, "spec": spec}); err != nil {
+	meta, err := f.startRun(map[string]any{"task": taskEnhance, "model": model, "spec": spec}, model.Meta(), spec.Meta())
+	if err != nil {
 		return err
 	}
-	n := 0
-	for _, q := range e.Pipe.Net.Params() {
-		n += q.V.Value.Len()
-	}
+	n := paramTotal(e.Pipe.Net.Params())
 	fmt.Fprintf(log, "audio train: task enhance, %d training clips as 2×%d×%d compressed STFT magnitudes, %d parameters, batch %d\n",
 		clips, spec.Size(), spec.Size(), n, f.batch)
 	tr.Log = log

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/diffusego/diffusego/audio/digits"
@@ -99,23 +97,11 @@ func runAudioMelTrain(ctx context.Context, f audioTrainFlags, log io.Writer) err
 	if err := resumeInto(tr, resumeFrom, log); err != nil {
 		return err
 	}
-	meta := model.Meta()
-	for k, v := range spec.Meta() {
-		meta[k] = v
-	}
-	meta["audio.data"] = f.data
-	if err := os.MkdirAll(f.out, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	if err := checkpoint.WriteJSON(filepath.Join(f.out, "config.json"), map[string]any{
-		"task": taskMel, "data": f.data, "seed": f.seed, "batch": f.batch, "limit": f.limit, "lr": f.lr, "steps": f.steps,
-		"model": model, "mel": spec}); err != nil {
+	meta, err := f.startRun(map[string]any{"task": taskMel, "model": model, "mel": spec}, model.Meta(), spec.Meta())
+	if err != nil {
 		return err
 	}
-	n := 0
-	for _, q := range p.Net.Params() {
-		n += q.V.Value.Len()
-	}
+	n := paramTotal(p.Net.Params())
 	fmt.Fprintf(log, "audio train: task mel, %d training clips as %d×%d log-mel images, %d parameters, batch %d\n",
 		images.Dim(0), spec.Bands, spec.Frames(), n, f.batch)
 	tr.Log = log
