@@ -1,6 +1,10 @@
 package cputime
 
-import "testing"
+import (
+	"os"
+	"strconv"
+	"testing"
+)
 
 // TestProcessCounts burns CPU and checks that Process moves forward by
 // some of it (on systems where it is available).
@@ -21,5 +25,19 @@ func TestProcessCounts(t *testing.T) {
 	}
 	if d := Process() - before; d <= 0 {
 		t.Errorf("Process moved by %v over a busy loop, want more than 0", d)
+	}
+}
+
+// LoadAverage gives a number where /proc/loadavg exists, "?" elsewhere.
+func TestLoadAverage(t *testing.T) {
+	got := LoadAverage()
+	if _, err := os.Stat("/proc/loadavg"); err != nil {
+		if got != "?" {
+			t.Fatalf("no /proc/loadavg, got %q", got)
+		}
+		return
+	}
+	if _, err := strconv.ParseFloat(got, 64); err != nil {
+		t.Fatalf("LoadAverage() = %q: not a number", got)
 	}
 }

@@ -59,18 +59,10 @@ func main() {
 	}
 }
 
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
-}
-
 func run(w io.Writer, data, gen, den string, perDigit int, guidance, samplerName string, rtfClips int, rtfSamplers string,
 	cases int, denSampler string, denSteps, denSamples int, seed uint64, img string) error {
 	ctx := context.Background()
-	fmt.Fprintf(w, "<!-- mkaudiotables: %s, GOMAXPROCS %d, load average %s at start -->\n\n", time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), loadavg())
+	fmt.Fprintf(w, "<!-- mkaudiotables: %s, GOMAXPROCS %d, load average %s at start -->\n\n", time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), cputime.LoadAverage())
 	if gen != "" {
 		if err := generation(ctx, w, data, gen, perDigit, guidance, samplerName, rtfClips, rtfSamplers, seed, img); err != nil {
 			return err
@@ -155,7 +147,7 @@ func generation(ctx context.Context, w io.Writer, data, gen string, perDigit int
 	}
 	if rtfClips > 0 {
 		fmt.Fprintf(w, "**Sampling cost** (%d clips of 1 s per sampler, guidance 3, batch of %d; NFE = network evaluations per clip, each on 2 items for guidance; RTF = seconds of audio per second of CPU time of this process, GOMAXPROCS %d, load average %s at start of this table)\n\n",
-			rtfClips, rtfClips, runtime.GOMAXPROCS(0), loadavg())
+			rtfClips, rtfClips, runtime.GOMAXPROCS(0), cputime.LoadAverage())
 		fmt.Fprintln(w, "| sampler | steps | NFE per clip | CPU s | wall s | RTF (audio s / CPU s) |\n| --- | ---: | ---: | ---: | ---: | ---: |")
 		for _, name := range strings.Split(rtfSamplers, ",") {
 			sp := sampler.Spec{Name: name}

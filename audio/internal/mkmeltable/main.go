@@ -58,14 +58,6 @@ func main() {
 	}
 }
 
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
-	}
-	return strings.Fields(string(b))[0]
-}
-
 func firstN(x *tensor.Tensor, n int) *tensor.Tensor {
 	n = min(n, x.Dim(0))
 	per := x.Len() / x.Dim(0)
@@ -103,7 +95,7 @@ func run(ctx context.Context, w io.Writer, data, mel string, perDigit int, guida
 		labels[i] = i % 10
 	}
 	fmt.Fprintf(w, "**Generation by the mel route** (%s; %d clips, %d per digit; FD against %d test-voice clips; floor: %d validation-voice clips against the same test clips; load average %s at start)\n\n",
-		path, n, perDigit, n, n, loadavg())
+		path, n, perDigit, n, n, cputime.LoadAverage())
 	fmt.Fprintln(w, "| samples | class accuracy | FD | floor FD |\n| --- | ---: | ---: | ---: |")
 	codec := g.Codec
 	var base *tensor.Tensor
@@ -193,7 +185,7 @@ func run(ctx context.Context, w io.Writer, data, mel string, perDigit int, guida
 		return nil
 	}
 	fmt.Fprintf(w, "**Sampling cost of the mel route** (1 clip of 1 s per sampler, guidance 3; NFE = network evaluations per clip, each on 2 images for guidance; CPU s of this process, GOMAXPROCS %d, load average %s at start of this table, so the RTF is what this shared machine gave, not the model's speed)\n\n",
-		runtime.GOMAXPROCS(0), loadavg())
+		runtime.GOMAXPROCS(0), cputime.LoadAverage())
 	fmt.Fprintln(w, "| sampler | steps | NFE per clip | U-Net CPU s | vocoder CPU s | RTF (audio s / CPU s) |\n| --- | ---: | ---: | ---: | ---: | ---: |")
 	for _, name := range strings.Split(rtfSamplers, ",") {
 		sp := sampler.Spec{Name: name}
