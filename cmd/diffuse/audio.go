@@ -294,14 +294,12 @@ same bytes.`,
 			if s.checkpoint == "" {
 				return sampleMel(cmd, &s, "", n, class) // the shipped mel model
 			}
-			if file, mel, err := melCheckpoint(s.checkpoint); err != nil {
+			switch file, kind, err := audioCheckpoint(s.checkpoint); {
+			case err != nil:
 				return err
-			} else if mel {
+			case kind == kindMel:
 				return sampleMel(cmd, &s, file, n, class)
-			}
-			if file, ok, err := enhanceCheckpoint(s.checkpoint); err != nil {
-				return err
-			} else if ok {
+			case kind == kindEnhance:
 				return usagef("audio sample: %s is a speech enhancement model: use audio denoise", file)
 			}
 			m, file, sum, err := loadAudioModel(s.checkpoint, s.raw)
@@ -376,14 +374,12 @@ a bad file is named and nothing is written.`,
 			if samples < 1 {
 				return usagef("audio denoise: --samples: want ≥ 1, got %d", samples)
 			}
-			if file, mel, err := melCheckpoint(s.checkpoint); err != nil {
+			switch file, kind, err := audioCheckpoint(s.checkpoint); {
+			case err != nil:
 				return err
-			} else if mel {
+			case kind == kindMel:
 				return usagef("audio denoise: %s is a mel-spectrogram generation model: it cannot be a denoising prior (the prior path needs a waveform model, --task generate); use audio sample", file)
-			}
-			if file, ok, err := enhanceCheckpoint(s.checkpoint); err != nil {
-				return err
-			} else if ok {
+			case kind == kindEnhance:
 				if err := priorOnly(cmd, file); err != nil {
 					return err
 				}

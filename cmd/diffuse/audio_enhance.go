@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/diffusego/diffusego/audio/diffwave"
+	"github.com/diffusego/diffusego/audio/melgen"
 	"github.com/diffusego/diffusego/audio/specenh"
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion/sampler"
@@ -84,21 +85,34 @@ func runAudioEnhanceTrain(ctx context.Context, f audioTrainFlags, log io.Writer)
 	return r.run(ctx, f.minutes, f.checkpointEvery, log)
 }
 
-// enhanceCheckpoint reports whether the newest checkpoint of path is a
-// spectrogram enhancer, with its file name.
-func enhanceCheckpoint(path string) (file string, ok bool, err error) {
+// Kinds of audio checkpoint, as audioCheckpoint tells them apart.
+const (
+	kindWaveform = "waveform" // audio/diffwave: generation or denoising
+	kindMel      = "mel"      // audio/melgen
+	kindEnhance  = "enhance"  // audio/specenh
+)
+
+// audioCheckpoint returns the newest checkpoint of path and its kind, read
+// from its header entries (melgen.MetaKey, specenh.MetaKey; anything else
+// is taken for a waveform model, which its loader then checks).
+func audioCheckpoint(path string) (file, kind string, err error) {
 	if path == "" {
-		return "", false, usagef("--checkpoint is required (a checkpoint file or a run folder)")
+		return "", "", usagef("--checkpoint is required (a checkpoint file or a run folder)")
 	}
 	if file, err = jobs.NewestCheckpoint(path); err != nil {
-		return "", false, err
+		return "", "", err
 	}
 	ck, err := checkpoint.ReadFile(file)
 	if err != nil {
-		return "", false, err
+		return "", "", err
 	}
-	_, ok = ck.Meta[specenh.MetaKey]
-	return file, ok, nil
+	switch {
+	case ck.Meta[melgen.MetaKey] != "":
+		return file, kindMel, nil
+	case ck.Meta[specenh.MetaKey] != "":
+		return file, kindEnhance, nil
+	}
+	return file, kindWaveform, nil
 }
 
 // denoiseEnhance is audio denoise for a spectrogram enhancer: every input

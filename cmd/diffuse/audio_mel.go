@@ -109,23 +109,6 @@ func runAudioMelTrain(ctx context.Context, f audioTrainFlags, log io.Writer) err
 	return r.run(ctx, f.minutes, f.checkpointEvery, log)
 }
 
-// melCheckpoint reports whether the newest checkpoint of path is a mel
-// model, with its file name.
-func melCheckpoint(path string) (file string, ok bool, err error) {
-	if path == "" {
-		return "", false, usagef("--checkpoint is required (a checkpoint file or a run folder)")
-	}
-	if file, err = jobs.NewestCheckpoint(path); err != nil {
-		return "", false, err
-	}
-	ck, err := checkpoint.ReadFile(file)
-	if err != nil {
-		return "", false, err
-	}
-	_, ok = ck.Meta[melgen.MetaKey]
-	return file, ok, nil
-}
-
 // sampleMel is audio sample for a mel model: images by the U-Net with
 // guidance, vocoded by Griffin–Lim, written as audio sample writes. An
 // empty file is the shipped digit model (melmodel), which is
@@ -185,11 +168,11 @@ cannot resume training. The shipped model (audio/melgen/model) was made so.`,
 			if from == "" || to == "" {
 				return usagef("audio export: want --checkpoint and --out")
 			}
-			file, mel, err := melCheckpoint(from)
+			file, kind, err := audioCheckpoint(from)
 			if err != nil {
 				return err
 			}
-			if !mel {
+			if kind != kindMel {
 				return usagef("audio export: %s is not a mel model (only mel models are exported)", file)
 			}
 			if err := melgen.Export(file, to); err != nil {

@@ -207,9 +207,9 @@ func loadServeModels(texts, audios, seriesModels, graphs []string) ([]*serve.Mod
 				g, err := melmodel.Load()
 				return &serve.Model{Mel: g, Source: melmodel.Source, Hash: melmodel.SHA256()}, err
 			}
-			if file, mel, err := melCheckpoint(path); err != nil {
+			if file, kind, err := audioCheckpoint(path); err != nil {
 				return nil, err
-			} else if mel {
+			} else if kind == kindMel {
 				g, err := melgen.Load(file, true)
 				if err != nil {
 					return nil, err
