@@ -94,32 +94,61 @@ type entry struct {
 	begin, end uint64
 }
 
-func decode(r io.Reader, size int64, file string) (*File, error) {
-	bad := func(tensorName, format string, args ...any) error {
+// ReadMeta reads only the header of the safetensors file at path, checks
+// it against the file's length as ReadFile does, and returns its metadata:
+// enough to tell what kind of checkpoint a file is without reading its
+// tensors. A file whose data is truncated passes here and fails ReadFile.
+func ReadMeta(path string) (map[string]string, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint: %w", err)
+	}
+	_, meta, err := readHeader(bufio.NewReader(fh), fi.Size(), path)
+	return meta, err
+}
+
+// badFormat returns the FormatError constructor for file.
+func badFormat(file string) func(tensorName, format string, args ...any) error {
+	return func(tensorName, format string, args ...any) error {
 		return &FormatError{File: file, Tensor: tensorName, Msg: fmt.Sprintf(format, args...)}
 	}
+}
+
+// readHeader reads the header length and the JSON header from r, the
+// start of size bytes of safetensors data, and parses it.
+func readHeader(r io.Reader, size int64, file string) ([]entry, map[string]string, error) {
+	bad := badFormat(file)
 	if size < 8 {
-		return nil, bad("", "file has %d bytes, want at least 8 for the header length", size)
+		return nil, nil, bad("", "file has %d bytes, want at least 8 for the header length", size)
 	}
 	var lenBuf [8]byte
 	if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
-		return nil, bad("", "reading the header length: %v", err)
+		return nil, nil, bad("", "reading the header length: %v", err)
 	}
 	n := binary.LittleEndian.Uint64(lenBuf[:])
 	switch {
 	case n > MaxHeaderSize:
-		return nil, bad("", "header length %d exceeds the limit of %d bytes", n, MaxHeaderSize)
+		return nil, nil, bad("", "header length %d exceeds the limit of %d bytes", n, MaxHeaderSize)
 	case n > uint64(size-8):
-		return nil, bad("", "header length %d exceeds the %d bytes that follow it", n, size-8)
+		return nil, nil, bad("", "header length %d exceeds the %d bytes that follow it", n, size-8)
 	case n < 2:
-		return nil, bad("", "header length %d is too short for a JSON object", n)
+		return nil, nil, bad("", "header length %d is too short for a JSON object", n)
 	}
 	hdr := make([]byte, n)
 	if _, err := io.ReadFull(r, hdr); err != nil {
-		return nil, bad("", "reading the %d-byte header: %v", n, err)
+		return nil, nil, bad("", "reading the %d-byte header: %v", n, err)
 	}
-	bodyLen := uint64(size-8) - n
-	entries, meta, err := parseHeader(hdr, bodyLen, bad)
+	return parseHeader(hdr, uint64(size-8)-n, bad)
+}
+
+func decode(r io.Reader, size int64, file string) (*File, error) {
+	bad := badFormat(file)
+	entries, meta, err := readHeader(r, size, file)
 	if err != nil {
 		return nil, err
 	}

@@ -220,3 +220,33 @@ func TestWriteSafetensorsRefuses(t *testing.T) {
 		}
 	}
 }
+
+func TestReadMeta(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "m.safetensors")
+	meta := map[string]string{"kind": "mel", "step": "7"}
+	if err := checkpoint.WriteSafetensors(path, map[string]*tensor.Tensor{"w": tensor.New(3, 2)}, meta); err != nil {
+		t.Fatal(err)
+	}
+	got, err := checkpoint.ReadMeta(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 2 || got["kind"] != "mel" || got["step"] != "7" {
+		t.Errorf("ReadMeta = %v, want %v", got, meta)
+	}
+	// A header that does not fit the file is refused as ReadFile refuses it.
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cut := filepath.Join(t.TempDir(), "cut.safetensors")
+	if err := os.WriteFile(cut, raw[:len(raw)-4], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := checkpoint.ReadMeta(cut); err == nil || !strings.Contains(err.Error(), "out of range") {
+		t.Errorf("ReadMeta of a cut file: err = %v, want an out-of-range error", err)
+	}
+	if _, err := checkpoint.ReadMeta(filepath.Join(t.TempDir(), "none.safetensors")); err == nil {
+		t.Error("ReadMeta of a missing file: no error")
+	}
+}

@@ -113,11 +113,11 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
-		ck, err := checkpoint.ReadFile(resumeFrom)
+		meta, err := checkpoint.ReadMeta(resumeFrom)
 		if err != nil {
 			return err
 		}
-		if cfg, err = diffwave.ParseConfig(ck.Meta, resumeFrom); err != nil {
+		if cfg, err = diffwave.ParseConfig(meta, resumeFrom); err != nil {
 			return err
 		}
 		if cfg.Task != f.task {

@@ -102,14 +102,14 @@ func audioCheckpoint(path string) (file, kind string, err error) {
 	if file, err = jobs.NewestCheckpoint(path); err != nil {
 		return "", "", err
 	}
-	ck, err := checkpoint.ReadFile(file)
+	meta, err := checkpoint.ReadMeta(file)
 	if err != nil {
 		return "", "", err
 	}
 	switch {
-	case ck.Meta[melgen.MetaKey] != "":
+	case meta[melgen.MetaKey] != "":
 		return file, kindMel, nil
-	case ck.Meta[specenh.MetaKey] != "":
+	case meta[specenh.MetaKey] != "":
 		return file, kindEnhance, nil
 	}
 	return file, kindWaveform, nil

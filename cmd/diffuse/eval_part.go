@@ -32,11 +32,11 @@ func writeEvalPart(log io.Writer, samples, out string, part shard) error {
 // isEvalPart reports whether path is an eval part (else it is read as an
 // index part).
 func isEvalPart(path string) (bool, error) {
-	f, err := checkpoint.ReadFile(path)
+	meta, err := checkpoint.ReadMeta(path)
 	if err != nil {
 		return false, fmt.Errorf("merge: %w", err)
 	}
-	_, ok := f.Meta[jobs.EvalPartKey]
+	_, ok := meta[jobs.EvalPartKey]
 	return ok, nil
 }
 

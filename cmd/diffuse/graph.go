@@ -155,18 +155,18 @@ func runGraphTrain(ctx context.Context, f graphTrainFlags, log io.Writer) error 
 		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
-		ck, err := checkpoint.ReadFile(resumeFrom)
+		meta, err := checkpoint.ReadMeta(resumeFrom)
 		if err != nil {
 			return err
 		}
-		if cfg, err = digress.ParseConfig(ck.Meta, resumeFrom); err != nil {
+		if cfg, err = digress.ParseConfig(meta, resumeFrom); err != nil {
 			return err
 		}
-		if d, s := ck.Meta[graphDataKey], ck.Meta[graphSeedKey]; d != f.data || s != strconv.FormatUint(f.seed, 10) {
+		if d, s := meta[graphDataKey], meta[graphSeedKey]; d != f.data || s != strconv.FormatUint(f.seed, 10) {
 			return usagef("graph train: %s was trained on --data %s --seed %s: resume with the same data and seed", resumeFrom, d, s)
 		}
 		if mols != nil {
-			if c := ck.Meta[molConditionKey]; c != f.condition {
+			if c := meta[molConditionKey]; c != f.condition {
 				return usagef("graph train: %s was trained with --condition %s: resume with the same condition", resumeFrom, c)
 			}
 			if _, labels, err = moleculeConfig(mols, trainSet, f.condition); err != nil {

@@ -485,12 +485,12 @@ var previewSampler = sampler.Spec{Name: "dpmpp2m", Steps: 20}
 // sameModel refuses to resume from a checkpoint made for another model
 // configuration, showing both, before any tensor is compared.
 func sameModel(path string, m pipeline.Model) error {
-	f, err := checkpoint.ReadFile(path)
+	meta, err := checkpoint.ReadMeta(path)
 	if err != nil {
 		return err
 	}
 	want := m.Meta()[pipeline.ConfigKey]
-	got, ok := f.Meta[pipeline.ConfigKey]
+	got, ok := meta[pipeline.ConfigKey]
 	if !ok {
 		return fmt.Errorf("checkpoint %s: no %q entry: not a diffusego image model", path, pipeline.ConfigKey)
 	}
