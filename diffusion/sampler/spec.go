@@ -21,6 +21,15 @@ type Spec struct {
 	// trailing, which starts at the last training step (Lin et al. 2024).
 	Spacing schedule.Spacing
 	Rho     float64 // ρ of the Karras σ schedule for Euler, Heun and DPM-Solver++; 0 means 7
+	// SigmaMax, when > 0, caps the noise level sampling starts from: the
+	// levels above it are lowered to it (and merged). A schedule whose
+	// last ᾱ is near 0 (the cosine schedule clipped at β = 0.999 ends at
+	// σ ≈ 2·10⁴) otherwise starts an ε-prediction model where
+	// x̂₀ = x − σ·ε̂ multiplies the network's error by σ; EDM (Karras et
+	// al. 2022) starts at 80, where the signal left (1/80 of the noise
+	// for unit-variance data) no longer matters. 0 keeps the schedule's
+	// largest σ.
+	SigmaMax float64
 }
 
 // UsualSteps is each sampler's customary step count: DDPM and the VP SDE
@@ -95,17 +104,28 @@ func (s Spec) Sigmas(sch schedule.Schedule) ([]float64, error) {
 	if n < 1 {
 		return nil, fmt.Errorf("sampler %s: steps: want ≥ 1, got %d", s.Name, n)
 	}
+	top := sch.Sigma(sch.Steps() - 1)
+	if s.SigmaMax != 0 {
+		if !(s.SigmaMax > sch.Sigma(0)) {
+			return nil, fmt.Errorf("sampler %s: sigma max %g: want 0 (the schedule's, %.4g) or above the smallest training σ %.4g", s.Name, s.SigmaMax, top, sch.Sigma(0))
+		}
+		top = min(top, s.SigmaMax)
+	}
 	switch {
 	case s.Name == "pf-ode":
 		// One interval from σ_max to σ_min, integrated adaptively, then
 		// the final denoising step.
-		return []float64{sch.Sigma(sch.Steps() - 1), sch.Sigma(0), 0}, nil
+		return []float64{top, sch.Sigma(0), 0}, nil
 	case discrete(s.Name):
 		sp := s.Spacing
 		if sp == "" {
 			sp = schedule.Trailing
 		}
-		return DiscreteSigmas(sch, n, sp)
+		sig, err := DiscreteSigmas(sch, n, sp)
+		if err != nil {
+			return nil, err
+		}
+		return capSigmas(sig, top), nil
 	}
 	if _, err := s.Build(); err != nil {
 		return nil, err
@@ -114,7 +134,23 @@ func (s Spec) Sigmas(sch schedule.Schedule) ([]float64, error) {
 	if rho == 0 {
 		rho = 7
 	}
-	return schedule.KarrasSigmas(n, sch.Sigma(0), sch.Sigma(sch.Steps()-1), rho), nil
+	return schedule.KarrasSigmas(n, sch.Sigma(0), top, rho), nil
+}
+
+// capSigmas lowers the descending levels above top to top, keeping one
+// of them: the steps that started above top become one step from top.
+func capSigmas(sig []float64, top float64) []float64 {
+	out := sig[:0:0]
+	for i, v := range sig {
+		if v > top {
+			if i+1 < len(sig) && sig[i+1] >= top {
+				continue // the next level is capped (or equal) too
+			}
+			v = top
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 // ItemWise reports whether each item's path depends on its initial noise

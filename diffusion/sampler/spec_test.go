@@ -55,3 +55,50 @@ func TestSpecRefusesUnknown(t *testing.T) {
 		t.Error("Sigmas of an unknown sampler returned no error")
 	}
 }
+
+// TestSpecSigmaMax: the cap lowers the starting level of every sampler
+// to SigmaMax, merges the discrete levels above it into one, leaves the
+// levels below it as they were, and refuses a cap below the smallest σ.
+func TestSpecSigmaMax(t *testing.T) {
+	sch := schedule.NewCosine(1000, 0.008) // ends at σ ≈ 2·10⁴
+	for _, name := range []string{"ddim", "ddpm", "dpmpp2m", "heun", "pf-ode", "vp-sde"} {
+		spec := sampler.Spec{Name: name, Steps: 20}
+		full, err := spec.Sigmas(sch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec.SigmaMax = 80
+		capped, err := spec.Sigmas(sch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if capped[0] != 80 || !(full[0] > 1e4) {
+			t.Errorf("%s: starts at %g capped, %g uncapped; want 80 and the schedule's last σ", name, capped[0], full[0])
+		}
+		for i := 1; i < len(capped); i++ {
+			if !(capped[i] < capped[i-1]) {
+				t.Errorf("%s: capped levels not descending at %d: %v", name, i, capped)
+				break
+			}
+		}
+		if name == "ddim" || name == "ddpm" || name == "vp-sde" {
+			// The discrete levels below the cap are the uncapped ones.
+			k := len(full) - len(capped)
+			for i := 1; i < len(capped); i++ {
+				if capped[i] != full[i+k] {
+					t.Errorf("%s: level %d = %g, want the uncapped %g", name, i, capped[i], full[i+k])
+					break
+				}
+			}
+			if name == "ddim" && len(capped) != len(full) {
+				t.Errorf("ddim, 20 trailing steps: only the first level is above 80, yet %d of %d levels remain", len(capped), len(full))
+			}
+		}
+	}
+	if _, err := (sampler.Spec{Name: "ddim", SigmaMax: 1e-4}).Sigmas(sch); err == nil {
+		t.Error("a cap below the smallest training σ was accepted")
+	}
+	if _, err := (sampler.Spec{Name: "ddim", SigmaMax: -1}).Sigmas(sch); err == nil {
+		t.Error("a negative cap was accepted")
+	}
+}
