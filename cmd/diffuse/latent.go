@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -230,20 +231,40 @@ func encodePictures(set *emoji.Set, idx []int, m *textimage.Model) (*tensor.Tens
 	return x, nil
 }
 
-// runPromptSample is diffuse sample for a text-to-image model: --n images
-// per --prompt, in a row each of grid.png.
+// loadPromptModel loads the text-to-image model at path (a run folder
+// for its newest checkpoint, a checkpoint or an export), or the shipped
+// one when path is "": the model, the name of its file and that file's
+// SHA-256.
+func loadPromptModel(path, aeDir string, ema bool) (m *textimage.Model, name, hash string, err error) {
+	if path == "" {
+		if !ema {
+			return nil, "", "", usagef("--raw: the shipped text-to-image model holds only its EMA weights")
+		}
+		m, err = textimage.LoadShipped(aeDir)
+		return m, textimage.ShippedSource, textimage.ShippedSHA256(), err
+	}
+	if name, err = jobs.NewestCheckpoint(path); err != nil {
+		return nil, "", "", err
+	}
+	if m, err = textimage.Load(name, aeDir, ema); err != nil {
+		return nil, "", "", err
+	}
+	hash, err = fileSHA256(name)
+	return m, name, hash, err
+}
+
+// runPromptSample is diffuse sample for a text-to-image model (with no
+// --checkpoint, the shipped one): --n images per --prompt, in a row each
+// of grid.png.
 func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error {
+	model := cmp.Or(s.checkpoint, textimage.ShippedSource)
 	if len(s.prompts) == 0 {
-		return usagef("--prompt: %s is a text-to-image model: give at least one --prompt (\"\" for unconditional samples)", s.checkpoint)
+		return usagef("--prompt: %s is a text-to-image model: give at least one --prompt (\"\" for unconditional samples)", model)
 	}
 	if s.class != -1 {
-		return usagef("--class: %s is a text-to-image model: it takes --prompt, not --class", s.checkpoint)
+		return usagef("--class: %s is a text-to-image model: it takes --prompt, not --class", model)
 	}
-	ckpt, err := jobs.NewestCheckpoint(s.checkpoint)
-	if err != nil {
-		return err
-	}
-	m, err := textimage.Load(ckpt, s.autoencoder, !s.raw)
+	m, _, hash, err := loadPromptModel(s.checkpoint, s.autoencoder, !s.raw)
 	if err != nil {
 		return err
 	}
@@ -256,10 +277,6 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 	// Refuse bad prompts before writing anything.
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{s.negative}, prompts...)); err != nil {
 		return usagef("%v", err)
-	}
-	hash, err := fileSHA256(ckpt)
-	if err != nil {
-		return err
 	}
 	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature}
 	total := len(prompts)
@@ -422,11 +439,7 @@ func runPromptInpaint(cmd *cobra.Command, f restoreFlags, mask string, jump, res
 	if t.guidance < 0 {
 		return usagef("--guidance: want ≥ 0, got %g", t.guidance)
 	}
-	ckpt, err := jobs.NewestCheckpoint(f.checkpoint)
-	if err != nil {
-		return err
-	}
-	m, err := textimage.Load(ckpt, t.autoencoder, !f.raw)
+	m, _, _, err := loadPromptModel(f.checkpoint, t.autoencoder, !f.raw)
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,7 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/models/autoencoder"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/textimage"
 )
 
 // fakeEmoji writes an emoji folder of n names in both styles with
@@ -163,7 +168,7 @@ func TestTextToImageCLI(t *testing.T) {
 		{"no prompt", []string{"sample", "--checkpoint", latent}, "give at least one --prompt"},
 		{"class for a text model", []string{"sample", "--checkpoint", latent, "--prompt", "thing a", "--class", "2"}, "takes --prompt, not --class"},
 		{"pixel model given an autoencoder", []string{"sample", "--checkpoint", pixel, "--prompt", "thing a", "--autoencoder", aeDir}, "pixel-space model: it takes no autoencoder"},
-		{"class model given --prompt", []string{"sample", "--prompt", "red apple"}, "not a text-to-image model: it takes --class"},
+		{"class model given --negative-prompt", []string{"sample", "--negative-prompt", "red apple"}, "not a text-to-image model: it takes --class"},
 		{"class checkpoint given --prompt", []string{"sample", "--checkpoint", pixelCkpt, "--prompt", "red apple"}, "not a text-to-image model"},
 		{"train with another autoencoder on resume", []string{"train", "--latent", otherAE, "--resume", latent, "--emoji", em, "--out", filepath.Join(dir, "bad-resume"), "--steps", "4"}, "refusing to decode with a different autoencoder"},
 		{"train --latent with --preset", []string{"train", "--latent", aeDir, "--preset", "small", "--emoji", em}, "--preset: not used by text-to-image runs"},
@@ -184,4 +189,119 @@ func TestTextToImageCLI(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTextToImageExportCLI: diffuse export turns a latent run folder into
+// one file that samples the same images bit for bit (compared through
+// --npy) from anywhere; with --prompt and no --checkpoint, diffuse sample
+// uses the shipped model; bad exports are refused with a clear error and
+// nothing written. Time budget: a few seconds.
+func TestTextToImageExportCLI(t *testing.T) {
+	dir := t.TempDir()
+	em := fakeEmoji(t, 10)
+	aeDir := filepath.Join(dir, "ae")
+	if err := autoencoder.New(autoencoder.Tiny(), 1).Save(aeDir); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	tinyText(t, em, run, "--latent", aeDir)
+	exported := filepath.Join(dir, "elsewhere", "model.safetensors")
+	if err := os.MkdirAll(filepath.Dir(exported), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "export", "--checkpoint", run, "--out", exported)
+	samples := func(model, out string) []byte {
+		args := []string{"sample", "--prompt", "thing a", "--prompt", "thing b", "--n", "2", "--steps", "2", "--guidance", "3", "--npy", "--out", out}
+		if model != "" {
+			args = append(args, "--checkpoint", model)
+		}
+		mustRun(t, args...)
+		b, err := os.ReadFile(filepath.Join(out, "samples.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if a, b := samples(run, filepath.Join(dir, "from-run")), samples(exported, filepath.Join(dir, "from-export")); !bytes.Equal(a, b) {
+		t.Error("the export samples other images than its run folder")
+	}
+
+	// The shipped model, with no --checkpoint.
+	shippedOut := filepath.Join(dir, "shipped")
+	mustRun(t, "sample", "--prompt", "red apple", "--n", "1", "--steps", "2", "--out", shippedOut)
+	meta, err := pngout.ReadFileText(filepath.Join(shippedOut, "000000.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["checkpoint_sha256"] != textimage.ShippedSHA256() || meta["prompt"] != "red apple" || meta["space"] != textimage.Latent {
+		t.Errorf("shipped sample settings %v: want the shipped model's SHA-256, the prompt and latent space", meta)
+	}
+
+	// Bad inputs.
+	noCkpt := filepath.Join(dir, "no-ckpt")
+	if err := os.MkdirAll(noCkpt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTestFile(filepath.Join(run, textimage.SpecFile), filepath.Join(noCkpt, textimage.SpecFile)); err != nil {
+		t.Fatal(err)
+	}
+	notText := filepath.Join(dir, "not-text")
+	if err := os.MkdirAll(notText, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTestFile(filepath.Join(run, textimage.SpecFile), filepath.Join(notText, textimage.SpecFile)); err != nil {
+		t.Fatal(err)
+	}
+	classCkpt := filepath.Join(notText, "ckpt-000001.safetensors")
+	if err := checkpoint.WriteSafetensors(classCkpt, map[string]*tensor.Tensor{"w": tensor.New(2)}, map[string]string{"diffusego.model": "{}"}); err != nil {
+		t.Fatal(err)
+	}
+	full, err := os.ReadFile(filepath.Join(run, "ckpt-000002.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "cut", "ckpt-000002.safetensors")
+	if err := os.MkdirAll(filepath.Dir(truncated), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(truncated, full[:len(full)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTestFile(filepath.Join(run, textimage.SpecFile), filepath.Join(dir, "cut", textimage.SpecFile)); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"run folder without checkpoint", []string{"export", "--checkpoint", noCkpt}, "no ckpt-*.safetensors in"},
+		{"non-text checkpoint", []string{"export", "--checkpoint", notText}, "not a text-to-image model"},
+		{"truncated checkpoint", []string{"export", "--checkpoint", truncated}, "out of range"},
+		{"export of an export", []string{"export", "--checkpoint", exported}, "already a sampling export"},
+		{"--autoencoder for a non-text model", []string{"export", "--checkpoint", filepath.Join(dir, "missing.safetensors"), "--autoencoder", aeDir}, "not a text-to-image model"},
+		{"raw weights of the shipped model", []string{"sample", "--prompt", "red apple", "--raw", "--steps", "2"}, "holds only its EMA weights"},
+		{"raw weights of an export", []string{"sample", "--checkpoint", exported, "--prompt", "thing a", "--raw", "--steps", "2"}, "only the EMA weights"},
+		{"shipped model, unknown character", []string{"sample", "--prompt", "red apple?", "--steps", "2"}, "not in the text encoder's vocabulary"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, "bad-"+strings.ReplaceAll(c.name, " ", "-"))
+			status, _, errOut := runCLI(append(c.args, "--out", out)...)
+			if status == 0 || !strings.Contains(errOut, c.want) {
+				t.Errorf("status %d, stderr %q, want a failure containing %q", status, errOut, c.want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s written after a refusal", out)
+			}
+		})
+	}
+}
+
+func copyTestFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o644)
 }
