@@ -305,3 +305,103 @@ func copyTestFile(src, dst string) error {
 	}
 	return os.WriteFile(dst, b, 0o644)
 }
+
+// TestTextToImageCaptionedFolderCLI trains a latent model for 2 steps on
+// a user's own captioned folder (20×20 RGBA with transparency, palette
+// and 16-bit PNGs, resized to 16×16) through diffuse train --data
+// --captions, samples it with a prompt, and checks that bad inputs are
+// refused with a clear error and nothing written. Time budget: a few
+// seconds.
+func TestTextToImageCaptionedFolderCLI(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "mine")
+	if err := os.MkdirAll(filepath.Join(folder, "pics"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for i, name := range []string{"red ball", "blue ball", "red box", "blue box", "green ball", "green box"} {
+		var img image.Image
+		switch i % 3 {
+		case 0: // RGBA, half transparent
+			m := image.NewNRGBA(image.Rect(0, 0, 20, 20))
+			for p := range 200 {
+				m.Set(p%20, p/20, color.NRGBA{uint8(40 * i), 0, 200, 255})
+			}
+			img = m
+		case 1: // palette
+			m := image.NewPaletted(image.Rect(0, 0, 20, 20), color.Palette{color.RGBA{0, 0, 0, 0}, color.RGBA{0, 0, 255, 255}})
+			m.SetColorIndex(i, i, 1)
+			img = m
+		default: // 16-bit
+			m := image.NewRGBA64(image.Rect(0, 0, 20, 20))
+			m.Set(i, 3, color.RGBA64{0xffff, 0, 0, 0xffff})
+			img = m
+		}
+		file := fmt.Sprintf("pics/%02d.png", i)
+		f, err := os.Create(filepath.Join(folder, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		rows = append(rows, file+","+name)
+	}
+	caps := filepath.Join(dir, "captions.csv")
+	if err := os.WriteFile(caps, []byte("file,caption\n"+strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	aeDir := filepath.Join(dir, "ae")
+	if err := autoencoder.New(autoencoder.Tiny(), 1).Save(aeDir); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	train := []string{"train", "--latent", aeDir, "--data", folder, "--captions", caps, "--image-size", "16", "--steps", "2", "--batch", "2",
+		"--channels", "8", "--text-width", "8", "--max-len", "12", "--held-out", "0.2"}
+	out := mustRun(t, append(train, "--out", run)...)
+	if !strings.Contains(out, "5 training pictures from "+folder) || !strings.Contains(out, "(1 captions held out)") {
+		t.Errorf("train output %q: want 5 training pictures with 1 caption held out", out)
+	}
+	samples := filepath.Join(dir, "samples")
+	mustRun(t, "sample", "--checkpoint", run, "--prompt", "red ball", "--n", "2", "--steps", "2", "--out", samples)
+	f, err := os.Open(filepath.Join(samples, "000001.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 16 || cfg.Height != 16 {
+		t.Errorf("sample: %d×%d (%v), want 16×16", cfg.Width, cfg.Height, err)
+	}
+
+	missing := filepath.Join(dir, "missing.csv")
+	if err := os.WriteFile(missing, []byte("file,caption\npics/00.png,red ball\npics/99.png,lost ball\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"caption file naming a missing image", []string{"--data", folder, "--captions", missing}, `missing.csv:3: field "file": want an image in`},
+		{"data without captions", []string{"--data", folder}, "needs both"},
+		{"captions without data", []string{"--captions", caps}, "needs both"},
+		{"image size without data", []string{"--image-size", "32"}, "--image-size: only with --data"},
+		{"emoji and data", []string{"--emoji", folder, "--data", folder, "--captions", caps}, "--emoji and --data: give one"},
+		{"held-out of 1", []string{"--data", folder, "--captions", caps, "--held-out", "1"}, "want a fraction in [0, 1)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := filepath.Join(dir, "bad-"+strings.ReplaceAll(c.name, " ", "-"))
+			args := append([]string{"train", "--latent", aeDir, "--steps", "2", "--channels", "8", "--text-width", "8", "--max-len", "12", "--out", bad}, c.args...)
+			status, _, errOut := runCLI(args...)
+			if status == 0 || !strings.Contains(errOut, c.want) {
+				t.Errorf("status %d, stderr %q, want a failure containing %q", status, errOut, c.want)
+			}
+			if _, err := os.Stat(bad); err == nil {
+				t.Errorf("%s written after a refusal", bad)
+			}
+		})
+	}
+}
