@@ -34,6 +34,10 @@ type ImageDirOptions struct {
 	// Flip mirrors each image left-right with probability 1/2, drawn from
 	// the stream passed to Batch (augmentation for training).
 	Flip bool
+	// OnWhite composites transparent pixels on white (Porter–Duff "over"
+	// an opaque white image) instead of on black; emoji and other
+	// pictures with transparent backgrounds are drawn on white.
+	OnWhite bool
 }
 
 // ImageDir is an image folder indexed but not loaded: paths and labels are
@@ -251,19 +255,25 @@ func (d *ImageDir) decode(path string, dst []float32, flip bool) error {
 	}
 	s := d.Options.Size
 	rgba := image.NewRGBA(image.Rect(0, 0, s, s))
+	op := draw.Src // premultiplied alpha: composited on black
+	if d.Options.OnWhite {
+		draw.Draw(rgba, rgba.Bounds(), image.White, image.Point{}, draw.Src)
+		op = draw.Over
+	}
 	if b.Dx() == s && b.Dy() == s {
-		draw.Draw(rgba, rgba.Bounds(), src, b.Min, draw.Src)
+		draw.Draw(rgba, rgba.Bounds(), src, b.Min, op)
 	} else {
 		side := min(b.Dx(), b.Dy()) // centre square: shorter side scaled to s, the rest cropped
 		r := image.Rect(0, 0, side, side).Add(b.Min).Add(image.Pt((b.Dx()-side)/2, (b.Dy()-side)/2))
-		draw.CatmullRom.Scale(rgba, rgba.Bounds(), src, r, draw.Src, nil)
+		draw.CatmullRom.Scale(rgba, rgba.Bounds(), src, r, op, nil)
 	}
 	toUnit(rgba, d.Options.Channels, flip, dst)
 	return nil
 }
 
 // toUnit writes img's pixels as CHW floats x = v/127.5 − 1 (alpha is
-// premultiplied, i.e. composited on black), mirrored when flip.
+// premultiplied, i.e. composited on black unless decode drew img on
+// white), mirrored when flip.
 func toUnit(img *image.RGBA, channels int, flip bool, dst []float32) {
 	s := img.Bounds().Dx()
 	plane := s * s

@@ -27,4 +27,18 @@
 // for a latent model, its autoencoder under autoencoder/. The Spec records
 // the autoencoder's SHA-256; Load refuses any other autoencoder, and a
 // latent model without one.
+//
+// Train runs a whole training run into such a folder from any captioned
+// Pictures (the emoji set, or a user's folder through data.Captioned).
+// Export turns a checkpoint into one sampling-only file that is the whole
+// model (EMA weights, Spec, and the autoencoder's weights and config);
+// Load and LoadBytes read it, and LoadShipped reads the one built into the
+// binary (models/shipped):
+//
+//	m, err := textimage.LoadShipped("")
+//	if err != nil {
+//		return err
+//	}
+//	x, err := m.Sample(ctx, []string{"red apple"}, textimage.SampleOptions{Guidance: 4, Seed: 1})
+//	// x: (1, 3, 64, 64) in [-1, 1]
 package textimage

@@ -442,7 +442,8 @@ func (m *Model) SaveFolder(dir string) error {
 }
 
 // IsModel reports whether path is a text-to-image model: a folder with
-// textimage.json, or a checkpoint file in one.
+// textimage.json, a checkpoint file in one, or a file whose header says
+// it is one (an export, wherever it lies).
 func IsModel(path string) bool {
 	if path == "" {
 		return false
@@ -453,6 +454,9 @@ func IsModel(path string) bool {
 	}
 	dir := path
 	if !st.IsDir() {
+		if isExportFile(path) {
+			return true
+		}
 		dir = filepath.Dir(path)
 	}
 	_, err = os.Stat(filepath.Join(dir, SpecFile))
@@ -463,17 +467,35 @@ func IsModel(path string) bool {
 // autoencoder.
 var ErrNoAutoencoder = errors.New("a latent model needs the autoencoder it was trained with")
 
-// Load reads the checkpoint file ckpt (written by train.Trainer.Save with
-// Meta) of a model folder, with the EMA weights when ema. A latent model
-// takes its autoencoder from aeDir, or when aeDir is "" from the folder's
-// own copy; an autoencoder whose hash differs from the one the model was
-// trained with is refused, and a latent model without one is an error
-// wrapping ErrNoAutoencoder.
+// Load reads the checkpoint file ckpt, written by train.Trainer.Save with
+// Meta or by Export, with the EMA weights when ema (an export holds only
+// those, and refuses !ema). A latent model takes its autoencoder from
+// aeDir or, when aeDir is "", from the export itself or from the
+// checkpoint folder's copy; an autoencoder whose hash differs from the one
+// the model was trained with is refused, and a latent model without one
+// is an error wrapping ErrNoAutoencoder.
 func Load(ckpt, aeDir string, ema bool) (*Model, error) {
 	f, err := checkpoint.ReadFile(ckpt)
 	if err != nil {
 		return nil, err
 	}
+	return load(f, ckpt, filepath.Dir(ckpt), aeDir, ema)
+}
+
+// LoadBytes is Load for a checkpoint held in memory (the shipped model);
+// name is used in errors. With no folder to look in, a latent training
+// checkpoint needs aeDir; an export carries its autoencoder.
+func LoadBytes(b []byte, name, aeDir string, ema bool) (*Model, error) {
+	f, err := checkpoint.Decode(b, name)
+	if err != nil {
+		return nil, err
+	}
+	return load(f, name, "", aeDir, ema)
+}
+
+// load builds the model f describes; dir is the checkpoint's folder ("":
+// none) where a training checkpoint's autoencoder copy lies.
+func load(f *checkpoint.File, ckpt, dir, aeDir string, ema bool) (*Model, error) {
 	raw, ok := f.Meta[specKey]
 	if !ok {
 		return nil, fmt.Errorf("checkpoint %s: no %q entry: not a text-to-image model", ckpt, specKey)
@@ -485,10 +507,24 @@ func Load(ckpt, aeDir string, ema bool) (*Model, error) {
 	if err := spec.check(); err != nil {
 		return nil, fmt.Errorf("checkpoint %s: %w", ckpt, err)
 	}
+	exported := f.Meta[ExportKey] != ""
+	if exported && !ema {
+		return nil, fmt.Errorf("checkpoint %s: a sampling export holding only the EMA weights: the raw weights are not in it", ckpt)
+	}
 	m := &Model{Spec: spec}
-	if spec.Space == Latent {
+	switch {
+	case spec.Space == Latent && aeDir == "" && exported:
+		ae, err := loadExportedAE(f, ckpt, spec)
+		if err != nil {
+			return nil, err
+		}
+		m.AE = ae
+	case spec.Space == Latent:
 		if aeDir == "" {
-			aeDir = filepath.Join(filepath.Dir(ckpt), AutoencoderDir)
+			if dir == "" {
+				return nil, fmt.Errorf("%s: %w (SHA-256 %s): give it with --autoencoder", ckpt, ErrNoAutoencoder, short(spec.AutoencoderHash))
+			}
+			aeDir = filepath.Join(dir, AutoencoderDir)
 			if _, err := os.Stat(filepath.Join(aeDir, autoencoder.ConfigFile)); err != nil {
 				return nil, fmt.Errorf("%s: %w (SHA-256 %s), and %s holds none: give it with --autoencoder", ckpt, ErrNoAutoencoder, short(spec.AutoencoderHash), aeDir)
 			}
@@ -500,13 +536,13 @@ func Load(ckpt, aeDir string, ema bool) (*Model, error) {
 		if err := autoencoder.CheckHash(ckpt, spec.AutoencoderHash, hash); err != nil {
 			return nil, err
 		}
-		if ae.Config.Latent != spec.UNet.InChannels || spec.ImageSize/ae.Config.Factor() != spec.UNet.ImageSize {
-			return nil, fmt.Errorf("%s: latents (%d, %d×%d) but the autoencoder in %s makes (%d, %d×%d)", ckpt, spec.UNet.InChannels,
-				spec.UNet.ImageSize, spec.UNet.ImageSize, aeDir, ae.Config.Latent, spec.ImageSize/ae.Config.Factor(), spec.ImageSize/ae.Config.Factor())
-		}
 		m.AE = ae
-	} else if aeDir != "" {
+	case aeDir != "":
 		return nil, fmt.Errorf("%s is a pixel-space model: it takes no autoencoder (given %s)", ckpt, aeDir)
+	}
+	if ae := m.AE; ae != nil && (ae.Config.Latent != spec.UNet.InChannels || spec.ImageSize/ae.Config.Factor() != spec.UNet.ImageSize) {
+		return nil, fmt.Errorf("%s: latents (%d, %d×%d) but the autoencoder makes (%d, %d×%d)", ckpt, spec.UNet.InChannels,
+			spec.UNet.ImageSize, spec.UNet.ImageSize, ae.Config.Latent, spec.ImageSize/ae.Config.Factor(), spec.ImageSize/ae.Config.Factor())
 	}
 	tnet, err := transformer.New(spec.Text, tensor.NewRNG(0))
 	if err != nil {
@@ -517,7 +553,12 @@ func Load(ckpt, aeDir string, ema bool) (*Model, error) {
 		return nil, fmt.Errorf("checkpoint %s: unet: %w", ckpt, err)
 	}
 	m.Net = newNet(u, &textenc.Encoder{Vocab: spec.Vocab, Net: tnet})
-	if err := train.LoadWeights(f, ckpt, m.Net.Params(), ema); err != nil {
+	if exported {
+		err = checkpoint.LoadParams(ckpt, m.Net.Params(), modelTensors(f), "")
+	} else {
+		err = train.LoadWeights(f, ckpt, m.Net.Params(), ema)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return m, nil

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"image/png"
 	"io"
@@ -11,13 +11,10 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
-	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/data/emoji"
 	"github.com/diffusego/diffusego/diffusion/sampler"
-	"github.com/diffusego/diffusego/internal/cputime"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/models/autoencoder"
@@ -25,7 +22,6 @@ import (
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/textimage"
-	"github.com/diffusego/diffusego/train"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -37,6 +33,9 @@ type textTrain struct {
 	latent          string // autoencoder folder; "" for pixel space
 	text            bool
 	data            aeData
+	folder          string // --data: a captioned image folder instead of the emoji pictures
+	captions        string // --captions: its caption file
+	imageSize       int
 	out, resume     string
 	steps, batch    int
 	minutes, lr     float64
@@ -51,10 +50,12 @@ type textTrain struct {
 
 // addTextTrainFlags adds the flags only prompt-conditioned runs use.
 func (t *textTrain) addFlags(f *pflag.FlagSet) {
-	f.StringVar(&t.latent, "latent", "", "train a latent text-to-image model on the emoji pictures, in the latent space of this autoencoder folder (diffuse autoencoder train)")
-	f.BoolVar(&t.text, "text", false, "train a prompt-conditioned pixel-space model on the emoji pictures (implied by --latent)")
+	f.StringVar(&t.latent, "latent", "", "train a latent text-to-image model on the emoji pictures (or --data with --captions), in the latent space of this autoencoder folder (diffuse autoencoder train)")
+	f.BoolVar(&t.text, "text", false, "train a prompt-conditioned pixel-space model on the emoji pictures or --data with --captions (implied by --latent)")
 	f.StringVar(&t.data.dir, "emoji", "out/emoji", "with --latent/--text: the emoji folder written by make emoji")
-	f.Float64Var(&t.data.heldOut, "held-out", 0.1, "with --latent/--text: fraction of names held out (never trained on)")
+	f.StringVar(&t.captions, "captions", "", "with --latent/--text and --data DIR: the caption file of the images in DIR (CSV with header file,caption, or JSON {\"file\": \"caption\"}; file names relative to DIR)")
+	f.IntVar(&t.imageSize, "image-size", 64, "with --latent/--text and --data: side the images are resized and centre-cropped to")
+	f.Float64Var(&t.data.heldOut, "held-out", 0.1, "with --latent/--text: fraction of names (captions) held out (never trained on)")
 	f.Uint64Var(&t.data.splitSeed, "split-seed", 1, "with --latent/--text: seed of the held-out names")
 	f.IntVar(&t.channels, "channels", 64, "with --latent/--text: U-Net base width")
 	f.IntVar(&t.width, "text-width", 64, "with --latent/--text: text encoder width")
@@ -63,23 +64,37 @@ func (t *textTrain) addFlags(f *pflag.FlagSet) {
 	f.IntVar(&t.checkpointEvery, "checkpoint-every", 500, "with --latent/--text: steps between checkpoints")
 }
 
-// textTrainStats is train-stats.json, written at the end of a run: what
-// the equal-budget table reads.
-type textTrainStats struct {
-	Space           string  `json:"space"`
-	Steps           int     `json:"steps"`
-	Batch           int     `json:"batch"`
-	Pictures        int     `json:"pictures"`
-	EncodeSeconds   float64 `json:"encode_seconds"`
-	TrainSeconds    float64 `json:"train_seconds"`
-	TrainCPUSeconds float64 `json:"train_cpu_seconds"`
-	ImagesPerSecond float64 `json:"images_per_second"`
-	FirstStep       int     `json:"first_step"` // > 0 when resumed
+// pictures opens the training pictures at side size: the emoji set, or
+// the captioned folder of --data, split by caption with --held-out and
+// --split-seed. It returns the set, the training items and a description.
+func (t textTrain) pictures(size int) (textimage.Pictures, []int, string, error) {
+	if !(t.data.heldOut >= 0 && t.data.heldOut < 1) {
+		return nil, nil, "", usagef("--held-out %g: want a fraction in [0, 1)", t.data.heldOut)
+	}
+	if t.folder == "" {
+		if size != emoji.Size {
+			return nil, nil, "", usagef("the emoji pictures are %d×%d, the model's images %d×%d", emoji.Size, emoji.Size, size, size)
+		}
+		set, sp, err := t.data.open()
+		if err != nil {
+			return nil, nil, "", err
+		}
+		return set, sp.Train, fmt.Sprintf("emoji pictures of %s (%d names held out)", t.data.dir, len(sp.TestNames)), nil
+	}
+	c, err := data.OpenCaptioned(t.folder, t.captions, size)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	all := make([]int, c.Len())
+	for i := range all {
+		all[i] = i
+	}
+	train, _, held := data.SplitByCaption(c.Captions(all), t.data.heldOut, t.data.splitSeed)
+	return c, train, fmt.Sprintf("%s with %s (%d captions held out)", t.folder, t.captions, len(held)), nil
 }
 
-// StatsFile is the name of train-stats.json.
-const statsFile = "train-stats.json"
-
+// runPromptTrain is diffuse train --latent/--text: it opens the pictures,
+// builds the model (or loads it to resume) and runs textimage.Train.
 func runPromptTrain(ctx context.Context, t textTrain, log io.Writer) error {
 	if t.out == "" {
 		return usagef("--out is required")
@@ -87,11 +102,26 @@ func runPromptTrain(ctx context.Context, t textTrain, log io.Writer) error {
 	if t.steps < 1 || t.batch < 1 || t.lr <= 0 || t.minutes < 0 {
 		return usagef("--steps %d, --batch %d, --lr %g, --minutes %g: want positive numbers", t.steps, t.batch, t.lr, t.minutes)
 	}
-	set, sp, err := t.data.open()
+	if (t.folder == "") != (t.captions == "") {
+		return usagef("--data and --captions: a text-to-image run on your own images needs both (the folder and its caption file), or neither for the emoji pictures")
+	}
+	var m *textimage.Model
+	var resumeFrom string
+	size := t.imageSize
+	if t.resume != "" {
+		var err error
+		if resumeFrom, err = jobs.NewestCheckpoint(t.resume); err != nil {
+			return err
+		}
+		if m, err = textimage.Load(resumeFrom, t.latent, false); err != nil {
+			return err
+		}
+		size = m.Spec.ImageSize
+	}
+	pics, idx, what, err := t.pictures(size)
 	if err != nil {
 		return err
 	}
-	idx := sp.Train
 	if t.limit > 0 && t.limit < len(idx) { // a seeded subset
 		perm := tensor.NewRNG(t.seed).Perm(len(idx))
 		sub := make([]int, t.limit)
@@ -100,150 +130,59 @@ func runPromptTrain(ctx context.Context, t textTrain, log io.Writer) error {
 		}
 		idx = sub
 	}
-	var m *textimage.Model
-	var resumeFrom string
-	if t.resume != "" {
-		if resumeFrom, err = jobs.NewestCheckpoint(t.resume); err != nil {
-			return err
-		}
-		if m, err = textimage.Load(resumeFrom, t.latent, false); err != nil {
-			return err
-		}
-	} else {
+	if m == nil {
 		var ae *autoencoder.Autoencoder
 		if t.latent != "" {
 			if ae, _, err = autoencoder.Load(t.latent); err != nil {
 				return err
 			}
 		}
-		m, err = textimage.New(textimage.Options{AE: ae, ImageSize: emoji.Size, Captions: set.Captions(sp.Train),
+		m, err = textimage.New(textimage.Options{AE: ae, ImageSize: size, Captions: pics.Captions(idx),
 			MaxLen: t.maxLen, TextWidth: t.width, Channels: t.channels, Dropout: t.dropout, Seed: t.seed})
 		if err != nil {
 			return usagef("%v", err)
 		}
 	}
-	start := time.Now()
-	x, err := encodePictures(set, idx, m)
-	if err != nil {
-		return err
-	}
-	encodeSeconds := time.Since(start).Seconds()
-	warmup := t.warmup
-	if warmup < 0 {
-		warmup = min(200, t.steps/10)
-	}
-	tr, err := m.Trainer(x, set.Captions(idx), t.batch, train.Options{Steps: t.steps, LR: t.lr, LRSchedule: "cosine",
-		Warmup: warmup, ClipNorm: 1, EMADecay: t.ema, Seed: t.seed, LogEvery: 50})
-	if err != nil {
-		return err
-	}
-	if resumeFrom != "" {
-		if err := tr.Load(resumeFrom); err != nil {
-			return err
-		}
-		fmt.Fprintf(log, "train: resumed from %s at step %d\n", resumeFrom, tr.Step)
-	}
-	if err := m.SaveFolder(t.out); err != nil {
-		return err
-	}
-	meta, err := m.Meta()
-	if err != nil {
-		return err
-	}
-	save := func(step int) error {
-		path := filepath.Join(t.out, fmt.Sprintf("ckpt-%06d.safetensors", step))
-		if err := tr.Save(path, meta); err != nil {
-			return err
-		}
-		return pruneCheckpoints(t.out, 2)
-	}
-	tr.Log = log
-	if t.checkpointEvery > 0 {
-		tr.Hooks = append(tr.Hooks, train.Hook{Every: t.checkpointEvery, Do: save})
-	}
-	space := m.Spec.Space
-	fmt.Fprintf(log, "train: %s-space text-to-image, %d pictures encoded to %s in %.1f s, U-Net %d params on (%d, %d, %d), batch %d, %d steps\n",
-		space, len(idx), tensor.FormatShape(x.Shape[1:]), encodeSeconds, unetParams(m), m.Channels(), m.Side(), m.Side(), t.batch, t.steps)
-	runCtx := ctx
-	if t.minutes > 0 {
-		var cancel context.CancelFunc
-		runCtx, cancel = context.WithTimeout(ctx, time.Duration(t.minutes*float64(time.Minute)))
-		defer cancel()
-	}
-	first, trainStart, cpu0 := tr.Step, time.Now(), cputime.Seconds()
-	err = tr.Run(runCtx)
-	trainSeconds, cpu := time.Since(trainStart).Seconds(), cputime.Seconds()-cpu0
-	switch {
-	case err == nil:
-	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() == nil:
-		fmt.Fprintf(log, "time budget of %g minutes reached after step %d\n", t.minutes, tr.Step)
-	case errors.Is(err, context.Canceled):
-		fmt.Fprintf(log, "interrupted after step %d: saving a checkpoint\n", tr.Step)
-		if serr := save(tr.Step); serr != nil {
-			return errors.Join(err, serr)
-		}
-		return err
-	default:
-		return err
-	}
-	last := filepath.Join(t.out, fmt.Sprintf("ckpt-%06d.safetensors", tr.Step))
-	if !fileExists(last) {
-		if err := save(tr.Step); err != nil {
-			return err
-		}
-	}
-	done := tr.Step - first
-	stats := textTrainStats{Space: space, Steps: tr.Step, Batch: t.batch, Pictures: len(idx), EncodeSeconds: encodeSeconds,
-		TrainSeconds: trainSeconds, TrainCPUSeconds: cpu, ImagesPerSecond: float64(done*t.batch) / max(trainSeconds, 1e-9), FirstStep: first}
-	if err := checkpoint.WriteJSON(filepath.Join(t.out, statsFile), stats); err != nil {
-		return err
-	}
-	fmt.Fprintf(log, "done: %d steps (%.1f images/s over %.0f s); checkpoint %s\n", tr.Step, stats.ImagesPerSecond, trainSeconds, last)
-	return nil
+	fmt.Fprintf(log, "train: %d training pictures from %s\n", len(idx), what)
+	_, err = textimage.Train(ctx, m, pics, idx, textimage.TrainOptions{Out: t.out, Resume: resumeFrom, Steps: t.steps, Batch: t.batch,
+		LR: t.lr, Warmup: t.warmup, EMA: t.ema, Seed: t.seed, CheckpointEvery: t.checkpointEvery, Keep: 2, Minutes: t.minutes, Log: log})
+	return err
 }
 
-func unetParams(m *textimage.Model) int {
-	n := 0
-	for _, p := range m.Net.UNet.Params() {
-		n += p.V.Value.Len()
+// loadPromptModel loads the text-to-image model at path (a run folder
+// for its newest checkpoint, a checkpoint or an export), or the shipped
+// one when path is "": the model, the name of its file and that file's
+// SHA-256.
+func loadPromptModel(path, aeDir string, ema bool) (m *textimage.Model, name, hash string, err error) {
+	if path == "" {
+		if !ema {
+			return nil, "", "", usagef("--raw: the shipped text-to-image model holds only its EMA weights")
+		}
+		m, err = textimage.LoadShipped(aeDir)
+		return m, textimage.ShippedSource, textimage.ShippedSHA256(), err
 	}
-	return n
+	if name, err = jobs.NewestCheckpoint(path); err != nil {
+		return nil, "", "", err
+	}
+	if m, err = textimage.Load(name, aeDir, ema); err != nil {
+		return nil, "", "", err
+	}
+	hash, err = fileSHA256(name)
+	return m, name, hash, err
 }
 
-// encodePictures reads the pictures idx, 64 at a time, and encodes them
-// for m (latents, or the pixels themselves).
-func encodePictures(set *emoji.Set, idx []int, m *textimage.Model) (*tensor.Tensor, error) {
-	x := tensor.New(len(idx), m.Channels(), m.Side(), m.Side())
-	per := x.Len() / max(len(idx), 1)
-	for lo := 0; lo < len(idx); lo += 64 {
-		hi := min(lo+64, len(idx))
-		b, err := set.Batch(idx[lo:hi])
-		if err != nil {
-			return nil, err
-		}
-		z, err := m.Encode(b)
-		if err != nil {
-			return nil, err
-		}
-		copy(x.Data[lo*per:hi*per], z.Data)
-	}
-	return x, nil
-}
-
-// runPromptSample is diffuse sample for a text-to-image model: --n images
-// per --prompt, in a row each of grid.png.
+// runPromptSample is diffuse sample for a text-to-image model (with no
+// --checkpoint, the shipped one): --n images per --prompt, in a row each
+// of grid.png.
 func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error {
+	model := cmp.Or(s.checkpoint, textimage.ShippedSource)
 	if len(s.prompts) == 0 {
-		return usagef("--prompt: %s is a text-to-image model: give at least one --prompt (\"\" for unconditional samples)", s.checkpoint)
+		return usagef("--prompt: %s is a text-to-image model: give at least one --prompt (\"\" for unconditional samples)", model)
 	}
 	if s.class != -1 {
-		return usagef("--class: %s is a text-to-image model: it takes --prompt, not --class", s.checkpoint)
+		return usagef("--class: %s is a text-to-image model: it takes --prompt, not --class", model)
 	}
-	ckpt, err := jobs.NewestCheckpoint(s.checkpoint)
-	if err != nil {
-		return err
-	}
-	m, err := textimage.Load(ckpt, s.autoencoder, !s.raw)
+	m, _, hash, err := loadPromptModel(s.checkpoint, s.autoencoder, !s.raw)
 	if err != nil {
 		return err
 	}
@@ -256,10 +195,6 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 	// Refuse bad prompts before writing anything.
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{s.negative}, prompts...)); err != nil {
 		return usagef("%v", err)
-	}
-	hash, err := fileSHA256(ckpt)
-	if err != nil {
-		return err
 	}
 	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature}
 	total := len(prompts)
@@ -364,10 +299,18 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 // runPromptTrain; options of the class-conditional U-Net are refused.
 func trainPrompted(cmd *cobra.Command, t textTrain, configPath, resume, out string, steps, batch int, minutes, lr float64, seed uint64, limit int) error {
 	f := cmd.Flags()
-	for _, name := range []string{"config", "preset", "data", "classes", "task", "factor", "input", "target"} {
+	for _, name := range []string{"config", "preset", "classes", "task", "factor", "input", "target"} {
 		if fl := f.Lookup(name); fl != nil && fl.Changed {
-			return usagef("--%s: not used by text-to-image runs (--latent/--text), which train on the emoji pictures (--emoji)", name)
+			return usagef("--%s: not used by text-to-image runs (--latent/--text), which train on the emoji pictures (--emoji) or a captioned folder (--data DIR --captions FILE)", name)
 		}
+	}
+	if fl := f.Lookup("data"); fl != nil && fl.Changed {
+		t.folder = fl.Value.String()
+		if f.Changed("emoji") {
+			return usagef("--emoji and --data: give one (the emoji pictures, or your own captioned folder)")
+		}
+	} else if f.Changed("image-size") {
+		return usagef("--image-size: only with --data (the emoji pictures are %d×%d)", emoji.Size, emoji.Size)
 	}
 	if configPath != "" {
 		return usagef("--config: not used by text-to-image runs")
@@ -422,11 +365,7 @@ func runPromptInpaint(cmd *cobra.Command, f restoreFlags, mask string, jump, res
 	if t.guidance < 0 {
 		return usagef("--guidance: want ≥ 0, got %g", t.guidance)
 	}
-	ckpt, err := jobs.NewestCheckpoint(f.checkpoint)
-	if err != nil {
-		return err
-	}
-	m, err := textimage.Load(ckpt, t.autoencoder, !f.raw)
+	m, _, _, err := loadPromptModel(f.checkpoint, t.autoencoder, !f.raw)
 	if err != nil {
 		return err
 	}

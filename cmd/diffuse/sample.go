@@ -74,7 +74,8 @@ of one unsharded run. Sharded runs write no grid.png; they need a sampler
 whose images do not depend on their batch (euler, heun, dpmpp2m, ddim with
 --eta 0).
 
-A text-to-image model (diffuse train --latent or --text) takes --prompt
+A text-to-image model (diffuse train --latent or --text, or an export of
+one; with --prompt and no --checkpoint, the shipped emoji model) takes --prompt
 (repeatable; --n images per prompt, a row each in grid.png) and
 --negative-prompt instead of --class; a latent model decodes its samples
 (and its --trajectory) with the autoencoder it was trained with, the copy
@@ -127,7 +128,7 @@ than the model's maximum are refused, not cut.`,
 		},
 	}
 	f := cmd.Flags()
-	f.StringVar(&s.checkpoint, "checkpoint", "", "checkpoint file, or a run folder for its newest checkpoint (default: the shipped Fashion-MNIST model)")
+	f.StringVar(&s.checkpoint, "checkpoint", "", "checkpoint file, or a run folder for its newest checkpoint (default: the shipped Fashion-MNIST model; with --prompt, the shipped emoji text-to-image model)")
 	f.StringVar(&s.out, "out", "samples", "output folder")
 	f.IntVar(&s.n, "n", 16, "number of images")
 	f.IntVar(&s.class, "class", -1, "class of every image (-1: cycle through the classes)")
@@ -151,8 +152,8 @@ than the model's maximum are refused, not cut.`,
 }
 
 func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
-	if textimage.IsModel(s.checkpoint) {
-		return runPromptSample(ctx, s, log)
+	if textimage.IsModel(s.checkpoint) || (s.checkpoint == "" && len(s.prompts) > 0) {
+		return runPromptSample(ctx, s, log) // with no --checkpoint, the shipped text-to-image model
 	}
 	if len(s.prompts) > 0 || s.negative != "" || s.autoencoder != "" {
 		name := s.checkpoint

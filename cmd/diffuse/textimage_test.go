@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"image"
 	"image/color"
@@ -10,7 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/models/autoencoder"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/textimage"
 )
 
 // fakeEmoji writes an emoji folder of n names in both styles with
@@ -163,7 +168,7 @@ func TestTextToImageCLI(t *testing.T) {
 		{"no prompt", []string{"sample", "--checkpoint", latent}, "give at least one --prompt"},
 		{"class for a text model", []string{"sample", "--checkpoint", latent, "--prompt", "thing a", "--class", "2"}, "takes --prompt, not --class"},
 		{"pixel model given an autoencoder", []string{"sample", "--checkpoint", pixel, "--prompt", "thing a", "--autoencoder", aeDir}, "pixel-space model: it takes no autoencoder"},
-		{"class model given --prompt", []string{"sample", "--prompt", "red apple"}, "not a text-to-image model: it takes --class"},
+		{"class model given --negative-prompt", []string{"sample", "--negative-prompt", "red apple"}, "not a text-to-image model: it takes --class"},
 		{"class checkpoint given --prompt", []string{"sample", "--checkpoint", pixelCkpt, "--prompt", "red apple"}, "not a text-to-image model"},
 		{"train with another autoencoder on resume", []string{"train", "--latent", otherAE, "--resume", latent, "--emoji", em, "--out", filepath.Join(dir, "bad-resume"), "--steps", "4"}, "refusing to decode with a different autoencoder"},
 		{"train --latent with --preset", []string{"train", "--latent", aeDir, "--preset", "small", "--emoji", em}, "--preset: not used by text-to-image runs"},
@@ -175,6 +180,221 @@ func TestTextToImageCLI(t *testing.T) {
 			if args[0] == "sample" {
 				args = append(args, "--steps", "2", "--out", bad)
 			}
+			status, _, errOut := runCLI(args...)
+			if status == 0 || !strings.Contains(errOut, c.want) {
+				t.Errorf("status %d, stderr %q, want a failure containing %q", status, errOut, c.want)
+			}
+			if _, err := os.Stat(bad); err == nil {
+				t.Errorf("%s written after a refusal", bad)
+			}
+		})
+	}
+}
+
+// TestTextToImageExportCLI: diffuse export turns a latent run folder into
+// one file that samples the same images bit for bit (compared through
+// --npy) from anywhere; with --prompt and no --checkpoint, diffuse sample
+// uses the shipped model; bad exports are refused with a clear error and
+// nothing written. Time budget: a few seconds.
+func TestTextToImageExportCLI(t *testing.T) {
+	dir := t.TempDir()
+	em := fakeEmoji(t, 10)
+	aeDir := filepath.Join(dir, "ae")
+	if err := autoencoder.New(autoencoder.Tiny(), 1).Save(aeDir); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	tinyText(t, em, run, "--latent", aeDir)
+	exported := filepath.Join(dir, "elsewhere", "model.safetensors")
+	if err := os.MkdirAll(filepath.Dir(exported), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	mustRun(t, "export", "--checkpoint", run, "--out", exported)
+	samples := func(model, out string) []byte {
+		args := []string{"sample", "--prompt", "thing a", "--prompt", "thing b", "--n", "2", "--steps", "2", "--guidance", "3", "--npy", "--out", out}
+		if model != "" {
+			args = append(args, "--checkpoint", model)
+		}
+		mustRun(t, args...)
+		b, err := os.ReadFile(filepath.Join(out, "samples.npy"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	if a, b := samples(run, filepath.Join(dir, "from-run")), samples(exported, filepath.Join(dir, "from-export")); !bytes.Equal(a, b) {
+		t.Error("the export samples other images than its run folder")
+	}
+
+	// The shipped model, with no --checkpoint.
+	shippedOut := filepath.Join(dir, "shipped")
+	mustRun(t, "sample", "--prompt", "red apple", "--n", "1", "--steps", "2", "--out", shippedOut)
+	meta, err := pngout.ReadFileText(filepath.Join(shippedOut, "000000.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if meta["checkpoint_sha256"] != textimage.ShippedSHA256() || meta["prompt"] != "red apple" || meta["space"] != textimage.Latent {
+		t.Errorf("shipped sample settings %v: want the shipped model's SHA-256, the prompt and latent space", meta)
+	}
+
+	// Bad inputs.
+	noCkpt := filepath.Join(dir, "no-ckpt")
+	if err := os.MkdirAll(noCkpt, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTestFile(filepath.Join(run, textimage.SpecFile), filepath.Join(noCkpt, textimage.SpecFile)); err != nil {
+		t.Fatal(err)
+	}
+	notText := filepath.Join(dir, "not-text")
+	if err := os.MkdirAll(notText, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTestFile(filepath.Join(run, textimage.SpecFile), filepath.Join(notText, textimage.SpecFile)); err != nil {
+		t.Fatal(err)
+	}
+	classCkpt := filepath.Join(notText, "ckpt-000001.safetensors")
+	if err := checkpoint.WriteSafetensors(classCkpt, map[string]*tensor.Tensor{"w": tensor.New(2)}, map[string]string{"diffusego.model": "{}"}); err != nil {
+		t.Fatal(err)
+	}
+	full, err := os.ReadFile(filepath.Join(run, "ckpt-000002.safetensors"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	truncated := filepath.Join(dir, "cut", "ckpt-000002.safetensors")
+	if err := os.MkdirAll(filepath.Dir(truncated), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(truncated, full[:len(full)/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := copyTestFile(filepath.Join(run, textimage.SpecFile), filepath.Join(dir, "cut", textimage.SpecFile)); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"run folder without checkpoint", []string{"export", "--checkpoint", noCkpt}, "no ckpt-*.safetensors in"},
+		{"non-text checkpoint", []string{"export", "--checkpoint", notText}, "not a text-to-image model"},
+		{"truncated checkpoint", []string{"export", "--checkpoint", truncated}, "out of range"},
+		{"export of an export", []string{"export", "--checkpoint", exported}, "already a sampling export"},
+		{"--autoencoder for a non-text model", []string{"export", "--checkpoint", filepath.Join(dir, "missing.safetensors"), "--autoencoder", aeDir}, "not a text-to-image model"},
+		{"raw weights of the shipped model", []string{"sample", "--prompt", "red apple", "--raw", "--steps", "2"}, "holds only its EMA weights"},
+		{"raw weights of an export", []string{"sample", "--checkpoint", exported, "--prompt", "thing a", "--raw", "--steps", "2"}, "only the EMA weights"},
+		{"shipped model, unknown character", []string{"sample", "--prompt", "red apple?", "--steps", "2"}, "not in the text encoder's vocabulary"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			out := filepath.Join(dir, "bad-"+strings.ReplaceAll(c.name, " ", "-"))
+			status, _, errOut := runCLI(append(c.args, "--out", out)...)
+			if status == 0 || !strings.Contains(errOut, c.want) {
+				t.Errorf("status %d, stderr %q, want a failure containing %q", status, errOut, c.want)
+			}
+			if _, err := os.Stat(out); err == nil {
+				t.Errorf("%s written after a refusal", out)
+			}
+		})
+	}
+}
+
+func copyTestFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o644)
+}
+
+// TestTextToImageCaptionedFolderCLI trains a latent model for 2 steps on
+// a user's own captioned folder (20×20 RGBA with transparency, palette
+// and 16-bit PNGs, resized to 16×16) through diffuse train --data
+// --captions, samples it with a prompt, and checks that bad inputs are
+// refused with a clear error and nothing written. Time budget: a few
+// seconds.
+func TestTextToImageCaptionedFolderCLI(t *testing.T) {
+	dir := t.TempDir()
+	folder := filepath.Join(dir, "mine")
+	if err := os.MkdirAll(filepath.Join(folder, "pics"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	var rows []string
+	for i, name := range []string{"red ball", "blue ball", "red box", "blue box", "green ball", "green box"} {
+		var img image.Image
+		switch i % 3 {
+		case 0: // RGBA, half transparent
+			m := image.NewNRGBA(image.Rect(0, 0, 20, 20))
+			for p := range 200 {
+				m.Set(p%20, p/20, color.NRGBA{uint8(40 * i), 0, 200, 255})
+			}
+			img = m
+		case 1: // palette
+			m := image.NewPaletted(image.Rect(0, 0, 20, 20), color.Palette{color.RGBA{0, 0, 0, 0}, color.RGBA{0, 0, 255, 255}})
+			m.SetColorIndex(i, i, 1)
+			img = m
+		default: // 16-bit
+			m := image.NewRGBA64(image.Rect(0, 0, 20, 20))
+			m.Set(i, 3, color.RGBA64{0xffff, 0, 0, 0xffff})
+			img = m
+		}
+		file := fmt.Sprintf("pics/%02d.png", i)
+		f, err := os.Create(filepath.Join(folder, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := png.Encode(f, img); err != nil {
+			t.Fatal(err)
+		}
+		f.Close()
+		rows = append(rows, file+","+name)
+	}
+	caps := filepath.Join(dir, "captions.csv")
+	if err := os.WriteFile(caps, []byte("file,caption\n"+strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	aeDir := filepath.Join(dir, "ae")
+	if err := autoencoder.New(autoencoder.Tiny(), 1).Save(aeDir); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(dir, "run")
+	train := []string{"train", "--latent", aeDir, "--data", folder, "--captions", caps, "--image-size", "16", "--steps", "2", "--batch", "2",
+		"--channels", "8", "--text-width", "8", "--max-len", "12", "--held-out", "0.2"}
+	out := mustRun(t, append(train, "--out", run)...)
+	if !strings.Contains(out, "5 training pictures from "+folder) || !strings.Contains(out, "(1 captions held out)") {
+		t.Errorf("train output %q: want 5 training pictures with 1 caption held out", out)
+	}
+	samples := filepath.Join(dir, "samples")
+	mustRun(t, "sample", "--checkpoint", run, "--prompt", "red ball", "--n", "2", "--steps", "2", "--out", samples)
+	f, err := os.Open(filepath.Join(samples, "000001.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cfg, err := png.DecodeConfig(f)
+	if err != nil || cfg.Width != 16 || cfg.Height != 16 {
+		t.Errorf("sample: %d×%d (%v), want 16×16", cfg.Width, cfg.Height, err)
+	}
+
+	missing := filepath.Join(dir, "missing.csv")
+	if err := os.WriteFile(missing, []byte("file,caption\npics/00.png,red ball\npics/99.png,lost ball\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"caption file naming a missing image", []string{"--data", folder, "--captions", missing}, `missing.csv:3: field "file": want an image in`},
+		{"data without captions", []string{"--data", folder}, "needs both"},
+		{"captions without data", []string{"--captions", caps}, "needs both"},
+		{"image size without data", []string{"--image-size", "32"}, "--image-size: only with --data"},
+		{"emoji and data", []string{"--emoji", folder, "--data", folder, "--captions", caps}, "--emoji and --data: give one"},
+		{"held-out of 1", []string{"--data", folder, "--captions", caps, "--held-out", "1"}, "want a fraction in [0, 1)"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			bad := filepath.Join(dir, "bad-"+strings.ReplaceAll(c.name, " ", "-"))
+			args := append([]string{"train", "--latent", aeDir, "--steps", "2", "--channels", "8", "--text-width", "8", "--max-len", "12", "--out", bad}, c.args...)
 			status, _, errOut := runCLI(args...)
 			if status == 0 || !strings.Contains(errOut, c.want) {
 				t.Errorf("status %d, stderr %q, want a failure containing %q", status, errOut, c.want)
