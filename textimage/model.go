@@ -226,12 +226,23 @@ func (m *Model) Trainer(x *tensor.Tensor, captions []string, batch int, opts tra
 	return train.New(m.Net, m.Objective(), b, opts)
 }
 
+// SigmaMax is the noise level sampling and inpainting start from. The
+// cosine schedule's last training step (β clipped at 0.999) has σ ≈
+// 2·10⁴, where x̂₀ = x − σ·ε̂ multiplies the network's ε error by σ: a
+// model that denoises well everywhere still drew latents of standard
+// deviation near 900 (the data's is 1) when sampling started there. At
+// 80 (EDM's σ_max, Karras et al. 2022) the signal left in the initial
+// noise is 1/80 of it, and the first step's error is bounded.
+const SigmaMax = 80
+
 // SampleOptions say how Sample runs; with the model they fix the images
 // bit for bit.
 type SampleOptions struct {
-	Sampler  sampler.Spec // "" name means DDIM, 50 steps, η = 0
-	Guidance float64      // w of diffusion.Guided; 0 means 1 (no guidance)
-	Negative string       // the negative prompt ("" is the unconditional one)
+	// Sampler: a "" name means DDIM, 50 steps, η = 0; a zero SigmaMax
+	// means SigmaMax.
+	Sampler  sampler.Spec
+	Guidance float64 // w of diffusion.Guided; 0 means 1 (no guidance)
+	Negative string  // the negative prompt ("" is the unconditional one)
 	Seed     uint64
 	// First is the global index of the first image: image i's initial
 	// noise comes from the stream (Seed, First+i) alone.
@@ -272,6 +283,9 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 	spec := opts.Sampler
 	if spec.Name == "" {
 		spec = sampler.Spec{Name: "ddim", Steps: 50}
+	}
+	if spec.SigmaMax == 0 {
+		spec.SigmaMax = SigmaMax
 	}
 	s, err := spec.Build()
 	if err != nil {
@@ -392,7 +406,7 @@ func (m *Model) Inpaint(ctx context.Context, prompts []string, x *tensor.Tensor,
 	}
 	sched := m.Schedule()
 	ro := o.RePaint
-	ro.SigmaMax, ro.SigmaMin = min(sched.Sigma(sched.Steps()-1), 80), sched.Sigma(0)
+	ro.SigmaMax, ro.SigmaMin = min(sched.Sigma(sched.Steps()-1), SigmaMax), sched.Sigma(0)
 	filled, err := restore.Inpaint(ctx, m.denoiser(prompts, o.Negative, w, o.Threshold), z, zm, ro)
 	if err != nil {
 		return nil, err
