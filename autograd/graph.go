@@ -86,8 +86,13 @@ func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var
 // v nor a view of it (Reshape) may be read again until Backward. Backward
 // recomputes v at the point of the tape where Evict was called, so before
 // the backward step of any op that read it, and the result is the same to
-// the bit. Evict does nothing on graphs other than NewPooled ones, for
-// values of other ops, views and values already evicted.
+// the bit. The ops that read v must read it in backward through v itself,
+// as the convolutions, GroupNorm, GroupNormSiLU, Concat and
+// UpsampleNearest2d do, not through a slice of its data kept from the
+// forward pass: the recomputed value lies in another buffer.
+//
+// Evict does nothing on graphs other than NewPooled ones, for values of
+// other ops, for views and for values already evicted.
 func (g *Graph) Evict(v *Var) {
 	if !g.pooled || !g.record || v == nil || !v.owned || v.remat == nil || v.evicted {
 		return

@@ -192,6 +192,7 @@ func (g *Graph) release(v *Var) {
 		v.Value = nil
 		v.owned = false
 	}
+	v.remat = nil // nothing to make again: let its inputs go
 	if v.Grad != nil {
 		give(v.Grad)
 		v.Grad = nil
