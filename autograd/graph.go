@@ -23,6 +23,9 @@ type Graph struct {
 type step struct {
 	out  *Var
 	back func()
+	// remat, when set, marks where Evict dropped a value: backward
+	// recomputes it here, before any step that read it runs.
+	remat *Var
 }
 
 // New returns a graph that records ops for backward.
@@ -69,6 +72,58 @@ func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var
 	return out
 }
 
+// Evict gives v's value back to the pool until backward needs it: the
+// data is recomputed then from the inputs of the op that made v, which
+// stay alive for backward anyway. It is activation recomputation
+// (Chen et al., 2016, "Training deep nets with sublinear memory cost")
+// for outputs that cost one pass over their inputs to make again, where
+// keeping them would cost as much memory as the inputs: GroupNorm and
+// GroupNormSiLU, Concat and UpsampleNearest2d outputs. A ResBlock's
+// normalised input, read by its convolution's weight gradient, is the
+// typical case.
+//
+// Call it once every op that reads v in the forward pass has run: neither
+// v nor a view of it (Reshape) may be read again until Backward. Backward
+// recomputes v at the point of the tape where Evict was called, so before
+// the backward step of any op that read it, and the result is the same to
+// the bit. The ops that read v must read it in backward through v itself,
+// as the convolutions, GroupNorm, GroupNormSiLU, Concat and
+// UpsampleNearest2d do, not through a slice of its data kept from the
+// forward pass: the recomputed value lies in another buffer.
+//
+// Evict does nothing on graphs other than NewPooled ones, for values of
+// other ops, for views and for values already evicted.
+func (g *Graph) Evict(v *Var) {
+	if !g.pooled || !g.record || v == nil || !v.owned || v.remat == nil || v.evicted {
+		return
+	}
+	g.tape = append(g.tape, step{remat: v})
+	t := v.Value
+	v.Value = &tensor.Tensor{Shape: append([]int(nil), t.Shape...)}
+	v.owned, v.evicted = false, true
+	give(t)
+}
+
+// materialize recomputes an evicted v into a buffer from the pool (its
+// inputs first, if they were evicted too).
+func (v *Var) materialize() {
+	if !v.evicted {
+		return
+	}
+	t, _ := takeDirty(v.Value.Shape...)
+	v.remat(t)
+	v.Value, v.owned, v.evicted = t, true, false
+}
+
+// rematerializable sets v's remat when g is a pooled recording graph and
+// v will be on the tape, so that Evict may drop it.
+func (g *Graph) rematerializable(v *Var, remat func(dst *tensor.Tensor)) *Var {
+	if g.pooled && g.record && v.requiresGrad && v.owned {
+		v.remat = remat
+	}
+	return v
+}
+
 // Len is the number of recorded steps.
 func (g *Graph) Len() int { return len(g.tape) }
 
@@ -104,6 +159,10 @@ func (g *Graph) BackwardWith(out *Var, grad *tensor.Tensor) (err error) {
 	for i := len(g.tape) - 1; i >= 0; i-- {
 		s := g.tape[i]
 		g.tape[i] = step{} // drop the step's closure: what only it kept can be collected now
+		if s.remat != nil {
+			s.remat.materialize()
+			continue
+		}
 		if s.out.Grad != nil {
 			s.back()
 		}

@@ -379,6 +379,7 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 	}
 
 	return g.Record(out, func(o *Var) {
+		c.X = x.Value.Data // x may have been evicted and made again (Evict)
 		dY := o.Grad.Data
 		if res != nil && res.requiresGrad {
 			res.AccumGrad(o.Grad)

@@ -126,34 +126,56 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 				}
 				continue
 			}
-			a0 := affineBase(l, r, nAff)
-			for c := 0; c < l.cpg; c++ { // GroupNorm: one parameter per channel
-				a, sh := rs, 0.0 // y = (x − mean)·a + sh
-				if W != nil {
-					a *= float64(W[a0+c])
-				}
-				if B != nil {
-					sh = float64(B[a0+c])
-				}
-				kernels.NormAffine(yb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu, a, sh)
-			}
-			if l.silu {
-				kernels.SiLU(yb, yb) // while the block is in cache
-			}
+			groupNormBlock(l, nAff, r, yb, xb, W, B, mu, rs)
 		}
 	})
 	if !g.Needs(x, weight, bias) { // no backward will read the statistics
 		putFloat64s(stats)
 		return g.Record(out, nil)
 	}
-	return g.Record(out, func(o *Var) {
+	v := g.Record(out, func(o *Var) {
 		defer putFloat64s(stats) // backward runs once
 		var sb *siluBack
 		if l.silu {
-			sb = &siluBack{W: W, B: B, Y: Y}
+			sb = &siluBack{W: W, B: B, Y: o.Value.Data} // Y may have been evicted and recomputed
 		}
 		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd, sb)
 	}, x, weight, bias)
+	if l.perElem || block == 0 {
+		return v
+	}
+	// GroupNorm: the output can be made again from x and the statistics,
+	// which backward keeps anyway (Evict).
+	return g.rematerializable(v, func(dst *tensor.Tensor) {
+		x.materialize()
+		X, Y := x.Value.Data, dst.Data
+		parallel.For(l.rows, grain, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
+			}
+		})
+	})
+}
+
+// groupNormBlock writes block r of a GroupNorm output from its input xb,
+// mean mu and reciprocal standard deviation rs: y = (x − mu)·rs·w + b per
+// channel, then SiLU(y) with l.silu. The forward pass and Evict's
+// recomputation both make the output here, so they agree to the bit.
+func groupNormBlock(l normLayout, nAff, r int, yb, xb, W, B []float32, mu, rs float64) {
+	a0 := affineBase(l, r, nAff)
+	for c := 0; c < l.cpg; c++ { // one parameter per channel
+		a, sh := rs, 0.0 // y = (x − mean)·a + sh
+		if W != nil {
+			a *= float64(W[a0+c])
+		}
+		if B != nil {
+			sh = float64(B[a0+c])
+		}
+		kernels.NormAffine(yb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu, a, sh)
+	}
+	if l.silu {
+		kernels.SiLU(yb, yb) // while the block is in cache
+	}
 }
 
 // affineBase is the affine index of channel 0 of block r.

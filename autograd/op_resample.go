@@ -25,25 +25,27 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 	planes, h, w := xs[0]*xs[1], xs[2], xs[3]
 	oh, ow := h*factor, w*factor
 	out := g.allocDirty(xs[0], xs[1], oh, ow) // (N, C, H·f, W·f); every row is written
-	X, Y := x.Value.Data, out.Data
-	parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
-		for p := lo; p < hi; p++ {
-			for y := range oh {
-				src := X[(p*h+y/factor)*w:][:w]
-				dst := Y[(p*oh+y)*ow:][:ow]
-				if y%factor != 0 { // same source row as the row above
-					copy(dst, Y[(p*oh+y-1)*ow:][:ow])
-					continue
-				}
-				for j, v := range src {
-					for a := range factor {
-						dst[j*factor+a] = v
+	upsample := func(X, Y []float32) {
+		parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
+			for p := lo; p < hi; p++ {
+				for y := range oh {
+					src := X[(p*h+y/factor)*w:][:w]
+					dst := Y[(p*oh+y)*ow:][:ow]
+					if y%factor != 0 { // same source row as the row above
+						copy(dst, Y[(p*oh+y-1)*ow:][:ow])
+						continue
+					}
+					for j, v := range src {
+						for a := range factor {
+							dst[j*factor+a] = v
+						}
 					}
 				}
 			}
-		}
-	})
-	return g.Record(out, func(o *Var) {
+		})
+	}
+	upsample(x.Value.Data, out.Data)
+	v := g.Record(out, func(o *Var) {
 		dY, dX := o.Grad.Data, x.GradBuf().Data
 		// dx[i][j] = Σ of dy over the factor×factor block that copied it.
 		parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
@@ -62,6 +64,10 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 			}
 		})
 	}, x)
+	return g.rematerializable(v, func(dst *tensor.Tensor) { // Evict
+		x.materialize()
+		upsample(x.Value.Data, dst.Data)
+	})
 }
 
 // AvgPool2d averages x (N, C, H, W) over kernel×kernel windows taken every

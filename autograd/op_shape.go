@@ -163,13 +163,16 @@ func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 	out := g.allocDirty(outShape...) // the operands' rows tile every output row
 	outer, inner := splitAt(outShape, ax)
 	row := total * inner // one outer index of the output
-	off := 0
-	for _, x := range xs {
-		w := x.Value.Shape[ax] * inner
-		copyRows(out.Data[off:], row, x.Value.Data, w, outer, w)
-		off += w
+	concat := func(dst []float32) {
+		off := 0
+		for _, x := range xs {
+			w := x.Value.Shape[ax] * inner
+			copyRows(dst[off:], row, x.Value.Data, w, outer, w)
+			off += w
+		}
 	}
-	return g.Record(out, func(o *Var) {
+	concat(out.Data)
+	v := g.Record(out, func(o *Var) {
 		off := 0
 		for _, x := range xs {
 			w := x.Value.Shape[ax] * inner
@@ -179,6 +182,12 @@ func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 			off += w
 		}
 	}, xs...)
+	return g.rematerializable(v, func(dst *tensor.Tensor) { // Evict
+		for _, x := range xs {
+			x.materialize()
+		}
+		concat(dst.Data)
+	})
 }
 
 // Slice keeps indices lo ≤ i < hi of x along axis (negative counts from

@@ -1,37 +1,51 @@
 package autograd
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/diffusego/diffusego/tensor"
 )
 
 // buffers keeps the float32 buffers that pooled graphs have given back,
-// by length: a training step or a sampling forward pass allocates the same
-// few hundred shapes every time, so the next one finds what the last one
-// gave back. Buffers only enter through give and leave through take, so
-// the free lists never hold more than the most the program had in use at
-// once; FreeBuffers hands them to the collector. (A sync.Pool would drop
-// them at every collection and make the next step allocate afresh.)
+// by capacity: a training step or a sampling forward pass allocates the
+// same few hundred shapes every time, so the next one finds what the last
+// one gave back. Buffers only enter through give and leave through take,
+// so the free lists never hold more than the most the program had in use
+// at once; FreeBuffers hands them to the collector. (A sync.Pool would
+// drop them at every collection and make the next step allocate afresh.)
 //
-// Lists are by exact length, so a program whose shapes keep changing
-// (autoregressive sampling over growing prefixes, graphs of many sizes)
-// would pool a buffer of every length it ever used. The free lists are
-// therefore capped at poolCap floats in all: a give that would pass the cap
-// first drops every pooled buffer, as FreeBuffers does. A program with a
-// fixed set of shapes never reaches it, since the lists then hold no more
-// than it had in use at once.
+// take serves a request of n floats from the smallest free buffer of at
+// least n and at most poolFit·n floats (best fit), not only from one of
+// exactly n: the backward pass asks for gradients in other sizes than the
+// activations it gives back (a concatenation's gradient is as long as its
+// two parts together), and lists by exact length kept those sizes apart,
+// so that the pool grew to hold both. In bench-unet's training step that
+// made the pool 650 MiB where at most 538 MiB were in use at once.
+//
+// A program whose shapes keep changing (autoregressive sampling over
+// growing prefixes, graphs of many sizes) would pool a buffer of every
+// size it ever used. The free lists are therefore capped at poolCap floats
+// in all: a give that would pass the cap first drops every pooled buffer,
+// as FreeBuffers does. A program with a fixed set of shapes never reaches
+// it, since the lists then hold no more than it had in use at once.
 var buffers struct {
 	sync.Mutex
-	free   map[int][]*tensor.Tensor
-	floats int // the floats held by free
+	free   map[int][]*tensor.Tensor // by cap(Data)
+	caps   []int                    // the capacities free holds buffers of, ascending
+	floats int                      // the floats held by free
 }
 
 // poolCap is the most float32s the free lists hold (4 GiB).
 var poolCap = 1 << 30
 
+// poolFit bounds the waste of best fit: a request for n floats takes a
+// free buffer of at most poolFit·n, so that a small tensor does not hold
+// a large buffer that a later large request then has to allocate again.
+var poolFit = 2.0
+
 // take returns a zeroed tensor of the given shape, reusing a released
-// buffer of the same length when there is one.
+// buffer when one fits.
 func take(shape ...int) *tensor.Tensor {
 	t, reused := takeDirty(shape...)
 	if reused {
@@ -45,31 +59,45 @@ func take(shape ...int) *tensor.Tensor {
 func takeDirty(shape ...int) (t *tensor.Tensor, reused bool) {
 	n := tensor.Numel(shape)
 	buffers.Lock()
-	if list := buffers.free[n]; len(list) > 0 {
+	if i, _ := slices.BinarySearch(buffers.caps, n); i < len(buffers.caps) && float64(buffers.caps[i]) <= poolFit*float64(n) {
+		c := buffers.caps[i]
+		list := buffers.free[c]
 		t = list[len(list)-1]
 		list[len(list)-1] = nil
-		buffers.free[n] = list[:len(list)-1]
-		buffers.floats -= n
+		if list = list[:len(list)-1]; len(list) > 0 {
+			buffers.free[c] = list
+		} else {
+			delete(buffers.free, c)
+			buffers.caps = slices.Delete(buffers.caps, i, i+1)
+		}
+		buffers.floats -= c
 	}
 	buffers.Unlock()
 	if t == nil {
 		return tensor.New(shape...), false
 	}
+	t.Data = t.Data[:n]
 	t.Shape = append(t.Shape[:0], shape...)
 	return t, true
 }
 
 // give hands t's buffer back for reuse; the caller must not touch t again.
 func give(t *tensor.Tensor) {
-	if t == nil || len(t.Data) == 0 {
+	if t == nil || cap(t.Data) == 0 {
 		return
 	}
+	c := cap(t.Data)
 	buffers.Lock()
-	if buffers.free == nil || buffers.floats+len(t.Data) > poolCap {
-		buffers.free, buffers.floats = map[int][]*tensor.Tensor{}, 0
+	if buffers.free == nil || buffers.floats+c > poolCap {
+		buffers.free, buffers.caps, buffers.floats = map[int][]*tensor.Tensor{}, buffers.caps[:0], 0
 	}
-	buffers.free[len(t.Data)] = append(buffers.free[len(t.Data)], t)
-	buffers.floats += len(t.Data)
+	list, ok := buffers.free[c]
+	if !ok {
+		i, _ := slices.BinarySearch(buffers.caps, c)
+		buffers.caps = slices.Insert(buffers.caps, i, c)
+	}
+	buffers.free[c] = append(list, t)
+	buffers.floats += c
 	buffers.Unlock()
 }
 
@@ -79,7 +107,7 @@ func give(t *tensor.Tensor) {
 // training or sampling and goes on to other work.
 func FreeBuffers() {
 	buffers.Lock()
-	buffers.free, buffers.floats = nil, 0
+	buffers.free, buffers.caps, buffers.floats = nil, nil, 0
 	buffers.Unlock()
 	convBufs.Lock()
 	convBufs.free = nil
@@ -164,6 +192,7 @@ func (g *Graph) release(v *Var) {
 		v.Value = nil
 		v.owned = false
 	}
+	v.remat = nil // nothing to make again: let its inputs go
 	if v.Grad != nil {
 		give(v.Grad)
 		v.Grad = nil

@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/diffusego/diffusego/tensor"
@@ -163,5 +164,51 @@ func TestPoolIsCapped(t *testing.T) {
 	buffers.Unlock()
 	if after != before-200 {
 		t.Errorf("take(200): %d floats pooled before, %d after, want %d", before, after, before-200)
+	}
+}
+
+// TestTakeBestFit checks that take serves a request from the smallest free
+// buffer that holds it, within poolFit times its length, and that a buffer
+// keeps its whole capacity when it comes back.
+func TestTakeBestFit(t *testing.T) {
+	FreeBuffers()
+	defer FreeBuffers()
+	for _, n := range []int{40, 10, 16} {
+		give(tensor.New(n))
+	}
+	cases := []struct {
+		n, wantCap int // wantCap 0: nothing fits, a new buffer
+	}{
+		{8, 10},  // 10 is the smallest of at least 8
+		{9, 16},  // 10 is gone
+		{15, 0},  // 40 is more than twice 15
+		{30, 40}, // within twice 30
+		{4, 0},   // the lists are empty
+	}
+	for _, c := range cases {
+		got := take(c.n)
+		if len(got.Data) != c.n || !tensor.SameShape(got.Shape, []int{c.n}) {
+			t.Fatalf("take(%d): %d elements, shape %v", c.n, len(got.Data), got.Shape)
+		}
+		if c.wantCap != 0 && cap(got.Data) != c.wantCap {
+			t.Errorf("take(%d): capacity %d, want the free buffer of %d", c.n, cap(got.Data), c.wantCap)
+		}
+		if c.wantCap == 0 && cap(got.Data) != c.n {
+			t.Errorf("take(%d): capacity %d, want a new buffer of %d", c.n, cap(got.Data), c.n)
+		}
+		for i, v := range got.Data[:cap(got.Data)] {
+			if i < c.n && v != 0 {
+				t.Fatalf("take(%d): element %d = %v, want 0", c.n, i, v)
+			}
+		}
+	}
+	short := take(12) // a new buffer of 12
+	short.Data = short.Data[:5]
+	give(short)
+	buffers.Lock()
+	caps, floats := slices.Clone(buffers.caps), buffers.floats
+	buffers.Unlock()
+	if !slices.Equal(caps, []int{12}) || floats != 12 {
+		t.Errorf("after giving back a buffer of 5 of 12 elements: capacities %v holding %d floats, want [12] and 12", caps, floats)
 	}
 }

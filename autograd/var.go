@@ -16,6 +16,11 @@ type Var struct {
 	requiresGrad bool
 	pooled       bool // made by a pooled graph: its gradient buffer comes from the pool
 	owned        bool // its Value came from the pool, and goes back after Backward
+	// remat, when set, recomputes Value's data into dst (of Value's shape)
+	// from the op's inputs, for Graph.Evict; evicted says the data is
+	// given back now and Value holds only the shape.
+	remat   func(dst *tensor.Tensor)
+	evicted bool
 }
 
 // NewVar wraps t as a constant: no gradient is computed for it.

@@ -47,9 +47,12 @@ func NewResBlock(name string, cin, cout, embDim int, dropout float64, rng *tenso
 // activated embedding e = SiLU(emb): (N, 128). rng drives dropout; nil (or
 // a zero Dropout) makes dropout the identity, as in evaluation.
 func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
-	tb := r.Temb.Forward(g, e)                                     // (N, c_out)
-	h := r.Conv1.ForwardAdd(g, r.Norm1.ForwardSiLU(g, x), tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
-	h = r.Norm2.ForwardSiLU(g, h)
+	tb := r.Temb.Forward(g, e) // (N, c_out)
+	a := r.Norm1.ForwardSiLU(g, x)
+	h := r.Conv1.ForwardAdd(g, a, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
+	g.Evict(a)                             // made again from x in backward, for conv1's weight gradient
+	a = r.Norm2.ForwardSiLU(g, h)
+	h = a
 	if r.Dropout > 0 && rng != nil {
 		h = g.Dropout(h, r.Dropout, rng)
 	}
@@ -57,7 +60,9 @@ func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RN
 	if r.Skip != nil {
 		skip = r.Skip.Forward(g, x)
 	}
-	return r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h), the sum in the other order: the same bits
+	out := r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h), the sum in the other order: the same bits
+	g.Evict(a)
+	return out
 }
 
 // Params lists norm1, conv1, temb, norm2, conv2, skip (PyTorch's order).
@@ -97,7 +102,9 @@ func (a *AttnBlock) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
 	s := x.Shape()
 	n, c, hh, ww := s[0], s[1], s[2], s[3]
 	p := hh * ww // positions, p = h·W + w
-	qkv := g.Reshape(a.QKV.Forward(g, a.Norm.Forward(g, x)), n, 3, c, p)
+	nx := a.Norm.Forward(g, x)
+	qkv := g.Reshape(a.QKV.Forward(g, nx), n, 3, c, p)
+	g.Evict(nx)
 	q := g.Reshape(g.Slice(qkv, 1, 0, 1), n, c, p) // (N, C, HW)
 	k := g.Reshape(g.Slice(qkv, 1, 1, 2), n, c, p)
 	v := g.Reshape(g.Slice(qkv, 1, 2, 3), n, c, p)
@@ -142,7 +149,10 @@ func NewUpsample(name string, c int, rng *tensor.RNG) *Upsample {
 
 // Forward maps (N, C, H, W) to (N, C, 2H, 2W).
 func (u *Upsample) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
-	return u.Conv.Forward(g, g.UpsampleNearest2d(x, 2))
+	up := g.UpsampleNearest2d(x, 2)
+	h := u.Conv.Forward(g, up)
+	g.Evict(up) // made again from x in backward
+	return h
 }
 
 // Params lists the convolution's weight and bias.

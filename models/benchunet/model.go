@@ -227,8 +227,9 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 		for j, r := range l.Res {
 			skip := hs[len(hs)-1]
 			hs = hs[:len(hs)-1]
-			h = g.Concat(1, h, skip) // running activation first, skip second
-			h = m.trace(nn.Join("up", i, "res", j), r.Forward(g, h, e, m.DropoutRNG))
+			cat := g.Concat(1, h, skip) // running activation first, skip second
+			h = m.trace(nn.Join("up", i, "res", j), r.Forward(g, cat, e, m.DropoutRNG))
+			g.Evict(cat) // made again from h and skip, which backward keeps anyway
 			if len(l.Attn) > 0 {
 				h = m.trace(nn.Join("up", i, "attn", j), l.Attn[j].Forward(g, h))
 			}
@@ -237,7 +238,10 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 			h = m.trace(nn.Join("up", i, "up"), l.Up.Forward(g, h))
 		}
 	}
-	return m.OutConv.Forward(g, m.OutNorm.ForwardSiLU(g, h))
+	a := m.OutNorm.ForwardSiLU(g, h)
+	out := m.OutConv.Forward(g, a)
+	g.Evict(a)
+	return out
 }
 
 func (m *Model) trace(name string, v *autograd.Var) *autograd.Var {

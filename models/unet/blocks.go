@@ -44,9 +44,12 @@ func NewResBlock(name string, cin, cout, embDim, groups int, dropout float64, rn
 // Forward maps x: (N, c_in, H, W) to (N, c_out, H, W) given e = SiLU(emb):
 // (N, EmbDim). A nil rng turns dropout off (evaluation and sampling).
 func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
-	tb := r.Temb.Forward(g, e)                                     // (N, c_out)
-	h := r.Conv1.ForwardAdd(g, r.Norm1.ForwardSiLU(g, x), tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
-	h = r.Norm2.ForwardSiLU(g, h)
+	tb := r.Temb.Forward(g, e) // (N, c_out)
+	a := r.Norm1.ForwardSiLU(g, x)
+	h := r.Conv1.ForwardAdd(g, a, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
+	g.Evict(a)                             // made again from x in backward, for conv1's weight gradient
+	a = r.Norm2.ForwardSiLU(g, h)
+	h = a
 	if r.Dropout > 0 && rng != nil {
 		h = g.Dropout(h, r.Dropout, rng)
 	}
@@ -54,7 +57,9 @@ func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RN
 	if r.Skip != nil {
 		skip = r.Skip.Forward(g, x)
 	}
-	return r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h)
+	out := r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h)
+	g.Evict(a)
+	return out
 }
 
 // Params lists norm1, conv1, temb, norm2, conv2, skip.
@@ -143,7 +148,10 @@ func NewUpsample(name string, c int, rng *tensor.RNG) *Upsample {
 
 // Forward maps (N, C, H, W) to (N, C, 2H, 2W).
 func (u *Upsample) Forward(g *autograd.Graph, x *autograd.Var) *autograd.Var {
-	return u.Conv.Forward(g, g.UpsampleNearest2d(x, 2))
+	up := g.UpsampleNearest2d(x, 2)
+	h := u.Conv.Forward(g, up)
+	g.Evict(up) // made again from x in backward
+	return h
 }
 
 // Params lists the convolution's weight and bias.

@@ -330,8 +330,9 @@ func (m *Model) Decode(g *autograd.Graph, enc *Encoding) *autograd.Var {
 		l := m.Up[i]
 		for j, r := range l.Res {
 			next--
-			h = g.Concat(1, h, enc.Skips[next]) // running activation first, skip second
-			h = r.Forward(g, h, e, m.DropoutRNG)
+			cat := g.Concat(1, h, enc.Skips[next]) // running activation first, skip second
+			h = r.Forward(g, cat, e, m.DropoutRNG)
+			g.Evict(cat) // made again from h and the skip, which backward keeps anyway
 			if len(l.Attn) > 0 {
 				h = l.Attn[j].Forward(g, h)
 			}
@@ -343,7 +344,10 @@ func (m *Model) Decode(g *autograd.Graph, enc *Encoding) *autograd.Var {
 			h = l.Up.Forward(g, h)
 		}
 	}
-	return m.OutConv.Forward(g, m.OutNorm.ForwardSiLU(g, h))
+	a := m.OutNorm.ForwardSiLU(g, h)
+	out := m.OutConv.Forward(g, a)
+	g.Evict(a)
+	return out
 }
 
 // String describes the model in one line: sizes, widths, blocks,
