@@ -368,28 +368,14 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 		h := min(packMR, i1-i)
 		switch {
 		case j.transA && h == packMR: // A is k×m: column i of op(A) is row-contiguous
-			for p := range kc {
-				// Element by element: a 24-byte array copy compiles to a
-				// call of memmove per step.
-				d, s := (*[packMR]float32)(dst[p*packMR:]), (*[packMR]float32)(a[(pc+p)*lda+i:])
-				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
-			}
+			packAT6Impl(dst, a, pc*lda+i, lda, kc)
 		case j.transA:
 			for p := range kc {
 				d := dst[p*packMR : p*packMR+packMR]
 				clear(d[copy(d, a[(pc+p)*lda+i:(pc+p)*lda+i+h]):])
 			}
 		case h == packMR:
-			r0 := a[i*lda+pc:][:kc]
-			r1 := a[(i+1)*lda+pc:][:kc]
-			r2 := a[(i+2)*lda+pc:][:kc]
-			r3 := a[(i+3)*lda+pc:][:kc]
-			r4 := a[(i+4)*lda+pc:][:kc]
-			r5 := a[(i+5)*lda+pc:][:kc]
-			for p := range kc {
-				d := (*[packMR]float32)(dst[p*packMR:])
-				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-			}
+			packA6Impl(dst, a, i*lda+pc, lda, kc)
 		default:
 			clear(dst)
 			for r := range h {
