@@ -56,9 +56,9 @@ func (b *Block) Forward(g *autograd.Graph, x, ca *autograd.Var) *autograd.Var {
 	return g.GatedAdd(x, b.mlp(g, y), m[5])
 }
 
-// mlp is FC2(GELU(FC1(y))), FC1 and GELU in one op.
+// mlp is FC2(GELU(FC1(y))) in one op (nn.MLP).
 func (b *Block) mlp(g *autograd.Graph, y *autograd.Var) *autograd.Var {
-	return b.FC2.Forward(g, b.FC1.ForwardGELU(g, y))
+	return nn.MLP(g, b.FC1, b.FC2, y)
 }
 
 // Params lists norm1, attn_qkv, attn_out, norm2, mlp_fc1, mlp_fc2, ada.
