@@ -295,6 +295,16 @@ func (j *gemmJob) planTiles() {
 // holds, for p < kc, op(B)[pc+p, jc+q·NR : jc+q·NR+NR], zero past nc.
 func (j *gemmJob) packB(lo, hi int) {
 	b, ldb, pc, kc := j.b, j.ldb, j.pc, j.kc
+	if full := min(hi, j.nc/packNR); j.bsrc == nil && !j.transB && full-lo >= 2 {
+		// A run of full panels of an untransposed B: row by row.
+		packB16RowsImpl(j.bp[lo*packNR*kc:], b, pc*ldb+j.jc+lo*packNR, ldb, kc, full-lo)
+		if j.kern.bf16 {
+			for q := lo; q < full; q++ {
+				pairsB(j.bp[q*packNR*kc:(q+1)*packNR*kc], kc)
+			}
+		}
+		lo = full
+	}
 	for q := lo; q < hi; q++ {
 		dst := j.bp[q*packNR*kc : (q+1)*packNR*kc]
 		j0 := j.jc + q*packNR
@@ -363,7 +373,18 @@ func packBTrans16Generic(dst, b []float32, at, ldb, kc int) {
 // zero past i1.
 func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 	a, lda, pc, kc := j.a, j.lda, j.pc, j.kc
-	for i := i0; i < i1; i += packMR {
+	start := i0
+	if np := (i1 - i0) / packMR; j.transA && np >= 2 {
+		// The full panels of a transposed A: row by row.
+		packAT6RowsImpl(ap, a, pc*lda+i0, lda, kc, np)
+		if j.kern.bf16 {
+			for r := range np {
+				pairsA(ap[r*packMR*kc:(r+1)*packMR*kc], kc)
+			}
+		}
+		start = i0 + np*packMR
+	}
+	for i := start; i < i1; i += packMR {
 		dst := ap[(i-i0)*kc : (i-i0+packMR)*kc]
 		h := min(packMR, i1-i)
 		switch {

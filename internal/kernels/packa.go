@@ -39,3 +39,33 @@ type packA6Func func(dst, a []float32, at, lda, kc int)
 // packA6Impl and packAT6Impl are the paths the packed GEMM driver takes
 // for full A panels (packa_amd64.go, packa_other.go).
 var packA6Impl, packAT6Impl = packA6Dispatch()
+
+// packAT6RowsGeneric is packAT6Generic for np adjacent full panels at
+// once, swept step by step: for each p it copies the 6·np contiguous
+// values at a[at+p·lda:] into step p of panels 0 … np−1, panel q at
+// dst[q·kc·6:]. Reading each row of A once, front to back, lets the
+// hardware prefetch it; panel by panel, every step of the first panel
+// touched a new row kc·lda floats away, and each read waited on memory.
+func packAT6RowsGeneric(dst, a []float32, at, lda, kc, np int) {
+	for q := range np {
+		packAT6Generic(dst[q*kc*packMR:], a, at+q*packMR, lda, kc)
+	}
+}
+
+// packB16RowsGeneric copies np adjacent full B panels at once when B is
+// not transposed: for each p, the 16·np contiguous values at b[at+p·ldb:]
+// go to step p of panels 0 … np−1, panel q at dst[q·kc·16:]. As at
+// packAT6RowsGeneric, each row of B is read once, front to back.
+func packB16RowsGeneric(dst, b []float32, at, ldb, kc, np int) {
+	for q := range np {
+		packB16Generic(dst[q*kc*packNR:], b[at+q*packNR:], ldb, kc)
+	}
+}
+
+// packRowsFunc is the signature of every packAT6Rows and packB16Rows
+// path.
+type packRowsFunc func(dst, a []float32, at, lda, kc, np int)
+
+// packAT6RowsImpl and packB16RowsImpl are the paths the packed GEMM
+// driver takes for runs of full panels.
+var packAT6RowsImpl, packB16RowsImpl = packRowsDispatch()

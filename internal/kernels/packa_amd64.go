@@ -56,3 +56,51 @@ func packA6Paths() (plain, trans map[string]packA6Func) {
 	}
 	return plain, trans
 }
+
+// packAT6RowsAVX2 and packB16RowsAVX2 are packAT6RowsGeneric and
+// packB16RowsGeneric in assembly (packa_amd64.s): row by row, one 6-float
+// (16-float) copy per panel.
+//
+//go:noescape
+func packAT6RowsAVX2(dst, a *float32, lda, kc, np int)
+
+//go:noescape
+func packB16RowsAVX2(dst, b *float32, ldb, kc, np int)
+
+// packAT6RowsVec checks the bounds the assembly cannot, then runs it.
+func packAT6RowsVec(dst, a []float32, at, lda, kc, np int) {
+	if kc <= 0 || np <= 0 {
+		return
+	}
+	_ = dst[np*kc*packMR-1]
+	_ = a[at+(kc-1)*lda+np*packMR-1]
+	packAT6RowsAVX2(&dst[0], &a[at], lda, kc, np)
+}
+
+// packB16RowsVec checks the bounds the assembly cannot, then runs it.
+func packB16RowsVec(dst, b []float32, at, ldb, kc, np int) {
+	if kc <= 0 || np <= 0 {
+		return
+	}
+	_ = dst[np*kc*packNR-1]
+	_ = b[at+(kc-1)*ldb+np*packNR-1]
+	packB16RowsAVX2(&dst[0], &b[at], ldb, kc, np)
+}
+
+// packRowsDispatch picks the AVX2 paths when the CPU has AVX2.
+func packRowsDispatch() (packRowsFunc, packRowsFunc) {
+	if hasAVX2 && !genericForced {
+		return packAT6RowsVec, packB16RowsVec
+	}
+	return packAT6RowsGeneric, packB16RowsGeneric
+}
+
+// packRowsPaths lists every packAT6Rows and packB16Rows path this machine
+// can run, for tests.
+func packRowsPaths() (at6, b16 map[string]packRowsFunc) {
+	at6, b16 = map[string]packRowsFunc{"generic": packAT6RowsGeneric}, map[string]packRowsFunc{"generic": packB16RowsGeneric}
+	if hasAVX2 {
+		at6["avx2"], b16["avx2"] = packAT6RowsVec, packB16RowsVec
+	}
+	return at6, b16
+}

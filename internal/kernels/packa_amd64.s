@@ -108,3 +108,73 @@ tail:
 
 done:
 	RET
+
+// func packAT6RowsAVX2(dst, a *float32, lda, kc, np int)
+// For each step p (rows of A, lda apart), the 6 floats of panel q at
+// a + p·lda + q·24 bytes go to dst + q·kc·24 + p·24: one row of A read
+// front to back per step.
+TEXT ·packAT6RowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ lda+16(FP), R8
+	SHLQ $2, R8                // lda in bytes
+	MOVQ kc+24(FP), CX
+	MOVQ np+32(FP), R9
+	LEAQ (CX)(CX*2), R10
+	SHLQ $3, R10               // kc·24: one panel in bytes
+
+at6rows_step:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R9, DX
+
+at6rows_panel:
+	VMOVUPS (AX), X0
+	VMOVSD  16(AX), X1
+	VMOVUPS X0, (BX)
+	VMOVSD  X1, 16(BX)
+	ADDQ    $24, AX
+	ADDQ    R10, BX
+	DECQ    DX
+	JNZ     at6rows_panel
+
+	ADDQ R8, SI
+	ADDQ $24, DI
+	DECQ CX
+	JNZ  at6rows_step
+	RET
+
+// func packB16RowsAVX2(dst, b *float32, ldb, kc, np int)
+// For each step p (rows of B, ldb apart), the 16 floats of panel q at
+// b + p·ldb + q·64 bytes go to dst + q·kc·64 + p·64.
+TEXT ·packB16RowsAVX2(SB), NOSPLIT, $0-40
+	MOVQ dst+0(FP), DI
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R8
+	SHLQ $2, R8                // ldb in bytes
+	MOVQ kc+24(FP), CX
+	MOVQ np+32(FP), R9
+	MOVQ CX, R10
+	SHLQ $6, R10               // kc·64: one panel in bytes
+
+b16rows_step:
+	MOVQ SI, AX
+	MOVQ DI, BX
+	MOVQ R9, DX
+
+b16rows_panel:
+	VMOVUPS (AX), Y0
+	VMOVUPS 32(AX), Y1
+	VMOVUPS Y0, (BX)
+	VMOVUPS Y1, 32(BX)
+	ADDQ    $64, AX
+	ADDQ    R10, BX
+	DECQ    DX
+	JNZ     b16rows_panel
+
+	ADDQ R8, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  b16rows_step
+	VZEROUPPER
+	RET

@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -82,5 +83,73 @@ func BenchmarkPackA6(b *testing.B) {
 				b.ReportMetric(float64((cputime.Process()-cpu0).Nanoseconds())/floats, "cpu-ns/float")
 			})
 		}
+	}
+}
+
+// TestPackRowsMatchesGeneric runs every packAT6Rows and packB16Rows path
+// for depths 0..40 and 256, 1..5 panels, 4 offsets and 2 strides against
+// the Go loops, and checks that nothing past the np panels is written.
+func TestPackRowsMatchesGeneric(t *testing.T) {
+	r := rand.New(rand.NewPCG(27, 28))
+	at6, b16 := packRowsPaths()
+	for _, c := range []struct {
+		name  string
+		paths map[string]packRowsFunc
+		want  packRowsFunc
+		w     int // values per step of a panel
+	}{{"packAT6Rows", at6, packAT6RowsGeneric, packMR}, {"packB16Rows", b16, packB16RowsGeneric, packNR}} {
+		for name, fn := range c.paths {
+			for _, kc := range append(rangeInts(41), 256) {
+				for np := 1; np <= 5; np++ {
+					for off := range 4 {
+						for _, extra := range []int{0, 3} {
+							lda := np*c.w + extra
+							a := randSlice(r, off+max(0, kc-1)*lda+np*c.w)
+							n := np * kc * c.w
+							want, got := make([]float32, n+1), make([]float32, n+1)
+							want[n], got[n] = float32(math.NaN()), float32(math.NaN())
+							c.want(want, a, off, lda, kc, np)
+							fn(got, a, off, lda, kc, np)
+							for i := range n {
+								if got[i] != want[i] {
+									t.Fatalf("%s %s: kc %d, %d panels, offset %d, lda %d: dst[%d] = %v, want %v", c.name, name, kc, np, off, lda, i, got[i], want[i])
+								}
+							}
+							if !math.IsNaN(float64(got[n])) {
+								t.Fatalf("%s %s: kc %d, %d panels: wrote past the panels", c.name, name, kc, np)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// rangeInts is 0, 1, …, n−1.
+func rangeInts(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = i
+	}
+	return s
+}
+
+// BenchmarkGemmWeightGrad times the weight-gradient products of
+// bench-text's Linear layers at batch 32, dW = dCᵀ·X with 8192 rows (A
+// transposed, B not): qkv (768×256), MLP up (1024×256) and down
+// (256×1024), in GFLOP per CPU-second of the process.
+func BenchmarkGemmWeightGrad(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, s := range [][3]int{{768, 256, 8192}, {1024, 256, 8192}, {256, 1024, 8192}} {
+		m, n, k := s[0], s[1], s[2]
+		dc, x, c := randSlice(r, k*m), randSlice(r, k*n), make([]float32, m*n)
+		b.Run(fmt.Sprintf("%dx%dx%d", m, n, k), func(b *testing.B) {
+			cpu0 := cputime.Process()
+			for b.Loop() {
+				Gemm(true, false, m, n, k, 1, dc, m, x, n, 1, c, n)
+			}
+			b.ReportMetric(2*float64(m*n*k)*float64(b.N)/(cputime.Process()-cpu0).Seconds()/1e9, "GFLOP/cpu-s")
+		})
 	}
 }
