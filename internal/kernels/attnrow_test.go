@@ -7,14 +7,16 @@ import (
 )
 
 // TestAttnRowPaths runs every path of RowMax and SoftmaxGradRow for
-// lengths 0..70 against the Go loops: the same maximum (NaNs ignored, −Inf
-// for none) and the same bits, nothing written past the row.
+// lengths 0..257 at offsets 0..15 against the Go loops: the same maximum
+// (NaNs ignored, −Inf for none) and the same bits, nothing written past
+// the row.
 func TestAttnRowPaths(t *testing.T) {
 	r := rand.New(rand.NewPCG(41, 42))
 	nan, inf := float32(math.NaN()), float32(math.Inf(1))
 	for _, p := range attnRowPaths() {
-		for n := 0; n <= 70; n++ {
-			x := randSlice(r, n)
+		for n := 0; n <= 257; n++ {
+			off := n % 16
+			x := randSlice(r, off+n)[off:]
 			for _, special := range []float32{0, nan, -inf, inf} {
 				if n > 0 && special != 0 {
 					x[r.IntN(n)] = special
@@ -32,8 +34,8 @@ func TestAttnRowPaths(t *testing.T) {
 				t.Fatalf("%s RowMax of %d NaNs: %v, want -Inf", p.name, n, got)
 			}
 
-			e := randSlice(r, n)
-			ds0 := randSlice(r, n+1)
+			e := randSlice(r, off+n)[off:]
+			ds0 := randSlice(r, off+n+1)[off:]
 			want, got := append([]float32(nil), ds0...), append([]float32(nil), ds0...)
 			softmaxGradRowGo(want[:n], e, 0.3, 1.7)
 			p.softmaxGrad(got[:n], e, 0.3, 1.7)

@@ -7,7 +7,7 @@ import (
 )
 
 // TestModulatePaths runs every path of every modulation kernel for every
-// length 0..40 at offsets 0..3, against the Go loops bit for bit, and
+// length 0..257 at offsets 0..15, against the Go loops bit for bit, and
 // checks that nothing past the length is written.
 func TestModulatePaths(t *testing.T) {
 	r := rand.New(rand.NewPCG(31, 32))
@@ -35,8 +35,8 @@ func TestModulatePaths(t *testing.T) {
 		return true
 	}
 	for _, k := range modPaths() {
-		for n := 0; n <= 40; n++ {
-			for off := 0; off < 4; off++ {
+		for n := 0; n <= 257; n++ {
+			for off := 0; off < 16; off++ {
 				x, a, b := randSlice(r, off+n), randSlice(r, off+n), randSlice(r, off+n)
 				x, a, b = x[off:], a[off:], b[off:]
 				y0 := randSlice(r, n+1)
