@@ -227,12 +227,7 @@ func scaleRow(x []float32, s float32) {
 
 // softmaxGradRow sets ds[j] = inv·e[j]·(ds[j] − d) for j < len(ds): the
 // softmax's backward with p = inv·e and d = Σ p·dp.
-func softmaxGradRow(ds, e []float32, d, inv float32) {
-	e = e[:len(ds)]
-	for j, v := range ds {
-		ds[j] = inv * e[j] * (v - d)
-	}
-}
+func softmaxGradRow(ds, e []float32, d, inv float32) { kernels.SoftmaxGradRow(ds, e, d, inv) }
 
 // dot is Σ a[i]·b[i] in float64.
 func dot(a, b []float32) float64 {

@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -21,17 +22,17 @@ func (g *Graph) Modulate(x, shift, scale *Var) *Var {
 	out := g.allocDirty(b, l, d) // every element is written below
 	Y := out.Data
 	parallel.For(b*l, max(1, grainElems/max(1, d)), func(lo, hi int) {
-		k := make([]float32, d)
-		for r := lo; r < hi; r++ {
-			n := r / l
-			kn, sn := K[n*d:(n+1)*d], S[n*d:(n+1)*d]
-			for j, v := range kn {
-				k[j] = 1 + v
+		buf, _ := takeDirty(d)
+		defer give(buf)
+		k := buf.Data
+		for r, n := lo, -1; r < hi; r++ {
+			if r/l != n { // 1 + scale, once per sequence
+				n = r / l
+				for j, v := range K[n*d : (n+1)*d] {
+					k[j] = 1 + v
+				}
 			}
-			xr, yr := X[r*d:(r+1)*d], Y[r*d:(r+1)*d]
-			for j, v := range xr {
-				yr[j] = v*k[j] + sn[j]
-			}
+			kernels.MulAdd(Y[r*d:(r+1)*d], X[r*d:(r+1)*d], k, S[n*d:(n+1)*d])
 		}
 	})
 	return g.Record(out, func(o *Var) {
@@ -48,23 +49,20 @@ func (g *Graph) Modulate(x, shift, scale *Var) *Var {
 		}
 		parallel.For(b, 1, func(lo, hi int) {
 			ss, sk := make([]float64, d), make([]float64, d) // Σ_l dy, Σ_l dy·x
+			k := make([]float32, d)
 			for n := lo; n < hi; n++ {
 				clear(ss)
 				clear(sk)
-				kn := K[n*d : (n+1)*d]
+				for j, v := range K[n*d : (n+1)*d] {
+					k[j] = 1 + v
+				}
 				for p := range l {
 					r := n*l + p
 					dy, xr := dY[r*d:(r+1)*d], X[r*d:(r+1)*d]
 					if dX != nil {
-						dx := dX[r*d : (r+1)*d]
-						for j, v := range dy {
-							dx[j] += v * (1 + kn[j])
-						}
+						kernels.MulAddTo(dX[r*d:(r+1)*d], dy, k)
 					}
-					for j, v := range dy {
-						ss[j] += float64(v)
-						sk[j] += float64(v) * float64(xr[j])
-					}
+					kernels.SumProdTo(ss, sk, dy, xr)
 				}
 				for j := range d {
 					if dS != nil {
@@ -96,12 +94,8 @@ func (g *Graph) GatedAdd(x, h, gate *Var) *Var {
 	out := g.allocDirty(b, l, d) // every element is written below
 	Y := out.Data
 	parallel.For(b*l, max(1, grainElems/max(1, d)), func(lo, hi int) {
-		for r := lo; r < hi; r++ {
-			gn := G[(r/l)*d : (r/l+1)*d]
-			xr, hr, yr := X[r*d:(r+1)*d], H[r*d:(r+1)*d], Y[r*d:(r+1)*d]
-			for j, v := range hr {
-				yr[j] = xr[j] + v*gn[j]
-			}
+		for r := lo; r < hi; r++ { // x + h·g as h·g + x: the same bits
+			kernels.MulAdd(Y[r*d:(r+1)*d], H[r*d:(r+1)*d], G[(r/l)*d:(r/l+1)*d], X[r*d:(r+1)*d])
 		}
 	})
 	return g.Record(out, func(o *Var) {
@@ -126,16 +120,11 @@ func (g *Graph) GatedAdd(x, h, gate *Var) *Var {
 				gn := G[n*d : (n+1)*d]
 				for p := range l {
 					r := n*l + p
-					dy, hr := dY[r*d:(r+1)*d], H[r*d:(r+1)*d]
+					dy := dY[r*d : (r+1)*d]
 					if dH != nil {
-						dh := dH[r*d : (r+1)*d]
-						for j, v := range dy {
-							dh[j] += v * gn[j]
-						}
+						kernels.MulAddTo(dH[r*d:(r+1)*d], dy, gn)
 					}
-					for j, v := range dy {
-						sg[j] += float64(v) * float64(hr[j])
-					}
+					kernels.SumProdTo(nil, sg, dy, H[r*d:(r+1)*d])
 				}
 				if dG != nil {
 					for j, v := range sg {

@@ -116,40 +116,8 @@ func softmaxRow(y, x []float32, logOut bool) {
 
 // rowMax is the largest element of x (−Inf for an empty or all-NaN x),
 // NaNs skipped: a NaN in a softmax row reaches every output through the
-// sum of exponentials anyway. A compare and branch per element is several
+// sum of exponentials anyway. kernels.RowMax: vector maxima on amd64,
+// four running maxima over interleaved elements in Go (either is several
 // times faster than the builtin max, whose NaN and signed-zero rules cost
-// extra instructions on every element.
-//
-// Four running maxima over interleaved elements break the chain of
-// dependent compares; the largest of the four is the same value.
-func rowMax(x []float32) float32 {
-	m0 := float32(math.Inf(-1))
-	m1, m2, m3 := m0, m0, m0
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		if v[0] > m0 {
-			m0 = v[0]
-		}
-		if v[1] > m1 {
-			m1 = v[1]
-		}
-		if v[2] > m2 {
-			m2 = v[2]
-		}
-		if v[3] > m3 {
-			m3 = v[3]
-		}
-	}
-	for _, v := range x[i:] {
-		if v > m0 {
-			m0 = v
-		}
-	}
-	for _, v := range [3]float32{m1, m2, m3} {
-		if v > m0 {
-			m0 = v
-		}
-	}
-	return m0
-}
+// extra instructions on every element).
+func rowMax(x []float32) float32 { return kernels.RowMax(x) }

@@ -295,6 +295,16 @@ func (j *gemmJob) planTiles() {
 // holds, for p < kc, op(B)[pc+p, jc+q·NR : jc+q·NR+NR], zero past nc.
 func (j *gemmJob) packB(lo, hi int) {
 	b, ldb, pc, kc := j.b, j.ldb, j.pc, j.kc
+	if full := min(hi, j.nc/packNR); j.bsrc == nil && !j.transB && full-lo >= 2 {
+		// A run of full panels of an untransposed B: row by row.
+		packB16RowsImpl(j.bp[lo*packNR*kc:], b, pc*ldb+j.jc+lo*packNR, ldb, kc, full-lo)
+		if j.kern.bf16 {
+			for q := lo; q < full; q++ {
+				pairsB(j.bp[q*packNR*kc:(q+1)*packNR*kc], kc)
+			}
+		}
+		lo = full
+	}
 	for q := lo; q < hi; q++ {
 		dst := j.bp[q*packNR*kc : (q+1)*packNR*kc]
 		j0 := j.jc + q*packNR
@@ -363,33 +373,30 @@ func packBTrans16Generic(dst, b []float32, at, ldb, kc int) {
 // zero past i1.
 func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 	a, lda, pc, kc := j.a, j.lda, j.pc, j.kc
-	for i := i0; i < i1; i += packMR {
+	start := i0
+	if np := (i1 - i0) / packMR; j.transA && np >= 2 {
+		// The full panels of a transposed A: row by row.
+		packAT6RowsImpl(ap, a, pc*lda+i0, lda, kc, np)
+		if j.kern.bf16 {
+			for r := range np {
+				pairsA(ap[r*packMR*kc:(r+1)*packMR*kc], kc)
+			}
+		}
+		start = i0 + np*packMR
+	}
+	for i := start; i < i1; i += packMR {
 		dst := ap[(i-i0)*kc : (i-i0+packMR)*kc]
 		h := min(packMR, i1-i)
 		switch {
 		case j.transA && h == packMR: // A is k×m: column i of op(A) is row-contiguous
-			for p := range kc {
-				// Element by element: a 24-byte array copy compiles to a
-				// call of memmove per step.
-				d, s := (*[packMR]float32)(dst[p*packMR:]), (*[packMR]float32)(a[(pc+p)*lda+i:])
-				d[0], d[1], d[2], d[3], d[4], d[5] = s[0], s[1], s[2], s[3], s[4], s[5]
-			}
+			packAT6Impl(dst, a, pc*lda+i, lda, kc)
 		case j.transA:
 			for p := range kc {
 				d := dst[p*packMR : p*packMR+packMR]
 				clear(d[copy(d, a[(pc+p)*lda+i:(pc+p)*lda+i+h]):])
 			}
 		case h == packMR:
-			r0 := a[i*lda+pc:][:kc]
-			r1 := a[(i+1)*lda+pc:][:kc]
-			r2 := a[(i+2)*lda+pc:][:kc]
-			r3 := a[(i+3)*lda+pc:][:kc]
-			r4 := a[(i+4)*lda+pc:][:kc]
-			r5 := a[(i+5)*lda+pc:][:kc]
-			for p := range kc {
-				d := (*[packMR]float32)(dst[p*packMR:])
-				d[0], d[1], d[2], d[3], d[4], d[5] = r0[p], r1[p], r2[p], r3[p], r4[p], r5[p]
-			}
+			packA6Impl(dst, a, i*lda+pc, lda, kc)
 		default:
 			clear(dst)
 			for r := range h {

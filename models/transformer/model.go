@@ -50,15 +50,15 @@ func (b *Block) Forward(g *autograd.Graph, x, ca *autograd.Var) *autograd.Var {
 		return g.Add(x, b.mlp(g, b.Norm2.Forward(g, x)))
 	}
 	m := chunks(g, b.Ada.Forward(g, ca), 6) // shift1, scale1, gate1, shift2, scale2, gate2
-	y := nn.Modulate(g, b.Norm1.Forward(g, x), m[0], m[1])
+	y := nn.NormModulate(g, b.Norm1, x, m[0], m[1])
 	x = g.GatedAdd(x, b.Attn.Forward(g, y), m[2]) // x + g1·attn, g1 broadcast over positions
-	y = nn.Modulate(g, b.Norm2.Forward(g, x), m[3], m[4])
+	y = nn.NormModulate(g, b.Norm2, x, m[3], m[4])
 	return g.GatedAdd(x, b.mlp(g, y), m[5])
 }
 
-// mlp is FC2(GELU(FC1(y))), FC1 and GELU in one op.
+// mlp is FC2(GELU(FC1(y))) in one op (nn.MLP).
 func (b *Block) mlp(g *autograd.Graph, y *autograd.Var) *autograd.Var {
-	return b.FC2.Forward(g, b.FC1.ForwardGELU(g, y))
+	return nn.MLP(g, b.FC1, b.FC2, y)
 }
 
 // Params lists norm1, attn_qkv, attn_out, norm2, mlp_fc1, mlp_fc2, ada.
@@ -189,10 +189,11 @@ func (m *Model) Forward(g *autograd.Graph, tokens []int, b, l int, t []float64) 
 			m.Trace(fmt.Sprintf("blocks.%d", i), x)
 		}
 	}
-	x = m.NormOut.Forward(g, x)
 	if m.AdaOut != nil {
 		sc := chunks(g, m.AdaOut.Forward(g, ca), 2) // shift, scale
-		x = nn.Modulate(g, x, sc[0], sc[1])
+		x = nn.NormModulate(g, m.NormOut, x, sc[0], sc[1])
+	} else {
+		x = m.NormOut.Forward(g, x)
 	}
 	return m.Head.Forward(g, x)
 }
