@@ -62,16 +62,26 @@ func ReadSafetensors(path string) (map[string]*tensor.Tensor, map[string]string,
 // streamed into the tensors, so memory is the float32 tensors plus a small
 // buffer.
 func ReadFile(path string) (*File, error) {
-	fh, err := os.Open(path)
+	fh, size, err := open(path)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
+		return nil, err
 	}
 	defer fh.Close()
+	return decode(bufio.NewReaderSize(fh, 1<<20), size, path)
+}
+
+// open opens path and returns its length.
+func open(path string) (*os.File, int64, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("checkpoint: %w", err)
+	}
 	fi, err := fh.Stat()
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
+		fh.Close()
+		return nil, 0, fmt.Errorf("checkpoint: %w", err)
 	}
-	return decode(bufio.NewReaderSize(fh, 1<<20), fi.Size(), path)
+	return fh, fi.Size(), nil
 }
 
 // Decode decodes safetensors data held in memory; name (a file name, a
@@ -99,16 +109,12 @@ type entry struct {
 // enough to tell what kind of checkpoint a file is without reading its
 // tensors. A file whose data is truncated passes here and fails ReadFile.
 func ReadMeta(path string) (map[string]string, error) {
-	fh, err := os.Open(path)
+	fh, size, err := open(path)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
+		return nil, err
 	}
 	defer fh.Close()
-	fi, err := fh.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %w", err)
-	}
-	_, meta, err := readHeader(bufio.NewReader(fh), fi.Size(), path)
+	_, meta, err := readHeader(bufio.NewReader(fh), size, path)
 	return meta, err
 }
 
