@@ -30,14 +30,15 @@ type SampleSpec struct {
 	Eta         float64
 	Seed        uint64
 	Temperature float64
-	Raw         bool // raw weights instead of the EMA
-	Threshold   bool // clip the predicted clean image to [−1, 1] at every step
-	Batch       int  // images per network batch; recorded for samplers whose batch shares noise
+	Raw         bool    // raw weights instead of the EMA
+	Threshold   bool    // clip the predicted clean image to [−1, 1] at every step
+	Batch       int     // images per network batch; recorded for samplers whose batch shares noise
+	SigmaMax    float64 // noise level sampling starts from (sampler.Spec.SigmaMax); 0: the schedule's largest
 }
 
 // SamplerSpec is the sampler.Spec the spec names.
 func (s SampleSpec) SamplerSpec() sampler.Spec {
-	return sampler.Spec{Name: s.Sampler, Steps: s.Steps, Eta: s.Eta, Temperature: s.Temperature}
+	return sampler.Spec{Name: s.Sampler, Steps: s.Steps, Eta: s.Eta, Temperature: s.Temperature, SigmaMax: s.SigmaMax}
 }
 
 // Sampling is a SampleSpec bound to its model: what draws and encodes
@@ -102,6 +103,9 @@ func (s *Sampling) Meta(i int) map[string]string {
 		"weights": WeightsName(s.Raw), "threshold": strconv.FormatBool(s.Threshold)}
 	if !s.SamplerSpec().ItemWise() {
 		m["batch"] = strconv.Itoa(s.Batch) // the batch shares step noise
+	}
+	if s.SigmaMax != 0 {
+		m["sigma_max"] = fmt.Sprint(s.SigmaMax)
 	}
 	if s.Labels != nil && i >= 0 {
 		m["class"] = strconv.Itoa(s.Labels[i])

@@ -196,7 +196,7 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{s.negative}, prompts...)); err != nil {
 		return usagef("%v", err)
 	}
-	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature}
+	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature, SigmaMax: s.sigmaMax}
 	total := len(prompts)
 	first, last := 0, total
 	if s.sharded {

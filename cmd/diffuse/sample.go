@@ -29,6 +29,7 @@ type sampleSettings struct {
 	sampler     string
 	steps       int
 	eta         float64
+	sigmaMax    float64
 	seed        uint64
 	temperature float64
 	raw         bool
@@ -136,6 +137,7 @@ than the model's maximum are refused, not cut.`,
 	f.StringVar(&s.sampler, "sampler", "dpmpp2m", "sampler: "+strings.Join(sampler.Names(), ", "))
 	f.IntVar(&s.steps, "steps", 0, "sampling steps (0: the sampler's usual count)")
 	f.Float64Var(&s.eta, "eta", 0, "DDIM's eta (0 deterministic, 1 ancestral)")
+	f.Float64Var(&s.sigmaMax, "sigma-max", 0, "noise level sampling starts from (0: the schedule's largest for class models, 80 for text-to-image models)")
 	f.Uint64Var(&s.seed, "seed", 1, "random seed")
 	f.Float64Var(&s.temperature, "temperature", 1, "scale of the initial and injected noise")
 	f.BoolVar(&s.raw, "raw", false, "use the raw weights instead of the EMA")
@@ -167,7 +169,7 @@ func runSample(ctx context.Context, s sampleSettings, log io.Writer) error {
 		return err
 	}
 	job, err := jobs.SampleSpec{Checkpoint: s.checkpoint, Hash: hash, N: s.n, Class: s.class, Guidance: s.guidance,
-		Sampler: s.sampler, Steps: s.steps, Eta: s.eta, Seed: s.seed, Temperature: s.temperature, Raw: s.raw,
+		Sampler: s.sampler, Steps: s.steps, Eta: s.eta, SigmaMax: s.sigmaMax, Seed: s.seed, Temperature: s.temperature, Raw: s.raw,
 		Threshold: s.threshold, Batch: s.batch}.Prepare(p)
 	if err != nil {
 		return asUsage(err)
