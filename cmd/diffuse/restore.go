@@ -28,7 +28,7 @@ type restoreFlags struct {
 
 func (f *restoreFlags) add(cmd *cobra.Command, steps int) {
 	fs := cmd.Flags()
-	fs.StringVar(&f.checkpoint, "checkpoint", "", "checkpoint file or run folder (default: the shipped Fashion-MNIST model)")
+	fs.StringVar(&f.checkpoint, "checkpoint", "", "checkpoint file or run folder (default: the shipped Fashion-MNIST model; with --prompt, the shipped emoji text-to-image model)")
 	fs.StringVar(&f.in, "in", "", "a PNG image or a folder of PNG images, of the model's size and channels")
 	fs.StringVar(&f.out, "out", "restored", "output folder: one PNG per input, same file names")
 	fs.BoolVar(&f.raw, "raw", false, "use the raw weights instead of the EMA")
@@ -123,7 +123,8 @@ still returned exactly as given.`,
 			if f.steps < 1 || jump < 1 || resample < 1 {
 				return usagef("--steps, --jump and --resample: want ≥ 1")
 			}
-			if textimage.IsModel(f.checkpoint) {
+			if textimage.IsModel(f.checkpoint) || (f.checkpoint == "" && text.prompt != "") {
+				// With --prompt and no --checkpoint, the shipped text-to-image model.
 				return runPromptInpaint(cmd, f, mask, jump, resample, text)
 			}
 			if text.used(cmd) {

@@ -136,8 +136,24 @@ func TestTextToImageCLI(t *testing.T) {
 			}
 		}
 	}
-	if status, _, errOut := runCLI("inpaint", "--in", in, "--prompt", "thing d", "--out", filepath.Join(dir, "bad-inpaint")); status != 2 || !strings.Contains(errOut, "only text-to-image models") {
-		t.Errorf("inpaint with the shipped class model and --prompt: status %d, stderr %q", status, errOut)
+	// --prompt with no --checkpoint: the shipped text-to-image model.
+	shipped := filepath.Join(dir, "shipped-inpaint")
+	if status, _, errOut := runCLI("inpaint", "--in", in, "--mask", "bottom", "--prompt", "red apple", "--steps", "2", "--jump", "1",
+		"--resample", "1", "--out", shipped); status != 0 {
+		t.Fatalf("inpaint with the shipped text-to-image model: status %d, stderr %q", status, errOut)
+	}
+	if err := readOnWhite(filepath.Join(shipped, "e03.png"), 64, got); err != nil {
+		t.Fatal(err)
+	}
+	if want[0] != got[0] || want[32*64-1] != got[32*64-1] {
+		t.Error("inpaint with the shipped model changed known pixels")
+	}
+	// Text options with the shipped class model (no --prompt) are refused.
+	if status, _, errOut := runCLI("inpaint", "--in", in, "--guidance", "2", "--out", filepath.Join(dir, "bad-inpaint")); status != 2 || !strings.Contains(errOut, "only text-to-image models") {
+		t.Errorf("inpaint with the shipped class model and --guidance: status %d, stderr %q", status, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "bad-inpaint")); err == nil {
+		t.Error("a refused inpaint wrote its output folder")
 	}
 
 	// A latent model whose folder lost its autoencoder.
