@@ -316,11 +316,15 @@ func trainPrompted(cmd *cobra.Command, t textTrain, configPath, resume, out stri
 		return usagef("--config: not used by text-to-image runs")
 	}
 	t.out, t.resume, t.steps, t.minutes, t.seed, t.limit = out, resume, steps, minutes, seed, limit
-	if !f.Changed("out") {
-		t.out = "runs/emoji-pixel"
-		if t.latent != "" {
-			t.out = "runs/emoji-latent"
+	if !f.Changed("out") { // runs/emoji-latent, runs/emoji-pixel; runs/DIR-latent for --data DIR
+		name, space := "emoji", "pixel"
+		if t.folder != "" {
+			name = filepath.Base(filepath.Clean(t.folder))
 		}
+		if t.latent != "" {
+			space = "latent"
+		}
+		t.out = filepath.Join("runs", name+"-"+space)
 	}
 	t.batch, t.lr = batch, lr
 	if !f.Changed("batch") {

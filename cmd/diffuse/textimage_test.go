@@ -379,6 +379,12 @@ func TestTextToImageCaptionedFolderCLI(t *testing.T) {
 	if !strings.Contains(out, "5 training pictures from "+folder) || !strings.Contains(out, "(1 captions held out)") {
 		t.Errorf("train output %q: want 5 training pictures with 1 caption held out", out)
 	}
+	// With no --out, the run is named after the folder and the space.
+	t.Chdir(dir)
+	mustRun(t, append(train, "--steps", "1")...)
+	if _, err := os.Stat(filepath.Join(dir, "runs", "mine-latent", "textimage.json")); err != nil {
+		t.Errorf("train --data %s with no --out: %v, want runs/mine-latent", folder, err)
+	}
 	samples := filepath.Join(dir, "samples")
 	mustRun(t, "sample", "--checkpoint", run, "--prompt", "red ball", "--n", "2", "--steps", "2", "--out", samples)
 	f, err := os.Open(filepath.Join(samples, "000001.png"))
