@@ -52,6 +52,7 @@ func newTextImageTrainCmd() *cobra.Command {
 	_ = f.MarkHidden("text")
 	f.StringVar(&t.latent, "autoencoder", "", "autoencoder folder (diffuse autoencoder train)")
 	f.StringVar(&t.out, "out", "", "model folder to write")
+	f.StringVar(&t.folder, "data", "", "a captioned image folder to train on instead of the emoji pictures (with --captions)")
 	f.StringVar(&t.resume, "resume", "", "model folder or checkpoint to continue from")
 	f.IntVar(&t.limit, "n", 0, "train on a seeded subset of this many of the training names' pictures (0: all)")
 	f.IntVar(&t.steps, "steps", 1000, "optimiser steps")

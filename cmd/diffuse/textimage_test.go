@@ -385,6 +385,13 @@ func TestTextToImageCaptionedFolderCLI(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "runs", "mine-latent", "textimage.json")); err != nil {
 		t.Errorf("train --data %s with no --out: %v, want runs/mine-latent", folder, err)
 	}
+	// The alias takes the folder too.
+	alias := filepath.Join(dir, "alias-run")
+	mustRun(t, "textimage", "train", "--autoencoder", aeDir, "--data", folder, "--captions", caps, "--image-size", "16", "--steps", "1",
+		"--batch", "2", "--channels", "8", "--text-width", "8", "--max-len", "12", "--held-out", "0.2", "--out", alias)
+	if _, err := os.Stat(filepath.Join(alias, "textimage.json")); err != nil {
+		t.Errorf("textimage train --data: %v", err)
+	}
 	samples := filepath.Join(dir, "samples")
 	mustRun(t, "sample", "--checkpoint", run, "--prompt", "red ball", "--n", "2", "--steps", "2", "--out", samples)
 	f, err := os.Open(filepath.Join(samples, "000001.png"))
