@@ -1,10 +1,8 @@
 package textimage
 
 import (
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -146,28 +144,6 @@ func modelTensors(f *checkpoint.File) map[string]*tensor.Tensor {
 // path says it is a text-to-image checkpoint (the format entry of Meta).
 // Only the header is read; any error means no.
 func isExportFile(path string) bool {
-	fh, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer fh.Close()
-	var lenBuf [8]byte
-	if _, err := io.ReadFull(fh, lenBuf[:]); err != nil {
-		return false
-	}
-	n := binary.LittleEndian.Uint64(lenBuf[:])
-	if n < 2 || n > checkpoint.MaxHeaderSize {
-		return false
-	}
-	hdr := make([]byte, n)
-	if _, err := io.ReadFull(fh, hdr); err != nil {
-		return false
-	}
-	var h struct {
-		Meta map[string]string `json:"__metadata__"`
-	}
-	if json.Unmarshal(hdr, &h) != nil {
-		return false
-	}
-	return h.Meta["format"] == format
+	meta, err := checkpoint.ReadMeta(path)
+	return err == nil && meta["format"] == format
 }
