@@ -437,7 +437,7 @@ func (m *Model) Meta() (map[string]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string]string{specKey: string(raw), "format": "diffusego-textimage"}, nil
+	return map[string]string{specKey: string(raw), "format": format}, nil
 }
 
 // SaveFolder writes dir/textimage.json and, in latent space, the
