@@ -153,6 +153,8 @@ func (m *EmojiNet) Predict(images *tensor.Tensor) (cat, sub []int, err error) {
 	return cat, sub, nil
 }
 
+// argmaxRows is the index of the largest logit of each row of logits
+// (N, K), the first on ties.
 func argmaxRows(logits *tensor.Tensor) []int {
 	n, k := logits.Dim(0), logits.Dim(1)
 	out := make([]int, n)

@@ -103,17 +103,7 @@ func Predict(m *CNN, images *tensor.Tensor) []int {
 		shape := append([]int{hi - lo}, images.Shape[1:]...)
 		x := tensor.FromData(images.Data[lo*per:hi*per], shape...)
 		logits := m.Forward(autograd.NoGrad(), autograd.NewVar(x)).Value
-		k := logits.Dim(1)
-		for i := 0; i < hi-lo; i++ {
-			row := logits.Data[i*k : (i+1)*k]
-			best := 0
-			for j, v := range row {
-				if v > row[best] {
-					best = j
-				}
-			}
-			pred = append(pred, best)
-		}
+		pred = append(pred, argmaxRows(logits)...)
 	}
 	return pred
 }
