@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"strconv"
 	"time"
@@ -291,16 +292,10 @@ func SaveEmoji(path string, m *EmojiNet, extra map[string]string) error {
 			len(m.CategoryNames), len(m.SubcategoryNames), m.Config.Categories, m.Config.Subcategories)
 	}
 	meta := map[string]string{"format": "diffusego-emoji-classifier"}
-	for k, v := range extra {
-		meta[k] = v
-	}
-	for k, v := range map[string]any{emojiConfigKey: m.Config, emojiCatsKey: m.CategoryNames, emojiSubsKey: m.SubcategoryNames} {
-		raw, err := json.Marshal(v)
-		if err != nil {
-			return err
-		}
-		meta[k] = string(raw)
-	}
+	maps.Copy(meta, extra)
+	maps.Copy(meta, checkpoint.MetaJSON(emojiConfigKey, m.Config))
+	maps.Copy(meta, checkpoint.MetaJSON(emojiCatsKey, m.CategoryNames))
+	maps.Copy(meta, checkpoint.MetaJSON(emojiSubsKey, m.SubcategoryNames))
 	return checkpoint.SaveParams(path, m.Params(), "", meta)
 }
 
