@@ -165,7 +165,7 @@ func TestExportBadInputs(t *testing.T) {
 	if err := m.SaveFolder(lone); err != nil {
 		t.Fatal(err)
 	}
-	if err := removeAll(filepath.Join(lone, AutoencoderDir)); err != nil {
+	if err := os.RemoveAll(filepath.Join(lone, AutoencoderDir)); err != nil {
 		t.Fatal(err)
 	}
 	loneCkpt := filepath.Join(lone, "ckpt-000001.safetensors")

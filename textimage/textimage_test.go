@@ -3,7 +3,9 @@ package textimage
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -206,7 +208,7 @@ func TestSaveLoad(t *testing.T) {
 	if err := m.SaveFolder(lone); err != nil {
 		t.Fatal(err)
 	}
-	if err := removeAll(filepath.Join(lone, AutoencoderDir)); err != nil {
+	if err := os.RemoveAll(filepath.Join(lone, AutoencoderDir)); err != nil {
 		t.Fatal(err)
 	}
 	loneCkpt := filepath.Join(lone, "ckpt.safetensors")
@@ -240,7 +242,7 @@ func TestUNetConfig(t *testing.T) {
 			}
 			continue
 		}
-		if err != nil || fmtInts(cfg.ChannelMult) != c.mult || cfg.AttentionResolutions[0] != c.attn {
+		if err != nil || fmt.Sprint(cfg.ChannelMult) != c.mult || cfg.AttentionResolutions[0] != c.attn {
 			t.Errorf("side %d: mult %v attention %v err %v, want %s at %d", c.size, cfg.ChannelMult, cfg.AttentionResolutions, err, c.mult, c.attn)
 		}
 	}
@@ -266,7 +268,7 @@ func TestInpaint(t *testing.T) {
 			got = append(got, i)
 		}
 	}
-	if fmtInts(got) != "[0 5 6 9 10]" {
+	if fmt.Sprint(got) != "[0 5 6 9 10]" {
 		t.Errorf("unknown latent cells %v, want [0 5 6 9 10] (4×4 grid, f = 4)", got)
 	}
 	x := tensor.NewRNG(3).Rand(-1, 1, 2, 3, 16, 16)

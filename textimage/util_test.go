@@ -1,13 +1,6 @@
 package textimage
 
-import (
-	"fmt"
-	"os"
-)
-
-func fmtInts(x []int) string { return fmt.Sprint(x) }
-
-func removeAll(p string) error { return os.RemoveAll(p) }
+import "os"
 
 func copyFile(src, dst string) error {
 	b, err := os.ReadFile(src)
