@@ -27,6 +27,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"path/filepath"
 	"runtime"
 	"sort"
 	"strconv"
@@ -275,15 +276,8 @@ func run(ctx context.Context, s settings, w io.Writer) error {
 		}
 		models[run.space] = m
 		st := stats{Space: run.space, N: s.nFD, Floor: floor}
-		var ts struct {
-			Steps           int     `json:"steps"`
-			Batch           int     `json:"batch"`
-			TrainSeconds    float64 `json:"train_seconds"`
-			TrainCPUSeconds float64 `json:"train_cpu_seconds"`
-			ImagesPerSecond float64 `json:"images_per_second"`
-			FirstStep       int     `json:"first_step"`
-		}
-		if raw, err := os.ReadFile(run.dir + "/train-stats.json"); err == nil && json.Unmarshal(raw, &ts) == nil {
+		var ts textimage.TrainStats
+		if raw, err := os.ReadFile(filepath.Join(run.dir, textimage.StatsFile)); err == nil && json.Unmarshal(raw, &ts) == nil {
 			st.Steps, st.Batch, st.TrainSeconds, st.TrainImagesPerS = ts.Steps, ts.Batch, ts.TrainSeconds, ts.ImagesPerSecond
 			st.TrainImagesCPU = float64((ts.Steps-ts.FirstStep)*ts.Batch) / math.Max(ts.TrainCPUSeconds, 1e-9)
 		}
