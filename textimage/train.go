@@ -12,6 +12,7 @@ import (
 
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/internal/cputime"
+	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/train"
 )
@@ -138,7 +139,7 @@ func Train(ctx context.Context, m *Model, pics Pictures, idx []int, o TrainOptio
 	}
 	tr.Hooks = append(tr.Hooks, o.Hooks...)
 	fmt.Fprintf(log, "train: %s-space text-to-image, %d pictures encoded to %s in %.1f s, U-Net %d params on (%d, %d, %d), batch %d, %d steps\n",
-		m.Spec.Space, len(idx), tensor.FormatShape(x.Shape[1:]), encodeSeconds, paramCount(m), m.Channels(), m.Side(), m.Side(), o.Batch, o.Steps)
+		m.Spec.Space, len(idx), tensor.FormatShape(x.Shape[1:]), encodeSeconds, nn.Count(m.Net.UNet.Params()), m.Channels(), m.Side(), m.Side(), o.Batch, o.Steps)
 	runCtx := ctx
 	if o.Minutes > 0 {
 		var cancel context.CancelFunc
@@ -175,15 +176,6 @@ func Train(ctx context.Context, m *Model, pics Pictures, idx []int, o TrainOptio
 	}
 	fmt.Fprintf(log, "done: %d steps (%.1f images/s over %.0f s); checkpoint %s\n", tr.Step, stats.ImagesPerSecond, trainSeconds, last)
 	return stats, nil
-}
-
-// paramCount is the number of the U-Net's parameters.
-func paramCount(m *Model) int {
-	n := 0
-	for _, p := range m.Net.UNet.Params() {
-		n += p.V.Value.Len()
-	}
-	return n
 }
 
 // encodePictures reads the pictures idx, 64 at a time, and encodes them
