@@ -115,15 +115,7 @@ func (c *convChunks) winoFilters(rotated bool) ([]*kernels.PackedA, func()) {
 	var wr *[]float32
 	if rotated { // W'[ci, co, a, b] = W[co, ci, 2−a, 2−b]
 		wr = getConvBuf(9 * cout * cin)
-		for co := range c.cout {
-			for ci := range c.geom.C {
-				src := c.W[(co*c.geom.C+ci)*9:][:9]
-				dst := (*wr)[(ci*c.cout+co)*9:][:9]
-				for t, v := range src {
-					dst[8-t] = v
-				}
-			}
-		}
+		c.rotate(*wr)
 		w = *wr
 	}
 	u := getConvBuf(16 * cout * cin)
