@@ -114,8 +114,10 @@ func (g *Graph) NormModulate(x, shift, scale *Var, eps float64) *Var {
 	}, x, shift, scale)
 }
 
-// rowStats is the mean and 1/√(var + eps) of one row, computed as
-// normalize computes them: shifted float64 sums, the biased variance.
+// rowStats is the mean and 1/√(var + eps) of one non-empty row (or
+// normalisation block), the biased variance, from float64 sums shifted by
+// the first element: the shift keeps E[x²] − E[x]² accurate when |mean| ≫
+// std. normalize and NormModulate both take their statistics here.
 func rowStats(xr []float32, eps float64) (mu, rs float64) {
 	k := float64(xr[0])
 	s1, s2 := kernels.NormSums(xr, k)
