@@ -194,7 +194,7 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 				for r := 0; r < l.t; r++ {
 					or := oa + r*l.o.ld
 					d := float32(dot(dO[or:or+l.dh], O[or:or+l.dh]))
-					softmaxGradRow(dP[r*l.s:r*l.s+l.seen(r)], P[r*l.s:], d, st[2*r+1])
+					kernels.SoftmaxGradRow(dP[r*l.s:r*l.s+l.seen(r)], P[r*l.s:], d, st[2*r+1])
 					clear(dP[r*l.s+l.seen(r) : (r+1)*l.s])
 				}
 				if dQ != nil { // dq += dS·k/√dh
@@ -224,10 +224,6 @@ func scaleRow(x []float32, s float32) {
 		x[i] *= s
 	}
 }
-
-// softmaxGradRow sets ds[j] = inv·e[j]·(ds[j] − d) for j < len(ds): the
-// softmax's backward with p = inv·e and d = Σ p·dp.
-func softmaxGradRow(ds, e []float32, d, inv float32) { kernels.SoftmaxGradRow(ds, e, d, inv) }
 
 // dot is Σ a[i]·b[i] in float64.
 func dot(a, b []float32) float64 {

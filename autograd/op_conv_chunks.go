@@ -243,9 +243,21 @@ func (c *convChunks) backGeom() (kernels.ConvGeom, bool) {
 func (c *convChunks) rotateWeights(wr []float32) []*kernels.PackedA {
 	sh := c.rotatedShape()
 	ps := takeWeights(sh)
+	c.rotate(wr)
+	for gi, p := range ps {
+		p.Pack(false, sh.m, sh.k, wr[gi*sh.m*sh.k:][:sh.m*sh.k], sh.k)
+	}
+	return ps
+}
+
+// rotate writes into wr, for every group, the weight W'_g of the input
+// gradient's convolution: W'[ci, co, a, b] = W[co, ci, KH−1−a, KW−1−b],
+// a (C/groups) × (coutG·KH·KW) matrix per group (rotatedShape).
+func (c *convChunks) rotate(wr []float32) {
+	sh := c.rotatedShape()
 	taps := c.geom.KH * c.geom.KW
 	cinG := c.kG / taps
-	for gi, p := range ps {
+	for gi := range c.groups {
 		wg := c.W[gi*c.coutG*c.kG:]
 		wrg := wr[gi*sh.m*sh.k:][:sh.m*sh.k]
 		for co := range c.coutG {
@@ -257,9 +269,7 @@ func (c *convChunks) rotateWeights(wr []float32) []*kernels.PackedA {
 				}
 			}
 		}
-		p.Pack(false, sh.m, sh.k, wrg, sh.k)
 	}
-	return ps
 }
 
 // backward adds the gradients of x (dX, nil: not wanted) and w (dW, nil:

@@ -115,29 +115,28 @@ func (c *convChunks) winoFilters(rotated bool) ([]*kernels.PackedA, func()) {
 	var wr *[]float32
 	if rotated { // W'[ci, co, a, b] = W[co, ci, 2−a, 2−b]
 		wr = getConvBuf(9 * cout * cin)
-		for co := range c.cout {
-			for ci := range c.geom.C {
-				src := c.W[(co*c.geom.C+ci)*9:][:9]
-				dst := (*wr)[(ci*c.cout+co)*9:][:9]
-				for t, v := range src {
-					dst[8-t] = v
-				}
-			}
-		}
+		c.rotate(*wr)
 		w = *wr
 	}
 	u := getConvBuf(16 * cout * cin)
-	kernels.WinogradFilter(*u, w, cout, cin)
 	ps := takeWeights(sh)
-	for xi, p := range ps {
-		p.Pack(false, cout, cin, (*u)[xi*cout*cin:], cin)
-	}
+	winoPack(ps, *u, w, cout, cin)
 	if wr != nil {
 		putConvBuf(wr)
 	}
 	return ps, func() {
 		releaseWeights(sh, ps)
 		putConvBuf(u)
+	}
+}
+
+// winoPack transforms the filters w (cout × cin × 3 × 3) into u, the 16
+// matrices U_ξ of cout × cin (kernels.WinogradFilter), and packs U_ξ into
+// ps[ξ].
+func winoPack(ps []*kernels.PackedA, u, w []float32, cout, cin int) {
+	kernels.WinogradFilter(u, w, cout, cin)
+	for xi, p := range ps {
+		p.Pack(false, cout, cin, u[xi*cout*cin:], cin)
 	}
 }
 
@@ -179,12 +178,11 @@ func (c *convChunks) cachedWinoFilters() []*kernels.PackedA {
 	cout, cin := c.cout, c.geom.C
 	e = &winoEntry{w: append([]float32(nil), c.W...)}
 	u := getConvBuf(16 * cout * cin) // the panels hold their own copy
-	kernels.WinogradFilter(*u, e.w, cout, cin)
 	e.ps = make([]*kernels.PackedA, 16)
 	for xi := range e.ps {
 		e.ps[xi] = new(kernels.PackedA)
-		e.ps[xi].Pack(false, cout, cin, (*u)[xi*cout*cin:], cin)
 	}
+	winoPack(e.ps, *u, e.w, cout, cin)
 	putConvBuf(u)
 	winoCache.Lock()
 	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {

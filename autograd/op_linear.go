@@ -28,11 +28,7 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 	outShape := append(append([]int(nil), xs[:len(xs)-1]...), n)
 	out := g.allocDirty(outShape...) // Gemm with beta = 0 overwrites it
 	X, W, B, C := x.Value.Data, w.Value.Data, b.Value.Data, out.Data
-	kernels.GemmForwardEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, C, n, func(i0, i1, j0, j1 int) {
-		for r := i0; r < i1; r++ { // the bias, on each tile while it is in cache
-			kernels.AddTo(C[r*n+j0:r*n+j1], B[j0:j1])
-		}
-	})
+	linearForward(X, W, B, C, rows, n, in)
 	return g.Record(out, func(o *Var) {
 		dC := o.Grad.Data
 		// The products MatMulTrans's backward makes for a shared, transposed b.
@@ -59,4 +55,17 @@ func (g *Graph) linearUnfused(x, w, b *Var) *Var {
 		tensor.Shapef("Linear", [][]int{x.Value.Shape, w.Value.Shape, bs}, "bias must have shape (Out)")
 	}
 	return g.Add(y, b)
+}
+
+// linearForward sets C = X·Wᵀ + B for X (rows, in), W (n, in) and B (n):
+// the bias is added to each tile of the product as soon as the GEMM has
+// finished it, while the tile is in cache (kernels.GemmForwardEpilogue,
+// bf16 products under kernels.BF16). Linear and MLP make their outputs
+// here.
+func linearForward(X, W, B, C []float32, rows, n, in int) {
+	kernels.GemmForwardEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, C, n, func(i0, i1, j0, j1 int) {
+		for r := i0; r < i1; r++ {
+			kernels.AddTo(C[r*n+j0:r*n+j1], B[j0:j1])
+		}
+	})
 }

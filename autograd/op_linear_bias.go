@@ -23,11 +23,12 @@ func biasGrad(db, dC []float32, rows, n int) {
 	if rows == 0 || n == 0 {
 		return
 	}
-	chunks := parallel.Chunks(rows, max(biasBlock, grainElems/n))
+	grain := max(biasBlock, grainElems/n)
+	chunks := parallel.Chunks(rows, grain)
 	part := getFloat64s(chunks * n)
 	defer putFloat64s(part)
 	parts := *part
-	parallel.ForChunks(rows, max(biasBlock, grainElems/n), func(c, lo, hi int) {
+	parallel.ForChunks(rows, grain, func(c, lo, hi int) {
 		acc := parts[c*n : (c+1)*n]
 		clear(acc)
 		buf, _ := takeDirty(n)

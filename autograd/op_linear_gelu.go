@@ -39,13 +39,7 @@ func (g *Graph) LinearGELU(x, w, b *Var) *Var {
 		z = poolDirty(g.pooled, rows*n)
 	}
 	X, W, B, Z, Y := x.Value.Data, w.Value.Data, b.Value.Data, z.Data, out.Data
-	kernels.GemmForwardEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, Z, n, func(i0, i1, j0, j1 int) {
-		for r := i0; r < i1; r++ {
-			zr := Z[r*n+j0 : r*n+j1]
-			kernels.AddTo(zr, B[j0:j1])
-			kernels.GELU(Y[r*n+j0:r*n+j1], zr)
-		}
-	})
+	linearGELUForward(X, W, B, Z, Y, rows, n, in)
 	if !rec {
 		return g.Record(out, nil)
 	}
@@ -73,4 +67,19 @@ func (g *Graph) LinearGELU(x, w, b *Var) *Var {
 			give(dz)
 		}
 	}, x, w, b)
+}
+
+// linearGELUForward sets Z = X·Wᵀ + B and Y = GELU(Z) for X (rows, in),
+// W (n, in) and B (n), both applied to each tile of the product as soon
+// as the GEMM has finished it (kernels.GemmForwardEpilogue). Z may be Y:
+// the pre-activation is then overwritten tile by tile. LinearGELU and
+// MLP's hidden layer are made here.
+func linearGELUForward(X, W, B, Z, Y []float32, rows, n, in int) {
+	kernels.GemmForwardEpilogue(false, true, rows, n, in, 1, X, in, W, in, 0, Z, n, func(i0, i1, j0, j1 int) {
+		for r := i0; r < i1; r++ {
+			zr := Z[r*n+j0 : r*n+j1]
+			kernels.AddTo(zr, B[j0:j1])
+			kernels.GELU(Y[r*n+j0:r*n+j1], zr)
+		}
+	})
 }

@@ -62,20 +62,10 @@ func (g *Graph) MLP(x, w1, b1, w2, b2 *Var) *Var {
 		z = poolDirty(g.pooled, rows*hid)
 	}
 	X, W1, B1, Z, H := x.Value.Data, w1.Value.Data, b1.Value.Data, z.Data, h.Data
-	kernels.GemmForwardEpilogue(false, true, rows, hid, in, 1, X, in, W1, in, 0, Z, hid, func(i0, i1, j0, j1 int) {
-		for r := i0; r < i1; r++ {
-			zr := Z[r*hid+j0 : r*hid+j1]
-			kernels.AddTo(zr, B1[j0:j1])
-			kernels.GELU(H[r*hid+j0:r*hid+j1], zr)
-		}
-	})
+	linearGELUForward(X, W1, B1, Z, H, rows, hid, in)
 	out := g.allocDirty(outShape...) // Gemm with beta = 0 overwrites it
 	W2, B2, C := w2.Value.Data, b2.Value.Data, out.Data
-	kernels.GemmForwardEpilogue(false, true, rows, n, hid, 1, H, hid, W2, hid, 0, C, n, func(i0, i1, j0, j1 int) {
-		for r := i0; r < i1; r++ {
-			kernels.AddTo(C[r*n+j0:r*n+j1], B2[j0:j1])
-		}
-	})
+	linearForward(H, W2, B2, C, rows, n, hid)
 	if !rec {
 		if g.pooled {
 			give(h)

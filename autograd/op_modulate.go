@@ -28,9 +28,7 @@ func (g *Graph) Modulate(x, shift, scale *Var) *Var {
 		for r, n := lo, -1; r < hi; r++ {
 			if r/l != n { // 1 + scale, once per sequence
 				n = r / l
-				for j, v := range K[n*d : (n+1)*d] {
-					k[j] = 1 + v
-				}
+				onePlus(k, K[n*d:(n+1)*d])
 			}
 			kernels.MulAdd(Y[r*d:(r+1)*d], X[r*d:(r+1)*d], k, S[n*d:(n+1)*d])
 		}
@@ -53,9 +51,7 @@ func (g *Graph) Modulate(x, shift, scale *Var) *Var {
 			for n := lo; n < hi; n++ {
 				clear(ss)
 				clear(sk)
-				for j, v := range K[n*d : (n+1)*d] {
-					k[j] = 1 + v
-				}
+				onePlus(k, K[n*d:(n+1)*d])
 				for p := range l {
 					r := n*l + p
 					dy, xr := dY[r*d:(r+1)*d], X[r*d:(r+1)*d]
@@ -144,4 +140,12 @@ func seqRowsCheck(op string, x, p, q *Var) (b, l, d int) {
 		tensor.Shapef(op, [][]int{xs, ps, qs}, "want (B, L, D) and per-sequence (B, D)")
 	}
 	return xs[0], xs[1], xs[2]
+}
+
+// onePlus sets k[j] = 1 + s[j] for every j < len(s): the factor 1 + scale
+// by which Modulate and NormModulate multiply a sequence's rows.
+func onePlus(k, s []float32) {
+	for j, v := range s {
+		k[j] = 1 + v
+	}
 }

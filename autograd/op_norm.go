@@ -101,13 +101,7 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 			if block == 0 {
 				continue
 			}
-			// Shifted sums: subtracting the first element keeps
-			// E[x²] − E[x]² accurate when |mean| ≫ std.
-			k := float64(xb[0])
-			s1, s2 := kernels.NormSums(xb, k)
-			m := s1 / float64(block)
-			v := max(s2/float64(block)-m*m, 0)
-			mu, rs := k+m, 1/math.Sqrt(v+eps)
+			mu, rs := rowStats(xb, eps)
 			mean[r], rstd[r] = mu, rs
 			if l.perElem && W == nil && B == nil { // LayerNorm without affine parameters
 				kernels.NormAffine(yb, xb, mu, rs, negZero) // + −0 keeps every bit of (x − mean)·rstd

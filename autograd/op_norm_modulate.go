@@ -40,9 +40,7 @@ func (g *Graph) NormModulate(x, shift, scale *Var, eps float64) *Var {
 		for r, n := lo, -1; r < hi; r++ {
 			if r/l != n { // 1 + scale, once per sequence
 				n = r / l
-				for j, v := range K[n*d : (n+1)*d] {
-					k1[j] = 1 + v
-				}
+				onePlus(k1, K[n*d:(n+1)*d])
 			}
 			xr, yr := X[r*d:(r+1)*d], Y[r*d:(r+1)*d]
 			if d == 0 {
@@ -77,9 +75,7 @@ func (g *Graph) NormModulate(x, shift, scale *Var, eps float64) *Var {
 			for n := lo; n < hi; n++ {
 				clear(ss)
 				clear(sk)
-				for j, v := range K[n*d : (n+1)*d] {
-					k1[j] = 1 + v
-				}
+				onePlus(k1, K[n*d:(n+1)*d])
 				for p := range l {
 					r := n*l + p
 					dy, xr := dY[r*d:(r+1)*d], X[r*d:(r+1)*d]
@@ -114,8 +110,10 @@ func (g *Graph) NormModulate(x, shift, scale *Var, eps float64) *Var {
 	}, x, shift, scale)
 }
 
-// rowStats is the mean and 1/√(var + eps) of one row, computed as
-// normalize computes them: shifted float64 sums, the biased variance.
+// rowStats is the mean and 1/√(var + eps) of one non-empty row (or
+// normalisation block), the biased variance, from float64 sums shifted by
+// the first element: the shift keeps E[x²] − E[x]² accurate when |mean| ≫
+// std. normalize and NormModulate both take their statistics here.
 func rowStats(xr []float32, eps float64) (mu, rs float64) {
 	k := float64(xr[0])
 	s1, s2 := kernels.NormSums(xr, k)
