@@ -85,10 +85,11 @@ func (d *Detector) Score(ctx context.Context, x *tensor.Tensor) (s *Scores, err 
 	n, per := x.Dim(0), x.Len()/x.Dim(0)
 	s = &Scores{Recon: make([]float64, 0, n), ELBO: make([]float64, 0, n)}
 	elbo := diffusion.ELBO{Schedule: d.Pipeline.Schedule, Terms: d.ELBOTerms}
-	// Each chunk takes recon.Steps() reconstruction steps, then elbo.Calls()
+	// Each chunk takes reconSteps reconstruction steps, then elbo.Calls()
 	// ELBO terms; done counts them over the chunks.
 	recon, chunks := d.Recon, (n+chunk-1)/chunk
-	perChunk := recon.Steps() + elbo.Calls()
+	reconSteps := recon.Steps()
+	perChunk := reconSteps + elbo.Calls()
 	done, total := 0, chunks*perChunk
 	tell := func(k int) {
 		if d.Progress != nil {
@@ -110,7 +111,7 @@ func (d *Detector) Score(ctx context.Context, x *tensor.Tensor) (s *Scores, err 
 			return nil, fmt.Errorf("images %d–%d: %w", lo, hi-1, err)
 		}
 		terms := 0
-		bpd, err := d.elbo(ctx, elbo, counted{den, func() { terms++; tell(recon.Steps() + terms) }}, part)
+		bpd, err := d.elbo(ctx, elbo, counted{den, func() { terms++; tell(reconSteps + terms) }}, part)
 		if err != nil {
 			return nil, fmt.Errorf("images %d–%d: %w", lo, hi-1, err)
 		}

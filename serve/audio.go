@@ -61,10 +61,7 @@ func (p *AudioSampleParams) run(e *runEnv) error {
 	if err != nil {
 		return err
 	}
-	// The keys `diffuse audio sample` writes.
-	settings := map[string]string{"checkpoint_sha256": e.model.Hash, "sampler": spec.Name,
-		"steps": strconv.Itoa(spec.StepCount(m.Config.Steps)), "guidance": strconv.FormatFloat(p.Guidance, 'g', -1, 64),
-		"seed": strconv.FormatUint(p.Seed, 10), "temperature": strconv.FormatFloat(p.Temperature, 'g', -1, 64), "eta": strconv.FormatFloat(p.Eta, 'g', -1, 64)}
+	settings := diffwave.SampleSettings(e.model.Hash, spec, m.Config.Steps, p.Guidance, p.Seed)
 	files, err := diffwave.SampleFiles(x, labels, m.Config.Rate, settings)
 	if err != nil {
 		return err
@@ -82,10 +79,8 @@ func (p *AudioSampleParams) runMel(e *runEnv) error {
 	if err != nil {
 		return err
 	}
-	settings := map[string]string{"checkpoint_sha256": e.model.Hash, "model": "mel",
-		"vocoder": fmt.Sprintf("griffin-lim %d iterations", g.Codec.Spec.GLIters), "sampler": spec.Name,
-		"steps": strconv.Itoa(spec.StepCount(g.Pipe.Model.Schedule.Steps)), "guidance": strconv.FormatFloat(p.Guidance, 'g', -1, 64),
-		"seed": strconv.FormatUint(p.Seed, 10), "temperature": strconv.FormatFloat(p.Temperature, 'g', -1, 64), "eta": strconv.FormatFloat(p.Eta, 'g', -1, 64)}
+	settings := diffwave.SampleSettings(e.model.Hash, spec, g.Pipe.Model.Schedule.Steps, p.Guidance, p.Seed)
+	settings["model"], settings["vocoder"] = "mel", fmt.Sprintf("griffin-lim %d iterations", g.Codec.Spec.GLIters)
 	files, err := diffwave.SampleFiles(x, labels, g.Codec.Spec.Rate, settings)
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/audio/dsp"
 	"github.com/diffusego/diffusego/checkpoint"
+	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -137,6 +138,17 @@ func Labels(n, class, classes int) []int {
 		}
 	}
 	return labels
+}
+
+// SampleSettings are the settings a sampling run writes into its clips
+// (SampleFiles): the checkpoint's SHA-256, the sampler, its step count for
+// a model of T training steps, the guidance, the seed, the temperature and
+// η, as `diffuse audio sample` writes them.
+func SampleSettings(sha256 string, spec sampler.Spec, T int, guidance float64, seed uint64) map[string]string {
+	return map[string]string{"checkpoint_sha256": sha256, "sampler": spec.Name,
+		"steps": strconv.Itoa(spec.StepCount(T)), "guidance": strconv.FormatFloat(guidance, 'g', -1, 64),
+		"seed": strconv.FormatUint(seed, 10), "temperature": strconv.FormatFloat(spec.Temperature, 'g', -1, 64),
+		"eta": strconv.FormatFloat(spec.Eta, 'g', -1, 64)}
 }
 
 // File is one output file of a run: its name, the settings it carries and

@@ -227,3 +227,23 @@ func ExampleDefaultConfig() {
 	fmt.Println(c.Samples/c.Patch, "positions,", c.Channels, "channels,", c.Layers, "layers")
 	// Output: 250 positions, 32 channels, 8 layers
 }
+
+// SampleSettings writes the sampler's own step count for the model's
+// training steps (0 steps: the sampler's usual count), and the
+// temperature and η the spec carries.
+func TestSampleSettings(t *testing.T) {
+	for _, c := range []struct {
+		spec  sampler.Spec
+		steps string
+	}{
+		{sampler.Spec{Name: "euler", Steps: 3, Temperature: 0.5, Eta: 0}, "3"},
+		{sampler.Spec{Name: "ddim", Eta: 0.25, Temperature: 1}, fmt.Sprint(sampler.Spec{Name: "ddim"}.StepCount(200))},
+	} {
+		got := SampleSettings("abc", c.spec, 200, 3, 7)
+		want := map[string]string{"checkpoint_sha256": "abc", "sampler": c.spec.Name, "steps": c.steps, "guidance": "3",
+			"seed": "7", "temperature": fmt.Sprint(c.spec.Temperature), "eta": fmt.Sprint(c.spec.Eta)}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: settings %v, want %v", c.spec.Name, got, want)
+		}
+	}
+}

@@ -94,13 +94,10 @@ func (pair) Join(xt, cond *tensor.Tensor) (*tensor.Tensor, error) {
 // the noisy clip as the condition. Everything random comes from the step
 // and the seed, so a resumed run replays an uninterrupted one.
 type DenoiseTask struct {
-	Model          *Model
-	Batches        *train.Batches
-	Objective      *train.Objective
-	noise.Training          // the babble's utterances and voices, the SNR range
-	ClipVoices     []string // the voice of each training clip (index of Batches' data)
-
-	clean *tensor.Tensor // (N, 1, L)
+	Model             *Model
+	Batches           *train.Batches
+	Objective         *train.Objective
+	noise.TrainingSet // the clean clips, their voices and their noise
 }
 
 // NewDenoiseTask returns the task over clean clips x: (N, 1, L) with
@@ -117,22 +114,11 @@ func NewDenoiseTask(m *Model, x *tensor.Tensor, voices []string, batch int, seed
 	if err != nil {
 		return nil, err
 	}
-	t := &DenoiseTask{Model: m, Batches: b, Objective: obj, ClipVoices: voices, Training: noise.Training{MinSNR: -5, MaxSNR: 20}, clean: x}
-	L := x.Dim(2)
-	for i := range x.Dim(0) {
-		s := make([]float64, L)
-		for j, v := range x.Data[i*L : (i+1)*L] {
-			s[j] = float64(v)
-		}
-		if tr := digits.Trim(s, m.Config.Rate, digits.TrimDB); len(tr) > 0 {
-			t.Speech = append(t.Speech, tr)
-			t.Voices = append(t.Voices, voices[i])
-		}
+	set, err := noise.NewTrainingSet(x, voices, -5, 20, func(c []float64) []float64 { return digits.Trim(c, m.Config.Rate, digits.TrimDB) })
+	if err != nil {
+		return nil, fmt.Errorf("denoise task: %w", err)
 	}
-	if len(t.Speech) < 2 {
-		return nil, fmt.Errorf("denoise task: %d non-silent clips: babble needs at least 2", len(t.Speech))
-	}
-	return t, nil
+	return &DenoiseTask{Model: m, Batches: b, Objective: obj, TrainingSet: set}, nil
 }
 
 // indexTensor is (n, 1) holding 0…n−1, so that Batches serves clip
@@ -160,7 +146,7 @@ func (t *DenoiseTask) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autog
 	if err != nil {
 		return nil, 0, err
 	}
-	n, L := idx.Dim(0), t.clean.Dim(2)
+	n, L := idx.Dim(0), t.Clean.Dim(2)
 	batch := tensor.New(n, 2, L)
 	mix := rng.Split(1 << 20)
 	for i := range n {
@@ -181,16 +167,4 @@ func (t *DenoiseTask) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autog
 	}
 	l, err := t.Objective.Loss(g, t.Model, batch, nil, rng)
 	return l, epoch, err
-}
-
-// Mix returns training clip c and a noisy version of it, drawing the
-// noise kind, SNR and noise from rng.
-func (t *DenoiseTask) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err error) {
-	L := t.clean.Dim(2)
-	clean = make([]float64, L)
-	for j, v := range t.clean.Data[c*L : (c+1)*L] {
-		clean[j] = float64(v)
-	}
-	noisy, err = t.Draw(clean, t.ClipVoices[c], rng)
-	return clean, noisy, err
 }

@@ -92,17 +92,16 @@ const ExportKey = "audio.mel.exported_from"
 // of a training checkpoint. The copy cannot resume training. dst is
 // written atomically.
 func Export(src, dst string) error {
-	f, err := checkpoint.ReadFile(src)
+	b, err := os.ReadFile(src)
 	if err != nil {
+		return fmt.Errorf("checkpoint: %w", err)
+	}
+	// Check that it loads as a mel model before anything is written.
+	if _, err := LoadBytes(b, src, true); err != nil {
 		return err
 	}
-	if _, ok, err := ParseSpec(f.Meta, src); err != nil {
-		return err
-	} else if !ok {
-		return fmt.Errorf("checkpoint %s: no %q entry in the header: not a mel-spectrogram model", src, MetaKey)
-	}
-	// Check that it loads before anything is written.
-	if _, err := Load(src, true); err != nil {
+	f, err := checkpoint.Decode(b, src)
+	if err != nil {
 		return err
 	}
 	meta := map[string]string{}

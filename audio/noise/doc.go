@@ -1,7 +1,7 @@
 // Package noise makes the noisy speech of diffusego's denoising tasks:
 // white, pink and babble noise, mixed with clean speech at an exact
 // signal-to-noise ratio, and Training, which draws a denoiser's training
-// noise afresh for every clip.
+// noise afresh for every clip (TrainingSet: with the clips it mixes).
 //
 // SNR is 10·log₁₀(Σ s² / Σ n²) in dB over the whole clip, s the clean
 // signal and n the noise as added. Mix scales the noise so that this equals

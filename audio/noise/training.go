@@ -1,6 +1,8 @@
 package noise
 
 import (
+	"fmt"
+
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -21,6 +23,53 @@ type Training struct {
 	Speech         [][]float64 // trimmed training utterances, the babble talkers
 	Voices         []string    // the voice of each utterance
 	MinSNR, MaxSNR float64
+}
+
+// TrainingSet is a denoiser's clean training clips with their voices and
+// the Training that draws their noise, the babble made of the clips
+// themselves.
+type TrainingSet struct {
+	Training
+	Clean      *tensor.Tensor // the clips, (N, 1, L)
+	ClipVoices []string       // the voice of each clip
+}
+
+// NewTrainingSet returns the training set of clean clips x: (N, 1, L) with
+// their voices, at SNRs uniform in [minSNR, maxSNR] dB; the babble
+// talkers are the clips cut by trim (those trimmed to nothing are left
+// out), at least 2 of them.
+func NewTrainingSet(x *tensor.Tensor, voices []string, minSNR, maxSNR float64, trim func([]float64) []float64) (TrainingSet, error) {
+	if x.Rank() != 3 || x.Dim(0) != len(voices) {
+		return TrainingSet{}, fmt.Errorf("clips %s and %d voices: want (N, 1, L) and one voice per clip", tensor.FormatShape(x.Shape), len(voices))
+	}
+	t := TrainingSet{Training: Training{MinSNR: minSNR, MaxSNR: maxSNR}, ClipVoices: voices, Clean: x}
+	L := x.Dim(2)
+	for i := range x.Dim(0) {
+		c := make([]float64, L)
+		for j, v := range x.Data[i*L : (i+1)*L] {
+			c[j] = float64(v)
+		}
+		if tr := trim(c); len(tr) > 0 {
+			t.Speech = append(t.Speech, tr)
+			t.Voices = append(t.Voices, voices[i])
+		}
+	}
+	if len(t.Speech) < 2 {
+		return TrainingSet{}, fmt.Errorf("%d non-silent clips: babble needs at least 2", len(t.Speech))
+	}
+	return t, nil
+}
+
+// Mix returns training clip c and a noisy version of it, drawing the
+// noise kind, SNR and noise from rng (Draw).
+func (t *TrainingSet) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err error) {
+	L := t.Clean.Dim(2)
+	clean = make([]float64, L)
+	for j, v := range t.Clean.Data[c*L : (c+1)*L] {
+		clean[j] = float64(v)
+	}
+	noisy, err = t.Draw(clean, t.ClipVoices[c], rng)
+	return clean, noisy, err
 }
 
 // Draw returns clean mixed with noise drawn from rng. voice is the clean

@@ -2,6 +2,7 @@ package noise
 
 import (
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/diffusego/diffusego/tensor"
@@ -54,4 +55,58 @@ func TestTrainingDraw(t *testing.T) {
 	if snrs[true] == 0 || snrs[false] == 0 {
 		t.Errorf("60 draws all on one side of the SNR range's middle: %v", snrs)
 	}
+}
+
+// NewTrainingSet keeps the clips that trim leaves speech in as babble
+// talkers, with their voices; Mix returns the clip itself and a noisy
+// version of it; fewer than two talkers, or a voice count that is not the
+// clip count, is refused.
+func TestTrainingSet(t *testing.T) {
+	const L = 400
+	x := tensor.New(3, 1, L)
+	for i := range L {
+		x.Data[i] = float32(math.Sin(float64(i) * 0.1))
+		x.Data[2*L+i] = float32(math.Cos(float64(i) * 0.2))
+	}
+	nonzero := func(c []float64) []float64 {
+		for _, v := range c {
+			if v != 0 {
+				return c
+			}
+		}
+		return nil
+	}
+	set, err := NewTrainingSet(x, []string{"a", "b", "c"}, 0, 10, nonzero)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set.Speech) != 2 || !slices.Equal(set.Voices, []string{"a", "c"}) {
+		t.Fatalf("talkers of voices %v, want the two non-silent clips a and c", set.Voices)
+	}
+	clean, noisy, err := set.Mix(2, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for j := range L {
+		if clean[j] != float64(x.Data[2*L+j]) {
+			t.Fatalf("Mix(2): clean sample %d is %g, want the clip's %g", j, clean[j], x.Data[2*L+j])
+		}
+	}
+	if snr := SNR(clean, diff(noisy, clean)); snr < -1e-6 || snr > 10+1e-6 {
+		t.Errorf("Mix(2): SNR %.3f dB outside [0, 10]", snr)
+	}
+	if _, err := NewTrainingSet(x, []string{"a", "b", "c"}, 0, 10, func([]float64) []float64 { return nil }); err == nil {
+		t.Error("no talkers: want an error")
+	}
+	if _, err := NewTrainingSet(x, []string{"a"}, 0, 10, nonzero); err == nil {
+		t.Error("one voice for three clips: want an error")
+	}
+}
+
+func diff(a, b []float64) []float64 {
+	d := make([]float64, len(a))
+	for i := range a {
+		d[i] = a[i] - b[i]
+	}
+	return d
 }

@@ -23,13 +23,10 @@ import (
 // Everything random comes from the step and the seed, so a resumed run
 // replays an uninterrupted one. Task implements train.Task.
 type Task struct {
-	Enhancer       *Enhancer
-	Batches        *train.Batches
-	Objective      *train.Objective
-	noise.Training          // the babble's utterances and voices, the SNR range
-	ClipVoices     []string // the voice of each training clip
-
-	clean *tensor.Tensor // (N, 1, Samples)
+	Enhancer          *Enhancer
+	Batches           *train.Batches
+	Objective         *train.Objective
+	noise.TrainingSet // the clean clips, their voices and their noise
 }
 
 // NewTask returns the task over clean clips x: (N, 1, Samples) with their
@@ -55,22 +52,11 @@ func NewTask(e *Enhancer, x *tensor.Tensor, voices []string, batch int, seed uin
 	}
 	obj := &train.Objective{Schedule: e.Pipe.Schedule, Target: e.Pipe.Model.Target, Weighting: diffusion.Uniform,
 		Cond: e.Pipe.Model.Cond}
-	t := &Task{Enhancer: e, Batches: b, Objective: obj, ClipVoices: voices, Training: noise.Training{MinSNR: -5, MaxSNR: 20}, clean: x}
-	L := s.Samples
-	for i := range x.Dim(0) {
-		c := make([]float64, L)
-		for j, v := range x.Data[i*L : (i+1)*L] {
-			c[j] = float64(v)
-		}
-		if tr := digits.Trim(c, s.Rate, digits.TrimDB); len(tr) > 0 {
-			t.Speech = append(t.Speech, tr)
-			t.Voices = append(t.Voices, voices[i])
-		}
+	set, err := noise.NewTrainingSet(x, voices, -5, 20, func(c []float64) []float64 { return digits.Trim(c, s.Rate, digits.TrimDB) })
+	if err != nil {
+		return nil, fmt.Errorf("specenh: task: %w", err)
 	}
-	if len(t.Speech) < 2 {
-		return nil, fmt.Errorf("specenh: task: %d non-silent clips: babble needs at least 2", len(t.Speech))
-	}
-	return t, nil
+	return &Task{Enhancer: e, Batches: b, Objective: obj, TrainingSet: set}, nil
 }
 
 // Params implements train.Task.
@@ -107,18 +93,6 @@ func (t *Task) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var
 	}
 	l, err := t.Objective.Loss(g, t.Enhancer.Pipe.Net, batch, nil, rng)
 	return l, epoch, err
-}
-
-// Mix returns training clip c and a noisy version of it, drawing the
-// noise kind, SNR and noise from rng.
-func (t *Task) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err error) {
-	L := t.clean.Dim(2)
-	clean = make([]float64, L)
-	for j, v := range t.clean.Data[c*L : (c+1)*L] {
-		clean[j] = float64(v)
-	}
-	noisy, err = t.Draw(clean, t.ClipVoices[c], rng)
-	return clean, noisy, err
 }
 
 // NewTrainer loads the training split of the spoken-digit data set in dir
