@@ -45,18 +45,18 @@ func runAudioEnhanceTrain(ctx context.Context, f audioTrainFlags, log io.Writer)
 		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
-		ck, err := checkpoint.ReadFile(resumeFrom)
+		meta, err := checkpoint.ReadMeta(resumeFrom)
 		if err != nil {
 			return err
 		}
-		s, ok, err := specenh.ParseSpec(ck.Meta, resumeFrom)
+		s, ok, err := specenh.ParseSpec(meta, resumeFrom)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return usagef("audio train: %s is not a spectrogram enhancement model: resume it with its own --task", resumeFrom)
 		}
-		if err := checkpoint.DecodeJSON([]byte(ck.Meta[pipeline.ConfigKey]), resumeFrom+": "+pipeline.ConfigKey, &model); err != nil {
+		if err := checkpoint.DecodeJSON([]byte(meta[pipeline.ConfigKey]), resumeFrom+": "+pipeline.ConfigKey, &model); err != nil {
 			return err
 		}
 		spec = s
