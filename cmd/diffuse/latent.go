@@ -85,11 +85,7 @@ func (t textTrain) pictures(size int) (textimage.Pictures, []int, string, error)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	all := make([]int, c.Len())
-	for i := range all {
-		all[i] = i
-	}
-	train, _, held := data.SplitByCaption(c.Captions(all), t.data.heldOut, t.data.splitSeed)
+	train, _, held := data.SplitByCaption(c.Dir.Captions, t.data.heldOut, t.data.splitSeed)
 	return c, train, fmt.Sprintf("%s with %s (%d captions held out)", t.folder, t.captions, len(held)), nil
 }
 
