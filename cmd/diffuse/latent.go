@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"os/signal"
@@ -405,17 +404,9 @@ func runPromptInpaint(cmd *cobra.Command, f restoreFlags, mask string, jump, res
 // readOnWhite decodes a size×size PNG (any colour model) into dst as RGB
 // in [-1, 1], composited on white.
 func readOnWhite(path string, size int, dst []float32) error {
-	fh, err := os.Open(path)
+	img, err := jobs.DecodePNG(path, size)
 	if err != nil {
-		return fmt.Errorf("input: %w", err)
-	}
-	defer fh.Close()
-	img, err := png.Decode(fh)
-	if err != nil {
-		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
-	}
-	if b := img.Bounds(); b.Dx() != size || b.Dy() != size {
-		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
+		return err
 	}
 	emoji.OnWhite(img, dst)
 	return nil
