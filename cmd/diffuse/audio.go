@@ -167,18 +167,14 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 func (f audioTrainFlags) startRun(extra map[string]any, metas ...map[string]string) (map[string]string, error) {
 	meta := map[string]string{}
 	for _, m := range metas {
-		for k, v := range m {
-			meta[k] = v
-		}
+		maps.Copy(meta, m)
 	}
 	meta["audio.data"] = f.data
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	cfg := map[string]any{"data": f.data, "seed": f.seed, "batch": f.batch, "limit": f.limit, "lr": f.lr, "steps": f.steps}
-	for k, v := range extra {
-		cfg[k] = v
-	}
+	maps.Copy(cfg, extra)
 	return meta, checkpoint.WriteJSON(filepath.Join(f.out, "config.json"), cfg)
 }
 
