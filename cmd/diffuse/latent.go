@@ -42,8 +42,7 @@ type textTrain struct {
 	limit           int
 	channels, width int
 	maxLen          int
-	dropout, ema    float64
-	warmup          int
+	dropout         float64
 	checkpointEvery int
 }
 
@@ -139,8 +138,10 @@ func runPromptTrain(ctx context.Context, t textTrain, log io.Writer) error {
 		}
 	}
 	fmt.Fprintf(log, "train: %d training pictures from %s\n", len(idx), what)
+	// Every text-to-image run warms up for min(200, steps/10) steps (Warmup
+	// −1) and keeps an EMA of decay 0.999.
 	_, err = textimage.Train(ctx, m, pics, idx, textimage.TrainOptions{Out: t.out, Resume: resumeFrom, Steps: t.steps, Batch: t.batch,
-		LR: t.lr, Warmup: t.warmup, EMA: t.ema, Seed: t.seed, CheckpointEvery: t.checkpointEvery, Keep: 2, Minutes: t.minutes, Log: log})
+		LR: t.lr, Warmup: -1, EMA: 0.999, Seed: t.seed, CheckpointEvery: t.checkpointEvery, Keep: 2, Minutes: t.minutes, Log: log})
 	return err
 }
 
@@ -328,7 +329,6 @@ func trainPrompted(cmd *cobra.Command, t textTrain, configPath, resume, out stri
 	if !f.Changed("lr") {
 		t.lr = 5e-4
 	}
-	t.ema, t.warmup = 0.999, -1
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	return runPromptTrain(ctx, t, cmd.OutOrStdout())
