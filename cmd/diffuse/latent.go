@@ -167,6 +167,15 @@ func loadPromptModel(path, aeDir string, ema bool) (m *textimage.Model, name, ha
 	return m, name, hash, err
 }
 
+// promptSamplerSpec is the sampler a text-to-image model samples with
+// under s: --sigma-max 0 is textimage.SigmaMax, as textimage.Model.Sample
+// reads it, so that the step count recorded and the noise levels of
+// --trajectory are those of the steps taken.
+func promptSamplerSpec(s sampleSettings) sampler.Spec {
+	return sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature,
+		SigmaMax: cmp.Or(s.sigmaMax, textimage.SigmaMax)}
+}
+
 // runPromptSample is diffuse sample for a text-to-image model (with no
 // --checkpoint, the shipped one): --n images per --prompt, in a row each
 // of grid.png.
@@ -192,7 +201,7 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{s.negative}, prompts...)); err != nil {
 		return usagef("%v", err)
 	}
-	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature, SigmaMax: s.sigmaMax}
+	spec := promptSamplerSpec(s)
 	total := len(prompts)
 	first, last := 0, total
 	if s.sharded {
