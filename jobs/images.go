@@ -313,19 +313,29 @@ func ListPNGs(path string) ([]string, error) {
 // ReadPNG decodes a size×size PNG into dst as (channels, size, size) in
 // [−1, 1]: grey (ITU-R 601 luma) for 1 channel, RGB for 3.
 func ReadPNG(path string, size, channels int, dst []float32) error {
+	img, err := DecodePNG(path, size)
+	if err != nil {
+		return err
+	}
+	pngout.Pixels(img, size, channels, dst)
+	return nil
+}
+
+// DecodePNG decodes the PNG at path and checks that it is size×size (the
+// model's size). A file that is not a PNG, or of another size, is a
+// *data.ParseError naming it.
+func DecodePNG(path string, size int) (image.Image, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("input: %w", err)
+		return nil, fmt.Errorf("input: %w", err)
 	}
 	defer fh.Close()
 	img, err := png.Decode(fh)
 	if err != nil {
-		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
+		return nil, &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
 	}
-	b := img.Bounds()
-	if b.Dx() != size || b.Dy() != size {
-		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
+	if b := img.Bounds(); b.Dx() != size || b.Dy() != size {
+		return nil, &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
 	}
-	pngout.Pixels(img, size, channels, dst)
-	return nil
+	return img, nil
 }

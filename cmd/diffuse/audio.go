@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"github.com/diffusego/diffusego/jobs"
 	"io"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -166,18 +167,14 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 func (f audioTrainFlags) startRun(extra map[string]any, metas ...map[string]string) (map[string]string, error) {
 	meta := map[string]string{}
 	for _, m := range metas {
-		for k, v := range m {
-			meta[k] = v
-		}
+		maps.Copy(meta, m)
 	}
 	meta["audio.data"] = f.data
 	if err := os.MkdirAll(f.out, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
 	cfg := map[string]any{"data": f.data, "seed": f.seed, "batch": f.batch, "limit": f.limit, "lr": f.lr, "steps": f.steps}
-	for k, v := range extra {
-		cfg[k] = v
-	}
+	maps.Copy(cfg, extra)
 	return meta, checkpoint.WriteJSON(filepath.Join(f.out, "config.json"), cfg)
 }
 
@@ -398,40 +395,12 @@ a bad file is named and nothing is written.`,
 			if m.Config.Task != diffwave.TaskDenoise {
 				return usagef("audio denoise: %s is a %q model: use audio sample", file, m.Config.Task)
 			}
-			inputs, err := diffwave.ReadDir(in, m.Config.Rate)
-			if err != nil {
-				return err
-			}
-			log := cmd.OutOrStdout()
-			for _, x := range inputs {
-				if x.Note != "" {
-					fmt.Fprintf(log, "%s: %s\n", x.Path, x.Note)
-				}
-			}
-			outs := make([][]float32, len(inputs))
-			for i, x := range inputs {
-				y, err := diffwave.DenoiseClip(cmd.Context(), m, x.Audio.Data[0], samples, diffwave.Options{Sampler: spec, Seed: s.seed})
-				if err != nil {
-					return fmt.Errorf("%s: %w", x.Path, err)
-				}
-				outs[i] = y
-			}
-			if err := os.MkdirAll(s.outDir, 0o755); err != nil {
-				return fmt.Errorf("output: %w", err)
-			}
 			settings := map[string]string{"checkpoint_sha256": sum, "sampler": spec.Name,
 				"steps": strconv.Itoa(spec.StepCount(m.Config.Steps)), "samples": strconv.Itoa(samples), "seed": strconv.FormatUint(s.seed, 10)}
-			for i, x := range inputs {
-				st := map[string]string{"input": filepath.Base(x.Path)}
-				for k, v := range settings {
-					st[k] = v
-				}
-				if err := diffwave.WriteClip(filepath.Join(s.outDir, filepath.Base(x.Path)), outs[i], m.Config.Rate, st); err != nil {
-					return err
-				}
-			}
-			fmt.Fprintf(log, "denoised %d files into %s\n", len(inputs), s.outDir)
-			return nil
+			return denoiseFiles(cmd.OutOrStdout(), in, s.outDir, m.Config.Rate, func(x diffwave.Input) ([]float32, map[string]string, error) {
+				y, err := diffwave.DenoiseClip(cmd.Context(), m, x.Audio.Data[0], samples, diffwave.Options{Sampler: spec, Seed: s.seed})
+				return y, settings, err
+			})
 		},
 	}
 	s.register(cmd, "dpmpp2m")
@@ -439,6 +408,45 @@ a bad file is named and nothing is written.`,
 	cmd.Flags().IntVar(&samples, "samples", 1, "posterior samples averaged per clip")
 	addPriorFlags(cmd)
 	return cmd
+}
+
+// denoiseFiles is the file handling of audio denoise, whatever the model:
+// it reads every .wav of in at rate (all of them checked, and what was
+// converted said, before any is denoised), denoises each with clean, which
+// returns the clip and its settings, and only then writes them to outDir
+// under their input names (16-bit PCM, the settings and the input's name
+// in the INFO chunk).
+func denoiseFiles(log io.Writer, in, outDir string, rate int, clean func(x diffwave.Input) ([]float32, map[string]string, error)) error {
+	inputs, err := diffwave.ReadDir(in, rate)
+	if err != nil {
+		return err
+	}
+	for _, x := range inputs {
+		if x.Note != "" {
+			fmt.Fprintf(log, "%s: %s\n", x.Path, x.Note)
+		}
+	}
+	outs := make([][]float32, len(inputs))
+	settings := make([]map[string]string, len(inputs))
+	for i, x := range inputs {
+		y, st, err := clean(x)
+		if err != nil {
+			return fmt.Errorf("%s: %w", x.Path, err)
+		}
+		outs[i], settings[i] = y, st
+	}
+	if err := os.MkdirAll(outDir, 0o755); err != nil {
+		return fmt.Errorf("output: %w", err)
+	}
+	for i, x := range inputs {
+		st := maps.Clone(settings[i])
+		st["input"] = filepath.Base(x.Path)
+		if err := diffwave.WriteClip(filepath.Join(outDir, filepath.Base(x.Path)), outs[i], rate, st); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(log, "denoised %d files into %s\n", len(inputs), outDir)
+	return nil
 }
 
 var audioSampleName = regexp.MustCompile(`_c(\d+)\.wav$`)

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/diffusego/diffusego/audio/diffwave"
@@ -45,18 +43,18 @@ func runAudioEnhanceTrain(ctx context.Context, f audioTrainFlags, log io.Writer)
 		if resumeFrom, err = jobs.NewestCheckpoint(f.resume); err != nil {
 			return err
 		}
-		ck, err := checkpoint.ReadFile(resumeFrom)
+		meta, err := checkpoint.ReadMeta(resumeFrom)
 		if err != nil {
 			return err
 		}
-		s, ok, err := specenh.ParseSpec(ck.Meta, resumeFrom)
+		s, ok, err := specenh.ParseSpec(meta, resumeFrom)
 		if err != nil {
 			return err
 		}
 		if !ok {
 			return usagef("audio train: %s is not a spectrogram enhancement model: resume it with its own --task", resumeFrom)
 		}
-		if err := checkpoint.DecodeJSON([]byte(ck.Meta[pipeline.ConfigKey]), resumeFrom+": "+pipeline.ConfigKey, &model); err != nil {
+		if err := checkpoint.DecodeJSON([]byte(meta[pipeline.ConfigKey]), resumeFrom+": "+pipeline.ConfigKey, &model); err != nil {
 			return err
 		}
 		spec = s
@@ -127,44 +125,19 @@ func denoiseEnhance(cmd *cobra.Command, s *audioSamplerFlags, spec sampler.Spec,
 	if err != nil {
 		return err
 	}
-	rate := e.Codec.Spec.Rate
-	inputs, err := diffwave.ReadDir(in, rate)
-	if err != nil {
-		return err
-	}
-	log := cmd.OutOrStdout()
-	for _, x := range inputs {
-		if x.Note != "" {
-			fmt.Fprintf(log, "%s: %s\n", x.Path, x.Note)
-		}
-	}
 	o := specenh.Options{Sampler: spec, Samples: samples, Seed: s.seed}
-	outs := make([][]float32, len(inputs))
-	for i, x := range inputs {
-		y, err := e.EnhanceLong(cmd.Context(), x.Audio.Data[0], o)
-		if err != nil {
-			return fmt.Errorf("%s: %w", x.Path, err)
-		}
-		outs[i] = make([]float32, len(y))
-		for j, v := range y {
-			outs[i][j] = float32(v)
-		}
-	}
-	if err := os.MkdirAll(s.outDir, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
 	settings := map[string]string{"checkpoint_sha256": sum, "model": "specenh", "sampler": spec.Name,
 		"steps": strconv.Itoa(spec.StepCount(e.Pipe.Model.Schedule.Steps)), "samples": strconv.Itoa(samples),
 		"seed": strconv.FormatUint(s.seed, 10)}
-	for i, x := range inputs {
-		st := map[string]string{"input": filepath.Base(x.Path)}
-		for k, v := range settings {
-			st[k] = v
+	return denoiseFiles(cmd.OutOrStdout(), in, s.outDir, e.Codec.Spec.Rate, func(x diffwave.Input) ([]float32, map[string]string, error) {
+		y, err := e.EnhanceLong(cmd.Context(), x.Audio.Data[0], o)
+		if err != nil {
+			return nil, nil, err
 		}
-		if err := diffwave.WriteClip(filepath.Join(s.outDir, filepath.Base(x.Path)), outs[i], rate, st); err != nil {
-			return err
+		out := make([]float32, len(y))
+		for j, v := range y {
+			out[j] = float32(v)
 		}
-	}
-	fmt.Fprintf(log, "denoised %d files into %s\n", len(inputs), s.outDir)
-	return nil
+		return out, settings, nil
+	})
 }

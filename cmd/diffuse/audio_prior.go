@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"strconv"
 
 	"github.com/diffusego/diffusego/audio/diffwave"
@@ -67,38 +65,16 @@ func denoisePrior(cmd *cobra.Command, s *audioSamplerFlags, spec sampler.Spec, m
 	}
 	fmt.Fprintf(log, "%s is a generation model: denoising with it as the unconditional prior (sampler %s, %d steps from the noise level, mean of %d draws; noise level %s)\n",
 		file, spec.Name, spec.StepCount(m.Config.Steps), samples, how)
-	inputs, err := diffwave.ReadDir(in, m.Config.Rate)
-	if err != nil {
-		return err
-	}
-	for _, x := range inputs {
-		if x.Note != "" {
-			fmt.Fprintf(log, "%s: %s\n", x.Path, x.Note)
-		}
-	}
-	outs := make([][]float32, len(inputs))
-	levels := make([]float64, len(inputs))
-	for i, x := range inputs {
+	return denoiseFiles(log, in, s.outDir, m.Config.Rate, func(x diffwave.Input) ([]float32, map[string]string, error) {
 		y, used, err := diffwave.PriorDenoiseClip(cmd.Context(), m, x.Audio.Data[0], level, samples, diffwave.Options{Sampler: spec, Seed: s.seed})
 		if err != nil {
-			return fmt.Errorf("%s: %w", x.Path, err)
+			return nil, nil, err
 		}
-		outs[i], levels[i] = y, used
 		if level == 0 {
 			fmt.Fprintf(log, "%s: estimated noise level %.4g\n", x.Path, used)
 		}
-	}
-	if err := os.MkdirAll(s.outDir, 0o755); err != nil {
-		return fmt.Errorf("output: %w", err)
-	}
-	for i, x := range inputs {
-		st := map[string]string{"input": filepath.Base(x.Path), "checkpoint_sha256": sum, "model": "diffwave prior",
+		return y, map[string]string{"checkpoint_sha256": sum, "model": "diffwave prior",
 			"sampler": spec.Name, "steps": strconv.Itoa(spec.StepCount(m.Config.Steps)), "samples": strconv.Itoa(samples),
-			"seed": strconv.FormatUint(s.seed, 10), "noise_level": strconv.FormatFloat(levels[i], 'g', -1, 64)}
-		if err := diffwave.WriteClip(filepath.Join(s.outDir, filepath.Base(x.Path)), outs[i], m.Config.Rate, st); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(log, "denoised %d files into %s\n", len(inputs), s.outDir)
-	return nil
+			"seed": strconv.FormatUint(s.seed, 10), "noise_level": strconv.FormatFloat(used, 'g', -1, 64)}, nil
+	})
 }

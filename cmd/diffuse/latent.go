@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"os/signal"
@@ -43,8 +42,7 @@ type textTrain struct {
 	limit           int
 	channels, width int
 	maxLen          int
-	dropout, ema    float64
-	warmup          int
+	dropout         float64
 	checkpointEvery int
 }
 
@@ -85,11 +83,7 @@ func (t textTrain) pictures(size int) (textimage.Pictures, []int, string, error)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	all := make([]int, c.Len())
-	for i := range all {
-		all[i] = i
-	}
-	train, _, held := data.SplitByCaption(c.Captions(all), t.data.heldOut, t.data.splitSeed)
+	train, _, held := data.SplitByCaption(c.Dir.Captions, t.data.heldOut, t.data.splitSeed)
 	return c, train, fmt.Sprintf("%s with %s (%d captions held out)", t.folder, t.captions, len(held)), nil
 }
 
@@ -144,8 +138,10 @@ func runPromptTrain(ctx context.Context, t textTrain, log io.Writer) error {
 		}
 	}
 	fmt.Fprintf(log, "train: %d training pictures from %s\n", len(idx), what)
+	// Every text-to-image run warms up for min(200, steps/10) steps (Warmup
+	// −1) and keeps an EMA of decay 0.999.
 	_, err = textimage.Train(ctx, m, pics, idx, textimage.TrainOptions{Out: t.out, Resume: resumeFrom, Steps: t.steps, Batch: t.batch,
-		LR: t.lr, Warmup: t.warmup, EMA: t.ema, Seed: t.seed, CheckpointEvery: t.checkpointEvery, Keep: 2, Minutes: t.minutes, Log: log})
+		LR: t.lr, Warmup: -1, EMA: 0.999, Seed: t.seed, CheckpointEvery: t.checkpointEvery, Keep: 2, Minutes: t.minutes, Log: log})
 	return err
 }
 
@@ -169,6 +165,15 @@ func loadPromptModel(path, aeDir string, ema bool) (m *textimage.Model, name, ha
 	}
 	hash, err = fileSHA256(name)
 	return m, name, hash, err
+}
+
+// promptSamplerSpec is the sampler a text-to-image model samples with
+// under s: --sigma-max 0 is textimage.SigmaMax, as textimage.Model.Sample
+// reads it, so that the step count recorded and the noise levels of
+// --trajectory are those of the steps taken.
+func promptSamplerSpec(s sampleSettings) sampler.Spec {
+	return sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature,
+		SigmaMax: cmp.Or(s.sigmaMax, textimage.SigmaMax)}
 }
 
 // runPromptSample is diffuse sample for a text-to-image model (with no
@@ -196,7 +201,7 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{s.negative}, prompts...)); err != nil {
 		return usagef("%v", err)
 	}
-	spec := sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature, SigmaMax: s.sigmaMax}
+	spec := promptSamplerSpec(s)
 	total := len(prompts)
 	first, last := 0, total
 	if s.sharded {
@@ -333,7 +338,6 @@ func trainPrompted(cmd *cobra.Command, t textTrain, configPath, resume, out stri
 	if !f.Changed("lr") {
 		t.lr = 5e-4
 	}
-	t.ema, t.warmup = 0.999, -1
 	ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 	defer stop()
 	return runPromptTrain(ctx, t, cmd.OutOrStdout())
@@ -409,17 +413,9 @@ func runPromptInpaint(cmd *cobra.Command, f restoreFlags, mask string, jump, res
 // readOnWhite decodes a size×size PNG (any colour model) into dst as RGB
 // in [-1, 1], composited on white.
 func readOnWhite(path string, size int, dst []float32) error {
-	fh, err := os.Open(path)
+	img, err := jobs.DecodePNG(path, size)
 	if err != nil {
-		return fmt.Errorf("input: %w", err)
-	}
-	defer fh.Close()
-	img, err := png.Decode(fh)
-	if err != nil {
-		return &data.ParseError{File: path, Field: "png", Want: "a PNG image", Got: err.Error()}
-	}
-	if b := img.Bounds(); b.Dx() != size || b.Dy() != size {
-		return &data.ParseError{File: path, Field: "size", Want: fmt.Sprintf("%d×%d (the model's size)", size, size), Got: fmt.Sprintf("%d×%d", b.Dx(), b.Dy())}
+		return err
 	}
 	emoji.OnWhite(img, dst)
 	return nil

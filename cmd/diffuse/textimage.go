@@ -40,7 +40,6 @@ func newTextImageTrainCmd() *cobra.Command {
 			if t.latent == "" || t.out == "" {
 				return usagef("--autoencoder and --out are required")
 			}
-			t.ema, t.warmup = 0.999, -1
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
 			return runPromptTrain(ctx, t, cmd.OutOrStdout())
