@@ -235,6 +235,19 @@ func (m *Model) Trainer(x *tensor.Tensor, captions []string, batch int, opts tra
 // noise is 1/80 of it, and the first step's error is bounded.
 const SigmaMax = 80
 
+// SamplerSpec is the sampler Sample runs for spec: a "" name is DDIM with
+// 50 steps, a zero SigmaMax is SigmaMax. Callers that record the steps or
+// draw the trajectory take the noise levels from it.
+func SamplerSpec(spec sampler.Spec) sampler.Spec {
+	if spec.Name == "" {
+		spec = sampler.Spec{Name: "ddim", Steps: 50, SigmaMax: spec.SigmaMax}
+	}
+	if spec.SigmaMax == 0 {
+		spec.SigmaMax = SigmaMax
+	}
+	return spec
+}
+
 // SampleOptions say how Sample runs; with the model they fix the images
 // bit for bit.
 type SampleOptions struct {
@@ -280,13 +293,7 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{opts.Negative}, prompts...)); err != nil {
 		return nil, err
 	}
-	spec := opts.Sampler
-	if spec.Name == "" {
-		spec = sampler.Spec{Name: "ddim", Steps: 50}
-	}
-	if spec.SigmaMax == 0 {
-		spec.SigmaMax = SigmaMax
-	}
+	spec := SamplerSpec(opts.Sampler)
 	s, err := spec.Build()
 	if err != nil {
 		return nil, err

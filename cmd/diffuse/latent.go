@@ -168,12 +168,10 @@ func loadPromptModel(path, aeDir string, ema bool) (m *textimage.Model, name, ha
 }
 
 // promptSamplerSpec is the sampler a text-to-image model samples with
-// under s: --sigma-max 0 is textimage.SigmaMax, as textimage.Model.Sample
-// reads it, so that the step count recorded and the noise levels of
-// --trajectory are those of the steps taken.
+// under s (textimage.SamplerSpec), so that the step count recorded and the
+// noise levels of --trajectory are those of the steps taken.
 func promptSamplerSpec(s sampleSettings) sampler.Spec {
-	return sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature,
-		SigmaMax: cmp.Or(s.sigmaMax, textimage.SigmaMax)}
+	return textimage.SamplerSpec(sampler.Spec{Name: s.sampler, Steps: s.steps, Eta: s.eta, Temperature: s.temperature, SigmaMax: s.sigmaMax})
 }
 
 // runPromptSample is diffuse sample for a text-to-image model (with no
