@@ -5,9 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
-	"path/filepath"
-	"slices"
 
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/models/shipped"
 	"github.com/diffusego/diffusego/pipeline"
 )
@@ -62,7 +61,7 @@ func NewestCheckpoint(path string) (string, error) {
 	if !st.IsDir() {
 		return path, nil
 	}
-	list, err := ListCheckpoints(path)
+	list, err := checkpoint.List(path)
 	if err != nil {
 		return "", err
 	}
@@ -70,16 +69,6 @@ func NewestCheckpoint(path string) (string, error) {
 		return "", fmt.Errorf("checkpoint: no ckpt-*.safetensors in %s", path)
 	}
 	return list[len(list)-1], nil
-}
-
-// ListCheckpoints returns the run's checkpoints, oldest first.
-func ListCheckpoints(dir string) ([]string, error) {
-	list, err := filepath.Glob(filepath.Join(dir, "ckpt-*.safetensors"))
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(list) // zero-padded step numbers sort in time order
-	return list, nil
 }
 
 // WeightsName is "raw" or "ema", as outputs record the weights used.

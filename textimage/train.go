@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"time"
 
 	"github.com/diffusego/diffusego/checkpoint"
@@ -131,7 +130,7 @@ func Train(ctx context.Context, m *Model, pics Pictures, idx []int, o TrainOptio
 		if err := tr.Save(filepath.Join(o.Out, checkpointName(step)), meta); err != nil {
 			return err
 		}
-		return pruneCheckpoints(o.Out, o.Keep)
+		return checkpoint.Prune(o.Out, o.Keep)
 	}
 	tr.Log = log
 	if o.CheckpointEvery > 0 {
@@ -196,33 +195,4 @@ func encodePictures(pics Pictures, idx []int, m *Model) (*tensor.Tensor, error) 
 		copy(x.Data[lo*per:hi*per], z.Data)
 	}
 	return x, nil
-}
-
-// checkpoints returns the checkpoints ckpt-*.safetensors of a run folder,
-// oldest first.
-func checkpoints(dir string) ([]string, error) {
-	list, err := filepath.Glob(filepath.Join(dir, "ckpt-*.safetensors"))
-	if err != nil {
-		return nil, err
-	}
-	slices.Sort(list) // zero-padded step numbers sort in time order
-	return list, nil
-}
-
-// pruneCheckpoints removes all but the newest keep checkpoints of dir
-// (keep 0 keeps all).
-func pruneCheckpoints(dir string, keep int) error {
-	if keep <= 0 {
-		return nil
-	}
-	list, err := checkpoints(dir)
-	if err != nil {
-		return err
-	}
-	for _, old := range list[:max(0, len(list)-keep)] {
-		if err := os.Remove(old); err != nil {
-			return err
-		}
-	}
-	return nil
 }

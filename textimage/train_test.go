@@ -60,7 +60,7 @@ func TestTrainResumeExact(t *testing.T) {
 	if stats.Steps != 4 || stats.Pictures != 5 || stats.FirstStep != 0 || stats.Space != Latent {
 		t.Errorf("stats %+v: want 4 steps, 5 pictures, first step 0, latent", stats)
 	}
-	list, err := checkpoints(whole)
+	list, err := checkpoint.List(whole)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -139,7 +139,7 @@ func TestTrainCancelAndBadOptions(t *testing.T) {
 	if _, err := Train(ctx, tiny(t, false), pics, []int{0, 1, 2}, trainOpts(out, 50)); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled run: err = %v, want context.Canceled", err)
 	}
-	if list, _ := checkpoints(out); len(list) != 1 {
+	if list, _ := checkpoint.List(out); len(list) != 1 {
 		t.Errorf("cancelled run: checkpoints %v, want the one saved on cancellation", list)
 	}
 	cases := map[string]func(o *TrainOptions) ([]int, string){

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/internal/pngout"
 	"github.com/diffusego/diffusego/train"
 )
@@ -93,7 +94,7 @@ func (r taskRun) save(step int) error {
 			return err
 		}
 	}
-	return pruneCheckpoints(r.dir, r.keep)
+	return checkpoint.Prune(r.dir, r.keep)
 }
 
 // run trains until the trainer's steps are done or minutes (0: no budget)

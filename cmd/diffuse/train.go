@@ -228,7 +228,7 @@ func runTrain(ctx context.Context, cfg runConfig, resume string, log io.Writer) 
 		if err := writeRunJSON(strings.TrimSuffix(path, ".safetensors")+".json", cfg, model, step); err != nil {
 			return err
 		}
-		return pruneCheckpoints(dir, cfg.Output.Keep)
+		return checkpoint.Prune(dir, cfg.Output.Keep)
 	}
 	if cfg.Output.CheckpointEvery > 0 {
 		tr.Hooks = append(tr.Hooks, train.Hook{Every: cfg.Output.CheckpointEvery, Do: save})
@@ -447,25 +447,6 @@ func validationLoss(p *pipeline.Pipeline, obj *train.Objective, x *tensor.Tensor
 		count += hi - lo
 	}
 	return total / float64(count), nil
-}
-
-// pruneCheckpoints deletes all but the newest keep checkpoints (and their
-// JSON files); keep 0 keeps all.
-func pruneCheckpoints(dir string, keep int) error {
-	if keep <= 0 {
-		return nil
-	}
-	list, err := jobs.ListCheckpoints(dir)
-	if err != nil {
-		return err
-	}
-	for _, old := range list[:max(0, len(list)-keep)] {
-		if err := os.Remove(old); err != nil {
-			return err
-		}
-		_ = os.Remove(strings.TrimSuffix(old, ".safetensors") + ".json")
-	}
-	return nil
 }
 
 // runRecord is the JSON file written beside each checkpoint.
