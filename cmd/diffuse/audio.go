@@ -311,9 +311,7 @@ same bytes.`,
 			if err != nil {
 				return err
 			}
-			settings := map[string]string{"checkpoint_sha256": sum, "sampler": spec.Name,
-				"steps": strconv.Itoa(spec.StepCount(m.Config.Steps)), "guidance": strconv.FormatFloat(s.guidanceVal, 'g', -1, 64),
-				"seed": strconv.FormatUint(s.seed, 10), "temperature": strconv.FormatFloat(s.temp, 'g', -1, 64), "eta": strconv.FormatFloat(s.eta, 'g', -1, 64)}
+			settings := diffwave.SampleSettings(sum, spec, m.Config.Steps, s.guidanceVal, s.seed)
 			return writeAudioSamples(s.outDir, x, labels, m.Config.Rate, settings, cmd.OutOrStdout())
 		},
 	}

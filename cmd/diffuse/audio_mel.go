@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strconv"
 
+	"github.com/diffusego/diffusego/audio/diffwave"
 	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/audio/melgen"
 	melmodel "github.com/diffusego/diffusego/audio/melgen/model"
@@ -143,10 +143,8 @@ func sampleMel(cmd *cobra.Command, s *audioSamplerFlags, file string, n, class i
 	if err != nil {
 		return err
 	}
-	settings := map[string]string{"checkpoint_sha256": sum, "model": "mel", "vocoder": fmt.Sprintf("griffin-lim %d iterations", g.Codec.Spec.GLIters),
-		"sampler": spec.Name, "steps": strconv.Itoa(spec.StepCount(g.Pipe.Model.Schedule.Steps)),
-		"guidance": strconv.FormatFloat(s.guidanceVal, 'g', -1, 64), "seed": strconv.FormatUint(s.seed, 10),
-		"temperature": strconv.FormatFloat(s.temp, 'g', -1, 64), "eta": strconv.FormatFloat(s.eta, 'g', -1, 64)}
+	settings := diffwave.SampleSettings(sum, spec, g.Pipe.Model.Schedule.Steps, s.guidanceVal, s.seed)
+	settings["model"], settings["vocoder"] = "mel", fmt.Sprintf("griffin-lim %d iterations", g.Codec.Spec.GLIters)
 	return writeAudioSamples(s.outDir, x, labels, g.Codec.Spec.Rate, settings, cmd.OutOrStdout())
 }
 
