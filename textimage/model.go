@@ -335,9 +335,12 @@ func (m *Model) denoiser(prompts []string, negative string, w float64, threshold
 		return net.Forward(autograd.NoGrad(), autograd.NewVar(xt), t, y).Value, nil
 	}
 	sched := m.Schedule()
-	var d sampler.Denoiser = &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Labels: labels, Null: Null}
+	vp := &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Null: Null}
+	var d sampler.Denoiser = vp
 	if w != 1 {
-		d = diffusion.Guided{D: &diffusion.VPDenoiser{Net: f, Schedule: sched, Target: diffusion.Eps, Null: Null}, Labels: labels, Scale: w}
+		d = diffusion.Guided{D: vp, Labels: labels, Scale: w}
+	} else {
+		vp.Labels = labels
 	}
 	if threshold && m.AE == nil {
 		d = sampler.Thresholded{D: d}
