@@ -52,10 +52,22 @@ func TestLinearForwardGELU(t *testing.T) {
 		l := nn.NewLinear("fc", 5, 4, bias, tensor.NewRNG(1))
 		x := autograd.NewVar(gradcheck.Rand([]int{3, 5}, 4))
 		g := autograd.NoGrad()
-		got, want := l.ForwardGELU(g, x).Data(), g.GELU(l.Forward(g, x)).Data()
-		for i := range want {
-			if math.Abs(float64(got[i]-want[i])) > 1e-6 {
-				t.Fatalf("bias %v: y[%d] = %v, GELU(Forward) %v", bias, i, got[i], want[i])
+		got := l.ForwardGELU(g, x).Data()
+		// The reference in float64: GELU(z) = z·Φ(z), z = x·Wᵀ + b.
+		w, xs := l.Weight.V.Data(), x.Data()
+		for r := range 3 {
+			for o := range 4 {
+				z := 0.0
+				if bias {
+					z = float64(l.Bias.V.Data()[o])
+				}
+				for k := range 5 {
+					z += float64(xs[r*5+k]) * float64(w[o*5+k])
+				}
+				want := z * 0.5 * (1 + math.Erf(z/math.Sqrt2))
+				if i := r*4 + o; math.Abs(float64(got[i])-want) > 1e-5 {
+					t.Fatalf("bias %v: y[%d] = %v, want z·Φ(z) = %v", bias, i, got[i], want)
+				}
 			}
 		}
 		gradcheck.Check(t, l.ForwardGELU, gradcheck.Rand([]int{2, 3, 5}, 5), gradcheck.Tol{}, vars(l.Params())...)
