@@ -238,7 +238,7 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 	meta := func(i int) map[string]string {
 		mm := map[string]string{"checkpoint_sha256": hash, "sampler": spec.Name, "steps": strconv.Itoa(len(sigmas) - 1),
 			"eta": fmt.Sprint(s.eta), "seed": fmt.Sprint(s.seed), "guidance": fmt.Sprint(s.guidance), "temperature": fmt.Sprint(s.temperature),
-			"negative_prompt": s.negative, "space": m.Spec.Space}
+			"negative_prompt": s.negative, "space": m.Spec.Space, "sigma_max": fmt.Sprint(spec.SigmaMax)}
 		if m.Spec.Space == textimage.Latent {
 			mm["autoencoder_sha256"] = m.Spec.AutoencoderHash
 		}
