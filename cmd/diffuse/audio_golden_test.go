@@ -22,28 +22,31 @@ import (
 	"golang.org/x/sys/cpu"
 )
 
-var updateAudioGolden = flag.Bool("update-audio-golden", false, "record testdata/audio_golden.json for this machine's kernels")
+var updateAudioGolden = flag.Bool("update-audio-golden", false, "record testdata/audio_golden.json for this machine (kernels and workers)")
 
 // audioGoldenFile holds the SHA-256 of every file the tiny audio runs of
 // TestAudioGolden write, and what each command says (progress lines left
-// out), for the kernels of one machine.
+// out), for one machine (audioMachine).
 const audioGoldenFile = "testdata/audio_golden.json"
 
 // audioGolden is the content of audioGoldenFile.
 type audioGolden struct {
-	// Kernels names the machine's kernel choice (audioKernels): the bits
-	// are pinned only where it is the same.
-	Kernels string            `json:"kernels"`
+	// Machine names what the bits depend on (audioMachine): they are
+	// pinned only where it is the same.
+	Machine string            `json:"machine"`
 	Files   map[string]string `json:"files"`  // path under the run folder → SHA-256
 	Stdout  map[string]string `json:"stdout"` // command number and line → output
 }
 
-// audioKernels names what picks this machine's kernels, and with them the
-// rounding of every product: the architecture, the x86 features that
-// internal/kernels dispatches on and DIFFUSEGO_KERNELS.
-func audioKernels() string {
-	return fmt.Sprintf("%s avx512f=%t avx2=%t fma=%t DIFFUSEGO_KERNELS=%q", runtime.GOARCH,
-		cpu.X86.HasAVX512F, cpu.X86.HasAVX2, cpu.X86.HasFMA, os.Getenv("DIFFUSEGO_KERNELS"))
+// audioMachine names what the bits of a run depend on besides its
+// settings: the kernels (the architecture, the x86 features that
+// internal/kernels dispatches on, DIFFUSEGO_KERNELS) and the number of
+// workers. The training of the denoise, mel and enhance models gives
+// other bits at GOMAXPROCS 1 or 4 than at 2, the same before and after
+// the merge of the audio commands; the generation model's does not.
+func audioMachine() string {
+	return fmt.Sprintf("%s avx512f=%t avx2=%t fma=%t DIFFUSEGO_KERNELS=%q GOMAXPROCS=%d", runtime.GOARCH,
+		cpu.X86.HasAVX512F, cpu.X86.HasAVX2, cpu.X86.HasFMA, os.Getenv("DIFFUSEGO_KERNELS"), runtime.GOMAXPROCS(0))
 }
 
 // TestAudioGolden pins the bits of every audio command on tiny runs
@@ -56,9 +59,9 @@ func audioKernels() string {
 // grids, settings, scores) must hash as recorded in audioGoldenFile, and
 // every command must say what it said. The digests were recorded by the
 // commands before their train, sample and denoise paths were merged, so
-// the merged code is the old behaviour bit for bit. They hold only for
-// the kernels they were recorded on; elsewhere the test is skipped
-// (record with -update-audio-golden).
+// the merged code is the old behaviour bit for bit. They hold only on
+// the machine they were recorded on (audioMachine: kernels and workers);
+// elsewhere the test is skipped (record with -update-audio-golden).
 func TestAudioGolden(t *testing.T) {
 	want := audioGolden{}
 	b, err := os.ReadFile(audioGoldenFile)
@@ -68,8 +71,8 @@ func TestAudioGolden(t *testing.T) {
 	if err != nil && !*updateAudioGolden {
 		t.Fatalf("%s: %v", audioGoldenFile, err)
 	}
-	if !*updateAudioGolden && want.Kernels != audioKernels() {
-		t.Skipf("%s was recorded for %s; this machine is %s (record with -update-audio-golden)", audioGoldenFile, want.Kernels, audioKernels())
+	if !*updateAudioGolden && want.Machine != audioMachine() {
+		t.Skipf("%s was recorded for %s; this machine is %s (record with -update-audio-golden)", audioGoldenFile, want.Machine, audioMachine())
 	}
 	golden, err := filepath.Abs(audioGoldenFile)
 	if err != nil {
@@ -79,7 +82,7 @@ func TestAudioGolden(t *testing.T) {
 	data := audioData(t, ".")
 	audioNoisy(t)
 
-	got := audioGolden{Kernels: audioKernels(), Files: map[string]string{}, Stdout: map[string]string{}}
+	got := audioGolden{Machine: audioMachine(), Files: map[string]string{}, Stdout: map[string]string{}}
 	cmds := [][]string{}
 	run := func(args ...string) {
 		t.Helper()
