@@ -80,7 +80,9 @@ func audioCheckpoint(path string) (file, kind string, err error) {
 	return file, kindWaveform, nil
 }
 
-// loadAudioModel reads the newest checkpoint of path and its SHA-256.
+// loadAudioModel reads the waveform model of the newest checkpoint of path
+// (a file is its own newest checkpoint), and returns that file and its
+// SHA-256.
 func loadAudioModel(path string, raw bool) (*diffwave.Model, string, string, error) {
 	if path == "" {
 		return nil, "", "", usagef("--checkpoint is required (a checkpoint file or a run folder)")

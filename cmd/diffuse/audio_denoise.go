@@ -68,7 +68,7 @@ quietest 20-ms frames. The sampler defaults to ddpm (posterior draws) with
 			var m *diffwave.Model
 			var sum string
 			if kind == kindWaveform {
-				if m, file, sum, err = loadAudioModel(s.checkpoint, s.raw); err != nil {
+				if m, _, sum, err = loadAudioModel(file, s.raw); err != nil { // the file whose kind was read
 					return err
 				}
 			}

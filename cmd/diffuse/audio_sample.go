@@ -91,7 +91,8 @@ func openAudioGenerator(path string, raw bool) (audioGenerator, error) {
 	if path == "" {
 		return melGenerator("", raw) // the shipped mel model
 	}
-	switch file, kind, err := audioCheckpoint(path); {
+	file, kind, err := audioCheckpoint(path)
+	switch {
 	case err != nil:
 		return audioGenerator{}, err
 	case kind == kindMel:
@@ -99,7 +100,7 @@ func openAudioGenerator(path string, raw bool) (audioGenerator, error) {
 	case kind == kindEnhance:
 		return audioGenerator{}, usagef("audio sample: %s is a speech enhancement model: use audio denoise", file)
 	}
-	m, file, sum, err := loadAudioModel(path, raw)
+	m, _, sum, err := loadAudioModel(file, raw) // the file whose kind was read
 	if err != nil {
 		return audioGenerator{}, err
 	}
