@@ -3,8 +3,8 @@ package diffwave
 import (
 	"context"
 	"fmt"
-	"math"
 
+	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -35,14 +35,7 @@ func Enhance(ctx context.Context, m *Model, noisy *tensor.Tensor, k int, opts Op
 	scale := make([]float64, n)
 	for i := range n {
 		row := cond.Data[i*L : (i+1)*L]
-		peak := 0.0
-		for _, v := range row {
-			peak = max(peak, math.Abs(float64(v)))
-		}
-		scale[i] = 1
-		if peak > 0 {
-			scale[i] = Peak / peak
-		}
+		scale[i] = audio.PeakScale(row, Peak)
 		for j := range row {
 			row[j] = float32(float64(row[j]) * scale[i])
 		}

@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/diffusion/sampler"
 	"github.com/diffusego/diffusego/restore"
 	"github.com/diffusego/diffusego/tensor"
@@ -130,10 +131,8 @@ func priorDenoise(ctx context.Context, d sampler.Denoiser, noisy *tensor.Tensor,
 	for i := range n {
 		row := noisy.Data[i*L : (i+1)*L]
 		x := make([]float64, L)
-		peak := 0.0
 		for j, v := range row {
 			x[j] = float64(v)
-			peak = max(peak, math.Abs(x[j]))
 		}
 		sigmas[i] = sigma
 		if sigma == 0 {
@@ -141,10 +140,7 @@ func priorDenoise(ctx context.Context, d sampler.Denoiser, noisy *tensor.Tensor,
 				return nil, nil, fmt.Errorf("prior denoise: clip %d: %w", i, err)
 			}
 		}
-		scale := 1.0
-		if peak > 0 {
-			scale = Peak / peak
-		}
+		scale := audio.PeakScale(x, Peak)
 		sn := scale * sigmas[i]
 		if sn < 0.002 {
 			copy(out.Data[i*L:(i+1)*L], row)

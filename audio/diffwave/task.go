@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/audio/noise"
 	"github.com/diffusego/diffusego/autograd"
@@ -155,11 +156,7 @@ func (t *DenoiseTask) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autog
 		if err != nil {
 			return nil, 0, err
 		}
-		peak := 0.0
-		for _, v := range noisy {
-			peak = max(peak, math.Abs(v))
-		}
-		s := Peak / peak
+		s := audio.PeakScale(noisy, Peak)
 		for j := range L {
 			batch.Data[2*i*L+j] = float32(clean[j] * s)
 			batch.Data[(2*i+1)*L+j] = float32(noisy[j] * s)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/dsp"
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/tensor"
@@ -215,14 +216,7 @@ func (c *Codec) Vocode(img *tensor.Tensor, rng *tensor.RNG) (*tensor.Tensor, err
 		if err != nil {
 			return nil, err
 		}
-		peak := 0.0
-		for _, v := range y {
-			peak = max(peak, math.Abs(v))
-		}
-		g := 0.0
-		if peak > 0 {
-			g = 0.9 / peak
-		}
+		g := audio.PeakScale(y, 0.9)
 		for j, v := range y {
 			out.Data[i*s.Samples+j] = float32(g * v)
 		}

@@ -3,9 +3,9 @@ package specenh
 import (
 	"context"
 	"fmt"
-	"math"
 	"os"
 
+	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/diffusion"
 	"github.com/diffusego/diffusego/diffusion/sampler"
@@ -109,14 +109,7 @@ type Options struct {
 // scaleToPeak returns x scaled so that its largest magnitude is peak, and
 // the factor (1 for silence).
 func scaleToPeak(x []float64, peak float64) ([]float64, float64) {
-	m := 0.0
-	for _, v := range x {
-		m = max(m, math.Abs(v))
-	}
-	s := 1.0
-	if m > 0 {
-		s = peak / m
-	}
+	s := audio.PeakScale(x, peak)
 	out := make([]float64, len(x))
 	for i, v := range x {
 		out[i] = v * s
