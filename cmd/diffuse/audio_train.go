@@ -14,7 +14,6 @@ import (
 	"github.com/diffusego/diffusego/audio/specenh"
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/jobs"
-	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/train"
@@ -89,7 +88,6 @@ the end, at --minutes and on Ctrl-C; --resume continues a run exactly.`,
 // entry of audioTasks: all that runAudioTrain needs beyond the flags.
 type audioTraining struct {
 	tr     *train.Trainer
-	params []*nn.Param
 	config map[string]any      // config.json's entries beside the flags' (startRun)
 	meta   []map[string]string // the header entries that describe the model
 	about  string              // the task and its data, for the opening line
@@ -138,7 +136,7 @@ func runAudioTrain(ctx context.Context, f audioTrainFlags, log io.Writer) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "audio train: %s, %d parameters, batch %d\n", t.about, paramTotal(t.params), f.batch)
+	fmt.Fprintf(log, "audio train: %s, %d parameters, batch %d\n", t.about, paramTotal(t.tr.Params()), f.batch)
 	t.tr.Log = log
 	r := taskRun{tr: t.tr, dir: f.out, meta: meta, keep: f.keep, curveTitle: t.curve}
 	return r.run(ctx, f.minutes, f.checkpointEvery, log)
@@ -179,7 +177,7 @@ func waveformTraining(f audioTrainFlags, from string, header map[string]string) 
 	if err != nil {
 		return audioTraining{}, err
 	}
-	return audioTraining{tr: tr, params: m.Params(), config: map[string]any{"model": cfg}, meta: []map[string]string{meta},
+	return audioTraining{tr: tr, config: map[string]any{"model": cfg}, meta: []map[string]string{meta},
 		about: fmt.Sprintf("task %s, %d training clips", cfg.Task, clips), curve: "training loss (v-MSE)"}, nil
 }
 
@@ -209,7 +207,7 @@ func melTraining(f audioTrainFlags, from string, header map[string]string) (audi
 	if err != nil {
 		return audioTraining{}, err
 	}
-	return audioTraining{tr: tr, params: p.Net.Params(), config: map[string]any{"task": taskMel, "model": model, "mel": spec},
+	return audioTraining{tr: tr, config: map[string]any{"task": taskMel, "model": model, "mel": spec},
 		meta:  []map[string]string{model.Meta(), spec.Meta()},
 		about: fmt.Sprintf("task mel, %d training clips as %d×%d log-mel images", clips, spec.Bands, spec.Frames()),
 		curve: "training loss (ε-MSE, min-SNR-5)"}, nil
@@ -234,7 +232,7 @@ func enhanceTraining(f audioTrainFlags, from string, header map[string]string) (
 	if err != nil {
 		return audioTraining{}, err
 	}
-	return audioTraining{tr: tr, params: e.Pipe.Net.Params(), config: map[string]any{"task": taskEnhance, "model": model, "spec": spec},
+	return audioTraining{tr: tr, config: map[string]any{"task": taskEnhance, "model": model, "spec": spec},
 		meta:  []map[string]string{model.Meta(), spec.Meta()},
 		about: fmt.Sprintf("task enhance, %d training clips as 2×%d×%d compressed STFT magnitudes", clips, spec.Size(), spec.Size()),
 		curve: "training loss (x₀-MSE on the compressed magnitude)"}, nil
