@@ -17,6 +17,7 @@ import (
 	"github.com/diffusego/diffusego/audio/diffwave"
 	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/audio/dsp"
+	"github.com/diffusego/diffusego/audio/enhance"
 	"github.com/diffusego/diffusego/audio/melgen"
 	"github.com/diffusego/diffusego/audio/quality"
 	"github.com/diffusego/diffusego/audio/specenh"
@@ -277,7 +278,7 @@ func scoreAgainst(inputs []diffwave.Input, dir string) (map[string]float64, erro
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", in.Path, err)
 		}
-		s, err := quality.SegSNR(est, r, 256, 128)
+		s, err := quality.SegSNR(est, r, enhance.SegFrame, enhance.SegHop) // the frames of docs/audio.md's tables
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", in.Path, err)
 		}
