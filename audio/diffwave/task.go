@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/audio/digits"
 	"github.com/diffusego/diffusego/audio/noise"
 	"github.com/diffusego/diffusego/autograd"
@@ -91,7 +90,7 @@ func (pair) Join(xt, cond *tensor.Tensor) (*tensor.Tensor, error) {
 // pink or babble of noise.BabbleTalkers other training utterances), an SNR
 // uniform in [MinSNR, MaxSNR] dB and the noise itself from the step's
 // random stream, mixes them exactly (noise.Mix), scales clean and noisy
-// by Peak over the noisy peak, and regresses as train.Objective does with
+// by Peak over the noisy peak (noise.TrainingSet.Pairs), and regresses as train.Objective does with
 // the noisy clip as the condition. Everything random comes from the step
 // and the seed, so a resumed run replays an uninterrupted one.
 type DenoiseTask struct {
@@ -147,19 +146,16 @@ func (t *DenoiseTask) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autog
 	if err != nil {
 		return nil, 0, err
 	}
+	clean, noisy, err := t.Pairs(idx, rng, Peak)
+	if err != nil {
+		return nil, 0, err
+	}
 	n, L := idx.Dim(0), t.Clean.Dim(2)
-	batch := tensor.New(n, 2, L)
-	mix := rng.Split(1 << 20)
+	batch := tensor.New(n, 2, L) // per item: the clean clip, then the noisy one
 	for i := range n {
-		c := int(idx.Data[i])
-		clean, noisy, err := t.Mix(c, mix.Split(uint64(i)))
-		if err != nil {
-			return nil, 0, err
-		}
-		s := audio.PeakScale(noisy, Peak)
 		for j := range L {
-			batch.Data[2*i*L+j] = float32(clean[j] * s)
-			batch.Data[(2*i+1)*L+j] = float32(noisy[j] * s)
+			batch.Data[2*i*L+j] = float32(clean[i][j])
+			batch.Data[(2*i+1)*L+j] = float32(noisy[i][j])
 		}
 	}
 	l, err := t.Objective.Loss(g, t.Model, batch, nil, rng)

@@ -3,6 +3,7 @@ package noise
 import (
 	"fmt"
 
+	"github.com/diffusego/diffusego/audio"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -70,6 +71,30 @@ func (t *TrainingSet) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err e
 	}
 	noisy, err = t.Draw(clean, t.ClipVoices[c], rng)
 	return clean, noisy, err
+}
+
+// Pairs returns the training clips of one step, idx (a batch of clip
+// indices (n, 1), as train.Batches serves them), each with a noisy version
+// (Mix; item i draws from the stream rng.Split(1<<20).Split(i), so that an
+// item's noise depends on neither the others nor the draws of the loss),
+// both scaled so that the noisy clip's largest magnitude is peak
+// (audio.PeakScale): the pairs the denoisers of audio/diffwave and
+// audio/specenh train on.
+func (t *TrainingSet) Pairs(idx *tensor.Tensor, rng *tensor.RNG, peak float64) (clean, noisy [][]float64, err error) {
+	n := idx.Dim(0)
+	clean, noisy = make([][]float64, n), make([][]float64, n)
+	mix := rng.Split(1 << 20)
+	for i := range n {
+		if clean[i], noisy[i], err = t.Mix(int(idx.Data[i]), mix.Split(uint64(i))); err != nil {
+			return nil, nil, err
+		}
+		s := audio.PeakScale(noisy[i], peak)
+		for j := range clean[i] {
+			clean[i][j] *= s
+			noisy[i][j] *= s
+		}
+	}
+	return clean, noisy, nil
 }
 
 // Draw returns clean mixed with noise drawn from rng. voice is the clean

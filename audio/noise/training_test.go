@@ -110,3 +110,61 @@ func diff(a, b []float64) []float64 {
 	}
 	return d
 }
+
+// Pairs gives each item of a batch its clip and the noisy version that Mix
+// draws from the item's own stream, both scaled to put the noisy peak at
+// the level asked: the same clip twice in a batch gets two noises, an
+// item's pair does not depend on the rest of its batch, and the same call
+// gives the same bits.
+func TestTrainingSetPairs(t *testing.T) {
+	const L, peak = 400, 0.9
+	x := tensor.New(3, 1, L)
+	for c := range 3 {
+		for j := range L {
+			x.Data[c*L+j] = float32(0.2 * math.Sin(float64(j)*0.1*float64(c+1)))
+		}
+	}
+	set, err := NewTrainingSet(x, []string{"a", "b", "c"}, 0, 10, func(c []float64) []float64 { return c })
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx := tensor.FromData([]float32{2, 0, 2}, 3, 1)
+	rng := tensor.NewRNG(5)
+	clean, noisy, err := set.Pairs(idx, rng, peak)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		c0, n0, err := set.Mix(int(idx.Data[i]), rng.Split(1<<20).Split(uint64(i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := 0.0
+		for _, v := range n0 {
+			m = max(m, math.Abs(v))
+		}
+		got := 0.0
+		for j := range L {
+			got = max(got, math.Abs(noisy[i][j]))
+			if clean[i][j] != c0[j]*(peak/m) || noisy[i][j] != n0[j]*(peak/m) {
+				t.Fatalf("item %d, sample %d: (%g, %g), want Mix's (%g, %g) scaled by %g", i, j, clean[i][j], noisy[i][j], c0[j], n0[j], peak/m)
+			}
+		}
+		if math.Abs(got-peak) > 1e-12 {
+			t.Errorf("item %d: noisy peak %g, want %g", i, got, peak)
+		}
+	}
+	if slices.Equal(noisy[0], noisy[2]) {
+		t.Error("clip 2 twice in a batch got the same noise")
+	}
+	_, alone, err := set.Pairs(tensor.FromData([]float32{2}, 1, 1), rng, peak)
+	if err != nil || !slices.Equal(alone[0], noisy[0]) {
+		t.Errorf("item 0 drawn alone differs from item 0 of its batch (%v)", err)
+	}
+	_, again, _ := set.Pairs(idx, rng, peak)
+	for i := range again {
+		if !slices.Equal(again[i], noisy[i]) {
+			t.Errorf("item %d: the same call gave other bits", i)
+		}
+	}
+}

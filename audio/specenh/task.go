@@ -17,7 +17,8 @@ import (
 // white, pink, or babble of noise.BabbleTalkers other training utterances by
 // other voices), an SNR uniform in [MinSNR, MaxSNR] dB and the noise itself
 // from the step's random stream, mixes them exactly (noise.Mix), scales
-// clean and noisy by Spec.Peak over the noisy peak, maps both to images,
+// clean and noisy by Spec.Peak over the noisy peak (noise.TrainingSet.Pairs),
+// maps both to images,
 // and regresses the clean image with the noisy one as the condition
 // (train.Objective with pipeline.Cond: x₀ target, uniform weighting).
 // Everything random comes from the step and the seed, so a resumed run
@@ -77,19 +78,14 @@ func (t *Task) Loss(g *autograd.Graph, step int, rng *tensor.RNG) (*autograd.Var
 	S := t.Enhancer.Codec.Spec.Size()
 	per := 2 * S * S
 	n := idx.Dim(0)
+	clean, noisy, err := t.Pairs(idx, rng, t.Enhancer.Codec.Spec.Peak)
+	if err != nil {
+		return nil, 0, err
+	}
 	batch := tensor.New(n, 4, S, S) // per item: the clean image, then the noisy one
-	mix := rng.Split(1 << 20)
 	for i := range n {
-		clean, noisy, err := t.Mix(int(idx.Data[i]), mix.Split(uint64(i)))
-		if err != nil {
-			return nil, 0, err
-		}
-		noisy, scale := scaleToPeak(noisy, t.Enhancer.Codec.Spec.Peak)
-		for j := range clean {
-			clean[j] *= scale
-		}
-		t.Enhancer.Codec.Image(clean, batch.Data[2*i*per:(2*i+1)*per])
-		t.Enhancer.Codec.Image(noisy, batch.Data[(2*i+1)*per:(2*i+2)*per])
+		t.Enhancer.Codec.Image(clean[i], batch.Data[2*i*per:(2*i+1)*per])
+		t.Enhancer.Codec.Image(noisy[i], batch.Data[(2*i+1)*per:(2*i+2)*per])
 	}
 	l, err := t.Objective.Loss(g, t.Enhancer.Pipe.Net, batch, nil, rng)
 	return l, epoch, err
