@@ -110,25 +110,15 @@ func NewDenoiseTask(m *Model, x *tensor.Tensor, voices []string, batch int, seed
 	if err != nil {
 		return nil, err
 	}
-	b, err := train.TensorBatches(indexTensor(x.Dim(0)), nil, batch, seed)
-	if err != nil {
-		return nil, err
-	}
 	set, err := noise.NewTrainingSet(x, voices, -5, 20, func(c []float64) []float64 { return digits.Trim(c, m.Config.Rate, digits.TrimDB) })
 	if err != nil {
 		return nil, fmt.Errorf("denoise task: %w", err)
 	}
-	return &DenoiseTask{Model: m, Batches: b, Objective: obj, TrainingSet: set}, nil
-}
-
-// indexTensor is (n, 1) holding 0…n−1, so that Batches serves clip
-// indices (the task mixes the audio itself).
-func indexTensor(n int) *tensor.Tensor {
-	t := tensor.New(n, 1)
-	for i := range n {
-		t.Data[i] = float32(i)
+	b, err := train.TensorBatches(set.Indices(), nil, batch, seed)
+	if err != nil {
+		return nil, err
 	}
-	return t
+	return &DenoiseTask{Model: m, Batches: b, Objective: obj, TrainingSet: set}, nil
 }
 
 // Params implements train.Task.

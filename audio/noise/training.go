@@ -73,8 +73,19 @@ func (t *TrainingSet) Mix(c int, rng *tensor.RNG) (clean, noisy []float64, err e
 	return clean, noisy, err
 }
 
+// Indices is (N, 1) holding the clip indices 0…N−1, for train.Batches to
+// serve batches of clips (idx of Pairs): the tasks mix the audio
+// themselves.
+func (t *TrainingSet) Indices() *tensor.Tensor {
+	idx := tensor.New(t.Clean.Dim(0), 1)
+	for i := range idx.Data {
+		idx.Data[i] = float32(i)
+	}
+	return idx
+}
+
 // Pairs returns the training clips of one step, idx (a batch of clip
-// indices (n, 1), as train.Batches serves them), each with a noisy version
+// indices (n, 1), as train.Batches serves them from Indices), each with a noisy version
 // (Mix; item i draws from the stream rng.Split(1<<20).Split(i), so that an
 // item's noise depends on neither the others nor the draws of the loss),
 // both scaled so that the noisy clip's largest magnitude is peak

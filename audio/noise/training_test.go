@@ -111,7 +111,7 @@ func diff(a, b []float64) []float64 {
 	return d
 }
 
-// Pairs gives each item of a batch its clip and the noisy version that Mix
+// Indices lists the clips; Pairs gives each item of a batch its clip and the noisy version that Mix
 // draws from the item's own stream, both scaled to put the noisy peak at
 // the level asked: the same clip twice in a batch gets two noises, an
 // item's pair does not depend on the rest of its batch, and the same call
@@ -127,6 +127,9 @@ func TestTrainingSetPairs(t *testing.T) {
 	set, err := NewTrainingSet(x, []string{"a", "b", "c"}, 0, 10, func(c []float64) []float64 { return c })
 	if err != nil {
 		t.Fatal(err)
+	}
+	if all := set.Indices(); !slices.Equal(all.Shape, []int{3, 1}) || !slices.Equal(all.Data, []float32{0, 1, 2}) {
+		t.Errorf("Indices() = %v %v, want (3, 1) holding 0, 1, 2", all.Shape, all.Data)
 	}
 	idx := tensor.FromData([]float32{2, 0, 2}, 3, 1)
 	rng := tensor.NewRNG(5)

@@ -43,20 +43,16 @@ func NewTask(e *Enhancer, x *tensor.Tensor, voices []string, batch int, seed uin
 	if batch < 1 || batch > x.Dim(0) {
 		return nil, fmt.Errorf("specenh: task: batch: want 1 to the %d training clips, got %d", x.Dim(0), batch)
 	}
-	idx := tensor.New(x.Dim(0), 1) // Batches serves clip indices; the task mixes the audio itself
-	for i := range x.Dim(0) {
-		idx.Data[i] = float32(i)
+	set, err := noise.NewTrainingSet(x, voices, -5, 20, func(c []float64) []float64 { return digits.Trim(c, s.Rate, digits.TrimDB) })
+	if err != nil {
+		return nil, fmt.Errorf("specenh: task: %w", err)
 	}
-	b, err := train.TensorBatches(idx, nil, batch, seed)
+	b, err := train.TensorBatches(set.Indices(), nil, batch, seed)
 	if err != nil {
 		return nil, err
 	}
 	obj := &train.Objective{Schedule: e.Pipe.Schedule, Target: e.Pipe.Model.Target, Weighting: diffusion.Uniform,
 		Cond: e.Pipe.Model.Cond}
-	set, err := noise.NewTrainingSet(x, voices, -5, 20, func(c []float64) []float64 { return digits.Trim(c, s.Rate, digits.TrimDB) })
-	if err != nil {
-		return nil, fmt.Errorf("specenh: task: %w", err)
-	}
 	return &Task{Enhancer: e, Batches: b, Objective: obj, TrainingSet: set}, nil
 }
 
