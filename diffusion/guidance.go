@@ -47,7 +47,8 @@ func DropLabels(y []int, p float64, null int, rng *tensor.RNG) []int {
 // combination is the same in x0, ε or v, since each is affine in the others
 // at a fixed x and σ. Both predictions come from one call on a doubled
 // batch, so a Guided step costs one denoiser call of size 2N (one of size N
-// when Scale is exactly 1).
+// when Scale is exactly 1, the conditional model alone, or exactly 0, the
+// unconditional one alone).
 type Guided struct {
 	D      CondDenoiser
 	Labels []int   // one class per batch item
@@ -65,6 +66,13 @@ func (g Guided) Denoise(x *tensor.Tensor, sigma float64) (*tensor.Tensor, error)
 	}
 	if g.Scale == 1 {
 		return g.D.DenoiseLabels(x, sigma, g.Labels)
+	}
+	if g.Scale == 0 {
+		null := make([]int, n)
+		for i := range null {
+			null[i] = g.D.NullLabel()
+		}
+		return g.D.DenoiseLabels(x, sigma, null)
 	}
 	// Stack [x; x] with labels [Labels; null…]: (2N, …).
 	shape := append([]int{2 * n}, x.Shape[1:]...)

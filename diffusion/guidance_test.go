@@ -52,8 +52,8 @@ func TestGuidedCombination(t *testing.T) {
 			}
 		}
 		wantCalls := []int{6} // one doubled batch
-		if w == 1 {
-			wantCalls = []int{3} // plain conditional: no unconditional pass
+		if w == 1 || w == 0 {
+			wantCalls = []int{3} // plain conditional or unconditional: one pass
 		}
 		if len(d.calls) != 1 || d.calls[0] != wantCalls[0] {
 			t.Errorf("w=%v: denoiser calls with batch sizes %v, want %v", w, d.calls, wantCalls)

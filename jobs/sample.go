@@ -46,7 +46,8 @@ func (s SampleSpec) SamplerSpec() sampler.Spec {
 type Sampling struct {
 	SampleSpec
 	P      *pipeline.Pipeline
-	Labels []int // class of every image of the job; nil for an unconditional model
+	Labels []int // class of every image of the job; nil for an unconditional model or guidance 0
+	cond   []int // the labels the network is given (pipeline.SampleLabels)
 	steps  int
 }
 
@@ -66,10 +67,14 @@ func (s SampleSpec) Prepare(p *pipeline.Pipeline) (*Sampling, error) {
 	if s.Class >= 0 && (classes == 0 || s.Class >= classes) {
 		return nil, requestf("--class %d: the model has %d classes", s.Class, classes)
 	}
+	if s.Guidance == 0 && s.Class >= 0 {
+		return nil, requestf("--class %d with --guidance 0: guidance 0 samples the unconditional model, which has no class; leave --class out", s.Class)
+	}
 	if s.Batch < 1 {
 		return nil, requestf("--batch: want ≥ 1, got %d", s.Batch)
 	}
-	return &Sampling{SampleSpec: s, P: p, Labels: pipeline.CycleLabels(s.N, s.Class, classes),
+	cond, named := pipeline.SampleLabels(s.N, s.Class, classes, s.Guidance)
+	return &Sampling{SampleSpec: s, P: p, Labels: named, cond: cond,
 		steps: s.SamplerSpec().StepCount(p.Schedule.Steps())}, nil
 }
 
@@ -78,8 +83,8 @@ func (s SampleSpec) Prepare(p *pipeline.Pipeline) (*Sampling, error) {
 func (s *Sampling) Generate(ctx context.Context, lo, hi int, visit func(i int, x *tensor.Tensor)) (*tensor.Tensor, error) {
 	opts := pipeline.Options{N: hi - lo, Guidance: s.Guidance, Sampler: s.SamplerSpec(),
 		Seed: s.Seed, First: lo, Threshold: s.Threshold, Visit: visit}
-	if s.Labels != nil {
-		opts.Labels = s.Labels[lo:hi]
+	if s.cond != nil {
+		opts.Labels = s.cond[lo:hi]
 	}
 	return s.P.Generate(ctx, opts)
 }

@@ -192,7 +192,7 @@ func (p *Pipeline) denoiser(labels []int, cond *tensor.Tensor) *diffusion.VPDeno
 // checkpoint they determine the images bit for bit.
 type Options struct {
 	N        int          // number of images
-	Labels   []int        // class of each image (len N), or nil when unconditional
+	Labels   []int        // class of each image (len N), or nil when unconditional; the null class (Classes) asks for the unconditional model
 	Guidance float64      // classifier-free guidance scale w (1 = plain conditional; 0 means 1, or for a Student its own w)
 	Sampler  sampler.Spec // which sampler, steps, temperature
 	Seed     uint64
@@ -243,8 +243,8 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 			return nil, fmt.Errorf("generate: %d labels for %d images", len(opts.Labels), opts.N)
 		}
 		for i, c := range opts.Labels {
-			if c < 0 || c >= cfg.Classes {
-				return nil, fmt.Errorf("generate: label %d of image %d: want a class in 0..%d", c, i, cfg.Classes-1)
+			if c < 0 || c > cfg.Classes {
+				return nil, fmt.Errorf("generate: label %d of image %d: want a class in 0..%d, or %d (the null class: unconditional)", c, i, cfg.Classes-1, cfg.Classes)
 			}
 		}
 	}

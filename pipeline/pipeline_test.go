@@ -114,7 +114,7 @@ func TestGenerateRefusesBadLabels(t *testing.T) {
 		want string
 	}{
 		{pipeline.Options{N: 2, Labels: []int{0}, Sampler: spec}, "1 labels for 2 images"},
-		{pipeline.Options{N: 1, Labels: []int{3}, Sampler: spec}, "want a class in 0..2"},
+		{pipeline.Options{N: 1, Labels: []int{4}, Sampler: spec}, "want a class in 0..2, or 3"},
 		{pipeline.Options{N: 0, Sampler: spec}, "n: want ≥ 1"},
 		{pipeline.Options{N: 1, Sampler: sampler.Spec{Name: "lms"}}, "unknown name"},
 	} {

@@ -277,6 +277,9 @@ func (p *SampleParams) check(m *Model, _ map[string][]byte, lim Limits) *APIErro
 	if classes == 0 && p.Class != -1 {
 		return badField("params.class", CodeOutOfRange, "the model is unconditional: want -1, got %d", p.Class)
 	}
+	if classes > 0 && p.Guidance == 0 && p.Class != -1 {
+		return badField("params.class", CodeOutOfRange, "guidance 0 samples the unconditional model, which has no class: want -1, got %d", p.Class)
+	}
 	return rangeInt("params.class", p.Class, -1, classes-1)
 }
 
@@ -304,8 +307,8 @@ func (p *SampleParams) run(e *runEnv) error {
 	if err != nil {
 		return err
 	}
-	labels := pipeline.CycleLabels(p.N, p.Class, pl.Model.UNet.Classes)
-	opts := pipeline.Options{N: p.N, Labels: labels, Guidance: p.Guidance, Sampler: spec, Seed: p.Seed, Threshold: p.Threshold}
+	cond, labels := pipeline.SampleLabels(p.N, p.Class, pl.Model.UNet.Classes, p.Guidance)
+	opts := pipeline.Options{N: p.N, Labels: cond, Guidance: p.Guidance, Sampler: spec, Seed: p.Seed, Threshold: p.Threshold}
 	opts.Visit = func(i int, x *tensor.Tensor) { p.visit(e, sigmas, i, x) }
 	x, err := pl.Generate(e.ctx, opts)
 	if err != nil {
@@ -389,25 +392,22 @@ func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j
 		return all(err)
 	}
 	var items []pipeline.Item
-	var labels []int
+	var labels []int               // what the network is given
+	named := [][]int{}             // each job's classes to name its images by
 	lo := make([]int, len(jobs)+1) // job j's images are lo[j] … lo[j+1]−1
 	for j, jb := range jobs {
 		lo[j] = len(items)
 		for i := range jb.p.N {
 			items = append(items, pipeline.Item{Seed: jb.p.Seed, Index: i})
 		}
-		labels = append(labels, pipeline.CycleLabels(jb.p.N, jb.p.Class, pl.Model.UNet.Classes)...)
+		cond, names := pipeline.SampleLabels(jb.p.N, jb.p.Class, pl.Model.UNet.Classes, jb.p.Guidance)
+		labels = append(labels, cond...)
+		named = append(named, names)
 	}
 	lo[len(jobs)] = len(items)
 	rows := func(x *tensor.Tensor, j int) *tensor.Tensor { // job j's images of x
 		per := x.Len() / x.Dim(0)
 		return tensor.FromData(x.Data[lo[j]*per:lo[j+1]*per], append([]int{lo[j+1] - lo[j]}, x.Shape[1:]...)...)
-	}
-	jobLabels := func(j int) []int {
-		if labels == nil {
-			return nil
-		}
-		return labels[lo[j]:lo[j+1]]
 	}
 	dropped := make([]bool, len(jobs))
 	drop := func(j int, err error) {
@@ -436,7 +436,7 @@ func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j
 		case err != nil:
 			errs[j] = err
 		default:
-			errs[j] = jb.p.writeOutputs(jb.e, rows(x, j), jobLabels(j))
+			errs[j] = jb.p.writeOutputs(jb.e, rows(x, j), named[j])
 		}
 	}
 	return errs

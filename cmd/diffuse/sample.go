@@ -133,7 +133,7 @@ than the model's maximum are refused, not cut.`,
 	f.StringVar(&s.out, "out", "samples", "output folder")
 	f.IntVar(&s.n, "n", 16, "number of images")
 	f.IntVar(&s.class, "class", -1, "class of every image (-1: cycle through the classes)")
-	f.Float64Var(&s.guidance, "guidance", 3, "classifier-free guidance scale (1 = plain conditional)")
+	f.Float64Var(&s.guidance, "guidance", 3, "classifier-free guidance scale (1 = plain conditional, 0 = the unconditional model)")
 	f.StringVar(&s.sampler, "sampler", "dpmpp2m", "sampler: "+strings.Join(sampler.Names(), ", "))
 	f.IntVar(&s.steps, "steps", 0, "sampling steps (0: the sampler's usual count)")
 	f.Float64Var(&s.eta, "eta", 0, "DDIM's eta (0 deterministic, 1 ancestral)")
