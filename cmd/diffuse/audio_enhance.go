@@ -71,7 +71,11 @@ func runAudioEnhanceTrain(ctx context.Context, f audioTrainFlags, log io.Writer)
 	if err := resumeInto(tr, resumeFrom, log); err != nil {
 		return err
 	}
-	meta, err := f.startRun(map[string]any{"task": taskEnhance, "model": model, "spec": spec}, model.Meta(), spec.Meta())
+	specMeta, err := spec.Meta()
+	if err != nil {
+		return fmt.Errorf("audio train: %w", err)
+	}
+	meta, err := f.startRun(map[string]any{"task": taskEnhance, "model": model, "spec": spec}, model.Meta(), specMeta)
 	if err != nil {
 		return err
 	}

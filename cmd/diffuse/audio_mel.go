@@ -97,7 +97,11 @@ func runAudioMelTrain(ctx context.Context, f audioTrainFlags, log io.Writer) err
 	if err := resumeInto(tr, resumeFrom, log); err != nil {
 		return err
 	}
-	meta, err := f.startRun(map[string]any{"task": taskMel, "model": model, "mel": spec}, model.Meta(), spec.Meta())
+	specMeta, err := spec.Meta()
+	if err != nil {
+		return fmt.Errorf("audio train: %w", err)
+	}
+	meta, err := f.startRun(map[string]any{"task": taskMel, "model": model, "mel": spec}, model.Meta(), specMeta)
 	if err != nil {
 		return err
 	}
