@@ -37,7 +37,8 @@ func squareOp(g *Graph, x *Var) *Var {
 }
 
 var evictCases = []evictCase{
-	// Ops that keep their inputs' data for backward: Evict must refuse.
+	// Ops that keep some of their inputs' data for backward: Evict must
+	// refuse those inputs (false) and may take the others (true).
 	{"Linear", func(g *Graph, in, leaf func(...int) *Var) *Var {
 		return g.Linear(in(3, 2, 6), leaf(5, 6), leaf(5))
 	}, []bool{false}},
