@@ -18,6 +18,7 @@ type Graph struct {
 	pooled  bool                        // NewPooled: outputs and gradients come from, and go back to, the pool
 	owned   map[*tensor.Tensor]struct{} // outputs alloc handed out that Record has not yet claimed
 	scratch []*tensor.Tensor            // NoGradPooled: every output alloc handed out, for Release
+	evicted int                         // values Evict gave back since the last Reset
 }
 
 type step struct {
@@ -57,7 +58,32 @@ func (g *Graph) Needs(inputs ...*Var) bool {
 // once the output's Grad is complete (and only if backward reached it).
 // back must add into the gradients of those inputs that RequiresGrad.
 // Ops outside this package (fused layers) use Record the same way.
+//
+// back may read the inputs' data through slices taken in the forward
+// pass: Record pins every input of a recorded step, so that Evict leaves
+// it in place (see Evict). Reading an input that Evict has already given
+// back panics with an error.
 func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var) *Var {
+	return g.recordOp(value, back, inputs, inputs...)
+}
+
+// pins lists the inputs of an op whose forward data its backward step
+// reads through slices taken in the forward pass (or that its output
+// shares, as a view does): Evict must keep them where they are.
+type pins []*Var
+
+// recordOp is Record for the ops of this package, which each say which of
+// their inputs to pin: back reads every other input's data, if at all,
+// through the Var when it runs (x.Value.Data inside back), after Backward
+// has made an evicted input again. An op that keeps a slice of an input's
+// data, or the input's *tensor.Tensor, for backward must list that input
+// in pinned; one that lists too few reads a reused buffer after Evict.
+func (g *Graph) recordOp(value *tensor.Tensor, back func(out *Var), pinned pins, inputs ...*Var) *Var {
+	for i, in := range inputs {
+		if in != nil && in.evicted {
+			panic(fmt.Errorf("autograd: input %d of an op was given back by Evict before the op ran: evict a value only after every op that reads it", i))
+		}
+	}
 	out := &Var{Value: value, pooled: g.pooled}
 	if g.owned != nil {
 		if _, ok := g.owned[value]; ok {
@@ -68,6 +94,13 @@ func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var
 	if g.Needs(inputs...) {
 		out.requiresGrad = true
 		g.tape = append(g.tape, step{out: out, back: func() { back(out) }})
+		for _, v := range pinned {
+			// Only values Evict could drop are written: leaves such as
+			// parameters are shared with other graphs and goroutines.
+			if v != nil && v.remat != nil {
+				v.pinned = true
+			}
+		}
 	}
 	return out
 }
@@ -83,26 +116,51 @@ func (g *Graph) Record(value *tensor.Tensor, back func(out *Var), inputs ...*Var
 // typical case.
 //
 // Call it once every op that reads v in the forward pass has run: neither
-// v nor a view of it (Reshape) may be read again until Backward. Backward
-// recomputes v at the point of the tape where Evict was called, so before
-// the backward step of any op that read it, and the result is the same to
-// the bit. The ops that read v must read it in backward through v itself,
-// as the convolutions, GroupNorm, GroupNormSiLU, Concat and
-// UpsampleNearest2d do, not through a slice of its data kept from the
-// forward pass: the recomputed value lies in another buffer.
+// v nor a view of it (Reshape) may be read again until Backward, and an op
+// given v afterwards panics. Backward recomputes v at the point of the
+// tape where Evict was called, so before the backward step of any op that
+// read it, and the result is the same to the bit.
 //
-// Evict does nothing on graphs other than NewPooled ones, for values of
-// other ops, for views and for values already evicted.
-func (g *Graph) Evict(v *Var) {
-	if !g.pooled || !g.record || v == nil || !v.owned || v.remat == nil || v.evicted {
-		return
+// An op that reads an input in backward through slices of its data kept
+// from the forward pass pins that input, since after Evict they would
+// point into a buffer the pool has handed to others; Evict of a pinned
+// value does nothing (it only keeps the memory). The pinning ops are
+// Linear, LinearGELU, MLP and MatMul (input and weights), Mul, Div, Log,
+// SiLU, GELU, ReLU, Attention, AttentionQKV, MSE, CrossEntropy,
+// WeightedCrossEntropy, Modulate, GatedAdd and NormModulate (the operands
+// they multiply by), the convolutions (their weight) and GroupNorm and
+// GroupNormSiLU (their affine parameters). The views Reshape and Index pin
+// the value whose data they share, and an op recorded through Record pins
+// all its inputs. The other ops read their inputs in backward through the
+// Var, once Backward has made them again, or not at all: the
+// convolutions' input, shift and residual, the norms' input, LayerNorm's
+// affine parameters, Linear's bias, Concat, UpsampleNearest2d, AvgPool2d,
+// Permute, Slice, Add, Sub, Sum, Mean, the softmaxes, Scale, AddScalar,
+// Exp, Sqrt, Tanh, Sigmoid, Dropout, Embedding and Rotary.
+//
+// Evict also does nothing on graphs other than NewPooled ones, for values
+// of other ops, for views and for values already evicted. It reports
+// whether it gave v's buffer back; Evicted counts the values it did.
+func (g *Graph) Evict(v *Var) bool {
+	if !g.pooled || !g.record || v == nil || !v.owned || v.remat == nil || v.evicted || v.pinned {
+		return false
 	}
 	g.tape = append(g.tape, step{remat: v})
+	// v keeps its shape slice, which ops may hold for backward (Sum, Mul
+	// with broadcasting): the pool rewrites the shapes of the tensors it
+	// hands out, so only the data goes back, in a tensor of its own.
 	t := v.Value
-	v.Value = &tensor.Tensor{Shape: append([]int(nil), t.Shape...)}
+	v.Value = &tensor.Tensor{Shape: t.Shape}
 	v.owned, v.evicted = false, true
-	give(t)
+	give(&tensor.Tensor{Data: t.Data})
+	g.evicted++
+	return true
 }
+
+// Evicted is the number of values Evict has given back since g was made
+// or last reset (by Backward or Reset): a check that a model's evictions
+// happen, since Evict of a value some op pinned quietly keeps it.
+func (g *Graph) Evicted() int { return g.evicted }
 
 // materialize recomputes an evicted v into a buffer from the pool (its
 // inputs first, if they were evicted too).
@@ -128,7 +186,7 @@ func (g *Graph) rematerializable(v *Var, remat func(dst *tensor.Tensor)) *Var {
 func (g *Graph) Len() int { return len(g.tape) }
 
 // Reset drops the tape, releasing the activations it kept.
-func (g *Graph) Reset() { clear(g.tape); g.tape = g.tape[:0]; clear(g.owned) }
+func (g *Graph) Reset() { clear(g.tape); g.tape = g.tape[:0]; clear(g.owned); g.evicted = 0 }
 
 // Backward seeds the gradient of loss (one element) with 1 and runs the
 // tape in reverse, accumulating into every Var that wants a gradient. The

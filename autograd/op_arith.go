@@ -51,7 +51,14 @@ func (g *Graph) binary(op arithOp, a, b *Var) *Var {
 	}
 	out := g.allocDirty(shape...) // broadcastArith writes every element
 	broadcastArith(op, out.Data, A, B, as, bs, shape)
-	return g.Record(out, func(o *Var) {
+	var pinned pins // the operands whose data backward reads
+	switch op {
+	case opMul:
+		pinned = pins{a, b}
+	case opDiv:
+		pinned = pins{b}
+	}
+	return g.recordOp(out, func(o *Var) {
 		G := o.Grad.Data
 		if a.requiresGrad {
 			switch op {
@@ -77,7 +84,7 @@ func (g *Graph) binary(op arithOp, a, b *Var) *Var {
 				addGrad(b, t, shape, -1, true)
 			}
 		}
-	}, a, b)
+	}, pinned, a, b)
 }
 
 // binaryTemp returns x op y over shape out in a new buffer.
@@ -213,7 +220,7 @@ func arithRun(op arithOp, c, x, y []float32, dx, dy int) {
 
 // Scale is s·x.
 func (g *Graph) Scale(x *Var, s float32) *Var {
-	return g.unary(x, func(y, x []float32) {
+	return g.unary(x, false, func(y, x []float32) {
 		for i, v := range x {
 			y[i] = s * v
 		}
@@ -226,7 +233,7 @@ func (g *Graph) Scale(x *Var, s float32) *Var {
 
 // AddScalar is x + s.
 func (g *Graph) AddScalar(x *Var, s float32) *Var {
-	return g.unary(x, func(y, x []float32) {
+	return g.unary(x, false, func(y, x []float32) {
 		for i, v := range x {
 			y[i] = v + s
 		}

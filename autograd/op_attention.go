@@ -141,9 +141,9 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 		}
 	})
 	if !rec {
-		return g.Record(out, nil)
+		return g.recordOp(out, nil, nil)
 	}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		defer func() {
 			if g.pooled {
 				give(stats)
@@ -205,7 +205,7 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 				}
 			}
 		})
-	}, inputs...)
+	}, pins(inputs), inputs...) // q, k, v: their data is read in backward
 }
 
 // poolDirty is a buffer of n floats from the pool of released buffers

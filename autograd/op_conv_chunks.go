@@ -388,7 +388,7 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 		c.forward(out.Data, data(b), data(shift), data(res))
 	}
 
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		c.X = x.Value.Data // x may have been evicted and made again (Evict)
 		dY := o.Grad.Data
 		if res != nil && res.requiresGrad {
@@ -427,7 +427,7 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 		case dX != nil || dW != nil:
 			c.backward(dY, dX, dW)
 		}
-	}, x, w, b, shift, res)
+	}, pins{w}, x, w, b, shift, res) // c.W, packed in backward
 }
 
 // data is v's flat data, or nil for a nil v.

@@ -30,7 +30,7 @@ func (g *Graph) Dropout(x *Var, p float64, rng *tensor.RNG) *Var {
 	for i, v := range x.Value.Data {
 		out.Data[i] = v * mask[i]
 	}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		if !x.requiresGrad {
 			return
 		}
@@ -38,5 +38,5 @@ func (g *Graph) Dropout(x *Var, p float64, rng *tensor.RNG) *Var {
 		for i, dy := range o.Grad.Data {
 			dX[i] += dy * mask[i]
 		}
-	}, x)
+	}, nil, x)
 }

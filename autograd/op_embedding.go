@@ -28,7 +28,7 @@ func (g *Graph) Embedding(weight *Var, idx []int) *Var {
 			copy(Y[i*d:(i+1)*d], W[idx[i]*d:(idx[i]+1)*d])
 		}
 	})
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		if !weight.requiresGrad {
 			return
 		}
@@ -44,5 +44,5 @@ func (g *Graph) Embedding(weight *Var, idx []int) *Var {
 				}
 			}
 		})
-	}, weight)
+	}, nil, weight)
 }

@@ -29,7 +29,7 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 	out := g.allocDirty(outShape...) // Gemm with beta = 0 overwrites it
 	X, W, B, C := x.Value.Data, w.Value.Data, b.Value.Data, out.Data
 	linearForward(X, W, B, C, rows, n, in)
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dC := o.Grad.Data
 		// The products MatMulTrans's backward makes for a shared, transposed b.
 		if x.requiresGrad { // dX = dC·W
@@ -41,7 +41,7 @@ func (g *Graph) Linear(x, w, b *Var) *Var {
 		if b.requiresGrad { // db = Σ rows of dC
 			biasGrad(b.GradBuf().Data, dC, rows, n)
 		}
-	}, x, w, b)
+	}, pins{x, w}, x, w, b) // X and W, read in backward
 }
 
 // linearUnfused is Linear as MatMulT then Add, for a nil bias and for the

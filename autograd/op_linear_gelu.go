@@ -41,9 +41,9 @@ func (g *Graph) LinearGELU(x, w, b *Var) *Var {
 	X, W, B, Z, Y := x.Value.Data, w.Value.Data, b.Value.Data, z.Data, out.Data
 	linearGELUForward(X, W, B, Z, Y, rows, n, in)
 	if !rec {
-		return g.Record(out, nil)
+		return g.recordOp(out, nil, nil)
 	}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dY := o.Grad.Data
 		dz := poolDirty(g.pooled, rows*n)
 		dZ := dz.Data
@@ -66,7 +66,7 @@ func (g *Graph) LinearGELU(x, w, b *Var) *Var {
 		if g.pooled {
 			give(dz)
 		}
-	}, x, w, b)
+	}, pins{x, w}, x, w, b) // X and W, read in backward
 }
 
 // linearGELUForward sets Z = X·Wᵀ + B and Y = GELU(Z) for X (rows, in),

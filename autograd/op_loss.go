@@ -32,7 +32,7 @@ func (g *Graph) MSE(pred, target *Var) *Var {
 		s += v
 	}
 	out := tensor.Scalar(float32(s / float64(n)))
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		k := 2 * o.Grad.Data[0] / float32(n) // d/dpred of mean(d²) = 2d/n
 		var dP, dT []float32
 		if pred.requiresGrad {
@@ -52,7 +52,7 @@ func (g *Graph) MSE(pred, target *Var) *Var {
 				}
 			}
 		})
-	}, pred, target)
+	}, pins{pred, target}, pred, target) // P and T, read in backward
 }
 
 // CrossEntropy is the mean over the N rows of logits (N, K) of the
@@ -101,7 +101,7 @@ func (g *Graph) CrossEntropy(logits *Var, labels []int) *Var {
 		s += v
 	}
 	out := tensor.Scalar(float32(s / float64(n)))
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		if !logits.requiresGrad {
 			return
 		}
@@ -118,5 +118,5 @@ func (g *Graph) CrossEntropy(logits *Var, labels []int) *Var {
 				}
 			}
 		})
-	}, logits)
+	}, pins{logits}, logits) // X, read in backward
 }

@@ -63,7 +63,7 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 			}
 		})
 	}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dC := o.Grad.Data
 		if a.requiresGrad {
 			dA := a.GradBuf().Data
@@ -100,7 +100,7 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 				})
 			}
 		}
-	}, a, b)
+	}, pins{a, b}, a, b) // A and B, read in backward
 }
 
 // matmulGradA adds the gradient of C = op(A)·op(B) with respect to the

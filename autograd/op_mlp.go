@@ -70,9 +70,9 @@ func (g *Graph) MLP(x, w1, b1, w2, b2 *Var) *Var {
 		if g.pooled {
 			give(h)
 		}
-		return g.Record(out, nil)
+		return g.recordOp(out, nil, nil)
 	}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		defer func() {
 			if g.pooled {
 				give(z)
@@ -118,5 +118,5 @@ func (g *Graph) MLP(x, w1, b1, w2, b2 *Var) *Var {
 		if b1.requiresGrad {
 			biasGrad(b1.GradBuf().Data, dZ, rows, hid)
 		}
-	}, x, w1, b1, w2, b2)
+	}, pins{x, w1, w2}, x, w1, b1, w2, b2) // X, W1 and W2, read in backward
 }

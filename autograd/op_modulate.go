@@ -33,7 +33,7 @@ func (g *Graph) Modulate(x, shift, scale *Var) *Var {
 			kernels.MulAdd(Y[r*d:(r+1)*d], X[r*d:(r+1)*d], k, S[n*d:(n+1)*d])
 		}
 	})
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dY := o.Grad.Data
 		var dX, dS, dK []float32
 		if x.requiresGrad {
@@ -70,7 +70,7 @@ func (g *Graph) Modulate(x, shift, scale *Var) *Var {
 				}
 			}
 		})
-	}, x, shift, scale)
+	}, pins{x, scale}, x, shift, scale) // X and K, read in backward
 }
 
 // GatedAdd is x + h·gate for sequences x, h (B, L, D) and one gate (B, D)
@@ -94,7 +94,7 @@ func (g *Graph) GatedAdd(x, h, gate *Var) *Var {
 			kernels.MulAdd(Y[r*d:(r+1)*d], H[r*d:(r+1)*d], G[(r/l)*d:(r/l+1)*d], X[r*d:(r+1)*d])
 		}
 	})
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dY := o.Grad.Data
 		if x.requiresGrad {
 			addGrad(x, dY, x.Value.Shape, 1, false)
@@ -129,7 +129,7 @@ func (g *Graph) GatedAdd(x, h, gate *Var) *Var {
 				}
 			}
 		})
-	}, x, h, gate)
+	}, pins{h, gate}, x, h, gate) // H and G, read in backward
 }
 
 // seqRowsCheck panics unless x is (B, L, D) and p, q are (B, D); it

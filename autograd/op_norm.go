@@ -125,16 +125,23 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 	})
 	if !g.Needs(x, weight, bias) { // no backward will read the statistics
 		putFloat64s(stats)
-		return g.Record(out, nil)
+		return g.recordOp(out, nil, nil)
 	}
-	v := g.Record(out, func(o *Var) {
+	// GroupNorm keeps W and B for the SiLU's backward and for making the
+	// output again (Evict); LayerNorm's backward reads weight through the
+	// Var.
+	var pinned pins
+	if !l.perElem {
+		pinned = pins{weight, bias}
+	}
+	v := g.recordOp(out, func(o *Var) {
 		defer putFloat64s(stats) // backward runs once
 		var sb *siluBack
 		if l.silu {
 			sb = &siluBack{W: W, B: B, Y: o.Value.Data} // Y may have been evicted and recomputed
 		}
 		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd, sb)
-	}, x, weight, bias)
+	}, pinned, x, weight, bias)
 	if l.perElem || block == 0 {
 		return v
 	}

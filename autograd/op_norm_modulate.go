@@ -53,9 +53,9 @@ func (g *Graph) NormModulate(x, shift, scale *Var, eps float64) *Var {
 	})
 	if !g.Needs(x, shift, scale) {
 		putFloat64s(stats)
-		return g.Record(out, nil)
+		return g.recordOp(out, nil, nil)
 	}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		defer putFloat64s(stats) // backward runs once
 		dY := o.Grad.Data
 		var dX, dS, dK []float32
@@ -107,7 +107,7 @@ func (g *Graph) NormModulate(x, shift, scale *Var, eps float64) *Var {
 				}
 			}
 		})
-	}, x, shift, scale)
+	}, pins{x, scale}, x, shift, scale) // X and K, read in backward
 }
 
 // rowStats is the mean and 1/√(var + eps) of one non-empty row (or

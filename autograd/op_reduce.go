@@ -65,9 +65,9 @@ func (g *Graph) reduce(op string, x *Var, axes []int, keepDims, mean bool) *Var 
 		out.Fill(float32(math.NaN()))
 	}
 	sumTo(out.Data, x.Value.Data, kept, in, scale)
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		expandAdd(x.GradBuf().Data, o.Grad.Data, in, kept, float32(scale))
-	}, x)
+	}, nil, x)
 }
 
 // expandAdd adds s·src, broadcast from shape from to shape to, into dst

@@ -45,7 +45,7 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 		})
 	}
 	upsample(x.Value.Data, out.Data)
-	v := g.Record(out, func(o *Var) {
+	v := g.recordOp(out, func(o *Var) {
 		dY, dX := o.Grad.Data, x.GradBuf().Data
 		// dx[i][j] = Σ of dy over the factor×factor block that copied it.
 		parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
@@ -63,7 +63,7 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 				}
 			}
 		})
-	}, x)
+	}, nil, x)
 	return g.rematerializable(v, func(dst *tensor.Tensor) { // Evict
 		x.materialize()
 		upsample(x.Value.Data, dst.Data)
@@ -108,7 +108,7 @@ func (g *Graph) AvgPool2d(x *Var, kernel, stride int) *Var {
 			}
 		}
 	})
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dY, dX := o.Grad.Data, x.GradBuf().Data
 		// Each window spreads its gradient evenly over its pixels. Windows
 		// of one plane may overlap, so a plane belongs to one worker.
@@ -128,5 +128,5 @@ func (g *Graph) AvgPool2d(x *Var, kernel, stride int) *Var {
 				}
 			}
 		})
-	}, x)
+	}, nil, x)
 }

@@ -41,9 +41,9 @@ func (g *Graph) Rotary(x *Var, base float64, start int) *Var {
 	rows := x.Value.Len() / max(1, d)
 	out := g.allocDirty(xs...) // every element is written below
 	rotate(out.Data, x.Value.Data, rows, l, half, cosT, sinT, 1, false)
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		rotate(x.GradBuf().Data, o.Grad.Data, rows, l, half, cosT, sinT, -1, true)
-	}, x)
+	}, nil, x)
 }
 
 // rotate sets y (add: adds into y) to x rotated by sign·p·θ_i in every

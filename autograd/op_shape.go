@@ -11,9 +11,9 @@ import (
 // always contiguous), so it costs no copy.
 func (g *Graph) Reshape(x *Var, shape ...int) *Var {
 	out := &tensor.Tensor{Shape: tensor.ResolveShape("Reshape", x.Value.Shape, shape), Data: x.Value.Data}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		addGrad(x, o.Grad.Data, x.Value.Shape, 1, false)
-	}, x)
+	}, pins{x}, x) // a view: out shares x's data
 }
 
 // Permute reorders the axes of x: axis i of the result is axis perm[i] of
@@ -52,7 +52,7 @@ func (g *Graph) Permute(x *Var, perm ...int) *Var {
 			}
 		})
 	})
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		G, dX := o.Grad.Data, x.GradBuf().Data
 		parallel.For(len(G), grainElems, func(lo, hi int) {
 			p.segments(lo, hi, func(k, m, _, j int) {
@@ -65,7 +65,7 @@ func (g *Graph) Permute(x *Var, perm ...int) *Var {
 				}
 			})
 		})
-	}, x)
+	}, nil, x)
 }
 
 // permutePlan is the loop over an output of shape out that reads, along
@@ -172,7 +172,7 @@ func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 		}
 	}
 	concat(out.Data)
-	v := g.Record(out, func(o *Var) {
+	v := g.recordOp(out, func(o *Var) {
 		off := 0
 		for _, x := range xs {
 			w := x.Value.Shape[ax] * inner
@@ -181,7 +181,7 @@ func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 			}
 			off += w
 		}
-	}, xs...)
+	}, nil, xs...)
 	return g.rematerializable(v, func(dst *tensor.Tensor) { // Evict
 		for _, x := range xs {
 			x.materialize()
@@ -208,9 +208,9 @@ func (g *Graph) Slice(x *Var, axis, lo, hi int) *Var {
 	row, w := in[ax]*inner, (hi-lo)*inner
 	start := lo * inner
 	copyRows(out.Data, w, x.Value.Data[min(start, len(x.Value.Data)):], row, outer, w)
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		addRows(x.GradBuf().Data[min(start, len(x.Value.Data)):], row, o.Grad.Data, w, outer, w)
-	}, x)
+	}, nil, x)
 }
 
 // copyRows copies n rows of w elements from src (rows sStride apart) to
@@ -249,8 +249,8 @@ func (g *Graph) Index(x *Var, i int) *Var {
 	}
 	n := tensor.Numel(in[1:])
 	out := &tensor.Tensor{Shape: append([]int(nil), in[1:]...), Data: x.Value.Data[i*n : (i+1)*n]}
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dX, G := x.GradBuf().Data[i*n:(i+1)*n], o.Grad.Data
 		parallel.For(n, grainElems, func(lo, hi int) { kernels.AddTo(dX[lo:hi], G[lo:hi]) })
-	}, x)
+	}, pins{x}, x) // a view: out shares x's data
 }

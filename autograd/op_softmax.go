@@ -63,7 +63,7 @@ func (g *Graph) softmax(op string, x *Var, axis int, logOut bool) *Var {
 			}
 		}
 	})
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		if !x.requiresGrad {
 			return
 		}
@@ -90,7 +90,7 @@ func (g *Graph) softmax(op string, x *Var, axis int, logOut bool) *Var {
 				}
 			}
 		})
-	}, x)
+	}, nil, x) // backward reads only the output
 }
 
 // softmaxRow sets y to the softmax (logOut: log-softmax) of the slice x.

@@ -31,7 +31,7 @@ func (g *Graph) CausalSoftmax(x *Var) *Var {
 			clear(Y[r*s+n : (r+1)*s])
 		}
 	})
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		dY, dX := o.Grad.Data, x.GradBuf().Data
 		parallel.For(rows, grain, func(lo, hi int) {
 			for r := lo; r < hi; r++ {
@@ -46,5 +46,5 @@ func (g *Graph) CausalSoftmax(x *Var) *Var {
 				}
 			}
 		})
-	}, x)
+	}, nil, x) // backward reads only the output
 }

@@ -62,7 +62,7 @@ func (g *Graph) WeightedCrossEntropy(logits *Var, labels []int, weights []float3
 		s += v
 	}
 	out := tensor.Scalar(float32(s))
-	return g.Record(out, func(o *Var) {
+	return g.recordOp(out, func(o *Var) {
 		if !logits.requiresGrad {
 			return
 		}
@@ -84,5 +84,5 @@ func (g *Graph) WeightedCrossEntropy(logits *Var, labels []int, weights []float3
 				}
 			}
 		})
-	}, logits)
+	}, pins{logits}, logits) // X, read in backward
 }

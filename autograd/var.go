@@ -21,6 +21,9 @@ type Var struct {
 	// given back now and Value holds only the shape.
 	remat   func(dst *tensor.Tensor)
 	evicted bool
+	// pinned says that a recorded op keeps a slice of Value's data (or
+	// shares it, as a view) for its backward step: Evict leaves it.
+	pinned bool
 }
 
 // NewVar wraps t as a constant: no gradient is computed for it.

@@ -7,13 +7,15 @@ import (
 
 // MetaJSON returns the header entry key holding v as JSON, for the
 // metadata of SaveParams or WriteSafetensors (safetensors metadata values
-// are strings).
-func MetaJSON(key string, v any) map[string]string {
+// are strings). It fails, with an error naming key, when v has no JSON
+// form: a NaN or infinite float, a channel or function, a value whose
+// MarshalJSON fails.
+func MetaJSON(key string, v any) (map[string]string, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		panic(fmt.Sprintf("checkpoint: metadata %q: %v", key, err)) // plain data always marshals
+		return nil, fmt.Errorf("checkpoint: metadata %q: %w", key, err)
 	}
-	return map[string]string{key: string(b)}
+	return map[string]string{key: string(b)}, nil
 }
 
 // ReadMetaJSON decodes the header entry key of the checkpoint named name

@@ -2,6 +2,7 @@ package checkpoint
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -20,7 +21,10 @@ func (m *metaThing) Validate() error {
 // ReadMetaJSON round-trips MetaJSON's entry, reports a missing entry as not
 // found, and refuses malformed and invalid entries naming checkpoint and key.
 func TestReadMetaJSON(t *testing.T) {
-	meta := MetaJSON("x.thing", metaThing{N: 3})
+	meta, err := MetaJSON("x.thing", metaThing{N: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var got metaThing
 	if found, err := ReadMetaJSON(meta, "x.thing", "a.safetensors", &got); !found || err != nil || got.N != 3 {
 		t.Fatalf("round trip: found %v, err %v, got %+v", found, err, got)
@@ -37,3 +41,28 @@ func TestReadMetaJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestMetaJSONRefuses: a value without a JSON form is an error naming the
+// header key (and the value's problem), not a panic.
+func TestMetaJSONRefuses(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		v    any
+		want string
+	}{
+		{"NaN", struct{ Beta float64 }{math.NaN()}, "unsupported value: NaN"},
+		{"infinity", []float64{1, math.Inf(1)}, "unsupported value: +Inf"},
+		{"channel", make(chan int), "unsupported type: chan int"},
+		{"failing marshaler", failingJSON{}, "no JSON here"},
+	} {
+		meta, err := MetaJSON("x.thing", c.v)
+		if err == nil || meta != nil || !strings.Contains(err.Error(), `"x.thing"`) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: meta %v, err %v; want an error naming \"x.thing\" and %q", c.name, meta, err, c.want)
+		}
+	}
+}
+
+// failingJSON is a value whose MarshalJSON fails.
+type failingJSON struct{}
+
+func (failingJSON) MarshalJSON() ([]byte, error) { return nil, errors.New("no JSON here") }

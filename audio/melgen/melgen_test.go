@@ -210,7 +210,11 @@ func TestSpecChecks(t *testing.T) {
 	if _, ok, err := ParseSpec(map[string]string{}, "x"); ok || err != nil {
 		t.Errorf("no entry: ok %v, err %v", ok, err)
 	}
-	if s, ok, err := ParseSpec(good.Meta(), "x"); !ok || err != nil || s != good {
+	meta, err := good.Meta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s, ok, err := ParseSpec(meta, "x"); !ok || err != nil || s != good {
 		t.Errorf("round trip: %+v, %v, %v", s, ok, err)
 	}
 	for _, raw := range []string{"{", `{"rate": 8000}`} {
@@ -241,7 +245,7 @@ func TestGenerateTinyModel(t *testing.T) {
 	if err := checkpoint.SaveParams(plain, p.Net.Params(), "", meta); err != nil {
 		t.Fatal(err)
 	}
-	meta[MetaKey] = s.Meta()[MetaKey]
+	meta[MetaKey] = specEntry(t, s)
 	if err := checkpoint.SaveParams(path, p.Net.Params(), "", meta); err != nil {
 		t.Fatal(err)
 	}
@@ -364,7 +368,7 @@ func TestExport(t *testing.T) {
 	}
 	tensors["adam.m.stem.weight"] = tensors["stem.weight"].Clone()
 	meta := m.Meta()
-	meta[MetaKey] = s.Meta()[MetaKey]
+	meta[MetaKey] = specEntry(t, s)
 	meta["ema.steps"], meta["train.step"], meta["adam.lr"], meta["audio.data"] = "5", "5", "0.001", "digits"
 	dir := t.TempDir()
 	src, dst := filepath.Join(dir, "ckpt-000005.safetensors"), filepath.Join(dir, "export.safetensors")
@@ -425,5 +429,25 @@ func TestExport(t *testing.T) {
 	}
 	if _, err := os.Stat(out); err == nil {
 		t.Error("a refused export wrote its file")
+	}
+}
+
+// specEntry is the header entry Spec.Meta makes of s.
+func specEntry(t *testing.T, s Spec) string {
+	t.Helper()
+	meta, err := s.Meta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return meta[MetaKey]
+}
+
+// TestMetaRefusesNaN: a spec without a JSON form (a NaN range, which
+// Validate refuses too) is an error naming the header key, not a panic.
+func TestMetaRefusesNaN(t *testing.T) {
+	s := Default()
+	s.RangeDB = math.NaN()
+	if meta, err := s.Meta(); err == nil || meta != nil || !strings.Contains(err.Error(), MetaKey) {
+		t.Errorf("Meta() = %v, %v; want an error naming %q", meta, err, MetaKey)
 	}
 }

@@ -8,7 +8,11 @@ import (
 // accepts and a codec can be made of, or is refused with an error naming
 // the file; nothing panics.
 func FuzzParseSpec(f *testing.F) {
-	f.Add(Default().Meta()[MetaKey])
+	meta, err := Default().Meta()
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(meta[MetaKey])
 	f.Add(`{"rate":8000,"samples":8000,"fft":256,"hop":1,"exponent":1,"beta":1e308,"peak":1}`)
 	f.Add(`{"fft":-8}`)
 	f.Add(`[]`)

@@ -66,8 +66,9 @@ func (s Spec) Validate() error {
 	return nil
 }
 
-// Meta returns the header entry MetaKey holding s.
-func (s Spec) Meta() map[string]string {
+// Meta returns the header entry MetaKey holding s; s must have a JSON
+// form (finite numbers), as every valid Spec has.
+func (s Spec) Meta() (map[string]string, error) {
 	return checkpoint.MetaJSON(MetaKey, s)
 }
 

@@ -158,7 +158,11 @@ func TestSpecValidate(t *testing.T) {
 }
 
 func TestParseSpec(t *testing.T) {
-	s, ok, err := ParseSpec(Default().Meta(), "x")
+	meta, err := Default().Meta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, ok, err := ParseSpec(meta, "x")
 	if err != nil || !ok || s != Default() {
 		t.Errorf("round trip: %+v, %v, %v", s, ok, err)
 	}
@@ -287,5 +291,15 @@ func TestEnhanceDeterministic(t *testing.T) {
 	}
 	if !strings.Contains(m.Name(), "ddim, 3 steps, mean of 2") {
 		t.Errorf("name %q", m.Name())
+	}
+}
+
+// TestMetaRefusesNaN: a spec without a JSON form (a NaN β, which Validate
+// refuses too) is an error naming the header key, not a panic.
+func TestMetaRefusesNaN(t *testing.T) {
+	s := Default()
+	s.Beta = math.NaN()
+	if meta, err := s.Meta(); err == nil || meta != nil || !strings.Contains(err.Error(), MetaKey) {
+		t.Errorf("Meta() = %v, %v; want an error naming %q", meta, err, MetaKey)
 	}
 }

@@ -207,8 +207,12 @@ func melTraining(f audioTrainFlags, from string, header map[string]string) (audi
 	if err != nil {
 		return audioTraining{}, err
 	}
+	specMeta, err := spec.Meta()
+	if err != nil {
+		return audioTraining{}, fmt.Errorf("audio train: %w", err)
+	}
 	return audioTraining{tr: tr, config: map[string]any{"task": taskMel, "model": model, "mel": spec},
-		meta:  []map[string]string{model.Meta(), spec.Meta()},
+		meta:  []map[string]string{model.Meta(), specMeta},
 		about: fmt.Sprintf("task mel, %d training clips as %d×%d log-mel images", clips, spec.Bands, spec.Frames()),
 		curve: "training loss (ε-MSE, min-SNR-5)"}, nil
 }
@@ -232,8 +236,12 @@ func enhanceTraining(f audioTrainFlags, from string, header map[string]string) (
 	if err != nil {
 		return audioTraining{}, err
 	}
+	specMeta, err := spec.Meta()
+	if err != nil {
+		return audioTraining{}, fmt.Errorf("audio train: %w", err)
+	}
 	return audioTraining{tr: tr, config: map[string]any{"task": taskEnhance, "model": model, "spec": spec},
-		meta:  []map[string]string{model.Meta(), spec.Meta()},
+		meta:  []map[string]string{model.Meta(), specMeta},
 		about: fmt.Sprintf("task enhance, %d training clips as 2×%d×%d compressed STFT magnitudes", clips, spec.Size(), spec.Size()),
 		curve: "training loss (x₀-MSE on the compressed magnitude)"}, nil
 }

@@ -73,11 +73,10 @@ type EmojiNet struct {
 }
 
 // NewEmoji builds an EmojiNet with PyTorch's default initialisation drawn
-// from rng. cfg must be valid; NewEmoji panics otherwise (a programmer
-// error; LoadEmojiFile validates first).
-func NewEmoji(cfg EmojiConfig, rng *tensor.RNG) *EmojiNet {
+// from rng. An invalid cfg is an error naming the field (Validate).
+func NewEmoji(cfg EmojiConfig, rng *tensor.RNG) (*EmojiNet, error) {
 	if err := cfg.Validate(); err != nil {
-		panic(err)
+		return nil, err
 	}
 	m := &EmojiNet{Config: cfg}
 	in := 3
@@ -89,7 +88,7 @@ func NewEmoji(cfg EmojiConfig, rng *tensor.RNG) *EmojiNet {
 	m.FC = nn.NewLinear("fc", flat, cfg.Hidden, true, rng)
 	m.Cat = nn.NewLinear("cat", cfg.Hidden, cfg.Categories, true, rng)
 	m.Sub = nn.NewLinear("sub", cfg.Hidden, cfg.Subcategories, true, rng)
-	return m
+	return m, nil
 }
 
 // Params lists conv0…conv3, fc, cat and sub's weights and biases.
@@ -293,9 +292,16 @@ func SaveEmoji(path string, m *EmojiNet, extra map[string]string) error {
 	}
 	meta := map[string]string{"format": "diffusego-emoji-classifier"}
 	maps.Copy(meta, extra)
-	maps.Copy(meta, checkpoint.MetaJSON(emojiConfigKey, m.Config))
-	maps.Copy(meta, checkpoint.MetaJSON(emojiCatsKey, m.CategoryNames))
-	maps.Copy(meta, checkpoint.MetaJSON(emojiSubsKey, m.SubcategoryNames))
+	for _, e := range []struct {
+		key string
+		v   any
+	}{{emojiConfigKey, m.Config}, {emojiCatsKey, m.CategoryNames}, {emojiSubsKey, m.SubcategoryNames}} {
+		entry, err := checkpoint.MetaJSON(e.key, e.v)
+		if err != nil {
+			return fmt.Errorf("emoji classifier %s: %w", path, err)
+		}
+		maps.Copy(meta, entry)
+	}
 	return checkpoint.SaveParams(path, m.Params(), "", meta)
 }
 
@@ -320,13 +326,13 @@ func loadEmoji(name string, f *checkpoint.File) (*EmojiNet, map[string]string, e
 			return nil, nil, fmt.Errorf("emoji classifier %s: metadata %q: %v", name, key, err)
 		}
 	}
-	if err := cfg.Validate(); err != nil {
+	m, err := NewEmoji(cfg, tensor.NewRNG(0))
+	if err != nil {
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if len(cats) != cfg.Categories || len(subs) != cfg.Subcategories {
 		return nil, nil, fmt.Errorf("emoji classifier %s: %d category and %d subcategory names for %d and %d outputs", name, len(cats), len(subs), cfg.Categories, cfg.Subcategories)
 	}
-	m := NewEmoji(cfg, tensor.NewRNG(0))
 	if err := checkpoint.LoadParams(name, m.Params(), f.Tensors, ""); err != nil {
 		return nil, nil, fmt.Errorf("emoji classifier: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
@@ -24,7 +25,10 @@ func tinyEmoji() EmojiConfig {
 // TestEmojiGrad checks both heads' gradients (their sum) by finite
 // differences.
 func TestEmojiGrad(t *testing.T) {
-	m := NewEmoji(tinyEmoji(), tensor.NewRNG(3))
+	m, err := NewEmoji(tinyEmoji(), tensor.NewRNG(3))
+	if err != nil {
+		t.Fatal(err)
+	}
 	var ps []*autograd.Var
 	for _, p := range m.Params() {
 		ps = append(ps, p.V)
@@ -43,7 +47,10 @@ func TestEmojiGrad(t *testing.T) {
 func TestEmojiLearnsAndSaves(t *testing.T) {
 	cfg := tinyEmoji()
 	cfg.Size, cfg.Channels, cfg.Hidden = 32, [4]int{8, 8, 8, 8}, 16
-	m := NewEmoji(cfg, tensor.NewRNG(1))
+	m, err := NewEmoji(cfg, tensor.NewRNG(1))
+	if err != nil {
+		t.Fatal(err)
+	}
 	m.CategoryNames, m.SubcategoryNames = []string{"r", "g", "b"}, []string{"tl", "tr", "bl", "br"}
 	x := tensor.New(24, 3, 32, 32)
 	for i := range x.Data {
@@ -59,7 +66,7 @@ func TestEmojiLearnsAndSaves(t *testing.T) {
 			}
 		}
 	}
-	err := TrainEmoji(context.Background(), m, x, cat, sub, EmojiTrainConfig{Epochs: 40, Batch: 24, LR: 1e-2, Seed: 1})
+	err = TrainEmoji(context.Background(), m, x, cat, sub, EmojiTrainConfig{Epochs: 40, Batch: 24, LR: 1e-2, Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,5 +159,26 @@ func TestShippedEmojiAccuracy(t *testing.T) {
 	t.Logf("held-out pictures: category %.4f, subcategory %.4f", a, b)
 	if a < 0.5 {
 		t.Errorf("held-out category accuracy %.4f: want ≥ 0.5 (chance is 0.1)", a)
+	}
+}
+
+// TestNewEmojiRefuses: an invalid config is an error naming the field, and
+// no network, instead of a panic.
+func TestNewEmojiRefuses(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		edit func(*EmojiConfig)
+		want string
+	}{
+		{"size not a multiple of 16", func(c *EmojiConfig) { c.Size = 40 }, `field "size"`},
+		{"no hidden features", func(c *EmojiConfig) { c.Hidden = 0 }, `"hidden"`},
+		{"a channel count of 0", func(c *EmojiConfig) { c.Channels[2] = 0 }, `field "channels[2]"`},
+	} {
+		cfg := tinyEmoji()
+		c.edit(&cfg)
+		m, err := NewEmoji(cfg, tensor.NewRNG(1))
+		if err == nil || m != nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: net %v, err %v; want an error naming %s", c.name, m, err, c.want)
+		}
 	}
 }

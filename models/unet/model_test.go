@@ -307,17 +307,42 @@ func TestMACs(t *testing.T) {
 // TestPooledMatchesPlain: a training step on a pooled graph, where the
 // ResBlocks, the decoder's concatenations, the upsamplers and the output
 // layer evict their normalised inputs and recompute them in backward,
-// gives every gradient of a plain graph's step to the bit, dropout on.
+// gives every gradient of a plain graph's step to the bit, dropout on, and
+// every one of those evictions happens.
 func TestPooledMatchesPlain(t *testing.T) {
 	cfg := unet.Config{ImageSize: 4, InChannels: 3, OutChannels: 2, Channels: 4, ChannelMult: []int{1, 2},
 		ResBlocks: 1, AttentionResolutions: []int{2}, Heads: 2, Classes: 2, Groups: 2, Dropout: 0.2}
 	m := mustNew(t, cfg, 1)
 	ps := m.Params()
 	x := autograd.NewVar(tensor.NewRNG(2).Rand(-1, 1, 2, 3, 4, 4))
+	plain := autograd.New()
+	// The evictions: two per ResBlock (its normalised inputs), the
+	// decoder's concatenations, the upsampled maps and the output layer's
+	// input. Were an op on their path to pin one of them (Evict keeps a
+	// value an op reads from a slice kept from the forward pass), the
+	// gradients would still match: this count is what shows the memory
+	// is given back.
+	evictions := 2*2 + 1 // the middle ResBlocks, the output layer
+	for _, l := range m.Down {
+		evictions += 2 * len(l.Res)
+	}
+	for _, l := range m.Up {
+		evictions += 3 * len(l.Res) // two in the block, its input's concatenation
+		if l.Up != nil {
+			evictions++
+		}
+	}
 	step := func(g *autograd.Graph) []*tensor.Tensor {
 		nn.ZeroGrad(ps)
 		m.SetDropoutRNG(tensor.NewRNG(5))
 		out := m.Forward(g, x, []float64{3, 250}, []int{1, 2})
+		want := 0
+		if g != plain {
+			want = evictions
+		}
+		if got := g.Evicted(); got != want {
+			t.Errorf("Evicted() = %d after the forward pass, want %d", got, want)
+		}
 		if err := g.Backward(g.Mean(g.Mul(out, out), nil, false)); err != nil {
 			t.Fatal(err)
 		}
@@ -327,7 +352,7 @@ func TestPooledMatchesPlain(t *testing.T) {
 		}
 		return grads
 	}
-	want := step(autograd.New())
+	want := step(plain)
 	for r := range 2 { // the second run reuses the buffers the first gave back
 		got := step(autograd.NewPooled())
 		for i, p := range ps {

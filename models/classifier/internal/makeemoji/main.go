@@ -59,7 +59,10 @@ func run(dir, out string, epochs, batch int, lr float64, seed uint64) error {
 	}
 	cfg := classifier.DefaultEmojiConfig()
 	cfg.Categories, cfg.Subcategories = len(set.Categories), len(set.Subcategories)
-	m := classifier.NewEmoji(cfg, tensor.NewRNG(seed))
+	m, err := classifier.NewEmoji(cfg, tensor.NewRNG(seed))
+	if err != nil {
+		return err
+	}
 	m.CategoryNames, m.SubcategoryNames = set.Categories, set.Subcategories
 	ci, si, err := m.EmojiLabels(trC, trS)
 	if err != nil {
