@@ -60,7 +60,11 @@ func TestRunOnATinySet(t *testing.T) {
 		t.Fatal(err)
 	}
 	meta := model.Meta()
-	for k, v := range spec.Meta() {
+	specMeta, err := spec.Meta()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k, v := range specMeta {
 		meta[k] = v
 	}
 	ckpt := filepath.Join(dir, "enh.safetensors")
