@@ -1,0 +1,200 @@
+package serve
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/diffusego/diffusego/diffusion/sampler"
+	"github.com/diffusego/diffusego/internal/pngout"
+	"github.com/diffusego/diffusego/tensor"
+	"github.com/diffusego/diffusego/textimage"
+)
+
+var (
+	emojiOnce  sync.Once
+	emojiModel *textimage.Model
+	emojiErr   error
+)
+
+// emoji is the shipped latent text-to-image model, loaded once for all
+// tests, as `diffuse serve` serves it by default.
+func emoji(t testing.TB) *Model {
+	t.Helper()
+	emojiOnce.Do(func() { emojiModel, emojiErr = textimage.LoadShipped("") })
+	if emojiErr != nil {
+		t.Fatal(emojiErr)
+	}
+	return &Model{Name: "emoji", TextImage: emojiModel, Source: textimage.ShippedSource, Hash: textimage.ShippedSHA256()}
+}
+
+// tinyTextImage is an untrained pixel-space text-to-image model of 16×16
+// images, for tests of the plumbing that need no trained weights.
+func tinyTextImage(t testing.TB) *Model {
+	t.Helper()
+	m, err := textimage.New(textimage.Options{ImageSize: 16, Captions: []string{"red apple", "cat face"}, MaxLen: 12,
+		TextWidth: 8, Channels: 8, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Model{Name: "tiny-t2i", TextImage: m, Source: "tiny-textimage", Hash: "t2i-sha"}
+}
+
+// TestTextImageJobs runs a textimage_sample job on the shipped emoji
+// model (2 images, 2 steps): per-step progress, decoded previews, one PNG
+// per image carrying the settings `diffuse sample --prompt` writes, and
+// the bytes of the library path the CLI takes (textimage.Model.Sample,
+// Settings, ImageSettings, pngout) for the same settings. A long job is
+// cancelled by its owner at its next step. About 1.5 s.
+func TestTextImageJobs(t *testing.T) {
+	em := emoji(t)
+	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, em) })
+	j, events := h.runJob(map[string]any{"kind": "textimage_sample", "params": map[string]any{"prompt": "red apple",
+		"negative_prompt": "green", "n": 2, "steps": 2, "guidance": 4, "seed": 7, "preview_every": 1}})
+	if j.Model != "emoji" {
+		t.Fatalf("the job ran on model %q, want the text-to-image model emoji (the default for the kind)", j.Model)
+	}
+	if step, total := lastProgress(t, events); step != 2 || total != 2 {
+		t.Fatalf("last progress %d/%d, want 2/2 (one event per sampler step, the last always sent)", step, total)
+	}
+	previews := 0
+	for _, e := range events {
+		var d struct{ Image string }
+		if e.Type == "preview" && json.Unmarshal(e.Data, &d) == nil && strings.HasPrefix(d.Image, "data:image/png;base64,") {
+			previews++
+		}
+	}
+	if previews == 0 {
+		t.Fatal("no preview event with a PNG, want one per step (preview_every 1)")
+	}
+	if len(j.Outputs) != 2 || j.Outputs[0].Name != "000000.png" || j.Outputs[1].Name != "000001.png" {
+		t.Fatalf("outputs %v, want 000000.png and 000001.png", j.Outputs)
+	}
+
+	// The CLI's library path with the same settings.
+	m := em.TextImage
+	opts := textimage.SampleOptions{Sampler: textimage.SamplerSpec(sampler.Spec{Name: "dpmpp2m", Steps: 2, Temperature: 1}),
+		Guidance: 4, Negative: "green", Seed: 7, Threshold: true}
+	x, err := m.Sample(context.Background(), []string{"red apple", "red apple"}, opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, err := m.Settings(textimage.ShippedSHA256(), opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		name := fmt.Sprintf("%06d.png", i)
+		got := h.output(j, name)
+		img, err := pngout.Grid(tensor.FromData(x.Data[i*3*64*64:(i+1)*3*64*64], 1, 3, 64, 64), 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want bytes.Buffer
+		if err := pngout.Encode(&want, img, textimage.ImageSettings(settings, "red apple", i)); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, want.Bytes()) {
+			t.Fatalf("%s differs from the library path's image with the same settings", name)
+		}
+		meta, err := pngout.ReadText(bytes.NewReader(got))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for k, v := range map[string]string{"prompt": "red apple", "negative_prompt": "green", "index": fmt.Sprint(i),
+			"sampler": "dpmpp2m", "steps": "2", "guidance": "4", "seed": "7", "temperature": "1", "eta": "0", "sigma_max": "80",
+			"space": "latent", "checkpoint_sha256": textimage.ShippedSHA256(), "autoencoder_sha256": m.Spec.AutoencoderHash} {
+			if meta[k] != v {
+				t.Errorf("%s: text chunk %s = %q, want %q", name, k, meta[k], v)
+			}
+		}
+		if c, err := png.DecodeConfig(bytes.NewReader(got)); err != nil || c.Width != 64 || c.Height != 64 {
+			t.Fatalf("%s: %v, %d×%d, want 64×64", name, err, c.Width, c.Height)
+		}
+	}
+
+	// Its owner cancels a long job at its next step: cancelled, no outputs.
+	long := h.submit(alice, map[string]any{"kind": "textimage_sample", "params": map[string]any{"prompt": "cat", "n": 1, "steps": 1000}})
+	h.stream(long, 0, func(e sse) bool { return e.Type == "progress" })
+	if code, out, _ := h.do("POST", "/api/jobs/"+long+"/cancel", alice, nil); code != 202 {
+		t.Fatalf("cancel a running textimage job: %d %s", code, out)
+	}
+	if c := h.waitFinal(long); c.State != StateCancelled || len(c.Outputs) != 0 {
+		t.Fatalf("cancelled textimage job: %s with %d outputs", c.State, len(c.Outputs))
+	}
+}
+
+// TestTextImageBadRequests: each bad textimage_sample request is a 400
+// naming the field, with the words of textimage's own checks for prompts
+// (those `diffuse sample --prompt` refuses with), and nothing is stored;
+// without a text-to-image model the kind names the flag that loads one.
+func TestTextImageBadRequests(t *testing.T) {
+	ti := tinyTextImage(t)
+	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, ti) })
+	m := ti.TextImage
+	long := strings.Repeat("a", m.Spec.Vocab.MaxLen+1)
+	words := func(prompt string) string {
+		err := m.CheckPrompt(prompt)
+		if err == nil {
+			t.Fatalf("CheckPrompt(%q) = nil, want a refusal", prompt)
+		}
+		return err.Error()
+	}
+	js := func(params map[string]any) string {
+		b, _ := json.Marshal(map[string]any{"kind": "textimage_sample", "params": params})
+		return string(b)
+	}
+	cases := []struct {
+		name, body, field, words string
+	}{
+		{"no prompt", js(map[string]any{"n": 1}), "params.prompt", `("" for unconditional samples)`},
+		{"prompt outside the vocabulary", js(map[string]any{"prompt": "red äpple"}), "params.prompt", words("red äpple")},
+		{"over-long prompt", js(map[string]any{"prompt": long}), "params.prompt", words(long)},
+		{"negative prompt outside the vocabulary", js(map[string]any{"prompt": "red apple", "negative_prompt": "☃"}), "params.negative_prompt", words("☃")},
+		{"prompt of the wrong type", js(map[string]any{"prompt": 5}), "params.prompt", "want a JSON string"},
+		{"no images", js(map[string]any{"prompt": "cat", "n": 0}), "params.n", "want 1 … 64"},
+		{"too many images", js(map[string]any{"prompt": "cat", "n": 65}), "params.n", "want 1 … 64"},
+		{"negative steps", js(map[string]any{"prompt": "cat", "steps": -1}), "params.steps", "want 0 … 1000"},
+		{"too many steps", js(map[string]any{"prompt": "cat", "steps": 1001}), "params.steps", "want 0 … 1000"},
+		{"negative guidance", js(map[string]any{"prompt": "cat", "guidance": -1}), "params.guidance", "want 0 … 30"},
+		{"unknown sampler", js(map[string]any{"prompt": "cat", "sampler": "magic"}), "params.sampler", "dpmpp2m"},
+		{"eta over 1", js(map[string]any{"prompt": "cat", "sampler": "ddim", "eta": 1.5}), "params.eta", "want 0 … 1"},
+		{"zero temperature", js(map[string]any{"prompt": "cat", "temperature": 0}), "params.temperature", "want 0.01 … 2"},
+		{"negative sigma_max", js(map[string]any{"prompt": "cat", "sigma_max": -1}), "params.sigma_max", "want 0 … 1e+06"},
+		{"sigma_max under the smallest training σ", js(map[string]any{"prompt": "cat", "sigma_max": 1e-6}), "params.sigma_max", "above the smallest training σ"},
+		{"negative preview_every", js(map[string]any{"prompt": "cat", "preview_every": -1}), "params.preview_every", "want 0 … 1000"},
+		{"a class", js(map[string]any{"prompt": "cat", "class": 3}), "params.class", "unknown field"},
+		{"an image model", `{"kind":"textimage_sample","model":"fashion","params":{"prompt":"cat"}}`, "model", "need a textimage model"},
+		{"a text-to-image model for a sample job", `{"kind":"sample","model":"tiny-t2i"}`, "model", "is a textimage model"},
+	}
+	for _, c := range cases {
+		code, body, _ := h.do("POST", "/api/jobs", alice, c.body)
+		var e struct{ Error APIError }
+		if err := json.Unmarshal(body, &e); err != nil {
+			t.Fatalf("%s: answer is not a JSON error: %s", c.name, body)
+		}
+		if code != 400 || e.Error.Field != c.field || !strings.HasPrefix(e.Error.Message, c.field+": ") || !strings.Contains(e.Error.Message, c.words) {
+			t.Errorf("%s: %d %+v; want 400 naming %s and saying %q", c.name, code, e.Error, c.field, c.words)
+		}
+	}
+	if n := h.jobCount(); n != 0 {
+		t.Fatalf("%d jobs stored after bad requests, want 0", n)
+	}
+	// A good request runs afterwards, on the tiny model (16×16 pixels).
+	j, _ := h.runJob(map[string]any{"kind": "textimage_sample", "params": map[string]any{"prompt": "", "n": 1, "steps": 2}})
+	if c, err := png.DecodeConfig(bytes.NewReader(h.output(j, "000000.png"))); err != nil || c.Width != 16 || j.Outputs[0].Meta["space"] != "pixel" {
+		t.Fatalf("unconditional job on the tiny model: %v, width %d, settings %v", err, c.Width, j.Outputs[0].Meta)
+	}
+
+	// Without a text-to-image model, the kind names the flag that loads one.
+	h = newHarness(t, nil)
+	code, body, _ := h.do("POST", "/api/jobs", alice, `{"kind":"textimage_sample","params":{"prompt":"cat"}}`)
+	if code != 400 || !strings.Contains(string(body), CodeNoModel) || !strings.Contains(string(body), "--textimage") {
+		t.Fatalf("textimage_sample without its model: %d %s; want 400 %s naming --textimage", code, body, CodeNoModel)
+	}
+}
