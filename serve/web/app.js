@@ -510,6 +510,25 @@ const noModel = (what, flag) => `No ${what} model is loaded: start diffuse serve
 // A new kind is one more entry here.
 const sections = [
   {
+    id: "textimage", nav: "Text to image", title: "Text to image", prefix: "t2i",
+    missing: noModel("text-to-image", "--textimage NAME=CHECKPOINT (an empty CHECKPOINT: the shipped emoji model)"),
+    forms: [{
+      id: "t2i-form", task: "textimage", kinds: [["textimage_sample", "draw"]], submit: ["t2i-submit", "Draw"], cancel: "t2i-cancel",
+      fields: [
+        { type: "model", id: "t2i-model", label: "Model" },
+        { type: "text", id: "t2i-prompt", label: "Prompt", value: "red apple", attrs: { size: 30 }, param: "prompt",
+          setup: (input, ms) => { if (ms.length) input.maxLength = ms[0].max_prompt; } },
+        { type: "text", id: "t2i-negative", label: "Negative prompt", attrs: { size: 16, placeholder: "none" }, param: "negative_prompt", skipEmpty: true },
+        { type: "number", id: "t2i-n", label: "Images", value: 4, attrs: { min: 1, max: 64 }, param: "n" },
+        { type: "number", id: "t2i-guidance", label: "Guidance", value: 3, attrs: { min: 0, max: 30, step: "any" }, param: "guidance" },
+        { type: "select", id: "t2i-sampler", label: "Sampler", param: "sampler",
+          setup: (sel) => { for (const s of info.samplers) option(sel, s, s); sel.value = "dpmpp2m"; } },
+        { type: "number", id: "t2i-steps", label: "Steps (0: usual)", value: 0, attrs: { min: 0, max: 1000 }, param: "steps" },
+        { type: "number", id: "t2i-seed", label: "Seed", value: 1, attrs: { min: 0 }, param: "seed" },
+      ],
+    }],
+  },
+  {
     id: "text", nav: "Text", title: "Text", prefix: "text", missing: noModel("text", "--text NAME=CHECKPOINT"),
     outputs: () => [tag("ol", { id: "text-outputs", class: "texts" }), tag("p", { id: "text-links" })],
     show: showTexts,
