@@ -126,7 +126,7 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 func TestBrowser(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
 		c.Classes = data.FashionMNISTClasses[:]
-		c.Models = append(c.Models, textModel(t), tinyTextImage(t))
+		c.Models = append(c.Models, textModel(t), emoji(t))
 		if x, labels, err := data.LoadFashionMNIST("/usr/share/datasets/fashion-mnist", "test"); err == nil {
 			c.Real, c.RealLabels = x, labels
 		}
@@ -248,17 +248,18 @@ func TestBrowser(t *testing.T) {
 		}
 	}
 
-	// Text to image: the form draws a prompt's images with the sampler
-	// chosen in the page; a prompt outside the model's vocabulary is
-	// refused with the server's words, naming the field.
+	// Text to image: the form draws a prompt's images with the shipped
+	// emoji model and the sampler chosen in the page; a prompt outside
+	// the model's vocabulary is refused with the server's words, naming
+	// the field.
 	run(t, ctx, "text to image", chromedp.Navigate(h.hs.URL+"/#textimage"),
 		poll(`document.getElementById('t2i-model').options.length === 1 && document.getElementById('t2i-sampler').options.length > 5`),
 		chromedp.SetValue("#t2i-prompt", "Red apple"), chromedp.SetValue("#t2i-n", "2"), chromedp.SetValue("#t2i-steps", "3"),
 		chromedp.SetValue("#t2i-sampler", "euler"), chromedp.Click("#t2i-submit"),
-		poll(`document.getElementById('t2i-state').textContent === 'done' && [...document.querySelectorAll('#t2i-outputs img')].filter(i => i.complete && i.naturalWidth === 16).length === 2`),
+		poll(`document.getElementById('t2i-state').textContent === 'done' && [...document.querySelectorAll('#t2i-outputs img')].filter(i => i.complete && i.naturalWidth === 64).length === 2`),
 		scrollTo("#textimage"))
-	if max := eval[int](t, ctx, `document.getElementById('t2i-prompt').maxLength`); max != 12 {
-		t.Fatalf("prompt field maxlength %d, want the model's longest prompt, 12", max)
+	if max, want := eval[int](t, ctx, `document.getElementById('t2i-prompt').maxLength`), emojiModel.Spec.Vocab.MaxLen; max != want {
+		t.Fatalf("prompt field maxlength %d, want the model's longest prompt, %d", max, want)
 	}
 	tj, _, err := h.srv.store.List(StateDone, "textimage_sample", 10, 0)
 	if err != nil || len(tj) != 1 || len(tj[0].Outputs) != 2 {
@@ -267,7 +268,11 @@ func TestBrowser(t *testing.T) {
 	if m := tj[0].Outputs[1].Meta; m["prompt"] != "Red apple" || m["sampler"] != "euler" || m["steps"] != "3" || m["index"] != "1" {
 		t.Fatalf("the page's textimage job wrote settings %v, want prompt Red apple, euler, 3 steps, index 1", m)
 	}
-	screenshot(t, ctx, "textimage.png")
+	if dir := os.Getenv("DIFFUSEGO_SERVE_SCREENSHOTS"); dir != "" {
+		if b, err := chromedp.Run(ctx, chromedp.Screenshot("#textimage")); err == nil {
+			os.WriteFile(filepath.Join(dir, "textimage.png"), b, 0o644)
+		}
+	}
 	run(t, ctx, "text to image, bad prompt", chromedp.SetValue("#t2i-prompt", "red äpple"), chromedp.Click("#t2i-submit"),
 		poll(`document.getElementById('t2i-state').className === 'error'`))
 	if st := eval[string](t, ctx, `document.getElementById('t2i-state').textContent`); !strings.Contains(st, "params.prompt") || !strings.Contains(st, "not in the text encoder's vocabulary") {
