@@ -305,8 +305,10 @@ func (p *SampleParams) batchKey() (key string, ok bool) {
 	if !p.spec().ItemWise() {
 		return "", false
 	}
-	return fmt.Sprintf("%s|%d|%g|%g|%g|%t", p.Sampler, p.Steps, p.Eta, p.Temperature, p.Guidance, p.Threshold), true
+	return fmt.Sprintf("sample|%s|%d|%g|%g|%g|%t", p.Sampler, p.Steps, p.Eta, p.Temperature, p.Guidance, p.Threshold), true
 }
+
+func (p *SampleParams) images() int { return p.N }
 
 func (p *SampleParams) run(e *runEnv) error {
 	pl := e.model.Pipeline

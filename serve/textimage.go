@@ -1,6 +1,7 @@
 package serve
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/diffusego/diffusego/diffusion/sampler"
@@ -76,10 +77,6 @@ func (p *TextImageParams) check(m *Model, _ map[string][]byte, lim Limits) *APIE
 func (p *TextImageParams) run(e *runEnv) error {
 	m := e.model.TextImage
 	opts := p.options()
-	settings, err := m.Settings(e.model.Hash, opts)
-	if err != nil {
-		return err
-	}
 	sigmas, err := opts.Sampler.Sigmas(m.Schedule())
 	if err != nil {
 		return err
@@ -100,14 +97,115 @@ func (p *TextImageParams) run(e *runEnv) error {
 		if err != nil {
 			return err
 		}
-		for i := lo; i < hi; i++ {
-			// The names and text chunks `diffuse sample --prompt` writes.
-			if err := e.writePNG(fmt.Sprintf("%06d.png", i), x, i-lo, textimage.ImageSettings(settings, prompts[i], i)); err != nil {
-				return err
-			}
+		if err := p.writeOutputs(e, x, lo); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// writeOutputs writes x: (n, 3, S, S), the job's images first … first+n−1,
+// one PNG each, with the names and text chunks `diffuse sample --prompt`
+// writes.
+func (p *TextImageParams) writeOutputs(e *runEnv, x *tensor.Tensor, first int) error {
+	settings, err := e.model.TextImage.Settings(e.model.Hash, p.options())
+	if err != nil {
+		return err
+	}
+	for k := range x.Dim(0) {
+		i := first + k
+		if err := e.writePNG(fmt.Sprintf("%06d.png", i), x, k, textimage.ImageSettings(settings, *p.Prompt, i)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// batchKey says which textimage_sample jobs can share one sampling call:
+// those with equal keys, which hold every setting that changes the
+// computation other than the prompt, the seed and the count (the
+// negative prompt is the call's). ok is false when the sampler couples
+// the images of a call (sampler.Spec.ItemWise).
+func (p *TextImageParams) batchKey() (key string, ok bool) {
+	if !p.options().Sampler.ItemWise() {
+		return "", false
+	}
+	return fmt.Sprintf("textimage|%s|%d|%g|%g|%g|%g|%q", p.Sampler, p.Steps, p.Eta, p.Temperature, p.SigmaMax, p.Guidance, p.Negative), true
+}
+
+func (p *TextImageParams) images() int { return p.N }
+
+// textImageJob is one job of a shared text-to-image sampling call: its
+// parameters and what it sees while it runs.
+type textImageJob struct {
+	p *TextImageParams
+	e *runEnv
+}
+
+// runTextImageBatch runs textimage_sample jobs of equal batchKey on the
+// model m in one sampling call whose images are the jobs' images in
+// order, each drawn from its job's (seed, index) stream
+// (textimage.SampleOptions.Items) and guided by its job's prompt, so
+// every job gets the images, and the PNG bytes, it would get alone. ctx
+// stops the whole call; a job whose own context ends is dropped at the
+// next step: quit is called with its context's error and it gets no more
+// events, while the others go on. It returns each job's error, nil for a
+// job whose outputs are written; for a dropped job, the error quit was
+// given. It is runSampleBatch for text-to-image models.
+func runTextImageBatch(ctx context.Context, m *Model, jobs []textImageJob, quit func(j int, err error)) []error {
+	errs := make([]error, len(jobs))
+	opts := jobs[0].p.options()
+	sigmas, err := opts.Sampler.Sigmas(m.TextImage.Schedule())
+	if err != nil {
+		for j := range errs {
+			errs[j] = err
+		}
+		return errs
+	}
+	var prompts []string
+	lo := make([]int, len(jobs)+1) // job j's images are lo[j] … lo[j+1]−1
+	for j, jb := range jobs {
+		lo[j] = len(prompts)
+		for i := range jb.p.N {
+			prompts = append(prompts, *jb.p.Prompt)
+			opts.Items = append(opts.Items, textimage.Item{Seed: jb.p.Seed, Index: i})
+		}
+	}
+	lo[len(jobs)] = len(prompts)
+	dropped := make([]bool, len(jobs))
+	steps := len(sigmas) - 1
+	opts.Visit = func(i int, z *tensor.Tensor) {
+		for j, jb := range jobs {
+			if dropped[j] {
+				continue
+			}
+			if err := jb.e.ctx.Err(); err != nil {
+				dropped[j], errs[j] = true, err
+				quit(j, err)
+				continue
+			}
+			jb.p.visit(jb.e, sigmas, i, steps, i, rowsOf(z, lo[j], lo[j+1]))
+		}
+	}
+	x, err := m.TextImage.Sample(ctx, prompts, opts)
+	for j, jb := range jobs {
+		switch {
+		case dropped[j]:
+		case jb.e.ctx.Err() != nil: // its own end (cancel, deadline) rather than the call's
+			errs[j] = jb.e.ctx.Err()
+		case err != nil:
+			errs[j] = err
+		default:
+			errs[j] = jb.p.writeOutputs(jb.e, rowsOf(x, lo[j], lo[j+1]), 0)
+		}
+	}
+	return errs
+}
+
+// rowsOf is items lo … hi−1 of x: (N, …), sharing its data.
+func rowsOf(x *tensor.Tensor, lo, hi int) *tensor.Tensor {
+	per := x.Len() / x.Dim(0)
+	return tensor.FromData(x.Data[lo*per:hi*per], append([]int{hi - lo}, x.Shape[1:]...)...)
 }
 
 // visit reports step done+1 of total, and every PreviewEvery steps of a
