@@ -258,6 +258,9 @@ func TestBrowser(t *testing.T) {
 		chromedp.SetValue("#t2i-sampler", "euler"), chromedp.Click("#t2i-submit"),
 		poll(`document.getElementById('t2i-state').textContent === 'done' && [...document.querySelectorAll('#t2i-outputs img')].filter(i => i.complete && i.naturalWidth === 64).length === 2`),
 		scrollTo("#textimage"))
+	if src := eval[string](t, ctx, `document.getElementById('t2i-preview').src`); !strings.HasPrefix(src, "data:image/png;base64,") {
+		t.Fatalf("no live text-to-image preview: src %.40q", src)
+	}
 	if max, want := eval[int](t, ctx, `document.getElementById('t2i-prompt').maxLength`), emojiModel.Spec.Vocab.MaxLen; max != want {
 		t.Fatalf("prompt field maxlength %d, want the model's longest prompt, %d", max, want)
 	}

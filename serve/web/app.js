@@ -379,7 +379,8 @@ async function loadResults() {
 }
 
 // ---- the other modalities: one job at a time per section ----
-// track follows job id into the section's progress bar and state, calls
+// track follows job id into the section's progress bar, state and (when
+// the section has one, an image PREFIX-preview) live preview, calls
 // done(outputs) when it is done and ended() (when given) at any end.
 function track(prefix, id, done, ended) {
   const st = $(prefix + "-state");
@@ -389,6 +390,9 @@ function track(prefix, id, done, ended) {
       $(prefix + "-progress").max = d.total;
       $(prefix + "-progress").value = d.step;
       st.textContent = "step " + d.step + " of " + d.total;
+    } else if (t === "preview") {
+      const p = $(prefix + "-preview");
+      if (p) p.src = d.image;
     } else if (t === "queued") {
       st.textContent = "queued (position " + d.position + ")";
     } else if (t === "running") {
@@ -512,6 +516,8 @@ const sections = [
   {
     id: "textimage", nav: "Text to image", title: "Text to image", prefix: "t2i",
     missing: noModel("text-to-image", "--textimage NAME=CHECKPOINT (an empty CHECKPOINT: the shipped emoji model)"),
+    outputs: () => [tag("img", { id: "t2i-preview", class: "big", alt: "", "aria-label": "denoising preview (live)" }),
+      tag("div", { id: "t2i-outputs", class: "media" })],
     forms: [{
       id: "t2i-form", task: "textimage", kinds: [["textimage_sample", "draw"]], submit: ["t2i-submit", "Draw"], cancel: "t2i-cancel",
       fields: [
@@ -525,6 +531,7 @@ const sections = [
           setup: (sel) => { for (const s of info.samplers) option(sel, s, s); sel.value = "dpmpp2m"; } },
         { type: "number", id: "t2i-steps", label: "Steps (0: usual)", value: 0, attrs: { min: 0, max: 1000 }, param: "steps" },
         { type: "number", id: "t2i-seed", label: "Seed", value: 1, attrs: { min: 0 }, param: "seed" },
+        { type: "number", id: "t2i-preview-every", label: "Preview every (steps)", value: 2, attrs: { min: 0, max: 1000 }, param: "preview_every" },
       ],
     }],
   },
