@@ -271,3 +271,50 @@ func TestBatchedTextImageJobs(t *testing.T) {
 		}
 	}
 }
+
+// A job of more images than one sampling call holds (64, as diffuse
+// sample --batch) draws them in calls of 64 from global indices 0 and 64:
+// progress counts the steps of both calls, files are named and indexed
+// 000000 … 000065, and each image is the one a single call of all 66
+// draws. About 0.3 s on the tiny model.
+func TestTextImageJobOverOneCall(t *testing.T) {
+	ti := tinyTextImage(t)
+	h := newHarness(t, func(c *Config) { c.Models = []*Model{ti}; c.Limits.MaxImages = 66 })
+	j, events := h.runJob(map[string]any{"kind": "textimage_sample", "params": map[string]any{"prompt": "cat face", "n": 66, "steps": 2, "seed": 4}})
+	if step, total := lastProgress(t, events); step != 4 || total != 4 {
+		t.Fatalf("last progress %d/%d, want 4/4 (2 calls of 2 steps)", step, total)
+	}
+	if len(j.Outputs) != 66 || j.Outputs[65].Name != "000065.png" || j.Outputs[65].Meta["index"] != "65" {
+		t.Fatalf("%d outputs, the last %+v; want 66, the last 000065.png of index 65", len(j.Outputs), j.Outputs[len(j.Outputs)-1])
+	}
+	prompts := make([]string, 66)
+	for i := range prompts {
+		prompts[i] = "cat face"
+	}
+	p := newTextImageParams()
+	p.Prompt, p.Steps, p.Seed = new("cat face"), 2, 4
+	x, err := ti.TextImage.Sample(context.Background(), prompts, p.options())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, i := range []int{0, 63, 64, 65} {
+		img, err := png.Decode(bytes.NewReader(h.output(j, fmt.Sprintf("%06d.png", i))))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := pngout.Grid(rowsOf(x, i, i+1), 1, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b := img.Bounds(); b != want.Bounds() {
+			t.Fatalf("image %d: %v, want %v", i, b, want.Bounds())
+		}
+		for y := range 16 {
+			for x := range 16 {
+				if img.At(x, y) != want.At(x, y) {
+					t.Fatalf("image %d, pixel (%d, %d): %v, want %v (one call of all 66)", i, x, y, img.At(x, y), want.At(x, y))
+				}
+			}
+		}
+	}
+}
