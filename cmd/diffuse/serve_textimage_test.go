@@ -21,8 +21,8 @@ import (
 // export), runs a textimage_sample job on each through the HTTP API and
 // compares its PNGs with those diffuse sample --prompt writes for the same
 // settings: the same bytes. A prompt outside the vocabulary is refused by
-// both with the same words. Time budget: about 3 s, most of it the
-// shipped model's two samplings.
+// both with the same words. Time budget: about 0.5 s (2.5 s on a loaded
+// machine), most of it the shipped model's two samplings.
 func TestServeTextImage(t *testing.T) {
 	dir := t.TempDir()
 	aeDir := filepath.Join(dir, "ae")
