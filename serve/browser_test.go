@@ -121,11 +121,12 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 // TestBrowser drives the page in headless Chromium: it loads without a
 // console error; a generate job shows its progress and a preview and lands
 // in the gallery; inpainting a drawn mask returns an image whose unmasked
-// pixels equal the input; a rating session is recorded.
+// pixels equal the input; the text-to-image form draws a prompt's images
+// and shows a refused prompt's error; a rating session is recorded.
 func TestBrowser(t *testing.T) {
 	h := newHarness(t, func(c *Config) {
 		c.Classes = data.FashionMNISTClasses[:]
-		c.Models = append(c.Models, textModel(t))
+		c.Models = append(c.Models, textModel(t), emoji(t))
 		if x, labels, err := data.LoadFashionMNIST("/usr/share/datasets/fashion-mnist", "test"); err == nil {
 			c.Real, c.RealLabels = x, labels
 		}
@@ -235,7 +236,7 @@ func TestBrowser(t *testing.T) {
 	// The modality sections are built from the page's table of sections,
 	// with their menu entries in order; those without a model are disabled.
 	if nav := eval[string](t, ctx, `[...document.querySelectorAll('nav a')].map(a => a.textContent).join(", ")`); nav !=
-		"Generate, Gallery, Denoise / enlarge, Inpaint, Text, Audio, Series, Molecules, Networks, Rate, Results" {
+		"Generate, Gallery, Denoise / enlarge, Inpaint, Text to image, Text, Audio, Series, Molecules, Networks, Rate, Results" {
 		t.Fatalf("menu %q: want the modality sections between Inpaint and Rate", nav)
 	}
 	if off := eval[bool](t, ctx, `document.getElementById('mol-submit').disabled && !document.getElementById('text-submit').disabled`); !off {
@@ -245,6 +246,40 @@ func TestBrowser(t *testing.T) {
 		if b, err := chromedp.Run(ctx, chromedp.Screenshot("#text")); err == nil {
 			os.WriteFile(filepath.Join(dir, "text.png"), b, 0o644)
 		}
+	}
+
+	// Text to image: the form draws a prompt's images with the shipped
+	// emoji model and the sampler chosen in the page; a prompt outside
+	// the model's vocabulary is refused with the server's words, naming
+	// the field.
+	run(t, ctx, "text to image", chromedp.Navigate(h.hs.URL+"/#textimage"),
+		poll(`document.getElementById('t2i-model').options.length === 1 && document.getElementById('t2i-sampler').options.length > 5`),
+		chromedp.SetValue("#t2i-prompt", "Red apple"), chromedp.SetValue("#t2i-n", "2"), chromedp.SetValue("#t2i-steps", "3"),
+		chromedp.SetValue("#t2i-sampler", "euler"), chromedp.Click("#t2i-submit"),
+		poll(`document.getElementById('t2i-state').textContent === 'done' && [...document.querySelectorAll('#t2i-outputs img')].filter(i => i.complete && i.naturalWidth === 64).length === 2`),
+		scrollTo("#textimage"))
+	if src := eval[string](t, ctx, `document.getElementById('t2i-preview').src`); !strings.HasPrefix(src, "data:image/png;base64,") {
+		t.Fatalf("no live text-to-image preview: src %.40q", src)
+	}
+	if max, want := eval[int](t, ctx, `document.getElementById('t2i-prompt').maxLength`), emojiModel.Spec.Vocab.MaxLen; max != want {
+		t.Fatalf("prompt field maxlength %d, want the model's longest prompt, %d", max, want)
+	}
+	tj, _, err := h.srv.store.List(StateDone, "textimage_sample", 10, 0)
+	if err != nil || len(tj) != 1 || len(tj[0].Outputs) != 2 {
+		t.Fatalf("after drawing in the page: %d done textimage jobs (%v)", len(tj), err)
+	}
+	if m := tj[0].Outputs[1].Meta; m["prompt"] != "Red apple" || m["sampler"] != "euler" || m["steps"] != "3" || m["index"] != "1" {
+		t.Fatalf("the page's textimage job wrote settings %v, want prompt Red apple, euler, 3 steps, index 1", m)
+	}
+	if dir := os.Getenv("DIFFUSEGO_SERVE_SCREENSHOTS"); dir != "" {
+		if b, err := chromedp.Run(ctx, chromedp.Screenshot("#textimage")); err == nil {
+			os.WriteFile(filepath.Join(dir, "textimage.png"), b, 0o644)
+		}
+	}
+	run(t, ctx, "text to image, bad prompt", chromedp.SetValue("#t2i-prompt", "red äpple"), chromedp.Click("#t2i-submit"),
+		poll(`document.getElementById('t2i-state').className === 'error'`))
+	if st := eval[string](t, ctx, `document.getElementById('t2i-state').textContent`); !strings.Contains(st, "params.prompt") || !strings.Contains(st, "not in the text encoder's vocabulary") {
+		t.Fatalf("state after a refused prompt %q: want the server's error naming params.prompt", st)
 	}
 
 	// Scroll to the gallery for its picture.
@@ -278,8 +313,18 @@ func TestBrowser(t *testing.T) {
 	run(t, ctx, "results", chromedp.Navigate(h.hs.URL+"/#results"), poll(`document.getElementById("res-body").textContent.includes("browser-rater")`), scrollTo("#results"))
 	screenshot(t, ctx, "results.png")
 
-	if bad := consoleErrors(); len(bad) > 0 {
-		t.Fatalf("console errors: %v", bad)
+	// The refused prompt's 400 is the one error the browser may log.
+	var bad []chromedp.ConsoleMessage
+	refused := 0
+	for _, m := range consoleErrors() {
+		if refused == 0 && strings.HasSuffix(m.URL, "/api/jobs") && strings.Contains(m.Text, "status of 400") {
+			refused++
+			continue
+		}
+		bad = append(bad, m)
+	}
+	if len(bad) > 0 || refused != 1 {
+		t.Fatalf("console errors: %v (and %d refused submissions, want 1)", bad, refused)
 	}
 }
 

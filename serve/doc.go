@@ -1,9 +1,9 @@
 // Package serve is the HTTP server behind `diffuse serve`: a job API over
-// the functions the CLI calls (images, restoration, tables, text, audio,
-// time series, molecules and spreading on networks), an embedded web page,
-// and human perception studies of the samples. Each kind of job needs a
-// loaded model of its task (Model.Task); a kind whose model is not loaded
-// is refused when it is submitted.
+// the functions the CLI calls (images, text-to-image, restoration, tables,
+// text, audio, time series, molecules and spreading on networks), an
+// embedded web page, and human perception studies of the samples. Each
+// kind of job needs a loaded model of its task (Model.Task); a kind whose
+// model is not loaded is refused when it is submitted.
 //
 // Jobs (POST /api/jobs) are validated, stored in an embedded SQLite
 // database (pure Go, WAL) and queued; one worker per model runs them,

@@ -16,12 +16,13 @@ func FuzzJobRequest(f *testing.F) {
 		`{"kind":"text_infill","params":{"infill":"a __ b","gap":"__"}}`, `{"kind":"text_complete","params":{"prompt":"x","length":3}}`,
 		`{"kind":"audio_denoise","params":{"audio":"UklGRiQAAABXQVZF"}}`, `{"kind":"audio_sample","params":{"class":2}}`,
 		`{"kind":"series_forecast","params":{"csv":"date,temp,rain\n2024-01-01,1,2\n","horizon":2}}`,
-		`{"kind":"molecule_sample","params":{"rings":1}}`, `{"kind":"network_simulate","params":{"graph":"a b\n","seeds":["a"]}}`} {
+		`{"kind":"molecule_sample","params":{"rings":1}}`, `{"kind":"network_simulate","params":{"graph":"a b\n","seeds":["a"]}}`,
+		`{"kind":"textimage_sample","params":{"prompt":"Red apple","negative_prompt":"☃","sigma_max":0.001}}`} {
 		f.Add(s)
 	}
 	models := map[string]*Model{"image": fashion(f), TaskText: textModel(f), TaskAudioGenerate: tinyAudio(f, diffwave.TaskGenerate),
 		TaskAudioDenoise: tinyAudio(f, diffwave.TaskDenoise), TaskSeries: tinySeries(f), TaskMolecule: tinyMolecules(f),
-		TaskNetwork: {Name: "network", Network: true}}
+		TaskNetwork: {Name: "network", Network: true}, TaskTextImage: tinyTextImage(f)}
 	lim := Limits{}.withDefaults()
 	f.Fuzz(func(t *testing.T, body string) {
 		var req JobRequest

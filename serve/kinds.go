@@ -25,6 +25,7 @@ import (
 	"github.com/diffusego/diffusego/tabular"
 	"github.com/diffusego/diffusego/tensor"
 	"github.com/diffusego/diffusego/text"
+	"github.com/diffusego/diffusego/textimage"
 )
 
 // Model is one loaded model the server offers, under Name: exactly one
@@ -39,8 +40,10 @@ type Model struct {
 	Series   *csdi.Model        // a time-series model, or nil
 	Molecule *molgen.Generator  // a molecule generator, or nil
 	Network  bool               // spreading on uploaded graphs (network_simulate), which needs no trained model
-	Source   string             // where the model came from (a checkpoint file, or shipped:NAME), written into outputs
-	Hash     string             // SHA-256 of the checkpoint, written into every output
+	// TextImage is a text-to-image model (textimage_sample jobs), or nil.
+	TextImage *textimage.Model
+	Source    string // where the model came from (a checkpoint file, or shipped:NAME), written into outputs
+	Hash      string // SHA-256 of the checkpoint, written into every output
 }
 
 // Model tasks beside the image ones ("image", "superres", "paired").
@@ -52,11 +55,13 @@ const (
 	TaskSeries        = "series"
 	TaskMolecule      = "molecule"
 	TaskNetwork       = "network"
+	TaskTextImage     = "textimage"
 )
 
 // Task says which job kinds the model serves: "image" (sample, denoise,
 // inpaint, anomaly), "superres", "paired" (translate), "tabular", "text",
-// "audio_generate", "audio_denoise", "series", "molecule" or "network".
+// "audio_generate", "audio_denoise", "series", "molecule", "network" or
+// "textimage".
 func (m *Model) Task() string {
 	switch {
 	case m.Tabular != nil:
@@ -73,6 +78,8 @@ func (m *Model) Task() string {
 		return TaskMolecule
 	case m.Network:
 		return TaskNetwork
+	case m.TextImage != nil:
+		return TaskTextImage
 	case m.Pipeline.Model.Cond != nil:
 		return m.Pipeline.Model.Cond.Task
 	}
@@ -88,6 +95,7 @@ var Kinds = map[string]string{
 	"series_impute": TaskSeries, "series_forecast": TaskSeries,
 	"molecule_sample":  TaskMolecule,
 	"network_simulate": TaskNetwork,
+	"textimage_sample": TaskTextImage,
 }
 
 // taskFlags names, for each model task, the `diffuse serve` flag that
@@ -103,6 +111,7 @@ var taskFlags = map[string]string{
 	TaskSeries:            "--series NAME=CHECKPOINT of a model trained with diffuse series train",
 	TaskMolecule:          "--graph NAME=CHECKPOINT of a molecule model trained with diffuse graph train --data molecules",
 	TaskNetwork:           "--network (on by default)",
+	TaskTextImage:         "--textimage NAME=CHECKPOINT of a model trained with diffuse train --latent or --text, or its export (an empty CHECKPOINT: the shipped emoji model)",
 }
 
 // KindNames returns the job kinds, sorted.
@@ -148,6 +157,8 @@ func newParams(kind string) params {
 		return &MoleculeParams{N: 16, Steps: 500, Temperature: 1, Rings: -1, Seed: 1}
 	case "network_simulate":
 		return &NetworkParams{Model: "ic", Beta: 0.1, Gamma: 0.2, P: 0.1, Runs: 1000, Steps: 100, Seed: 1}
+	case "textimage_sample":
+		return newTextImageParams()
 	}
 	return nil
 }
@@ -297,8 +308,10 @@ func (p *SampleParams) batchKey() (key string, ok bool) {
 	if !p.spec().ItemWise() {
 		return "", false
 	}
-	return fmt.Sprintf("%s|%d|%g|%g|%g|%t", p.Sampler, p.Steps, p.Eta, p.Temperature, p.Guidance, p.Threshold), true
+	return fmt.Sprintf("sample|%s|%d|%g|%g|%g|%t", p.Sampler, p.Steps, p.Eta, p.Temperature, p.Guidance, p.Threshold), true
 }
+
+func (p *SampleParams) images() int { return p.N }
 
 func (p *SampleParams) run(e *runEnv) error {
 	pl := e.model.Pipeline

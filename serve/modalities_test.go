@@ -665,7 +665,7 @@ func TestTranslateProgress(t *testing.T) {
 func TestModalityJobsSurviveARestart(t *testing.T) {
 	dir := t.TempDir()
 	models := func() []*Model {
-		return []*Model{fashion(t), textModel(t), tinySeries(t), {Name: "network", Network: true}}
+		return []*Model{fashion(t), textModel(t), tinySeries(t), {Name: "network", Network: true}, tinyTextImage(t)}
 	}
 	h := startHarness(t, Config{Data: dir, Models: models()})
 	// A long text job holds the text worker; the others wait behind it or on their own workers' queues.
@@ -691,9 +691,10 @@ func TestModalityJobsSurviveARestart(t *testing.T) {
 			map[string][]byte{"data.csv": []byte(seriesCSV(20, "date,temp,rain"))}},
 		{"network_simulate", &NetworkParams{Model: "sir", Beta: 0.5, Gamma: 0.5, Seeds: []string{"n0"}, Runs: 20, Steps: 10, Seed: 1},
 			map[string][]byte{"graph": []byte(ring(8))}},
+		{"textimage_sample", &TextImageParams{Prompt: new("red apple"), N: 1, Guidance: 3, Sampler: "euler", Steps: 2, Temperature: 1, Seed: 1}, nil},
 	} {
 		b, _ := json.Marshal(q.p)
-		j := &Job{ID: newID(), Owner: alice, Kind: q.kind, Model: map[string]string{"series_forecast": "weather", "network_simulate": "network"}[q.kind],
+		j := &Job{ID: newID(), Owner: alice, Kind: q.kind, Model: map[string]string{"series_forecast": "weather", "network_simulate": "network", "textimage_sample": "tiny-t2i"}[q.kind],
 			Params: b, State: StateQueued, Created: time.Now(), Outputs: []Output{}}
 		if err := st.Insert(j, q.in); err != nil {
 			t.Fatal(err)

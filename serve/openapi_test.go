@@ -17,7 +17,9 @@ import (
 // TestOpenAPI checks that /openapi.json is a valid OpenAPI 3 document and
 // that real requests and the server's answers, good and bad, conform to it.
 func TestOpenAPI(t *testing.T) {
-	h := newHarness(t, func(c *Config) { c.Models = append(c.Models, textModel(t), &Model{Name: "network", Network: true}) })
+	h := newHarness(t, func(c *Config) {
+		c.Models = append(c.Models, textModel(t), &Model{Name: "network", Network: true}, tinyTextImage(t))
+	})
 	code, raw, _ := h.do("GET", "/openapi.json", alice, nil)
 	if code != 200 {
 		t.Fatalf("GET /openapi.json: %d", code)
@@ -88,6 +90,11 @@ func TestOpenAPI(t *testing.T) {
 	json.Unmarshal(check("POST", "/api/jobs", map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": "a b\nb c\n", "seeds": []string{"a"}, "runs": 5}}), &nj)
 	check("GET", "/api/jobs/"+h.waitFinal(nj.ID).ID, nil)
 	check("POST", "/api/jobs", map[string]any{"kind": "network_simulate", "params": map[string]any{"graph": "a b\n", "seeds": []string{"q"}}})
+	var tj Job
+	json.Unmarshal(check("POST", "/api/jobs", map[string]any{"kind": "textimage_sample", "params": map[string]any{"prompt": "red apple", "n": 2, "steps": 2, "preview_every": 1}}), &tj)
+	check("GET", "/api/jobs/"+h.waitFinal(tj.ID).ID, nil)
+	check("POST", "/api/jobs", map[string]any{"kind": "textimage_sample", "params": map[string]any{"prompt": "☃"}})
+	check("POST", "/api/jobs", map[string]any{"kind": "textimage_sample", "params": map[string]any{"n": 1}})
 
 	// Every event's data conforms to the schema the document names for
 	// its type, the running event of a shared sampling call included.
@@ -97,7 +104,7 @@ func TestOpenAPI(t *testing.T) {
 		t.Fatalf("x-event-data %v: want the schema of each event type", ev)
 	}
 	ids := batchedRun(h, []map[string]any{quick(map[string]any{"n": 1, "steps": 3}), quick(map[string]any{"n": 2, "steps": 3, "seed": 2, "preview_every": 2})})
-	ids = append(ids, j.ID)
+	ids = append(ids, j.ID, tj.ID)
 	batched := 0
 	for _, id := range ids {
 		for _, e := range h.stream(id, 0, nil) {

@@ -122,8 +122,8 @@ func (s *Server) enqueueLocked(e *entry) {
 }
 
 // worker runs the jobs of one model until the server closes: the job at
-// the head of its queue, alone or, when it is a sample job, in one
-// sampling call with the compatible sample jobs queued behind it
+// the head of its queue, alone or, when it is a sample or textimage_sample
+// job, in one sampling call with the compatible jobs queued behind it
 // (takeBatchLocked).
 func (s *Server) worker(model string) {
 	defer s.wg.Done()
@@ -163,24 +163,35 @@ func (s *Server) worker(model string) {
 	}
 }
 
+// batcher is the parameters of a kind whose compatible jobs can share one
+// sampling call: sample and textimage_sample.
+type batcher interface {
+	params
+	// batchKey says which jobs can share a call: those with equal keys
+	// (each key starts with its kind). ok is false for a job that must
+	// run alone.
+	batchKey() (key string, ok bool)
+	images() int // the images the job draws
+}
+
 // takeBatchLocked takes the jobs the worker of model runs next off its
-// queue: the head, and when the head is a sample job with an item-wise
-// sampler, every later queued sample job with the same batchKey, in queue
-// order, while the images of all stay within Limits.Batch. The jobs it
-// passes over keep their order; they wait for one call more. Callers hold
-// s.mu.
+// queue: the head, and when the head is a job of a batching kind
+// (batcher) with an item-wise sampler, every later queued job with the
+// same batchKey, in queue order, while the images of all stay within
+// Limits.Batch. The jobs it passes over keep their order; they wait for
+// one call more. Callers hold s.mu.
 func (s *Server) takeBatchLocked(model string) []*entry {
 	q := s.queues[model]
 	batch := []*entry{q[0]}
 	keep := []*entry{}
-	head, ok := q[0].p.(*SampleParams)
+	head, ok := q[0].p.(batcher)
 	var key string
 	if ok {
 		key, ok = head.batchKey()
 	}
 	for _, e := range q[1:] {
-		if p, sample := e.p.(*SampleParams); ok && sample {
-			if k, _ := p.batchKey(); k == key && s.batchImages(batch)+p.N <= s.cfg.Limits.Batch {
+		if p, joins := e.p.(batcher); ok && joins {
+			if k, _ := p.batchKey(); k == key && s.batchImages(batch)+p.images() <= s.cfg.Limits.Batch {
 				batch = append(batch, e)
 				continue
 			}
@@ -192,11 +203,11 @@ func (s *Server) takeBatchLocked(model string) []*entry {
 	return batch
 }
 
-// batchImages counts the images of a batch of sample jobs.
+// batchImages counts the images of a batch of jobs of a batching kind.
 func (s *Server) batchImages(batch []*entry) int {
 	n := 0
 	for _, e := range batch {
-		n += e.p.(*SampleParams).N
+		n += e.p.(batcher).images()
 	}
 	return n
 }
@@ -334,8 +345,8 @@ func (s *Server) runJob(ctx context.Context, e *entry) {
 	s.end(r, runSafely(func() error { return e.p.run(r.env) }))
 }
 
-// runBatch runs compatible sample jobs (takeBatchLocked) in one sampling
-// call, each with its own context ctxs[i], and records how each ended.
+// runBatch runs compatible jobs (takeBatchLocked) in one sampling call,
+// each with its own context ctxs[i], and records how each ended.
 // The call itself stops only when every job's context has ended; until
 // then a cancelled job (or one past its deadline) drops out at the next
 // step and ends at once, and the others go on.
@@ -343,10 +354,16 @@ func (s *Server) runBatch(ctxs []context.Context, batch []*entry) {
 	images := s.batchImages(batch)
 	var runs []*jobRun
 	var jobs []sampleJob
+	var prompted []textImageJob
 	for i, e := range batch {
 		if r := s.begin(ctxs[i], e, map[string]int{"batch_jobs": len(batch), "batch_images": images}); r != nil {
 			runs = append(runs, r)
-			jobs = append(jobs, sampleJob{p: e.p.(*SampleParams), e: r.env})
+			switch p := e.p.(type) {
+			case *SampleParams:
+				jobs = append(jobs, sampleJob{p: p, e: r.env})
+			case *TextImageParams:
+				prompted = append(prompted, textImageJob{p: p, e: r.env})
+			}
 		}
 	}
 	if len(runs) == 0 {
@@ -366,7 +383,12 @@ func (s *Server) runBatch(ctxs []context.Context, batch []*entry) {
 	}
 	var errs []error
 	err := runSafely(func() error {
-		errs = runSampleBatch(call, runs[0].env.model, jobs, func(j int, err error) { s.end(runs[j], err) })
+		quit := func(j int, err error) { s.end(runs[j], err) }
+		if prompted != nil {
+			errs = runTextImageBatch(call, runs[0].env.model, prompted, quit)
+		} else {
+			errs = runSampleBatch(call, runs[0].env.model, jobs, quit)
+		}
 		return nil
 	})
 	for j, r := range runs {

@@ -311,13 +311,15 @@ type ModelInfo struct {
 	Channels  int      `json:"channels,omitempty"`
 	Classes   int      `json:"classes,omitempty"`
 	Factor    int      `json:"factor,omitempty"`
-	Source    string   `json:"source,omitempty"`    // the checkpoint (or shipped:NAME) of a text, audio, series or molecule model
-	Context   int      `json:"context,omitempty"`   // text: characters per window
-	Objective string   `json:"objective,omitempty"` // text: mdlm or ar
-	Rate      int      `json:"rate,omitempty"`      // audio: samples per second
-	Samples   int      `json:"samples,omitempty"`   // audio: samples per clip
-	Columns   []string `json:"columns,omitempty"`   // series: the numeric columns a CSV must have
-	Window    int      `json:"window,omitempty"`    // series: rows per window
+	Source    string   `json:"source,omitempty"`     // the checkpoint (or shipped:NAME) of a text, audio, series or molecule model
+	Context   int      `json:"context,omitempty"`    // text: characters per window
+	Objective string   `json:"objective,omitempty"`  // text: mdlm or ar
+	Rate      int      `json:"rate,omitempty"`       // audio: samples per second
+	Samples   int      `json:"samples,omitempty"`    // audio: samples per clip
+	Columns   []string `json:"columns,omitempty"`    // series: the numeric columns a CSV must have
+	Window    int      `json:"window,omitempty"`     // series: rows per window
+	Space     string   `json:"space,omitempty"`      // textimage: pixel or latent
+	MaxPrompt int      `json:"max_prompt,omitempty"` // textimage: most characters in a prompt
 }
 
 func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
@@ -341,6 +343,9 @@ func (s *Server) listModels(w http.ResponseWriter, r *http.Request) {
 			info.Columns, info.Window = m.Series.Config.Columns, m.Series.Config.Window
 		case m.Molecule != nil:
 			info.Classes = m.Molecule.Model.Config.Classes
+		case m.TextImage != nil:
+			sp := m.TextImage.Spec
+			info.ImageSize, info.Channels, info.Space, info.MaxPrompt = sp.ImageSize, 3, sp.Space, sp.Vocab.MaxLen
 		}
 		if p := m.Pipeline; p != nil {
 			info.ImageSize, info.Channels, info.Classes = p.Model.UNet.ImageSize, p.Model.UNet.InChannels, p.Model.UNet.Classes

@@ -260,6 +260,15 @@ type SampleOptions struct {
 	// First is the global index of the first image: image i's initial
 	// noise comes from the stream (Seed, First+i) alone.
 	First int
+	// Items, when set, gives each image its own noise stream: image i's
+	// initial noise is drawn from (Items[i].Seed, Items[i].Index), as it
+	// would be as image Index of a call with that Seed, and Seed and
+	// First are not used. One call can so draw the images of several
+	// requests, each as its own call would (a server's batch). Only an
+	// item-wise sampler (sampler.Spec.ItemWise) keeps images apart, so
+	// Sample refuses Items with any other; len(Items) must be the number
+	// of prompts.
+	Items []Item
 	// Threshold clips the predicted image to [-1, 1] at every step; it
 	// applies only in pixel space (latents are not bounded).
 	Threshold bool
@@ -290,6 +299,9 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 	if opts.First < 0 {
 		return nil, fmt.Errorf("textimage sample: first: want ≥ 0, got %d", opts.First)
 	}
+	if err := checkItems(opts, len(prompts)); err != nil {
+		return nil, err
+	}
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{opts.Negative}, prompts...)); err != nil {
 		return nil, err
 	}
@@ -315,9 +327,16 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 	x0 := tensor.New(n, c, side, side)
 	per := x0.Len() / n
 	for i := range n {
-		xi := sampler.InitialNoise(items.Split(uint64(opts.First+i)), sigmas[0], spec.Temp(), 1, c, side, side)
+		stream := items.Split(uint64(opts.First + i))
+		if opts.Items != nil {
+			it := opts.Items[i]
+			stream = tensor.NewRNG(it.Seed).Split(0).Split(uint64(it.Index))
+		}
+		xi := sampler.InitialNoise(stream, sigmas[0], spec.Temp(), 1, c, side, side)
 		copy(x0.Data[i*per:(i+1)*per], xi.Data)
 	}
+	// An item-wise sampler draws nothing from the step stream, so with
+	// Items it does not matter that it comes from Seed.
 	return sampler.Run(ctx, s, d, x0, sigmas, rng.Split(1), opts.Visit)
 }
 

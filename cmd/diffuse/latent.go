@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"strconv"
 	"strings"
 
 	"github.com/diffusego/diffusego/data"
@@ -195,9 +194,12 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 			prompts = append(prompts, p)
 		}
 	}
-	// Refuse bad prompts before writing anything.
-	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{s.negative}, prompts...)); err != nil {
-		return usagef("%v", err)
+	// Refuse bad prompts before writing anything, with the words the
+	// server uses (textimage.Model.CheckPrompt).
+	for _, p := range append([]string{s.negative}, s.prompts...) {
+		if err := m.CheckPrompt(p); err != nil {
+			return usagef("%v", err)
+		}
 	}
 	spec := promptSamplerSpec(s)
 	total := len(prompts)
@@ -235,17 +237,15 @@ func runPromptSample(ctx context.Context, s sampleSettings, log io.Writer) error
 		copy(all.Data[(lo-first)*per:(hi-first)*per], x.Data)
 		fmt.Fprintf(log, "sampled %d/%d images\n", hi-first, last-first)
 	}
+	settings, err := m.Settings(hash, opts) // the server's too (serve.TextImageParams)
+	if err != nil {
+		return usagef("--steps: %v", err)
+	}
 	meta := func(i int) map[string]string {
-		mm := map[string]string{"checkpoint_sha256": hash, "sampler": spec.Name, "steps": strconv.Itoa(len(sigmas) - 1),
-			"eta": fmt.Sprint(s.eta), "seed": fmt.Sprint(s.seed), "guidance": fmt.Sprint(s.guidance), "temperature": fmt.Sprint(s.temperature),
-			"negative_prompt": s.negative, "space": m.Spec.Space, "sigma_max": fmt.Sprint(spec.SigmaMax)}
-		if m.Spec.Space == textimage.Latent {
-			mm["autoencoder_sha256"] = m.Spec.AutoencoderHash
+		if i < 0 {
+			return settings
 		}
-		if i >= 0 {
-			mm["prompt"], mm["index"] = prompts[i], strconv.Itoa(i)
-		}
-		return mm
+		return textimage.ImageSettings(settings, prompts[i], i)
 	}
 	for i := first; i < last; i++ {
 		one := tensor.FromData(all.Data[(i-first)*per:(i-first+1)*per], 1, 3, m.Spec.ImageSize, m.Spec.ImageSize)

@@ -26,7 +26,7 @@ import (
 
 func newServeCmd() *cobra.Command {
 	var addr, dir, token, fashion string
-	var models, tables, texts, audios, seriesModels, graphs []string
+	var models, tables, texts, audios, seriesModels, graphs, prompted []string
 	var limits serve.Limits
 	var grace time.Duration
 	var spreading bool
@@ -39,8 +39,9 @@ text_sample, text_complete and text_infill (--text, the shipped fortunes
 model by default); audio_sample and audio_denoise (--audio, the shipped
 mel digit model by default); series_impute
 and series_forecast (--series); molecule_sample (--graph); network_simulate
-(spreading on an uploaded graph, --network), with the parameters of the
-CLI commands. Jobs are stored in DIR/jobs.db
+(spreading on an uploaded graph, --network); textimage_sample (--textimage,
+the shipped emoji text-to-image model by default), with the parameters of
+the CLI commands. Jobs are stored in DIR/jobs.db
 (SQLite) and their outputs under DIR/outputs; after a crash queued jobs
 run again and running ones are marked interrupted. The API is described
 at /openapi.json; see docs/serve.md.
@@ -52,6 +53,7 @@ puts them back in the queue for the next start.`,
 		Example: `  diffuse serve
   diffuse serve --addr 127.0.0.1:9000 --data serve-data --model fashion= --model sr=runs/superres-x2
   diffuse serve --audio digits=runs/gen --audio clean=runs/den --series weather=runs/weather --graph mol=runs/mol
+  diffuse serve --textimage emoji= --textimage mine=runs/emoji-latent
   diffuse serve --addr 0.0.0.0:8080 --token "$(openssl rand -hex 16)"`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -91,6 +93,10 @@ puts them back in the queue for the next start.`,
 				return err
 			}
 			cfg.Models = append(cfg.Models, extra...)
+			if extra, err = loadPromptServeModels(prompted); err != nil {
+				return err
+			}
+			cfg.Models = append(cfg.Models, extra...)
 			if spreading {
 				cfg.Models = append(cfg.Models, &serve.Model{Name: "network", Network: true})
 			}
@@ -115,6 +121,7 @@ puts them back in the queue for the next start.`,
 	f.StringArrayVar(&audios, "audio", []string{"digits="}, "NAME=CHECKPOINT of an audio model (diffuse audio train: waveform or mel generation, or denoising) to serve (repeatable; empty CHECKPOINT: the shipped mel model)")
 	f.StringArrayVar(&seriesModels, "series", nil, "NAME=CHECKPOINT of a time-series model (diffuse series train) to serve (repeatable)")
 	f.StringArrayVar(&graphs, "graph", nil, "NAME=CHECKPOINT of a molecule model (diffuse graph train --data molecules) to serve (repeatable)")
+	f.StringArrayVar(&prompted, "textimage", []string{"emoji="}, "NAME=CHECKPOINT of a text-to-image model (diffuse train --latent or --text: a run folder, a checkpoint or its export) to serve (repeatable; empty CHECKPOINT: the shipped emoji model)")
 	f.BoolVar(&spreading, "network", true, "serve network_simulate jobs (spreading on uploaded graphs; no model needed) under the model name network")
 	f.StringVar(&fashion, "fashion-mnist", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder: its test images are the real images of rating studies")
 	f.IntVar(&limits.Queue, "queue", 64, "jobs that may wait; more get 429 with Retry-After")
@@ -256,4 +263,25 @@ func loadServeModels(texts, audios, seriesModels, graphs []string) ([]*serve.Mod
 		})
 	}
 	return out, err
+}
+
+// loadPromptServeModels loads the text-to-image models of diffuse serve's
+// --textimage flags (NAME=CHECKPOINT: a run folder for its newest
+// checkpoint, a checkpoint or an export; empty for the shipped emoji
+// model), as diffuse sample --prompt loads them (loadPromptModel), with
+// their EMA weights.
+func loadPromptServeModels(specs []string) ([]*serve.Model, error) {
+	var out []*serve.Model
+	for _, spec := range specs {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok || name == "" {
+			return nil, usagef("--textimage %q: want NAME=CHECKPOINT (an empty CHECKPOINT for the shipped emoji model)", spec)
+		}
+		m, file, sum, err := loadPromptModel(path, "", true)
+		if err != nil {
+			return nil, fmt.Errorf("--textimage %s: %w", name, err)
+		}
+		out = append(out, &serve.Model{Name: name, TextImage: m, Source: file, Hash: sum})
+	}
+	return out, nil
 }

@@ -27,6 +27,7 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		{[]string{"serve", "--audio", "noequals", "--data", dir}, "--audio"},
 		{[]string{"serve", "--series", "=runs/x", "--data", dir}, "--series"},
 		{[]string{"serve", "--graph", "mol=", "--data", dir}, "--graph"},
+		{[]string{"serve", "--textimage", "noequals", "--data", dir}, "--textimage"},
 		{[]string{"ratings", "export", "--data", dir, "--out", filepath.Join(dir, "t.csv")}, "no jobs.db"},
 		{[]string{"ratings", "export", "--data", dir, "--what", "all", "--out", "x.csv"}, "--what"},
 	}
@@ -37,7 +38,7 @@ func TestServeRefusesBadFlags(t *testing.T) {
 		}
 	}
 	// A model that cannot be loaded is named by its flag, before anything is created.
-	for _, flag := range []string{"--text", "--audio", "--series", "--graph"} {
+	for _, flag := range []string{"--text", "--audio", "--series", "--graph", "--textimage"} {
 		status, _, errOut := runCLI("serve", "--data", dir, flag, "m="+filepath.Join(dir, "missing.safetensors"))
 		if status == 0 || !strings.Contains(errOut, flag+" m:") {
 			t.Errorf("serve %s m=missing: status %d, stderr %q; want an error naming %s m", flag, status, errOut, flag)

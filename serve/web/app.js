@@ -379,7 +379,8 @@ async function loadResults() {
 }
 
 // ---- the other modalities: one job at a time per section ----
-// track follows job id into the section's progress bar and state, calls
+// track follows job id into the section's progress bar, state and (when
+// the section has one, an image PREFIX-preview) live preview, calls
 // done(outputs) when it is done and ended() (when given) at any end.
 function track(prefix, id, done, ended) {
   const st = $(prefix + "-state");
@@ -389,6 +390,9 @@ function track(prefix, id, done, ended) {
       $(prefix + "-progress").max = d.total;
       $(prefix + "-progress").value = d.step;
       st.textContent = "step " + d.step + " of " + d.total;
+    } else if (t === "preview") {
+      const p = $(prefix + "-preview");
+      if (p) p.src = d.image;
     } else if (t === "queued") {
       st.textContent = "queued (position " + d.position + ")";
     } else if (t === "running") {
@@ -509,6 +513,28 @@ const noModel = (what, flag) => `No ${what} model is loaded: start diffuse serve
 //     loaded models).
 // A new kind is one more entry here.
 const sections = [
+  {
+    id: "textimage", nav: "Text to image", title: "Text to image", prefix: "t2i",
+    missing: noModel("text-to-image", "--textimage NAME=CHECKPOINT (an empty CHECKPOINT: the shipped emoji model)"),
+    outputs: () => [tag("img", { id: "t2i-preview", class: "big", alt: "", "aria-label": "denoising preview (live)" }),
+      tag("div", { id: "t2i-outputs", class: "media" })],
+    forms: [{
+      id: "t2i-form", task: "textimage", kinds: [["textimage_sample", "draw"]], submit: ["t2i-submit", "Draw"], cancel: "t2i-cancel",
+      fields: [
+        { type: "model", id: "t2i-model", label: "Model" },
+        { type: "text", id: "t2i-prompt", label: "Prompt", value: "red apple", attrs: { size: 30 }, param: "prompt",
+          setup: (input, ms) => { if (ms.length) input.maxLength = ms[0].max_prompt; } },
+        { type: "text", id: "t2i-negative", label: "Negative prompt", attrs: { size: 16, placeholder: "none" }, param: "negative_prompt", skipEmpty: true },
+        { type: "number", id: "t2i-n", label: "Images", value: 4, attrs: { min: 1, max: 64 }, param: "n" },
+        { type: "number", id: "t2i-guidance", label: "Guidance", value: 3, attrs: { min: 0, max: 30, step: "any" }, param: "guidance" },
+        { type: "select", id: "t2i-sampler", label: "Sampler", param: "sampler",
+          setup: (sel) => { for (const s of info.samplers) option(sel, s, s); sel.value = "dpmpp2m"; } },
+        { type: "number", id: "t2i-steps", label: "Steps (0: usual)", value: 0, attrs: { min: 0, max: 1000 }, param: "steps" },
+        { type: "number", id: "t2i-seed", label: "Seed", value: 1, attrs: { min: 0 }, param: "seed" },
+        { type: "number", id: "t2i-preview-every", label: "Preview every (steps)", value: 2, attrs: { min: 0, max: 1000 }, param: "preview_every" },
+      ],
+    }],
+  },
   {
     id: "text", nav: "Text", title: "Text", prefix: "text", missing: noModel("text", "--text NAME=CHECKPOINT"),
     outputs: () => [tag("ol", { id: "text-outputs", class: "texts" }), tag("p", { id: "text-links" })],
