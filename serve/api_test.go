@@ -185,6 +185,7 @@ func TestBadRequests(t *testing.T) {
 		{"unknown model", "POST", "/api/jobs", alice, `{"kind":"sample","model":"nope"}`, 400, "model"},
 		{"steps out of range", "POST", "/api/jobs", alice, `{"kind":"sample","params":{"steps":0}}`, 400, "params.steps"},
 		{"class out of range", "POST", "/api/jobs", alice, `{"kind":"sample","params":{"class":10}}`, 400, "params.class"},
+		{"class with guidance 0", "POST", "/api/jobs", alice, `{"kind":"sample","params":{"class":1,"guidance":0}}`, 400, "params.class"},
 		{"too many images", "POST", "/api/jobs", alice, `{"kind":"sample","params":{"n":65}}`, 400, "params.n"},
 		{"negative temperature", "POST", "/api/jobs", alice, `{"kind":"sample","params":{"temperature":-1}}`, 400, "params.temperature"},
 		{"unknown sampler", "POST", "/api/jobs", alice, `{"kind":"sample","params":{"sampler":"magic"}}`, 400, "params.sampler"},
