@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -106,8 +104,7 @@ func fileSHA256(file string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return jobs.SHA256(b), nil
 }
 
 // audioSamplerFlags are the sampling settings shared by sample and denoise.
