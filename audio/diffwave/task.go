@@ -85,14 +85,15 @@ func (pair) Join(xt, cond *tensor.Tensor) (*tensor.Tensor, error) {
 	return out, nil
 }
 
-// DenoiseTask is the training task of a denoising model: each step takes
-// a batch of clean clips, and for each clip draws a noise kind (white,
-// pink or babble of noise.BabbleTalkers other training utterances), an SNR
+// DenoiseTask is the training task of a denoising model: each step takes a
+// batch of clean clips, and for each clip draws a noise kind (white, pink
+// or babble of noise.BabbleTalkers other training utterances), an SNR
 // uniform in [MinSNR, MaxSNR] dB and the noise itself from the step's
-// random stream, mixes them exactly (noise.Mix), scales clean and noisy
-// by Peak over the noisy peak (noise.TrainingSet.Pairs), and regresses as train.Objective does with
-// the noisy clip as the condition. Everything random comes from the step
-// and the seed, so a resumed run replays an uninterrupted one.
+// random stream, mixes them exactly (noise.Mix), scales clean and noisy by
+// Peak over the noisy peak (noise.TrainingSet.Pairs), and regresses as
+// train.Objective does with the noisy clip as the condition. Everything
+// random comes from the step and the seed, so a resumed run replays an
+// uninterrupted one.
 type DenoiseTask struct {
 	Model             *Model
 	Batches           *train.Batches

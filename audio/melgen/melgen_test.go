@@ -276,8 +276,10 @@ func TestGenerateTinyModel(t *testing.T) {
 	if !slices.Equal(alone.Data, x.Data[:8000]) {
 		t.Error("clip 0 depends on its batch")
 	}
-	if _, _, err := g.Generate(context.Background(), []int{10}, opts); err == nil {
-		t.Error("label 10 accepted")
+	// 10 is the null class (the unconditional model, pipeline.Options), so
+	// 11 is the first label refused.
+	if _, _, err := g.Generate(context.Background(), []int{11}, opts); err == nil {
+		t.Error("label 11 accepted")
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/diffusego/diffusego/audio/digits"
-	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion"
 	"github.com/diffusego/diffusego/train"
 )
@@ -33,11 +32,7 @@ func NewTrainer(g *Generator, dir string, limit, batch int, opts train.Options) 
 	if err != nil {
 		return nil, 0, err
 	}
-	ds, err := data.NewTensorDataset(images, labels)
-	if err != nil {
-		return nil, 0, err
-	}
-	batches, err := train.NewBatches(ds, batch, opts.Seed)
+	batches, err := train.TensorBatches(images, labels, batch, opts.Seed)
 	if err != nil {
 		return nil, 0, fmt.Errorf("data %s: %w", dir, err)
 	}

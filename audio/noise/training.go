@@ -85,12 +85,12 @@ func (t *TrainingSet) Indices() *tensor.Tensor {
 }
 
 // Pairs returns the training clips of one step, idx (a batch of clip
-// indices (n, 1), as train.Batches serves them from Indices), each with a noisy version
-// (Mix; item i draws from the stream rng.Split(1<<20).Split(i), so that an
-// item's noise depends on neither the others nor the draws of the loss),
-// both scaled so that the noisy clip's largest magnitude is peak
-// (audio.PeakScale): the pairs the denoisers of audio/diffwave and
-// audio/specenh train on.
+// indices (n, 1), as train.Batches serves them from Indices), each with a
+// noisy version (Mix; item i draws from the stream
+// rng.Split(1<<20).Split(i), so that an item's noise depends on neither the
+// others nor the draws of the loss), both scaled so that the noisy clip's
+// largest magnitude is peak (audio.PeakScale): the pairs the denoisers of
+// audio/diffwave and audio/specenh train on.
 func (t *TrainingSet) Pairs(idx *tensor.Tensor, rng *tensor.RNG, peak float64) (clean, noisy [][]float64, err error) {
 	n := idx.Dim(0)
 	clean, noisy = make([][]float64, n), make([][]float64, n)

@@ -13,16 +13,16 @@ import (
 )
 
 // Task is the training task of an enhancer: each step takes a batch of
-// clean training clips, and for each clip draws a noise kind (noise.TrainingKinds:
-// white, pink, or babble of noise.BabbleTalkers other training utterances by
-// other voices), an SNR uniform in [MinSNR, MaxSNR] dB and the noise itself
-// from the step's random stream, mixes them exactly (noise.Mix), scales
-// clean and noisy by Spec.Peak over the noisy peak (noise.TrainingSet.Pairs),
-// maps both to images,
-// and regresses the clean image with the noisy one as the condition
-// (train.Objective with pipeline.Cond: x₀ target, uniform weighting).
-// Everything random comes from the step and the seed, so a resumed run
-// replays an uninterrupted one. Task implements train.Task.
+// clean training clips, and for each clip draws a noise kind
+// (noise.TrainingKinds: white, pink, or babble of noise.BabbleTalkers other
+// training utterances by other voices), an SNR uniform in [MinSNR, MaxSNR]
+// dB and the noise itself from the step's random stream, mixes them exactly
+// (noise.Mix), scales clean and noisy by Spec.Peak over the noisy peak
+// (noise.TrainingSet.Pairs), maps both to images, and regresses the clean
+// image with the noisy one as the condition (train.Objective with
+// pipeline.Cond: x₀ target, uniform weighting). Everything random comes
+// from the step and the seed, so a resumed run replays an uninterrupted
+// one. Task implements train.Task.
 type Task struct {
 	Enhancer          *Enhancer
 	Batches           *train.Batches

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -83,11 +81,9 @@ func audioCheckpoint(path string) (file, kind string, err error) {
 
 // loadAudioModel reads the waveform model of the newest checkpoint of path
 // (a file is its own newest checkpoint), and returns that file and its
-// SHA-256.
+// SHA-256. Its callers have passed path through audioCheckpoint, which
+// refuses an empty one.
 func loadAudioModel(path string, raw bool) (*diffwave.Model, string, string, error) {
-	if path == "" {
-		return nil, "", "", usagef("--checkpoint is required (a checkpoint file or a run folder)")
-	}
 	file, err := jobs.NewestCheckpoint(path)
 	if err != nil {
 		return nil, "", "", err
@@ -106,8 +102,7 @@ func fileSHA256(file string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:]), nil
+	return jobs.SHA256(b), nil
 }
 
 // audioSamplerFlags are the sampling settings shared by sample and denoise.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -180,7 +181,7 @@ func (j denoiseJob) enhancer(file string, raw bool) (audioDenoiser, error) {
 // (diffwave.PriorDenoiseClip) at the white-noise level level (0: estimated
 // per file, and said); it says how it denoises first.
 func (j denoiseJob) prior(m *diffwave.Model, file, sum string, level float64) (audioDenoiser, error) {
-	if level < 0 || level != level {
+	if level < 0 || math.IsNaN(level) {
 		return audioDenoiser{}, usagef("audio denoise: --noise-level: want ≥ 0 (0: estimate), got %g", level)
 	}
 	how := "estimated per file from its quietest frames"
