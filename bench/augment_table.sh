@@ -15,6 +15,12 @@
 # the minority up to it), chosen on validation balanced accuracy; the
 # diffusego-filtered rows kept at a confidence of 0.5. Environment variables
 # override: SEEDS, TABLE_SEEDS, PER_CLASS, POOL, STEPS, VAL, TEST, ITERS;
+# CHECKPOINT (a checkpoint file or run folder) samples that image model
+# instead of the shipped one, e.g. the model the docs' tables were measured
+# with:
+#
+#   CHECKPOINT=models/shipped/fashion-mnist-2026-11-24.safetensors bench/augment_table.sh
+#
 # ONLY=images or ONLY=tables runs one benchmark. The text benchmark is
 # bench/augment_text.sh.
 set -eu
@@ -24,7 +30,8 @@ go build -o "$OUT/augbench" ./augment/cmd/augbench
 if [ "${ONLY:-images}" = images ]; then
 "$OUT/augbench" -images -per-class "${PER_CLASS:-10,50,300}" -seeds "${SEEDS:-5}" \
 	-ratios 0.5,0.75 -classic-ratios 0.75 -guidance 1,3 -pool "${POOL:-30}" -sampler-steps 10 \
-	-steps "${STEPS:-100}" -val "${VAL:-50}" -test "${TEST:-2000}" -out "$OUT" > "$OUT/images.md"
+	-steps "${STEPS:-100}" -val "${VAL:-50}" -test "${TEST:-2000}" -checkpoint "${CHECKPOINT:-}" \
+	-out "$OUT" > "$OUT/images.md"
 cat "$OUT/images.md"
 fi
 if [ "${ONLY:-tables}" = tables ]; then

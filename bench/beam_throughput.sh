@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # beam_throughput.sh: the time to draw N Fashion-MNIST samples from the
-# shipped model three ways, on this machine:
+# shipped model (or the checkpoint CHECKPOINT) three ways, on this machine:
 #
 #   cli      one diffuse sample process
 #   sharded  SHARDS diffuse sample processes at once (--shard I --shards SHARDS)
@@ -12,13 +12,19 @@
 #
 #   bench/beam_throughput.sh                    # 2,000 samples, 20 steps
 #   N=200 bench/beam_throughput.sh              # a reduced count
+#   CHECKPOINT=models/shipped/fashion-mnist-2026-11-24.safetensors bench/beam_throughput.sh
 #
-# Environment: N (default 2000), STEPS (dpmpp2m steps, default 20), SHARDS
+# Environment: CHECKPOINT (a checkpoint file or run folder, passed to all
+# three paths as --checkpoint; default: the shipped model), N (default 2000),
+# STEPS (dpmpp2m steps, default 20), SHARDS
 # (default 2), BATCH (default 64), OUT (default out/beam-throughput),
 # GO (default go). Builds bin/diffuse and bin/diffuse-beam first. Timings
 # on a machine shared with other work are not speed claims.
 set -euo pipefail
 
+CHECKPOINT=${CHECKPOINT:-}
+# a relative CHECKPOINT names a path from where the script was started
+[ -n "$CHECKPOINT" ] && [ "${CHECKPOINT#/}" = "$CHECKPOINT" ] && CHECKPOINT=$PWD/$CHECKPOINT
 cd "$(dirname "$0")/.."
 N=${N:-2000}
 STEPS=${STEPS:-20}
@@ -32,6 +38,7 @@ $GO build -o bin/diffuse ./cmd/diffuse
 rm -rf "$OUT"
 mkdir -p "$OUT"
 common=(--n "$N" --steps "$STEPS" --batch "$BATCH" --seed 1 --sampler dpmpp2m --guidance 3)
+[ -n "$CHECKPOINT" ] && common+=(--checkpoint "$CHECKPOINT")
 
 now() { date +%s.%N; }
 

@@ -5,7 +5,7 @@
 # Stages (STAGES, default "quality gemm unet"), each skipped when its output
 # is already in OUT, so the script can be stopped and run again:
 #   quality  N samples (default 1000, 100 per class) of the shipped
-#            Fashion-MNIST model with the same seed at fp32 and at bf16
+#            Fashion-MNIST model (or of CHECKPOINT) with the same seed at fp32 and at bf16
 #            (DPM-Solver++(2M), 20 steps, guidance 3: 40 network calls per
 #            image), each scored by diffuse eval (FD, precision, recall,
 #            class accuracy; the eval itself always runs at fp32), the bf16
@@ -29,7 +29,14 @@
 # so that two copies of the script can sample both at once; the comparison
 # runs when both folders are there.
 #
-# Settings (environment): N (1000), BATCH_SAMPLE (250), ROUNDS (3),
+# CHECKPOINT (a checkpoint file or run folder; default: the model shipped in
+# BIN) is the model the quality and seed stages sample, e.g.
+#   CHECKPOINT=models/shipped/fashion-mnist-2026-11-24.safetensors N=500 bench/bf16.sh OUT
+# for the model the quality rows of docs/profile.md were measured with. It
+# is recorded in OUT/checkpoint.model, and those stages refuse an OUT whose
+# samples came from another model.
+#
+# Settings (environment): CHECKPOINT, N (1000), BATCH_SAMPLE (250), ROUNDS (3),
 # GEMM_TIME (benchtime, default 1s), UNET_TIME (default 5x), BIN
 # (bin/diffuse, built if missing), DATA (/usr/share/datasets/fashion-mnist).
 set -euo pipefail
@@ -44,19 +51,36 @@ STAGES=${STAGES:-quality gemm unet}
 PRECISIONS=${PRECISIONS:-fp32 bf16}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
 BIN=${BIN:-$ROOT/bin/diffuse}
+CHECKPOINT=${CHECKPOINT:-}
+# a relative CHECKPOINT names a path from where the script was started
+[ -n "$CHECKPOINT" ] && [ "${CHECKPOINT#/}" = "$CHECKPOINT" ] && CHECKPOINT=$PWD/$CHECKPOINT
+model=() # --checkpoint for diffuse sample; none: the model shipped in BIN
+[ -n "$CHECKPOINT" ] && model=(--checkpoint "$CHECKPOINT")
 mkdir -p "$OUT"
 cd "$ROOT"
 [ -x "$BIN" ] || go build -o "$BIN" ./cmd/diffuse
+
+# same_model: refuse an OUT whose samples came from another model, since the
+# sampling stages keep what is there.
+same_model() {
+	local want=${CHECKPOINT:-shipped}
+	if [ -f "$OUT/checkpoint.model" ] && [ "$(cat "$OUT/checkpoint.model")" != "$want" ]; then
+		echo "bf16.sh: $OUT holds samples of $(cat "$OUT/checkpoint.model"), not of $want (CHECKPOINT): use another OUT" >&2
+		exit 1
+	fi
+	echo "$want" >"$OUT/checkpoint.model"
+}
 
 for stage in $STAGES; do
 	echo "== $stage ($(date -u +%H:%M) UTC, load average $(cut -d' ' -f1-3 /proc/loadavg))"
 	case $stage in
 	quality)
+		same_model
 		for p in $PRECISIONS; do
 			if [ ! -f "$OUT/$p.time" ] || [ "$(ls "$OUT/$p" | grep -c '_c[0-9]*\.png$')" -ne "$N" ]; then
 				rm -rf "${OUT:?}/$p"
 				TIMEFORMAT='%R %U %S'
-				{ time "$BIN" sample --precision "$p" --n "$N" --batch "$BATCH_SAMPLE" --seed 1 \
+				{ time "$BIN" sample "${model[@]}" --precision "$p" --n "$N" --batch "$BATCH_SAMPLE" --seed 1 \
 					--sampler dpmpp2m --steps 20 --guidance 3 --out "$OUT/$p" >/dev/null; } 2>"$OUT/$p.time"
 			fi
 			[ -f "$OUT/$p.json" ] || "$BIN" eval --samples "$OUT/$p" --data "$DATA" --out "$OUT/$p.json" >"$OUT/$p.eval.txt"
@@ -70,10 +94,11 @@ for stage in $STAGES; do
 		go run ./bench/pixdiff "$OUT/fp32" "$OUT/bf16" | tee "$OUT/pixdiff.txt"
 		;;
 	seed)
+		same_model
 		if [ ! -f "$OUT/fp32-seed2.time" ] || [ "$(ls "$OUT/fp32-seed2" | grep -c '_c[0-9]*\.png$')" -ne "$N" ]; then
 			rm -rf "${OUT:?}/fp32-seed2"
 			TIMEFORMAT='%R %U %S'
-			{ time "$BIN" sample --precision fp32 --n "$N" --batch "$BATCH_SAMPLE" --seed 2 \
+			{ time "$BIN" sample "${model[@]}" --precision fp32 --n "$N" --batch "$BATCH_SAMPLE" --seed 2 \
 				--sampler dpmpp2m --steps 20 --guidance 3 --out "$OUT/fp32-seed2" >/dev/null; } 2>"$OUT/fp32-seed2.time"
 		fi
 		[ -f "$OUT/fp32-seed2.json" ] || "$BIN" eval --samples "$OUT/fp32-seed2" --data "$DATA" --out "$OUT/fp32-seed2.json" >"$OUT/fp32-seed2.eval.txt"

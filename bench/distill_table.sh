@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # distill_table.sh OUT: the few-step table of docs/distill.md.
 #
-# Distils the shipped Fashion-MNIST model with diffuse distill (guidance w = 3
+# Distils the shipped Fashion-MNIST model, or the checkpoint TEACHER (a file
+# or run folder), with diffuse distill (guidance w = 3
 # distilled in round 0 on the 8-step DDIM grid, then halving rounds down to one
 # step), then draws N guided samples (N = 2000 by default, 200 per class) from
 #   - the teacher: DPM-Solver++(2M), 20 steps, guidance 3 = 40 network calls per image;
@@ -19,7 +20,13 @@
 # PARTIAL=1 also scores a round that has no student file yet from its newest
 # checkpoint (ckpt-rRR-SSSSSS), labelled with the steps it had done.
 #
-# Settings (environment): N (2000), TRAIN_STEPS per round (120), BATCH (32),
+# TEACHER=models/shipped/fashion-mnist-2026-11-24.safetensors repeats the
+# table of docs/distill.md with the model it was measured with. The teacher
+# is recorded in OUT/teacher.model, and a rerun with another TEACHER into the
+# same OUT is refused (its teacher samples and students would be stale).
+#
+# Settings (environment): TEACHER (empty: the shipped model), N (2000),
+# TRAIN_STEPS per round (120), BATCH (32),
 # LR (4e-4), WARMUP (10), START_STEPS (8), FINAL_STEPS (1), GUIDANCE (3),
 # BATCH_SAMPLE (250), BIN (bin/diffuse), DATA (/usr/share/datasets/fashion-mnist).
 set -euo pipefail
@@ -36,10 +43,19 @@ FINAL_STEPS=${FINAL_STEPS:-1}
 GUIDANCE=${GUIDANCE:-3}
 BATCH_SAMPLE=${BATCH_SAMPLE:-250}
 DATA=${DATA:-/usr/share/datasets/fashion-mnist}
+TEACHER=${TEACHER:-}
+teacher=() # the teacher checkpoint for distill and for sample; none: the shipped model
+[ -n "$TEACHER" ] && teacher=(--checkpoint "$TEACHER")
 mkdir -p "$OUT"
+if [ -f "$OUT/teacher.model" ] && [ "$(cat "$OUT/teacher.model")" != "${TEACHER:-shipped}" ]; then
+	echo "distill_table.sh: $OUT holds the results of teacher $(cat "$OUT/teacher.model"), not of ${TEACHER:-shipped} (TEACHER): use another OUT" >&2
+	exit 1
+fi
+echo "${TEACHER:-shipped}" >"$OUT/teacher.model"
 
 distill_args=(--out "$OUT/run" --guidance "$GUIDANCE" --start-steps "$START_STEPS" --final-steps "$FINAL_STEPS"
 	--train-steps "$TRAIN_STEPS" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --data "$DATA")
+[ -n "$TEACHER" ] && distill_args+=(--teacher "$TEACHER")
 resume=()
 [ -f "$OUT/run/run.json" ] && resume=(--resume)
 if [ "${DISTILL:-1}" != 0 ]; then
@@ -63,7 +79,7 @@ score() {
 	[ -f "$OUT/$1.json" ] || "$BIN" eval --samples "$OUT/$1" --data "$DATA" --out "$OUT/$1.json" >/dev/null
 }
 
-sample teacher --guidance "$GUIDANCE" --sampler dpmpp2m --steps 20
+sample teacher "${teacher[@]}" --guidance "$GUIDANCE" --sampler dpmpp2m --steps 20
 score teacher
 declare -A label
 for s in 4 2 1; do

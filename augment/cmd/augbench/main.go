@@ -6,12 +6,15 @@
 // as JSON and the accuracy plot as PNG.
 //
 //	go run ./augment/cmd/augbench -images -tables -seeds 5 -out out/augment
+//
+// -checkpoint picks the image model (a checkpoint file, or a run folder
+// for its newest checkpoint; EMA weights); the default is the shipped
+// Fashion-MNIST model. The synthetic pools are cached by the model's
+// SHA-256, so pools of different models never mix.
 package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -29,8 +32,7 @@ import (
 	"github.com/diffusego/diffusego/checkpoint"
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/diffusion/sampler"
-	"github.com/diffusego/diffusego/models/shipped"
-	"github.com/diffusego/diffusego/pipeline"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -59,6 +61,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.Float64Var(&tf.lr, "text-lr", 1e-3, "MDLM learning rate")
 	fs.StringVar(&tf.ratios, "text-ratios", "0.25,0.5", "mixing ratios (synthetic share) to choose from on validation")
 	fashion := fs.String("fashion", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST folder")
+	ckpt := fs.String("checkpoint", "", "class-conditional image model: checkpoint file or run folder (default: the shipped Fashion-MNIST model)")
 	perClass := fs.String("per-class", "10,50,300", "real images per class, comma-separated")
 	seeds := fs.Int("seeds", 5, "seeds per cell")
 	ratios := fs.String("ratios", "0.25,0.5,0.75", "mixing ratios (synthetic share) to choose from on validation")
@@ -104,7 +107,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		var regs []augment.ImageRegime
 		for _, n := range ns { // one regime at a time, saved as it ends
-			reg, err := runImages(ctx, imageFlags{fashion: *fashion, perClass: strconv.Itoa(n), seeds: *seeds, ratios: *ratios, classic: *classic,
+			reg, err := runImages(ctx, imageFlags{fashion: *fashion, checkpoint: *ckpt, perClass: strconv.Itoa(n), seeds: *seeds, ratios: *ratios, classic: *classic,
 				guidance: *guidance, pool: *pool, samplerSteps: *samplerSteps, steps: *steps, testN: *testN, val: *valN, out: *out}, say)
 			if err != nil {
 				return err
@@ -147,17 +150,20 @@ func run(args []string, stdout io.Writer) error {
 }
 
 type imageFlags struct {
-	fashion, perClass, ratios, classic, guidance, out string
-	seeds, pool, samplerSteps, steps, testN, val      int
+	fashion, checkpoint, perClass, ratios, classic, guidance, out string
+	seeds, pool, samplerSteps, steps, testN, val                  int
 }
 
 func runImages(ctx context.Context, f imageFlags, say func(string)) ([]augment.ImageRegime, error) {
-	raw := shipped.FashionMNIST()
-	p, err := pipeline.LoadBytes(raw, shipped.FashionMNISTName, true)
+	p, hash, err := jobs.LoadModel(f.checkpoint, false) // empty: the shipped model
 	if err != nil {
 		return nil, err
 	}
-	sum := sha256.Sum256(raw)
+	name := f.checkpoint
+	if name == "" {
+		name = "the shipped model"
+	}
+	say(fmt.Sprintf("model: %s (sha256 %s)", name, hash))
 	trX, trY, err := data.LoadFashionMNIST(f.fashion, "train")
 	if err != nil {
 		return nil, err
@@ -170,7 +176,7 @@ func runImages(ctx context.Context, f imageFlags, say func(string)) ([]augment.I
 		teX = tensor.FromData(teX.Data[:f.testN*28*28], f.testN, 1, 28, 28)
 		teY = teY[:f.testN]
 	}
-	b := &augment.ImageBench{Pipeline: p, ModelHash: hex.EncodeToString(sum[:]), TrainX: trX, TrainY: trY, TestX: teX, TestY: teY,
+	b := &augment.ImageBench{Pipeline: p, ModelHash: hash, TrainX: trX, TrainY: trY, TestX: teX, TestY: teY,
 		Seeds: f.seeds, PoolPerClass: f.pool, PoolSeed: 7, Sampler: sampler.Spec{Name: "dpmpp2m", Steps: f.samplerSteps},
 		Steps: f.steps, ValPerClass: f.val, CacheDir: f.out, Progress: say}
 	if b.PerClass, err = ints(f.perClass); err != nil {

@@ -6,7 +6,10 @@
 //	go run ./search/internal/measure -part validate   # choose T, layers and grid on train images
 //	go run ./search/internal/measure -part test       # the table, on the 10,000 test images
 //	go run ./search/internal/measure -part query -image 0 -out q.png   # a training image as a query PNG
+//	go run ./search/internal/measure -part test -checkpoint models/shipped/fashion-mnist-2026-11-24.safetensors
 //
+// -checkpoint picks the model (a checkpoint file, or a run folder for its
+// newest checkpoint; EMA weights); the default is the shipped model.
 // Validation uses the last -val training images, each searched among the
 // others (leave-one-out); the test part searches every test image among
 // the other 9,999. Everything is deterministic: the numbers repeat bit for
@@ -23,7 +26,7 @@ import (
 
 	"github.com/diffusego/diffusego/data"
 	"github.com/diffusego/diffusego/internal/pngout"
-	"github.com/diffusego/diffusego/models/shipped"
+	"github.com/diffusego/diffusego/jobs"
 	"github.com/diffusego/diffusego/pipeline"
 	"github.com/diffusego/diffusego/search"
 	"github.com/diffusego/diffusego/tensor"
@@ -35,6 +38,7 @@ const k = 10
 func main() {
 	dir := flag.String("data", "/usr/share/datasets/fashion-mnist", "Fashion-MNIST directory")
 	part := flag.String("part", "test", "validate or test")
+	ckpt := flag.String("checkpoint", "", "checkpoint file or run folder (default: the shipped Fashion-MNIST model)")
 	val := flag.Int("val", 5000, "validation images: the last VAL of the training set")
 	n := flag.Int("n", 10000, "test queries: test images [0, n), each against the other 9,999")
 	ts := flag.String("ts", "0,10,25,50,100,200,400", "validate: time steps to try")
@@ -50,9 +54,9 @@ func main() {
 	var err error
 	switch *part {
 	case "validate":
-		err = validate(*dir, *val, *ts, *grids, strings.Split(*layerSets, ","))
+		err = validate(*dir, *ckpt, *val, *ts, *grids, strings.Split(*layerSets, ","))
 	case "test":
-		err = test(*dir, *n, search.Options{T: *t, Seed: def.Seed, Layers: *layers, Grid: *grid})
+		err = test(*dir, *ckpt, *n, search.Options{T: *t, Seed: def.Seed, Layers: *layers, Grid: *grid})
 	case "query":
 		err = writeQuery(*dir, *image, *out)
 	default:
@@ -82,14 +86,25 @@ func writeQuery(dir string, i int, path string) error {
 	return pngout.WriteFile(path, img, map[string]string{"source": fmt.Sprintf("fashion-mnist:train/%d", i)})
 }
 
-// shippedPipeline loads the shipped Fashion-MNIST model (EMA weights).
-func shippedPipeline() (*pipeline.Pipeline, error) {
-	return pipeline.LoadBytes(shipped.FashionMNIST(), shipped.FashionMNISTName, true)
+// loadPipeline loads the model with its EMA weights: the checkpoint file
+// or run folder ckpt, or the shipped Fashion-MNIST model when ckpt is
+// empty. It names the model and its SHA-256 on stderr, beside the timings.
+func loadPipeline(ckpt string) (*pipeline.Pipeline, error) {
+	p, hash, err := jobs.LoadModel(ckpt, false)
+	if err != nil {
+		return nil, err
+	}
+	name := ckpt
+	if name == "" {
+		name = "the shipped model"
+	}
+	fmt.Fprintf(os.Stderr, "model: %s (sha256 %s)\n", name, hash)
+	return p, nil
 }
 
 // validate prints leave-one-out precision@10 on the last val training
-// images for every time step, layer set and grid.
-func validate(dir string, val int, tList, gridList string, layerSets []string) error {
+// images, with the model ckpt (empty: the shipped one), for every time step, layer set and grid.
+func validate(dir, ckpt string, val int, tList, gridList string, layerSets []string) error {
 	ts, err := ints(tList)
 	if err != nil {
 		return fmt.Errorf("-ts: %w", err)
@@ -107,7 +122,7 @@ func validate(dir string, val int, tList, gridList string, layerSets []string) e
 	}
 	lo := train.Dim(0) - val
 	x, y := rowsOf(train, lo, train.Dim(0)), labels[lo:]
-	p, err := shippedPipeline()
+	p, err := loadPipeline(ckpt)
 	if err != nil {
 		return err
 	}

@@ -14,8 +14,9 @@ import (
 
 // test prints leave-one-out precision@10 on the test set for the
 // diffusion features with opts, raw pixels (Euclidean and cosine) and the
-// classifier's features, overall and per class.
-func test(dir string, n int, opts search.Options) error {
+// classifier's features, overall and per class. The diffusion features
+// come from the model ckpt (empty: the shipped one).
+func test(dir, ckpt string, n int, opts search.Options) error {
 	x, labels, err := data.LoadFashionMNIST(dir, "test")
 	if err != nil {
 		return err
@@ -23,7 +24,7 @@ func test(dir string, n int, opts search.Options) error {
 	if n < 1 || n > x.Dim(0) {
 		return fmt.Errorf("-n %d: want 1..%d", n, x.Dim(0))
 	}
-	p, err := shippedPipeline()
+	p, err := loadPipeline(ckpt)
 	if err != nil {
 		return err
 	}
