@@ -418,10 +418,6 @@ func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j
 		named = append(named, names)
 	}
 	lo[len(jobs)] = len(items)
-	rows := func(x *tensor.Tensor, j int) *tensor.Tensor { // job j's images of x
-		per := x.Len() / x.Dim(0)
-		return tensor.FromData(x.Data[lo[j]*per:lo[j+1]*per], append([]int{lo[j+1] - lo[j]}, x.Shape[1:]...)...)
-	}
 	dropped := make([]bool, len(jobs))
 	drop := func(j int, err error) {
 		dropped[j], errs[j] = true, err
@@ -437,7 +433,7 @@ func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j
 				drop(j, err)
 				continue
 			}
-			jb.p.visit(jb.e, sigmas, i, rows(x, j))
+			jb.p.visit(jb.e, sigmas, i, rowsOf(x, lo[j], lo[j+1]))
 		}
 	}
 	x, err := pl.Generate(ctx, opts)
@@ -449,7 +445,7 @@ func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j
 		case err != nil:
 			errs[j] = err
 		default:
-			errs[j] = jb.p.writeOutputs(jb.e, rows(x, j), named[j])
+			errs[j] = jb.p.writeOutputs(jb.e, rowsOf(x, lo[j], lo[j+1]), named[j])
 		}
 	}
 	return errs
