@@ -64,7 +64,7 @@ func (p *TextImageParams) check(m *Model, _ map[string][]byte, lim Limits) *APIE
 	if err := ti.CheckPrompt(p.Negative); err != nil {
 		return badField("params.negative_prompt", CodeInvalid, "%v", err)
 	}
-	if _, err := ti.Settings("", p.options()); err != nil {
+	if _, err := p.options().Sampler.Sigmas(ti.Schedule()); err != nil {
 		field := "params.steps"
 		if p.SigmaMax != 0 {
 			field = "params.sigma_max"
