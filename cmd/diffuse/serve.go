@@ -174,19 +174,9 @@ func runServe(ctx context.Context, cfg serve.Config, addr string, grace time.Dur
 func loadServeModels(texts, audios, seriesModels, graphs []string) ([]*serve.Model, error) {
 	var out []*serve.Model
 	each := func(flag string, specs []string, emptyOK bool, load func(name, path string) (*serve.Model, error)) error {
-		for _, spec := range specs {
-			name, path, ok := strings.Cut(spec, "=")
-			if !ok || name == "" || (path == "" && !emptyOK) {
-				return usagef("%s %q: want NAME=CHECKPOINT", flag, spec)
-			}
-			m, err := load(name, path)
-			if err != nil {
-				return fmt.Errorf("%s %s: %w", flag, name, err)
-			}
-			m.Name = name
-			out = append(out, m)
-		}
-		return nil
+		ms, err := loadNamedModels(flag, specs, emptyOK, load)
+		out = append(out, ms...)
+		return err
 	}
 	hash := func(file string) (string, error) {
 		b, err := os.ReadFile(file)
@@ -265,23 +255,38 @@ func loadServeModels(texts, audios, seriesModels, graphs []string) ([]*serve.Mod
 	return out, err
 }
 
+// loadNamedModels loads the models of one of diffuse serve's repeatable
+// NAME=CHECKPOINT flags, each with load (an empty CHECKPOINT only when
+// emptyOK) and named NAME. An error names the flag and NAME; the models
+// loaded before it are returned with it.
+func loadNamedModels(flag string, specs []string, emptyOK bool, load func(name, path string) (*serve.Model, error)) ([]*serve.Model, error) {
+	var out []*serve.Model
+	for _, spec := range specs {
+		name, path, ok := strings.Cut(spec, "=")
+		if !ok || name == "" || (path == "" && !emptyOK) {
+			return out, usagef("%s %q: want NAME=CHECKPOINT", flag, spec)
+		}
+		m, err := load(name, path)
+		if err != nil {
+			return out, fmt.Errorf("%s %s: %w", flag, name, err)
+		}
+		m.Name = name
+		out = append(out, m)
+	}
+	return out, nil
+}
+
 // loadPromptServeModels loads the text-to-image models of diffuse serve's
 // --textimage flags (NAME=CHECKPOINT: a run folder for its newest
 // checkpoint, a checkpoint or an export; empty for the shipped emoji
 // model), as diffuse sample --prompt loads them (loadPromptModel), with
 // their EMA weights.
 func loadPromptServeModels(specs []string) ([]*serve.Model, error) {
-	var out []*serve.Model
-	for _, spec := range specs {
-		name, path, ok := strings.Cut(spec, "=")
-		if !ok || name == "" {
-			return nil, usagef("--textimage %q: want NAME=CHECKPOINT (an empty CHECKPOINT for the shipped emoji model)", spec)
-		}
+	return loadNamedModels("--textimage", specs, true, func(_, path string) (*serve.Model, error) {
 		m, file, sum, err := loadPromptModel(path, "", true)
 		if err != nil {
-			return nil, fmt.Errorf("--textimage %s: %w", name, err)
+			return nil, err
 		}
-		out = append(out, &serve.Model{Name: name, TextImage: m, Source: file, Hash: sum})
-	}
-	return out, nil
+		return &serve.Model{TextImage: m, Source: file, Hash: sum}, nil
+	})
 }
