@@ -24,6 +24,6 @@ func exportTextImage(from, aeDir, to string, log io.Writer) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(log, "wrote %s (%.1f MB: EMA weights, spec and autoencoder) from %s\n", to, float64(st.Size())/1e6, ckpt)
+	fmt.Fprintf(log, "wrote %s (%.1f MB: EMA weights and spec, with the autoencoder for a latent model) from %s\n", to, float64(st.Size())/1e6, ckpt)
 	return nil
 }
