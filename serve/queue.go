@@ -186,13 +186,16 @@ func (s *Server) takeBatchLocked(model string) []*entry {
 	keep := []*entry{}
 	head, ok := q[0].p.(batcher)
 	var key string
+	images := 0 // the batch's images so far
 	if ok {
 		key, ok = head.batchKey()
+		images = head.images()
 	}
 	for _, e := range q[1:] {
 		if p, joins := e.p.(batcher); ok && joins {
-			if k, _ := p.batchKey(); k == key && s.batchImages(batch)+p.images() <= s.cfg.Limits.Batch {
+			if k, _ := p.batchKey(); k == key && images+p.images() <= s.cfg.Limits.Batch {
 				batch = append(batch, e)
+				images += p.images()
 				continue
 			}
 		}

@@ -1,8 +1,8 @@
 package textimage
 
 import (
-	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,18 +71,16 @@ func Export(ckpt, aeDir, dst string) error {
 		return fmt.Errorf("textimage export: %w", err)
 	}
 	if m.AE != nil {
-		raw, err := json.Marshal(m.AE.Config)
+		entry, err := checkpoint.MetaJSON(AutoencoderKey, m.AE.Config)
 		if err != nil {
-			return err
+			return fmt.Errorf("textimage export: %w", err)
 		}
-		meta[AutoencoderKey] = string(raw)
+		maps.Copy(meta, entry)
 		ae, err := checkpoint.ParamTensors(m.AE.Params(), AutoencoderPrefix)
 		if err != nil {
 			return fmt.Errorf("textimage export: autoencoder: %w", err)
 		}
-		for k, v := range ae {
-			tensors[k] = v
-		}
+		maps.Copy(tensors, ae)
 	}
 	return checkpoint.WriteSafetensors(dst, tensors, meta)
 }
