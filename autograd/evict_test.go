@@ -17,8 +17,7 @@ func evictNet(g *Graph, evict bool, x, w1, w2, ws, gn, gb, w3 *Var) (loss *Var, 
 	a := g.GroupNormSiLU(cat, 1, nil, nil, 1e-5) // read by conv w2 only
 	skip := g.Conv2d(cat, ws, nil, 1, 0, 1)      // 1×1, 7 → 4
 	drop := func(v *Var) {
-		if evict {
-			g.Evict(v)
+		if evict && g.Evict(v) {
 			evicted = append(evicted, v)
 		}
 	}
@@ -49,11 +48,14 @@ func TestEvictMatchesKeep(t *testing.T) {
 		NewParam(rng.Rand(-0.5, 0.5, 2, 4, 3, 3)),
 	}
 	leaves := append([]*Var{x}, params...)
-	run := func(g *Graph, evict bool) (grads []*tensor.Tensor, loss float32) {
+	run := func(name string, g *Graph, evict bool, wantEvicted int) (grads []*tensor.Tensor, loss float32) {
 		for _, v := range leaves {
 			v.Grad = nil
 		}
 		l, evicted := evictNet(g, evict, x, params[0], params[1], params[2], params[3], params[4], params[5])
+		if len(evicted) != wantEvicted {
+			t.Errorf("%s: Evict gave back %d values, want %d", name, len(evicted), wantEvicted)
+		}
 		for i, v := range evicted {
 			if v.Value.Data != nil || !v.evicted {
 				t.Errorf("evicted value %d still holds its data", i)
@@ -71,16 +73,17 @@ func TestEvictMatchesKeep(t *testing.T) {
 		}
 		return grads, loss
 	}
-	want, wantLoss := run(NewPooled(), false)
+	want, wantLoss := run("pooled, keeping", NewPooled(), false, 0)
 	for name, c := range map[string]struct {
-		g     func() *Graph
-		evict bool
+		g           func() *Graph
+		evict       bool
+		wantEvicted int
 	}{
-		"pooled, evicting":   {NewPooled, true},
-		"pooled, again":      {NewPooled, true}, // buffers reused from the run before
-		"plain, Evict no-op": {New, false},
+		"pooled, evicting":   {NewPooled, true, 4},
+		"pooled, again":      {NewPooled, true, 4}, // buffers reused from the run before
+		"plain, Evict no-op": {New, true, 0},
 	} {
-		got, loss := run(c.g(), c.evict)
+		got, loss := run(name, c.g(), c.evict, c.wantEvicted)
 		if loss != wantLoss {
 			t.Errorf("%s: loss %v, want %v", name, loss, wantLoss)
 		}

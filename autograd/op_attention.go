@@ -124,7 +124,7 @@ func (g *Graph) attention(op string, l attnLayout, inputs ...*Var) *Var {
 			for r := 0; r < l.t; r++ {
 				row := P[r*l.s : (r+1)*l.s]
 				n := l.seen(r)
-				m := rowMax(row[:n])
+				m := kernels.RowMax(row[:n])
 				inv := float32(1 / kernels.ExpShift(row[:n], row[:n], m))
 				clear(row[n:])
 				invs[r] = inv

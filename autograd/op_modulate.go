@@ -60,14 +60,8 @@ func (g *Graph) Modulate(x, shift, scale *Var) *Var {
 					}
 					kernels.SumProdTo(ss, sk, dy, xr)
 				}
-				for j := range d {
-					if dS != nil {
-						dS[n*d+j] += float32(ss[j])
-					}
-					if dK != nil {
-						dK[n*d+j] += float32(sk[j])
-					}
-				}
+				addSeqSum(dS, n, ss)
+				addSeqSum(dK, n, sk)
 			}
 		})
 	}, pins{x, scale}, x, shift, scale) // X and K, read in backward
@@ -122,11 +116,7 @@ func (g *Graph) GatedAdd(x, h, gate *Var) *Var {
 					}
 					kernels.SumProdTo(nil, sg, dy, H[r*d:(r+1)*d])
 				}
-				if dG != nil {
-					for j, v := range sg {
-						dG[n*d+j] += float32(v)
-					}
-				}
+				addSeqSum(dG, n, sg)
 			}
 		})
 	}, pins{h, gate}, x, h, gate) // H and G, read in backward
@@ -147,5 +137,18 @@ func seqRowsCheck(op string, x, p, q *Var) (b, l, d int) {
 func onePlus(k, s []float32) {
 	for j, v := range s {
 		k[j] = 1 + v
+	}
+}
+
+// addSeqSum adds the float64 sums s, each rounded to float32, into the
+// gradient row of sequence n, dst[n·len(s) : (n+1)·len(s)]; nothing when
+// dst is nil (no gradient wanted). Modulate, GatedAdd and NormModulate
+// reduce their shift, scale and gate gradients over positions this way.
+func addSeqSum(dst []float32, n int, s []float64) {
+	if dst == nil {
+		return
+	}
+	for j, v := range s {
+		dst[n*len(s)+j] += float32(v)
 	}
 }

@@ -97,14 +97,8 @@ func (g *Graph) NormModulate(x, shift, scale *Var, eps float64) *Var {
 					m2 *= rs / float64(d)
 					kernels.NormGradApply(dX[r*d:(r+1)*d], gr, xr, mu, rs, 1, m1, m2)
 				}
-				for j := range d {
-					if dS != nil {
-						dS[n*d+j] += float32(ss[j])
-					}
-					if dK != nil {
-						dK[n*d+j] += float32(sk[j])
-					}
-				}
+				addSeqSum(dS, n, ss)
+				addSeqSum(dK, n, sk)
 			}
 		})
 	}, pins{x, scale}, x, shift, scale) // X and K, read in backward

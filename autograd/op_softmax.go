@@ -98,8 +98,11 @@ func (g *Graph) softmax(op string, x *Var, axis int, logOut bool) *Var {
 // exact value, 0 below e^−87.3), their sum and the normalisation float64,
 // so y is within a few float32 ulps of the exact softmax; a NaN or +Inf in
 // x gives NaN throughout, and −Inf gives 0 (log-softmax: −Inf).
+//
+// The maximum skips NaNs (kernels.RowMax): a NaN in the row reaches every
+// output through the sum of exponentials anyway.
 func softmaxRow(y, x []float32, logOut bool) {
-	m := rowMax(x)
+	m := kernels.RowMax(x)
 	s := kernels.ExpShift(y, x, m)
 	if logOut {
 		lse := float64(m) + math.Log(s)
@@ -113,11 +116,3 @@ func softmaxRow(y, x []float32, logOut bool) {
 		y[j] = float32(float64(e) * inv)
 	}
 }
-
-// rowMax is the largest element of x (−Inf for an empty or all-NaN x),
-// NaNs skipped: a NaN in a softmax row reaches every output through the
-// sum of exponentials anyway. kernels.RowMax: vector maxima on amd64,
-// four running maxima over interleaved elements in Go (either is several
-// times faster than the builtin max, whose NaN and signed-zero rules cost
-// extra instructions on every element).
-func rowMax(x []float32) float32 { return kernels.RowMax(x) }

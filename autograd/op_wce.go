@@ -51,7 +51,7 @@ func (g *Graph) WeightedCrossEntropy(logits *Var, labels []int, weights []float3
 				continue
 			}
 			row := X[i*k : (i+1)*k]
-			m := rowMax(row)
+			m := kernels.RowMax(row)
 			lse[i] = float64(m) + math.Log(kernels.ExpShift(e, row, m))
 			s += float64(weights[i]) * (lse[i] - float64(row[labels[i]]))
 		}
