@@ -41,6 +41,9 @@ done
 # maxrss FILE: the peak RSS in MiB from a /usr/bin/time -v report.
 maxrss() { awk -F': ' '/Maximum resident set size/ {printf "%.0f", $2 / 1024}' "$1"; }
 
+# ratio A B: A / B as compare.sh prints it ("1.23x").
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2fx", a / b}'; }
+
 # median VALUES...: the median of the numbers given.
 median() { printf '%s\n' "$@" | sort -g | awk '{v[NR] = $1} END {print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
 
@@ -71,7 +74,7 @@ echo "revision | MiB | rounds | vs ${revs[0]}${peer:+ | vs PyTorch ($peer MiB)}"
 for i in "${!revs[@]}"; do
 	read -ra r <<<"${rss[$i]}"
 	m=$(median "${r[@]}")
-	line="${revs[$i]} | $m | ${r[*]} | $(awk -v a="$m" -v b="$base" 'BEGIN {printf "%.2fx", a / b}')"
-	[ -n "$peer" ] && line+=" | $(awk -v a="$m" -v b="$peer" 'BEGIN {printf "%.2fx", a / b}')"
+	line="${revs[$i]} | $m | ${r[*]} | $(ratio "$m" "$base")"
+	[ -n "$peer" ] && line+=" | $(ratio "$m" "$peer")"
 	echo "$line"
 done
