@@ -210,19 +210,12 @@ type Options struct {
 	// each exactly as its own call would (a server's batch). Only an
 	// item-wise sampler (sampler.Spec.ItemWise) keeps that promise, so
 	// Generate refuses Items with any other; len(Items) must be N.
-	Items []Item
+	Items []sampler.Item
 	// Threshold clips predicted images to [−1, 1] at every step (static
 	// thresholding), which keeps guided samples in range.
 	Threshold bool
 	// Visit, when set, sees x after every step (for trajectories).
 	Visit func(step int, x *tensor.Tensor)
-}
-
-// Item names the noise stream of one image: image Index of a run with
-// seed Seed (Options.Items).
-type Item struct {
-	Seed  uint64
-	Index int
 }
 
 // Generate draws opts.N images: (N, C, H, W) in the data range [−1, 1]
@@ -248,18 +241,8 @@ func (p *Pipeline) Generate(ctx context.Context, opts Options) (*tensor.Tensor, 
 			}
 		}
 	}
-	if opts.Items != nil {
-		if len(opts.Items) != opts.N {
-			return nil, fmt.Errorf("generate: items: %d streams for %d images", len(opts.Items), opts.N)
-		}
-		if !opts.Sampler.ItemWise() {
-			return nil, fmt.Errorf("generate: items: sampler %q (eta %g) couples the images of a batch, so images of separate runs cannot share one call; want an item-wise sampler (euler, heun, dpmpp2m, ddim with eta 0)", opts.Sampler.Name, opts.Sampler.Eta)
-		}
-		for i, it := range opts.Items {
-			if it.Index < 0 {
-				return nil, fmt.Errorf("generate: items[%d].index: want ≥ 0, got %d", i, it.Index)
-			}
-		}
+	if err := sampler.CheckItems(opts.Items, opts.N, "images", opts.Sampler); err != nil {
+		return nil, fmt.Errorf("generate: %w", err)
 	}
 	var d sampler.Denoiser = p.Denoiser(opts.Labels)
 	if st := p.Model.Student; st != nil {
@@ -310,19 +293,7 @@ func (p *Pipeline) sample(ctx context.Context, opts Options, d sampler.Denoiser,
 		x := sampler.InitialNoise(rng.Split(0), sigmas[0], opts.Sampler.Temp(), n, channels, size, size)
 		return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)
 	}
-	items := rng.Split(0)
-	x := tensor.New(n, channels, size, size) // x: (N, C, H, W)
-	per := x.Len() / n
-	for i := range n {
-		// stream: the noise of image First+i of seed Seed, or of Items[i].
-		stream := items.Split(uint64(opts.First + i))
-		if opts.Items != nil {
-			it := opts.Items[i]
-			stream = tensor.NewRNG(it.Seed).Split(0).Split(uint64(it.Index))
-		}
-		xi := sampler.InitialNoise(stream, sigmas[0], opts.Sampler.Temp(), 1, channels, size, size)
-		copy(x.Data[i*per:(i+1)*per], xi.Data)
-	}
+	x := sampler.ItemNoise(opts.Seed, opts.First, opts.Items, sigmas[0], opts.Sampler.Temp(), n, channels, size, size)
 	// The step stream is opts.Seed's; an item-wise sampler draws nothing
 	// from it, so it does not matter that Items have seeds of their own.
 	return sampler.Run(ctx, s, d, x, sigmas, rng.Split(1), opts.Visit)

@@ -215,7 +215,7 @@ func TestGenerateItemsEqualSeparateCalls(t *testing.T) {
 	per := 8 * 8
 	for _, spec := range []sampler.Spec{{Name: "dpmpp2m", Steps: 3}, {Name: "ddim", Steps: 3}, {Name: "heun", Steps: 2}} {
 		var want []float32
-		var items []pipeline.Item
+		var items []sampler.Item
 		var labels []int
 		for _, r := range runs {
 			x, err := p.Generate(context.Background(), pipeline.Options{N: len(r.labels), Labels: r.labels, Guidance: 2,
@@ -225,7 +225,7 @@ func TestGenerateItemsEqualSeparateCalls(t *testing.T) {
 			}
 			want = append(want, x.Data...)
 			for i := range r.labels {
-				items = append(items, pipeline.Item{Seed: r.seed, Index: r.first + i})
+				items = append(items, sampler.Item{Seed: r.seed, Index: r.first + i})
 			}
 			labels = append(labels, r.labels...)
 		}
@@ -244,10 +244,10 @@ func TestGenerateItemsEqualSeparateCalls(t *testing.T) {
 		opts pipeline.Options
 		want string
 	}{
-		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "ddpm", Steps: 2}, Items: []pipeline.Item{{Seed: 1}}}, "couples the images"},
-		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "ddim", Steps: 2, Eta: 1}, Items: []pipeline.Item{{Seed: 1}}}, "couples the images"},
-		{pipeline.Options{N: 2, Labels: []int{0, 1}, Sampler: sampler.Spec{Name: "euler", Steps: 2}, Items: []pipeline.Item{{Seed: 1}}}, "1 streams for 2 images"},
-		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "euler", Steps: 2}, Items: []pipeline.Item{{Seed: 1, Index: -1}}}, "items[0].index"},
+		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "ddpm", Steps: 2}, Items: []sampler.Item{{Seed: 1}}}, "couples the images"},
+		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "ddim", Steps: 2, Eta: 1}, Items: []sampler.Item{{Seed: 1}}}, "couples the images"},
+		{pipeline.Options{N: 2, Labels: []int{0, 1}, Sampler: sampler.Spec{Name: "euler", Steps: 2}, Items: []sampler.Item{{Seed: 1}}}, "1 streams for 2 images"},
+		{pipeline.Options{N: 1, Labels: []int{0}, Sampler: sampler.Spec{Name: "euler", Steps: 2}, Items: []sampler.Item{{Seed: 1, Index: -1}}}, "items[0].index"},
 	} {
 		if _, err := p.Generate(context.Background(), c.opts); err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("Generate with items %+v = %v, want an error containing %q", c.opts.Items, err, c.want)

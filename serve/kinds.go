@@ -404,14 +404,14 @@ func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j
 	if err != nil {
 		return all(err)
 	}
-	var items []pipeline.Item
+	var items []sampler.Item
 	var labels []int               // what the network is given
 	named := [][]int{}             // each job's classes to name its images by
 	lo := make([]int, len(jobs)+1) // job j's images are lo[j] … lo[j+1]−1
 	for j, jb := range jobs {
 		lo[j] = len(items)
 		for i := range jb.p.N {
-			items = append(items, pipeline.Item{Seed: jb.p.Seed, Index: i})
+			items = append(items, sampler.Item{Seed: jb.p.Seed, Index: i})
 		}
 		cond, names := pipeline.SampleLabels(jb.p.N, jb.p.Class, pl.Model.UNet.Classes, jb.p.Guidance)
 		labels = append(labels, cond...)

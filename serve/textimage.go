@@ -168,7 +168,7 @@ func runTextImageBatch(ctx context.Context, m *Model, jobs []textImageJob, quit 
 		lo[j] = len(prompts)
 		for i := range jb.p.N {
 			prompts = append(prompts, *jb.p.Prompt)
-			opts.Items = append(opts.Items, textimage.Item{Seed: jb.p.Seed, Index: i})
+			opts.Items = append(opts.Items, sampler.Item{Seed: jb.p.Seed, Index: i})
 		}
 	}
 	lo[len(jobs)] = len(prompts)

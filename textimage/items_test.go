@@ -33,7 +33,7 @@ func TestSampleItems(t *testing.T) {
 		}
 		both := opts
 		both.Seed = 77 // not used with Items
-		both.Items = []Item{{3, 1}, {9, 4}, {3, 0}}
+		both.Items = []sampler.Item{{Seed: 3, Index: 1}, {Seed: 9, Index: 4}, {Seed: 3, Index: 0}}
 		x, err := m.Sample(ctx, []string{"cat face", "blue car", "red apple"}, both)
 		if err != nil {
 			t.Fatal(err)
@@ -51,13 +51,13 @@ func TestSampleItems(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		spec  sampler.Spec
-		items []Item
+		items []sampler.Item
 		want  string
 	}{
-		{"too few items", sampler.Spec{Name: "euler", Steps: 2}, []Item{{1, 0}}, "1 streams for 2 prompts"},
-		{"ancestral sampler", sampler.Spec{Name: "ddpm", Steps: 2}, []Item{{1, 0}, {1, 1}}, "couples the images"},
-		{"ddim with eta", sampler.Spec{Name: "ddim", Steps: 2, Eta: 1}, []Item{{1, 0}, {1, 1}}, "couples the images"},
-		{"negative index", sampler.Spec{Name: "euler", Steps: 2}, []Item{{1, 0}, {1, -1}}, "items[1].index"},
+		{"too few items", sampler.Spec{Name: "euler", Steps: 2}, []sampler.Item{{Seed: 1, Index: 0}}, "1 streams for 2 prompts"},
+		{"ancestral sampler", sampler.Spec{Name: "ddpm", Steps: 2}, []sampler.Item{{Seed: 1, Index: 0}, {Seed: 1, Index: 1}}, "couples the images"},
+		{"ddim with eta", sampler.Spec{Name: "ddim", Steps: 2, Eta: 1}, []sampler.Item{{Seed: 1, Index: 0}, {Seed: 1, Index: 1}}, "couples the images"},
+		{"negative index", sampler.Spec{Name: "euler", Steps: 2}, []sampler.Item{{Seed: 1, Index: 0}, {Seed: 1, Index: -1}}, "items[1].index"},
 	} {
 		_, err := m.Sample(context.Background(), []string{"red apple", "cat face"}, SampleOptions{Sampler: c.spec, Items: c.items})
 		if err == nil || !strings.Contains(err.Error(), c.want) {

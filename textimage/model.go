@@ -268,7 +268,7 @@ type SampleOptions struct {
 	// item-wise sampler (sampler.Spec.ItemWise) keeps images apart, so
 	// Sample refuses Items with any other; len(Items) must be the number
 	// of prompts.
-	Items []Item
+	Items []sampler.Item
 	// Threshold clips the predicted image to [-1, 1] at every step; it
 	// applies only in pixel space (latents are not bounded).
 	Threshold bool
@@ -299,8 +299,8 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 	if opts.First < 0 {
 		return nil, fmt.Errorf("textimage sample: first: want ≥ 0, got %d", opts.First)
 	}
-	if err := checkItems(opts, len(prompts)); err != nil {
-		return nil, err
+	if err := sampler.CheckItems(opts.Items, len(prompts), "prompts", SamplerSpec(opts.Sampler)); err != nil {
+		return nil, fmt.Errorf("textimage sample: %w", err)
 	}
 	if _, err := m.Net.Text.Vocab.Tokenize(append([]string{opts.Negative}, prompts...)); err != nil {
 		return nil, err
@@ -322,19 +322,8 @@ func (m *Model) SampleLatents(ctx context.Context, prompts []string, opts Sample
 	n := len(prompts)
 	d := m.denoiser(prompts, opts.Negative, w, opts.Threshold)
 	rng := tensor.NewRNG(opts.Seed)
-	items := rng.Split(0)
 	c, side := m.Channels(), m.Side()
-	x0 := tensor.New(n, c, side, side)
-	per := x0.Len() / n
-	for i := range n {
-		stream := items.Split(uint64(opts.First + i))
-		if opts.Items != nil {
-			it := opts.Items[i]
-			stream = tensor.NewRNG(it.Seed).Split(0).Split(uint64(it.Index))
-		}
-		xi := sampler.InitialNoise(stream, sigmas[0], spec.Temp(), 1, c, side, side)
-		copy(x0.Data[i*per:(i+1)*per], xi.Data)
-	}
+	x0 := sampler.ItemNoise(opts.Seed, opts.First, opts.Items, sigmas[0], spec.Temp(), n, c, side, side)
 	// An item-wise sampler draws nothing from the step stream, so with
 	// Items it does not matter that it comes from Seed.
 	return sampler.Run(ctx, s, d, x0, sigmas, rng.Split(1), opts.Visit)
