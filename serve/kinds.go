@@ -388,28 +388,22 @@ type sampleJob struct {
 // job's error, nil for a job whose outputs are written; for a dropped job,
 // the error quit was given.
 func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j int, err error)) []error {
-	errs := make([]error, len(jobs))
-	all := func(err error) []error {
-		for j := range errs {
-			if errs[j] == nil {
-				errs[j] = err
-			}
-		}
-		return errs
-	}
 	pl := m.Pipeline
 	p0 := jobs[0].p
 	spec := p0.spec()
+	envs, counts := make([]*runEnv, len(jobs)), make([]int, len(jobs))
+	for j, jb := range jobs {
+		envs[j], counts[j] = jb.e, jb.p.N
+	}
+	b := newBatchJobs(envs, counts, quit)
 	sigmas, err := spec.Sigmas(pl.Schedule)
 	if err != nil {
-		return all(err)
+		return b.fail(err)
 	}
 	var items []sampler.Item
-	var labels []int               // what the network is given
-	named := [][]int{}             // each job's classes to name its images by
-	lo := make([]int, len(jobs)+1) // job j's images are lo[j] … lo[j+1]−1
-	for j, jb := range jobs {
-		lo[j] = len(items)
+	var labels []int   // what the network is given
+	named := [][]int{} // each job's classes to name its images by
+	for _, jb := range jobs {
 		for i := range jb.p.N {
 			items = append(items, sampler.Item{Seed: jb.p.Seed, Index: i})
 		}
@@ -417,38 +411,14 @@ func runSampleBatch(ctx context.Context, m *Model, jobs []sampleJob, quit func(j
 		labels = append(labels, cond...)
 		named = append(named, names)
 	}
-	lo[len(jobs)] = len(items)
-	dropped := make([]bool, len(jobs))
-	drop := func(j int, err error) {
-		dropped[j], errs[j] = true, err
-		quit(j, err)
-	}
 	opts := pipeline.Options{N: len(items), Labels: labels, Guidance: p0.Guidance, Sampler: spec, Threshold: p0.Threshold, Items: items}
 	opts.Visit = func(i int, x *tensor.Tensor) {
-		for j, jb := range jobs {
-			if dropped[j] {
-				continue
-			}
-			if err := jb.e.ctx.Err(); err != nil {
-				drop(j, err)
-				continue
-			}
-			jb.p.visit(jb.e, sigmas, i, rowsOf(x, lo[j], lo[j+1]))
-		}
+		b.visit(x, func(j int, rows *tensor.Tensor) { jobs[j].p.visit(jobs[j].e, sigmas, i, rows) })
 	}
 	x, err := pl.Generate(ctx, opts)
-	for j, jb := range jobs {
-		switch {
-		case dropped[j]:
-		case jb.e.ctx.Err() != nil: // its own end (cancel, deadline) rather than the call's
-			errs[j] = jb.e.ctx.Err()
-		case err != nil:
-			errs[j] = err
-		default:
-			errs[j] = jb.p.writeOutputs(jb.e, rowsOf(x, lo[j], lo[j+1]), named[j])
-		}
-	}
-	return errs
+	return b.finish(x, err, func(j int, rows *tensor.Tensor) error {
+		return jobs[j].p.writeOutputs(jobs[j].e, rows, named[j])
+	})
 }
 
 // DenoiseParams are the parameters of a denoise job (`diffuse denoise`).

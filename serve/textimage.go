@@ -153,59 +153,31 @@ type textImageJob struct {
 // job whose outputs are written; for a dropped job, the error quit was
 // given. It is runSampleBatch for text-to-image models.
 func runTextImageBatch(ctx context.Context, m *Model, jobs []textImageJob, quit func(j int, err error)) []error {
-	errs := make([]error, len(jobs))
 	opts := jobs[0].p.options()
+	envs, counts := make([]*runEnv, len(jobs)), make([]int, len(jobs))
+	for j, jb := range jobs {
+		envs[j], counts[j] = jb.e, jb.p.N
+	}
+	b := newBatchJobs(envs, counts, quit)
 	sigmas, err := opts.Sampler.Sigmas(m.TextImage.Schedule())
 	if err != nil {
-		for j := range errs {
-			errs[j] = err
-		}
-		return errs
+		return b.fail(err)
 	}
 	var prompts []string
-	lo := make([]int, len(jobs)+1) // job j's images are lo[j] … lo[j+1]−1
-	for j, jb := range jobs {
-		lo[j] = len(prompts)
+	for _, jb := range jobs {
 		for i := range jb.p.N {
 			prompts = append(prompts, *jb.p.Prompt)
 			opts.Items = append(opts.Items, sampler.Item{Seed: jb.p.Seed, Index: i})
 		}
 	}
-	lo[len(jobs)] = len(prompts)
-	dropped := make([]bool, len(jobs))
 	steps := len(sigmas) - 1
 	opts.Visit = func(i int, z *tensor.Tensor) {
-		for j, jb := range jobs {
-			if dropped[j] {
-				continue
-			}
-			if err := jb.e.ctx.Err(); err != nil {
-				dropped[j], errs[j] = true, err
-				quit(j, err)
-				continue
-			}
-			jb.p.visit(jb.e, sigmas, i, steps, i, rowsOf(z, lo[j], lo[j+1]))
-		}
+		b.visit(z, func(j int, rows *tensor.Tensor) { jobs[j].p.visit(jobs[j].e, sigmas, i, steps, i, rows) })
 	}
 	x, err := m.TextImage.Sample(ctx, prompts, opts)
-	for j, jb := range jobs {
-		switch {
-		case dropped[j]:
-		case jb.e.ctx.Err() != nil: // its own end (cancel, deadline) rather than the call's
-			errs[j] = jb.e.ctx.Err()
-		case err != nil:
-			errs[j] = err
-		default:
-			errs[j] = jb.p.writeOutputs(jb.e, rowsOf(x, lo[j], lo[j+1]), 0)
-		}
-	}
-	return errs
-}
-
-// rowsOf is items lo … hi−1 of x: (N, …), sharing its data.
-func rowsOf(x *tensor.Tensor, lo, hi int) *tensor.Tensor {
-	per := x.Len() / x.Dim(0)
-	return tensor.FromData(x.Data[lo*per:hi*per], append([]int{hi - lo}, x.Shape[1:]...)...)
+	return b.finish(x, err, func(j int, rows *tensor.Tensor) error {
+		return jobs[j].p.writeOutputs(jobs[j].e, rows, 0)
+	})
 }
 
 // visit reports step done+1 of total, and every PreviewEvery steps of a
