@@ -481,11 +481,10 @@ func auroc(scores []float64, anomalous []bool) float64 {
 
 // newest returns the last ckpt-*.safetensors in dir.
 func newest(dir string) (string, error) {
-	list, err := filepath.Glob(filepath.Join(dir, "ckpt-*.safetensors"))
+	list, err := checkpoint.List(dir)
 	if err != nil || len(list) == 0 {
 		return "", fmt.Errorf("%s: no checkpoint (run anomaly/internal/oneclass/train.sh first)", dir)
 	}
-	slices.Sort(list)
 	return list[len(list)-1], nil
 }
 
