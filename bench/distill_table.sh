@@ -46,12 +46,28 @@ DATA=${DATA:-/usr/share/datasets/fashion-mnist}
 TEACHER=${TEACHER:-}
 teacher=() # the teacher checkpoint for distill and for sample; none: the shipped model
 [ -n "$TEACHER" ] && teacher=(--checkpoint "$TEACHER")
+# model_id names the model samples come from by its SHA-256: the file
+# $1, the newest checkpoint of the run folder $1, or (no $1) the model
+# built into BIN, so that a rebuilt binary or a retrained model is told
+# apart from the one an OUT folder's results came from.
+model_id() {
+	local m=${1:-}
+	if [ -z "$m" ]; then
+		"$BIN" info | awk '$1 == "shipped" { print "shipped " $NF }'
+		return
+	fi
+	[ -d "$m" ] && m=$(ls "$m"/ckpt-*.safetensors | sort | tail -n 1)
+	echo "$1 $(sha256sum "$m" | cut -d' ' -f1)"
+}
+
 mkdir -p "$OUT"
-if [ -f "$OUT/teacher.model" ] && [ "$(cat "$OUT/teacher.model")" != "${TEACHER:-shipped}" ]; then
-	echo "distill_table.sh: $OUT holds the results of teacher $(cat "$OUT/teacher.model"), not of ${TEACHER:-shipped} (TEACHER): use another OUT" >&2
+[ -x "$BIN" ] || (cd "$ROOT" && go build -o "$BIN" ./cmd/diffuse)
+want=$(model_id "$TEACHER")
+if [ -f "$OUT/teacher.model" ] && [ "$(cat "$OUT/teacher.model")" != "$want" ]; then
+	echo "distill_table.sh: $OUT holds the results of teacher $(cat "$OUT/teacher.model"), not of $want (TEACHER): use another OUT" >&2
 	exit 1
 fi
-echo "${TEACHER:-shipped}" >"$OUT/teacher.model"
+echo "$want" >"$OUT/teacher.model"
 
 distill_args=(--out "$OUT/run" --guidance "$GUIDANCE" --start-steps "$START_STEPS" --final-steps "$FINAL_STEPS"
 	--train-steps "$TRAIN_STEPS" --batch "$BATCH" --lr "$LR" --warmup "$WARMUP" --data "$DATA")

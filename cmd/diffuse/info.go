@@ -8,6 +8,8 @@ import (
 	"slices"
 
 	"github.com/diffusego/diffusego/data"
+	"github.com/diffusego/diffusego/jobs"
+	"github.com/diffusego/diffusego/models/shipped"
 	"github.com/spf13/cobra"
 	"golang.org/x/sys/cpu"
 )
@@ -17,8 +19,10 @@ func newInfoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "info",
 		Short: "Print the build, the CPU features the kernels can use and, optionally, a data set summary",
-		Long: `info prints the diffuse version, the Go release, GOMAXPROCS and the CPU
-features the compute kernels dispatch on (AVX2, FMA, AVX-512F).
+		Long: `info prints the diffuse version, the Go release, GOMAXPROCS, the CPU
+features the compute kernels dispatch on (AVX2, FMA, AVX-512F) and the
+SHA-256 of the Fashion-MNIST model built into this binary (what sample,
+eval and the other commands use without --checkpoint).
 
 With --data DIR it also reads a Fashion-MNIST folder (the four IDX files,
 gzip-compressed or not) and prints the number of images in each split and
@@ -54,6 +58,7 @@ func printBuild(w io.Writer) {
 	fmt.Fprintf(w, "go          %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	fmt.Fprintf(w, "GOMAXPROCS  %d (%d CPUs)\n", runtime.GOMAXPROCS(0), runtime.NumCPU())
 	fmt.Fprintf(w, "cpu         %s\n", cpuFeatures())
+	fmt.Fprintf(w, "shipped     %s sha256 %s\n", shipped.FashionMNISTName, jobs.SHA256(shipped.FashionMNIST()))
 }
 
 // cpuFeatures lists the SIMD extensions the kernels care about.

@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"os"
 	"path/filepath"
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/diffusego/diffusego/models/shipped"
 )
 
 // runCLI runs diffuse in-process and returns the exit status and output.
@@ -33,7 +37,8 @@ func TestInfo(t *testing.T) {
 	if status != 0 || errOut != "" {
 		t.Fatalf("diffuse info: status %d, stderr %q", status, errOut)
 	}
-	want := []string{"version", runtime.Version(), "GOMAXPROCS"}
+	sum := sha256.Sum256(shipped.FashionMNIST())
+	want := []string{"version", runtime.Version(), "GOMAXPROCS", "shipped     fashion-mnist.safetensors sha256 " + hex.EncodeToString(sum[:])}
 	if runtime.GOARCH == "amd64" {
 		want = append(want, "AVX2 ", "FMA ", "AVX-512F ")
 	}
