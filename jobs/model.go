@@ -35,6 +35,16 @@ func LoadModel(path string, raw bool) (*pipeline.Pipeline, string, error) {
 	return LoadModelBytes(b, path, raw)
 }
 
+// ModelLine names the model LoadModel(path, …) loaded, with its SHA-256,
+// for logs: "model: PATH (sha256 HASH)", or "the shipped model" for an
+// empty path.
+func ModelLine(path, hash string) string {
+	if path == "" {
+		path = "the shipped model"
+	}
+	return fmt.Sprintf("model: %s (sha256 %s)", path, hash)
+}
+
 // LoadModelBytes is LoadModel for a checkpoint already read (name is used
 // in errors): what a worker does once with the file it was staged.
 func LoadModelBytes(b []byte, name string, raw bool) (*pipeline.Pipeline, string, error) {

@@ -159,11 +159,7 @@ func runImages(ctx context.Context, f imageFlags, say func(string)) ([]augment.I
 	if err != nil {
 		return nil, err
 	}
-	name := f.checkpoint
-	if name == "" {
-		name = "the shipped model"
-	}
-	say(fmt.Sprintf("model: %s (sha256 %s)", name, hash))
+	say(jobs.ModelLine(f.checkpoint, hash))
 	trX, trY, err := data.LoadFashionMNIST(f.fashion, "train")
 	if err != nil {
 		return nil, err

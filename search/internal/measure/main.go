@@ -94,11 +94,7 @@ func loadPipeline(ckpt string) (*pipeline.Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	name := ckpt
-	if name == "" {
-		name = "the shipped model"
-	}
-	fmt.Fprintf(os.Stderr, "model: %s (sha256 %s)\n", name, hash)
+	fmt.Fprintln(os.Stderr, jobs.ModelLine(ckpt, hash))
 	return p, nil
 }
 
