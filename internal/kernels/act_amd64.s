@@ -118,3 +118,40 @@ sigmoid_loop:
 sigmoid_done:
 	VZEROUPPER
 	RET
+
+// func normAffineSiLUAVX2(y, x *float32, n int, mu, a, sh float64)
+//
+// z = float32((x − mu)·a + sh) as normAffineAVX2 rounds it, then
+// y = z·σ(z) as siluAVX2. mu, a and sh are broadcast from the arguments
+// each time (SIGMOID8 holds every other register).
+TEXT ·normAffineSiLUAVX2(SB), NOSPLIT, $0-48
+	SETUP
+	SHRQ $3, CX
+	JZ   affsilu_done
+
+affsilu_loop:
+	VCVTPS2PD    (SI), Y0
+	VCVTPS2PD    16(SI), Y1
+	VBROADCASTSD mu+24(FP), Y2
+	VSUBPD       Y2, Y0, Y0          // x − mu
+	VSUBPD       Y2, Y1, Y1
+	VBROADCASTSD a+32(FP), Y2
+	VMULPD       Y2, Y0, Y0          // ·a
+	VMULPD       Y2, Y1, Y1
+	VBROADCASTSD sh+40(FP), Y2
+	VADDPD       Y2, Y0, Y0          // + sh
+	VADDPD       Y2, Y1, Y1
+	VCVTPD2PSY   Y0, X0
+	VCVTPD2PSY   Y1, X1
+	VINSERTF128  $1, X1, Y0, Y0      // z, 8 lanes
+	SIGMOID8
+	VMULPS       Y0, Y2, Y2
+	VMOVUPS      Y2, (DI)
+	ADDQ         $32, SI
+	ADDQ         $32, DI
+	DECQ         CX
+	JNZ          affsilu_loop
+
+affsilu_done:
+	VZEROUPPER
+	RET
