@@ -4,17 +4,13 @@ package kernels
 
 // siluAVX512 and sigmoidAVX512 are siluAVX2 and sigmoidAVX2 with 16 lanes
 // (act512_amd64.s), for n a multiple of 16: the same instructions per
-// lane, so the same bits. normAffineSiLUAVX512 is normAffineSiLUAVX2 with
-// 16 lanes, likewise.
+// lane, so the same bits.
 //
 //go:noescape
 func siluAVX512(y, x *float32, n int)
 
 //go:noescape
 func sigmoidAVX512(y, x *float32, n int)
-
-//go:noescape
-func normAffineSiLUAVX512(y, x *float32, n int, mu, a, sh float64)
 
 // siluVec512 runs the AVX-512 kernel over whole groups of 16 and the AVX2
 // path (then Go) over the rest.

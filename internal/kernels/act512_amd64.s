@@ -2,8 +2,7 @@
 
 #include "textflag.h"
 
-// SiLU, Sigmoid and the fused GroupNorm affine map + SiLU with AVX-512F,
-// 16 lanes per iteration: act_amd64.s's SIGMOID8 with ZMM registers, the
+// SiLU and Sigmoid with AVX-512F, 16 lanes per iteration: act_amd64.s's SIGMOID8 with ZMM registers, the
 // same instructions in the same order on each lane (so the same bits as
 // the AVX2 path); VANDNPS with the flush compare becomes a zeroing move
 // under the inverted mask. Only AVX512F instructions are used.
@@ -110,44 +109,5 @@ sigmoid_loop:
 	JNZ     sigmoid_loop
 
 sigmoid_done:
-	VZEROUPPER
-	RET
-
-// func normAffineSiLUAVX512(y, x *float32, n int, mu, a, sh float64)
-//
-// z = float32((x − mu)·a + sh) as normAffineAVX2 rounds it, then
-// y = z·σ(z) as siluAVX512; Z18 mu, Z19 a, Z20 sh.
-TEXT ·normAffineSiLUAVX512(SB), NOSPLIT, $0-48
-	MOVQ         y+0(FP), DI
-	MOVQ         x+8(FP), SI
-	MOVQ         n+16(FP), CX
-	VBROADCASTSD mu+24(FP), Z18
-	VBROADCASTSD a+32(FP), Z19
-	VBROADCASTSD sh+40(FP), Z20
-	SETUP512
-	SHRQ         $4, CX
-	JZ           affsilu_done
-
-affsilu_loop:
-	VCVTPS2PD     (SI), Z0
-	VCVTPS2PD     32(SI), Z1
-	VSUBPD        Z18, Z0, Z0        // x − mu
-	VSUBPD        Z18, Z1, Z1
-	VMULPD        Z19, Z0, Z0        // ·a
-	VMULPD        Z19, Z1, Z1
-	VADDPD        Z20, Z0, Z0        // + sh
-	VADDPD        Z20, Z1, Z1
-	VCVTPD2PS     Z0, Y0
-	VCVTPD2PS     Z1, Y1
-	VINSERTF64X4  $1, Y1, Z0, Z0     // z, 16 lanes
-	SIGMOID16
-	VMULPS        Z0, Z2, Z2
-	VMOVUPS       Z2, (DI)
-	ADDQ          $64, SI
-	ADDQ          $64, DI
-	DECQ          CX
-	JNZ           affsilu_loop
-
-affsilu_done:
 	VZEROUPPER
 	RET

@@ -13,12 +13,6 @@ func siluAVX2(y, x *float32, n int)
 //go:noescape
 func sigmoidAVX2(y, x *float32, n int)
 
-// normAffineSiLUAVX2 is NormAffineSiLU for n a multiple of 8 (act_amd64.s):
-// normAffineAVX2's arithmetic, then siluAVX2's, on each group of 8.
-//
-//go:noescape
-func normAffineSiLUAVX2(y, x *float32, n int, mu, a, sh float64)
-
 // siluVec runs the assembly over whole groups of 8 and over the tail padded
 // to 8 in a scratch array, so that every element gets the assembly's bits
 // wherever it lies in x.

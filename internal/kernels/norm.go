@@ -48,15 +48,6 @@ func SiLUGradFromOutput(dz, z, y, dy []float32) {
 	normImpl.siluGrad(dz[:len(z)], z, y[:len(z)], dy[:len(z)])
 }
 
-// NormAffineSiLU sets y[i] = SiLU(z[i]) with z[i] = float32((float64(x[i])
-// − mu)·a + sh) for every i < len(x): NormAffine followed by SiLU in one
-// pass, each block read and written once, with the bits of NormAffine then
-// SiLU on every path. len(y) must be ≥ len(x); y and x may be the same
-// slice.
-func NormAffineSiLU(y, x []float32, mu, a, sh float64) {
-	normImpl.affineSiLU(y[:len(x)], x, mu, a, sh)
-}
-
 // NormAffineSiLUGrad sets dz[i] = dy[i]·SiLU′(z[i]) for every i < len(x),
 // where z[i] = float32((float64(x[i]) − mu)·a + sh) is recomputed as
 // NormAffine makes it and y[i] = SiLU(z[i]) is given: NormAffine followed
@@ -76,9 +67,7 @@ type normKernels struct {
 	gradSums  func(dy, x []float32, mu float64) (sdy, sdyx float64)
 	gradApply func(dx, dy, x []float32, mu, rs, w, m1, m2 float64)
 	siluGrad  func(dz, z, y, dy []float32)
-	// affineSiLU and affineSiLUGrad are NormAffineSiLU and
-	// NormAffineSiLUGrad.
-	affineSiLU     func(y, x []float32, mu, a, sh float64)
+	// affineSiLUGrad is NormAffineSiLUGrad.
 	affineSiLUGrad func(dz, x, y, dy []float32, mu, a, sh float64)
 }
 

@@ -2,12 +2,14 @@
 
 #include "textflag.h"
 
-// The norm kernels with AVX-512F, 16 elements per iteration as two halves
-// of 8 float64 lanes. The element-wise kernels run norm_amd64.s's
-// instructions in the same order on each lane, so they give the AVX2
-// path's bits; the sums keep 16 partial sums (two ZMM accumulators) instead
-// of 8, so their bits may differ from the AVX2 path's (as NormSums allows).
-// Only AVX512F instructions are used.
+// The norm kernels that gain from AVX-512F (measured: sums, gradient sums,
+// gradient apply, the fused SiLU gradient; NormAffine and
+// SiLUGradFromOutput alone do not, and stay on AVX2), 16 elements per
+// iteration as two halves of 8 float64 lanes. The element-wise kernels run
+// norm_amd64.s's instructions in the same order on each lane, so they give
+// the AVX2 path's bits; the sums keep 16 partial sums (two ZMM
+// accumulators) instead of 8, so their bits may differ from the AVX2
+// path's (as NormSums allows). Only AVX512F instructions are used.
 
 // Sum of the 8 float64 lanes of Z (into the low lane of X): the upper 4
 // added to the lower 4, then (l0 + l2) + (l1 + l3); clobbers Y0.
@@ -52,37 +54,6 @@ sums_loop:
 	VZEROUPPER
 	MOVSD  X6, s1+24(FP)
 	MOVSD  X8, s2+32(FP)
-	RET
-
-// func normAffineAVX512(y, x *float32, n int, mu, a, sh float64)
-TEXT ·normAffineAVX512(SB), NOSPLIT, $0-48
-	MOVQ         y+0(FP), DI
-	MOVQ         x+8(FP), SI
-	MOVQ         n+16(FP), CX
-	VBROADCASTSD mu+24(FP), Z5
-	VBROADCASTSD a+32(FP), Z6
-	VBROADCASTSD sh+40(FP), Z7
-	SHRQ         $4, CX
-
-affine_loop:
-	VCVTPS2PD    (SI), Z0
-	VCVTPS2PD    32(SI), Z1
-	VSUBPD       Z5, Z0, Z0          // x − mu
-	VSUBPD       Z5, Z1, Z1
-	VMULPD       Z6, Z0, Z0          // ·a
-	VMULPD       Z6, Z1, Z1
-	VADDPD       Z7, Z0, Z0          // + sh
-	VADDPD       Z7, Z1, Z1
-	VCVTPD2PS    Z0, Y0
-	VCVTPD2PS    Z1, Y1
-	VINSERTF64X4 $1, Y1, Z0, Z0
-	VMOVUPS      Z0, (DI)
-	ADDQ         $64, SI
-	ADDQ         $64, DI
-	DECQ         CX
-	JNZ          affine_loop
-
-	VZEROUPPER
 	RET
 
 // func normGradSumsAVX512(dy, x *float32, n int, mu float64) (sdy, sdyx float64)
@@ -174,7 +145,7 @@ apply_loop:
 	VZEROUPPER
 	RET
 
-// Constants of the SiLU gradients: ½ and 1.
+// Constants of the SiLU gradient: ½ and 1.
 DATA silu512Const<>+0(SB)/4, $0.5
 DATA silu512Const<>+4(SB)/4, $1.0
 GLOBL silu512Const<>(SB), RODATA|NOPTR, $8
@@ -192,36 +163,10 @@ GLOBL silu512Const<>(SB), RODATA|NOPTR, $8
 	VADDPS    Z4, Z2, Z4; \
 	VMULPS    (DX), Z4, Z4
 
-// func siluGradAVX512(dz, z, y, dy *float32, n int)
-TEXT ·siluGradAVX512(SB), NOSPLIT, $0-40
-	MOVQ         dz+0(FP), DI
-	MOVQ         z+8(FP), SI
-	MOVQ         y+16(FP), BX
-	MOVQ         dy+24(FP), DX
-	MOVQ         n+32(FP), CX
-	VPXORD       Z5, Z5, Z5
-	VBROADCASTSS silu512Const<>+0(SB), Z6
-	VBROADCASTSS silu512Const<>+4(SB), Z7
-	SHRQ         $4, CX
-
-silugrad_loop:
-	VMOVUPS (SI), Z0
-	SILUGRAD16
-	VMOVUPS Z4, (DI)
-	ADDQ    $64, SI
-	ADDQ    $64, BX
-	ADDQ    $64, DX
-	ADDQ    $64, DI
-	DECQ    CX
-	JNZ     silugrad_loop
-
-	VZEROUPPER
-	RET
-
 // func normAffineSiLUGradAVX512(dz, x, y, dy *float32, n int, mu, a, sh float64)
 //
-// z = float32((x − mu)·a + sh) as normAffineAVX512 rounds it, then dz as
-// siluGradAVX512; Z10 mu, Z11 a, Z12 sh.
+// z = float32((x − mu)·a + sh) as normAffineAVX2 rounds it, then dz as
+// siluGradAVX2 makes it, 16 lanes at a time; Z10 mu, Z11 a, Z12 sh.
 TEXT ·normAffineSiLUGradAVX512(SB), NOSPLIT, $0-64
 	MOVQ         dz+0(FP), DI
 	MOVQ         x+8(FP), SI

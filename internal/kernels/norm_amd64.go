@@ -24,6 +24,17 @@ func siluGradAVX2(dz, z, y, dy *float32, n int)
 //go:noescape
 func normAffineSiLUGradAVX2(dz, x, y, dy *float32, n int, mu, a, sh float64)
 
+// normAffineAVX2Vec runs normAffineAVX2 over whole groups of 8 and Go over
+// the tail (the same bits).
+func normAffineAVX2Vec(y, x []float32, mu, a, sh float64) {
+	y = y[:len(x)]
+	n := len(x) &^ 7
+	if n > 0 {
+		normAffineAVX2(&y[0], &x[0], n, mu, a, sh)
+	}
+	normAffineGeneric(y[n:], x[n:], mu, a, sh)
+}
+
 // normAVX2 is the assembly implementation of every norm kernel.
 var normAVX2 = normKernels{
 	name: "avx2",
@@ -35,14 +46,7 @@ var normAVX2 = normKernels{
 		t1, t2 := normSumsGeneric(x[n:], k)
 		return s1 + t1, s2 + t2
 	},
-	affine: func(y, x []float32, mu, a, sh float64) {
-		y = y[:len(x)]
-		n := len(x) &^ 7
-		if n > 0 {
-			normAffineAVX2(&y[0], &x[0], n, mu, a, sh)
-		}
-		normAffineGeneric(y[n:], x[n:], mu, a, sh)
-	},
+	affine: normAffineAVX2Vec,
 	gradSums: func(dy, x []float32, mu float64) (sdy, sdyx float64) {
 		dy = dy[:len(x)]
 		n := len(x) &^ 7
@@ -67,19 +71,6 @@ var normAVX2 = normKernels{
 			siluGradAVX2(&dz[0], &z[0], &y[0], &dy[0], n)
 		}
 		siluGradGeneric(dz[n:], z[n:], y[n:], dy[n:])
-	},
-	affineSiLU: func(y, x []float32, mu, a, sh float64) {
-		y = y[:len(x)]
-		n := len(x) &^ 7
-		if n > 0 {
-			normAffineSiLUAVX2(&y[0], &x[0], n, mu, a, sh)
-		}
-		if n < len(x) { // the tail padded to 8, as siluVec
-			var t [8]float32
-			copy(t[:], x[n:])
-			normAffineSiLUAVX2(&t[0], &t[0], 8, mu, a, sh)
-			copy(y[n:], t[:])
-		}
 	},
 	affineSiLUGrad: func(dz, x, y, dy []float32, mu, a, sh float64) {
 		dz, y, dy = dz[:len(x)], y[:len(x)], dy[:len(x)]

@@ -9,7 +9,6 @@ var normGeneric = normKernels{
 	gradApply: normGradApplyGeneric,
 	siluGrad:  siluGradGeneric,
 
-	affineSiLU:     normAffineSiLUGeneric,
 	affineSiLUGrad: normAffineSiLUGradGeneric,
 }
 
@@ -59,14 +58,6 @@ func siluGradGeneric(dz, z, y, dy []float32) {
 			s = yi / zi
 		}
 		dz[i] = dy[i] * (s + float32(yi*(1-s)))
-	}
-}
-
-func normAffineSiLUGeneric(y, x []float32, mu, a, sh float64) {
-	y = y[:len(x)]
-	for i, v := range x {
-		z := float32(float64((float64(v)-mu)*a) + sh)
-		y[i] = z * sigmoidf(z)
 	}
 }
 
