@@ -161,22 +161,34 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 // groupNormBlock writes block r of a GroupNorm output from its input xb,
 // mean mu and reciprocal standard deviation rs: y = (x − mu)·rs·w + b per
 // channel, then SiLU(y) with l.silu. The forward pass and Evict's
-// recomputation both make the output here, so they agree to the bit.
+// recomputation both make the output here, so they agree to the bit. The
+// SiLU runs as a second pass over the block, which is still in L1: one
+// loop doing both per vector measured slower (its dependency chain, the
+// float64 affine map with its conversions then σ, is too long for the
+// out-of-order window; see kernels.NormAffineSiLUGrad for the backward,
+// where one pass pays).
 func groupNormBlock(l normLayout, nAff, r int, yb, xb, W, B []float32, mu, rs float64) {
 	a0 := affineBase(l, r, nAff)
 	for c := 0; c < l.cpg; c++ { // one parameter per channel
-		a, sh := rs, 0.0 // y = (x − mean)·a + sh
-		if W != nil {
-			a *= float64(W[a0+c])
-		}
-		if B != nil {
-			sh = float64(B[a0+c])
-		}
+		a, sh := channelAffine(W, B, a0+c, rs) // y = (x − mean)·a + sh
 		kernels.NormAffine(yb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu, a, sh)
 	}
 	if l.silu {
 		kernels.SiLU(yb, yb) // while the block is in cache
 	}
+}
+
+// channelAffine returns the map y = (x − mean)·a + sh of affine index i,
+// a = rs·W[i] and sh = B[i] (1 and 0 where W or B is nil).
+func channelAffine(W, B []float32, i int, rs float64) (a, sh float64) {
+	a = rs
+	if W != nil {
+		a *= float64(W[i])
+	}
+	if B != nil {
+		sh = float64(B[i])
+	}
+	return a, sh
 }
 
 // affineBase is the affine index of channel 0 of block r.

@@ -38,15 +38,9 @@ func (sb *siluBack) block(l normLayout, nAff, r int, xb, dy, dz []float32, mu, r
 	a0 := affineBase(l, r, nAff)
 	yb := sb.Y[r*l.cpg*l.s:]
 	for c := 0; c < l.cpg; c++ {
-		a, sh := rs, 0.0
-		if sb.W != nil {
-			a *= float64(sb.W[a0+c])
-		}
-		if sb.B != nil {
-			sh = float64(sb.B[a0+c])
-		}
+		a, sh := channelAffine(sb.W, sb.B, a0+c, rs)
 		lo, hi := c*l.s, (c+1)*l.s
-		kernels.NormAffine(dz[lo:hi], xb[lo:hi], mu, a, sh) // the forward's z, bit for bit
-		kernels.SiLUGradFromOutput(dz[lo:hi], dz[lo:hi], yb[lo:hi], dy[lo:hi])
+		// z as the forward made it, bit for bit, then dz, in one pass
+		kernels.NormAffineSiLUGrad(dz[lo:hi], xb[lo:hi], yb[lo:hi], dy[lo:hi], mu, a, sh)
 	}
 }

@@ -2,8 +2,9 @@ package tensor
 
 import (
 	"fmt"
-	"math"
 	"strings"
+
+	"github.com/diffusego/diffusego/internal/kernels"
 )
 
 // Tensor is an n-dimensional float32 array stored contiguously in row-major
@@ -170,16 +171,9 @@ func SameShape(a, b []int) bool {
 	return true
 }
 
-// AllFinite reports whether no element is NaN or ±Inf.
-func (t *Tensor) AllFinite() bool {
-	for _, v := range t.Data {
-		f := float64(v)
-		if math.IsNaN(f) || math.IsInf(f, 0) {
-			return false
-		}
-	}
-	return true
-}
+// AllFinite reports whether no element is NaN or ±Inf (a vector kernel,
+// kernels.AllFinite, tests the exponent bits).
+func (t *Tensor) AllFinite() bool { return kernels.AllFinite(t.Data) }
 
 // String prints the shape and, for small tensors, the values.
 func (t *Tensor) String() string {

@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 )
@@ -74,6 +75,21 @@ func TestAtAndAllFinite(t *testing.T) {
 	x.Data[3] = float32(inf())
 	if x.AllFinite() {
 		t.Fatal("AllFinite with an Inf = true")
+	}
+	// A tensor long enough for the vector paths: each non-finite value at
+	// each of a few positions, and the largest finite values.
+	y := New(3, 50)
+	for _, v := range []float32{float32(inf()), float32(-inf()), float32(math.NaN())} {
+		for _, at := range []int{0, 31, 64, 127, 149} {
+			y.Data[at] = v
+			if y.AllFinite() {
+				t.Fatalf("AllFinite with %g at %d = true", v, at)
+			}
+			y.Data[at] = math.MaxFloat32
+			if !y.AllFinite() {
+				t.Fatalf("AllFinite with MaxFloat32 at %d = false", at)
+			}
+		}
 	}
 }
 

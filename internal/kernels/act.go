@@ -7,9 +7,12 @@ package kernels
 // activations are within 5 float32 ulps of the exact value (measured worst:
 // 4.0 for SiLU, 2.4 for Sigmoid). For x < −88.7, where the exact values are
 // below 3e−37 in magnitude, the result is flushed to ±0. NaN gives NaN, ±Inf
-// give the limits (SiLU(−Inf) is −∞·0 = NaN). On amd64 with AVX2 and FMA
-// this runs 8 lanes at a time in assembly (act_amd64.s); elsewhere, and with
-// the purego build tag, it runs the same algorithm in Go.
+// give the limits (SiLU(−Inf) is −∞·0 = NaN). On amd64 with AVX-512F this
+// runs 16 lanes at a time in assembly (act512_amd64.s), with AVX2 and FMA 8
+// (act_amd64.s), the same instructions per lane, the last few elements
+// padded to a whole vector, so that each element's bits depend on its value
+// only; elsewhere, and with the purego build tag, it runs the same
+// algorithm in Go (without fused multiply-adds: the last bit may differ).
 func SiLU(y, x []float32) { siluImpl(y[:len(x)], x) }
 
 // Sigmoid sets y[i] = σ(x[i]) = 1/(1 + e^(−x[i])) for every i < len(x),

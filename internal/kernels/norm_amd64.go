@@ -21,6 +21,20 @@ func normGradApplyAVX2(dx, dy, x *float32, n int, mu, rs, w, m1, m2 float64)
 //go:noescape
 func siluGradAVX2(dz, z, y, dy *float32, n int)
 
+//go:noescape
+func normAffineSiLUGradAVX2(dz, x, y, dy *float32, n int, mu, a, sh float64)
+
+// normAffineAVX2Vec runs normAffineAVX2 over whole groups of 8 and Go over
+// the tail (the same bits).
+func normAffineAVX2Vec(y, x []float32, mu, a, sh float64) {
+	y = y[:len(x)]
+	n := len(x) &^ 7
+	if n > 0 {
+		normAffineAVX2(&y[0], &x[0], n, mu, a, sh)
+	}
+	normAffineGeneric(y[n:], x[n:], mu, a, sh)
+}
+
 // normAVX2 is the assembly implementation of every norm kernel.
 var normAVX2 = normKernels{
 	name: "avx2",
@@ -32,14 +46,7 @@ var normAVX2 = normKernels{
 		t1, t2 := normSumsGeneric(x[n:], k)
 		return s1 + t1, s2 + t2
 	},
-	affine: func(y, x []float32, mu, a, sh float64) {
-		y = y[:len(x)]
-		n := len(x) &^ 7
-		if n > 0 {
-			normAffineAVX2(&y[0], &x[0], n, mu, a, sh)
-		}
-		normAffineGeneric(y[n:], x[n:], mu, a, sh)
-	},
+	affine: normAffineAVX2Vec,
 	gradSums: func(dy, x []float32, mu float64) (sdy, sdyx float64) {
 		dy = dy[:len(x)]
 		n := len(x) &^ 7
@@ -65,11 +72,23 @@ var normAVX2 = normKernels{
 		}
 		siluGradGeneric(dz[n:], z[n:], y[n:], dy[n:])
 	},
+	affineSiLUGrad: func(dz, x, y, dy []float32, mu, a, sh float64) {
+		dz, y, dy = dz[:len(x)], y[:len(x)], dy[:len(x)]
+		n := len(x) &^ 7
+		if n > 0 {
+			normAffineSiLUGradAVX2(&dz[0], &x[0], &y[0], &dy[0], n, mu, a, sh)
+		}
+		normAffineSiLUGradGeneric(dz[n:], x[n:], y[n:], dy[n:], mu, a, sh)
+	},
 }
 
-// normDispatch picks the AVX2+FMA kernels when the CPU has them and the Go
-// loops otherwise.
+// normDispatch picks the AVX-512 kernels when the CPU has AVX-512F (and
+// DIFFUSEGO_KERNELS does not ask for avx2 or generic), else the AVX2+FMA
+// ones when it has those, and the Go loops otherwise.
 func normDispatch() normKernels {
+	if hasAVX512 && !genericForced && !avx2Forced {
+		return normAVX512
+	}
 	if hasAVX2FMA && !genericForced {
 		return normAVX2
 	}
@@ -82,6 +101,9 @@ func normPaths() []normKernels {
 	p := []normKernels{normGeneric}
 	if hasAVX2FMA {
 		p = append(p, normAVX2)
+	}
+	if hasAVX512 {
+		p = append(p, normAVX512)
 	}
 	return p
 }

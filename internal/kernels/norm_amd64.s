@@ -216,3 +216,52 @@ silugrad_loop:
 
 	VZEROUPPER
 	RET
+
+// func normAffineSiLUGradAVX2(dz, x, y, dy *float32, n int, mu, a, sh float64)
+//
+// z = float32((x − mu)·a + sh) as normAffineAVX2 rounds it, then dz as
+// siluGradAVX2; Y10 mu, Y11 a, Y12 sh.
+TEXT ·normAffineSiLUGradAVX2(SB), NOSPLIT, $0-64
+	MOVQ         dz+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         y+16(FP), BX
+	MOVQ         dy+24(FP), DX
+	MOVQ         n+32(FP), CX
+	VBROADCASTSD mu+40(FP), Y10
+	VBROADCASTSD a+48(FP), Y11
+	VBROADCASTSD sh+56(FP), Y12
+	VMOVUPS      siluGradConst<>+0(SB), Y6   // ½
+	VMOVUPS      siluGradConst<>+32(SB), Y7  // 1
+	VXORPS       Y5, Y5, Y5
+	SHRQ         $3, CX
+
+affgrad_loop:
+	VCVTPS2PD   (SI), Y0
+	VCVTPS2PD   16(SI), Y3
+	VSUBPD      Y10, Y0, Y0         // x − mu
+	VSUBPD      Y10, Y3, Y3
+	VMULPD      Y11, Y0, Y0         // ·a
+	VMULPD      Y11, Y3, Y3
+	VADDPD      Y12, Y0, Y0         // + sh
+	VADDPD      Y12, Y3, Y3
+	VCVTPD2PSY  Y0, X0
+	VCVTPD2PSY  Y3, X3
+	VINSERTF128 $1, X3, Y0, Y0      // z, 8 lanes
+	VMOVUPS     (BX), Y1            // y
+	VDIVPS      Y0, Y1, Y2          // σ = y/z
+	VCMPPS      $0, Y5, Y0, Y3      // z == ±0
+	VBLENDVPS   Y3, Y6, Y2, Y2      // σ = ½ there
+	VSUBPS      Y2, Y7, Y4          // 1 − σ
+	VMULPS      Y4, Y1, Y4          // y·(1 − σ)
+	VADDPS      Y4, Y2, Y4          // σ + y·(1 − σ)
+	VMULPS      (DX), Y4, Y4        // dy·(…)
+	VMOVUPS     Y4, (DI)
+	ADDQ        $32, SI
+	ADDQ        $32, BX
+	ADDQ        $32, DX
+	ADDQ        $32, DI
+	DECQ        CX
+	JNZ         affgrad_loop
+
+	VZEROUPPER
+	RET

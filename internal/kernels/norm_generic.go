@@ -8,6 +8,8 @@ var normGeneric = normKernels{
 	gradSums:  normGradSumsGeneric,
 	gradApply: normGradApplyGeneric,
 	siluGrad:  siluGradGeneric,
+
+	affineSiLUGrad: normAffineSiLUGradGeneric,
 }
 
 // The explicit float64(…) conversions below keep the compiler from fusing
@@ -54,6 +56,18 @@ func siluGradGeneric(dz, z, y, dy []float32) {
 		yi, s := y[i], float32(0.5)
 		if zi != 0 {
 			s = yi / zi
+		}
+		dz[i] = dy[i] * (s + float32(yi*(1-s)))
+	}
+}
+
+func normAffineSiLUGradGeneric(dz, x, y, dy []float32, mu, a, sh float64) {
+	dz, y, dy = dz[:len(x)], y[:len(x)], dy[:len(x)]
+	for i, v := range x {
+		z := float32(float64((float64(v)-mu)*a) + sh)
+		yi, s := y[i], float32(0.5)
+		if z != 0 {
+			s = yi / z
 		}
 		dz[i] = dy[i] * (s + float32(yi*(1-s)))
 	}

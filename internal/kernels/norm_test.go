@@ -159,6 +159,8 @@ func BenchmarkNorm(b *testing.B) {
 			{"gradSums", func() { p.gradSums(dy, x, 1) }},
 			{"gradApply", func() { p.gradApply(dx, dy, x, 1, 2, 3, 4, 5) }},
 			{"siluGrad", func() { p.siluGrad(y, x, dx, dy) }},
+			{"affineSiLUGrad", func() { p.affineSiLUGrad(y, x, dx, dy, 1, 2, 3) }},
+			{"affineThenSiLUGrad", func() { p.affine(y, x, 1, 2, 3); p.siluGrad(y, y, dx, dy) }},
 		} {
 			b.Run(k.name+"/"+p.name, func(b *testing.B) {
 				b.ReportAllocs()
