@@ -46,19 +46,28 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 	}
 	upsample(x.Value.Data, out.Data)
 	v := g.recordOp(out, func(o *Var) {
-		dY, dX := o.Grad.Data, x.GradBuf().Data
-		// dx[i][j] = Σ of dy over the factor×factor block that copied it.
+		dx, set := x.GradDst() // every element is the sum of a block
+		dY, dX := o.Grad.Data, dx.Data
+		// dx[i][j] = Σ of dy over the factor×factor block that copied it:
+		// the block's rows in order, each row's sum (from +0) added in.
+		// Where set, the first row's sum is written instead: 0 + s is s,
+		// since a sum from +0 is never −0.
 		parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
 			for p := lo; p < hi; p++ {
 				for y := range oh {
 					src := dY[(p*oh+y)*ow:][:ow]
 					dst := dX[(p*h+y/factor)*w:][:w]
+					first := set && y%factor == 0
 					for j := range dst {
 						var s float32
 						for _, v := range src[j*factor : (j+1)*factor] {
 							s += v
 						}
-						dst[j] += s
+						if first {
+							dst[j] = s
+						} else {
+							dst[j] += s
+						}
 					}
 				}
 			}
