@@ -161,3 +161,48 @@ func TestGradDst(t *testing.T) {
 		t.Fatalf("second GradDst: set %v, same buffer %v; want add into the first", set, d2 == d)
 	}
 }
+
+// TestUpsampleNearest2dGradBits checks UpsampleNearest2d's backward (the
+// factor-2 path and the general one) to the bit against its defining
+// order: for each input pixel, each of its block's rows summed from +0,
+// the row sums added into the gradient in row order, both into a fresh
+// gradient and into one that holds an earlier contribution, with ±0 in
+// the upstream gradient.
+func TestUpsampleNearest2dGradBits(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	for _, f := range []int{1, 2, 3} {
+		for _, earlier := range []bool{false, true} {
+			x := NewParam(rng.Rand(-1, 1, 2, 3, 5, 7))
+			var prior *tensor.Tensor
+			if earlier {
+				prior = withZeros(rng, 2, 3, 5, 7)
+				x.Grad = prior.Clone()
+			}
+			g := NewPooled()
+			out := g.UpsampleNearest2d(x, f)
+			seed := withZeros(rng, out.Value.Shape...)
+			want := tensor.New(2, 3, 5, 7)
+			if earlier {
+				copy(want.Data, prior.Data)
+			}
+			oh, ow := 5*f, 7*f
+			for p := range 6 {
+				for y := range oh {
+					for j := range 7 {
+						var s float32
+						for a := range f {
+							s += seed.Data[(p*oh+y)*ow+j*f+a]
+						}
+						want.Data[(p*5+y/f)*7+j] += s
+					}
+				}
+			}
+			if err := g.BackwardWith(out, seed); err != nil {
+				t.Fatal(err)
+			}
+			if !sameBits(x.Grad.Data, want.Data) {
+				t.Fatalf("factor %d, earlier gradient %v: gradient\n%v, want\n%v", f, earlier, x.Grad.Data, want.Data)
+			}
+		}
+	}
+}
