@@ -193,7 +193,7 @@ func (g *Graph) rematerializable(v *Var, remat func(dst *tensor.Tensor)) *Var {
 // it into x's as AccumGrad does. The step must not read o.Grad after the
 // call: make it last.
 func (g *Graph) passGrad(o, x *Var) {
-	if x.Grad != nil || o == g.root || o.Grad == nil || len(o.Grad.Data) != x.Value.Len() || (o.pooled && !x.pooled) {
+	if x.Grad != nil || o == g.root || o.Grad == nil || len(o.Grad.Data) != tensor.Numel(x.Value.Shape) || (o.pooled && !x.pooled) {
 		x.AccumGrad(o.Grad)
 		return
 	}

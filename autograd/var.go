@@ -70,15 +70,16 @@ func (v *Var) GradBuf() *tensor.Tensor {
 //     (dst[i] = 0 + c[i]).
 //
 // Setting gives the same bits as adding into zeros, since 0 + c is c
-// exactly, except that 0 + (−0) is +0: write c + 0, or
-// kernels.SetTo(dst, c), where c may be −0, to keep that too. One pass
-// then replaces two over the buffer (zeroing, then a read-add-write).
-// An op that cannot write every element (a scatter, a slice of the
-// input) uses GradBuf, or clears what it does not write itself.
+// exactly, except that 0 + (−0) is +0: where c may be −0, write 0 + c
+// (kernels.SetTo does) to give the +0 that adding would. One pass then
+// replaces two over the buffer (zeroing, then a read-add-write). An op
+// that cannot write every element (a scatter, a slice of the input) uses
+// GradBuf, or clears what it does not write itself.
 //
-// Convolutions (the input gradient that Winograd and the column kernels
-// accumulate) and the norms use it the same way: where set, write instead
-// of add.
+// Any op whose backward writes a whole input gradient can use it: the
+// convolutions' input gradient (Winograd's output transform and the
+// column kernels add into it) and the norms' (NormGradApply adds) would
+// write, with add off, where set is true.
 func (v *Var) GradDst() (dst *tensor.Tensor, set bool) {
 	if v.Grad == nil {
 		v.Grad = v.newGrad(false)
