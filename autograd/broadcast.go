@@ -131,10 +131,11 @@ func (p *bcast) segments(lo, hi int, fn func(k, m, ia, ib int)) {
 }
 
 // sumTo adds scale·(g summed over the broadcast axes) into dst: g has
-// shape out, and dst has shape in, which broadcasts to out. Sums run in
-// float64. The split over workers depends only on the shapes, so results
-// are deterministic.
-func sumTo(dst, g []float32, in, out []int, scale float64) {
+// shape out, and dst has shape in, which broadcasts to out. With set it
+// writes the sums instead, as adding them into zeros would (0 + s: −0
+// becomes +0), whatever dst held. Sums run in float64. The split over
+// workers depends only on the shapes, so results are deterministic.
+func sumTo(dst, g []float32, in, out []int, scale float64, set bool) {
 	if len(g) == 0 {
 		return
 	}
@@ -157,18 +158,31 @@ func sumTo(dst, g []float32, in, out []int, scale float64) {
 	case len(dims) == 0 || (len(dims) == 1 && keep[0]): // nothing reduced
 		s := float32(scale)
 		parallel.For(len(dst), grainElems, func(lo, hi int) {
-			if s == 1 {
+			switch {
+			case s == 1 && set:
+				kernels.SetTo(dst[lo:hi], g[lo:hi])
+			case s == 1:
 				kernels.AddTo(dst[lo:hi], g[lo:hi])
-				return
-			}
-			for i := lo; i < hi; i++ {
-				dst[i] += s * g[i]
+			case set:
+				for i := lo; i < hi; i++ {
+					dst[i] = 0 + s*g[i]
+				}
+			default:
+				for i := lo; i < hi; i++ {
+					dst[i] += s * g[i]
+				}
 			}
 		})
 		return
 	case len(dims) == 1: // everything reduced to one element
+		if set {
+			dst[0] = 0
+		}
 		dst[0] += float32(scale * sumAll(g))
 		return
+	}
+	if set { // the reductions below write each element once
+		clear(dst)
 	}
 	gs := tensor.Strides(dims) // strides of g over the merged axes
 	var kd, ks, rd, rs []int   // kept and reduced sizes and strides in g

@@ -16,6 +16,15 @@
 //	loss := g.Sum(g.MatMul(x, w), nil, false)
 //	_ = g.Backward(loss) // w.Grad = [[3]]
 //
+// A backward step writes each input's share of the gradient in one of
+// three ways. Most add into Var.GradBuf, zeroed on first use. An op that
+// writes every element of an input's gradient asks Var.GradDst, which on
+// the first contribution hands over a buffer that is not zeroed and says
+// to set it (as adding into zeros would: 0 + c), saving a pass over the
+// buffer. An op whose input's gradient is its output's, whole and
+// unchanged (Reshape, Add), passes the output's buffer on instead of
+// copying it, since nothing reads the output's gradient after its step.
+//
 // Shapes that do not fit make an op panic with a *tensor.ShapeError that
 // names the op and the shapes; entry points recover it with tensor.Recover.
 package autograd

@@ -19,6 +19,7 @@ type Graph struct {
 	owned   map[*tensor.Tensor]struct{} // outputs alloc handed out that Record has not yet claimed
 	scratch []*tensor.Tensor            // NoGradPooled: every output alloc handed out, for Release
 	evicted int                         // values Evict gave back since the last Reset
+	root    *Var                        // the Var BackwardWith started from, while it runs: its gradient stays
 }
 
 type step struct {
@@ -182,6 +183,26 @@ func (g *Graph) rematerializable(v *Var, remat func(dst *tensor.Tensor)) *Var {
 	return v
 }
 
+// passGrad gives o's gradient, whole, to x: o is the output of the op
+// whose backward step is running, and x an input that receives o's
+// gradient unchanged (a view's source, an addend). When it is x's first
+// gradient, o's buffer becomes x's: nothing reads o's gradient after its
+// step (Backward gives it back then), so the copy AccumGrad would make is
+// not needed. Otherwise, or when o's gradient must stay (it is the output
+// Backward started from, or a pooled buffer would pass to a leaf), it adds
+// it into x's as AccumGrad does. The step must not read o.Grad after the
+// call: make it last.
+func (g *Graph) passGrad(o, x *Var) {
+	if x.Grad != nil || o == g.root || o.Grad == nil || len(o.Grad.Data) != tensor.Numel(x.Value.Shape) || (o.pooled && !x.pooled) {
+		x.AccumGrad(o.Grad)
+		return
+	}
+	t := o.Grad
+	o.Grad = nil
+	t.Shape = append(t.Shape[:0], x.Value.Shape...) // every gradient has a shape slice of its own
+	x.Grad = t
+}
+
 // Len is the number of recorded steps.
 func (g *Graph) Len() int { return len(g.tape) }
 
@@ -207,6 +228,8 @@ func (g *Graph) Backward(loss *Var) error {
 func (g *Graph) BackwardWith(out *Var, grad *tensor.Tensor) (err error) {
 	defer tensor.Recover(&err)
 	defer g.Reset()
+	g.root = out
+	defer func() { g.root = nil }()
 	if !tensor.SameShape(out.Value.Shape, grad.Shape) {
 		tensor.Shapef("Backward", [][]int{out.Value.Shape, grad.Shape}, "gradient shape differs from output")
 	}

@@ -63,6 +63,10 @@ func (g *Graph) binary(op arithOp, a, b *Var) *Var {
 		if a.requiresGrad {
 			switch op {
 			case opAdd, opSub:
+				if a != b && len(G) == a.Value.Len() { // dA is G whole: pass o's buffer on
+					g.passGrad(o, a) // b reads G below, which a now holds unchanged
+					break
+				}
 				addGrad(a, G, shape, 1, false)
 			case opMul: // G·B
 				addGrad(a, binaryTemp(opMul, G, B, shape, bs, shape), shape, 1, true)
@@ -73,6 +77,10 @@ func (g *Graph) binary(op arithOp, a, b *Var) *Var {
 		if b.requiresGrad {
 			switch op {
 			case opAdd:
+				if a != b && o.Grad != nil && len(G) == b.Value.Len() { // a did not take it
+					g.passGrad(o, b)
+					break
+				}
 				addGrad(b, G, shape, 1, false)
 			case opSub:
 				addGrad(b, G, shape, -1, false)
@@ -112,7 +120,8 @@ func addGrad(v *Var, d []float32, out []int, scale float64, owned bool) {
 		}
 		in = out // same elements: a plain scaled add
 	}
-	sumTo(v.GradBuf().Data, d, in, out, scale)
+	dst, set := v.GradDst() // sumTo writes every element
+	sumTo(dst.Data, d, in, out, scale, set)
 }
 
 // broadcastArith sets c = x op y, where x (shape xs) and y (shape ys)

@@ -64,17 +64,25 @@ func (g *Graph) reduce(op string, x *Var, axes []int, keepDims, mean bool) *Var 
 	if count == 0 && mean {
 		out.Fill(float32(math.NaN()))
 	}
-	sumTo(out.Data, x.Value.Data, kept, in, scale)
+	sumTo(out.Data, x.Value.Data, kept, in, scale, false)
 	return g.recordOp(out, func(o *Var) {
-		expandAdd(x.GradBuf().Data, o.Grad.Data, in, kept, float32(scale))
+		dx, set := x.GradDst() // the broadcast writes every element
+		expandAdd(dx.Data, o.Grad.Data, in, kept, float32(scale), set)
 	}, nil, x)
 }
 
 // expandAdd adds s·src, broadcast from shape from to shape to, into dst
-// (shape to).
-func expandAdd(dst, src []float32, to, from []int, s float32) {
+// (shape to); with set it writes 0 + s·src there instead, as adding into
+// zeros would, whatever dst held.
+func expandAdd(dst, src []float32, to, from []int, s float32, set bool) {
 	if len(dst) == len(src) {
 		parallel.For(len(dst), grainElems, func(lo, hi int) {
+			if set {
+				for i := lo; i < hi; i++ {
+					dst[i] = 0 + s*src[i]
+				}
+				return
+			}
 			for i := lo; i < hi; i++ {
 				dst[i] += s * src[i]
 			}
@@ -86,15 +94,25 @@ func expandAdd(dst, src []float32, to, from []int, s float32) {
 	parallel.For(len(dst), grainElems, func(lo, hi int) {
 		p.segments(lo, hi, func(k, m, _, ib int) {
 			d := dst[k : k+m]
-			if db == 0 {
+			switch {
+			case db == 0 && set:
+				v := 0 + s*src[ib]
+				for i := range d {
+					d[i] = v
+				}
+			case db == 0:
 				v := s * src[ib]
 				for i := range d {
 					d[i] += v
 				}
-				return
-			}
-			for i, v := range src[ib : ib+m] {
-				d[i] += s * v
+			case set:
+				for i, v := range src[ib : ib+m] {
+					d[i] = 0 + s*v
+				}
+			default:
+				for i, v := range src[ib : ib+m] {
+					d[i] += s * v
+				}
 			}
 		})
 	})

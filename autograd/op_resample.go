@@ -28,6 +28,12 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 	upsample := func(X, Y []float32) {
 		parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
 			for p := lo; p < hi; p++ {
+				if factor == 2 { // both output rows of an input row in one pass
+					for y := range h {
+						up2(Y[(p*oh+2*y)*ow:][:2*ow], X[(p*h+y)*w:][:w])
+					}
+					continue
+				}
 				for y := range oh {
 					src := X[(p*h+y/factor)*w:][:w]
 					dst := Y[(p*oh+y)*ow:][:ow]
@@ -46,19 +52,34 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 	}
 	upsample(x.Value.Data, out.Data)
 	v := g.recordOp(out, func(o *Var) {
-		dY, dX := o.Grad.Data, x.GradBuf().Data
-		// dx[i][j] = Σ of dy over the factor×factor block that copied it.
+		dx, set := x.GradDst() // every element is the sum of a block
+		dY, dX := o.Grad.Data, dx.Data
+		// dx[i][j] = Σ of dy over the factor×factor block that copied it:
+		// the block's rows in order, each row's sum (from +0) added in.
+		// Where set, the first row's sum is written instead: 0 + s is s,
+		// since a sum from +0 is never −0.
 		parallel.For(planes, planeGrain(oh*ow), func(lo, hi int) {
 			for p := lo; p < hi; p++ {
+				if factor == 2 { // both rows of a block in one pass
+					for y := range h {
+						down2(dX[(p*h+y)*w:][:w], dY[(p*oh+2*y)*ow:][:2*ow], set)
+					}
+					continue
+				}
 				for y := range oh {
 					src := dY[(p*oh+y)*ow:][:ow]
 					dst := dX[(p*h+y/factor)*w:][:w]
+					first := set && y%factor == 0
 					for j := range dst {
 						var s float32
 						for _, v := range src[j*factor : (j+1)*factor] {
 							s += v
 						}
-						dst[j] += s
+						if first {
+							dst[j] = s
+						} else {
+							dst[j] += s
+						}
 					}
 				}
 			}
@@ -68,6 +89,39 @@ func (g *Graph) UpsampleNearest2d(x *Var, factor int) *Var {
 		x.materialize()
 		upsample(x.Value.Data, dst.Data)
 	})
+}
+
+// up2 writes the two output rows (2·len(src) each, one after the other in
+// dst) that nearest-neighbour upsampling by 2 makes of the input row src.
+func up2(dst, src []float32) {
+	n := 2 * len(src)
+	d0, d1 := dst[:n], dst[n:2*n]
+	for j, v := range src {
+		a, b := d0[2*j:2*j+2:2*j+2], d1[2*j:2*j+2:2*j+2]
+		a[0], a[1], b[0], b[1] = v, v, v, v
+	}
+}
+
+// down2 adds into dst, or with set writes there, the sums of the 2×2
+// blocks of the two gradient rows in src (2·len(dst) each, one after the
+// other) that upsampling by 2 copied each element of dst into. The sums
+// are those of the general loop, to the bit: each row's pair from +0,
+// then the first row's sum added, then the second's (a sum from +0 is
+// never −0, so writing it is adding it into zero).
+func down2(dst, src []float32, set bool) {
+	n := 2 * len(dst)
+	r0, r1 := src[:n], src[n:2*n]
+	if set {
+		for j := range dst {
+			a, b := r0[2*j:2*j+2:2*j+2], r1[2*j:2*j+2:2*j+2]
+			dst[j] = ((0 + a[0]) + a[1]) + ((0 + b[0]) + b[1])
+		}
+		return
+	}
+	for j := range dst {
+		a, b := r0[2*j:2*j+2:2*j+2], r1[2*j:2*j+2:2*j+2]
+		dst[j] = (dst[j] + ((0 + a[0]) + a[1])) + ((0 + b[0]) + b[1])
+	}
 }
 
 // AvgPool2d averages x (N, C, H, W) over kernel×kernel windows taken every

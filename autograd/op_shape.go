@@ -12,7 +12,7 @@ import (
 func (g *Graph) Reshape(x *Var, shape ...int) *Var {
 	out := &tensor.Tensor{Shape: tensor.ResolveShape("Reshape", x.Value.Shape, shape), Data: x.Value.Data}
 	return g.recordOp(out, func(o *Var) {
-		addGrad(x, o.Grad.Data, x.Value.Shape, 1, false)
+		g.passGrad(o, x) // x's gradient is o's: the buffer passes, no copy
 	}, pins{x}, x) // a view: out shares x's data
 }
 
@@ -53,15 +53,23 @@ func (g *Graph) Permute(x *Var, perm ...int) *Var {
 		})
 	})
 	return g.recordOp(out, func(o *Var) {
-		G, dX := o.Grad.Data, x.GradBuf().Data
+		dx, set := x.GradDst() // a permutation writes each element once
+		G, dX := o.Grad.Data, dx.Data
 		parallel.For(len(G), grainElems, func(lo, hi int) {
 			p.segments(lo, hi, func(k, m, _, j int) {
-				if ds == 1 {
+				switch {
+				case ds == 1 && set:
+					kernels.SetTo(dX[j:j+m], G[k:k+m])
+				case ds == 1:
 					kernels.AddTo(dX[j:j+m], G[k:k+m])
-					return
-				}
-				for i, v := range G[k : k+m] {
-					dX[j+i*ds] += v // a permutation: each element once
+				case set:
+					for i, v := range G[k : k+m] {
+						dX[j+i*ds] = 0 + v // as adding into zeros: −0 becomes +0
+					}
+				default:
+					for i, v := range G[k : k+m] {
+						dX[j+i*ds] += v
+					}
 				}
 			})
 		})
@@ -176,8 +184,9 @@ func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 		off := 0
 		for _, x := range xs {
 			w := x.Value.Shape[ax] * inner
-			if x.requiresGrad {
-				addRows(x.GradBuf().Data, w, o.Grad.Data[off:], row, outer, w)
+			if x.requiresGrad { // x's rows of o's gradient cover all of x's
+				dx, set := x.GradDst()
+				gradRows(dx.Data, w, o.Grad.Data[off:], row, outer, w, set)
 			}
 			off += w
 		}
@@ -209,8 +218,27 @@ func (g *Graph) Slice(x *Var, axis, lo, hi int) *Var {
 	start := lo * inner
 	copyRows(out.Data, w, x.Value.Data[min(start, len(x.Value.Data)):], row, outer, w)
 	return g.recordOp(out, func(o *Var) {
-		addRows(x.GradBuf().Data[min(start, len(x.Value.Data)):], row, o.Grad.Data, w, outer, w)
+		dx, set := x.GradDst()
+		if set { // the rest of each row of x's gradient is zero
+			clearAround(dx.Data, row, outer, start, w)
+		}
+		gradRows(dx.Data[min(start, len(x.Value.Data)):], row, o.Grad.Data, w, outer, w, set)
 	}, nil, x)
+}
+
+// clearAround zeroes, in each of n rows of dst (rows row elements long),
+// everything outside [start, start+w).
+func clearAround(dst []float32, row, n, start, w int) {
+	if row == w {
+		return
+	}
+	parallel.For(n, max(1, grainElems/row), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			d := dst[r*row : (r+1)*row]
+			clear(d[:start])
+			clear(d[start+w:])
+		}
+	})
 }
 
 // copyRows copies n rows of w elements from src (rows sStride apart) to
@@ -226,15 +254,20 @@ func copyRows(dst []float32, dStride int, src []float32, sStride, n, w int) {
 	})
 }
 
-// addRows adds n rows of w elements from src (rows sStride apart) into dst
-// (rows dStride apart).
-func addRows(dst []float32, dStride int, src []float32, sStride, n, w int) {
+// gradRows adds n rows of w elements from src (rows sStride apart) into
+// dst (rows dStride apart), or with set writes them there as adding into
+// zeros would (kernels.SetTo).
+func gradRows(dst []float32, dStride int, src []float32, sStride, n, w int, set bool) {
 	if w == 0 {
 		return
 	}
+	f := kernels.AddTo
+	if set {
+		f = kernels.SetTo
+	}
 	parallel.For(n, max(1, grainElems/w), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
-			kernels.AddTo(dst[r*dStride:r*dStride+w], src[r*sStride:r*sStride+w])
+			f(dst[r*dStride:r*dStride+w], src[r*sStride:r*sStride+w])
 		}
 	})
 }

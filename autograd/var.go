@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -50,7 +51,8 @@ func (v *Var) ZeroGrad() {
 }
 
 // GradBuf returns v's gradient buffer, allocating zeros on first use. Op
-// backward closures add into it.
+// backward closures add into it. An op that writes every element of the
+// gradient should ask GradDst instead, which spares the zeroing.
 func (v *Var) GradBuf() *tensor.Tensor {
 	if v.Grad == nil {
 		v.Grad = v.newGrad(true)
@@ -58,14 +60,49 @@ func (v *Var) GradBuf() *tensor.Tensor {
 	return v.Grad
 }
 
-// AccumGrad adds g (same element count as v) into v's gradient.
-func (v *Var) AccumGrad(g *tensor.Tensor) {
+// GradDst returns the buffer an op's backward step writes its contribution
+// to v's gradient into, and whether that contribution is the first (set):
+//
+//   - set == false: the buffer holds earlier contributions; add into it
+//     (dst[i] += c[i]), as into GradBuf.
+//   - set == true: the buffer is new and its contents are undefined (a
+//     pooled buffer is not zeroed); the op must write every element
+//     (dst[i] = 0 + c[i]).
+//
+// Setting gives the same bits as adding into zeros, since 0 + c is c
+// exactly, except that 0 + (−0) is +0: where c may be −0, write 0 + c
+// (kernels.SetTo does) to give the +0 that adding would. One pass then
+// replaces two over the buffer (zeroing, then a read-add-write). An op
+// that cannot write every element (a scatter, a slice of the input) uses
+// GradBuf, or clears what it does not write itself.
+//
+// Any op whose backward writes a whole input gradient can use it: the
+// convolutions' input gradient (Winograd's output transform and the
+// column kernels add into it) and the norms' (NormGradApply adds) would
+// write, with add off, where set is true.
+func (v *Var) GradDst() (dst *tensor.Tensor, set bool) {
 	if v.Grad == nil {
-		v.Grad = v.newGrad(false) // copy overwrites it all
-		copy(v.Grad.Data, g.Data)
-		return
+		v.Grad = v.newGrad(false)
+		return v.Grad, true
 	}
-	kernels.AddTo(v.Grad.Data, g.Data[:len(v.Grad.Data)])
+	return v.Grad, false
+}
+
+// AccumGrad adds g (same element count as v) into v's gradient; the
+// first gradient is copied.
+func (v *Var) AccumGrad(g *tensor.Tensor) {
+	first := v.Grad == nil
+	if first {
+		v.Grad = v.newGrad(false) // the copy overwrites it all
+	}
+	dst, src := v.Grad.Data, g.Data[:len(v.Grad.Data)]
+	parallel.For(len(dst), grainElems, func(lo, hi int) {
+		if first {
+			copy(dst[lo:hi], src[lo:hi])
+			return
+		}
+		kernels.AddTo(dst[lo:hi], src[lo:hi])
+	})
 }
 
 // newGrad returns a buffer of v's shape for its gradient, from the pool

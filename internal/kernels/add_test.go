@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -42,6 +43,23 @@ func BenchmarkAddTo(b *testing.B) {
 			b.SetBytes(3 * 4 << 14)
 			for b.Loop() {
 				p.fn(y, x)
+			}
+		})
+	}
+}
+
+// BenchmarkAddToRows adds rows as short as a Winograd output's image rows
+// (7, 14 and 28 pixels), where the tail after the last 8 lanes is most of
+// the work.
+func BenchmarkAddToRows(b *testing.B) {
+	for _, w := range []int{7, 14, 28} {
+		b.Run(fmt.Sprintf("w=%d", w), func(b *testing.B) {
+			x, y := make([]float32, 1024*w), make([]float32, 1024*w)
+			b.SetBytes(int64(3 * 4 * len(x)))
+			for b.Loop() {
+				for r := 0; r < len(x); r += w {
+					AddTo(y[r:r+w], x[r:r+w])
+				}
 			}
 		})
 	}

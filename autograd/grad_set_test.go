@@ -1,0 +1,208 @@
+package autograd
+
+import (
+	"math"
+	"testing"
+
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// withZeros returns a random tensor of the given shape in which every
+// third element is +0 or −0, so that a path that sets a gradient where
+// adding into zeros would give +0 for −0 shows.
+func withZeros(rng *tensor.RNG, shape ...int) *tensor.Tensor {
+	t := rng.Rand(-1, 1, shape...)
+	for i := range t.Data {
+		switch i % 6 {
+		case 1:
+			t.Data[i] = 0
+		case 4:
+			t.Data[i] = float32(math.Copysign(0, -1))
+		}
+	}
+	return t
+}
+
+// TestGradSetMatchesAdd checks every op whose backward sets a gradient on
+// its first contribution (GradDst) or passes its output's buffer on
+// (passGrad): the gradients reaching each input must be bit-identical to
+// those the op adds into zeroed gradients, −0 and +0 included. The inputs
+// are probes (Record) on a pooled graph whose pool holds NaN buffers of
+// every gradient's length, so an element a set path fails to write shows
+// as NaN; the reference run gives each probe a zero gradient before
+// Backward, so that every op adds.
+func TestGradSetMatchesAdd(t *testing.T) {
+	rng := tensor.NewRNG(5)
+	a4 := withZeros(rng, 2, 3, 4, 5)
+	b4 := withZeros(rng, 2, 3, 4, 5)
+	c4 := withZeros(rng, 1, 3, 1, 5)
+	q := withZeros(rng, 2, 9, 4) // three slices of 3 along axis 1
+	// copies marks the ops that copied (or took) the first gradient before
+	// GradDst, as passGrad does now: those keep a −0 where adding into
+	// zeros gives +0, so they are checked by value against adding, and to
+	// the bit between plain and pooled graphs.
+	cases := []struct {
+		name   string
+		copies bool
+		in     []*tensor.Tensor
+		f      func(g *Graph, x []*Var) *Var
+	}{
+		{"Concat", false, []*tensor.Tensor{a4, b4}, func(g *Graph, x []*Var) *Var { return g.Concat(1, x[0], x[1]) }},
+		{"Concat repeated", false, []*tensor.Tensor{a4, b4}, func(g *Graph, x []*Var) *Var { return g.Concat(2, x[0], x[1], x[0]) }},
+		{"Slice", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Slice(x[0], 2, 1, 3) }},
+		{"Slice empty", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Slice(x[0], 1, 2, 2) }},
+		{"Slice three parts", false, []*tensor.Tensor{q}, func(g *Graph, x []*Var) *Var {
+			return g.Concat(2, g.Slice(x[0], 1, 0, 3), g.Slice(x[0], 1, 3, 6), g.Slice(x[0], 1, 6, 9))
+		}},
+		{"Permute", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Permute(x[0], 0, 2, 3, 1) }},
+		{"Permute runs", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Permute(x[0], 1, 0, 2, 3) }},
+		{"Reshape", true, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Reshape(x[0], 6, 20) }},
+		{"Reshape twice", true, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var {
+			return g.Add(g.Reshape(x[0], 6, 20), g.Reshape(x[0], 6, 20))
+		}},
+		{"Add", true, []*tensor.Tensor{a4, b4}, func(g *Graph, x []*Var) *Var { return g.Add(x[0], x[1]) }},
+		{"Add itself", true, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Add(x[0], x[0]) }},
+		{"Add broadcast", true, []*tensor.Tensor{a4, c4}, func(g *Graph, x []*Var) *Var { return g.Add(x[0], x[1]) }},
+		{"Add broadcast first", true, []*tensor.Tensor{c4, a4}, func(g *Graph, x []*Var) *Var { return g.Add(x[0], x[1]) }},
+		{"Sub", true, []*tensor.Tensor{a4, b4}, func(g *Graph, x []*Var) *Var { return g.Sub(x[0], x[1]) }},
+		{"Sub broadcast", true, []*tensor.Tensor{a4, c4}, func(g *Graph, x []*Var) *Var { return g.Sub(x[0], x[1]) }},
+		{"Mul broadcast", true, []*tensor.Tensor{a4, c4}, func(g *Graph, x []*Var) *Var { return g.Mul(x[0], x[1]) }},
+		{"Sum", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Sum(x[0], []int{1, 3}, true) }},
+		{"Mean all", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Mean(x[0], nil, false) }},
+		{"UpsampleNearest2d", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.UpsampleNearest2d(x[0], 2) }},
+		{"UpsampleNearest2d 3", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.UpsampleNearest2d(x[0], 3) }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			run := func(g *Graph, preZero bool) []*tensor.Tensor {
+				grads := make([]*tensor.Tensor, len(c.in))
+				probes := make([]*Var, len(c.in))
+				for i, v := range c.in {
+					leaf := NewParam(v)
+					probes[i] = g.Record(v.Clone(), func(o *Var) { grads[i] = o.Grad.Clone() }, leaf)
+					if preZero {
+						probes[i].Grad = tensor.New(v.Shape...)
+					}
+				}
+				out := c.f(g, probes)
+				seed := withZeros(tensor.NewRNG(9), out.Value.Shape...)
+				for range 3 { // what a set path leaves unwritten shows as NaN
+					for _, v := range append(c.in, out.Value) {
+						poison := tensor.New(v.Len())
+						poison.Fill(float32(math.NaN()))
+						give(poison)
+					}
+				}
+				if err := g.BackwardWith(out, seed); err != nil {
+					t.Fatal(err)
+				}
+				if !sameBits(out.Grad.Data, seed.Data) {
+					t.Fatalf("the output's gradient changed: %v, seeded %v", out.Grad.Data, seed.Data)
+				}
+				return grads
+			}
+			want := run(New(), true)
+			plain := run(New(), false)
+			pooled := run(NewPooled(), false)
+			for i := range want {
+				if c.copies {
+					if !sameValues(plain[i].Data, want[i].Data) {
+						t.Fatalf("input %d's gradient\n%v, adding into zeros gives\n%v", i, plain[i].Data, want[i].Data)
+					}
+					want[i] = plain[i]
+				}
+				for _, got := range [][]*tensor.Tensor{plain, pooled} {
+					if got[i] == nil || !sameBits(got[i].Data, want[i].Data) {
+						t.Fatalf("input %d's gradient\n%v, want\n%v", i, got[i].Data, want[i].Data)
+					}
+				}
+			}
+			FreeBuffers()
+		})
+	}
+}
+
+// sameValues reports whether a and b hold equal numbers (+0 equals −0).
+func sameValues(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// sameBits reports whether a and b hold the same float32 bits.
+func sameBits(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if math.Float32bits(a[i]) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// TestGradDst checks GradDst's contract: set on the first call, with a
+// buffer of v's shape, and add (the same buffer) afterwards.
+func TestGradDst(t *testing.T) {
+	v := NewParam(tensor.New(2, 3))
+	d, set := v.GradDst()
+	if !set || !tensor.SameShape(d.Shape, []int{2, 3}) || v.Grad != d {
+		t.Fatalf("first GradDst: set %v, shape %v, want set, (2, 3), v.Grad", set, d.Shape)
+	}
+	d2, set := v.GradDst()
+	if set || d2 != d {
+		t.Fatalf("second GradDst: set %v, same buffer %v; want add into the first", set, d2 == d)
+	}
+}
+
+// TestUpsampleNearest2dGradBits checks UpsampleNearest2d's backward (the
+// factor-2 path and the general one) to the bit against its defining
+// order: for each input pixel, each of its block's rows summed from +0,
+// the row sums added into the gradient in row order, both into a fresh
+// gradient and into one that holds an earlier contribution, with ±0 in
+// the upstream gradient.
+func TestUpsampleNearest2dGradBits(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	for _, f := range []int{1, 2, 3} {
+		for _, earlier := range []bool{false, true} {
+			x := NewParam(rng.Rand(-1, 1, 2, 3, 5, 7))
+			var prior *tensor.Tensor
+			if earlier {
+				prior = withZeros(rng, 2, 3, 5, 7)
+				x.Grad = prior.Clone()
+			}
+			g := NewPooled()
+			out := g.UpsampleNearest2d(x, f)
+			seed := withZeros(rng, out.Value.Shape...)
+			want := tensor.New(2, 3, 5, 7)
+			if earlier {
+				copy(want.Data, prior.Data)
+			}
+			oh, ow := 5*f, 7*f
+			for p := range 6 {
+				for y := range oh {
+					for j := range 7 {
+						var s float32
+						for a := range f {
+							s += seed.Data[(p*oh+y)*ow+j*f+a]
+						}
+						want.Data[(p*5+y/f)*7+j] += s
+					}
+				}
+			}
+			if err := g.BackwardWith(out, seed); err != nil {
+				t.Fatal(err)
+			}
+			if !sameBits(x.Grad.Data, want.Data) {
+				t.Fatalf("factor %d, earlier gradient %v: gradient\n%v, want\n%v", f, earlier, x.Grad.Data, want.Data)
+			}
+		}
+	}
+}
