@@ -144,9 +144,10 @@ func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 // on its own buffers. The weight is packed once for all chunks, and where
 // kernels.ImplicitConv allows (stride 1, output rows as wide as input
 // rows) the GEMM packs its columns straight from the images instead of
-// from an im2col buffer.
+// from an im2col buffer. The three terms are added by the GEMM's
+// epilogue (outTile), to each tile of the product while it is in cache.
 func (c *convChunks) forward(Y, bias, shift, res []float32) {
-	gemm, serial := c.gemmA(), c.serial()
+	serial := c.serial()
 	implicit := kernels.ImplicitConv(c.geom)
 	ws := c.packWeights(false)
 	defer releaseWeights(c.shape(false), ws)
@@ -166,7 +167,9 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				gg := c.geom
 				gg.C /= c.groups
 				for gi := range c.groups {
-					done = done && kernels.ConvGemm(ws[gi], serial, gg, c.X[lo*c.inSize+gi*gg.C*gg.H*gg.W:], c.inSize, m, yt[gi*c.coutG*ld:], ld)
+					ytg := yt[gi*c.coutG*ld:]
+					epi := c.outTile(Y, ytg, lo, m, gi*c.coutG, bias, shift, res)
+					done = done && kernels.ConvGemmEpilogue(ws[gi], serial, gg, c.X[lo*c.inSize+gi*gg.C*gg.H*gg.W:], c.inSize, m, ytg, ld, epi)
 				}
 			}
 			if !done { // through a column buffer
@@ -175,33 +178,9 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				}
 				col := c.chunkColumns(lo, m, (*colBuf)[:c.K*ld])
 				for gi := range c.groups {
-					gemm(ws[gi], false, ld, 1, col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
-				}
-			}
-			for j := range m { // scatter, adding bias + shift in the same pass, then res
-				for o := range c.cout {
-					at := (lo+j)*c.outSize + o*c.hw
-					dst := Y[at:][:c.hw]
-					b, sh := kernels.NegZero, kernels.NegZero // x + (−0) is x: a term left out
-					if bias != nil {
-						b = bias[o]
-					}
-					if shift != nil {
-						sh = shift[(lo+j)*c.cout+o]
-					}
-					src := dst // one sample: the GEMM wrote Y already
-					if m > 1 {
-						src = yt[o*ld+j*c.hw:][:c.hw]
-					}
-					switch {
-					case bias != nil || shift != nil: // (y + b) + sh, the unfused order
-						kernels.AddScalars(dst, src, b, sh)
-					case m > 1:
-						copy(dst, src)
-					}
-					if res != nil {
-						kernels.AddTo(dst, res[at:][:c.hw])
-					}
+					ytg := yt[gi*c.coutG*ld:]
+					epi := c.outTile(Y, ytg, lo, m, gi*c.coutG, bias, shift, res)
+					kernels.GemmAEpilogue(ws[gi], serial, false, ld, 1, col[gi*c.kG*ld:], ld, 0, ytg, ld, epi)
 				}
 			}
 		}
@@ -210,6 +189,50 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 		}
 		putConvBuf(ytBuf)
 	})
+}
+
+// outTile returns the GEMM epilogue of forward for the chunk of m samples
+// from lo and the group whose output channels start at o0: it moves rows
+// [i0, i1) and columns [j0, j1) of the group's product yt (row stride
+// m·hw; column j is position j mod hw of sample lo + j/hw) into Y, adding
+// bias, shift and res in the order of the unfused ops, ((y + b) + sh) +
+// res, so the bits are those of Conv2d followed by two Adds. With one
+// sample yt is Y itself and the terms are added in place. It returns nil
+// when there is nothing to do: one sample and no terms.
+func (c *convChunks) outTile(Y, yt []float32, lo, m, o0 int, bias, shift, res []float32) func(i0, i1, j0, j1 int) {
+	if m == 1 && bias == nil && shift == nil && res == nil {
+		return nil
+	}
+	ld := m * c.hw
+	return func(i0, i1, j0, j1 int) {
+		for i := i0; i < i1; i++ {
+			o := o0 + i
+			b := kernels.NegZero // x + (−0) is x: a term left out
+			if bias != nil {
+				b = bias[o]
+			}
+			for j := j0; j < j1; { // one run per sample the tile's columns cross
+				s, p := j/c.hw, j%c.hw
+				e := min(j1, (s+1)*c.hw)
+				at := (lo+s)*c.outSize + o*c.hw + p
+				dst, src := Y[at:][:e-j], yt[i*ld+j:][:e-j]
+				sh := kernels.NegZero
+				if shift != nil {
+					sh = shift[(lo+s)*c.cout+o]
+				}
+				switch {
+				case bias != nil || shift != nil: // (y + b) + sh, the unfused order
+					kernels.AddScalars(dst, src, b, sh)
+				case m > 1:
+					copy(dst, src)
+				}
+				if res != nil {
+					kernels.AddTo(dst, res[at:][:e-j])
+				}
+				j = e
+			}
+		}
+	}
 }
 
 // backGeom is the geometry of the convolution that gives the input
@@ -342,13 +365,9 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				out := col[:c.geom.C*ld]
 				cinG := c.geom.C / c.groups
 				for gi := range c.groups { // backGeom made sure that ConvGemm takes gb
-					kernels.ConvGemm(wts[gi], serial, gb, dY[lo*c.outSize+gi*c.coutG*c.hw:], c.outSize, m, out[gi*cinG*ld:], ld)
-				}
-				plane := c.geom.H * c.geom.W
-				for j := range m {
-					for ci := range c.geom.C {
-						kernels.AddTo(dX[(lo+j)*c.inSize+ci*plane:][:plane], out[ci*ld+j*plane:][:plane])
-					}
+					outg := out[gi*cinG*ld:]
+					kernels.ConvGemmEpilogue(wts[gi], serial, gb, dY[lo*c.outSize+gi*c.coutG*c.hw:], c.outSize, m, outg, ld,
+						c.gradTile(dX, outg, lo, m, gi*cinG))
 				}
 			} else if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
 				for gi := range c.groups {
@@ -371,6 +390,27 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				kernels.AddTo(dW[lo:hi], ps[p*size+lo:p*size+hi])
 			}
 		})
+	}
+}
+
+// gradTile returns the GEMM epilogue of backward's rotated product for
+// the chunk of m samples from lo and the group whose input channels start
+// at c0: it adds rows [i0, i1) and columns [j0, j1) of the group's product
+// out (row stride m·H·W; column j is position j mod H·W of sample lo +
+// j/(H·W)) into dX, while the tile is in cache. Each element is one
+// addition, dX + out, as a pass of AddTo after the product makes it.
+func (c *convChunks) gradTile(dX, out []float32, lo, m, c0 int) func(i0, i1, j0, j1 int) {
+	plane := c.geom.H * c.geom.W
+	ld := m * plane
+	return func(i0, i1, j0, j1 int) {
+		for i := i0; i < i1; i++ {
+			for j := j0; j < j1; { // one run per sample the tile's columns cross
+				s, p := j/plane, j%plane
+				e := min(j1, (s+1)*plane)
+				kernels.AddTo(dX[(lo+s)*c.inSize+(c0+i)*plane+p:][:e-j], out[i*ld+j:][:e-j])
+				j = e
+			}
+		}
 	}
 }
 
