@@ -7,7 +7,8 @@ import (
 	"github.com/diffusego/diffusego/internal/parallel"
 )
 
-// A convolution runs over chunks of s consecutive samples. The chunk's
+// A convolution runs over chunks of s consecutive samples (s differs by
+// at most one from chunk to chunk: balancedChunks, span). The chunk's
 // column matrix col is (C·KH·KW) × (s·OH·OW): sample j's im2col fills
 // columns [j·OH·OW, (j+1)·OH·OW). Then, per group g,
 //
@@ -29,7 +30,7 @@ var (
 // convChunks holds one convolution's sizes and operands.
 type convChunks struct {
 	geom                   kernels.ConvGeom
-	n, groups, s           int // samples, groups, samples per chunk
+	n, groups, s, nch      int // samples, groups, samples in the largest chunk, chunks
 	cout, coutG, kG, hw, K int // kG = K/groups weight columns per group, K = C·KH·KW
 	inSize, outSize        int // per sample
 	X, W                   []float32
@@ -43,9 +44,37 @@ func newConvChunks(x, w *Var, n int, geom kernels.ConvGeom, groups int) *convChu
 	s := (convChunkCols + c.hw - 1) / c.hw
 	s = min(s, convChunkMax/((c.K+c.cout)*c.hw))
 	s = max(1, min(s, n))
-	chunks := (n + s - 1) / s
-	c.s = (n + chunks - 1) / chunks // even the chunks out
+	c.nch = balancedChunks(n, (n+s-1)/s, parallel.Workers())
+	c.s = (n + c.nch - 1) / c.nch // the largest chunk
 	return c
+}
+
+// balancedChunks is the number of chunks to cut n samples into, given
+// that want chunks have the size to aim for and that the chunks run in
+// parallel on workers workers, as parallel.For hands them out: at most
+// four ranges per worker, each of whole chunks. A count that the ranges
+// do not divide evenly leaves workers idle at the end of every call: 3
+// chunks on 2 workers keep one of them idle a third of the time, 11 for 8
+// ranges give some ranges twice the work of others. So the count is
+// rounded up to a multiple of the workers, or above four per worker to a
+// multiple of four per worker, the chunks getting smaller instead; never
+// above n. One chunk stays one: its GEMMs split across the workers.
+func balancedChunks(n, want, workers int) int {
+	if want <= 1 || workers <= 1 {
+		return max(1, want)
+	}
+	step := workers
+	if want > 4*workers {
+		step = 4 * workers
+	}
+	return min(n, (want+step-1)/step*step)
+}
+
+// span is chunk ch's samples: from lo, m of them. The chunks cut the
+// batch as evenly as whole samples allow, as parallel.For cuts ranges.
+func (c *convChunks) span(ch int) (lo, m int) {
+	lo = ch * c.n / c.nch
+	return lo, (ch+1)*c.n/c.nch - lo
 }
 
 // convBufs holds column and output buffers between calls, by length. It
@@ -134,9 +163,8 @@ func (c *convChunks) gemm() func(transA, transB bool, m, n, k int, alpha float32
 	return kernels.Gemm
 }
 
-// chunks is the number of chunks; chunk i covers samples
-// [i·s, min((i+1)·s, n)).
-func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
+// chunks is the number of chunks; chunk i covers the samples span(i).
+func (c *convChunks) chunks() int { return c.nch }
 
 // forward sets Y (N, Cout, OH, OW) to the convolution plus bias (Cout),
 // plus shift (N, Cout) at every position, plus res (N, Cout, OH, OW), in
@@ -155,8 +183,7 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 		var colBuf *[]float32 // taken when a chunk needs a column matrix
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * c.s
-			m := min(c.s, c.n-lo)
+			lo, m := c.span(ch)
 			ld := m * c.hw
 			yt := (*ytBuf)[:c.cout*ld]
 			if m == 1 { // one sample: its output is Yt already
@@ -340,8 +367,7 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 		colBuf := getConvBuf(c.K * c.s * c.hw)
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * c.s
-			m := min(c.s, c.n-lo)
+			lo, m := c.span(ch)
 			ld := m * c.hw
 			col, dyt := (*colBuf)[:c.K*ld], (*ytBuf)[:c.cout*ld]
 			if m == 1 { // one sample: its gradient is dYt already
