@@ -118,9 +118,29 @@ func putConvBuf(p *[]float32) {
 // columns fills col (K × m·hw) with the im2col of samples lo..lo+m.
 func (c *convChunks) columns(lo, m int, col []float32) {
 	ld := m * c.hw
-	for j := range m {
+	c.samples(m, c.K*c.hw, func(j int) {
 		kernels.Im2colLD(c.geom, c.X[(lo+j)*c.inSize:], col[j*c.hw:], ld)
+	})
+}
+
+// samples calls fn(j) for the m samples of a chunk, j < m, each moving
+// about size floats. When the chunks run in parallel it calls them in
+// order on the calling goroutine; when one chunk is the whole call (its
+// GEMMs split across the workers instead), in parallel, so that the
+// copies around the GEMMs do not run on one core while the others wait.
+// fn must write only sample j's part of its output.
+func (c *convChunks) samples(m, size int, fn func(j int)) {
+	if c.serial() || m == 1 {
+		for j := range m {
+			fn(j)
+		}
+		return
 	}
+	parallel.For(m, 1+16384/max(1, size), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			fn(j)
+		}
+	})
 }
 
 // direct reports whether a sample's column matrix is the sample itself:
@@ -302,24 +322,36 @@ func (c *convChunks) rotateWeights(wr []float32) []*kernels.PackedA {
 
 // rotate writes into wr, for every group, the weight W'_g of the input
 // gradient's convolution: W'[ci, co, a, b] = W[co, ci, KH−1−a, KW−1−b],
-// a (C/groups) × (coutG·KH·KW) matrix per group (rotatedShape).
+// a (C/groups) × (coutG·KH·KW) matrix per group (rotatedShape). The rows
+// of W', one input channel each, are independent: they are written in
+// parallel, each from start to end, gathering one block of KH·KW taps
+// from every output channel's row of W.
 func (c *convChunks) rotate(wr []float32) {
 	sh := c.rotatedShape()
 	taps := c.geom.KH * c.geom.KW
 	cinG := c.kG / taps
-	for gi := range c.groups {
-		wg := c.W[gi*c.coutG*c.kG:]
-		wrg := wr[gi*sh.m*sh.k:][:sh.m*sh.k]
-		for co := range c.coutG {
-			for ci := range cinG {
+	parallel.For(c.groups*cinG, 1+16384/sh.k, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			gi, ci := r/cinG, r%cinG
+			wg := c.W[gi*c.coutG*c.kG:]
+			dst := wr[gi*sh.m*sh.k+ci*sh.k:][:sh.k]
+			if taps == 9 { // 3×3, as good as every rotated weight: unrolled
+				for co := range c.coutG {
+					s := (*[9]float32)(wg[co*c.kG+ci*9:])
+					d := (*[9]float32)(dst[co*9:])
+					d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] = s[8], s[7], s[6], s[5], s[4], s[3], s[2], s[1], s[0]
+				}
+				continue
+			}
+			for co := range c.coutG {
 				src := wg[co*c.kG+ci*taps:][:taps]
-				dst := wrg[ci*sh.k+co*taps:][:taps]
+				d := dst[co*taps:][:taps]
 				for t, v := range src {
-					dst[taps-1-t] = v
+					d[taps-1-t] = v
 				}
 			}
 		}
-	}
+	})
 }
 
 // backward adds the gradients of x (dX, nil: not wanted) and w (dW, nil:
@@ -373,11 +405,11 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 			if m == 1 { // one sample: its gradient is dYt already
 				dyt = dY[lo*c.outSize:][:c.outSize]
 			} else if dW != nil || !rotated { // the rotated product reads dY itself
-				for j := range m { // gather dY, channels outermost
+				c.samples(m, c.outSize, func(j int) { // gather dY, channels outermost
 					for o := range c.cout {
 						copy(dyt[o*ld+j*c.hw:][:c.hw], dY[(lo+j)*c.outSize+o*c.hw:][:c.hw])
 					}
-				}
+				})
 			}
 			if dW != nil { // dW_g += dYt_g · col_gᵀ
 				cols := c.chunkColumns(lo, m, col)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -86,6 +87,40 @@ func TestBalancedChunks(t *testing.T) {
 			}
 			if next != n {
 				t.Fatalf("n %d, %d chunks: the chunks end at %d", n, nch, next)
+			}
+		}
+	}
+}
+
+// TestRotate checks rotate against its definition, W'[ci, co, a, b] =
+// W[co, ci, KH−1−a, KW−1−b] per group, for 3×3 kernels (the unrolled
+// path) and others, with and without groups, on rows enough to be split
+// across workers.
+func TestRotate(t *testing.T) {
+	for _, s := range []struct{ cout, cin, kh, kw, groups int }{
+		{4, 6, 3, 3, 1}, {6, 4, 3, 3, 2}, {3, 5, 1, 3, 1}, {4, 4, 5, 5, 4}, {64, 300, 3, 3, 1}, {2, 2, 1, 1, 1},
+	} {
+		rng := tensor.NewRNG(9)
+		w := rng.Randn(s.cout, s.cin/s.groups, s.kh, s.kw)
+		x := NewVar(rng.Randn(1, s.cin, 5, 5))
+		c := newConvChunks(x, NewVar(w), 1, kernels.ConvGeom{C: s.cin, H: 5, W: 5, KH: s.kh, KW: s.kw, StrideH: 1, StrideW: 1}, s.groups)
+		sh := c.rotatedShape()
+		wr := make([]float32, s.groups*sh.m*sh.k)
+		c.rotate(wr)
+		cinG, coutG := s.cin/s.groups, s.cout/s.groups
+		for gi := range s.groups {
+			for co := range coutG {
+				for ci := range cinG {
+					for a := range s.kh {
+						for b := range s.kw {
+							got := wr[gi*sh.m*sh.k+ci*sh.k+(co*s.kh+a)*s.kw+b]
+							want := w.Data[(((gi*coutG+co)*cinG+ci)*s.kh+s.kh-1-a)*s.kw+s.kw-1-b]
+							if got != want {
+								t.Fatalf("%+v: W'[group %d][%d, %d, %d, %d] = %v, want %v", s, gi, ci, co, a, b, got, want)
+							}
+						}
+					}
+				}
 			}
 		}
 	}
