@@ -61,3 +61,48 @@ func BenchmarkConv2dBackward(b *testing.B) {
 		})
 	}
 }
+
+// benchAddConvs are bench-unet's convolutions that do not go through
+// Winograd, with the additions a ResBlock folds into them: the stem, a
+// strided downsample, 1×1 skips and the attention's qkv and proj, a 3×3
+// at 7×7 with 64 input channels (with time shift and residual), the last
+// layer; batch 64.
+var benchAddConvs = []struct {
+	name                        string
+	n, cin, cout, hw, k, stride int
+	shift, res                  bool
+}{
+	{"stem", 64, 1, 32, 28, 3, 1, false, false},
+	{"down14", 64, 64, 64, 14, 3, 2, false, false},
+	{"skip14", 64, 96, 64, 14, 1, 1, false, false},
+	{"qkv7", 64, 128, 384, 7, 1, 1, false, false},
+	{"proj7", 64, 128, 128, 7, 1, 1, false, true},
+	{"conv7", 64, 64, 128, 7, 3, 1, true, true},
+	{"out", 64, 32, 1, 28, 3, 1, false, false},
+}
+
+// BenchmarkConv2dAddForward times Conv2dAdd's forward pass (no gradient
+// recorded) on benchAddConvs.
+func BenchmarkConv2dAddForward(b *testing.B) {
+	for _, bc := range benchAddConvs {
+		b.Run(bc.name, func(b *testing.B) {
+			rng := tensor.NewRNG(1)
+			x := autograd.NewVar(rng.Randn(bc.n, bc.cin, bc.hw, bc.hw))
+			w := autograd.NewVar(rng.Randn(bc.cout, bc.cin, bc.k, bc.k))
+			bias := autograd.NewVar(rng.Randn(bc.cout))
+			oh := (bc.hw+2*(bc.k/2)-bc.k)/bc.stride + 1
+			var shift, res *autograd.Var
+			if bc.shift {
+				shift = autograd.NewVar(rng.Randn(bc.n, bc.cout))
+			}
+			if bc.res {
+				res = autograd.NewVar(rng.Randn(bc.n, bc.cout, oh, oh))
+			}
+			g := autograd.NoGrad()
+			b.ReportAllocs()
+			for b.Loop() {
+				g.Conv2dAdd(x, w, bias, bc.stride, bc.k/2, 1, shift, res)
+			}
+		})
+	}
+}

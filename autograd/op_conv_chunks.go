@@ -7,7 +7,8 @@ import (
 	"github.com/diffusego/diffusego/internal/parallel"
 )
 
-// A convolution runs over chunks of s consecutive samples. The chunk's
+// A convolution runs over chunks of s consecutive samples (s differs by
+// at most one from chunk to chunk: balancedChunks, span). The chunk's
 // column matrix col is (C·KH·KW) × (s·OH·OW): sample j's im2col fills
 // columns [j·OH·OW, (j+1)·OH·OW). Then, per group g,
 //
@@ -29,7 +30,7 @@ var (
 // convChunks holds one convolution's sizes and operands.
 type convChunks struct {
 	geom                   kernels.ConvGeom
-	n, groups, s           int // samples, groups, samples per chunk
+	n, groups, s, nch      int // samples, groups, samples in the largest chunk, chunks
 	cout, coutG, kG, hw, K int // kG = K/groups weight columns per group, K = C·KH·KW
 	inSize, outSize        int // per sample
 	X, W                   []float32
@@ -43,9 +44,37 @@ func newConvChunks(x, w *Var, n int, geom kernels.ConvGeom, groups int) *convChu
 	s := (convChunkCols + c.hw - 1) / c.hw
 	s = min(s, convChunkMax/((c.K+c.cout)*c.hw))
 	s = max(1, min(s, n))
-	chunks := (n + s - 1) / s
-	c.s = (n + chunks - 1) / chunks // even the chunks out
+	c.nch = balancedChunks(n, (n+s-1)/s, parallel.Workers())
+	c.s = (n + c.nch - 1) / c.nch // the largest chunk
 	return c
+}
+
+// balancedChunks is the number of chunks to cut n samples into, given
+// that want chunks have the size to aim for and that the chunks run in
+// parallel on workers workers, as parallel.For hands them out: at most
+// four ranges per worker, each of whole chunks. A count that the ranges
+// do not divide evenly leaves workers idle at the end of every call: 3
+// chunks on 2 workers keep one of them idle a third of the time, 11 for 8
+// ranges give some ranges twice the work of others. So the count is
+// rounded up to a multiple of the workers, or above four per worker to a
+// multiple of four per worker, the chunks getting smaller instead; never
+// above n. One chunk stays one: its GEMMs split across the workers.
+func balancedChunks(n, want, workers int) int {
+	if want <= 1 || workers <= 1 {
+		return max(1, want)
+	}
+	step := workers
+	if want > 4*workers {
+		step = 4 * workers
+	}
+	return min(n, (want+step-1)/step*step)
+}
+
+// span is chunk ch's samples: from lo, m of them. The chunks cut the
+// batch as evenly as whole samples allow, as parallel.For cuts ranges.
+func (c *convChunks) span(ch int) (lo, m int) {
+	lo = ch * c.n / c.nch
+	return lo, (ch+1)*c.n/c.nch - lo
 }
 
 // convBufs holds column and output buffers between calls, by length. It
@@ -89,9 +118,29 @@ func putConvBuf(p *[]float32) {
 // columns fills col (K × m·hw) with the im2col of samples lo..lo+m.
 func (c *convChunks) columns(lo, m int, col []float32) {
 	ld := m * c.hw
-	for j := range m {
+	c.samples(m, c.K*c.hw, func(j int) {
 		kernels.Im2colLD(c.geom, c.X[(lo+j)*c.inSize:], col[j*c.hw:], ld)
+	})
+}
+
+// samples calls fn(j) for the m samples of a chunk, j < m, each moving
+// about size floats. When the chunks run in parallel it calls them in
+// order on the calling goroutine; when one chunk is the whole call (its
+// GEMMs split across the workers instead), in parallel, so that the
+// copies around the GEMMs do not run on one core while the others wait.
+// fn must write only sample j's part of its output.
+func (c *convChunks) samples(m, size int, fn func(j int)) {
+	if c.serial() || m == 1 {
+		for j := range m {
+			fn(j)
+		}
+		return
 	}
+	parallel.For(m, 1+16384/max(1, size), func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			fn(j)
+		}
+	})
 }
 
 // direct reports whether a sample's column matrix is the sample itself:
@@ -134,9 +183,8 @@ func (c *convChunks) gemm() func(transA, transB bool, m, n, k int, alpha float32
 	return kernels.Gemm
 }
 
-// chunks is the number of chunks; chunk i covers samples
-// [i·s, min((i+1)·s, n)).
-func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
+// chunks is the number of chunks; chunk i covers the samples span(i).
+func (c *convChunks) chunks() int { return c.nch }
 
 // forward sets Y (N, Cout, OH, OW) to the convolution plus bias (Cout),
 // plus shift (N, Cout) at every position, plus res (N, Cout, OH, OW), in
@@ -144,9 +192,10 @@ func (c *convChunks) chunks() int { return (c.n + c.s - 1) / c.s }
 // on its own buffers. The weight is packed once for all chunks, and where
 // kernels.ImplicitConv allows (stride 1, output rows as wide as input
 // rows) the GEMM packs its columns straight from the images instead of
-// from an im2col buffer.
+// from an im2col buffer. The three terms are added by the GEMM's
+// epilogue (outTile), to each tile of the product while it is in cache.
 func (c *convChunks) forward(Y, bias, shift, res []float32) {
-	gemm, serial := c.gemmA(), c.serial()
+	serial := c.serial()
 	implicit := kernels.ImplicitConv(c.geom)
 	ws := c.packWeights(false)
 	defer releaseWeights(c.shape(false), ws)
@@ -154,8 +203,7 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 		var colBuf *[]float32 // taken when a chunk needs a column matrix
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * c.s
-			m := min(c.s, c.n-lo)
+			lo, m := c.span(ch)
 			ld := m * c.hw
 			yt := (*ytBuf)[:c.cout*ld]
 			if m == 1 { // one sample: its output is Yt already
@@ -166,7 +214,9 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				gg := c.geom
 				gg.C /= c.groups
 				for gi := range c.groups {
-					done = done && kernels.ConvGemm(ws[gi], serial, gg, c.X[lo*c.inSize+gi*gg.C*gg.H*gg.W:], c.inSize, m, yt[gi*c.coutG*ld:], ld)
+					ytg := yt[gi*c.coutG*ld:]
+					epi := c.outTile(Y, ytg, lo, m, gi*c.coutG, bias, shift, res)
+					done = done && kernels.ConvGemmEpilogue(ws[gi], serial, gg, c.X[lo*c.inSize+gi*gg.C*gg.H*gg.W:], c.inSize, m, ytg, ld, epi)
 				}
 			}
 			if !done { // through a column buffer
@@ -175,33 +225,9 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 				}
 				col := c.chunkColumns(lo, m, (*colBuf)[:c.K*ld])
 				for gi := range c.groups {
-					gemm(ws[gi], false, ld, 1, col[gi*c.kG*ld:], ld, 0, yt[gi*c.coutG*ld:], ld)
-				}
-			}
-			for j := range m { // scatter, adding bias + shift in the same pass, then res
-				for o := range c.cout {
-					at := (lo+j)*c.outSize + o*c.hw
-					dst := Y[at:][:c.hw]
-					b, sh := kernels.NegZero, kernels.NegZero // x + (−0) is x: a term left out
-					if bias != nil {
-						b = bias[o]
-					}
-					if shift != nil {
-						sh = shift[(lo+j)*c.cout+o]
-					}
-					src := dst // one sample: the GEMM wrote Y already
-					if m > 1 {
-						src = yt[o*ld+j*c.hw:][:c.hw]
-					}
-					switch {
-					case bias != nil || shift != nil: // (y + b) + sh, the unfused order
-						kernels.AddScalars(dst, src, b, sh)
-					case m > 1:
-						copy(dst, src)
-					}
-					if res != nil {
-						kernels.AddTo(dst, res[at:][:c.hw])
-					}
+					ytg := yt[gi*c.coutG*ld:]
+					epi := c.outTile(Y, ytg, lo, m, gi*c.coutG, bias, shift, res)
+					kernels.GemmAEpilogue(ws[gi], serial, false, ld, 1, col[gi*c.kG*ld:], ld, 0, ytg, ld, epi)
 				}
 			}
 		}
@@ -210,6 +236,50 @@ func (c *convChunks) forward(Y, bias, shift, res []float32) {
 		}
 		putConvBuf(ytBuf)
 	})
+}
+
+// outTile returns the GEMM epilogue of forward for the chunk of m samples
+// from lo and the group whose output channels start at o0: it moves rows
+// [i0, i1) and columns [j0, j1) of the group's product yt (row stride
+// m·hw; column j is position j mod hw of sample lo + j/hw) into Y, adding
+// bias, shift and res in the order of the unfused ops, ((y + b) + sh) +
+// res, so the bits are those of Conv2d followed by two Adds. With one
+// sample yt is Y itself and the terms are added in place. It returns nil
+// when there is nothing to do: one sample and no terms.
+func (c *convChunks) outTile(Y, yt []float32, lo, m, o0 int, bias, shift, res []float32) func(i0, i1, j0, j1 int) {
+	if m == 1 && bias == nil && shift == nil && res == nil {
+		return nil
+	}
+	ld := m * c.hw
+	return func(i0, i1, j0, j1 int) {
+		for i := i0; i < i1; i++ {
+			o := o0 + i
+			b := kernels.NegZero // x + (−0) is x: a term left out
+			if bias != nil {
+				b = bias[o]
+			}
+			for j := j0; j < j1; { // one run per sample the tile's columns cross
+				s, p := j/c.hw, j%c.hw
+				e := min(j1, (s+1)*c.hw)
+				at := (lo+s)*c.outSize + o*c.hw + p
+				dst, src := Y[at:][:e-j], yt[i*ld+j:][:e-j]
+				sh := kernels.NegZero
+				if shift != nil {
+					sh = shift[(lo+s)*c.cout+o]
+				}
+				switch {
+				case bias != nil || shift != nil: // (y + b) + sh, the unfused order
+					kernels.AddScalars(dst, src, b, sh)
+				case m > 1:
+					copy(dst, src)
+				}
+				if res != nil {
+					kernels.AddTo(dst, res[at:][:e-j])
+				}
+				j = e
+			}
+		}
+	}
 }
 
 // backGeom is the geometry of the convolution that gives the input
@@ -252,24 +322,36 @@ func (c *convChunks) rotateWeights(wr []float32) []*kernels.PackedA {
 
 // rotate writes into wr, for every group, the weight W'_g of the input
 // gradient's convolution: W'[ci, co, a, b] = W[co, ci, KH−1−a, KW−1−b],
-// a (C/groups) × (coutG·KH·KW) matrix per group (rotatedShape).
+// a (C/groups) × (coutG·KH·KW) matrix per group (rotatedShape). The rows
+// of W', one input channel each, are independent: they are written in
+// parallel, each from start to end, gathering one block of KH·KW taps
+// from every output channel's row of W.
 func (c *convChunks) rotate(wr []float32) {
 	sh := c.rotatedShape()
 	taps := c.geom.KH * c.geom.KW
 	cinG := c.kG / taps
-	for gi := range c.groups {
-		wg := c.W[gi*c.coutG*c.kG:]
-		wrg := wr[gi*sh.m*sh.k:][:sh.m*sh.k]
-		for co := range c.coutG {
-			for ci := range cinG {
+	parallel.For(c.groups*cinG, 1+16384/sh.k, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			gi, ci := r/cinG, r%cinG
+			wg := c.W[gi*c.coutG*c.kG:]
+			dst := wr[gi*sh.m*sh.k+ci*sh.k:][:sh.k]
+			if taps == 9 { // 3×3, as good as every rotated weight: unrolled
+				for co := range c.coutG {
+					s := (*[9]float32)(wg[co*c.kG+ci*9:])
+					d := (*[9]float32)(dst[co*9:])
+					d[0], d[1], d[2], d[3], d[4], d[5], d[6], d[7], d[8] = s[8], s[7], s[6], s[5], s[4], s[3], s[2], s[1], s[0]
+				}
+				continue
+			}
+			for co := range c.coutG {
 				src := wg[co*c.kG+ci*taps:][:taps]
-				dst := wrg[ci*sh.k+co*taps:][:taps]
+				d := dst[co*taps:][:taps]
 				for t, v := range src {
-					dst[taps-1-t] = v
+					d[taps-1-t] = v
 				}
 			}
 		}
-	}
+	})
 }
 
 // backward adds the gradients of x (dX, nil: not wanted) and w (dW, nil:
@@ -317,18 +399,17 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 		colBuf := getConvBuf(c.K * c.s * c.hw)
 		ytBuf := getConvBuf(c.cout * c.s * c.hw)
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * c.s
-			m := min(c.s, c.n-lo)
+			lo, m := c.span(ch)
 			ld := m * c.hw
 			col, dyt := (*colBuf)[:c.K*ld], (*ytBuf)[:c.cout*ld]
 			if m == 1 { // one sample: its gradient is dYt already
 				dyt = dY[lo*c.outSize:][:c.outSize]
 			} else if dW != nil || !rotated { // the rotated product reads dY itself
-				for j := range m { // gather dY, channels outermost
+				c.samples(m, c.outSize, func(j int) { // gather dY, channels outermost
 					for o := range c.cout {
 						copy(dyt[o*ld+j*c.hw:][:c.hw], dY[(lo+j)*c.outSize+o*c.hw:][:c.hw])
 					}
-				}
+				})
 			}
 			if dW != nil { // dW_g += dYt_g · col_gᵀ
 				cols := c.chunkColumns(lo, m, col)
@@ -342,13 +423,9 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				out := col[:c.geom.C*ld]
 				cinG := c.geom.C / c.groups
 				for gi := range c.groups { // backGeom made sure that ConvGemm takes gb
-					kernels.ConvGemm(wts[gi], serial, gb, dY[lo*c.outSize+gi*c.coutG*c.hw:], c.outSize, m, out[gi*cinG*ld:], ld)
-				}
-				plane := c.geom.H * c.geom.W
-				for j := range m {
-					for ci := range c.geom.C {
-						kernels.AddTo(dX[(lo+j)*c.inSize+ci*plane:][:plane], out[ci*ld+j*plane:][:plane])
-					}
+					outg := out[gi*cinG*ld:]
+					kernels.ConvGemmEpilogue(wts[gi], serial, gb, dY[lo*c.outSize+gi*c.coutG*c.hw:], c.outSize, m, outg, ld,
+						c.gradTile(dX, outg, lo, m, gi*cinG))
 				}
 			} else if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
 				for gi := range c.groups {
@@ -371,6 +448,27 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				kernels.AddTo(dW[lo:hi], ps[p*size+lo:p*size+hi])
 			}
 		})
+	}
+}
+
+// gradTile returns the GEMM epilogue of backward's rotated product for
+// the chunk of m samples from lo and the group whose input channels start
+// at c0: it adds rows [i0, i1) and columns [j0, j1) of the group's product
+// out (row stride m·H·W; column j is position j mod H·W of sample lo +
+// j/(H·W)) into dX, while the tile is in cache. Each element is one
+// addition, dX + out, as a pass of AddTo after the product makes it.
+func (c *convChunks) gradTile(dX, out []float32, lo, m, c0 int) func(i0, i1, j0, j1 int) {
+	plane := c.geom.H * c.geom.W
+	ld := m * plane
+	return func(i0, i1, j0, j1 int) {
+		for i := i0; i < i1; i++ {
+			for j := j0; j < j1; { // one run per sample the tile's columns cross
+				s, p := j/plane, j%plane
+				e := min(j1, (s+1)*plane)
+				kernels.AddTo(dX[(lo+s)*c.inSize+(c0+i)*plane+p:][:e-j], out[i*ld+j:][:e-j])
+				j = e
+			}
+		}
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -54,6 +55,73 @@ func same(t *testing.T, what string, got, want []float32, rel float64) {
 	for i := range want {
 		if d := math.Abs(float64(got[i] - want[i])); d > rel*(1+math.Abs(float64(want[i]))) {
 			t.Fatalf("%s[%d] = %v, want %v", what, i, got[i], want[i])
+		}
+	}
+}
+
+// TestBalancedChunks checks the chunk counts of a convolution: a multiple
+// of the workers (of four per worker above that) unless that would give
+// chunks of no samples, never fewer than asked for, one kept one; and that
+// span cuts every batch into chunks that cover it in order and differ by
+// at most one sample.
+func TestBalancedChunks(t *testing.T) {
+	for _, c := range []struct{ n, want, workers, got int }{
+		{16, 3, 2, 4}, {16, 2, 2, 2}, {16, 1, 2, 1}, {64, 11, 2, 16}, {64, 13, 2, 16}, {64, 7, 2, 8},
+		{64, 32, 2, 32}, {3, 3, 2, 3}, {5, 5, 4, 5}, {16, 3, 1, 3}, {16, 5, 4, 8}, {100, 17, 4, 32},
+	} {
+		if got := balancedChunks(c.n, c.want, c.workers); got != c.got {
+			t.Errorf("balancedChunks(%d, %d, %d) = %d, want %d", c.n, c.want, c.workers, got, c.got)
+		}
+	}
+	for _, n := range []int{1, 3, 16, 17, 64} {
+		for nch := 1; nch <= n; nch++ {
+			c := &convChunks{n: n, nch: nch, s: (n + nch - 1) / nch}
+			next := 0
+			for ch := range nch {
+				lo, m := c.span(ch)
+				if lo != next || m < n/nch || m > c.s {
+					t.Fatalf("n %d, %d chunks: chunk %d is samples [%d, %d), want from %d, %d to %d of them",
+						n, nch, ch, lo, lo+m, next, n/nch, c.s)
+				}
+				next = lo + m
+			}
+			if next != n {
+				t.Fatalf("n %d, %d chunks: the chunks end at %d", n, nch, next)
+			}
+		}
+	}
+}
+
+// TestRotate checks rotate against its definition, W'[ci, co, a, b] =
+// W[co, ci, KH−1−a, KW−1−b] per group, for 3×3 kernels (the unrolled
+// path) and others, with and without groups, on rows enough to be split
+// across workers.
+func TestRotate(t *testing.T) {
+	for _, s := range []struct{ cout, cin, kh, kw, groups int }{
+		{4, 6, 3, 3, 1}, {6, 4, 3, 3, 2}, {3, 5, 1, 3, 1}, {4, 4, 5, 5, 4}, {64, 300, 3, 3, 1}, {2, 2, 1, 1, 1},
+	} {
+		rng := tensor.NewRNG(9)
+		w := rng.Randn(s.cout, s.cin/s.groups, s.kh, s.kw)
+		x := NewVar(rng.Randn(1, s.cin, 5, 5))
+		c := newConvChunks(x, NewVar(w), 1, kernels.ConvGeom{C: s.cin, H: 5, W: 5, KH: s.kh, KW: s.kw, StrideH: 1, StrideW: 1}, s.groups)
+		sh := c.rotatedShape()
+		wr := make([]float32, s.groups*sh.m*sh.k)
+		c.rotate(wr)
+		cinG, coutG := s.cin/s.groups, s.cout/s.groups
+		for gi := range s.groups {
+			for co := range coutG {
+				for ci := range cinG {
+					for a := range s.kh {
+						for b := range s.kw {
+							got := wr[gi*sh.m*sh.k+ci*sh.k+(co*s.kh+a)*s.kw+b]
+							want := w.Data[(((gi*coutG+co)*cinG+ci)*s.kh+s.kh-1-a)*s.kw+s.kw-1-b]
+							if got != want {
+								t.Fatalf("%+v: W'[group %d][%d, %d, %d, %d] = %v, want %v", s, gi, ci, co, a, b, got, want)
+							}
+						}
+					}
+				}
+			}
 		}
 	}
 }

@@ -57,14 +57,22 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 	if shared && !transA {
 		kernels.GemmForward(false, transB, batch*m, n, k, 1, A, lda, B, ldb, 0, C, n) // bf16 under kernels.BF16
 	} else {
+		gemm := kernels.GemmForward // each product split across the workers
+		if batch >= parallel.Workers() {
+			gemm = kernels.GemmForwardSerial // the products themselves run in parallel
+		}
 		parallel.For(batch, 1, func(lo, hi int) {
 			for i := lo; i < hi; i++ {
-				kernels.GemmForward(transA, transB, m, n, k, 1, A[i*m*k:], lda, B[i*bStride:], ldb, 0, C[i*m*n:], n)
+				gemm(transA, transB, m, n, k, 1, A[i*m*k:], lda, B[i*bStride:], ldb, 0, C[i*m*n:], n)
 			}
 		})
 	}
 	return g.recordOp(out, func(o *Var) {
 		dC := o.Grad.Data
+		gemm := kernels.Gemm // for the products of one batch element each
+		if batch >= parallel.Workers() {
+			gemm = kernels.GemmSerial
+		}
 		if a.requiresGrad {
 			dA := a.GradBuf().Data
 			if shared && !transA {
@@ -76,7 +84,7 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 			} else {
 				parallel.For(batch, 1, func(lo, hi int) {
 					for i := lo; i < hi; i++ {
-						matmulGradA(transA, transB, m, n, k, dC[i*m*n:], B[i*bStride:], ldb, dA[i*m*k:], lda)
+						matmulGradA(gemm, transA, transB, m, n, k, dC[i*m*n:], B[i*bStride:], ldb, dA[i*m*k:], lda)
 					}
 				})
 			}
@@ -90,12 +98,12 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 				kernels.Gemm(true, false, n, k, batch*m, 1, dC, n, A, lda, 1, dB, ldb)
 			case shared: // transposed a with a shared b: add batch by batch
 				for i := 0; i < batch; i++ {
-					matmulGradB(transA, transB, m, n, k, dC[i*m*n:], A[i*m*k:], lda, dB, ldb)
+					matmulGradB(kernels.Gemm, transA, transB, m, n, k, dC[i*m*n:], A[i*m*k:], lda, dB, ldb)
 				}
 			default:
 				parallel.For(batch, 1, func(lo, hi int) {
 					for i := lo; i < hi; i++ {
-						matmulGradB(transA, transB, m, n, k, dC[i*m*n:], A[i*m*k:], lda, dB[i*k*n:], ldb)
+						matmulGradB(gemm, transA, transB, m, n, k, dC[i*m*n:], A[i*m*k:], lda, dB[i*k*n:], ldb)
 					}
 				})
 			}
@@ -103,32 +111,36 @@ func (g *Graph) MatMulTrans(a, b *Var, transA, transB bool) *Var {
 	}, pins{a, b}, a, b) // A and B, read in backward
 }
 
+// gemmFunc is the signature of kernels.Gemm and GemmSerial.
+type gemmFunc = func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int)
+
 // matmulGradA adds the gradient of C = op(A)·op(B) with respect to the
-// stored A into dA, given dC (m×n).
-func matmulGradA(transA, transB bool, m, n, k int, dC, B []float32, ldb int, dA []float32, lda int) {
+// stored A into dA, given dC (m×n), with gemm (kernels.Gemm, or
+// kernels.GemmSerial inside a parallel loop: the same bits).
+func matmulGradA(gemm gemmFunc, transA, transB bool, m, n, k int, dC, B []float32, ldb int, dA []float32, lda int) {
 	switch {
 	case !transA && !transB: // dA = dC·Bᵀ
-		kernels.Gemm(false, true, m, k, n, 1, dC, n, B, ldb, 1, dA, lda)
+		gemm(false, true, m, k, n, 1, dC, n, B, ldb, 1, dA, lda)
 	case !transA && transB: // dA = dC·B
-		kernels.Gemm(false, false, m, k, n, 1, dC, n, B, ldb, 1, dA, lda)
+		gemm(false, false, m, k, n, 1, dC, n, B, ldb, 1, dA, lda)
 	case transA && !transB: // dA = B·dCᵀ
-		kernels.Gemm(false, true, k, m, n, 1, B, ldb, dC, n, 1, dA, lda)
+		gemm(false, true, k, m, n, 1, B, ldb, dC, n, 1, dA, lda)
 	default: // dA = Bᵀ·dCᵀ
-		kernels.Gemm(true, true, k, m, n, 1, B, ldb, dC, n, 1, dA, lda)
+		gemm(true, true, k, m, n, 1, B, ldb, dC, n, 1, dA, lda)
 	}
 }
 
 // matmulGradB adds the gradient of C = op(A)·op(B) with respect to the
-// stored B into dB, given dC (m×n).
-func matmulGradB(transA, transB bool, m, n, k int, dC, A []float32, lda int, dB []float32, ldb int) {
+// stored B into dB, given dC (m×n), with gemm as matmulGradA.
+func matmulGradB(gemm gemmFunc, transA, transB bool, m, n, k int, dC, A []float32, lda int, dB []float32, ldb int) {
 	switch {
 	case !transA && !transB: // dB = Aᵀ·dC
-		kernels.Gemm(true, false, k, n, m, 1, A, lda, dC, n, 1, dB, ldb)
+		gemm(true, false, k, n, m, 1, A, lda, dC, n, 1, dB, ldb)
 	case !transA && transB: // dB = dCᵀ·A
-		kernels.Gemm(true, false, n, k, m, 1, dC, n, A, lda, 1, dB, ldb)
+		gemm(true, false, n, k, m, 1, dC, n, A, lda, 1, dB, ldb)
 	case transA && !transB: // dB = A·dC
-		kernels.Gemm(false, false, k, n, m, 1, A, lda, dC, n, 1, dB, ldb)
+		gemm(false, false, k, n, m, 1, A, lda, dC, n, 1, dB, ldb)
 	default: // dB = dCᵀ·Aᵀ
-		kernels.Gemm(true, true, n, k, m, 1, dC, n, A, lda, 1, dB, ldb)
+		gemm(true, true, n, k, m, 1, dC, n, A, lda, 1, dB, ldb)
 	}
 }

@@ -147,8 +147,7 @@ type gemmJob struct {
 
 	jc, nc     int // current block of columns of C
 	pc, kc     int // current slice of the sum
-	mc, nt     int // tile size: rows (multiple of MR), columns (multiple of NR)
-	rowT, colT int // tiles down and across the block
+	rowT, colT int // tiles down and across the block: tileRows, tileCols
 	bp         []float32
 
 	packBFn, tilesFn func(lo, hi int)
@@ -286,9 +285,28 @@ func (j *gemmJob) planTiles() {
 			}
 		}
 	}
-	j.mc = ceilDiv(ceilDiv(j.m, rowT), packMR) * packMR
-	j.nt = ceilDiv(ceilDiv(j.nc, colT), 2*packNR) * 2 * packNR // whole pairs of B panels for the wide and big kernels
-	j.rowT, j.colT = ceilDiv(j.m, j.mc), ceilDiv(j.nc, j.nt)
+	j.rowT = min(rowT, ceilDiv(j.m, packMR))
+	j.colT = min(colT, ceilDiv(j.nc, 2*packNR))
+}
+
+// tileRows is rows [i0, i1) of row tile ti: whole micro-panels of MR
+// rows, spread as evenly as they go over the rowT tiles, so that no tile
+// is a short remainder that leaves a worker idle while the others finish
+// full ones (128 rows in 4 tiles: 30, 36, 30, 32 rather than 36, 36, 36,
+// 20). No tile is larger than ceil(m/rowT) rounded up to whole panels,
+// which planTiles keeps within packMC.
+func (j *gemmJob) tileRows(ti int) (i0, i1 int) {
+	units := ceilDiv(j.m, packMR)
+	return min(j.m, ti*units/j.rowT*packMR), min(j.m, (ti+1)*units/j.rowT*packMR)
+}
+
+// tileCols is columns [c0, c1) of the current block that column tile tj
+// covers: whole pairs of B panels (for the wide and big kernels), spread
+// evenly over the colT tiles as tileRows spreads rows (784 columns in 4
+// tiles: 192, 192, 192, 208 rather than 224, 224, 224, 112).
+func (j *gemmJob) tileCols(tj int) (c0, c1 int) {
+	units := ceilDiv(j.nc, 2*packNR)
+	return min(j.nc, tj*units/j.colT*2*packNR), min(j.nc, (tj+1)*units/j.colT*2*packNR)
 }
 
 // packB copies B panels [lo, hi) of the current block into j.bp: panel q
@@ -424,16 +442,14 @@ func (j *gemmJob) tiles(lo, hi int) {
 	packed := -1
 	for t := lo; t < hi; t++ {
 		ti, tj := t/j.colT, t%j.colT
-		i0 := ti * j.mc
-		i1 := min(i0+j.mc, j.m)
+		i0, i1 := j.tileRows(ti)
 		if j.pa != nil {
 			ap = j.pa.panels(j.pc, kc, i0)
 		} else if ti != packed {
 			j.packA(ap, i0, i1)
 			packed = ti
 		}
-		c0 := tj * j.nt
-		c1 := min(c0+j.nt, j.nc)
+		c0, c1 := j.tileCols(tj)
 		for jr := c0; jr < c1; {
 			if (kern.wide != nil || kern.big != nil) && c1-jr >= 2*packNR {
 				j.sweepWide(ap, i0, i1, jr, beta)
