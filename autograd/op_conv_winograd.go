@@ -11,29 +11,33 @@ import (
 )
 
 // The 3×3, stride-1, padding-1 convolutions run through Winograd's
-// F(2×2, 3×3) (internal/kernels/winograd.go; Lavin & Gray 2016) where the
-// selection rule winogradPays says it is faster than the implicit GEMM:
-// per chunk of samples, the input's 4×4 tiles are transformed (V = Bᵀ d B),
-// multiplied by the transformed filters in 16 GEMMs of Cout × tiles ×
-// Cin, one per tile position ξ (M_ξ = U_ξ V_ξ), and transformed back
+// minimal filtering (Lavin & Gray 2016) where the selection rule
+// winogradPays says it is faster than the implicit GEMM, by F(4×4, 3×3)
+// (internal/kernels/winograd4.go) where winograd4Pays says it beats
+// F(2×2, 3×3) (internal/kernels/winograd.go): per chunk of samples, the
+// input's 4×4 tiles (6×6 for F(4×4)) are transformed (V = Bᵀ d B),
+// multiplied by the transformed filters in 16 (36) GEMMs of Cout × tiles
+// × Cin, one per tile position ξ (M_ξ = U_ξ V_ξ), and transformed back
 // (Y = Aᵀ M A): 16 multiplications per 2×2 outputs and input channel
-// instead of 36. Backward:
+// instead of 36 (36 per 4×4 instead of 144). Backward:
 //
 //	input:  dX = the same convolution of dY with the flipped filters
 //	        W'[ci, co] = rot180(W[co, ci])
 //	weight: dW = Gᵀ (Σ_chunks Σ_tiles dM_ξ V_ξᵀ) G,  dM = A dY Aᵀ per tile
 //
 // The result differs from the direct convolution's by rounding only. The
-// stated bound: every output within 1e-6 × Σ|terms| of the float64 direct
-// sum, and the gradients within 1e-5 of the implicit GEMM's relative to
-// their largest magnitude; over random inputs of bench-unet's ten 3×3
-// shapes the worst measured were 1.4e-7 and 8.4e-7 (two runs of
-// TestWinogradUNetShapes). DIFFUSEGO_WINOGRAD=0 in the environment turns
-// the path off, for A/B runs; it is read once, at start-up.
+// stated bounds: every output within 1e-6 × Σ|terms| of the float64
+// direct sum for F(2×2) (2e-5 for F(4×4), whose transforms have larger
+// constants), and the gradients within 1e-5 (1e-4) of the implicit GEMM's
+// relative to their largest magnitude; over random inputs of bench-unet's
+// ten 3×3 shapes the worst measured were 1.4e-7 and 8.4e-7 for F(2×2)
+// and 1.95e-6 and 1.07e-5 for F(4×4) (TestWinogradUNetShapes).
+// DIFFUSEGO_WINOGRAD=0 in the environment turns the path off, for A/B
+// runs; it is read once, at start-up.
 var winogradOn = os.Getenv("DIFFUSEGO_WINOGRAD") != "0"
 
 // A chunk's transformed operands V and M are 16 × Cin × tiles and 16 ×
-// Cout × tiles floats; a chunk aims for winoChunkFloats in the larger,
+// Cout × tiles floats (36 × for F(4×4)); a chunk aims for winoChunkFloats in the larger,
 // 512 KiB, so that both stay in L2 between the transforms and the GEMMs
 // (measured at 28×28, 14×14 and 7×7 against chunks of 64 to 392 tiles:
 // the best chunk was about this size at every resolution). Tests set
@@ -91,12 +95,17 @@ var winograd4Rule = func() func(cin, cout, h, w int, backward bool) bool {
 // winograd4Pays is the choice of F(4×4, 3×3) over F(2×2, 3×3) for a
 // convolution that runs through Winograd, per pass, from bench/winograd.sh
 // (GFLOP per CPU-second of each of bench-unet's 3×3 convolutions by the
-// three paths at batch 64 and 16).
-//
-// Until the row transforms have vector kernels, F(2×2) (whose transforms
-// have) is faster everywhere: F(4×4) is taken only when forced.
+// three paths at batch 64 and 16, one core): with the AVX-512 transforms,
+// F(4×4) was faster than F(2×2) on all ten shapes in both passes, 1.15–
+// 1.65x forward and 1.15–1.40x backward at batch 64, 1.08–1.67x and
+// 1.09–1.37x at batch 16 (the least at 7×7 and at 192 input channels).
+// Images under 7 pixels were not measured and stay on F(2×2), as does
+// every machine whose F(4×4) transforms are the Go loops (AVX2-only CPUs,
+// DIFFUSEGO_KERNELS=generic or avx2, the purego build), where F(2×2)'s
+// vector transforms are faster. Both passes take the same rule today;
+// the pass is an argument so that they can differ.
 func winograd4Pays(cin, cout, h, w int, backward bool) bool {
-	return false
+	return kernels.Wino4Vector() && h >= 7 && w >= 7
 }
 
 // winograd reports whether this convolution runs through Winograd.
@@ -117,7 +126,10 @@ var winogradRule = winogradPays
 //     batch 64 and 1.00–1.69x at batch 16;
 //   - 7×7 (16 tiles cover 8×8 pixels, and the 16 GEMMs are only Cin
 //     deep): 128 or 256 input channels 1.00–1.39x, 64 input channels
-//     0.88–1.09x, so smaller images need 128 input channels.
+//     0.88–1.09x, so smaller images need 128 input channels;
+//   - 7×7 by F(4×4) (where its transforms have vector kernels; 4 tiles of
+//     6×6 cover 8×8): 64 input channels 1.04–1.12x at batch 16 and
+//     1.12–1.38x at batch 64, so there 64 input channels suffice.
 //
 // Below 16 channels on either side (bench-unet's stem and last layer)
 // the GEMMs are too thin to pay for the transforms.
@@ -127,6 +139,8 @@ func winogradPays(cin, cout, h, w int) bool {
 		return false
 	case h >= 10 && w >= 10:
 		return true
+	case winograd4Rule(cin, cout, h, w, false) && winograd4Rule(cin, cout, h, w, true):
+		return cin >= 64
 	}
 	return cin >= 128
 }

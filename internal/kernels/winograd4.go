@@ -74,56 +74,98 @@ var wino4G = [6][3]float64{
 
 // Winograd4Filter sets u (36 blocks of cout × cin, u[ξ·cout·cin + co·cin +
 // ci]) to U = G g Gᵀ for every 3×3 filter g = w[co][ci] of w (cout × cin
-// × 3 × 3), computed in float64 and rounded once.
+// × 3 × 3), computed in float64 and rounded once. Filters go through in
+// groups of wino4Group, whose transforms are gathered in a small buffer
+// and then stored block by block: the blocks lie cout·cin floats apart,
+// and storing 36 of them at once, a float each, thrashes the cache.
 func Winograd4Filter(u, w []float32, cout, cin int) {
 	blk := cout * cin
 	_ = u[36*blk-1]
 	_ = w[9*blk-1]
-	parallel.For(blk, 512, func(lo, hi int) {
-		for f := lo; f < hi; f++ {
-			g := (*[9]float32)(w[9*f:])
-			var t [6][3]float64 // G g
-			for r := range 6 {
+	parallel.For(ceilDiv(blk, wino4Group), 8, func(glo, ghi int) {
+		var buf [36][wino4Group]float32
+		for grp := glo; grp < ghi; grp++ {
+			lo := grp * wino4Group
+			n := min(wino4Group, blk-lo)
+			for k := range n {
+				g := (*[9]float32)(w[9*(lo+k):])
+				var t [6][3]float64 // G g, column by column
 				for j := range 3 {
-					t[r][j] = wino4G[r][0]*float64(g[j]) + wino4G[r][1]*float64(g[3+j]) + wino4G[r][2]*float64(g[6+j])
+					t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = wino4GCol(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
+				}
+				for r := range 6 { // (G g) Gᵀ, row by row
+					u0, u1, u2, u3, u4, u5 := wino4GCol(t[r][0], t[r][1], t[r][2])
+					buf[6*r][k] = float32(u0)
+					buf[6*r+1][k] = float32(u1)
+					buf[6*r+2][k] = float32(u2)
+					buf[6*r+3][k] = float32(u3)
+					buf[6*r+4][k] = float32(u4)
+					buf[6*r+5][k] = float32(u5)
 				}
 			}
-			for r := range 6 { // (G g) Gᵀ
-				for c := range 6 {
-					u[(6*r+c)*blk+f] = float32(t[r][0]*wino4G[c][0] + t[r][1]*wino4G[c][1] + t[r][2]*wino4G[c][2])
-				}
+			for xi := range 36 {
+				copy(u[xi*blk+lo:][:n], buf[xi][:n])
 			}
 		}
 	})
 }
 
+// wino4Group is the number of filters the F(4×4) filter transforms take
+// at a time.
+const wino4Group = 64
+
+// The reciprocals of G's denominators, for multiplications in float64
+// (what they change is far below float32's rounding).
+const (
+	sixth        = 1.0 / 6
+	twelfth      = 1.0 / 12
+	twentyFourth = 1.0 / 24
+)
+
+// wino4GCol is G a for a column a of three (G as wino4G).
+func wino4GCol(a0, a1, a2 float64) (t0, t1, t2, t3, t4, t5 float64) {
+	s := a0 + a2
+	p := a0*twentyFourth + a2*sixth
+	q := a1 * twelfth
+	return a0 * 0.25, -(s + a1) * sixth, (a1 - s) * sixth, p + q, p - q, a2
+}
+
+// wino4GTCol is Gᵀ x for a column x of six.
+func wino4GTCol(x0, x1, x2, x3, x4, x5 float64) (g0, g1, g2 float64) {
+	s, d := x1+x2, x2-x1
+	p, q := x3+x4, x3-x4
+	return x0*0.25 - s*sixth + p*twentyFourth, d*sixth + q*twelfth, (p-s)*sixth + x5
+}
+
 // Winograd4FilterGrad adds Gᵀ dU G into dw (cout × cin × 3 × 3) for every
 // filter, du laid out as Winograd4Filter's u, in float64 rounded once: the
-// gradient of a filter whose transform's gradient is dU.
+// gradient of a filter whose transform's gradient is dU. Filters go
+// through in groups, as in Winograd4Filter.
 func Winograd4FilterGrad(dw, du []float32, cout, cin int) {
 	blk := cout * cin
 	_ = du[36*blk-1]
 	_ = dw[9*blk-1]
-	parallel.For(blk, 512, func(lo, hi int) {
-		for f := lo; f < hi; f++ {
-			var t [6][3]float64 // dU G
-			for r := range 6 {
-				for j := range 3 {
-					var s float64
-					for c := range 6 {
-						s += float64(du[(6*r+c)*blk+f]) * wino4G[c][j]
-					}
-					t[r][j] = s
-				}
+	parallel.For(ceilDiv(blk, wino4Group), 8, func(glo, ghi int) {
+		var buf [36][wino4Group]float32
+		for grp := glo; grp < ghi; grp++ {
+			lo := grp * wino4Group
+			n := min(wino4Group, blk-lo)
+			for xi := range 36 {
+				copy(buf[xi][:n], du[xi*blk+lo:][:n])
 			}
-			g := (*[9]float32)(dw[9*f:])
-			for i := range 3 { // Gᵀ (dU G)
-				for j := range 3 {
-					var s float64
-					for r := range 6 {
-						s += wino4G[r][i] * t[r][j]
-					}
-					g[3*i+j] += float32(s)
+			for k := range n {
+				var t [6][3]float64 // dU G, row by row
+				for r := range 6 {
+					b := &buf
+					t[r][0], t[r][1], t[r][2] = wino4GTCol(float64(b[6*r][k]), float64(b[6*r+1][k]), float64(b[6*r+2][k]),
+						float64(b[6*r+3][k]), float64(b[6*r+4][k]), float64(b[6*r+5][k]))
+				}
+				g := (*[9]float32)(dw[9*(lo+k):])
+				for j := range 3 { // Gᵀ (dU G), column by column
+					g0, g1, g2 := wino4GTCol(t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j])
+					g[j] += float32(g0)
+					g[3+j] += float32(g1)
+					g[6+j] += float32(g2)
 				}
 			}
 		}
@@ -153,25 +195,28 @@ func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 		*buf = grow(*buf, 12*bl)
 		bands := *buf
 		clear(bands[:12*bl]) // what no image row fills stays zero
-		in := wino4Pick().in
+		in, copyRows := wino4Pick().in, wino4CopyRows
 		for ch := lo; ch < hi; ch++ {
-			for s := range samples {
-				img := x[s*inSize+ch*h*w:][:h*w]
-				for i := range 6 {
-					b, q := bands[i*bl:], bands[(6+i)*bl:]
-					for ty := range th {
-						y := 4*ty + i - 1
-						if y < 0 || y >= h {
-							continue // stays zero
-						}
-						row := img[y*w:][:w]
-						at := 4 * (s*tiles + ty*tw)
-						seg := b[at:][:4*tw]
-						copy(seg[1:], row) // seg[k] = row[k−1]
-						if w >= 3 {
-							copy(q[at:][:4*tw], row[3:]) // q[k] = row[k+3]
-						}
-					}
+			img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w] // the channel's planes, inSize apart
+			for i := range 6 {
+				// Tile rows ty0 … ty0+rows−1 read image rows y = 4ty+i−1
+				// inside the image; the others stay zero.
+				ty0 := 0
+				if i == 0 {
+					ty0 = 1
+				}
+				if h-i < 0 {
+					continue
+				}
+				rows := min(th-1, (h-i)/4) - ty0 + 1
+				if rows <= 0 {
+					continue
+				}
+				at := 4 * ty0 * tw
+				src := img[(4*ty0+i-1)*w:]
+				copyRows(bands[i*bl+at+1:], 4*tw, src, 4*w, min(w, 4*tw-1), rows, samples, 4*tiles, inSize) // b[at+k] = row[k−1]
+				if w > 3 {
+					copyRows(bands[(6+i)*bl+at:], 4*tw, src[3:], 4*w, min(w-3, 4*tw), rows, samples, 4*tiles, inSize) // q[at+k] = row[k+3]
 				}
 			}
 			in(v[ch*ld:], blk, bands, bl, 6*bl, n)
@@ -200,14 +245,12 @@ func Winograd4OutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sampl
 		*buf = grow(*buf, 4*bl)
 		bands := *buf
 		clear(bands[:4*bl])
-		grad := wino4Pick().grad
+		grad, copyRows := wino4Pick().grad, wino4CopyRows
 		for ch := lo; ch < hi; ch++ {
-			for s := range samples {
-				img := dy[s*outSize+ch*h*w:][:h*w]
-				for y := range h {
-					at := 4 * (s*tiles + y/4*tw)
-					copy(bands[(y%4)*bl+at:][:w], img[y*w:][:w])
-				}
+			// The channel's planes, outSize apart; band r takes rows 4ty+r.
+			img := dy[ch*h*w : (samples-1)*outSize+(ch+1)*h*w]
+			for r := range min(4, h) {
+				copyRows(bands[r*bl:], 4*tw, img[r*w:], 4*w, w, (h-r+3)/4, samples, 4*tiles, outSize)
 			}
 			grad(dm[ch*ld:], blk, bands, bl, n)
 		}
@@ -239,7 +282,7 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 		defer winoScratch.put(buf)
 		*buf = grow(*buf, 4*bl)
 		rows := *buf
-		out := wino4Pick().out
+		out, rowsOut := wino4Pick().out, wino4RowsOut
 		for ch := lo; ch < hi; ch++ {
 			out(rows, bl, m[ch*ld:], blk, n)
 			for s := range samples {
@@ -251,25 +294,16 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 				if adds.Shift != nil {
 					sh = adds.Shift[s*c+ch]
 				}
-				scalars := adds.Bias != nil || adds.Shift != nil
 				var res []float32
-				if adds.Res != nil {
+				if adds.Res != nil && !add {
 					res = adds.Res[s*outSize+ch*h*w:][:h*w]
 				}
-				for yy := range h {
-					src := rows[(yy%4)*bl+4*(s*tiles+yy/4*tw):][:w]
-					dst := plane[yy*w:][:w]
-					switch {
-					case add:
-						AddTo(dst, src)
-					case scalars:
-						AddScalars(dst, src, b, sh)
-					default:
-						copy(dst, src)
+				for r := range min(4, h) { // band r holds image rows 4ty+r
+					var rr []float32
+					if res != nil {
+						rr = res[r*w:]
 					}
-					if res != nil && !add {
-						AddTo(dst, res[yy*w:][:w])
-					}
+					rowsOut(plane[r*w:], 4*w, rows[r*bl+4*s*tiles:], 4*tw, rr, w, (h-r+3)/4, b, sh, add)
 				}
 			}
 		}
@@ -278,6 +312,61 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 		parallel.For(c, 1, run)
 	} else {
 		run(0, c)
+	}
+}
+
+// wino4CopyRowsGeneric copies rows rows of l floats from src, rows
+// srcStride apart, to dst, rows dstStride apart (l ≤ both strides), for
+// planes planes, srcPlane and dstPlane apart.
+func wino4CopyRowsGeneric(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
+	for p := range planes {
+		for r := range rows {
+			copy(dst[p*dstPlane+r*dstStride:][:l], src[p*srcPlane+r*srcStride:][:l])
+		}
+	}
+}
+
+// wino4RowsOutGeneric sets rows rows of l floats of dst, rows dstStride
+// apart, from those of src, srcStride apart: dst = ((src + b) + sh) + res
+// (res nil: no third term; res's rows dstStride apart), or with add
+// dst = dst + src, as AddScalars and AddTo would.
+func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
+	for r := range rows {
+		d, s := dst[r*dstStride:][:l], src[r*srcStride:][:l]
+		switch {
+		case add:
+			for i, x := range s {
+				d[i] += x
+			}
+		case res != nil:
+			rs := res[r*dstStride:][:l]
+			for i, x := range s {
+				d[i] = ((x + b) + sh) + rs[i]
+			}
+		default:
+			for i, x := range s {
+				d[i] = (x + b) + sh
+			}
+		}
+	}
+}
+
+// copyShort is copy(dst, src) for slices that do not overlap, in a plain
+// loop for the short rows of small images, where a call of the runtime's
+// memmove costs more than the copy (eight floats a move).
+func copyShort(dst, src []float32) {
+	n := min(len(dst), len(src))
+	if n > 64 {
+		copy(dst, src)
+		return
+	}
+	dst, src = dst[:n], src[:n]
+	for len(src) >= 8 {
+		*(*[8]float32)(dst) = *(*[8]float32)(src)
+		dst, src = dst[8:], src[8:]
+	}
+	for i, x := range src {
+		dst[i] = x
 	}
 }
 
