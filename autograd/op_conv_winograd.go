@@ -11,29 +11,33 @@ import (
 )
 
 // The 3×3, stride-1, padding-1 convolutions run through Winograd's
-// F(2×2, 3×3) (internal/kernels/winograd.go; Lavin & Gray 2016) where the
-// selection rule winogradPays says it is faster than the implicit GEMM:
-// per chunk of samples, the input's 4×4 tiles are transformed (V = Bᵀ d B),
-// multiplied by the transformed filters in 16 GEMMs of Cout × tiles ×
-// Cin, one per tile position ξ (M_ξ = U_ξ V_ξ), and transformed back
+// minimal filtering (Lavin & Gray 2016) where the selection rule
+// winogradPays says it is faster than the implicit GEMM, by F(4×4, 3×3)
+// (internal/kernels/winograd4.go) where winograd4Pays says it beats
+// F(2×2, 3×3) (internal/kernels/winograd.go): per chunk of samples, the
+// input's 4×4 tiles (6×6 for F(4×4)) are transformed (V = Bᵀ d B),
+// multiplied by the transformed filters in 16 (36) GEMMs of Cout × tiles
+// × Cin, one per tile position ξ (M_ξ = U_ξ V_ξ), and transformed back
 // (Y = Aᵀ M A): 16 multiplications per 2×2 outputs and input channel
-// instead of 36. Backward:
+// instead of 36 (36 per 4×4 instead of 144). Backward:
 //
 //	input:  dX = the same convolution of dY with the flipped filters
 //	        W'[ci, co] = rot180(W[co, ci])
 //	weight: dW = Gᵀ (Σ_chunks Σ_tiles dM_ξ V_ξᵀ) G,  dM = A dY Aᵀ per tile
 //
 // The result differs from the direct convolution's by rounding only. The
-// stated bound: every output within 1e-6 × Σ|terms| of the float64 direct
-// sum, and the gradients within 1e-5 of the implicit GEMM's relative to
-// their largest magnitude; over random inputs of bench-unet's ten 3×3
-// shapes the worst measured were 1.4e-7 and 8.4e-7 (two runs of
-// TestWinogradUNetShapes). DIFFUSEGO_WINOGRAD=0 in the environment turns
-// the path off, for A/B runs; it is read once, at start-up.
+// stated bounds: every output within 1e-6 × Σ|terms| of the float64
+// direct sum for F(2×2) (2e-5 for F(4×4), whose transforms have larger
+// constants), and the gradients within 1e-5 (1e-4) of the implicit GEMM's
+// relative to their largest magnitude; over random inputs of bench-unet's
+// ten 3×3 shapes the worst measured were 1.4e-7 and 8.4e-7 for F(2×2)
+// and 1.95e-6 and 1.07e-5 for F(4×4) (TestWinogradUNetShapes).
+// DIFFUSEGO_WINOGRAD=0 in the environment turns the path off, for A/B
+// runs; it is read once, at start-up.
 var winogradOn = os.Getenv("DIFFUSEGO_WINOGRAD") != "0"
 
 // A chunk's transformed operands V and M are 16 × Cin × tiles and 16 ×
-// Cout × tiles floats; a chunk aims for winoChunkFloats in the larger,
+// Cout × tiles floats (36 × for F(4×4)); a chunk aims for winoChunkFloats in the larger,
 // 512 KiB, so that both stay in L2 between the transforms and the GEMMs
 // (measured at 28×28, 14×14 and 7×7 against chunks of 64 to 392 tiles:
 // the best chunk was about this size at every resolution). Tests set
@@ -42,6 +46,67 @@ var (
 	winoChunkFloats = 1 << 17
 	winoChunkTiles  = 0 // tiles per chunk to aim for instead, when > 0
 )
+
+// winoAlgo is one of the Winograd algorithms: F(2×2, 3×3) or F(4×4, 3×3),
+// their tiles and kernels (internal/kernels/winograd.go, winograd4.go).
+type winoAlgo struct {
+	name       string
+	blocks     int // positions ξ of the transformed tile: 16 or 36
+	tiles      func(h, w int) int
+	filter     func(u, w []float32, cout, cin int)
+	filterGrad func(dw, du []float32, cout, cin int)
+	input      func(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool)
+	outputGrad func(dm []float32, blk, ld int, dy []float32, outSize, samples, c, h, w int, par bool)
+	output     func(y []float32, outSize int, add bool, adds *kernels.WinogradAdds, m []float32, blk, ld, samples, c, h, w int, par bool)
+}
+
+var (
+	wino2 = &winoAlgo{"F(2×2, 3×3)", 16, kernels.WinogradTiles, kernels.WinogradFilter, kernels.WinogradFilterGrad,
+		kernels.WinogradInput, kernels.WinogradOutputGrad, kernels.WinogradOutput}
+	wino4 = &winoAlgo{"F(4×4, 3×3)", 36, kernels.Winograd4Tiles, kernels.Winograd4Filter, kernels.Winograd4FilterGrad,
+		kernels.Winograd4Input, kernels.Winograd4OutputGrad, kernels.Winograd4Output}
+)
+
+// algo is the Winograd algorithm of this convolution's forward pass
+// (backward false) or backward pass (true): F(4×4) where winograd4Rule
+// says it pays, F(2×2) otherwise.
+func (c *convChunks) algo(backward bool) *winoAlgo {
+	if winograd4Rule(c.geom.C, c.cout, c.geom.H, c.geom.W, backward) {
+		return wino4
+	}
+	return wino2
+}
+
+// winograd4Rule is the choice of F(4×4) over F(2×2) in use:
+// winograd4Pays, or a stand-in that tests set. DIFFUSEGO_WINOGRAD4=0 in
+// the environment keeps every convolution on F(2×2) and =1 puts every one
+// that runs through Winograd on F(4×4), for A/B runs; it is read once, at
+// start-up.
+var winograd4Rule = func() func(cin, cout, h, w int, backward bool) bool {
+	switch os.Getenv("DIFFUSEGO_WINOGRAD4") {
+	case "0":
+		return func(int, int, int, int, bool) bool { return false }
+	case "1":
+		return func(int, int, int, int, bool) bool { return true }
+	}
+	return winograd4Pays
+}()
+
+// winograd4Pays is the choice of F(4×4, 3×3) over F(2×2, 3×3) for a
+// convolution that runs through Winograd, per pass, from bench/winograd.sh
+// (GFLOP per CPU-second of each of bench-unet's 3×3 convolutions by the
+// three paths at batch 64 and 16, one core): with the AVX-512 transforms,
+// F(4×4) was faster than F(2×2) on all ten shapes in both passes, 1.15–
+// 1.65x forward and 1.15–1.40x backward at batch 64, 1.08–1.67x and
+// 1.09–1.37x at batch 16 (the least at 7×7 and at 192 input channels).
+// Images under 7 pixels were not measured and stay on F(2×2), as does
+// every machine whose F(4×4) transforms are the Go loops (AVX2-only CPUs,
+// DIFFUSEGO_KERNELS=generic or avx2, the purego build), where F(2×2)'s
+// vector transforms are faster. Both passes take the same rule today;
+// the pass is an argument so that they can differ.
+func winograd4Pays(cin, cout, h, w int, backward bool) bool {
+	return kernels.Wino4Vector() && h >= 7 && w >= 7
+}
 
 // winograd reports whether this convolution runs through Winograd.
 func (c *convChunks) winograd() bool {
@@ -61,7 +126,10 @@ var winogradRule = winogradPays
 //     batch 64 and 1.00–1.69x at batch 16;
 //   - 7×7 (16 tiles cover 8×8 pixels, and the 16 GEMMs are only Cin
 //     deep): 128 or 256 input channels 1.00–1.39x, 64 input channels
-//     0.88–1.09x, so smaller images need 128 input channels.
+//     0.88–1.09x, so smaller images need 128 input channels;
+//   - 7×7 by F(4×4) (where its transforms have vector kernels; 4 tiles of
+//     6×6 cover 8×8): 64 input channels 1.04–1.12x at batch 16 and
+//     1.12–1.38x at batch 64, so there 64 input channels suffice.
 //
 // Below 16 channels on either side (bench-unet's stem and last layer)
 // the GEMMs are too thin to pay for the transforms.
@@ -71,20 +139,24 @@ func winogradPays(cin, cout, h, w int) bool {
 		return false
 	case h >= 10 && w >= 10:
 		return true
+	case winograd4Rule(cin, cout, h, w, false) && winograd4Rule(cin, cout, h, w, true):
+		return cin >= 64
 	}
 	return cin >= 128
 }
 
-// winoChunks is the chunking of a Winograd convolution: s samples per
-// chunk, tiles per sample, ld the row stride of the transformed operands.
+// winoChunks is the chunking of a Winograd convolution by algorithm a: s
+// samples per chunk, tiles per sample, ld the row stride of the
+// transformed operands.
 type winoChunks struct {
+	a                    *winoAlgo
 	tiles, s, chunks, ld int
 }
 
-func (c *convChunks) winoChunks() winoChunks {
-	var p winoChunks
-	p.tiles = kernels.WinogradTiles(c.geom.H, c.geom.W)
-	want := winoChunkFloats / (16 * max(c.geom.C, c.cout))
+func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
+	p := winoChunks{a: a}
+	p.tiles = a.tiles(c.geom.H, c.geom.W)
+	want := winoChunkFloats / (a.blocks * max(c.geom.C, c.cout))
 	if winoChunkTiles > 0 {
 		want = winoChunkTiles
 	}
@@ -95,22 +167,22 @@ func (c *convChunks) winoChunks() winoChunks {
 	return p
 }
 
-// winoShape is the packedShape of a set of 16 transformed filters, m × k
-// each (rotated: the input gradient's).
-func winoShape(rotated bool, m, k int) packedShape {
-	return packedShape{wino: true, rotated: rotated, groups: 16, m: m, k: k}
+// winoShape is the packedShape of a set of transformed filters (16 or 36
+// by the algorithm), m × k each (rotated: the input gradient's).
+func winoShape(a *winoAlgo, rotated bool, m, k int) packedShape {
+	return packedShape{wino: true, rotated: rotated, groups: a.blocks, m: m, k: k}
 }
 
 // winoFilters transforms the filters W (cout × cin × 3 × 3), or for
 // rotated the flipped filters W' (cin × cout × 3 × 3) of the input
-// gradient, and packs the 16 matrices U_ξ. Give them back with the
-// returned function.
-func (c *convChunks) winoFilters(rotated bool) ([]*kernels.PackedA, func()) {
+// gradient, by algorithm a, and packs the matrices U_ξ. Give them back with
+// the returned function.
+func (c *convChunks) winoFilters(a *winoAlgo, rotated bool) ([]*kernels.PackedA, func()) {
 	cout, cin := c.cout, c.geom.C
 	if rotated {
 		cout, cin = cin, cout
 	}
-	sh := winoShape(rotated, cout, cin)
+	sh := winoShape(a, rotated, cout, cin)
 	w := c.W
 	var wr *[]float32
 	if rotated { // W'[ci, co, a, b] = W[co, ci, 2−a, 2−b]
@@ -118,9 +190,9 @@ func (c *convChunks) winoFilters(rotated bool) ([]*kernels.PackedA, func()) {
 		c.rotate(*wr)
 		w = *wr
 	}
-	u := getConvBuf(16 * cout * cin)
+	u := getConvBuf(a.blocks * cout * cin)
 	ps := takeWeights(sh)
-	winoPack(ps, *u, w, cout, cin)
+	winoPack(a, ps, *u, w, cout, cin)
 	if wr != nil {
 		putConvBuf(wr)
 	}
@@ -130,11 +202,10 @@ func (c *convChunks) winoFilters(rotated bool) ([]*kernels.PackedA, func()) {
 	}
 }
 
-// winoPack transforms the filters w (cout × cin × 3 × 3) into u, the 16
-// matrices U_ξ of cout × cin (kernels.WinogradFilter), and packs U_ξ into
-// ps[ξ].
-func winoPack(ps []*kernels.PackedA, u, w []float32, cout, cin int) {
-	kernels.WinogradFilter(u, w, cout, cin)
+// winoPack transforms the filters w (cout × cin × 3 × 3) into u, the
+// matrices U_ξ of cout × cin of algorithm a, and packs U_ξ into ps[ξ].
+func winoPack(a *winoAlgo, ps []*kernels.PackedA, u, w []float32, cout, cin int) {
+	a.filter(u, w, cout, cin)
 	for xi, p := range ps {
 		p.Pack(false, cout, cin, u[xi*cout*cin:], cin)
 	}
@@ -150,10 +221,11 @@ var winoCache struct {
 	m map[winoKey]*winoEntry
 }
 
-// winoKey names a weight by its storage.
+// winoKey names a weight by its storage, and the algorithm.
 type winoKey struct {
-	data *float32
-	n    int
+	data   *float32
+	n      int
+	blocks int
 }
 
 type winoEntry struct {
@@ -164,11 +236,11 @@ type winoEntry struct {
 // winoCacheMax bounds the entries kept; beyond it the cache starts again.
 const winoCacheMax = 256
 
-// cachedWinoFilters is winoFilters(false) for a call that records no
+// cachedWinoFilters is winoFilters(a, false) for a call that records no
 // backward step: the cached set when the weight has not changed since it
 // was made, else a new one, cached.
-func (c *convChunks) cachedWinoFilters() []*kernels.PackedA {
-	key := winoKey{&c.W[0], len(c.W)}
+func (c *convChunks) cachedWinoFilters(a *winoAlgo) []*kernels.PackedA {
+	key := winoKey{&c.W[0], len(c.W), a.blocks}
 	winoCache.Lock()
 	e := winoCache.m[key]
 	winoCache.Unlock()
@@ -177,12 +249,12 @@ func (c *convChunks) cachedWinoFilters() []*kernels.PackedA {
 	}
 	cout, cin := c.cout, c.geom.C
 	e = &winoEntry{w: append([]float32(nil), c.W...)}
-	u := getConvBuf(16 * cout * cin) // the panels hold their own copy
-	e.ps = make([]*kernels.PackedA, 16)
+	u := getConvBuf(a.blocks * cout * cin) // the panels hold their own copy
+	e.ps = make([]*kernels.PackedA, a.blocks)
 	for xi := range e.ps {
 		e.ps[xi] = new(kernels.PackedA)
 	}
-	winoPack(e.ps, *u, e.w, cout, cin)
+	winoPack(a, e.ps, *u, e.w, cout, cin)
 	putConvBuf(u)
 	winoCache.Lock()
 	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {
@@ -205,15 +277,16 @@ func floatBytes(s []float32) []byte {
 // Winograd; cache reuses the transformed filters of earlier calls with
 // the same weight (calls that record no backward step).
 func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
+	a := c.algo(false)
 	var us []*kernels.PackedA
 	if cache {
-		us = c.cachedWinoFilters()
+		us = c.cachedWinoFilters(a)
 	} else {
 		var release func()
-		us, release = c.winoFilters(false)
+		us, release = c.winoFilters(a, false)
 		defer release()
 	}
-	p := c.winoChunks()
+	p := c.winoChunks(a)
 	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, &kernels.WinogradAdds{Bias: bias, Shift: shift, Res: res})
 }
 
@@ -223,21 +296,22 @@ func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
 // adds (nil: none; laid out for the whole batch) when setting.
 func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, adds *kernels.WinogradAdds) {
 	h, w := c.geom.H, c.geom.W
+	a := p.a
 	serial := p.chunks >= parallel.Workers()
 	gemm := kernels.GemmA
 	if serial {
 		gemm = kernels.GemmASerial
 	}
 	parallel.For(p.chunks, 1, func(clo, chi int) {
-		vBuf := getConvBuf(16 * cin * p.ld)
-		mBuf := getConvBuf(16 * cout * p.ld)
+		vBuf := getConvBuf(a.blocks * cin * p.ld)
+		mBuf := getConvBuf(a.blocks * cout * p.ld)
 		v, m := *vBuf, *mBuf
 		for ch := clo; ch < chi; ch++ {
 			lo := ch * p.s
 			ms := min(p.s, c.n-lo)
 			n := ms * p.tiles
-			kernels.WinogradInput(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
-			for xi := range 16 {
+			a.input(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
+			for xi := range a.blocks {
 				gemm(us[xi], false, n, 1, v[xi*cin*p.ld:], p.ld, 0, m[xi*cout*p.ld:], p.ld)
 			}
 			var chunkAdds *kernels.WinogradAdds
@@ -250,7 +324,7 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 					chunkAdds.Res = adds.Res[lo*outSize:]
 				}
 			}
-			kernels.WinogradOutput(out[lo*outSize:], outSize, add, chunkAdds, m, cout*p.ld, p.ld, ms, cout, h, w, !serial)
+			a.output(out[lo*outSize:], outSize, add, chunkAdds, m, cout*p.ld, p.ld, ms, cout, h, w, !serial)
 		}
 		putConvBuf(vBuf)
 		putConvBuf(mBuf)
@@ -264,10 +338,11 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 // partials are added in part order, so the result does not depend on
 // timing.
 func (c *convChunks) winoBackward(dY, dX, dW []float32) {
-	p := c.winoChunks()
+	a := c.algo(true)
+	p := c.winoChunks(a)
 	cin, cout := c.geom.C, c.cout
 	if dX != nil { // dX += W' ⋆ dY
-		us, release := c.winoFilters(true)
+		us, release := c.winoFilters(a, true)
 		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, true, nil)
 		release()
 	}
@@ -282,23 +357,23 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32) {
 	}
 	grain := (p.chunks + parallel.Workers() - 1) / parallel.Workers()
 	parts := parallel.Chunks(p.chunks, grain)
-	size := 16 * cout * cin
+	size := a.blocks * cout * cin
 	partials := getConvBuf(parts * size)
 	defer putConvBuf(partials)
 	parallel.ForChunks(p.chunks, grain, func(part, clo, chi int) {
 		du := (*partials)[part*size:][:size]
-		vBuf := getConvBuf(16 * cin * p.ld)
-		mBuf := getConvBuf(16 * cout * p.ld)
+		vBuf := getConvBuf(a.blocks * cin * p.ld)
+		mBuf := getConvBuf(a.blocks * cout * p.ld)
 		v, dm := *vBuf, *mBuf
 		beta := float32(0)
 		for ch := clo; ch < chi; ch++ {
 			lo := ch * p.s
 			ms := min(p.s, c.n-lo)
 			n := ms * p.tiles
-			kernels.WinogradInput(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
-			kernels.WinogradOutputGrad(dm, cout*p.ld, p.ld, dY[lo*c.outSize:], c.outSize, ms, cout, h, w, !serial)
-			for xi := range 16 { // dU_ξ += dM_ξ · V_ξᵀ
-				gemm(false, true, cout, cin, n, 1, dm[xi*cout*p.ld:], p.ld, v[xi*cin*p.ld:], p.ld, beta, du[xi*size/16:], cin)
+			a.input(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
+			a.outputGrad(dm, cout*p.ld, p.ld, dY[lo*c.outSize:], c.outSize, ms, cout, h, w, !serial)
+			for xi := range a.blocks { // dU_ξ += dM_ξ · V_ξᵀ
+				gemm(false, true, cout, cin, n, 1, dm[xi*cout*p.ld:], p.ld, v[xi*cin*p.ld:], p.ld, beta, du[xi*cout*cin:], cin)
 			}
 			beta = 1
 		}
@@ -309,5 +384,5 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32) {
 	for part := 1; part < parts; part++ {
 		kernels.AddTo(du, (*partials)[part*size:][:size])
 	}
-	kernels.WinogradFilterGrad(dW, du, cout, cin)
+	a.filterGrad(dW, du, cout, cin)
 }

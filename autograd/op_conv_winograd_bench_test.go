@@ -20,8 +20,9 @@ var unetConvs = []struct{ cin, cout, hw int }{
 
 // BenchmarkConvPaths times the forward pass (fwd) and the backward pass
 // (bwd: input, weight and bias gradients) of every bench-unet 3×3
-// convolution at batch N, through Winograd (wino) and through the implicit
-// GEMM (gemm), and reports GFLOP per CPU-second of the process (the
+// convolution at batch N, through Winograd F(2×2, 3×3) (wino), Winograd
+// F(4×4, 3×3) (wino4) and the implicit GEMM (gemm), and reports GFLOP per
+// CPU-second of the process (the
 // direct convolution's 2·N·Cout·H·W·Cin·9 per pass, twice that backward),
 // which a shared machine disturbs far less than wall time.
 //
@@ -30,10 +31,11 @@ func BenchmarkConvPaths(b *testing.B) {
 	for _, n := range []int{64, 16} {
 		for _, s := range unetConvs {
 			for _, pass := range []string{"fwd", "bwd"} {
-				for _, path := range []string{"gemm", "wino"} {
+				for _, path := range []string{"gemm", "wino", "wino4"} {
 					name := fmt.Sprintf("N%d/%d-%d@%d/%s/%s", n, s.cin, s.cout, s.hw, pass, path)
 					b.Run(name, func(b *testing.B) {
-						autograd.ForceWinograd(b, path == "wino")
+						autograd.ForceWinograd(b, path != "gemm")
+						autograd.ForceWinograd4(b, path == "wino4")
 						benchConvPass(b, n, s.cin, s.cout, s.hw, pass == "bwd")
 					})
 				}

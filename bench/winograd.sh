@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# winograd.sh: bench-unet's 3×3 convolutions through Winograd F(2×2, 3×3)
-# against the implicit GEMM, per shape, in GFLOP per CPU-second (the
-# direct convolution's flops; the table of docs/profile.md, "Round 3").
+# winograd.sh: bench-unet's 3×3 convolutions through Winograd F(2×2, 3×3),
+# Winograd F(4×4, 3×3) and the implicit GEMM, per shape, in GFLOP per
+# CPU-second (the direct convolution's flops; the table of
+# docs/profile.md, "Round 3").
 #
 #   bench/winograd.sh                     # N=64, 5 rounds, one core
 #   N=16 ROUNDS=3 CPU=2 bench/winograd.sh
@@ -9,8 +10,8 @@
 # Each round runs BenchmarkConvPaths/N$N of autograd once: for every
 # shape, the forward pass (fwd) and the backward pass (bwd: input, weight
 # and bias gradients) by each path, back to back. The table gives the
-# medians over the rounds of both rates and of the per-round ratios
-# Winograd / implicit GEMM. CPU time is that of the benchmark process
+# medians over the rounds of the three rates and of the per-round ratios
+# F(2×2) / implicit GEMM and F(4×4) / F(2×2). CPU time is that of the benchmark process
 # (getrusage), which a shared machine disturbs far less than wall time.
 #
 # Environment: N (batch, default 64; 64 or 16), ROUNDS (default 5), CPU
@@ -36,7 +37,7 @@ for round in $(seq "$ROUNDS"); do
 done
 
 echo "N=$N, GOMAXPROCS=$CPU, $ROUNDS rounds of -benchtime $BENCHTIME, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "shape (Cin-Cout@HW) | pass | implicit GEMM | Winograd | Winograd / GEMM (rounds)"
+echo "shape (Cin-Cout@HW) | pass | implicit GEMM | F(2×2) | F(4×4) | F(2×2) / GEMM | F(4×4) / F(2×2) (rounds)"
 awk '
 	{ v[$2 " " $3 " " $4, $1] = $5; if (!($2 " " $3 in seen)) { seen[$2 " " $3] = 1; keys[++nk] = $2 " " $3 }; if ($1 > nr) nr = $1 }
 	function median(a, n,    i, j, t) {
@@ -47,7 +48,10 @@ awk '
 		for (k = 1; k <= nk; k++) {
 			split(keys[k], kp, " ")
 			rs = ""
-			for (r = 1; r <= nr; r++) { g[r] = v[keys[k] " gemm", r]; w[r] = v[keys[k] " wino", r]; q[r] = w[r] / g[r]; rs = rs sprintf(" %.2f", q[r]) }
-			printf "%s | %s | %.1f | %.1f | %.2fx (%s)\n", kp[1], kp[2], median(g, nr), median(w, nr), median(q, nr), substr(rs, 2)
+			for (r = 1; r <= nr; r++) {
+				g[r] = v[keys[k] " gemm", r]; w[r] = v[keys[k] " wino", r]; w4[r] = v[keys[k] " wino4", r]
+				q[r] = w[r] / g[r]; q4[r] = w4[r] / w[r]; rs = rs sprintf(" %.2f", q4[r])
+			}
+			printf "%s | %s | %.1f | %.1f | %.1f | %.2fx | %.2fx (%s)\n", kp[1], kp[2], median(g, nr), median(w, nr), median(w4, nr), median(q, nr), median(q4, nr), substr(rs, 2)
 		}
 	}' "$TMP/all"

@@ -1,0 +1,500 @@
+package kernels
+
+import "github.com/diffusego/diffusego/internal/parallel"
+
+// Winograd's F(4×4, 3×3) (Lavin & Gray, "Fast Algorithms for Convolutional
+// Neural Networks", CVPR 2016, section 4.2) computes a 4×4 tile of a 3×3
+// stride-1 convolution's output from the 6×6 tile of input around it with
+// 36 multiplications instead of 144 (2.25 per output against F(2×2)'s 4):
+//
+//	Y = Aᵀ [ (G g Gᵀ) ⊙ (Bᵀ d B) ] A
+//
+//	     ⎡4  0 −5  0  1  0⎤        ⎡ 1/4    0     0 ⎤
+//	     ⎢0 −4 −4  1  1  0⎥        ⎢−1/6  −1/6  −1/6⎥        ⎡1  1  1  1  1  0⎤
+//	Bᵀ = ⎢0  4 −4 −1  1  0⎥    G = ⎢−1/6   1/6  −1/6⎥   Aᵀ = ⎢0  1 −1  2 −2  0⎥
+//	     ⎢0 −2 −1  2  1  0⎥        ⎢1/24  1/12  1/6 ⎥        ⎢0  1  1  4  4  0⎥
+//	     ⎢0  2 −1 −2  1  0⎥        ⎢1/24 −1/12  1/6 ⎥        ⎣0  1 −1  8 −8  1⎦
+//	     ⎣0  4  0 −5  0  1⎦        ⎣ 0     0     1  ⎦
+//
+// the Toom–Cook construction at the points 0, 1, −1, 2, −2 and ∞ (the
+// kernels' TestWinograd4Matrices checks the one-dimensional identity
+// y = Aᵀ[(G g) ⊙ (Bᵀ d)] against the direct sum). d is the input tile:
+// rows 4ty−1 … 4ty+4 and columns 4tx−1 … 4tx+4 of the image for tile
+// (ty, tx), zero outside it (padding 1). As for F(2×2) (winograd.go), the
+// 36 products summed over input channels become 36 matrix products, one
+// per position ξ = 6·row + column of the 6×6 tile:
+//
+//	M_ξ (Cout × tiles) = U_ξ (Cout × Cin) · V_ξ (Cin × tiles)
+//
+// with U = G g Gᵀ (Winograd4Filter), V = Bᵀ d B (Winograd4Input) and
+// Y = Aᵀ M A (Winograd4Output). Backward: dM = A dY Aᵀ per tile
+// (Winograd4OutputGrad), the filter's gradient Gᵀ (Σ_tiles dM_ξ V_ξᵀ) G
+// (Winograd4FilterGrad); the input's gradient is the same convolution of
+// dY with the flipped filters.
+//
+// Accuracy: Bᵀ and Aᵀ hold only integers (powers of two and 5), so the
+// input and output transforms round like a few additions, but their
+// entries are larger than F(2×2)'s (up to 8 in Aᵀ, rows of Bᵀ summing to
+// 10 in absolute value) and G's entries are not binary fractions, so the
+// result is further from the direct sum than F(2×2)'s. The filter
+// transforms are computed in float64 and rounded once. The stated bound:
+// every output within 2e-5 × Σ|terms| of the float64 direct sum (Σ|terms|
+// is the sum of the absolute values of its products and bias);
+// autograd's TestWinogradUNetShapes measures it on bench-unet's ten 3×3
+// shapes (the worst is given in autograd/op_conv_winograd.go).
+//
+// Layout: as F(2×2)'s, with 36 blocks: a transformed operand of c
+// channels is 36 blocks of c rows; row ch of block ξ starts at ξ·blk +
+// ch·ld and holds the tiles of sample 0, then sample 1, …, each sample's
+// tiles in row-major order of its ⌈H/4⌉ × ⌈W/4⌉ tiles. The vector kernels
+// read and write whole vectors of 16 tiles, up to WinogradPad elements past
+// the last tile of a row: ld ≥ samples·tiles + WinogradPad, and the buffer
+// must extend WinogradPad past its last row.
+//
+// The row kernels work on bands: all tiles of one channel of all samples
+// side by side, tile k (= s·tiles + ty·tw + tx) at 4k. For the input,
+// band i (i = 0…5) holds row 4ty+i−1 of the image, columns 4tx−1 …
+// 4tx+2 at 4k … 4k+3, and a second band q floats further columns 4tx+3
+// and 4tx+4 at q+4k and q+4k+1; for the output and its gradient, band r
+// (r = 0…3) holds row 4ty+r, columns 4tx … 4tx+3 at 4k … 4k+3.
+
+// Winograd4Tiles is the number of 4×4 output tiles of an h×w image,
+// ⌈h/4⌉·⌈w/4⌉.
+func Winograd4Tiles(h, w int) int { return ((h + 3) / 4) * ((w + 3) / 4) }
+
+// wino4G is G of F(4×4, 3×3), in float64 for the filter transforms.
+var wino4G = [6][3]float64{
+	{1.0 / 4, 0, 0},
+	{-1.0 / 6, -1.0 / 6, -1.0 / 6},
+	{-1.0 / 6, 1.0 / 6, -1.0 / 6},
+	{1.0 / 24, 1.0 / 12, 1.0 / 6},
+	{1.0 / 24, -1.0 / 12, 1.0 / 6},
+	{0, 0, 1},
+}
+
+// Winograd4Filter sets u (36 blocks of cout × cin, u[ξ·cout·cin + co·cin +
+// ci]) to U = G g Gᵀ for every 3×3 filter g = w[co][ci] of w (cout × cin
+// × 3 × 3), computed in float64 and rounded once. Filters go through in
+// groups of wino4Group, whose transforms are gathered in a small buffer
+// and then stored block by block: the blocks lie cout·cin floats apart,
+// and storing 36 of them at once, a float each, thrashes the cache.
+func Winograd4Filter(u, w []float32, cout, cin int) {
+	blk := cout * cin
+	_ = u[36*blk-1]
+	_ = w[9*blk-1]
+	parallel.For(ceilDiv(blk, wino4Group), 8, func(glo, ghi int) {
+		var buf [36][wino4Group]float32
+		for grp := glo; grp < ghi; grp++ {
+			lo := grp * wino4Group
+			n := min(wino4Group, blk-lo)
+			for k := range n {
+				g := (*[9]float32)(w[9*(lo+k):])
+				var t [6][3]float64 // G g, column by column
+				for j := range 3 {
+					t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = wino4GCol(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
+				}
+				for r := range 6 { // (G g) Gᵀ, row by row
+					u0, u1, u2, u3, u4, u5 := wino4GCol(t[r][0], t[r][1], t[r][2])
+					buf[6*r][k] = float32(u0)
+					buf[6*r+1][k] = float32(u1)
+					buf[6*r+2][k] = float32(u2)
+					buf[6*r+3][k] = float32(u3)
+					buf[6*r+4][k] = float32(u4)
+					buf[6*r+5][k] = float32(u5)
+				}
+			}
+			for xi := range 36 {
+				copy(u[xi*blk+lo:][:n], buf[xi][:n])
+			}
+		}
+	})
+}
+
+// wino4Group is the number of filters the F(4×4) filter transforms take
+// at a time.
+const wino4Group = 64
+
+// The reciprocals of G's denominators, for multiplications in float64
+// (what they change is far below float32's rounding).
+const (
+	sixth        = 1.0 / 6
+	twelfth      = 1.0 / 12
+	twentyFourth = 1.0 / 24
+)
+
+// wino4GCol is G a for a column a of three (G as wino4G).
+func wino4GCol(a0, a1, a2 float64) (t0, t1, t2, t3, t4, t5 float64) {
+	s := a0 + a2
+	p := a0*twentyFourth + a2*sixth
+	q := a1 * twelfth
+	return a0 * 0.25, -(s + a1) * sixth, (a1 - s) * sixth, p + q, p - q, a2
+}
+
+// wino4GTCol is Gᵀ x for a column x of six.
+func wino4GTCol(x0, x1, x2, x3, x4, x5 float64) (g0, g1, g2 float64) {
+	s, d := x1+x2, x2-x1
+	p, q := x3+x4, x3-x4
+	return x0*0.25 - s*sixth + p*twentyFourth, d*sixth + q*twelfth, (p-s)*sixth + x5
+}
+
+// Winograd4FilterGrad adds Gᵀ dU G into dw (cout × cin × 3 × 3) for every
+// filter, du laid out as Winograd4Filter's u, in float64 rounded once: the
+// gradient of a filter whose transform's gradient is dU. Filters go
+// through in groups, as in Winograd4Filter.
+func Winograd4FilterGrad(dw, du []float32, cout, cin int) {
+	blk := cout * cin
+	_ = du[36*blk-1]
+	_ = dw[9*blk-1]
+	parallel.For(ceilDiv(blk, wino4Group), 8, func(glo, ghi int) {
+		var buf [36][wino4Group]float32
+		for grp := glo; grp < ghi; grp++ {
+			lo := grp * wino4Group
+			n := min(wino4Group, blk-lo)
+			for xi := range 36 {
+				copy(buf[xi][:n], du[xi*blk+lo:][:n])
+			}
+			for k := range n {
+				var t [6][3]float64 // dU G, row by row
+				for r := range 6 {
+					b := &buf
+					t[r][0], t[r][1], t[r][2] = wino4GTCol(float64(b[6*r][k]), float64(b[6*r+1][k]), float64(b[6*r+2][k]),
+						float64(b[6*r+3][k]), float64(b[6*r+4][k]), float64(b[6*r+5][k]))
+				}
+				g := (*[9]float32)(dw[9*(lo+k):])
+				for j := range 3 { // Gᵀ (dU G), column by column
+					g0, g1, g2 := wino4GTCol(t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j])
+					g[j] += float32(g0)
+					g[3+j] += float32(g1)
+					g[6+j] += float32(g2)
+				}
+			}
+		}
+	})
+}
+
+// wino4Vec is the number of tiles the vector kernels take a step: the
+// bands are rounded up to whole steps.
+const wino4Vec = 16
+
+// Winograd4Input sets the transformed input V = Bᵀ d B of every tile of
+// channels 0…c−1 of samples 0…samples−1 of x (sample s's image, c × h × w,
+// at x[s·inSize:]) into v, laid out as described above with blocks blk
+// apart and rows ld apart. par splits the channels across workers;
+// otherwise it runs on the calling goroutine. Each channel's tiles of all
+// samples go through the row kernel in one call, from bands (see above)
+// copied out of the image one tile row at a time.
+func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool) {
+	tiles := Winograd4Tiles(h, w)
+	n := samples * tiles
+	checkWino4Operand(v, blk, ld, c, n)
+	th, tw := (h+3)/4, (w+3)/4
+	bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec // a band's floats
+	run := func(lo, hi int) {
+		buf := winoScratch.get()
+		defer winoScratch.put(buf)
+		*buf = grow(*buf, 12*bl)
+		bands := *buf
+		clear(bands[:12*bl]) // what no image row fills stays zero
+		in, copyRows := wino4Pick().in, wino4CopyRows
+		for ch := lo; ch < hi; ch++ {
+			img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w] // the channel's planes, inSize apart
+			for i := range 6 {
+				// Tile rows ty0 … ty0+rows−1 read image rows y = 4ty+i−1
+				// inside the image; the others stay zero.
+				ty0 := 0
+				if i == 0 {
+					ty0 = 1
+				}
+				if h-i < 0 {
+					continue
+				}
+				rows := min(th-1, (h-i)/4) - ty0 + 1
+				if rows <= 0 {
+					continue
+				}
+				at := 4 * ty0 * tw
+				src := img[(4*ty0+i-1)*w:]
+				copyRows(bands[i*bl+at+1:], 4*tw, src, 4*w, min(w, 4*tw-1), rows, samples, 4*tiles, inSize) // b[at+k] = row[k−1]
+				if w > 3 {
+					copyRows(bands[(6+i)*bl+at:], 4*tw, src[3:], 4*w, min(w-3, 4*tw), rows, samples, 4*tiles, inSize) // q[at+k] = row[k+3]
+				}
+			}
+			in(v[ch*ld:], blk, bands, bl, 6*bl, n)
+		}
+	}
+	if par {
+		parallel.For(c, 1, run)
+	} else {
+		run(0, c)
+	}
+}
+
+// Winograd4OutputGrad sets dM = A dY Aᵀ for every 4×4 tile of the output
+// gradient dy (sample s's c × h × w gradient at dy[s·outSize:], zero
+// outside the image) into dm, laid out as Winograd4Input's v: the gradient
+// of the 36 products M_ξ of a forward pass whose output had gradient dy.
+func Winograd4OutputGrad(dm []float32, blk, ld int, dy []float32, outSize, samples, c, h, w int, par bool) {
+	tiles := Winograd4Tiles(h, w)
+	n := samples * tiles
+	checkWino4Operand(dm, blk, ld, c, n)
+	tw := (w + 3) / 4
+	bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec
+	run := func(lo, hi int) {
+		buf := winoScratch.get()
+		defer winoScratch.put(buf)
+		*buf = grow(*buf, 4*bl)
+		bands := *buf
+		clear(bands[:4*bl])
+		grad, copyRows := wino4Pick().grad, wino4CopyRows
+		for ch := lo; ch < hi; ch++ {
+			// The channel's planes, outSize apart; band r takes rows 4ty+r.
+			img := dy[ch*h*w : (samples-1)*outSize+(ch+1)*h*w]
+			for r := range min(4, h) {
+				copyRows(bands[r*bl:], 4*tw, img[r*w:], 4*w, w, (h-r+3)/4, samples, 4*tiles, outSize)
+			}
+			grad(dm[ch*ld:], blk, bands, bl, n)
+		}
+	}
+	if par {
+		parallel.For(c, 1, run)
+	} else {
+		run(0, c)
+	}
+}
+
+// Winograd4Output computes Y = Aᵀ M A for every tile of channels 0…c−1 of
+// samples 0…samples−1 from m (laid out as Winograd4Input's v) and sets
+// (add: adds into) sample s's c × h × w output at y[s·outSize:]; the parts
+// of the last tiles that fall outside the image are dropped. When setting,
+// the terms of adds (nil: none) are added in the same pass, as
+// WinogradOutput does.
+func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m []float32, blk, ld, samples, c, h, w int, par bool) {
+	if adds == nil {
+		adds = &WinogradAdds{}
+	}
+	tiles := Winograd4Tiles(h, w)
+	n := samples * tiles
+	checkWino4Operand(m, blk, ld, c, n)
+	tw := (w + 3) / 4
+	bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec
+	run := func(lo, hi int) {
+		buf := winoScratch.get()
+		defer winoScratch.put(buf)
+		*buf = grow(*buf, 4*bl)
+		rows := *buf
+		out, rowsOut := wino4Pick().out, wino4RowsOut
+		for ch := lo; ch < hi; ch++ {
+			out(rows, bl, m[ch*ld:], blk, n)
+			for s := range samples {
+				plane := y[s*outSize+ch*h*w:][:h*w]
+				b, sh := NegZero, NegZero // x + (−0) is x: a term left out
+				if adds.Bias != nil {
+					b = adds.Bias[ch]
+				}
+				if adds.Shift != nil {
+					sh = adds.Shift[s*c+ch]
+				}
+				var res []float32
+				if adds.Res != nil && !add {
+					res = adds.Res[s*outSize+ch*h*w:][:h*w]
+				}
+				for r := range min(4, h) { // band r holds image rows 4ty+r
+					var rr []float32
+					if res != nil {
+						rr = res[r*w:]
+					}
+					rowsOut(plane[r*w:], 4*w, rows[r*bl+4*s*tiles:], 4*tw, rr, w, (h-r+3)/4, b, sh, add)
+				}
+			}
+		}
+	}
+	if par {
+		parallel.For(c, 1, run)
+	} else {
+		run(0, c)
+	}
+}
+
+// wino4CopyRowsGeneric copies rows rows of l floats from src, rows
+// srcStride apart, to dst, rows dstStride apart (l ≤ both strides), for
+// planes planes, srcPlane and dstPlane apart.
+func wino4CopyRowsGeneric(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
+	for p := range planes {
+		for r := range rows {
+			copy(dst[p*dstPlane+r*dstStride:][:l], src[p*srcPlane+r*srcStride:][:l])
+		}
+	}
+}
+
+// wino4RowsOutGeneric sets rows rows of l floats of dst, rows dstStride
+// apart, from those of src, srcStride apart: dst = ((src + b) + sh) + res
+// (res nil: no third term; res's rows dstStride apart), or with add
+// dst = dst + src, as AddScalars and AddTo would.
+func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
+	for r := range rows {
+		d, s := dst[r*dstStride:][:l], src[r*srcStride:][:l]
+		switch {
+		case add:
+			for i, x := range s {
+				d[i] += x
+			}
+		case res != nil:
+			rs := res[r*dstStride:][:l]
+			for i, x := range s {
+				d[i] = ((x + b) + sh) + rs[i]
+			}
+		default:
+			for i, x := range s {
+				d[i] = (x + b) + sh
+			}
+		}
+	}
+}
+
+// copyShort is copy(dst, src) for slices that do not overlap, in a plain
+// loop for the short rows of small images, where a call of the runtime's
+// memmove costs more than the copy (eight floats a move).
+func copyShort(dst, src []float32) {
+	n := min(len(dst), len(src))
+	if n > 64 {
+		copy(dst, src)
+		return
+	}
+	dst, src = dst[:n], src[:n]
+	for len(src) >= 8 {
+		*(*[8]float32)(dst) = *(*[8]float32)(src)
+		dst, src = dst[8:], src[8:]
+	}
+	for i, x := range src {
+		dst[i] = x
+	}
+}
+
+// checkWino4Operand panics unless a transformed operand of c rows of n
+// tiles fits the layout's rules; the vector kernels rely on them.
+func checkWino4Operand(v []float32, blk, ld, c, n int) {
+	if ld < n+WinogradPad || blk < c*ld || len(v) < 35*blk+c*ld {
+		panic("kernels: Winograd F(4×4) operand too small for its layout")
+	}
+}
+
+// wino4B is d ↦ Bᵀ d for one column (or row) of six, in the order of
+// operations the vector kernels use (multiplications by 2 and 4 are exact,
+// so fused and separate multiply-adds give the same bits).
+func wino4B(d0, d1, d2, d3, d4, d5 float32) (o0, o1, o2, o3, o4, o5 float32) {
+	a := d4 - 4*d2
+	b := d3 - 4*d1
+	c := d4 - d2
+	e := d1 - d3
+	o0 = 4*d0 + (a - d2)
+	o1 = a + b
+	o2 = a - b
+	o3 = c - 2*e
+	o4 = c + 2*e
+	o5 = 4*d1 + ((d5 - 4*d3) - d3)
+	return
+}
+
+// wino4A is m ↦ Aᵀ m for one column (or row) of six, in the vector
+// kernels' order.
+func wino4A(m0, m1, m2, m3, m4, m5 float32) (o0, o1, o2, o3 float32) {
+	p := m1 + m2
+	q := m1 - m2
+	r := m3 + m4
+	s := m3 - m4
+	o0 = (m0 + p) + r
+	o1 = q + 2*s
+	o2 = p + 4*r
+	o3 = (q + 8*s) + m5
+	return
+}
+
+// wino4AT is y ↦ A y for one column (or row) of four, in the vector
+// kernels' order.
+func wino4AT(y0, y1, y2, y3 float32) (o0, o1, o2, o3, o4, o5 float32) {
+	a := y0 + y2
+	b := y1 + y3
+	c := y0 + 4*y2
+	d := y1 + 4*y3
+	return y0, a + b, a - b, c + 2*d, c - 2*d, y3
+}
+
+// wino4InGeneric is the input transform of n tiles of the bands at
+// src[i·bl:] (i = 0…5; see the layout above): tile k reads d[i][j] =
+// src[i·bl + 4k + j] for j < 4 and src[i·bl + q + 4k + j − 4] for j = 4, 5,
+// and dst[ξ·blk + k] = (Bᵀ d B)[ξ]: d B row by row, then Bᵀ (d B), as the
+// vector kernels do, so that they give the same bits.
+func wino4InGeneric(dst []float32, blk int, src []float32, bl, q, n int) {
+	for k := range n {
+		var s [6][6]float32 // d B
+		for i := range 6 {
+			r := src[i*bl:]
+			p := &s[i]
+			p[0], p[1], p[2], p[3], p[4], p[5] = wino4B(r[4*k], r[4*k+1], r[4*k+2], r[4*k+3], r[q+4*k], r[q+4*k+1])
+		}
+		for j := range 6 { // Bᵀ (d B)
+			o0, o1, o2, o3, o4, o5 := wino4B(s[0][j], s[1][j], s[2][j], s[3][j], s[4][j], s[5][j])
+			dst[j*blk+k] = o0
+			dst[(6+j)*blk+k] = o1
+			dst[(12+j)*blk+k] = o2
+			dst[(18+j)*blk+k] = o3
+			dst[(24+j)*blk+k] = o4
+			dst[(30+j)*blk+k] = o5
+		}
+	}
+}
+
+// wino4GradGeneric is the output-gradient transform of n tiles of the
+// bands at src[r·bl:] (r = 0…3): tile k reads dy[r][j] = src[r·bl + 4k +
+// j], and dst[ξ·blk + k] = (A dy Aᵀ)[ξ], dy Aᵀ first, as the vector
+// kernels do.
+func wino4GradGeneric(dst []float32, blk int, src []float32, bl, n int) {
+	for k := range n {
+		var s [4][6]float32 // dy Aᵀ
+		for r := range 4 {
+			b := src[r*bl+4*k:][:4]
+			p := &s[r]
+			p[0], p[1], p[2], p[3], p[4], p[5] = wino4AT(b[0], b[1], b[2], b[3])
+		}
+		for j := range 6 { // A (dy Aᵀ)
+			o0, o1, o2, o3, o4, o5 := wino4AT(s[0][j], s[1][j], s[2][j], s[3][j])
+			dst[j*blk+k] = o0
+			dst[(6+j)*blk+k] = o1
+			dst[(12+j)*blk+k] = o2
+			dst[(18+j)*blk+k] = o3
+			dst[(24+j)*blk+k] = o4
+			dst[(30+j)*blk+k] = o5
+		}
+	}
+}
+
+// wino4OutGeneric is the output transform of n tiles: tile k reads m[ξ] =
+// src[ξ·blk + k] and writes Aᵀ M A into rows[r·bl + 4k + c] (r, c = 0…3),
+// Aᵀ M first (column by column), as the vector kernels do.
+func wino4OutGeneric(rows []float32, bl int, src []float32, blk, n int) {
+	for k := range n {
+		var t [4][6]float32 // Aᵀ M
+		for j := range 6 {
+			t[0][j], t[1][j], t[2][j], t[3][j] = wino4A(src[j*blk+k], src[(6+j)*blk+k], src[(12+j)*blk+k],
+				src[(18+j)*blk+k], src[(24+j)*blk+k], src[(30+j)*blk+k])
+		}
+		for r := range 4 {
+			y := rows[r*bl+4*k:][:4]
+			y[0], y[1], y[2], y[3] = wino4A(t[r][0], t[r][1], t[r][2], t[r][3], t[r][4], t[r][5])
+		}
+	}
+}
+
+// wino4Path names one set of F(4×4) row transforms, so that tests can run
+// each. The vector kernels read and write whole vectors of tiles: the
+// bands and rows must hold 4v floats past their starts (v: n rounded up
+// to whole vectors of wino4Vec tiles), and dst v tiles per block.
+type wino4Path struct {
+	name string
+	in   func(dst []float32, blk int, src []float32, bl, q, n int)
+	grad func(dst []float32, blk int, src []float32, bl, n int)
+	out  func(rows []float32, bl int, src []float32, blk, n int)
+}
+
+// wino4Generic is the pure-Go set of F(4×4) row transforms.
+var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric}

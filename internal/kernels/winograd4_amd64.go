@@ -1,0 +1,148 @@
+//go:build !purego
+
+package kernels
+
+// The F(4×4) band transforms in assembly (winograd4_amd64.s, AVX-512), for
+// n ≥ 1 tiles; each reads and writes whole vectors of 16 tiles, past n up
+// to the next multiple. wino4InAVX512 keeps the 36 vectors of d B in
+// scratch.
+//
+//go:noescape
+func wino4InAVX512(dst *float32, blk int, src *float32, bl, q, n int, scratch *float32)
+
+//go:noescape
+func wino4GradAVX512(dst *float32, blk int, src *float32, bl, n int)
+
+//go:noescape
+func wino4OutAVX512(rows *float32, bl int, src *float32, blk, n int)
+
+// wino4CopyRowsAVX512 is wino4CopyRowsGeneric for rows, planes, l ≥ 1:
+// whole vectors, then the rest under a mask, so that it reads and writes
+// nothing past a row's l floats.
+//
+//go:noescape
+func wino4CopyRowsAVX512(dst *float32, dstStride int, src *float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
+
+// wino4CopyRowsVec checks the bounds the assembly cannot, then runs it.
+func wino4CopyRowsVec(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
+	if l <= 0 || rows <= 0 || planes <= 0 {
+		return
+	}
+	if l > dstStride || l > srcStride || dstPlane < 0 || srcPlane < 0 {
+		panic("kernels: rows longer than their stride")
+	}
+	_ = dst[(planes-1)*dstPlane+(rows-1)*dstStride+l-1]
+	_ = src[(planes-1)*srcPlane+(rows-1)*srcStride+l-1]
+	wino4CopyRowsAVX512(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
+}
+
+// wino4RowsOutAVX512 is wino4RowsOutGeneric for rows, l ≥ 1: whole
+// vectors, then the rest under a mask.
+//
+//go:noescape
+func wino4RowsOutAVX512(dst *float32, dstStride int, src *float32, srcStride int, res *float32, l, rows int, b, sh float32, add bool)
+
+// wino4RowsOutVec checks the bounds the assembly cannot, then runs it.
+func wino4RowsOutVec(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
+	if l <= 0 || rows <= 0 {
+		return
+	}
+	if l > dstStride || l > srcStride {
+		panic("kernels: rows longer than their stride")
+	}
+	last := (rows-1)*dstStride + l - 1
+	_, _ = dst[last], src[(rows-1)*srcStride+l-1]
+	var rp *float32
+	if res != nil && !add {
+		_ = res[last]
+		rp = &res[0]
+	}
+	wino4RowsOutAVX512(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
+}
+
+// wino4RowsOut is the output rows' pass of the band transforms in use.
+var wino4RowsOut = func() func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
+	if hasAVX512 && !genericForced && !avx2Forced {
+		return wino4RowsOutVec
+	}
+	return wino4RowsOutGeneric
+}()
+
+// wino4CopyRows is the row copy of the band transforms in use.
+var wino4CopyRows = func() func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
+	if hasAVX512 && !genericForced && !avx2Forced {
+		return wino4CopyRowsVec
+	}
+	return wino4CopyRowsGeneric
+}()
+
+// wino4AVX512 is the wino4Path of the assembly: each checks the bounds
+// the assembly cannot (whole vectors past n included), then runs it.
+var wino4AVX512 = wino4Path{
+	name: "avx512",
+	in: func(dst []float32, blk int, src []float32, bl, q, n int) {
+		if n <= 0 {
+			return
+		}
+		v := ceilDiv(n, wino4Vec) * wino4Vec
+		_ = dst[35*blk+v-1]
+		if q < 0 || bl < 0 {
+			panic("kernels: negative Winograd band offset")
+		}
+		_, _ = src[5*bl+4*v-1], src[5*bl+q+4*v-1]
+		var scratch [36 * wino4Vec]float32
+		wino4InAVX512(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
+	},
+	grad: func(dst []float32, blk int, src []float32, bl, n int) {
+		if n <= 0 {
+			return
+		}
+		v := ceilDiv(n, wino4Vec) * wino4Vec
+		_ = dst[35*blk+v-1]
+		if bl < 0 {
+			panic("kernels: negative Winograd band offset")
+		}
+		_ = src[3*bl+4*v-1]
+		wino4GradAVX512(&dst[0], blk, &src[0], bl, n)
+	},
+	out: func(rows []float32, bl int, src []float32, blk, n int) {
+		if n <= 0 {
+			return
+		}
+		v := ceilDiv(n, wino4Vec) * wino4Vec
+		if bl < 0 {
+			panic("kernels: negative Winograd band offset")
+		}
+		_ = rows[3*bl+4*v-1]
+		_ = src[35*blk+v-1]
+		wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
+	},
+}
+
+// wino4Use is the set of F(4×4) row transforms this machine uses: AVX-512
+// on CPUs with AVX-512F, the pure-Go loops elsewhere (AVX2-only CPUs
+// included: there the selection rule keeps F(2×2), whose transforms have
+// AVX2 kernels) or with DIFFUSEGO_KERNELS=generic or avx2.
+var wino4Use = func() wino4Path {
+	if hasAVX512 && !genericForced && !avx2Forced {
+		return wino4AVX512
+	}
+	return wino4Generic
+}()
+
+// wino4Pick is the set of F(4×4) row transforms in use.
+func wino4Pick() wino4Path { return wino4Use }
+
+// Wino4Vector reports whether the F(4×4) transforms run on vector kernels
+// on this machine (the selection rule takes F(4×4) only then).
+func Wino4Vector() bool { return wino4Use.name != "generic" }
+
+// wino4Paths lists every set of F(4×4) row transforms this machine can
+// run, for tests.
+func wino4Paths() []wino4Path {
+	p := []wino4Path{wino4Generic}
+	if hasAVX512 {
+		p = append(p, wino4AVX512)
+	}
+	return p
+}
