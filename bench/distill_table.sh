@@ -46,19 +46,8 @@ DATA=${DATA:-/usr/share/datasets/fashion-mnist}
 TEACHER=${TEACHER:-}
 teacher=() # the teacher checkpoint for distill and for sample; none: the shipped model
 [ -n "$TEACHER" ] && teacher=(--checkpoint "$TEACHER")
-# model_id names the model samples come from by its SHA-256: the file
-# $1, the newest checkpoint of the run folder $1, or (no $1) the model
-# built into BIN, so that a rebuilt binary or a retrained model is told
-# apart from the one an OUT folder's results came from.
-model_id() {
-	local m=${1:-}
-	if [ -z "$m" ]; then
-		"$BIN" info | awk '$1 == "shipped" { print "shipped " $NF }'
-		return
-	fi
-	[ -d "$m" ] && m=$(ls "$m"/ckpt-*.safetensors | sort | tail -n 1)
-	echo "$1 $(sha256sum "$m" | cut -d' ' -f1)"
-}
+# model_id (bench/model_id.sh): the SHA-256 of the model samples come from.
+. "$ROOT/bench/model_id.sh"
 
 mkdir -p "$OUT"
 [ -x "$BIN" ] || (cd "$ROOT" && go build -o "$BIN" ./cmd/diffuse)

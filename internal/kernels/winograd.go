@@ -264,6 +264,24 @@ type WinogradAdds struct {
 	Bias, Shift, Res []float32
 }
 
+// terms gives the adds of channel ch of sample s (c channels, outSize
+// floats per sample, planes of hw floats): its bias and shift, −0 where
+// there is none (x + (−0) is x: a term left out), and its residual plane,
+// nil where there is none.
+func (a *WinogradAdds) terms(s, ch, c, outSize, hw int) (b, sh float32, res []float32) {
+	b, sh = NegZero, NegZero
+	if a.Bias != nil {
+		b = a.Bias[ch]
+	}
+	if a.Shift != nil {
+		sh = a.Shift[s*c+ch]
+	}
+	if a.Res != nil {
+		res = a.Res[s*outSize+ch*hw:][:hw]
+	}
+	return b, sh, res
+}
+
 // WinogradOutput computes Y = Aᵀ M A for every tile of channels 0…c−1 of
 // samples 0…samples−1 from m (laid out as WinogradInput's v) and sets
 // (add: adds into) sample s's c × h × w output at y[s·outSize:]; the
@@ -294,17 +312,7 @@ func WinogradOutput(y []float32, outSize int, add bool, adds *WinogradAdds, m []
 			plane := y[s*outSize+ch*h*w:][:h*w]
 			src := m[ch*ld+s*tiles:]
 			scalars := adds.Bias != nil || adds.Shift != nil
-			b, sh := NegZero, NegZero // x + (−0) is x: a term left out
-			if adds.Bias != nil {
-				b = adds.Bias[ch]
-			}
-			if adds.Shift != nil {
-				sh = adds.Shift[s*c+ch]
-			}
-			var res []float32
-			if adds.Res != nil {
-				res = adds.Res[s*outSize+ch*h*w:][:h*w]
-			}
+			b, sh, res := adds.terms(s, ch, c, outSize, h*w)
 			for call := range rows {
 				out(r0, r1, src[call*n:], blk, n)
 				for ty := call * (th / rows); ty < (call+1)*(th/rows); ty++ {

@@ -287,16 +287,9 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 			out(rows, bl, m[ch*ld:], blk, n)
 			for s := range samples {
 				plane := y[s*outSize+ch*h*w:][:h*w]
-				b, sh := NegZero, NegZero // x + (−0) is x: a term left out
-				if adds.Bias != nil {
-					b = adds.Bias[ch]
-				}
-				if adds.Shift != nil {
-					sh = adds.Shift[s*c+ch]
-				}
-				var res []float32
-				if adds.Res != nil && !add {
-					res = adds.Res[s*outSize+ch*h*w:][:h*w]
+				b, sh, res := adds.terms(s, ch, c, outSize, h*w)
+				if add {
+					res = nil
 				}
 				for r := range min(4, h) { // band r holds image rows 4ty+r
 					var rr []float32
