@@ -156,23 +156,7 @@ func sumTo(dst, g []float32, in, out []int, scale float64, set bool) {
 	}
 	switch {
 	case len(dims) == 0 || (len(dims) == 1 && keep[0]): // nothing reduced
-		s := float32(scale)
-		parallel.For(len(dst), grainElems, func(lo, hi int) {
-			switch {
-			case s == 1 && set:
-				kernels.SetTo(dst[lo:hi], g[lo:hi])
-			case s == 1:
-				kernels.AddTo(dst[lo:hi], g[lo:hi])
-			case set:
-				for i := lo; i < hi; i++ {
-					dst[i] = 0 + s*g[i]
-				}
-			default:
-				for i := lo; i < hi; i++ {
-					dst[i] += s * g[i]
-				}
-			}
-		})
+		scaleAdd(dst, g, float32(scale), set)
 		return
 	case len(dims) == 1: // everything reduced to one element
 		if set {
@@ -281,4 +265,26 @@ func offsetOf(j int, dims, st []int) int {
 		j /= dims[ax]
 	}
 	return off
+}
+
+// scaleAdd adds s·src into dst (the same length), or with set writes
+// 0 + s·src there, as adding into zeros would (−0 becomes +0), whatever
+// dst held. Where s is 1 the vector kernels do it (1·x is x).
+func scaleAdd(dst, src []float32, s float32, set bool) {
+	parallel.For(len(dst), grainElems, func(lo, hi int) {
+		switch {
+		case s == 1 && set:
+			kernels.SetTo(dst[lo:hi], src[lo:hi])
+		case s == 1:
+			kernels.AddTo(dst[lo:hi], src[lo:hi])
+		case set:
+			for i := lo; i < hi; i++ {
+				dst[i] = 0 + s*src[i]
+			}
+		default:
+			for i := lo; i < hi; i++ {
+				dst[i] += s * src[i]
+			}
+		}
+	})
 }

@@ -68,6 +68,7 @@ func TestGradSetMatchesAdd(t *testing.T) {
 		{"Sub broadcast", true, []*tensor.Tensor{a4, c4}, func(g *Graph, x []*Var) *Var { return g.Sub(x[0], x[1]) }},
 		{"Mul broadcast", true, []*tensor.Tensor{a4, c4}, func(g *Graph, x []*Var) *Var { return g.Mul(x[0], x[1]) }},
 		{"Sum", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Sum(x[0], []int{1, 3}, true) }},
+		{"Sum size-1 axes", false, []*tensor.Tensor{c4}, func(g *Graph, x []*Var) *Var { return g.Sum(x[0], []int{0, 2}, false) }},
 		{"Mean all", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Mean(x[0], nil, false) }},
 		{"UpsampleNearest2d", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.UpsampleNearest2d(x[0], 2) }},
 		{"UpsampleNearest2d 3", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.UpsampleNearest2d(x[0], 3) }},

@@ -76,17 +76,7 @@ func (g *Graph) reduce(op string, x *Var, axes []int, keepDims, mean bool) *Var 
 // zeros would, whatever dst held.
 func expandAdd(dst, src []float32, to, from []int, s float32, set bool) {
 	if len(dst) == len(src) {
-		parallel.For(len(dst), grainElems, func(lo, hi int) {
-			if set {
-				for i := lo; i < hi; i++ {
-					dst[i] = 0 + s*src[i]
-				}
-				return
-			}
-			for i := lo; i < hi; i++ {
-				dst[i] += s * src[i]
-			}
-		})
+		scaleAdd(dst, src, s, set)
 		return
 	}
 	p := newBcast(to, from, to)
