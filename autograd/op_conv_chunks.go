@@ -136,7 +136,7 @@ func (c *convChunks) samples(m, size int, fn func(j int)) {
 		}
 		return
 	}
-	parallel.For(m, 1+16384/max(1, size), func(lo, hi int) {
+	parallel.For(m, 1+grainElems/max(1, size), func(lo, hi int) {
 		for j := lo; j < hi; j++ {
 			fn(j)
 		}
@@ -330,7 +330,7 @@ func (c *convChunks) rotate(wr []float32) {
 	sh := c.rotatedShape()
 	taps := c.geom.KH * c.geom.KW
 	cinG := c.kG / taps
-	parallel.For(c.groups*cinG, 1+16384/sh.k, func(lo, hi int) {
+	parallel.For(c.groups*cinG, 1+grainElems/sh.k, func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			gi, ci := r/cinG, r%cinG
 			wg := c.W[gi*c.coutG*c.kG:]
