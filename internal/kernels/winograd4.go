@@ -344,25 +344,6 @@ func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride 
 	}
 }
 
-// copyShort is copy(dst, src) for slices that do not overlap, in a plain
-// loop for the short rows of small images, where a call of the runtime's
-// memmove costs more than the copy (eight floats a move).
-func copyShort(dst, src []float32) {
-	n := min(len(dst), len(src))
-	if n > 64 {
-		copy(dst, src)
-		return
-	}
-	dst, src = dst[:n], src[:n]
-	for len(src) >= 8 {
-		*(*[8]float32)(dst) = *(*[8]float32)(src)
-		dst, src = dst[8:], src[8:]
-	}
-	for i, x := range src {
-		dst[i] = x
-	}
-}
-
 // checkWino4Operand panics unless a transformed operand of c rows of n
 // tiles fits the layout's rules; the vector kernels rely on them.
 func checkWino4Operand(v []float32, blk, ld, c, n int) {
