@@ -96,7 +96,7 @@ var winograd4Rule = func() func(cin, cout, h, w int, backward bool) bool {
 // convolution that runs through Winograd, per pass, from bench/winograd.sh
 // (GFLOP per CPU-second of each of bench-unet's 3×3 convolutions by the
 // three paths at batch 64 and 16, one core): with the AVX-512 transforms,
-// F(4×4) was faster than F(2×2) on all ten shapes in both passes, 1.15–
+// F(4×4) was faster than F(2×2) on all ten shapes in both passes, 1.17–
 // 1.65x forward and 1.15–1.40x backward at batch 64, 1.08–1.67x and
 // 1.09–1.37x at batch 16 (the least at 7×7 and at 192 input channels).
 // Images under 7 pixels were not measured and stay on F(2×2), as does

@@ -263,6 +263,32 @@ func testWinogradFilterCache(t *testing.T) {
 	}
 }
 
+// TestWinogradFilterCacheAlgorithms checks that the filter cache keeps
+// the two algorithms' transformed filters apart: the same weight through
+// F(2×2), then F(4×4), then F(2×2) again gives each algorithm's own result.
+func TestWinogradFilterCacheAlgorithms(t *testing.T) {
+	autograd.ForceWinograd(t, true)
+	c := convCase{2, 3, 6, 5, 4, 3, 3, 1, 1, 1, true}
+	ts := convInputs(c, 22)
+	x, w, b := autograd.NewVar(ts[0]), autograd.NewVar(ts[1]), autograd.NewVar(ts[2])
+	want := naiveConv2d(c, ts[0].Data, ts[1].Data, ts[2].Data)
+	abs := naiveAbs(c, ts[0].Data, ts[1].Data, ts[2].Data)
+	var first []float32
+	for i, a := range []int{0, 1, 0} { // winoAlgos: F2, F4, F2
+		autograd.ForceWinograd4(t, winoAlgos[a].f4)
+		got := autograd.NoGrad().Conv2d(x, w, b, 1, 1, 1).Data()
+		if e := winoRelErr(got, want, abs); e > winoAlgos[a].bound {
+			t.Fatalf("call %d (%s): relative error %.3g, want ≤ %g", i, winoAlgos[a].name, e, winoAlgos[a].bound)
+		}
+		if i == 0 {
+			first = got
+		}
+		if i == 2 {
+			same(t, "F2 after F4", got, first, 0)
+		}
+	}
+}
+
 // directErr is the largest error of y (a stride-1, padding-1 3×3
 // convolution c of x, w, b) against the float64 direct sum, relative to
 // the sum of the absolute values of its terms, over every every-th output

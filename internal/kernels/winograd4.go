@@ -195,7 +195,7 @@ func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 		*buf = grow(*buf, 12*bl)
 		bands := *buf
 		clear(bands[:12*bl]) // what no image row fills stays zero
-		in, copyRows := wino4Pick().in, wino4CopyRows
+		in, copyRows := wino4Use.in, wino4CopyRows
 		for ch := lo; ch < hi; ch++ {
 			img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w] // the channel's planes, inSize apart
 			for i := range 6 {
@@ -245,7 +245,7 @@ func Winograd4OutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sampl
 		*buf = grow(*buf, 4*bl)
 		bands := *buf
 		clear(bands[:4*bl])
-		grad, copyRows := wino4Pick().grad, wino4CopyRows
+		grad, copyRows := wino4Use.grad, wino4CopyRows
 		for ch := lo; ch < hi; ch++ {
 			// The channel's planes, outSize apart; band r takes rows 4ty+r.
 			img := dy[ch*h*w : (samples-1)*outSize+(ch+1)*h*w]
@@ -282,7 +282,7 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 		defer winoScratch.put(buf)
 		*buf = grow(*buf, 4*bl)
 		rows := *buf
-		out, rowsOut := wino4Pick().out, wino4RowsOut
+		out, rowsOut := wino4Use.out, wino4RowsOut
 		for ch := lo; ch < hi; ch++ {
 			out(rows, bl, m[ch*ld:], blk, n)
 			for s := range samples {
@@ -341,25 +341,6 @@ func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride 
 				d[i] = (x + b) + sh
 			}
 		}
-	}
-}
-
-// copyShort is copy(dst, src) for slices that do not overlap, in a plain
-// loop for the short rows of small images, where a call of the runtime's
-// memmove costs more than the copy (eight floats a move).
-func copyShort(dst, src []float32) {
-	n := min(len(dst), len(src))
-	if n > 64 {
-		copy(dst, src)
-		return
-	}
-	dst, src = dst[:n], src[:n]
-	for len(src) >= 8 {
-		*(*[8]float32)(dst) = *(*[8]float32)(src)
-		dst, src = dst[8:], src[8:]
-	}
-	for i, x := range src {
-		dst[i] = x
 	}
 }
 
@@ -491,3 +472,7 @@ type wino4Path struct {
 
 // wino4Generic is the pure-Go set of F(4×4) row transforms.
 var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric}
+
+// Wino4Vector reports whether the F(4×4) transforms run on vector kernels
+// on this machine (the selection rule takes F(4×4) only then).
+func Wino4Vector() bool { return wino4Use.name != wino4Generic.name }

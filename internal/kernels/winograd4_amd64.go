@@ -130,13 +130,6 @@ var wino4Use = func() wino4Path {
 	return wino4Generic
 }()
 
-// wino4Pick is the set of F(4×4) row transforms in use.
-func wino4Pick() wino4Path { return wino4Use }
-
-// Wino4Vector reports whether the F(4×4) transforms run on vector kernels
-// on this machine (the selection rule takes F(4×4) only then).
-func Wino4Vector() bool { return wino4Use.name != "generic" }
-
 // wino4Paths lists every set of F(4×4) row transforms this machine can
 // run, for tests.
 func wino4Paths() []wino4Path {

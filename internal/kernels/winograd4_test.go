@@ -329,7 +329,7 @@ func TestWinograd4RowsOut(t *testing.T) {
 			if mode == 1 {
 				res = randSlice(r, (rows-1)*ds+l)
 			}
-			b, sh := r.Float32(), NegZero
+			b, sh := r.Float32(), r.Float32()
 			want := randSlice(r, (rows-1)*ds+l+20)
 			got := append([]float32(nil), want...)
 			wino4RowsOutGeneric(want, ds, src, ss, res, l, rows, b, sh, mode == 2)
