@@ -130,18 +130,18 @@ func TestGemmAEpilogue(t *testing.T) {
 				rec.check(t, want)
 				plain := append([]float32(nil), c0...)
 				GemmAEpilogue(&p, serial, s.transB, s.n, 1.5, b, ldb, s.beta, plain, ldc, nil)
-				newEpilogueRecorder(plain, s.m, s.n, ldc).checkBits(t, want)
+				checkBits(t, plain, want)
 			}
 		})
 	}
 }
 
-// checkBits fails t unless C is want's bits.
-func (e *epilogueRecorder) checkBits(t *testing.T, want []float32) {
+// checkBits fails t unless c is want's bits.
+func checkBits(t *testing.T, c, want []float32) {
 	t.Helper()
-	for i := range e.c {
-		if math.Float32bits(e.c[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("C[%d] = %v, want %v", i, e.c[i], want[i])
+	for i := range c {
+		if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("C[%d] = %v, want %v", i, c[i], want[i])
 		}
 	}
 }
