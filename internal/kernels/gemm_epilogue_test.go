@@ -101,15 +101,17 @@ func (e *epilogueRecorder) check(t *testing.T, want []float32) {
 // TestGemmAEpilogue checks that GemmAEpilogue writes GemmA's bits, serial
 // and parallel, and calls the epilogue once on every element of C after
 // its final value is in: one and many tiles, one and several slices,
-// transposed B, beta, and a nil epilogue.
+// transposed B, beta, alpha 0 (no product), and a nil epilogue.
 func TestGemmAEpilogue(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, s := range []struct {
 		m, n, k int
 		transB  bool
 		beta    float32
+		alpha   float32
 	}{
-		{1, 1, 1, false, 0}, {7, 33, 5, true, 0}, {300, 1030, 600, false, 0}, {145, 70, 257, true, 1}, {64, 3000, 288, false, 0.5},
+		{1, 1, 1, false, 0, 1.5}, {7, 33, 5, true, 0, 1.5}, {300, 1030, 600, false, 0, 1.5}, {145, 70, 257, true, 1, 1.5},
+		{64, 3000, 288, false, 0.5, 1.5}, {9, 40, 17, false, 0.5, 0}, // alpha 0: C = beta·C, then the epilogue
 	} {
 		t.Run(fmt.Sprintf("%+v", s), func(t *testing.T) {
 			ldb := s.n
@@ -123,13 +125,13 @@ func TestGemmAEpilogue(t *testing.T) {
 			c0 := randSlice(r, s.m*ldc)
 			for _, serial := range []bool{false, true} {
 				want := append([]float32(nil), c0...)
-				GemmA(&p, s.transB, s.n, 1.5, b, ldb, s.beta, want, ldc)
+				GemmA(&p, s.transB, s.n, s.alpha, b, ldb, s.beta, want, ldc)
 				got := append([]float32(nil), c0...)
 				rec := newEpilogueRecorder(got, s.m, s.n, ldc)
-				GemmAEpilogue(&p, serial, s.transB, s.n, 1.5, b, ldb, s.beta, got, ldc, rec.epi)
+				GemmAEpilogue(&p, serial, s.transB, s.n, s.alpha, b, ldb, s.beta, got, ldc, rec.epi)
 				rec.check(t, want)
 				plain := append([]float32(nil), c0...)
-				GemmAEpilogue(&p, serial, s.transB, s.n, 1.5, b, ldb, s.beta, plain, ldc, nil)
+				GemmAEpilogue(&p, serial, s.transB, s.n, s.alpha, b, ldb, s.beta, plain, ldc, nil)
 				checkBits(t, plain, want)
 			}
 		})

@@ -233,13 +233,18 @@ func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, tr
 }
 
 // gemmPackedRun is gemmPackedSrc that also calls epi, when not nil, on
-// each tile of C once its last slice of the sum is in (gemm_epilogue.go).
+// each tile of C once its last slice of the sum is in (gemm_epilogue.go);
+// with no product to add (k ≤ 0 or alpha = 0), once on all of C after
+// C = beta·C.
 func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, epi func(i0, i1, j0, j1 int), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
 	if k <= 0 || alpha == 0 {
 		scaleC(m, n, beta, c, ldc)
+		if epi != nil {
+			epi(0, m, 0, n)
+		}
 		return
 	}
 	j := gemmJobs.get()
