@@ -50,9 +50,6 @@ func ConvGemmEpilogue(p *PackedA, serial bool, g ConvGeom, x []float32, inSize, 
 	if !ImplicitConv(g) || p.k != g.ColRows() {
 		return false
 	}
-	if p.m <= 0 || samples <= 0 {
-		return true
-	}
 	src := &convPanels{g: g, x: x, inSize: inSize, hw: g.ColCols(), ow: g.OutW(), taps: g.KH * g.KW}
 	gemmPackedRun(p.kern, serial, p, src, epi, p.transA, false, p.m, samples*src.hw, p.k, 1, p.a, p.lda, nil, 0, 0, c, ldc)
 	return true
