@@ -44,12 +44,7 @@ func ImplicitConv(g ConvGeom) bool {
 // serial runs it on the calling goroutine, as GemmASerial. It returns
 // false, and does nothing, unless ImplicitConv(g).
 func ConvGemm(p *PackedA, serial bool, g ConvGeom, x []float32, inSize, samples int, c []float32, ldc int) bool {
-	if !ImplicitConv(g) || p.k != g.ColRows() {
-		return false
-	}
-	src := &convPanels{g: g, x: x, inSize: inSize, hw: g.ColCols(), ow: g.OutW(), taps: g.KH * g.KW}
-	gemmPackedFrom(p, src, serial, samples*src.hw, c, ldc)
-	return true
+	return ConvGemmEpilogue(p, serial, g, x, inSize, samples, c, ldc, nil)
 }
 
 // packPanel sets dst[p·16 + jj] = col[pc+p][j0+jj] for p < kc and jj < w,

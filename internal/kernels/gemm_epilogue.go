@@ -40,16 +40,6 @@ func GemmForwardEpilogue(transA, transB bool, m, n, k int, alpha float32, a []fl
 // cache, instead of in passes over the whole output. A nil epi is
 // GemmA's (GemmASerial's) product alone.
 func GemmAEpilogue(p *PackedA, serial, transB bool, n int, alpha float32, b []float32, ldb int, beta float32, c []float32, ldc int, epi func(i0, i1, j0, j1 int)) {
-	if p.m <= 0 || n <= 0 {
-		return
-	}
-	if p.k <= 0 || alpha == 0 {
-		gemmPackedA(p, serial, transB, n, alpha, b, ldb, beta, c, ldc)
-		if epi != nil {
-			epi(0, p.m, 0, n)
-		}
-		return
-	}
 	gemmPackedRun(p.kern, serial, p, nil, epi, p.transA, transB, p.m, n, p.k, alpha, p.a, p.lda, b, ldb, beta, c, ldc)
 }
 
@@ -59,9 +49,6 @@ func GemmAEpilogue(p *PackedA, serial, transB bool, n int, alpha float32, b []fl
 func ConvGemmEpilogue(p *PackedA, serial bool, g ConvGeom, x []float32, inSize, samples int, c []float32, ldc int, epi func(i0, i1, j0, j1 int)) bool {
 	if !ImplicitConv(g) || p.k != g.ColRows() {
 		return false
-	}
-	if p.m <= 0 || samples <= 0 {
-		return true
 	}
 	src := &convPanels{g: g, x: x, inSize: inSize, hw: g.ColCols(), ow: g.OutW(), taps: g.KH * g.KW}
 	gemmPackedRun(p.kern, serial, p, src, epi, p.transA, false, p.m, samples*src.hw, p.k, 1, p.a, p.lda, nil, 0, 0, c, ldc)

@@ -101,15 +101,17 @@ func (e *epilogueRecorder) check(t *testing.T, want []float32) {
 // TestGemmAEpilogue checks that GemmAEpilogue writes GemmA's bits, serial
 // and parallel, and calls the epilogue once on every element of C after
 // its final value is in: one and many tiles, one and several slices,
-// transposed B, beta, and a nil epilogue.
+// transposed B, beta, alpha 0 (no product), and a nil epilogue.
 func TestGemmAEpilogue(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	for _, s := range []struct {
 		m, n, k int
 		transB  bool
 		beta    float32
+		alpha   float32
 	}{
-		{1, 1, 1, false, 0}, {7, 33, 5, true, 0}, {300, 1030, 600, false, 0}, {145, 70, 257, true, 1}, {64, 3000, 288, false, 0.5},
+		{1, 1, 1, false, 0, 1.5}, {7, 33, 5, true, 0, 1.5}, {300, 1030, 600, false, 0, 1.5}, {145, 70, 257, true, 1, 1.5},
+		{64, 3000, 288, false, 0.5, 1.5}, {9, 40, 17, false, 0.5, 0}, // alpha 0: C = beta·C, then the epilogue
 	} {
 		t.Run(fmt.Sprintf("%+v", s), func(t *testing.T) {
 			ldb := s.n
@@ -123,25 +125,25 @@ func TestGemmAEpilogue(t *testing.T) {
 			c0 := randSlice(r, s.m*ldc)
 			for _, serial := range []bool{false, true} {
 				want := append([]float32(nil), c0...)
-				GemmA(&p, s.transB, s.n, 1.5, b, ldb, s.beta, want, ldc)
+				GemmA(&p, s.transB, s.n, s.alpha, b, ldb, s.beta, want, ldc)
 				got := append([]float32(nil), c0...)
 				rec := newEpilogueRecorder(got, s.m, s.n, ldc)
-				GemmAEpilogue(&p, serial, s.transB, s.n, 1.5, b, ldb, s.beta, got, ldc, rec.epi)
+				GemmAEpilogue(&p, serial, s.transB, s.n, s.alpha, b, ldb, s.beta, got, ldc, rec.epi)
 				rec.check(t, want)
 				plain := append([]float32(nil), c0...)
-				GemmAEpilogue(&p, serial, s.transB, s.n, 1.5, b, ldb, s.beta, plain, ldc, nil)
-				newEpilogueRecorder(plain, s.m, s.n, ldc).checkBits(t, want)
+				GemmAEpilogue(&p, serial, s.transB, s.n, s.alpha, b, ldb, s.beta, plain, ldc, nil)
+				checkBits(t, plain, want)
 			}
 		})
 	}
 }
 
-// checkBits fails t unless C is want's bits.
-func (e *epilogueRecorder) checkBits(t *testing.T, want []float32) {
+// checkBits fails t unless c is want's bits.
+func checkBits(t *testing.T, c, want []float32) {
 	t.Helper()
-	for i := range e.c {
-		if math.Float32bits(e.c[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("C[%d] = %v, want %v", i, e.c[i], want[i])
+	for i := range c {
+		if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("C[%d] = %v, want %v", i, c[i], want[i])
 		}
 	}
 }
@@ -188,19 +190,22 @@ func TestConvGemmEpilogue(t *testing.T) {
 
 // TestTilesEven checks that the tiles of the packed driver cover C's rows
 // and columns in order, in whole micro-panels (pairs of B panels across),
-// each within packMC rows, with sizes that differ by at most one panel
-// (pair of panels).
+// every one within packMC rows and packNT columns, with sizes that differ
+// by at most one panel (pair of panels).
 func TestTilesEven(t *testing.T) {
 	for _, s := range []struct{ m, nc, k int }{{128, 784, 128}, {1, 1, 1}, {145, 4096, 300}, {384, 392, 128}, {7, 33, 1000}, {1000, 20, 64}} {
 		for _, serial := range []bool{false, true} {
 			j := &gemmJob{serial: serial, m: s.m, nc: s.nc, k: s.k}
 			j.planTiles()
-			check := func(what string, n, unit, tiles int, span func(int) (int, int)) {
+			check := func(what string, n, unit, most, tiles int, span func(int) (int, int)) {
 				next, lo, hi := 0, n, 0
 				for ti := range tiles {
 					a, b := span(ti)
 					if a != next || b <= a || (b < n && b%unit != 0) {
 						t.Fatalf("%+v serial=%v: %s tile %d is [%d, %d), want from %d, whole units of %d", s, serial, what, ti, a, b, next, unit)
+					}
+					if b-a > most {
+						t.Fatalf("%+v serial=%v: %s tile %d is [%d, %d), more than %d", s, serial, what, ti, a, b, most)
 					}
 					units := ceilDiv(b-a, unit) // the last tile's last unit may stop at the edge
 					lo, hi = min(lo, units), max(hi, units)
@@ -210,11 +215,8 @@ func TestTilesEven(t *testing.T) {
 					t.Fatalf("%+v serial=%v: %s tiles end at %d of %d, from %d to %d units of %d", s, serial, what, next, n, lo, hi, unit)
 				}
 			}
-			check("row", s.m, packMR, j.rowT, j.tileRows)
-			check("column", s.nc, 2*packNR, j.colT, j.tileCols)
-			if r0, r1 := j.tileRows(0); r1-r0 > packMC {
-				t.Fatalf("%+v: row tile of %d rows, more than packMC", s, r1-r0)
-			}
+			check("row", s.m, packMR, packMC, j.rowT, j.tileRows)
+			check("column", s.nc, 2*packNR, packNT, j.colT, j.tileCols)
 		}
 	}
 }

@@ -233,13 +233,18 @@ func gemmPackedSrc(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, tr
 }
 
 // gemmPackedRun is gemmPackedSrc that also calls epi, when not nil, on
-// each tile of C once its last slice of the sum is in (gemm_epilogue.go).
+// each tile of C once its last slice of the sum is in (gemm_epilogue.go);
+// with no product to add (k ≤ 0 or alpha = 0), once on all of C after
+// C = beta·C.
 func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, epi func(i0, i1, j0, j1 int), transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m <= 0 || n <= 0 {
 		return
 	}
 	if k <= 0 || alpha == 0 {
 		scaleC(m, n, beta, c, ldc)
+		if epi != nil {
+			epi(0, m, 0, n)
+		}
 		return
 	}
 	j := gemmJobs.get()
@@ -295,18 +300,21 @@ func (j *gemmJob) planTiles() {
 // full ones (128 rows in 4 tiles: 30, 36, 30, 32 rather than 36, 36, 36,
 // 20). No tile is larger than ceil(m/rowT) rounded up to whole panels,
 // which planTiles keeps within packMC.
-func (j *gemmJob) tileRows(ti int) (i0, i1 int) {
-	units := ceilDiv(j.m, packMR)
-	return min(j.m, ti*units/j.rowT*packMR), min(j.m, (ti+1)*units/j.rowT*packMR)
-}
+func (j *gemmJob) tileRows(ti int) (i0, i1 int) { return evenSpan(ti, j.rowT, j.m, packMR) }
 
 // tileCols is columns [c0, c1) of the current block that column tile tj
 // covers: whole pairs of B panels (for the wide and big kernels), spread
 // evenly over the colT tiles as tileRows spreads rows (784 columns in 4
 // tiles: 192, 192, 192, 208 rather than 224, 224, 224, 112).
-func (j *gemmJob) tileCols(tj int) (c0, c1 int) {
-	units := ceilDiv(j.nc, 2*packNR)
-	return min(j.nc, tj*units/j.colT*2*packNR), min(j.nc, (tj+1)*units/j.colT*2*packNR)
+func (j *gemmJob) tileCols(tj int) (c0, c1 int) { return evenSpan(tj, j.colT, j.nc, 2*packNR) }
+
+// evenSpan is [lo, hi) of part t when [0, n), cut into whole units of
+// unit items (the last one may stop short at n), is spread over parts
+// parts as parallel.For spreads items over chunks: part t gets units
+// [t·u/parts, (t+1)·u/parts) of the u = ceil(n/unit).
+func evenSpan(t, parts, n, unit int) (lo, hi int) {
+	units := ceilDiv(n, unit)
+	return min(n, t*units/parts*unit), min(n, (t+1)*units/parts*unit)
 }
 
 // packB copies B panels [lo, hi) of the current block into j.bp: panel q

@@ -47,7 +47,8 @@ func guarded(t *testing.T, n, off int) ([]float32, func(what string)) {
 // TestNormKernelsMatchGo checks every path's element-wise kernels, the
 // fused NormAffineSiLUGrad included, against the Go loops bit for bit, for
 // every length 0..67 at start offsets 0..3, with values like a network's
-// plus ±0, ±Inf and NaN, and that no kernel writes outside its output.
+// plus ±0, ±Inf and NaN, that no kernel writes outside its output, and
+// that the sums read nothing outside their inputs.
 func TestNormKernelsMatchGo(t *testing.T) {
 	inf := float32(math.Inf(1))
 	special := []float32{0, float32(math.Copysign(0, -1)), inf, -inf, float32(math.NaN()), 1e-30, -90, 90, 3}
@@ -112,17 +113,23 @@ func TestNormKernelsMatchGo(t *testing.T) {
 					normAffineSiLUGradGeneric(y, x, sz, dy, mu, a, sh)
 					check("affineSiLUGrad (Go)", y, want)
 
-					for _, k := range []struct {
-						name string
-						fn   func(y []float32)
-					}{
-						{"sums", func([]float32) { p.sums(x, mu) }},
-						{"gradSums", func([]float32) { p.gradSums(dy, x, mu) }},
-					} {
-						y, ok = guarded(t, n, off)
-						copy(y, x)
-						k.fn(y)
-						ok(k.name)
+					// The sums write nothing; over guarded inputs they must
+					// give the bits they give over x and dy, whose slices
+					// run on into other values: a read past the end would
+					// take in a sentinel.
+					xg, _ := guarded(t, n, off)
+					dyg, _ := guarded(t, n, off)
+					copy(xg, x)
+					copy(dyg, dy)
+					s1, s2 := p.sums(x, mu)
+					g1, g2 := p.sums(xg, mu)
+					if math.Float64bits(s1) != math.Float64bits(g1) || math.Float64bits(s2) != math.Float64bits(g2) {
+						t.Fatalf("%s: sums read outside x: %v, %v beside sentinels, %v, %v", what, g1, g2, s1, s2)
+					}
+					s1, s2 = p.gradSums(dy, x, mu)
+					g1, g2 = p.gradSums(dyg, xg, mu)
+					if math.Float64bits(s1) != math.Float64bits(g1) || math.Float64bits(s2) != math.Float64bits(g2) {
+						t.Fatalf("%s: grad sums read outside x or dy: %v, %v beside sentinels, %v, %v", what, g1, g2, s1, s2)
 					}
 				}
 			}

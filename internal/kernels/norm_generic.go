@@ -53,22 +53,25 @@ func normGradApplyGeneric(dx, dy, x []float32, mu, rs, w, m1, m2 float64) {
 func siluGradGeneric(dz, z, y, dy []float32) {
 	y, dy, dz = y[:len(z)], dy[:len(z)], dz[:len(z)]
 	for i, zi := range z {
-		yi, s := y[i], float32(0.5)
-		if zi != 0 {
-			s = yi / zi
-		}
-		dz[i] = dy[i] * (s + float32(yi*(1-s)))
+		dz[i] = siluGradAt(zi, y[i], dy[i])
 	}
+}
+
+// siluGradAt is dy·SiLU′(z) from y = SiLU(z): σ(z) = y/z (½ at z = 0) and
+// SiLU′(z) = σ(z) + y·(1 − σ(z)), with y·(1 − σ) rounded to float32
+// before the sum, as the assembly rounds it.
+func siluGradAt(z, y, dy float32) float32 {
+	s := float32(0.5)
+	if z != 0 {
+		s = y / z
+	}
+	return dy * (s + float32(y*(1-s)))
 }
 
 func normAffineSiLUGradGeneric(dz, x, y, dy []float32, mu, a, sh float64) {
 	dz, y, dy = dz[:len(x)], y[:len(x)], dy[:len(x)]
 	for i, v := range x {
 		z := float32(float64((float64(v)-mu)*a) + sh)
-		yi, s := y[i], float32(0.5)
-		if z != 0 {
-			s = yi / z
-		}
-		dz[i] = dy[i] * (s + float32(yi*(1-s)))
+		dz[i] = siluGradAt(z, y[i], dy[i])
 	}
 }
