@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -93,44 +92,18 @@ func TestAudioMelShippedAndServed(t *testing.T) {
 	}
 
 	for model, want := range map[string]string{"digits": shippedOut, "mine": runOut} {
-		body, _ := json.Marshal(map[string]any{"kind": "audio_sample", "model": model,
-			"params": map[string]any{"n": 2, "class": 6, "steps": 2, "seed": 4, "guidance": 5}})
-		resp, err := http.Post(hs.URL+"/api/jobs", "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var j serve.Job
-		json.NewDecoder(resp.Body).Decode(&j)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("audio_sample on %s: status %d", model, resp.StatusCode)
-		}
-		ev, err := http.Get(hs.URL + "/api/jobs/" + j.ID + "/events") // ends with the job
-		if err != nil {
-			t.Fatal(err)
-		}
-		events, _ := io.ReadAll(ev.Body)
-		ev.Body.Close()
-		if !strings.Contains(string(events), "progress") {
+		files, events := serveJob(t, hs, srv, "audio_sample", model,
+			map[string]any{"n": 2, "class": 6, "steps": 2, "seed": 4, "guidance": 5})
+		if !strings.Contains(events, "progress") {
 			t.Errorf("audio_sample on %s sent no progress events", model)
 		}
-		done, err := srv.Store().Get(j.ID)
-		if err != nil || done.State != serve.StateDone {
-			t.Fatalf("audio_sample on %s: %v %+v", model, err, done)
+		if len(files) != 4 {
+			t.Errorf("audio_sample on %s: %d outputs, want 2 clips, settings.json and grid.png", model, len(files))
 		}
-		if len(done.Outputs) != 4 {
-			t.Errorf("audio_sample on %s: %d outputs, want 2 clips, settings.json and grid.png", model, len(done.Outputs))
-		}
-		for _, o := range done.Outputs {
-			r, err := http.Get(hs.URL + o.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			got, _ := io.ReadAll(r.Body)
-			r.Body.Close()
-			cli, err := os.ReadFile(filepath.Join(want, o.Name))
+		for name, got := range files {
+			cli, err := os.ReadFile(filepath.Join(want, name))
 			if err != nil || !bytes.Equal(got, cli) {
-				t.Errorf("audio_sample on %s: %s differs from the CLI's (%v)", model, o.Name, err)
+				t.Errorf("audio_sample on %s: %s differs from the CLI's (%v)", model, name, err)
 			}
 		}
 	}

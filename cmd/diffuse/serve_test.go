@@ -3,9 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -99,36 +96,7 @@ func TestServeTrainedModels(t *testing.T) {
 	defer func() { hs.Close(); srv.Close(context.Background()) }()
 	job := func(kind string, params map[string]any) map[string][]byte {
 		t.Helper()
-		body, _ := json.Marshal(map[string]any{"kind": kind, "params": params})
-		resp, err := http.Post(hs.URL+"/api/jobs", "application/json", bytes.NewReader(body))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var j serve.Job
-		json.NewDecoder(resp.Body).Decode(&j)
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusAccepted {
-			t.Fatalf("%s: %d", kind, resp.StatusCode)
-		}
-		ev, err := http.Get(hs.URL + "/api/jobs/" + j.ID + "/events") // ends with the job
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, ev.Body)
-		ev.Body.Close()
-		done, err := srv.Store().Get(j.ID)
-		if err != nil || done.State != serve.StateDone {
-			t.Fatalf("%s job: %v %+v", kind, err, done)
-		}
-		files := map[string][]byte{}
-		for _, o := range done.Outputs {
-			r, err := http.Get(hs.URL + o.URL)
-			if err != nil {
-				t.Fatal(err)
-			}
-			files[o.Name], _ = io.ReadAll(r.Body)
-			r.Body.Close()
-		}
+		files, _ := serveJob(t, hs, srv, kind, "", params)
 		return files
 	}
 	same := func(what string, got []byte, path string) {

@@ -62,7 +62,7 @@ func TestServeTextImage(t *testing.T) {
 		}
 		out := filepath.Join(dir, "cli-"+c.model)
 		mustRun(t, append(args, "--out", out)...)
-		got := serveTextImageJob(t, hs, srv, c.model, params)
+		got, _ := serveJob(t, hs, srv, "textimage_sample", c.model, params)
 		for _, name := range []string{"000000.png", "000001.png"} {
 			want, err := os.ReadFile(filepath.Join(out, name))
 			if err != nil {
@@ -96,11 +96,16 @@ func TestServeTextImage(t *testing.T) {
 	}
 }
 
-// serveTextImageJob runs a textimage_sample job on model through the API
-// of hs and returns its output files by name.
-func serveTextImageJob(t *testing.T, hs *httptest.Server, srv *serve.Server, model string, params map[string]any) map[string][]byte {
+// serveJob runs a job of kind on model ("": the server's default)
+// through the API of hs and returns its output files by name and the
+// text of its event stream.
+func serveJob(t *testing.T, hs *httptest.Server, srv *serve.Server, kind, model string, params map[string]any) (map[string][]byte, string) {
 	t.Helper()
-	body, _ := json.Marshal(map[string]any{"kind": "textimage_sample", "model": model, "params": params})
+	req := map[string]any{"kind": kind, "params": params}
+	if model != "" {
+		req["model"] = model
+	}
+	body, _ := json.Marshal(req)
 	resp, err := http.Post(hs.URL+"/api/jobs", "application/json", bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
@@ -109,17 +114,17 @@ func serveTextImageJob(t *testing.T, hs *httptest.Server, srv *serve.Server, mod
 	json.NewDecoder(resp.Body).Decode(&j)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("textimage_sample on %s: %d", model, resp.StatusCode)
+		t.Fatalf("%s on %q: status %d", kind, model, resp.StatusCode)
 	}
 	ev, err := http.Get(hs.URL + "/api/jobs/" + j.ID + "/events") // ends with the job
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, ev.Body)
+	events, _ := io.ReadAll(ev.Body)
 	ev.Body.Close()
 	done, err := srv.Store().Get(j.ID)
 	if err != nil || done.State != serve.StateDone {
-		t.Fatalf("textimage_sample on %s: %v %+v", model, err, done)
+		t.Fatalf("%s on %q: %v %+v", kind, model, err, done)
 	}
 	files := map[string][]byte{}
 	for _, o := range done.Outputs {
@@ -130,5 +135,5 @@ func serveTextImageJob(t *testing.T, hs *httptest.Server, srv *serve.Server, mod
 		files[o.Name], _ = io.ReadAll(r.Body)
 		r.Body.Close()
 	}
-	return files
+	return files, string(events)
 }
