@@ -96,20 +96,7 @@ func TestBatchedJobsWriteTheirOwnBytes(t *testing.T) {
 	if !bytes.Equal(lastPreview(h, ids[1]), lastPreview(alone, aloneIDs[1])) {
 		t.Error("job 1: the batched run's last preview differs from the run alone's (it must show the job's own images)")
 	}
-	for i := range jobs {
-		if got := runningData(alone, aloneIDs[i]); got != nil {
-			t.Fatalf("with Batch 1, job %d ran in a batch: %v", i, got)
-		}
-		got, want := outputsOf(h, ids[i]), outputsOf(alone, aloneIDs[i])
-		if len(got) != len(want) || len(got) == 0 {
-			t.Fatalf("job %d: %d outputs batched, %d alone", i, len(got), len(want))
-		}
-		for k := range got {
-			if !bytes.Equal(got[k], want[k]) {
-				t.Errorf("job %d, output %d: the batched run wrote other bytes than the run alone", i, k)
-			}
-		}
-	}
+	sameAsAlone(t, h, alone, ids, aloneIDs)
 }
 
 // Cancelling one job of a shared sampling call ends it at the next step,
@@ -168,6 +155,27 @@ func TestShutdownRequeuesABatch(t *testing.T) {
 	for _, id := range ids {
 		if j, err := st.Get(id); err != nil || j.State != StateQueued {
 			t.Fatalf("after a graceful shutdown the batched job %s is %+v (%v), want queued", id, j, err)
+		}
+	}
+}
+
+// sameAsAlone checks that jobs ids of h, run batched, wrote the same
+// outputs, byte for byte, as the same jobs aloneIDs of alone (Batch 1),
+// and that those did run alone.
+func sameAsAlone(t *testing.T, h, alone *harness, ids, aloneIDs []string) {
+	t.Helper()
+	for i := range ids {
+		if got := runningData(alone, aloneIDs[i]); got != nil {
+			t.Fatalf("with Batch 1, job %d ran in a batch: %v", i, got)
+		}
+		got, want := outputsOf(h, ids[i]), outputsOf(alone, aloneIDs[i])
+		if len(got) != len(want) || len(got) == 0 {
+			t.Fatalf("job %d: %d outputs batched, %d alone", i, len(got), len(want))
+		}
+		for k := range got {
+			if !bytes.Equal(got[k], want[k]) {
+				t.Errorf("job %d, output %d: the batched run wrote other bytes than the run alone", i, k)
+			}
 		}
 	}
 }

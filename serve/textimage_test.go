@@ -258,20 +258,7 @@ func TestBatchedTextImageJobs(t *testing.T) {
 	if n != 3 || m != 3 || !bytes.Contains(got, []byte("data:image/png")) || !bytes.Equal(got, want) {
 		t.Errorf("job 1: %d previews batched, %d alone, the last equal: %t; want 3 each, the same last image", n, m, bytes.Equal(got, want))
 	}
-	for i := range jobs {
-		if got := runningData(alone, aloneIDs[i]); got != nil {
-			t.Fatalf("with Batch 1, job %d ran in a batch: %v", i, got)
-		}
-		got, want := outputsOf(h, ids[i]), outputsOf(alone, aloneIDs[i])
-		if len(got) != len(want) || len(got) == 0 {
-			t.Fatalf("job %d: %d outputs batched, %d alone", i, len(got), len(want))
-		}
-		for k := range got {
-			if !bytes.Equal(got[k], want[k]) {
-				t.Errorf("job %d, output %d: the batched run wrote other bytes than the run alone", i, k)
-			}
-		}
-	}
+	sameAsAlone(t, h, alone, ids, aloneIDs)
 }
 
 // A job of more images than one sampling call holds (64, as diffuse

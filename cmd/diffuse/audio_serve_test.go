@@ -2,10 +2,8 @@ package main
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,12 +64,7 @@ func TestAudioMelShippedAndServed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := serve.New(serve.Config{Data: filepath.Join(dir, "serve"), Models: models})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer func() { hs.Close(); srv.Close(context.Background()) }()
+	hs, srv := startServer(t, filepath.Join(dir, "serve"), models)
 
 	resp, err := http.Get(hs.URL + "/api/models")
 	if err != nil {

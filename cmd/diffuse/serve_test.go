@@ -2,8 +2,6 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -88,12 +86,7 @@ func TestServeTrainedModels(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := serve.New(serve.Config{Data: filepath.Join(dir, "serve"), Models: models})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer func() { hs.Close(); srv.Close(context.Background()) }()
+	hs, srv := startServer(t, filepath.Join(dir, "serve"), models)
 	job := func(kind string, params map[string]any) map[string][]byte {
 		t.Helper()
 		files, _ := serveJob(t, hs, srv, kind, "", params)

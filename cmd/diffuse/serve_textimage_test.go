@@ -37,12 +37,7 @@ func TestServeTextImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := serve.New(serve.Config{Data: filepath.Join(dir, "serve"), Models: models})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	defer func() { hs.Close(); srv.Close(context.Background()) }()
+	hs, srv := startServer(t, filepath.Join(dir, "serve"), models)
 
 	for _, c := range []struct {
 		model, checkpoint, prompt, negative string
@@ -94,6 +89,19 @@ func TestServeTextImage(t *testing.T) {
 	if status != 2 || !strings.Contains(stderr, words) {
 		t.Fatalf("diffuse sample --prompt \"red äpple\": status %d, stderr %q; want 2 with the server's words %q", status, stderr, words)
 	}
+}
+
+// startServer serves models from the data folder data on a test HTTP
+// server; both are closed when the test ends.
+func startServer(t *testing.T, data string, models []*serve.Model) (*httptest.Server, *serve.Server) {
+	t.Helper()
+	srv, err := serve.New(serve.Config{Data: data, Models: models})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { hs.Close(); srv.Close(context.Background()) })
+	return hs, srv
 }
 
 // serveJob runs a job of kind on model ("": the server's default)
