@@ -72,44 +72,6 @@ var wino4G = [6][3]float64{
 	{0, 0, 1},
 }
 
-// Winograd4Filter sets u (36 blocks of cout × cin, u[ξ·cout·cin + co·cin +
-// ci]) to U = G g Gᵀ for every 3×3 filter g = w[co][ci] of w (cout × cin
-// × 3 × 3), computed in float64 and rounded once. Filters go through in
-// groups of wino4Group, whose transforms are gathered in a small buffer
-// and then stored block by block: the blocks lie cout·cin floats apart,
-// and storing 36 of them at once, a float each, thrashes the cache.
-func Winograd4Filter(u, w []float32, cout, cin int) {
-	blk := cout * cin
-	_ = u[36*blk-1]
-	_ = w[9*blk-1]
-	parallel.For(ceilDiv(blk, wino4Group), 8, func(glo, ghi int) {
-		var buf [36][wino4Group]float32
-		for grp := glo; grp < ghi; grp++ {
-			lo := grp * wino4Group
-			n := min(wino4Group, blk-lo)
-			for k := range n {
-				g := (*[9]float32)(w[9*(lo+k):])
-				var t [6][3]float64 // G g, column by column
-				for j := range 3 {
-					t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = wino4GCol(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
-				}
-				for r := range 6 { // (G g) Gᵀ, row by row
-					u0, u1, u2, u3, u4, u5 := wino4GCol(t[r][0], t[r][1], t[r][2])
-					buf[6*r][k] = float32(u0)
-					buf[6*r+1][k] = float32(u1)
-					buf[6*r+2][k] = float32(u2)
-					buf[6*r+3][k] = float32(u3)
-					buf[6*r+4][k] = float32(u4)
-					buf[6*r+5][k] = float32(u5)
-				}
-			}
-			for xi := range 36 {
-				copy(u[xi*blk+lo:][:n], buf[xi][:n])
-			}
-		}
-	})
-}
-
 // wino4Group is the number of filters the F(4×4) filter transforms take
 // at a time.
 const wino4Group = 64
@@ -135,41 +97,6 @@ func wino4GTCol(x0, x1, x2, x3, x4, x5 float64) (g0, g1, g2 float64) {
 	s, d := x1+x2, x2-x1
 	p, q := x3+x4, x3-x4
 	return x0*0.25 - s*sixth + p*twentyFourth, d*sixth + q*twelfth, (p-s)*sixth + x5
-}
-
-// Winograd4FilterGrad adds Gᵀ dU G into dw (cout × cin × 3 × 3) for every
-// filter, du laid out as Winograd4Filter's u, in float64 rounded once: the
-// gradient of a filter whose transform's gradient is dU. Filters go
-// through in groups, as in Winograd4Filter.
-func Winograd4FilterGrad(dw, du []float32, cout, cin int) {
-	blk := cout * cin
-	_ = du[36*blk-1]
-	_ = dw[9*blk-1]
-	parallel.For(ceilDiv(blk, wino4Group), 8, func(glo, ghi int) {
-		var buf [36][wino4Group]float32
-		for grp := glo; grp < ghi; grp++ {
-			lo := grp * wino4Group
-			n := min(wino4Group, blk-lo)
-			for xi := range 36 {
-				copy(buf[xi][:n], du[xi*blk+lo:][:n])
-			}
-			for k := range n {
-				var t [6][3]float64 // dU G, row by row
-				for r := range 6 {
-					b := &buf
-					t[r][0], t[r][1], t[r][2] = wino4GTCol(float64(b[6*r][k]), float64(b[6*r+1][k]), float64(b[6*r+2][k]),
-						float64(b[6*r+3][k]), float64(b[6*r+4][k]), float64(b[6*r+5][k]))
-				}
-				g := (*[9]float32)(dw[9*(lo+k):])
-				for j := range 3 { // Gᵀ (dU G), column by column
-					g0, g1, g2 := wino4GTCol(t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j])
-					g[j] += float32(g0)
-					g[3+j] += float32(g1)
-					g[6+j] += float32(g2)
-				}
-			}
-		}
-	})
 }
 
 // wino4Vec is the number of tiles the vector kernels take a step: the
