@@ -58,13 +58,17 @@ type winoAlgo struct {
 	input      func(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool)
 	outputGrad func(dm []float32, blk, ld int, dy []float32, outSize, samples, c, h, w int, par bool)
 	output     func(y []float32, outSize int, add bool, adds *kernels.WinogradAdds, m []float32, blk, ld, samples, c, h, w int, par bool)
+	// flipped transforms the flipped filters of the input gradient
+	// straight from W (cout × cin × 3 × 3) into blocks of cin × cout;
+	// nil: W' is built first and goes through filter.
+	flipped func(u, w []float32, cout, cin int)
 }
 
 var (
 	wino2 = &winoAlgo{"F(2×2, 3×3)", 16, kernels.WinogradTiles, kernels.WinogradFilter, kernels.WinogradFilterGrad,
-		kernels.WinogradInput, kernels.WinogradOutputGrad, kernels.WinogradOutput}
+		kernels.WinogradInput, kernels.WinogradOutputGrad, kernels.WinogradOutput, nil}
 	wino4 = &winoAlgo{"F(4×4, 3×3)", 36, kernels.Winograd4Tiles, kernels.Winograd4Filter, kernels.Winograd4FilterGrad,
-		kernels.Winograd4Input, kernels.Winograd4OutputGrad, kernels.Winograd4Output}
+		kernels.Winograd4Input, kernels.Winograd4OutputGrad, kernels.Winograd4Output, kernels.Winograd4FilterFlipped}
 )
 
 // algo is the Winograd algorithm of this convolution's forward pass
@@ -175,40 +179,38 @@ func winoShape(a *winoAlgo, rotated bool, m, k int) packedShape {
 
 // winoFilters transforms the filters W (cout × cin × 3 × 3), or for
 // rotated the flipped filters W' (cin × cout × 3 × 3) of the input
-// gradient, by algorithm a, and packs the matrices U_ξ. Give them back with
-// the returned function.
+// gradient, W'[ci, co, a, b] = W[co, ci, 2−a, 2−b], by algorithm a, and
+// packs the matrices U_ξ. Give them back with the returned function.
 func (c *convChunks) winoFilters(a *winoAlgo, rotated bool) ([]*kernels.PackedA, func()) {
 	cout, cin := c.cout, c.geom.C
 	if rotated {
 		cout, cin = cin, cout
 	}
 	sh := winoShape(a, rotated, cout, cin)
-	w := c.W
-	var wr *[]float32
-	if rotated { // W'[ci, co, a, b] = W[co, ci, 2−a, 2−b]
-		wr = getConvBuf(9 * cout * cin)
-		c.rotate(*wr)
-		w = *wr
-	}
 	u := getConvBuf(a.blocks * cout * cin)
-	ps := takeWeights(sh)
-	winoPack(a, ps, *u, w, cout, cin)
-	if wr != nil {
+	switch {
+	case !rotated:
+		a.filter(*u, c.W, cout, cin)
+	case a.flipped != nil: // read W transposed and turned in the transform
+		a.flipped(*u, c.W, cin, cout)
+	default:
+		wr := getConvBuf(9 * cout * cin)
+		c.rotate(*wr)
+		a.filter(*u, *wr, cout, cin)
 		putConvBuf(wr)
 	}
+	ps := takeWeights(sh)
+	winoPack(ps, *u, cout, cin)
 	return ps, func() {
 		releaseWeights(sh, ps)
 		putConvBuf(u)
 	}
 }
 
-// winoPack transforms the filters w (cout × cin × 3 × 3) into u, the
-// matrices U_ξ of cout × cin of algorithm a, and packs U_ξ into ps[ξ].
-func winoPack(a *winoAlgo, ps []*kernels.PackedA, u, w []float32, cout, cin int) {
-	a.filter(u, w, cout, cin)
-	for xi, p := range ps {
-		p.Pack(false, cout, cin, u[xi*cout*cin:], cin)
-	}
+// winoPack packs the matrices U_ξ (cout × cin each, one after another in
+// u) into ps[ξ], all of them in one parallel loop.
+func winoPack(ps []*kernels.PackedA, u []float32, cout, cin int) {
+	kernels.PackBlocks(ps, cout, cin, u, cout*cin)
 }
 
 // winoCache keeps the packed transformed filters of no-grad calls (sampling),
@@ -254,7 +256,8 @@ func (c *convChunks) cachedWinoFilters(a *winoAlgo) []*kernels.PackedA {
 	for xi := range e.ps {
 		e.ps[xi] = new(kernels.PackedA)
 	}
-	winoPack(a, e.ps, *u, e.w, cout, cin)
+	a.filter(*u, e.w, cout, cin)
+	winoPack(e.ps, *u, cout, cin)
 	putConvBuf(u)
 	winoCache.Lock()
 	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {
