@@ -58,17 +58,17 @@ type winoAlgo struct {
 	input      func(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool)
 	outputGrad func(dm []float32, blk, ld int, dy []float32, outSize, samples, c, h, w int, par bool)
 	output     func(y []float32, outSize int, add bool, adds *kernels.WinogradAdds, m []float32, blk, ld, samples, c, h, w int, par bool)
-	// flipped transforms the flipped filters of the input gradient
-	// straight from W (cout × cin × 3 × 3) into blocks of cin × cout;
-	// nil: W' is built first and goes through filter.
-	flipped func(u, w []float32, cout, cin int)
+	// packed transforms the filters W (cout × cin × 3 × 3), or with
+	// flipped the input gradient's flipped filters W', straight into the
+	// packed U_ξ; nil: through filter (W' built first) and winoPack.
+	packed func(ps []*kernels.PackedA, w []float32, cout, cin int, flipped bool)
 }
 
 var (
 	wino2 = &winoAlgo{"F(2×2, 3×3)", 16, kernels.WinogradTiles, kernels.WinogradFilter, kernels.WinogradFilterGrad,
 		kernels.WinogradInput, kernels.WinogradOutputGrad, kernels.WinogradOutput, nil}
 	wino4 = &winoAlgo{"F(4×4, 3×3)", 36, kernels.Winograd4Tiles, kernels.Winograd4Filter, kernels.Winograd4FilterGrad,
-		kernels.Winograd4Input, kernels.Winograd4OutputGrad, kernels.Winograd4Output, kernels.Winograd4FilterFlipped}
+		kernels.Winograd4Input, kernels.Winograd4OutputGrad, kernels.Winograd4Output, kernels.Winograd4FilterPacked}
 )
 
 // algo is the Winograd algorithm of this convolution's forward pass
@@ -187,19 +187,20 @@ func (c *convChunks) winoFilters(a *winoAlgo, rotated bool) ([]*kernels.PackedA,
 		cout, cin = cin, cout
 	}
 	sh := winoShape(a, rotated, cout, cin)
+	ps := takeWeights(sh)
+	if a.packed != nil { // W read transposed and turned in the transform
+		a.packed(ps, c.W, c.cout, c.geom.C, rotated)
+		return ps, func() { releaseWeights(sh, ps) }
+	}
 	u := getConvBuf(a.blocks * cout * cin)
-	switch {
-	case !rotated:
-		a.filter(*u, c.W, cout, cin)
-	case a.flipped != nil: // read W transposed and turned in the transform
-		a.flipped(*u, c.W, cin, cout)
-	default:
+	if rotated {
 		wr := getConvBuf(9 * cout * cin)
 		c.rotate(*wr)
 		a.filter(*u, *wr, cout, cin)
 		putConvBuf(wr)
+	} else {
+		a.filter(*u, c.W, cout, cin)
 	}
-	ps := takeWeights(sh)
 	winoPack(ps, *u, cout, cin)
 	return ps, func() {
 		releaseWeights(sh, ps)
@@ -251,14 +252,18 @@ func (c *convChunks) cachedWinoFilters(a *winoAlgo) []*kernels.PackedA {
 	}
 	cout, cin := c.cout, c.geom.C
 	e = &winoEntry{w: append([]float32(nil), c.W...)}
-	u := getConvBuf(a.blocks * cout * cin) // the panels hold their own copy
 	e.ps = make([]*kernels.PackedA, a.blocks)
 	for xi := range e.ps {
 		e.ps[xi] = new(kernels.PackedA)
 	}
-	a.filter(*u, e.w, cout, cin)
-	winoPack(e.ps, *u, cout, cin)
-	putConvBuf(u)
+	if a.packed != nil {
+		a.packed(e.ps, e.w, cout, cin, false)
+	} else {
+		u := getConvBuf(a.blocks * cout * cin) // the panels hold their own copy
+		a.filter(*u, e.w, cout, cin)
+		winoPack(e.ps, *u, cout, cin)
+		putConvBuf(u)
+	}
 	winoCache.Lock()
 	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {
 		winoCache.m = map[winoKey]*winoEntry{}

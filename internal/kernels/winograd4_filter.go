@@ -64,10 +64,89 @@ func Winograd4FilterGrad(dw, du []float32, cout, cin int) {
 	})
 }
 
+// Winograd4FilterPacked packs the F(4×4) transforms of the filters w
+// (cout × cin × 3 × 3), or with flipped those of the input gradient's
+// flipped filters (Winograd4FilterFlipped), straight into ps[ξ] (36 of
+// them): the same panels, bit for bit, as PackBlocks of Winograd4Filter's
+// (Winograd4FilterFlipped's) u, without u. A training step transforms and
+// packs every 3×3 filter three times (forward, input gradient, and the
+// gradient's own transform); this writes each transform once, into the
+// micro-kernel's panels, in one parallel loop over them.
+func Winograd4FilterPacked(ps []*PackedA, w []float32, cout, cin int, flipped bool) {
+	if len(ps) != 36 {
+		panic("kernels: Winograd4FilterPacked wants 36 PackedA")
+	}
+	m, k, rs, cs := cout, cin, 9*cin, 9 // filter (row, col) of U_ξ at w[row·rs + col·cs]
+	if flipped {
+		m, k, rs, cs = cin, cout, 9, 9*cin
+	}
+	if m <= 0 || k <= 0 {
+		PackBlocks(ps, m, k, nil, 0)
+		return
+	}
+	_ = w[9*m*k-1]
+	if gemmPackedKernel.bf16 || 9*m*k > 1<<31-1 { // panels this path does not write: through u
+		buf := winoScratch.get()
+		defer winoScratch.put(buf)
+		*buf = grow(*buf, 36*m*k)
+		if flipped {
+			Winograd4FilterFlipped(*buf, w, cout, cin)
+		} else {
+			Winograd4Filter(*buf, w, cout, cin)
+		}
+		PackBlocks(ps, m, k, *buf, m*k)
+		return
+	}
+	mPad := ceilDiv(m, packMR) * packMR
+	for _, p := range ps {
+		p.transA, p.m, p.k, p.a, p.lda, p.kern = false, m, k, nil, k, gemmPackedKernel
+		p.mPad = mPad
+		p.buf = grow(p.buf, mPad*k)
+	}
+	depth := sliceDepth(k)
+	slices, panels := ceilDiv(k, depth), mPad/packMR
+	filter := wino4FilterUse.table
+	parallel.For(slices*panels, 1, func(lo, hi int) {
+		var buf [36 * wino4Group]float32
+		var idx [wino4Group]int32
+		for t := lo; t < hi; t++ {
+			// Panel i of slice pc: step p, row r at at + 6p + r holds
+			// filter (i+r, pc+p); rows past m are zero.
+			pc, i := t/panels*depth, t%panels*packMR
+			kc, h := min(depth, k-pc), min(packMR, m-i)
+			at := pc*mPad + i*kc
+			for q0 := 0; q0 < packMR*kc; q0 += wino4Group {
+				n := min(wino4Group, packMR*kc-q0)
+				for j := range n {
+					q := q0 + j
+					r := min(q%packMR, h-1) // a row past m: any filter, cleared below
+					idx[j] = int32((i+r)*rs + (pc+q/packMR)*cs)
+				}
+				filter(buf[:], wino4Group, w, idx[:n], flipped)
+				for xi, p := range ps {
+					copy(p.buf[at+q0:][:n], buf[xi*wino4Group:][:n])
+				}
+			}
+			if h < packMR {
+				for _, p := range ps {
+					d := p.buf[at:][:packMR*kc]
+					for s := range kc {
+						clear(d[s*packMR+h : (s+1)*packMR])
+					}
+				}
+			}
+		}
+	})
+}
+
 // wino4FilterPath names one set of F(4×4) filter transforms, so that tests
 // can run each.
 type wino4FilterPath struct {
 	name string
+	// table sets u[ξ·blk + k] = (G g_k Gᵀ)[ξ] for the len(idx) ≤
+	// wino4Group filters g_k whose element t is w[idx[k] + t], or with
+	// flip w[idx[k] + 8 − t].
+	table func(u []float32, blk int, w []float32, idx []int32, flip bool)
 	// filter sets u[ξ·blk + k] = (G g_k Gᵀ)[ξ] for the n filters g_k whose
 	// element t (row-major 3×3) is w[k·stride + t], or with flip
 	// w[k·stride + 8 − t] (the filter turned by 180°).
@@ -78,40 +157,50 @@ type wino4FilterPath struct {
 }
 
 // wino4FilterGenericPath is the Go loops' set.
-var wino4FilterGenericPath = wino4FilterPath{"generic", wino4FilterGeneric, wino4FilterGradGeneric}
+var wino4FilterGenericPath = wino4FilterPath{"generic", wino4FilterTableGeneric, wino4FilterGeneric, wino4FilterGradGeneric}
 
-// wino4FilterGeneric is wino4FilterPath.filter in Go: the transforms of up
-// to wino4Group filters at a time are gathered in a small buffer and then
-// stored block by block (the blocks lie blk floats apart, and storing 36
-// of them at once, a float each, thrashes the cache).
+// wino4FilterGeneric is wino4FilterPath.filter in Go, through
+// wino4FilterTableGeneric wino4Group filters at a time.
 func wino4FilterGeneric(u []float32, blk int, w []float32, stride int, flip bool, n int) {
-	var buf [36][wino4Group]float32
+	var idx [wino4Group]int32
 	for lo := 0; lo < n; lo += wino4Group {
 		m := min(wino4Group, n-lo)
 		for k := range m {
-			g := [9]float32(w[(lo+k)*stride:][:9])
-			if flip {
-				for t := range 4 {
-					g[t], g[8-t] = g[8-t], g[t]
-				}
-			}
-			var t [6][3]float64 // G g, column by column
-			for j := range 3 {
-				t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = wino4GCol(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
-			}
-			for r := range 6 { // (G g) Gᵀ, row by row
-				u0, u1, u2, u3, u4, u5 := wino4GCol(t[r][0], t[r][1], t[r][2])
-				buf[6*r][k] = float32(u0)
-				buf[6*r+1][k] = float32(u1)
-				buf[6*r+2][k] = float32(u2)
-				buf[6*r+3][k] = float32(u3)
-				buf[6*r+4][k] = float32(u4)
-				buf[6*r+5][k] = float32(u5)
+			idx[k] = int32((lo + k) * stride)
+		}
+		wino4FilterTableGeneric(u[lo:], blk, w, idx[:m], flip)
+	}
+}
+
+// wino4FilterTableGeneric is wino4FilterPath.table in Go: the transforms
+// are gathered in a small buffer and then stored block by block (the
+// blocks lie blk floats apart, and storing 36 of them at once, a float
+// each, thrashes the cache).
+func wino4FilterTableGeneric(u []float32, blk int, w []float32, idx []int32, flip bool) {
+	var buf [36][wino4Group]float32
+	for k, at := range idx {
+		g := [9]float32(w[at:][:9])
+		if flip {
+			for t := range 4 {
+				g[t], g[8-t] = g[8-t], g[t]
 			}
 		}
-		for xi := range 36 {
-			copy(u[xi*blk+lo:][:m], buf[xi][:m])
+		var t [6][3]float64 // G g, column by column
+		for j := range 3 {
+			t[0][j], t[1][j], t[2][j], t[3][j], t[4][j], t[5][j] = wino4GCol(float64(g[j]), float64(g[3+j]), float64(g[6+j]))
 		}
+		for r := range 6 { // (G g) Gᵀ, row by row
+			u0, u1, u2, u3, u4, u5 := wino4GCol(t[r][0], t[r][1], t[r][2])
+			buf[6*r][k] = float32(u0)
+			buf[6*r+1][k] = float32(u1)
+			buf[6*r+2][k] = float32(u2)
+			buf[6*r+3][k] = float32(u3)
+			buf[6*r+4][k] = float32(u4)
+			buf[6*r+5][k] = float32(u5)
+		}
+	}
+	for xi := range 36 {
+		copy(u[xi*blk:][:len(idx)], buf[xi][:len(idx)])
 	}
 }
 

@@ -2,11 +2,10 @@
 
 package kernels
 
-// wino4FilterAVX512 is wino4FilterGeneric in assembly
-// (winograd4_filter_amd64.s) for n ≥ 1 filters: element t of filter k is
-// read at w + 4·(idx[k mod 8] + 8·idx[1]·⌊k/8⌋ + step·t) bytes (idx[l] =
-// l·stride), so step −1 with w at element 8 reads the filters turned by
-// 180°.
+// wino4FilterAVX512 sets u[ξ·blk + k] = (G g_k Gᵀ)[ξ] in assembly
+// (winograd4_filter_amd64.s) for n ≥ 1 filters g_k whose element t
+// (row-major 3×3) is w[idx[k] + step·t]: step 1 reads the filter as it
+// is, step −1 with w at element 8 turned by 180°.
 //
 //go:noescape
 func wino4FilterAVX512(u *float32, blk int, w *float32, step int, idx *int32, n int)
@@ -22,18 +21,18 @@ func wino4FilterVec(u []float32, blk int, w []float32, stride int, flip bool, n 
 	if n <= 0 {
 		return
 	}
-	if stride < 9 || blk < n || 7*stride > 1<<29 {
+	if stride < 9 || blk < n || wino4Group*stride > 1<<29 {
 		panic("kernels: Winograd F(4×4) filter layout out of range")
 	}
 	_ = u[35*blk+n-1]
 	_ = w[(n-1)*stride+8]
-	var idx [8]int32
-	for l := range idx {
-		idx[l] = int32(l * stride)
-	}
 	step, at := 1, 0
 	if flip {
 		step, at = -1, 8
+	}
+	var idx [wino4Group]int32
+	for k := range min(n, wino4Group) {
+		idx[k] = int32(k * stride)
 	}
 	// The transforms of up to wino4Group filters at a time go to a small
 	// buffer and then block by block to u: the 36 blocks lie blk floats
@@ -46,6 +45,28 @@ func wino4FilterVec(u []float32, blk int, w []float32, stride int, flip bool, n 
 		for xi := range 36 {
 			copy(u[xi*blk+lo:][:m], buf[xi*wino4Group:][:m])
 		}
+	}
+}
+
+// wino4FilterTableVec checks the bounds the assembly cannot, then runs it.
+func wino4FilterTableVec(u []float32, blk int, w []float32, idx []int32, flip bool) {
+	n := len(idx)
+	if n == 0 {
+		return
+	}
+	if blk < n || len(w) < 9 {
+		panic("kernels: Winograd F(4×4) filter layout out of range")
+	}
+	_ = u[35*blk+n-1]
+	for _, at := range idx {
+		if at < 0 || int(at) > len(w)-9 {
+			panic("kernels: Winograd F(4×4) filter offset out of range")
+		}
+	}
+	if flip {
+		wino4FilterAVX512(&u[0], blk, &w[8], -1, &idx[0], n)
+	} else {
+		wino4FilterAVX512(&u[0], blk, &w[0], 1, &idx[0], n)
 	}
 }
 
@@ -63,7 +84,7 @@ func wino4FilterGradVec(dw, du []float32, blk, n int) {
 }
 
 // wino4FilterAVX512Path is the assembly's wino4FilterPath.
-var wino4FilterAVX512Path = wino4FilterPath{"avx512", wino4FilterVec, wino4FilterGradVec}
+var wino4FilterAVX512Path = wino4FilterPath{"avx512", wino4FilterTableVec, wino4FilterVec, wino4FilterGradVec}
 
 // wino4FilterUse is the set of F(4×4) filter transforms this machine
 // uses: AVX-512 on CPUs with AVX-512F, the Go loops elsewhere or with

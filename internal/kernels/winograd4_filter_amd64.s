@@ -92,9 +92,6 @@ TEXT ·wino4FilterAVX512(SB), NOSPLIT, $0-48
 	MOVQ step+24(FP), R8
 	SHLQ $2, R8
 	MOVQ idx+32(FP), AX
-	VMOVDQU32 (AX), Y26
-	MOVLQSX 4(AX), R11
-	SHLQ $5, R11 // eight filters on
 	MOVQ n+40(FP), CX
 	VBROADCASTSD w4fC<>+0(SB), Z27
 	VBROADCASTSD w4fC<>+8(SB), Z28
@@ -104,6 +101,7 @@ TEXT ·wino4FilterAVX512(SB), NOSPLIT, $0-48
 
 loop:
 	LANEMASK
+	VMOVDQU32 (AX), K2, Y26 // the eight filters' offsets
 	MOVQ R10, SI
 	GATHER(Z0)
 	GATHER(Z1)
@@ -156,7 +154,7 @@ loop:
 	// Row 5: a2.
 	ROW(Z6, Z7, Z8)
 
-	ADDQ R11, R10
+	ADDQ $32, AX
 	ADDQ $32, BX
 	SUBQ $8, CX
 	JGT  loop

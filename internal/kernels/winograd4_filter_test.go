@@ -165,3 +165,109 @@ func BenchmarkWinograd4Filter(b *testing.B) {
 		})
 	}
 }
+
+// TestWinograd4FilterPacked checks Winograd4FilterPacked, by every path,
+// bit for bit against PackBlocks of the Go loops' transforms: panels whole
+// and partial (rows past m zero), one and two slices of the sum, plain and
+// flipped, PackedAs reused across shapes.
+func TestWinograd4FilterPacked(t *testing.T) {
+	r := rand.New(rand.NewPCG(87, 88))
+	defer func(p wino4FilterPath) { wino4FilterUse = p }(wino4FilterUse)
+	ps := make([]*PackedA, 36)
+	for i := range ps {
+		ps[i] = new(PackedA)
+	}
+	for _, p := range wino4FilterPaths() {
+		for _, c := range []struct{ cout, cin int }{{1, 1}, {7, 5}, {32, 32}, {13, 300}, {300, 13}, {64, 3}, {12, 70}} {
+			for _, flipped := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%+v/flipped=%v", p.name, c, flipped), func(t *testing.T) {
+					w := randSlice(r, 9*c.cout*c.cin)
+					m, k := c.cout, c.cin
+					if flipped {
+						m, k = k, m
+					}
+					wino4FilterUse = wino4FilterGenericPath
+					u := make([]float32, 36*m*k)
+					if flipped {
+						Winograd4FilterFlipped(u, w, c.cout, c.cin)
+					} else {
+						Winograd4Filter(u, w, c.cout, c.cin)
+					}
+					want := make([]*PackedA, 36)
+					for i := range want {
+						want[i] = new(PackedA)
+					}
+					PackBlocks(want, m, k, u, m*k)
+					wino4FilterUse = p
+					Winograd4FilterPacked(ps, w, c.cout, c.cin, flipped)
+					for xi := range 36 {
+						g, wa := ps[xi], want[xi]
+						if g.m != m || g.k != k || g.mPad != wa.mPad || g.transA || g.kern != wa.kern {
+							t.Fatalf("block %d: m %d k %d mPad %d transA %v; want %d %d %d false", xi, g.m, g.k, g.mPad, g.transA, m, k, wa.mPad)
+						}
+						for i := range wa.mPad * k {
+							if math.Float32bits(g.buf[i]) != math.Float32bits(wa.buf[i]) {
+								t.Fatalf("block %d: panel float %d = %v, want %v", xi, i, g.buf[i], wa.buf[i])
+							}
+						}
+					}
+				})
+			}
+		}
+	}
+}
+
+// BenchmarkWinograd4FilterPacked times the transform and packing of one
+// weight of 128 × 128 filters, per filter: into u and then each U_ξ by
+// Pack (as autograd did), into u and then PackBlocks, and
+// Winograd4FilterPacked straight into the panels; plain and flipped.
+//
+//	go test -run '^$' -bench Winograd4FilterPacked -cpu 1 ./internal/kernels/
+func BenchmarkWinograd4FilterPacked(b *testing.B) {
+	r := rand.New(rand.NewPCG(89, 90))
+	cout, cin := 128, 128
+	w := randSlice(r, 9*cout*cin)
+	u := make([]float32, 36*cout*cin)
+	ps := make([]*PackedA, 36)
+	for i := range ps {
+		ps[i] = new(PackedA)
+	}
+	per := func(b *testing.B) {
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(cout*cin), "ns/filter")
+	}
+	for _, flipped := range []bool{false, true} {
+		name := "plain"
+		if flipped {
+			name = "flipped"
+		}
+		transform := func() {
+			if flipped {
+				Winograd4FilterFlipped(u, w, cout, cin)
+			} else {
+				Winograd4Filter(u, w, cout, cin)
+			}
+		}
+		b.Run(name+"/u+Pack", func(b *testing.B) {
+			for b.Loop() {
+				transform()
+				for xi, p := range ps {
+					p.Pack(false, cout, cin, u[xi*cout*cin:], cin)
+				}
+			}
+			per(b)
+		})
+		b.Run(name+"/u+PackBlocks", func(b *testing.B) {
+			for b.Loop() {
+				transform()
+				PackBlocks(ps, cout, cin, u, cout*cin)
+			}
+			per(b)
+		})
+		b.Run(name+"/packed", func(b *testing.B) {
+			for b.Loop() {
+				Winograd4FilterPacked(ps, w, cout, cin, flipped)
+			}
+			per(b)
+		})
+	}
+}
