@@ -49,26 +49,25 @@ var (
 
 // winoAlgo is one of the Winograd algorithms: F(2×2, 3×3) or F(4×4, 3×3),
 // their tiles and kernels (internal/kernels/winograd.go, winograd4.go).
+// packed transforms the filters W (cout × cin × 3 × 3), or with flipped
+// the input gradient's flipped filters W'[ci, co] = rot180(W[co, ci])
+// read from W, and packs the matrices U_ξ into ps.
 type winoAlgo struct {
 	name       string
 	blocks     int // positions ξ of the transformed tile: 16 or 36
 	tiles      func(h, w int) int
-	filter     func(u, w []float32, cout, cin int)
+	packed     func(ps []*kernels.PackedA, w []float32, cout, cin int, flipped bool)
 	filterGrad func(dw, du []float32, cout, cin int)
 	input      func(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool)
 	outputGrad func(dm []float32, blk, ld int, dy []float32, outSize, samples, c, h, w int, par bool)
 	output     func(y []float32, outSize int, add bool, adds *kernels.WinogradAdds, m []float32, blk, ld, samples, c, h, w int, par bool)
-	// packed transforms the filters W (cout × cin × 3 × 3), or with
-	// flipped the input gradient's flipped filters W', straight into the
-	// packed U_ξ; nil: through filter (W' built first) and winoPack.
-	packed func(ps []*kernels.PackedA, w []float32, cout, cin int, flipped bool)
 }
 
 var (
-	wino2 = &winoAlgo{"F(2×2, 3×3)", 16, kernels.WinogradTiles, kernels.WinogradFilter, kernels.WinogradFilterGrad,
-		kernels.WinogradInput, kernels.WinogradOutputGrad, kernels.WinogradOutput, nil}
-	wino4 = &winoAlgo{"F(4×4, 3×3)", 36, kernels.Winograd4Tiles, kernels.Winograd4Filter, kernels.Winograd4FilterGrad,
-		kernels.Winograd4Input, kernels.Winograd4OutputGrad, kernels.Winograd4Output, kernels.Winograd4FilterPacked}
+	wino2 = &winoAlgo{"F(2×2, 3×3)", 16, kernels.WinogradTiles, kernels.WinogradFilterPacked, kernels.WinogradFilterGrad,
+		kernels.WinogradInput, kernels.WinogradOutputGrad, kernels.WinogradOutput}
+	wino4 = &winoAlgo{"F(4×4, 3×3)", 36, kernels.Winograd4Tiles, kernels.Winograd4FilterPacked, kernels.Winograd4FilterGrad,
+		kernels.Winograd4Input, kernels.Winograd4OutputGrad, kernels.Winograd4Output}
 )
 
 // algo is the Winograd algorithm of this convolution's forward pass
@@ -179,8 +178,9 @@ func winoShape(a *winoAlgo, rotated bool, m, k int) packedShape {
 
 // winoFilters transforms the filters W (cout × cin × 3 × 3), or for
 // rotated the flipped filters W' (cin × cout × 3 × 3) of the input
-// gradient, W'[ci, co, a, b] = W[co, ci, 2−a, 2−b], by algorithm a, and
-// packs the matrices U_ξ. Give them back with the returned function.
+// gradient, W'[ci, co, a, b] = W[co, ci, 2−a, 2−b] (read from W in the
+// transform), by algorithm a, and packs the matrices U_ξ. Give them back
+// with the returned function.
 func (c *convChunks) winoFilters(a *winoAlgo, rotated bool) ([]*kernels.PackedA, func()) {
 	cout, cin := c.cout, c.geom.C
 	if rotated {
@@ -188,30 +188,8 @@ func (c *convChunks) winoFilters(a *winoAlgo, rotated bool) ([]*kernels.PackedA,
 	}
 	sh := winoShape(a, rotated, cout, cin)
 	ps := takeWeights(sh)
-	if a.packed != nil { // W read transposed and turned in the transform
-		a.packed(ps, c.W, c.cout, c.geom.C, rotated)
-		return ps, func() { releaseWeights(sh, ps) }
-	}
-	u := getConvBuf(a.blocks * cout * cin)
-	if rotated {
-		wr := getConvBuf(9 * cout * cin)
-		c.rotate(*wr)
-		a.filter(*u, *wr, cout, cin)
-		putConvBuf(wr)
-	} else {
-		a.filter(*u, c.W, cout, cin)
-	}
-	winoPack(ps, *u, cout, cin)
-	return ps, func() {
-		releaseWeights(sh, ps)
-		putConvBuf(u)
-	}
-}
-
-// winoPack packs the matrices U_ξ (cout × cin each, one after another in
-// u) into ps[ξ], all of them in one parallel loop.
-func winoPack(ps []*kernels.PackedA, u []float32, cout, cin int) {
-	kernels.PackBlocks(ps, cout, cin, u, cout*cin)
+	a.packed(ps, c.W, c.cout, c.geom.C, rotated)
+	return ps, func() { releaseWeights(sh, ps) }
 }
 
 // winoCache keeps the packed transformed filters of no-grad calls (sampling),
@@ -256,14 +234,7 @@ func (c *convChunks) cachedWinoFilters(a *winoAlgo) []*kernels.PackedA {
 	for xi := range e.ps {
 		e.ps[xi] = new(kernels.PackedA)
 	}
-	if a.packed != nil {
-		a.packed(e.ps, e.w, cout, cin, false)
-	} else {
-		u := getConvBuf(a.blocks * cout * cin) // the panels hold their own copy
-		a.filter(*u, e.w, cout, cin)
-		winoPack(e.ps, *u, cout, cin)
-		putConvBuf(u)
-	}
+	a.packed(e.ps, e.w, cout, cin, false)
 	winoCache.Lock()
 	if winoCache.m == nil || len(winoCache.m) >= winoCacheMax {
 		winoCache.m = map[winoKey]*winoEntry{}

@@ -64,35 +64,6 @@ func winoRowWidth(w int) int {
 // winoScratch holds per-goroutine scratch planes between calls.
 var winoScratch = freeList[[]float32]{new: func() *[]float32 { return new([]float32) }}
 
-// WinogradFilter sets u (16 blocks of cout × cin, u[ξ·cout·cin + co·cin +
-// ci]) to U = G g Gᵀ for every 3×3 filter g = w[co][ci] of w (cout × cin
-// × 3 × 3).
-func WinogradFilter(u, w []float32, cout, cin int) {
-	blk := cout * cin
-	_ = u[16*blk-1]
-	_ = w[9*blk-1]
-	parallel.For(blk, 1024, func(lo, hi int) {
-		for f := lo; f < hi; f++ {
-			g := (*[9]float32)(w[9*f:])
-			var t [4][3]float32 // G g
-			for j := range 3 {
-				g0, g1, g2 := g[j], g[3+j], g[6+j]
-				t[0][j] = g0
-				t[1][j] = 0.5 * (g0 + g1 + g2)
-				t[2][j] = 0.5 * (g0 - g1 + g2)
-				t[3][j] = g2
-			}
-			for r := range 4 { // (G g) Gᵀ
-				a, b, c := t[r][0], t[r][1], t[r][2]
-				u[(4*r+0)*blk+f] = a
-				u[(4*r+1)*blk+f] = 0.5 * (a + b + c)
-				u[(4*r+2)*blk+f] = 0.5 * (a - b + c)
-				u[(4*r+3)*blk+f] = c
-			}
-		}
-	})
-}
-
 // WinogradFilterGrad adds Gᵀ dU G into dw (cout × cin × 3 × 3) for every
 // filter, du laid out as WinogradFilter's u: the gradient of a filter
 // whose transform's gradient is dU.

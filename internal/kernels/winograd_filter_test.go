@@ -1,0 +1,67 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestWinogradFilterFlippedPacked checks F(2×2)'s WinogradFilterFlipped
+// bit for bit against WinogradFilter of the flipped weight W'[ci][co] =
+// rot180(W[co][ci]), and WinogradFilterPacked against PackBlocks of
+// either's u.
+func TestWinogradFilterFlippedPacked(t *testing.T) {
+	r := rand.New(rand.NewPCG(93, 94))
+	ps := make([]*PackedA, 16)
+	for i := range ps {
+		ps[i] = new(PackedA)
+	}
+	for _, c := range []struct{ cout, cin int }{{1, 1}, {3, 5}, {64, 2}, {13, 300}} {
+		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
+			w := randSlice(r, 9*c.cout*c.cin)
+			rot := make([]float32, len(w))
+			for co := range c.cout {
+				for ci := range c.cin {
+					for e := range 9 {
+						rot[9*(ci*c.cout+co)+e] = w[9*(co*c.cin+ci)+8-e]
+					}
+				}
+			}
+			blk := c.cout * c.cin
+			plain, flipped := make([]float32, 16*blk), make([]float32, 16*blk)
+			WinogradFilter(plain, w, c.cout, c.cin)
+			WinogradFilter(flipped, rot, c.cin, c.cout)
+			got := make([]float32, 16*blk)
+			WinogradFilterFlipped(got, w, c.cout, c.cin)
+			for i := range got {
+				if math.Float32bits(got[i]) != math.Float32bits(flipped[i]) {
+					t.Fatalf("flipped u[%d] = %v, want %v", i, got[i], flipped[i])
+				}
+			}
+			for _, f := range []bool{false, true} {
+				m, k, u := c.cout, c.cin, plain
+				if f {
+					m, k, u = c.cin, c.cout, flipped
+				}
+				want := make([]*PackedA, 16)
+				for i := range want {
+					want[i] = new(PackedA)
+				}
+				PackBlocks(want, m, k, u, blk)
+				WinogradFilterPacked(ps, w, c.cout, c.cin, f)
+				for xi := range 16 {
+					g, wa := ps[xi], want[xi]
+					if g.m != m || g.k != k || g.mPad != wa.mPad {
+						t.Fatalf("flipped=%v block %d: m %d k %d mPad %d, want %d %d %d", f, xi, g.m, g.k, g.mPad, m, k, wa.mPad)
+					}
+					for i := range wa.mPad * k {
+						if math.Float32bits(g.buf[i]) != math.Float32bits(wa.buf[i]) {
+							t.Fatalf("flipped=%v block %d: panel float %d = %v, want %v", f, xi, i, g.buf[i], wa.buf[i])
+						}
+					}
+				}
+			}
+		})
+	}
+}
