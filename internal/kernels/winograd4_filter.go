@@ -107,29 +107,32 @@ func Winograd4FilterPacked(ps []*PackedA, w []float32, cout, cin int, flipped bo
 	slices, panels := ceilDiv(k, depth), mPad/packMR
 	filter := wino4FilterUse.table
 	parallel.For(slices*panels, 1, func(lo, hi int) {
-		var buf [36 * wino4Group]float32
-		var idx [wino4Group]int32
+		// A panel's transforms go to a scratch buffer first, then block by
+		// block into the panels: storing straight into 36 buffers at the
+		// same offsets would send every store to the same few cache sets.
+		// The blocks are a cache line longer than a panel for the same
+		// reason.
+		var idx [packMR * packKC]int32
+		sb := winoScratch.get()
+		defer winoScratch.put(sb)
+		*sb = grow(*sb, 36*(packMR*depth+16))
+		buf := *sb
 		for t := lo; t < hi; t++ {
 			// Panel i of slice pc: step p, row r at at + 6p + r holds
 			// filter (i+r, pc+p); rows past m are zero.
 			pc, i := t/panels*depth, t%panels*packMR
 			kc, h := min(depth, k-pc), min(packMR, m-i)
-			at := pc*mPad + i*kc
-			for q0 := 0; q0 < packMR*kc; q0 += wino4Group {
-				n := min(wino4Group, packMR*kc-q0)
-				for j := range n {
-					q := q0 + j
-					r := min(q%packMR, h-1) // a row past m: any filter, cleared below
-					idx[j] = int32((i+r)*rs + (pc+q/packMR)*cs)
-				}
-				filter(buf[:], wino4Group, w, idx[:n], flipped)
-				for xi, p := range ps {
-					copy(p.buf[at+q0:][:n], buf[xi*wino4Group:][:n])
-				}
+			at, n := pc*mPad+i*kc, packMR*kc
+			for q := range n {
+				r := min(q%packMR, h-1) // a row past m: any filter, cleared below
+				idx[q] = int32((i+r)*rs + (pc+q/packMR)*cs)
 			}
-			if h < packMR {
-				for _, p := range ps {
-					d := p.buf[at:][:packMR*kc]
+			blk := n + 16
+			filter(buf, blk, w, idx[:n], flipped)
+			for xi, p := range ps {
+				d := p.buf[at:][:n]
+				copy(d, buf[xi*blk:][:n])
+				if h < packMR {
 					for s := range kc {
 						clear(d[s*packMR+h : (s+1)*packMR])
 					}
@@ -143,9 +146,8 @@ func Winograd4FilterPacked(ps []*PackedA, w []float32, cout, cin int, flipped bo
 // can run each.
 type wino4FilterPath struct {
 	name string
-	// table sets u[ξ·blk + k] = (G g_k Gᵀ)[ξ] for the len(idx) ≤
-	// wino4Group filters g_k whose element t is w[idx[k] + t], or with
-	// flip w[idx[k] + 8 − t].
+	// table sets u[ξ·blk + k] = (G g_k Gᵀ)[ξ] for the len(idx) filters
+	// g_k whose element t is w[idx[k] + t], or with flip w[idx[k] + 8 − t].
 	table func(u []float32, blk int, w []float32, idx []int32, flip bool)
 	// filter sets u[ξ·blk + k] = (G g_k Gᵀ)[ξ] for the n filters g_k whose
 	// element t (row-major 3×3) is w[k·stride + t], or with flip
@@ -177,6 +179,14 @@ func wino4FilterGeneric(u []float32, blk int, w []float32, stride int, flip bool
 // blocks lie blk floats apart, and storing 36 of them at once, a float
 // each, thrashes the cache).
 func wino4FilterTableGeneric(u []float32, blk int, w []float32, idx []int32, flip bool) {
+	for lo := 0; lo < len(idx); lo += wino4Group {
+		wino4FilterGroupGeneric(u[lo:], blk, w, idx[lo:min(lo+wino4Group, len(idx))], flip)
+	}
+}
+
+// wino4FilterGroupGeneric is wino4FilterTableGeneric for up to wino4Group
+// filters.
+func wino4FilterGroupGeneric(u []float32, blk int, w []float32, idx []int32, flip bool) {
 	var buf [36][wino4Group]float32
 	for k, at := range idx {
 		g := [9]float32(w[at:][:9])
