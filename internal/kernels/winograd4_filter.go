@@ -69,9 +69,9 @@ func Winograd4FilterGrad(dw, du []float32, cout, cin int) {
 // flipped filters (Winograd4FilterFlipped), straight into ps[ξ] (36 of
 // them): the same panels, bit for bit, as PackBlocks of Winograd4Filter's
 // (Winograd4FilterFlipped's) u, without u. A training step transforms and
-// packs every 3×3 filter three times (forward, input gradient, and the
-// gradient's own transform); this writes each transform once, into the
-// micro-kernel's panels, in one parallel loop over them.
+// packs every 3×3 filter twice (forward and input gradient); this writes
+// each transform once, into the micro-kernel's panels, in one parallel
+// loop over them.
 func Winograd4FilterPacked(ps []*PackedA, w []float32, cout, cin int, flipped bool) {
 	if len(ps) != 36 {
 		panic("kernels: Winograd4FilterPacked wants 36 PackedA")
