@@ -145,26 +145,39 @@ func winogradPays(cin, cout, h, w int) bool {
 	return cin >= 128
 }
 
-// winoChunks is the chunking of a Winograd convolution by algorithm a: s
-// samples per chunk, tiles per sample, ld the row stride of the
-// transformed operands.
+// winoChunks is the chunking of a Winograd convolution by algorithm a:
+// n samples in chunks of at most s (span), tiles per sample, ld the row
+// stride of the transformed operands.
 type winoChunks struct {
-	a                    *winoAlgo
-	tiles, s, chunks, ld int
+	a                       *winoAlgo
+	n, tiles, s, chunks, ld int
 }
 
+// winoChunks aims for chunks of winoChunkFloats (a whole number of
+// samples), then, as the implicit GEMM does (balancedChunks), rounds the
+// count up to a multiple of the workers, the chunks getting smaller and
+// so staying in L2: 3 chunks on 2 workers (7×7, 128 channels, batch 16)
+// would keep one worker idle a third of the time, and 10 on 2 workers,
+// handed out as 8 ranges (batch 64), a fifth.
 func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
-	p := winoChunks{a: a}
+	p := winoChunks{a: a, n: c.n}
 	p.tiles = a.tiles(c.geom.H, c.geom.W)
 	want := winoChunkFloats / (a.blocks * max(c.geom.C, c.cout))
 	if winoChunkTiles > 0 {
 		want = winoChunkTiles
 	}
 	s := max(1, min(c.n, (want+p.tiles/2)/p.tiles))
-	p.chunks = (c.n + s - 1) / s
-	p.s = (c.n + p.chunks - 1) / p.chunks // even the chunks out
+	p.chunks = balancedChunks(c.n, (c.n+s-1)/s, parallel.Workers())
+	p.s = (c.n + p.chunks - 1) / p.chunks // the largest chunk
 	p.ld = p.s*p.tiles + kernels.WinogradPad
 	return p
+}
+
+// span is chunk ch's samples: from lo, m of them, cut as evenly as whole
+// samples allow (chunks differ by at most one sample).
+func (p winoChunks) span(ch int) (lo, m int) {
+	lo = ch * p.n / p.chunks
+	return lo, (ch+1)*p.n/p.chunks - lo
 }
 
 // winoShape is the packedShape of a set of transformed filters (16 or 36
@@ -307,8 +320,7 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 		mBuf := getConvBuf(a.blocks * cout * p.ld)
 		v, m := *vBuf, *mBuf
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * p.s
-			ms := min(p.s, c.n-lo)
+			lo, ms := p.span(ch)
 			n := ms * p.tiles
 			a.input(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
 			for xi := range a.blocks {
@@ -367,8 +379,7 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32) {
 		v, dm := *vBuf, *mBuf
 		beta := float32(0)
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * p.s
-			ms := min(p.s, c.n-lo)
+			lo, ms := p.span(ch)
 			n := ms * p.tiles
 			a.input(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
 			a.outputGrad(dm, cout*p.ld, p.ld, dY[lo*c.outSize:], c.outSize, ms, cout, h, w, !serial)
