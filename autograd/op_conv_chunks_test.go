@@ -174,3 +174,32 @@ func TestWinoChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestSameFloatBits checks the Winograd filter cache's comparison of a
+// weight with the copy its filters were made from, on weights of one to
+// several parallel parts: equal bits (NaN included) are the same, and one
+// changed bit anywhere (a first, middle or last element, +0 against −0)
+// or a different length is not.
+func TestSameFloatBits(t *testing.T) {
+	for _, n := range []int{1, 100, sameFloatBitsGrain, 5*sameFloatBitsGrain + 3} {
+		a := tensor.NewRNG(uint64(n)).Randn(n).Data
+		a[n/2] = float32(math.NaN())
+		if !sameFloatBits(a, append([]float32(nil), a...)) {
+			t.Fatalf("n %d: a copy is not the same", n)
+		}
+		if sameFloatBits(a, a[:n-1]) {
+			t.Fatalf("n %d: a shorter slice is the same", n)
+		}
+		for _, i := range []int{0, n / 3, n - 1} {
+			b := append([]float32(nil), a...)
+			b[i] = math.Float32frombits(math.Float32bits(b[i]) ^ 1)
+			if sameFloatBits(a, b) {
+				t.Fatalf("n %d: a changed bit at %d is the same", n, i)
+			}
+			a[i], b[i] = 0, float32(math.Copysign(0, -1))
+			if sameFloatBits(a, b) {
+				t.Fatalf("n %d: +0 and −0 at %d are the same", n, i)
+			}
+		}
+	}
+}
