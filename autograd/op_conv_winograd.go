@@ -414,8 +414,12 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32) {
 		putConvBuf(mBuf)
 	})
 	du := (*partials)[:size]
-	for part := 1; part < parts; part++ {
-		kernels.AddTo(du, (*partials)[part*size:][:size])
+	if parts > 1 { // each element is the same sum in part order, whatever the split
+		parallel.For(size, grainElems, func(lo, hi int) {
+			for part := 1; part < parts; part++ {
+				kernels.AddTo(du[lo:hi], (*partials)[part*size+lo:][:hi-lo])
+			}
+		})
 	}
 	a.filterGrad(dW, du, cout, cin)
 }
