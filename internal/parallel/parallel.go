@@ -19,6 +19,7 @@ type task struct {
 	fn   func(lo, hi int)
 	n, c int
 	next atomic.Int64
+	left atomic.Int64 // chunks not finished yet
 	wg   sync.WaitGroup
 }
 
@@ -30,8 +31,27 @@ func (t *task) run() {
 			return
 		}
 		t.fn(i*t.n/t.c, (i+1)*t.n/t.c)
+		t.left.Add(-1)
 		t.wg.Done()
 	}
+}
+
+// wait returns when every chunk has finished. It polls for up to spinFor
+// first, as spin does, since a goroutine that parks here is woken onto
+// the processor of the worker that finished last, behind that worker.
+func (t *task) wait() {
+	t0 := time.Now()
+	for polls := 1; t.left.Load() > 0 && time.Since(t0) < spinFor; polls++ {
+		for range 64 {
+			if t.left.Load() == 0 {
+				break
+			}
+		}
+		if polls%16 == 0 {
+			runtime.Gosched()
+		}
+	}
+	t.wg.Wait()
 }
 
 var (
@@ -153,6 +173,7 @@ func For(n, grain int, fn func(lo, hi int)) {
 		return
 	}
 	t := &task{fn: fn, n: n, c: c}
+	t.left.Store(int64(c))
 	t.wg.Add(c)
 	help := min(c-1, workers-1) // the caller is one of the workers
 	if help > 0 && spinners.Load() > 0 && offer.CompareAndSwap(nil, t) {
@@ -169,7 +190,7 @@ func For(n, grain int, fn func(lo, hi int)) {
 	}
 	t.run()
 	offer.CompareAndSwap(t, nil) // not taken: every chunk has been claimed
-	t.wg.Wait()
+	t.wait()
 }
 
 // ForChunks is For with the chunk index: fn(chunk, lo, hi). Use it for
