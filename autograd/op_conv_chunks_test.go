@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -121,6 +122,83 @@ func TestRotate(t *testing.T) {
 						}
 					}
 				}
+			}
+		}
+	}
+}
+
+// TestWinoChunks checks the chunking of bench-unet's Winograd
+// convolutions at batch 16 and 64: one chunk, or a multiple of the
+// workers (of four per worker above that), so that no worker idles at the
+// end of a call; spans that cover the batch in order, each at most s
+// samples; and chunks that stay near winoChunkFloats (half a sample
+// over, from rounding, or one sample where one is larger).
+func TestWinoChunks(t *testing.T) {
+	workers := parallel.Workers()
+	for _, sh := range []struct{ cin, cout, h int }{
+		{32, 32, 28}, {32, 64, 14}, {64, 64, 14}, {64, 128, 7}, {128, 128, 7}, {256, 128, 7}, {192, 64, 14}, {96, 32, 28},
+	} {
+		for _, n := range []int{1, 3, 16, 64} {
+			geom := kernels.ConvGeom{C: sh.cin, H: sh.h, W: sh.h, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1}
+			c := &convChunks{geom: geom, n: n, groups: 1, cout: sh.cout}
+			for _, a := range []*winoAlgo{wino2, wino4} {
+				p := c.winoChunks(a)
+				what := fmt.Sprintf("%s, %d→%d channels, %d×%d, batch %d: %d chunks of up to %d", a.name, sh.cin, sh.cout, sh.h, sh.h, n, p.chunks, p.s)
+				if p.chunks < 1 || p.chunks > n {
+					t.Fatalf("%s: want 1 to %d chunks", what, n)
+				}
+				if step := workers; p.chunks > 1 && p.chunks < n && workers > 1 {
+					if p.chunks > 4*workers {
+						step = 4 * workers
+					}
+					if p.chunks%step != 0 {
+						t.Errorf("%s: not a multiple of %d", what, step)
+					}
+				}
+				next := 0
+				for ch := range p.chunks {
+					lo, m := p.span(ch)
+					if lo != next || m < 1 || m > p.s {
+						t.Fatalf("%s: chunk %d is samples [%d, %d), want from %d, 1 to %d of them", what, ch, lo, lo+m, next, p.s)
+					}
+					next = lo + m
+				}
+				if next != n {
+					t.Fatalf("%s: the chunks end at %d", what, next)
+				}
+				sample := a.blocks * max(sh.cin, sh.cout) * p.tiles
+				if p.s > 1 && p.s*sample > winoChunkFloats+sample/2 {
+					t.Errorf("%s: %d floats a chunk, want at most %d", what, p.s*sample, winoChunkFloats+sample/2)
+				}
+			}
+		}
+	}
+}
+
+// TestSameFloatBits checks the Winograd filter cache's comparison of a
+// weight with the copy its filters were made from, on weights of one to
+// several parallel parts: equal bits (NaN included) are the same, and one
+// changed bit anywhere (a first, middle or last element, +0 against −0)
+// or a different length is not.
+func TestSameFloatBits(t *testing.T) {
+	for _, n := range []int{1, 100, sameFloatBitsGrain, 5*sameFloatBitsGrain + 3} {
+		a := tensor.NewRNG(uint64(n)).Randn(n).Data
+		a[n/2] = float32(math.NaN())
+		if !sameFloatBits(a, append([]float32(nil), a...)) {
+			t.Fatalf("n %d: a copy is not the same", n)
+		}
+		if sameFloatBits(a, a[:n-1]) {
+			t.Fatalf("n %d: a shorter slice is the same", n)
+		}
+		for _, i := range []int{0, n / 3, n - 1} {
+			b := append([]float32(nil), a...)
+			b[i] = math.Float32frombits(math.Float32bits(b[i]) ^ 1)
+			if sameFloatBits(a, b) {
+				t.Fatalf("n %d: a changed bit at %d is the same", n, i)
+			}
+			a[i], b[i] = 0, float32(math.Copysign(0, -1))
+			if sameFloatBits(a, b) {
+				t.Fatalf("n %d: +0 and −0 at %d are the same", n, i)
 			}
 		}
 	}

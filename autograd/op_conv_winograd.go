@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"sync"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/diffusego/diffusego/internal/kernels"
@@ -148,26 +149,39 @@ func winogradPays(cin, cout, h, w int) bool {
 	return cin >= 128
 }
 
-// winoChunks is the chunking of a Winograd convolution by algorithm a: s
-// samples per chunk, tiles per sample, ld the row stride of the
-// transformed operands.
+// winoChunks is the chunking of a Winograd convolution by algorithm a:
+// n samples in chunks of at most s (span), tiles per sample, ld the row
+// stride of the transformed operands.
 type winoChunks struct {
-	a                    *winoAlgo
-	tiles, s, chunks, ld int
+	a                       *winoAlgo
+	n, tiles, s, chunks, ld int
 }
 
+// winoChunks aims for chunks of winoChunkFloats (a whole number of
+// samples), then, as the implicit GEMM does (balancedChunks), rounds the
+// count up to a multiple of the workers, the chunks getting smaller and
+// so staying in L2: 3 chunks on 2 workers (7×7, 128 channels, batch 16)
+// would keep one worker idle a third of the time, and 10 on 2 workers,
+// handed out as 8 ranges (batch 64), a fifth.
 func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
-	p := winoChunks{a: a}
+	p := winoChunks{a: a, n: c.n}
 	p.tiles = a.tiles(c.geom.H, c.geom.W)
 	want := winoChunkFloats / (a.blocks * max(c.geom.C, c.cout))
 	if winoChunkTiles > 0 {
 		want = winoChunkTiles
 	}
 	s := max(1, min(c.n, (want+p.tiles/2)/p.tiles))
-	p.chunks = (c.n + s - 1) / s
-	p.s = (c.n + p.chunks - 1) / p.chunks // even the chunks out
+	p.chunks = balancedChunks(c.n, (c.n+s-1)/s, parallel.Workers())
+	p.s = (c.n + p.chunks - 1) / p.chunks // the largest chunk
 	p.ld = p.s*p.tiles + kernels.WinogradPad
 	return p
+}
+
+// span is chunk ch's samples: from lo, m of them, cut as evenly as whole
+// samples allow (chunks differ by at most one sample).
+func (p winoChunks) span(ch int) (lo, m int) {
+	lo = ch * p.n / p.chunks
+	return lo, (ch+1)*p.n/p.chunks - lo
 }
 
 // winoShape is the packedShape of a set of transformed filters (16 or 36
@@ -225,7 +239,7 @@ func (c *convChunks) cachedWinoFilters(a *winoAlgo) []*kernels.PackedA {
 	winoCache.Lock()
 	e := winoCache.m[key]
 	winoCache.Unlock()
-	if e != nil && bytes.Equal(floatBytes(e.w), floatBytes(c.W)) {
+	if e != nil && sameFloatBits(e.w, c.W) {
 		return e.ps
 	}
 	cout, cin := c.cout, c.geom.C
@@ -242,6 +256,27 @@ func (c *convChunks) cachedWinoFilters(a *winoAlgo) []*kernels.PackedA {
 	winoCache.m[key] = e
 	winoCache.Unlock()
 	return e.ps
+}
+
+// sameFloatBitsGrain is the floats each worker compares at least, in sameFloatBits:
+// 128 KiB, some 5 µs, against the tens of microseconds it takes to wake a
+// parked worker.
+const sameFloatBitsGrain = 1 << 15
+
+// sameFloatBits reports whether a and b hold the same bits, comparing parts of
+// a large weight in parallel (bench-unet's 7×7 filters are 0.6 to 1.2 MB,
+// compared at every call of a sampling step, which kept one core waiting).
+func sameFloatBits(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	var differ atomic.Bool
+	parallel.For(len(a), sameFloatBitsGrain, func(lo, hi int) {
+		if !differ.Load() && !bytes.Equal(floatBytes(a[lo:hi]), floatBytes(b[lo:hi])) {
+			differ.Store(true)
+		}
+	})
+	return !differ.Load()
 }
 
 // floatBytes is the memory of s as bytes, for a fast comparison of bits.
@@ -286,8 +321,7 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 		mBuf := getConvBuf(a.blocks * cout * p.ld)
 		v, m := *vBuf, *mBuf
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * p.s
-			ms := min(p.s, c.n-lo)
+			lo, ms := p.span(ch)
 			n := ms * p.tiles
 			a.input(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
 			for xi := range a.blocks {
@@ -346,8 +380,7 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32) {
 		v, dm := *vBuf, *mBuf
 		beta := float32(0)
 		for ch := clo; ch < chi; ch++ {
-			lo := ch * p.s
-			ms := min(p.s, c.n-lo)
+			lo, ms := p.span(ch)
 			n := ms * p.tiles
 			a.input(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
 			a.outputGrad(dm, cout*p.ld, p.ld, dY[lo*c.outSize:], c.outSize, ms, cout, h, w, !serial)
@@ -360,8 +393,12 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32) {
 		putConvBuf(mBuf)
 	})
 	du := (*partials)[:size]
-	for part := 1; part < parts; part++ {
-		kernels.AddTo(du, (*partials)[part*size:][:size])
+	if parts > 1 { // each element is the same sum in part order, whatever the split
+		parallel.For(size, grainElems, func(lo, hi int) {
+			for part := 1; part < parts; part++ {
+				kernels.AddTo(du[lo:hi], (*partials)[part*size+lo:][:hi-lo])
+			}
+		})
 	}
 	a.filterGrad(dW, du, cout, cin)
 }

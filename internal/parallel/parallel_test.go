@@ -1,8 +1,10 @@
 package parallel
 
 import (
+	"fmt"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestForCoversEveryIndexOnce(t *testing.T) {
@@ -56,6 +58,67 @@ func TestForChunksSplitDependsOnlyOnSizes(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// TestChunks checks the chunk counts: ceil(n/grain) rounded up to a
+// multiple of the workers where n allows, at most four per worker, one
+// kept one, none for no items.
+func TestChunks(t *testing.T) {
+	w := Workers()
+	for _, c := range []struct{ n, grain int }{
+		{0, 1}, {1, 1}, {1, 100}, {3, 1}, {5, 2}, {7, 1}, {100, 34}, {100, 15}, {1000, 1}, {1 << 20, 16384}, {6, 0},
+	} {
+		got := Chunks(c.n, c.grain)
+		want := 0
+		if c.n > 0 {
+			want = min((c.n+max(1, c.grain)-1)/max(1, c.grain), 4*w)
+			if want > 1 {
+				want = min(c.n, (want+w-1)/w*w)
+			}
+		}
+		if got != want {
+			t.Errorf("Chunks(%d, %d) = %d, want %d (%d workers)", c.n, c.grain, got, want, w)
+		}
+		if got > 1 && got < c.n && got%w != 0 {
+			t.Errorf("Chunks(%d, %d) = %d, not a multiple of %d workers", c.n, c.grain, got, w)
+		}
+	}
+}
+
+// TestForBackToBack runs For calls from several goroutines at once, with
+// pauses of various lengths between calls so that the workers are found
+// running, spinning for the next task and parked, and checks that every
+// call visits every index once.
+func TestForBackToBack(t *testing.T) {
+	done := make(chan string, 3)
+	for g := range 3 {
+		go func() {
+			for i := range 300 {
+				n := 1 + (i*7+g)%97
+				hits := make([]int32, n)
+				For(n, 1+i%5, func(lo, hi int) {
+					for j := lo; j < hi; j++ {
+						atomic.AddInt32(&hits[j], 1)
+					}
+				})
+				for j, h := range hits {
+					if h != 1 {
+						done <- fmt.Sprintf("goroutine %d, call %d: index %d of %d visited %d times", g, i, j, n, h)
+						return
+					}
+				}
+				if i%10 == 0 {
+					time.Sleep(time.Duration(i%4) * 40 * time.Microsecond)
+				}
+			}
+			done <- ""
+		}()
+	}
+	for range 3 {
+		if msg := <-done; msg != "" {
+			t.Fatal(msg)
 		}
 	}
 }
