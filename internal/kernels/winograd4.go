@@ -184,6 +184,13 @@ const wino4Vec = 16
 // samples go through the row kernel in one call, from bands (see above)
 // copied out of the image one tile row at a time.
 func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool) {
+	winograd4Input(v, blk, ld, x, inSize, samples, c, h, w, par, nil)
+}
+
+// winograd4Input is Winograd4Input, or with aff (not nil)
+// Winograd4InputNormSiLU: the bands are then made by the normalising row
+// copy, under the maps of the channel's samples.
+func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool, aff []NormSiLUAffine) {
 	tiles := Winograd4Tiles(h, w)
 	n := samples * tiles
 	checkWino4Operand(v, blk, ld, c, n)
@@ -196,8 +203,18 @@ func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 		bands := *buf
 		clear(bands[:12*bl]) // what no image row fills stays zero
 		in, copyRows := wino4Use.in, wino4CopyRows
+		var chAff []NormSiLUAffine // aff: the channel's maps, by sample
+		if aff != nil {
+			chAff = make([]NormSiLUAffine, samples)
+			copyRows = func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
+				wino4NormSiLURows(dst, dstStride, src, srcStride, l, rows, planes, dstPlane, srcPlane, chAff)
+			}
+		}
 		for ch := lo; ch < hi; ch++ {
 			img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w] // the channel's planes, inSize apart
+			for s := range chAff {
+				chAff[s] = aff[s*c+ch]
+			}
 			for i := range 6 {
 				// Tile rows ty0 … ty0+rows−1 read image rows y = 4ty+i−1
 				// inside the image; the others stay zero.
