@@ -283,3 +283,27 @@ func TestEvictions(t *testing.T) {
 	}
 	g.Reset()
 }
+
+// TestSampleMatchesTraining: a forward pass that records nothing (as in
+// sampling, where each ResBlock's norms are applied inside its
+// convolutions' input transforms) gives the bits of a training forward
+// pass (where the activations are written), at the batch size of
+// sampling. Time budget: two batch-4 forward passes, well under a second.
+func TestSampleMatchesTraining(t *testing.T) {
+	m := benchunet.New(benchunet.Config{Classes: 10}, tensor.NewRNG(3))
+	perturbNorms(m.Params())
+	rng := tensor.NewRNG(4)
+	x := rng.Rand(-1, 1, 4, 1, 28, 28)
+	ts, ys := []float64{0, 250, 600, 999}, []int{1, 10, 4, 7}
+	gs := autograd.NoGradPooled()
+	got := m.Forward(gs, autograd.NewVar(x), ts, ys).Value.Clone()
+	gs.Release(nil)
+	gt := autograd.NewPooled()
+	want := m.Forward(gt, autograd.NewVar(x), ts, ys).Value
+	for i, v := range want.Data {
+		if math.Float32bits(got.Data[i]) != math.Float32bits(v) {
+			t.Fatalf("sampling output[%d] = %v, training forward %v", i, got.Data[i], v)
+		}
+	}
+	gt.Reset()
+}
