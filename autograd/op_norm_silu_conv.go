@@ -13,20 +13,21 @@ import (
 //
 //	out = Conv2dAdd(GroupNormSiLU(x, groups, nw, nb, eps), w, b, stride, padding, 1, shift, res),
 //
-// with the same bits. When no backward step is recorded (sampling) and the
-// convolution runs through Winograd's F(4×4, 3×3), the norm's affine map
-// and the SiLU are applied in the input transform's copy of each image row
-// into its zero-padded tiles (kernels.Winograd4InputNormSiLU), so the
-// activated input is never written: only the statistics of each (sample,
-// group) are computed first. Otherwise it runs the two ops, giving the
-// activation back (Evict) once the convolution has read it, as a ResBlock
-// does, so that a recording graph recomputes it in backward.
+// with the same bits, gradients included. Where the convolution runs
+// through Winograd's F(4×4, 3×3) (in both passes when a backward step is
+// recorded), the activation is never written: only the statistics of each
+// (sample, group) are computed first, and the norm's affine map and the
+// SiLU are applied in the input transform's copy of each image row into
+// its zero-padded tiles (kernels.Winograd4InputNormSiLU). Backward makes
+// the weight gradient's input transform from x the same way, and the
+// norm's backward makes each block of the activation again, in cache, for
+// SiLU′ (as GroupNormSiLU's backward reads it from the output). Elsewhere
+// it runs the two ops, giving the activation back (Evict) once the
+// convolution has read it, as a ResBlock does.
 func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps float64, w, b *Var, stride, padding int, shift, res *Var) *Var {
-	if g.Needs(x, nw, nb, w, b, shift, res) {
-		return g.normSiLUConvTwoSteps(x, groups, nw, nb, eps, w, b, stride, padding, shift, res)
-	}
 	const op = "GroupNormSiLUConv2dAdd"
-	c := normSiLUConvChunks(x, groups, w, stride, padding)
+	record := g.Needs(x, nw, nb, w, b, shift, res)
+	c := normSiLUConvChunks(x, groups, w, stride, padding, record)
 	if c == nil { // the two ops' checks say what is wrong, if anything
 		return g.normSiLUConvTwoSteps(x, groups, nw, nb, eps, w, b, stride, padding, shift, res)
 	}
@@ -40,18 +41,81 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 	if res != nil && !tensor.SameShape(res.Value.Shape, outShape) {
 		tensor.Shapef(op, [][]int{xs, ws, res.Value.Shape}, "res wants shape %s", tensor.FormatShape(outShape))
 	}
-	aff := getNormSiLUAffine(xs[0] * xs[1])
-	defer putNormSiLUAffine(aff)
-	groupNormMaps(*aff, x.Value.Data, xs[0], xs[1], groups, xs[2]*xs[3], data(nw), data(nb), eps)
+	n, cin := xs[0], xs[1]
+	l := normLayout{rows: n * groups, cpg: cin / groups, s: xs[2] * xs[3], silu: true}
+	stats := getFloat64s(2 * l.rows)
+	mean, rstd := (*stats)[:l.rows], (*stats)[l.rows:]
+	aff := getNormSiLUAffine(n * cin)
+	groupNormMaps(*aff, mean, rstd, x.Value.Data, l, cin, data(nw), data(nb), eps)
 	out := g.allocDirty(outShape...) // every element written by the output transform
 	c.winoForwardNorm(out.Data, data(b), data(shift), data(res), !g.Recording(), *aff)
-	return g.recordOp(out, nil, nil)
+	if !record {
+		putFloat64s(stats)
+		putNormSiLUAffine(aff)
+		return g.recordOp(out, nil, nil)
+	}
+	return g.recordOp(out, func(o *Var) {
+		defer putFloat64s(stats) // backward runs once
+		defer putNormSiLUAffine(aff)
+		c.X = x.Value.Data // x may have been evicted and made again (Evict)
+		dY := o.Grad.Data
+		convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
+		var dA *[]float32 // the gradient at the activation SiLU(z)
+		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
+			dA = getConvBuf(n * c.inSize)
+			defer putConvBuf(dA)
+			clear(*dA)
+		}
+		var dX, dW []float32
+		if dA != nil {
+			dX = *dA
+		}
+		if w.requiresGrad {
+			dW = w.GradBuf().Data
+		}
+		if dX != nil || dW != nil {
+			c.winoBackwardNorm(dY, dX, dW, *aff)
+		}
+		if dA != nil {
+			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: data(nw), B: data(nb)})
+		}
+	}, pins{w, nw, nb}, x, nw, nb, w, b, shift, res) // w: packed in backward; nw, nb: their data kept
+}
+
+// convAddsBackward adds the gradients of the terms a convolution adds to
+// its output, as conv's backward does: res gets dY, shift (N, Cout) the
+// sum of dY over each sample's channel plane, b the sum over samples and
+// positions.
+func convAddsBackward(dY []float32, n, cout, outSize, hw int, b, shift, res, o *Var) {
+	if res != nil && res.requiresGrad {
+		res.AccumGrad(o.Grad)
+	}
+	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
+		dS := shift.GradBuf().Data
+		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				dS[r] += float32(kernels.Sum(dY[r*hw : (r+1)*hw]))
+			}
+		})
+	}
+	if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
+		dB := b.GradBuf().Data
+		parallel.For(cout, 1, func(lo, hi int) {
+			for ch := lo; ch < hi; ch++ {
+				var s float64
+				for i := range n {
+					s += kernels.Sum(dY[i*outSize+ch*hw : i*outSize+(ch+1)*hw])
+				}
+				dB[ch] += float32(s)
+			}
+		})
+	}
 }
 
 // normSiLUConvChunks is the convolution of a GroupNormSiLUConv2dAdd call
-// that records no backward step when its input can be normalised in the
-// Winograd input transform (F(4×4, 3×3) forward), else nil.
-func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int) *convChunks {
+// when its input can be normalised in the Winograd input transform
+// (F(4×4, 3×3) forward, and backward too when record), else nil.
+func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int, record bool) *convChunks {
 	xs, ws := x.Value.Shape, w.Value.Shape
 	if len(xs) != 4 || len(ws) != 4 || groups < 1 || xs[1]%groups != 0 || ws[1] != xs[1] {
 		return nil
@@ -59,7 +123,7 @@ func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int) *convCh
 	geom := kernels.ConvGeom{C: xs[1], H: xs[2], W: xs[3], KH: ws[2], KW: ws[3],
 		StrideH: stride, StrideW: stride, PadH: padding, PadW: padding}
 	c := newConvChunks(x, w, xs[0], geom, 1)
-	if !c.winograd() || c.algo(false) != wino4 {
+	if !c.winograd() || c.algo(false) != wino4 || (record && c.algo(true) != wino4) {
 		return nil
 	}
 	return c
@@ -73,21 +137,23 @@ func (g *Graph) normSiLUConvTwoSteps(x *Var, groups int, nw, nb *Var, eps float6
 	return out
 }
 
-// groupNormMaps sets aff[s·c + ch] to the affine map of sample s, channel
-// ch of GroupNorm over x (n × c × hw, in groups of c/groups channels):
-// mean and 1/√(var + eps) of the channel's (sample, group) as normalize
-// computes them (rowStats), a = rstd·weight and sh = bias (channelAffine),
-// so that NormAffine under the map makes GroupNorm's output bit for bit.
-func groupNormMaps(aff []kernels.NormSiLUAffine, x []float32, n, c, groups, hw int, W, B []float32, eps float64) {
-	cpg := c / groups
-	block := cpg * hw
-	parallel.For(n*groups, max(1, 16384/max(1, block)), func(lo, hi int) {
+// groupNormMaps sets mean[r] and rstd[r] to the mean and 1/√(var + eps)
+// of block r of x, a (sample, group) of GroupNormSiLU's layout l over c
+// channels, as normalize computes them (rowStats), and aff[s·c + ch] to
+// the affine map of sample s, channel ch: a = rstd·weight and sh = bias
+// (channelAffine), so that NormAffine under the map makes GroupNorm's
+// output bit for bit. Channel k of block r is the flat (sample, channel)
+// index r·cpg + k.
+func groupNormMaps(aff []kernels.NormSiLUAffine, mean, rstd []float64, x []float32, l normLayout, c int, W, B []float32, eps float64) {
+	block := l.cpg * l.s
+	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			mu, rs := rowStats(x[r*block:(r+1)*block], eps)
-			s, c0 := r/groups, (r%groups)*cpg
-			for ch := c0; ch < c0+cpg; ch++ {
-				a, sh := channelAffine(W, B, ch, rs)
-				aff[s*c+ch] = kernels.NormSiLUAffine{Mu: mu, A: a, Sh: sh}
+			mean[r], rstd[r] = mu, rs
+			a0 := affineBase(l, r, c)
+			for k := range l.cpg {
+				a, sh := channelAffine(W, B, a0+k, rs)
+				aff[r*l.cpg+k] = kernels.NormSiLUAffine{Mu: mu, A: a, Sh: sh}
 			}
 		}
 	})

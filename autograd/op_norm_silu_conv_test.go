@@ -71,7 +71,7 @@ func TestGroupNormSiLUConv2dAddMatchesTwoSteps(t *testing.T) {
 					}
 					autograd.SetWinogradChunkTiles(t, chunks)
 					x, nw, nb, w, b, shift, res := c.operands(uint64(100 + i))
-					fused := autograd.NormSiLUConvFuses(x, c.groups, w, c.stride, c.k/2)
+					fused := autograd.NormSiLUConvFuses(x, c.groups, w, c.stride, c.k/2, false)
 					if force == "F(4×4)" && (c.stride == 1 && c.k == 3) != fused {
 						t.Fatalf("fuses = %v with F(4×4) forced", fused)
 					}
@@ -96,19 +96,97 @@ func TestGroupNormSiLUConv2dAddMatchesTwoSteps(t *testing.T) {
 	}
 }
 
-// TestGroupNormSiLUConv2dAddGrad checks the op's gradients (recording
-// graphs take the two ops) by finite differences, with respect to x and
-// every parameter.
+// TestGroupNormSiLUConv2dAddGrad checks the op's gradients by finite
+// differences, with respect to x and every parameter, fused (F(4×4)
+// forced) and as the two ops (F(2×2) forced).
 func TestGroupNormSiLUConv2dAddGrad(t *testing.T) {
-	nw := autograd.NewParam(gradcheck.Rand([]int{4}, 41))
-	nb := autograd.NewParam(gradcheck.Rand([]int{4}, 42))
-	w := autograd.NewParam(gradcheck.Rand([]int{3, 4, 3, 3}, 43))
-	b := autograd.NewParam(gradcheck.Rand([]int{3}, 44))
-	shift := autograd.NewParam(gradcheck.Rand([]int{2, 3}, 45))
-	res := autograd.NewParam(gradcheck.Rand([]int{2, 3, 5, 6}, 46))
-	gradcheck.Check(t, func(g *autograd.Graph, x *autograd.Var) *autograd.Var {
-		return g.GroupNormSiLUConv2dAdd(x, 2, nw, nb, 1e-5, w, b, 1, 1, shift, res)
-	}, gradcheck.Rand([]int{2, 4, 5, 6}, 47), gradcheck.Tol{}, nw, nb, w, b, shift, res)
+	for _, f4 := range []bool{true, false} {
+		t.Run(fmt.Sprintf("F(4×4)=%v", f4), func(t *testing.T) {
+			autograd.ForceWinograd(t, true)
+			autograd.ForceWinograd4(t, f4)
+			nw := autograd.NewParam(gradcheck.Rand([]int{4}, 41))
+			nb := autograd.NewParam(gradcheck.Rand([]int{4}, 42))
+			w := autograd.NewParam(gradcheck.Rand([]int{3, 4, 3, 3}, 43))
+			b := autograd.NewParam(gradcheck.Rand([]int{3}, 44))
+			shift := autograd.NewParam(gradcheck.Rand([]int{2, 3}, 45))
+			res := autograd.NewParam(gradcheck.Rand([]int{2, 3, 5, 6}, 46))
+			x := gradcheck.Rand([]int{2, 4, 5, 6}, 47)
+			if got := autograd.NormSiLUConvFuses(autograd.NewVar(x), 2, w, 1, 1, true); got != f4 {
+				t.Fatalf("fuses = %v", got)
+			}
+			gradcheck.Check(t, func(g *autograd.Graph, x *autograd.Var) *autograd.Var {
+				return g.GroupNormSiLUConv2dAdd(x, 2, nw, nb, 1e-5, w, b, 1, 1, shift, res)
+			}, x, gradcheck.Tol{}, nw, nb, w, b, shift, res)
+		})
+	}
+}
+
+// TestGroupNormSiLUConv2dAddGradMatchesTwoSteps checks that a recording
+// graph gives the two ops' output and gradients, bit for bit, on
+// bench-unet's shapes with many chunks, on plain and pooled graphs (where
+// the two ops' activation is evicted and made again): the fused backward
+// makes the weight gradient's transform and each block of the activation
+// again as the forward made them.
+func TestGroupNormSiLUConv2dAddGradMatchesTwoSteps(t *testing.T) {
+	cases := []normSiLUConvCase{
+		{2, 32, 32, 28, 28, 8, 3, 1, true, true, true, false},
+		{3, 64, 128, 7, 7, 8, 3, 1, true, true, true, true},
+		{2, 16, 24, 9, 11, 4, 3, 1, false, false, false, true},
+	}
+	for _, chunks := range []int{0, 37} {
+		for i, c := range cases {
+			t.Run(fmt.Sprintf("chunk%d/%+v", chunks, c), func(t *testing.T) {
+				autograd.ForceWinograd(t, true)
+				autograd.ForceWinograd4(t, true)
+				autograd.SetWinogradChunkTiles(t, chunks)
+				for _, pooled := range []bool{false, true} {
+					var results [2][][]float32
+					for k, fused := range []bool{true, false} {
+						x, nw, nb, w, b, shift, res := c.operands(uint64(200 + i))
+						vs := []*autograd.Var{x, nw, nb, w, b, shift, res}
+						for j, v := range vs {
+							if v != nil {
+								vs[j] = autograd.NewParam(v.Value)
+							}
+						}
+						x, nw, nb, w, b, shift, res = vs[0], vs[1], vs[2], vs[3], vs[4], vs[5], vs[6]
+						if fused && !autograd.NormSiLUConvFuses(x, c.groups, w, 1, 1, true) {
+							t.Fatal("does not fuse with F(4×4) forced")
+						}
+						g := autograd.New()
+						if pooled {
+							g = autograd.NewPooled()
+						}
+						var out *autograd.Var
+						if fused {
+							out = g.GroupNormSiLUConv2dAdd(x, c.groups, nw, nb, 1e-5, w, b, 1, 1, shift, res)
+						} else {
+							a := g.GroupNormSiLU(x, c.groups, nw, nb, 1e-5)
+							out = g.Conv2dAdd(a, w, b, 1, 1, 1, shift, res)
+							g.Evict(a)
+						}
+						results[k] = append(results[k], append([]float32(nil), out.Data()...))
+						if err := g.Backward(g.Sum(g.Mul(out, out), nil, false)); err != nil {
+							t.Fatal(err)
+						}
+						for _, v := range vs {
+							if v != nil {
+								results[k] = append(results[k], append([]float32(nil), v.Grad.Data...))
+							}
+						}
+					}
+					for j := range results[1] {
+						for e, v := range results[1][j] {
+							if math.Float32bits(results[0][j][e]) != math.Float32bits(v) {
+								t.Fatalf("pooled=%v: tensor %d (output, then gradients of x, nw, nb, w, b, shift, res present)[%d] = %v, two steps %v",
+									pooled, j, e, results[0][j][e], v)
+							}
+						}
+					}
+				}
+			})
+		}
+	}
 }
 
 // TestGroupNormSiLUConv2dAddShapeErrors checks that bad operands panic

@@ -50,12 +50,11 @@ func (c *Conv2d) ForwardAdd(g *autograd.Graph, x, shift, res *autograd.Var) *aut
 
 // ForwardNormSiLUAdd is ForwardAdd(SiLU(norm(x)), shift, res), a
 // ResBlock's convolution of its pre-activation, with the same bits
-// (autograd's GroupNormSiLUConv2dAdd): when nothing is recorded for
-// backward (sampling), the norm's map and the SiLU are applied inside the
-// convolution's input transform where it runs through Winograd's
-// F(4×4, 3×3), and the activation is never written. Otherwise the
-// activation is made, read by the convolution, and given back to be made
-// again in backward (autograd's Evict).
+// (autograd's GroupNormSiLUConv2dAdd), gradients included: where the
+// convolution runs through Winograd's F(4×4, 3×3), the norm's map and the
+// SiLU are applied inside its input transform and the activation is never
+// written. Otherwise the activation is made, read by the convolution, and
+// given back to be made again in backward (autograd's Evict).
 func (c *Conv2d) ForwardNormSiLUAdd(g *autograd.Graph, norm *GroupNorm, x, shift, res *autograd.Var) *autograd.Var {
 	if c.Groups != 1 {
 		a := norm.ForwardSiLU(g, x)

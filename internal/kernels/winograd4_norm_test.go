@@ -22,50 +22,6 @@ func randAffine(r *rand.Rand, n int) []NormSiLUAffine {
 	return aff
 }
 
-// twoStepRows is what the normalising row copy must equal: NormAffine,
-// then SiLU, over each row, as the unfused norm writes its output.
-func twoStepRows(dst []float32, ds int, src []float32, ss, l, rows, planes, dp, sp int, aff []NormSiLUAffine) {
-	for p := range planes {
-		for r := range rows {
-			d := dst[p*dp+r*ds:][:l]
-			NormAffine(d, src[p*sp+r*ss:][:l], aff[p].Mu, aff[p].A, aff[p].Sh)
-			SiLU(d, d)
-		}
-	}
-}
-
-// TestWinograd4NormSiLURows checks the normalising row copy in use (the
-// assembly on AVX-512 CPUs) and the Go loop against NormAffine then SiLU,
-// bit for bit: every length up to 40 (whole vectors and masked rests), odd
-// strides, one to three planes with their own maps, and nothing written
-// outside the rows' l floats.
-func TestWinograd4NormSiLURows(t *testing.T) {
-	r := rand.New(rand.NewPCG(91, 92))
-	for l := 1; l <= 40; l++ {
-		for _, rows := range []int{1, 3} {
-			planes := 1 + r.IntN(3)
-			ds, ss := l+r.IntN(5), l+r.IntN(5)
-			dp, sp := rows*ds+r.IntN(4), rows*ss+r.IntN(4)
-			src := randSlice(r, (planes-1)*sp+(rows-1)*ss+l)
-			aff := randAffine(r, planes)
-			want := randSlice(r, (planes-1)*dp+(rows-1)*ds+l+20)
-			got := append([]float32(nil), want...)
-			gen := append([]float32(nil), want...)
-			twoStepRows(want, ds, src, ss, l, rows, planes, dp, sp, aff)
-			wino4NormSiLURows(got, ds, src, ss, l, rows, planes, dp, sp, aff)
-			wino4NormSiLURowsGeneric(gen, ds, src, ss, l, rows, planes, dp, sp, aff)
-			for i := range want {
-				if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("l=%d rows=%d: in use, dst[%d] = %v, want %v", l, rows, i, got[i], want[i])
-				}
-				if math.Float32bits(gen[i]) != math.Float32bits(want[i]) {
-					t.Fatalf("l=%d rows=%d: Go, dst[%d] = %v, want %v", l, rows, i, gen[i], want[i])
-				}
-			}
-		}
-	}
-}
-
 // TestWinograd4InputNormSiLU checks the fused input transform against the
 // two steps it replaces, bit for bit: each plane through NormAffine and
 // SiLU into an image, then Winograd4Input of that image. Shapes with

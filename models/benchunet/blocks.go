@@ -47,9 +47,10 @@ func NewResBlock(name string, cin, cout, embDim int, dropout float64, rng *tenso
 // activated embedding e = SiLU(emb): (N, 128). rng drives dropout; nil (or
 // a zero Dropout) makes dropout the identity, as in evaluation. Each
 // convolution reads its pre-activation SiLU(norm(·)) through
-// ForwardNormSiLUAdd: in sampling the norm is applied inside the
-// convolution's input transform, in training the activation is made and
-// given back after the convolution, to be made again in backward.
+// ForwardNormSiLUAdd: where it runs through Winograd's F(4×4, 3×3) the
+// norm is applied inside the convolution's input transform and the
+// activation is never written; elsewhere it is made and given back after
+// the convolution, to be made again in backward.
 func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
 	tb := r.Temb.Forward(g, e)                              // (N, c_out)
 	h := r.Conv1.ForwardNormSiLUAdd(g, r.Norm1, x, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
