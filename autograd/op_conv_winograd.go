@@ -354,18 +354,7 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 // partials are added in part order, so the result does not depend on
 // timing.
 func (c *convChunks) winoBackward(dY, dX, dW []float32) {
-	c.winoBackwardNorm(dY, dX, dW, nil)
-}
-
-// winoBackwardNorm is winoBackward of a convolution whose input was
-// SiLU(z), z = X under the affine maps norm (nil: X itself; see
-// winoForwardNorm): the weight gradient's input transform makes it again
-// from X. F(4×4) only.
-func (c *convChunks) winoBackwardNorm(dY, dX, dW []float32, norm []kernels.NormSiLUAffine) {
 	a := c.algo(true)
-	if norm != nil && a != wino4 {
-		panic("autograd: a normalised Winograd input needs F(4×4, 3×3)")
-	}
 	p := c.winoChunks(a)
 	cin, cout := c.geom.C, c.cout
 	if dX != nil { // dX += W' ⋆ dY
@@ -397,11 +386,7 @@ func (c *convChunks) winoBackwardNorm(dY, dX, dW []float32, norm []kernels.NormS
 			lo := ch * p.s
 			ms := min(p.s, c.n-lo)
 			n := ms * p.tiles
-			if norm != nil {
-				kernels.Winograd4InputNormSiLU(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, norm[lo*cin:], !serial)
-			} else {
-				a.input(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
-			}
+			a.input(v, cin*p.ld, p.ld, c.X[lo*c.inSize:], c.inSize, ms, cin, h, w, !serial)
 			a.outputGrad(dm, cout*p.ld, p.ld, dY[lo*c.outSize:], c.outSize, ms, cout, h, w, !serial)
 			for xi := range a.blocks { // dU_ξ += dM_ξ · V_ξᵀ
 				gemm(false, true, cout, cin, n, 1, dm[xi*cout*p.ld:], p.ld, v[xi*cin*p.ld:], p.ld, beta, du[xi*cout*cin:], cin)

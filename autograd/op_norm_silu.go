@@ -27,8 +27,7 @@ func (g *Graph) GroupNormSiLU(x *Var, groups int, weight, bias *Var, eps float64
 
 // siluBack is what normBackward needs to take a gradient back through the
 // SiLU of GroupNormSiLU: the affine parameters (nil when absent) and the
-// forward's output (nil: it was never written, and each block of it is
-// made again, in dz's scratch, as the forward would have made it).
+// forward's output.
 type siluBack struct{ W, B, Y []float32 }
 
 // block sets dz = dy · SiLU′(z) for block r, the gradient at the GroupNorm
@@ -37,13 +36,7 @@ type siluBack struct{ W, B, Y []float32 }
 // z = 0), SiLU′(z) = σ(1 + z(1 − σ)) = σ + y(1 − σ).
 func (sb *siluBack) block(l normLayout, nAff, r int, xb, dy, dz []float32, mu, rs float64) {
 	a0 := affineBase(l, r, nAff)
-	var yb []float32
-	if sb.Y != nil {
-		yb = sb.Y[r*l.cpg*l.s:]
-	} else { // y into dz, which the kernel below may overwrite as it reads
-		groupNormBlock(l, nAff, r, dz, xb, sb.W, sb.B, mu, rs)
-		yb = dz
-	}
+	yb := sb.Y[r*l.cpg*l.s:]
 	for c := 0; c < l.cpg; c++ {
 		a, sh := channelAffine(sb.W, sb.B, a0+c, rs)
 		lo, hi := c*l.s, (c+1)*l.s

@@ -14,20 +14,19 @@ import (
 //	out = Conv2dAdd(GroupNormSiLU(x, groups, nw, nb, eps), w, b, stride, padding, 1, shift, res),
 //
 // with the same bits, gradients included. Where the convolution runs
-// through Winograd's F(4×4, 3×3) (in both passes when a backward step is
-// recorded), the activation is never written: only the statistics of each
-// (sample, group) are computed first, and the norm's affine map and the
-// SiLU are applied in the input transform's copy of each image row into
-// its zero-padded tiles (kernels.Winograd4InputNormSiLU). Backward makes
-// the weight gradient's input transform from x the same way, and the
-// norm's backward makes each block of the activation again, in cache, for
-// SiLU′ (as GroupNormSiLU's backward reads it from the output). Elsewhere
-// it runs the two ops, giving the activation back (Evict) once the
-// convolution has read it, as a ResBlock does.
+// through Winograd's F(4×4, 3×3), the forward pass never writes the
+// activation: only the statistics of each (sample, group) are computed
+// first, and the norm's affine map and the SiLU are applied channel by
+// channel as the input transform copies the image into its zero-padded
+// tiles (kernels.Winograd4InputNormSiLU). Backward makes the activation
+// once, as the two ops' Evict would make it again, for the convolution's
+// weight gradient and the norm's SiLU′. Elsewhere it runs the two ops,
+// giving the activation back (Evict) once the convolution has read it, as
+// a ResBlock does.
 func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps float64, w, b *Var, stride, padding int, shift, res *Var) *Var {
 	const op = "GroupNormSiLUConv2dAdd"
 	record := g.Needs(x, nw, nb, w, b, shift, res)
-	c := normSiLUConvChunks(x, groups, w, stride, padding, record)
+	c := normSiLUConvChunks(x, groups, w, stride, padding)
 	if c == nil { // the two ops' checks say what is wrong, if anything
 		return g.normSiLUConvTwoSteps(x, groups, nw, nb, eps, w, b, stride, padding, shift, res)
 	}
@@ -49,18 +48,30 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 	groupNormMaps(*aff, mean, rstd, x.Value.Data, l, cin, data(nw), data(nb), eps)
 	out := g.allocDirty(outShape...) // every element written by the output transform
 	c.winoForwardNorm(out.Data, data(b), data(shift), data(res), !g.Recording(), *aff)
+	putNormSiLUAffine(aff)
 	if !record {
 		putFloat64s(stats)
-		putNormSiLUAffine(aff)
 		return g.recordOp(out, nil, nil)
 	}
+	W, B := data(nw), data(nb)
 	return g.recordOp(out, func(o *Var) {
 		defer putFloat64s(stats) // backward runs once
-		defer putNormSiLUAffine(aff)
-		c.X = x.Value.Data // x may have been evicted and made again (Evict)
+		// The activation, made once, as GroupNormSiLU's forward (and Evict's
+		// recomputation) makes it: the convolution's weight gradient and
+		// the norm's backward read it.
+		X := x.Value.Data // x may have been evicted and made again (Evict)
+		act := getConvBuf(n * c.inSize)
+		defer putConvBuf(act)
+		block := l.cpg * l.s
+		parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				groupNormBlock(l, cin, r, (*act)[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
+			}
+		})
+		c.X = *act
 		dY := o.Grad.Data
 		convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
-		var dA *[]float32 // the gradient at the activation SiLU(z)
+		var dA *[]float32 // the gradient at the activation
 		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
 			dA = getConvBuf(n * c.inSize)
 			defer putConvBuf(dA)
@@ -74,10 +85,10 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 			dW = w.GradBuf().Data
 		}
 		if dX != nil || dW != nil {
-			c.winoBackwardNorm(dY, dX, dW, *aff)
+			c.winoBackward(dY, dX, dW)
 		}
 		if dA != nil {
-			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: data(nw), B: data(nb)})
+			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
 		}
 	}, pins{w, nw, nb}, x, nw, nb, w, b, shift, res) // w: packed in backward; nw, nb: their data kept
 }
@@ -114,8 +125,8 @@ func convAddsBackward(dY []float32, n, cout, outSize, hw int, b, shift, res, o *
 
 // normSiLUConvChunks is the convolution of a GroupNormSiLUConv2dAdd call
 // when its input can be normalised in the Winograd input transform
-// (F(4×4, 3×3) forward, and backward too when record), else nil.
-func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int, record bool) *convChunks {
+// (F(4×4, 3×3) forward; backward may take either algorithm), else nil.
+func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int) *convChunks {
 	xs, ws := x.Value.Shape, w.Value.Shape
 	if len(xs) != 4 || len(ws) != 4 || groups < 1 || xs[1]%groups != 0 || ws[1] != xs[1] {
 		return nil
@@ -123,7 +134,7 @@ func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int, record 
 	geom := kernels.ConvGeom{C: xs[1], H: xs[2], W: xs[3], KH: ws[2], KW: ws[3],
 		StrideH: stride, StrideW: stride, PadH: padding, PadW: padding}
 	c := newConvChunks(x, w, xs[0], geom, 1)
-	if !c.winograd() || c.algo(false) != wino4 || (record && c.algo(true) != wino4) {
+	if !c.winograd() || c.algo(false) != wino4 {
 		return nil
 	}
 	return c

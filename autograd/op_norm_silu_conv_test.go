@@ -71,7 +71,7 @@ func TestGroupNormSiLUConv2dAddMatchesTwoSteps(t *testing.T) {
 					}
 					autograd.SetWinogradChunkTiles(t, chunks)
 					x, nw, nb, w, b, shift, res := c.operands(uint64(100 + i))
-					fused := autograd.NormSiLUConvFuses(x, c.groups, w, c.stride, c.k/2, false)
+					fused := autograd.NormSiLUConvFuses(x, c.groups, w, c.stride, c.k/2)
 					if force == "F(4×4)" && (c.stride == 1 && c.k == 3) != fused {
 						t.Fatalf("fuses = %v with F(4×4) forced", fused)
 					}
@@ -111,7 +111,7 @@ func TestGroupNormSiLUConv2dAddGrad(t *testing.T) {
 			shift := autograd.NewParam(gradcheck.Rand([]int{2, 3}, 45))
 			res := autograd.NewParam(gradcheck.Rand([]int{2, 3, 5, 6}, 46))
 			x := gradcheck.Rand([]int{2, 4, 5, 6}, 47)
-			if got := autograd.NormSiLUConvFuses(autograd.NewVar(x), 2, w, 1, 1, true); got != f4 {
+			if got := autograd.NormSiLUConvFuses(autograd.NewVar(x), 2, w, 1, 1); got != f4 {
 				t.Fatalf("fuses = %v", got)
 			}
 			gradcheck.Check(t, func(g *autograd.Graph, x *autograd.Var) *autograd.Var {
@@ -125,8 +125,7 @@ func TestGroupNormSiLUConv2dAddGrad(t *testing.T) {
 // graph gives the two ops' output and gradients, bit for bit, on
 // bench-unet's shapes with many chunks, on plain and pooled graphs (where
 // the two ops' activation is evicted and made again): the fused backward
-// makes the weight gradient's transform and each block of the activation
-// again as the forward made them.
+// makes the activation as the two ops' recomputation does.
 func TestGroupNormSiLUConv2dAddGradMatchesTwoSteps(t *testing.T) {
 	cases := []normSiLUConvCase{
 		{2, 32, 32, 28, 28, 8, 3, 1, true, true, true, false},
@@ -150,7 +149,7 @@ func TestGroupNormSiLUConv2dAddGradMatchesTwoSteps(t *testing.T) {
 							}
 						}
 						x, nw, nb, w, b, shift, res = vs[0], vs[1], vs[2], vs[3], vs[4], vs[5], vs[6]
-						if fused && !autograd.NormSiLUConvFuses(x, c.groups, w, 1, 1, true) {
+						if fused && !autograd.NormSiLUConvFuses(x, c.groups, w, 1, 1) {
 							t.Fatal("does not fuse with F(4×4) forced")
 						}
 						g := autograd.New()
