@@ -114,9 +114,13 @@ func TestGroupNormSiLUConv2dAddGrad(t *testing.T) {
 			if got := autograd.NormSiLUConvFuses(autograd.NewVar(x), 2, w, 1, 1); got != f4 {
 				t.Fatalf("fuses = %v", got)
 			}
+			tol := gradcheck.Tol{}
+			if f4 { // F(4×4) rounds further from the exact sum: a longer step (0.01 fails on rounding, 0.1 on the curvature)
+				tol.Step = 0.05
+			}
 			gradcheck.Check(t, func(g *autograd.Graph, x *autograd.Var) *autograd.Var {
 				return g.GroupNormSiLUConv2dAdd(x, 2, nw, nb, 1e-5, w, b, 1, 1, shift, res)
-			}, x, gradcheck.Tol{}, nw, nb, w, b, shift, res)
+			}, x, tol, nw, nb, w, b, shift, res)
 		})
 	}
 }
