@@ -12,10 +12,11 @@ package kernels
 //
 // Applying the map and SiLU inside the band copy itself (an AVX-512 copy
 // kernel, masked tails, the same instructions as the two kernels) was
-// measured first and is not used: the 6×6 tiles overlap by two rows and
-// two columns, so that copy makes each element about 2.25 times, and SiLU
-// dominates; at bench-unet's batch-16 shapes, one goroutine, it took 2.0–
-// 2.3x the CPU time of the two steps, where the scratch takes 0.94–1.03x.
+// measured first and is not used: each image row is copied into two
+// bands, and rows 4ty+3 and 4ty+4 into two tile rows, so that copy makes
+// each element about three times, and SiLU dominates: at bench-unet's batch-16 shapes, on one goroutine, it took
+// 1.8–2.3x the CPU time of the two steps (BenchmarkWinograd4InputNormSiLU
+// then; the scratch took 0.96–1.03x).
 
 // NormSiLUAffine is the affine map of one (sample, channel) of a
 // normalisation, z = float32((float64(x) − Mu)·A + Sh), rounded as
