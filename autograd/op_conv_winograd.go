@@ -291,6 +291,13 @@ func floatBytes(s []float32) []byte {
 // Winograd; cache reuses the transformed filters of earlier calls with
 // the same weight (calls that record no backward step).
 func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
+	c.winoForwardNorm(Y, bias, shift, res, cache, nil)
+}
+
+// winoForwardNorm is winoForward of the input SiLU(z), z = X under the
+// affine maps norm (one per sample and input channel; nil: the input is X
+// itself), made in the input transform's row copy: F(4×4) only.
+func (c *convChunks) winoForwardNorm(Y, bias, shift, res []float32, cache bool, norm []kernels.NormSiLUAffine) {
 	a := c.algo(false)
 	var us []*kernels.PackedA
 	if cache {
@@ -301,16 +308,21 @@ func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
 		defer release()
 	}
 	p := c.winoChunks(a)
-	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, &kernels.WinogradAdds{Bias: bias, Shift: shift, Res: res})
+	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, &kernels.WinogradAdds{Bias: bias, Shift: shift, Res: res}, norm)
 }
 
 // winoConv sets (add: adds into) out, samples of cout channels outSize
 // apart, to the convolution of in (cin channels, inSize apart) with the
 // filters whose transforms us holds, chunk by chunk, plus the terms of
-// adds (nil: none; laid out for the whole batch) when setting.
-func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, adds *kernels.WinogradAdds) {
+// adds (nil: none; laid out for the whole batch) when setting. With norm
+// (F(4×4) only) the input is SiLU of in under norm's affine map of each
+// sample and channel (Winograd4InputNormSiLU).
+func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, adds *kernels.WinogradAdds, norm []kernels.NormSiLUAffine) {
 	h, w := c.geom.H, c.geom.W
 	a := p.a
+	if norm != nil && a != wino4 {
+		panic("autograd: a normalised Winograd input needs F(4×4, 3×3)")
+	}
 	serial := p.chunks >= parallel.Workers()
 	gemm := kernels.GemmA
 	if serial {
@@ -323,7 +335,11 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 		for ch := clo; ch < chi; ch++ {
 			lo, ms := p.span(ch)
 			n := ms * p.tiles
-			a.input(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
+			if norm != nil {
+				kernels.Winograd4InputNormSiLU(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, norm[lo*cin:], !serial)
+			} else {
+				a.input(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
+			}
 			for xi := range a.blocks {
 				gemm(us[xi], false, n, 1, v[xi*cin*p.ld:], p.ld, 0, m[xi*cout*p.ld:], p.ld)
 			}
@@ -356,7 +372,7 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32) {
 	cin, cout := c.geom.C, c.cout
 	if dX != nil { // dX += W' ⋆ dY
 		us, release := c.winoFilters(a, true)
-		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, true, nil)
+		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, true, nil, nil)
 		release()
 	}
 	if dW == nil {

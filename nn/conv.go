@@ -48,6 +48,24 @@ func (c *Conv2d) ForwardAdd(g *autograd.Graph, x, shift, res *autograd.Var) *aut
 	return g.Conv2dAdd(x, c.Weight.V, paramVar(c.Bias), c.Stride, c.Padding, c.Groups, shift, res)
 }
 
+// ForwardNormSiLUAdd is ForwardAdd(SiLU(norm(x)), shift, res), a
+// ResBlock's convolution of its pre-activation, with the same bits
+// (autograd's GroupNormSiLUConv2dAdd), gradients included: where the
+// convolution runs through Winograd's F(4×4, 3×3), the norm's map and the
+// SiLU are applied inside its input transform and the activation is never
+// written. Otherwise the activation is made, read by the convolution, and
+// given back to be made again in backward (autograd's Evict).
+func (c *Conv2d) ForwardNormSiLUAdd(g *autograd.Graph, norm *GroupNorm, x, shift, res *autograd.Var) *autograd.Var {
+	if c.Groups != 1 {
+		a := norm.ForwardSiLU(g, x)
+		out := c.ForwardAdd(g, a, shift, res)
+		g.Evict(a)
+		return out
+	}
+	return g.GroupNormSiLUConv2dAdd(x, norm.Groups, norm.Weight.V, norm.Bias.V, norm.Eps,
+		c.Weight.V, paramVar(c.Bias), c.Stride, c.Padding, shift, res)
+}
+
 // Params lists weight, then bias.
 func (c *Conv2d) Params() []*Param { return params(c.Weight, c.Bias) }
 

@@ -69,3 +69,61 @@ func TestConv1dParams(t *testing.T) {
 	wantUniform(t, conv.Weight, 1/math.Sqrt(16*5))
 	wantUniform(t, conv.Bias, 1/math.Sqrt(16*5))
 }
+
+// TestConv2dForwardNormSiLUAdd checks ForwardNormSiLUAdd against
+// ForwardAdd of ForwardSiLU: the same output bits without recording (a
+// ResBlock's shape, fused where the machine runs F(4×4), and a grouped
+// convolution, which is not), and the same gradient bits when recording.
+func TestConv2dForwardNormSiLUAdd(t *testing.T) {
+	for _, c := range []struct{ cin, cout, groups, hw int }{{64, 64, 1, 14}, {8, 12, 2, 6}} {
+		t.Run(fmt.Sprint(c), func(t *testing.T) {
+			rng := tensor.NewRNG(7)
+			norm := nn.NewGroupNorm("norm", 4, c.cin)
+			for i := range c.cin {
+				norm.Weight.V.Value.Data[i] = float32(1 + 0.3*rng.Normal())
+				norm.Bias.V.Value.Data[i] = float32(0.3 * rng.Normal())
+			}
+			conv := nn.NewConv2dGroups("conv", c.cin, c.cout, 3, 1, 1, c.groups, true, rng)
+			x := rng.Randn(2, c.cin, c.hw, c.hw)
+			shift := rng.Randn(2, c.cout)
+			outs := make([][]float32, 2)
+			grads := make([][]float32, 2)
+			for k := range 2 {
+				for _, record := range []bool{false, true} {
+					g := autograd.NoGrad()
+					if record {
+						g = autograd.New()
+					}
+					xv := autograd.NewParam(x.Clone())
+					var out *autograd.Var
+					if k == 0 {
+						out = conv.ForwardNormSiLUAdd(g, norm, xv, autograd.NewVar(shift), nil)
+					} else {
+						out = conv.ForwardAdd(g, norm.ForwardSiLU(g, xv), autograd.NewVar(shift), nil)
+					}
+					if !record {
+						outs[k] = out.Data()
+						continue
+					}
+					if err := g.Backward(g.Sum(g.Mul(out, out), nil, false)); err != nil {
+						t.Fatal(err)
+					}
+					grads[k] = append(append([]float32(nil), xv.Grad.Data...), conv.Weight.V.Grad.Data...)
+					for _, p := range append(conv.Params(), norm.Params()...) {
+						p.V.ZeroGrad()
+					}
+				}
+			}
+			for i, v := range outs[1] {
+				if math.Float32bits(outs[0][i]) != math.Float32bits(v) {
+					t.Fatalf("out[%d] = %v, two steps %v", i, outs[0][i], v)
+				}
+			}
+			for i, v := range grads[1] {
+				if math.Float32bits(grads[0][i]) != math.Float32bits(v) {
+					t.Fatalf("gradient %d = %v, two steps %v", i, grads[0][i], v)
+				}
+			}
+		})
+	}
+}

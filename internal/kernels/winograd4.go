@@ -111,6 +111,13 @@ const wino4Vec = 16
 // samples go through the row kernel in one call, from bands (see above)
 // copied out of the image one tile row at a time.
 func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool) {
+	winograd4Input(v, blk, ld, x, inSize, samples, c, h, w, par, nil)
+}
+
+// winograd4Input is Winograd4Input, or with aff (not nil)
+// Winograd4InputNormSiLU: each channel's planes are then activated into a
+// scratch (normSiLUPlanes) and the bands copied from there.
+func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h, w int, par bool, aff []NormSiLUAffine) {
 	tiles := Winograd4Tiles(h, w)
 	n := samples * tiles
 	checkWino4Operand(v, blk, ld, c, n)
@@ -123,8 +130,19 @@ func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 		bands := *buf
 		clear(bands[:12*bl]) // what no image row fills stays zero
 		in, copyRows := wino4Use.in, wino4CopyRows
+		planes := inSize // the planes' stride in img
+		var act *[]float32
+		if aff != nil {
+			act = winoScratch.get() // the channel's activated planes, h·w apart
+			defer winoScratch.put(act)
+			*act = grow(*act, samples*h*w)
+			planes = h * w
+		}
 		for ch := lo; ch < hi; ch++ {
 			img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w] // the channel's planes, inSize apart
+			if act != nil {
+				img = normSiLUPlanes(*act, img, inSize, samples, h*w, aff[ch:], c)
+			}
 			for i := range 6 {
 				// Tile rows ty0 … ty0+rows−1 read image rows y = 4ty+i−1
 				// inside the image; the others stay zero.
@@ -141,9 +159,9 @@ func Winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 				}
 				at := 4 * ty0 * tw
 				src := img[(4*ty0+i-1)*w:]
-				copyRows(bands[i*bl+at+1:], 4*tw, src, 4*w, min(w, 4*tw-1), rows, samples, 4*tiles, inSize) // b[at+k] = row[k−1]
+				copyRows(bands[i*bl+at+1:], 4*tw, src, 4*w, min(w, 4*tw-1), rows, samples, 4*tiles, planes) // b[at+k] = row[k−1]
 				if w > 3 {
-					copyRows(bands[(6+i)*bl+at:], 4*tw, src[3:], 4*w, min(w-3, 4*tw), rows, samples, 4*tiles, inSize) // q[at+k] = row[k+3]
+					copyRows(bands[(6+i)*bl+at:], 4*tw, src[3:], 4*w, min(w-3, 4*tw), rows, samples, 4*tiles, planes) // q[at+k] = row[k+3]
 				}
 			}
 			in(v[ch*ld:], blk, bands, bl, 6*bl, n)

@@ -45,24 +45,26 @@ func NewResBlock(name string, cin, cout, embDim int, dropout float64, rng *tenso
 
 // Forward maps x: (N, c_in, H, W) to (N, c_out, H, W) given the shared
 // activated embedding e = SiLU(emb): (N, 128). rng drives dropout; nil (or
-// a zero Dropout) makes dropout the identity, as in evaluation.
+// a zero Dropout) makes dropout the identity, as in evaluation. Each
+// convolution reads its pre-activation SiLU(norm(·)) through
+// ForwardNormSiLUAdd: where it runs through Winograd's F(4×4, 3×3) the
+// norm is applied inside the convolution's input transform and the
+// activation is never written; elsewhere it is made and given back after
+// the convolution, to be made again in backward.
 func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
-	tb := r.Temb.Forward(g, e) // (N, c_out)
-	a := r.Norm1.ForwardSiLU(g, x)
-	h := r.Conv1.ForwardAdd(g, a, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
-	g.Evict(a)                             // made again from x in backward, for conv1's weight gradient
-	a = r.Norm2.ForwardSiLU(g, h)
-	h = a
-	if r.Dropout > 0 && rng != nil {
-		h = g.Dropout(h, r.Dropout, rng)
-	}
+	tb := r.Temb.Forward(g, e)                              // (N, c_out)
+	h := r.Conv1.ForwardNormSiLUAdd(g, r.Norm1, x, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
 	skip := x
 	if r.Skip != nil {
 		skip = r.Skip.Forward(g, x)
 	}
-	out := r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h), the sum in the other order: the same bits
-	g.Evict(a)
-	return out
+	if r.Dropout > 0 && rng != nil { // dropout sits between the activation and conv2
+		a := r.Norm2.ForwardSiLU(g, h)
+		out := r.Conv2.ForwardAdd(g, g.Dropout(a, r.Dropout, rng), nil, skip)
+		g.Evict(a)
+		return out
+	}
+	return r.Conv2.ForwardNormSiLUAdd(g, r.Norm2, h, nil, skip) // skip + conv2(SiLU(norm2(h))), the sum in the other order: the same bits
 }
 
 // Params lists norm1, conv1, temb, norm2, conv2, skip (PyTorch's order).

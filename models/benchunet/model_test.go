@@ -3,11 +3,13 @@ package benchunet_test
 import (
 	"fmt"
 	"math"
+	"os"
 	"strings"
 	"testing"
 
 	"github.com/diffusego/diffusego/autograd"
 	"github.com/diffusego/diffusego/autograd/gradcheck"
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/reftest"
 	"github.com/diffusego/diffusego/models/benchunet"
 	"github.com/diffusego/diffusego/nn"
@@ -257,20 +259,27 @@ func vars(ps []*nn.Param) []*autograd.Var {
 }
 
 // TestEvictions: a training forward pass on a pooled graph evicts every
-// value the model hands to Evict (two normalised inputs per ResBlock, the
-// normalised input of each AttnBlock, the decoder's concatenations, the
-// upsampled maps and the output layer's input), so that none is kept
-// because an op on its path pinned it. Bit-identical training does not
-// show this: a kept value gives the same gradients, only more memory.
+// value the model hands to Evict (two normalised inputs per ResBlock where
+// it writes them, the normalised input of each AttnBlock, the decoder's
+// concatenations, the upsampled maps and the output layer's input), so
+// that none is kept because an op on its path pinned it. Bit-identical
+// training does not show this: a kept value gives the same gradients,
+// only more memory. Where the ResBlocks' convolutions run through
+// F(4×4, 3×3) (AVX-512 CPUs, unless the environment turns it off), their
+// normalised inputs are made inside the convolutions and never written.
 // Time budget: one batch-1 forward pass (823.5 MFLOPs), under a second.
 func TestEvictions(t *testing.T) {
 	m := benchunet.New(benchunet.Config{Classes: 10}, tensor.NewRNG(1))
-	want := 2*2 + 1 + 1 // the middle ResBlocks and AttnBlock, the output layer
+	perRes := 2
+	if kernels.Wino4Vector() && os.Getenv("DIFFUSEGO_WINOGRAD") != "0" && os.Getenv("DIFFUSEGO_WINOGRAD4") != "0" {
+		perRes = 0
+	}
+	want := 2*perRes + 1 + 1 // the middle ResBlocks and AttnBlock, the output layer
 	for _, l := range m.Down {
-		want += 2*len(l.Res) + len(l.Attn)
+		want += perRes*len(l.Res) + len(l.Attn)
 	}
 	for _, l := range m.Up {
-		want += 3*len(l.Res) + len(l.Attn) // a ResBlock's two and its input's concatenation
+		want += (perRes+1)*len(l.Res) + len(l.Attn) // a ResBlock's and its input's concatenation
 		if l.Up != nil {
 			want++
 		}
@@ -282,4 +291,28 @@ func TestEvictions(t *testing.T) {
 		t.Errorf("Evicted() = %d after the forward pass, want %d", got, want)
 	}
 	g.Reset()
+}
+
+// TestSampleMatchesTraining: a forward pass that records nothing (as in
+// sampling, where each ResBlock's norms are applied inside its
+// convolutions' input transforms) gives the bits of a training forward
+// pass (where the activations are written), at the batch size of
+// sampling. Time budget: two batch-4 forward passes, well under a second.
+func TestSampleMatchesTraining(t *testing.T) {
+	m := benchunet.New(benchunet.Config{Classes: 10}, tensor.NewRNG(3))
+	perturbNorms(m.Params())
+	rng := tensor.NewRNG(4)
+	x := rng.Rand(-1, 1, 4, 1, 28, 28)
+	ts, ys := []float64{0, 250, 600, 999}, []int{1, 10, 4, 7}
+	gs := autograd.NoGradPooled()
+	got := m.Forward(gs, autograd.NewVar(x), ts, ys).Value.Clone()
+	gs.Release(nil)
+	gt := autograd.NewPooled()
+	want := m.Forward(gt, autograd.NewVar(x), ts, ys).Value
+	for i, v := range want.Data {
+		if math.Float32bits(got.Data[i]) != math.Float32bits(v) {
+			t.Fatalf("sampling output[%d] = %v, training forward %v", i, got.Data[i], v)
+		}
+	}
+	gt.Reset()
 }

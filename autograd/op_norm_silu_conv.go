@@ -1,0 +1,188 @@
+package autograd
+
+import (
+	"sync"
+
+	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/tensor"
+)
+
+// GroupNormSiLUConv2dAdd is a ResBlock's conv(SiLU(GroupNorm(x))) plus its
+// additions,
+//
+//	out = Conv2dAdd(GroupNormSiLU(x, groups, nw, nb, eps), w, b, stride, padding, 1, shift, res),
+//
+// with the same bits, gradients included. Where the convolution runs
+// through Winograd's F(4×4, 3×3), the forward pass never writes the
+// activation: only the statistics of each (sample, group) are computed
+// first, and the norm's affine map and the SiLU are applied channel by
+// channel as the input transform copies the image into its zero-padded
+// tiles (kernels.Winograd4InputNormSiLU). Backward makes the activation
+// once, as the two ops' Evict would make it again, for the convolution's
+// weight gradient and the norm's SiLU′. Elsewhere it runs the two ops,
+// giving the activation back (Evict) once the convolution has read it, as
+// a ResBlock does.
+func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps float64, w, b *Var, stride, padding int, shift, res *Var) *Var {
+	const op = "GroupNormSiLUConv2dAdd"
+	record := g.Needs(x, nw, nb, w, b, shift, res)
+	c := normSiLUConvChunks(x, groups, w, stride, padding)
+	if c == nil { // the two ops' checks say what is wrong, if anything
+		return g.normSiLUConvTwoSteps(x, groups, nw, nb, eps, w, b, stride, padding, shift, res)
+	}
+	xs, ws := x.Value.Shape, w.Value.Shape
+	checkAffine(op, xs, xs[1], nw, nb)
+	checkConv(op, x, w, b, c.geom, 1)
+	outShape := []int{xs[0], ws[0], c.geom.OutH(), c.geom.OutW()}
+	if shift != nil && !tensor.SameShape(shift.Value.Shape, outShape[:2]) {
+		tensor.Shapef(op, [][]int{xs, ws, shift.Value.Shape}, "shift wants shape %s", tensor.FormatShape(outShape[:2]))
+	}
+	if res != nil && !tensor.SameShape(res.Value.Shape, outShape) {
+		tensor.Shapef(op, [][]int{xs, ws, res.Value.Shape}, "res wants shape %s", tensor.FormatShape(outShape))
+	}
+	n, cin := xs[0], xs[1]
+	l := normLayout{rows: n * groups, cpg: cin / groups, s: xs[2] * xs[3], silu: true}
+	stats := getFloat64s(2 * l.rows)
+	mean, rstd := (*stats)[:l.rows], (*stats)[l.rows:]
+	aff := getNormSiLUAffine(n * cin)
+	groupNormMaps(*aff, mean, rstd, x.Value.Data, l, cin, data(nw), data(nb), eps)
+	out := g.allocDirty(outShape...) // every element written by the output transform
+	c.winoForwardNorm(out.Data, data(b), data(shift), data(res), !g.Recording(), *aff)
+	putNormSiLUAffine(aff)
+	if !record {
+		putFloat64s(stats)
+		return g.recordOp(out, nil, nil)
+	}
+	W, B := data(nw), data(nb)
+	return g.recordOp(out, func(o *Var) {
+		defer putFloat64s(stats) // backward runs once
+		// The activation, made once, as GroupNormSiLU's forward (and Evict's
+		// recomputation) makes it: the convolution's weight gradient and
+		// the norm's backward read it.
+		X := x.Value.Data // x may have been evicted and made again (Evict)
+		act := getConvBuf(n * c.inSize)
+		defer putConvBuf(act)
+		block := l.cpg * l.s
+		parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				groupNormBlock(l, cin, r, (*act)[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
+			}
+		})
+		c.X = *act
+		dY := o.Grad.Data
+		convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
+		var dA *[]float32 // the gradient at the activation
+		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
+			dA = getConvBuf(n * c.inSize)
+			defer putConvBuf(dA)
+			clear(*dA)
+		}
+		var dX, dW []float32
+		if dA != nil {
+			dX = *dA
+		}
+		if w.requiresGrad {
+			dW = w.GradBuf().Data
+		}
+		if dX != nil || dW != nil {
+			c.winoBackward(dY, dX, dW)
+		}
+		if dA != nil {
+			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
+		}
+	}, pins{w, nw, nb}, x, nw, nb, w, b, shift, res) // w: packed in backward; nw, nb: their data kept
+}
+
+// convAddsBackward adds the gradients of the terms a convolution adds to
+// its output, as conv's backward does: res gets dY, shift (N, Cout) the
+// sum of dY over each sample's channel plane, b the sum over samples and
+// positions.
+func convAddsBackward(dY []float32, n, cout, outSize, hw int, b, shift, res, o *Var) {
+	if res != nil && res.requiresGrad {
+		res.AccumGrad(o.Grad)
+	}
+	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
+		dS := shift.GradBuf().Data
+		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				dS[r] += float32(kernels.Sum(dY[r*hw : (r+1)*hw]))
+			}
+		})
+	}
+	if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
+		dB := b.GradBuf().Data
+		parallel.For(cout, 1, func(lo, hi int) {
+			for ch := lo; ch < hi; ch++ {
+				var s float64
+				for i := range n {
+					s += kernels.Sum(dY[i*outSize+ch*hw : i*outSize+(ch+1)*hw])
+				}
+				dB[ch] += float32(s)
+			}
+		})
+	}
+}
+
+// normSiLUConvChunks is the convolution of a GroupNormSiLUConv2dAdd call
+// when its input can be normalised in the Winograd input transform
+// (F(4×4, 3×3) forward; backward may take either algorithm), else nil.
+func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int) *convChunks {
+	xs, ws := x.Value.Shape, w.Value.Shape
+	if len(xs) != 4 || len(ws) != 4 || groups < 1 || xs[1]%groups != 0 || ws[1] != xs[1] {
+		return nil
+	}
+	geom := kernels.ConvGeom{C: xs[1], H: xs[2], W: xs[3], KH: ws[2], KW: ws[3],
+		StrideH: stride, StrideW: stride, PadH: padding, PadW: padding}
+	c := newConvChunks(x, w, xs[0], geom, 1)
+	if !c.winograd() || c.algo(false) != wino4 {
+		return nil
+	}
+	return c
+}
+
+// normSiLUConvTwoSteps is GroupNormSiLUConv2dAdd as two ops.
+func (g *Graph) normSiLUConvTwoSteps(x *Var, groups int, nw, nb *Var, eps float64, w, b *Var, stride, padding int, shift, res *Var) *Var {
+	a := g.GroupNormSiLU(x, groups, nw, nb, eps)
+	out := g.Conv2dAdd(a, w, b, stride, padding, 1, shift, res)
+	g.Evict(a) // made again from x in backward, for the convolution's weight gradient
+	return out
+}
+
+// groupNormMaps sets mean[r] and rstd[r] to the mean and 1/√(var + eps)
+// of block r of x, a (sample, group) of GroupNormSiLU's layout l over c
+// channels, as normalize computes them (rowStats), and aff[s·c + ch] to
+// the affine map of sample s, channel ch: a = rstd·weight and sh = bias
+// (channelAffine), so that NormAffine under the map makes GroupNorm's
+// output bit for bit. Channel k of block r is the flat (sample, channel)
+// index r·cpg + k.
+func groupNormMaps(aff []kernels.NormSiLUAffine, mean, rstd []float64, x []float32, l normLayout, c int, W, B []float32, eps float64) {
+	block := l.cpg * l.s
+	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			mu, rs := rowStats(x[r*block:(r+1)*block], eps)
+			mean[r], rstd[r] = mu, rs
+			a0 := affineBase(l, r, c)
+			for k := range l.cpg {
+				a, sh := channelAffine(W, B, a0+k, rs)
+				aff[r*l.cpg+k] = kernels.NormSiLUAffine{Mu: mu, A: a, Sh: sh}
+			}
+		}
+	})
+}
+
+// normSiLUMaps keeps the maps' buffers between calls.
+var normSiLUMaps sync.Pool
+
+// getNormSiLUAffine returns a buffer of n maps, from the pool when one is
+// large enough.
+func getNormSiLUAffine(n int) *[]kernels.NormSiLUAffine {
+	if p, ok := normSiLUMaps.Get().(*[]kernels.NormSiLUAffine); ok && cap(*p) >= n {
+		*p = (*p)[:n]
+		return p
+	}
+	s := make([]kernels.NormSiLUAffine, n)
+	return &s
+}
+
+// putNormSiLUAffine gives p back; the caller must not use it again.
+func putNormSiLUAffine(p *[]kernels.NormSiLUAffine) { normSiLUMaps.Put(p) }
