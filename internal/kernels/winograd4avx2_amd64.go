@@ -21,8 +21,9 @@ func wino4GradAVX2(dst *float32, blk int, src *float32, bl, n int, scratch *floa
 func wino4OutAVX2(rows *float32, bl int, src *float32, blk, n int, scratch *float32)
 
 // wino4CopyRowsAVX2 is wino4CopyRowsGeneric for rows, planes, l ≥ 1:
-// whole vectors of 8, then 4 floats, then one at a time, so that it reads
-// and writes nothing past a row's l floats.
+// whole vectors of 8, then the row's last 8 again (or the first and last
+// 4 of rows under 8, one at a time under 4), so that it reads and writes
+// nothing outside a row's l floats.
 //
 //go:noescape
 func wino4CopyRowsAVX2(dst *float32, dstStride int, src *float32, srcStride, l, rows, planes, dstPlane, srcPlane int)

@@ -650,6 +650,11 @@ outloop:
 	RET
 
 // func wino4CopyRowsAVX2(dst *float32, dstStride int, src *float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
+//
+// Rows of 8 floats or more: whole vectors, then the row's last 8 floats
+// again if l is not a multiple of 8 (overlapping what is copied already:
+// the same values); 4 to 7 floats: the first 4 and the last 4; fewer: one
+// at a time. Nothing outside a row's l floats is read or written.
 TEXT ·wino4CopyRowsAVX2(SB), NOSPLIT, $0-72
 	MOVQ dst+0(FP), DI
 	MOVQ dstStride+8(FP), R8
@@ -666,17 +671,45 @@ TEXT ·wino4CopyRowsAVX2(SB), NOSPLIT, $0-72
 	MOVQ DX, BX
 	ANDQ $-8, BX
 	SHLQ $2, BX          // bytes of whole vectors a row
-	ANDQ $7, DX          // the rest: 4 floats if DX&4, then DX&3 alone
+	SHLQ $2, DX          // bytes a row
 
 copyplane:
 	MOVQ rows+40(FP), CX
 	MOVQ SI, AX
 	MOVQ DI, R12
+	CMPQ DX, $32
+	JGE  copylong
+	CMPQ DX, $16
+	JGE  copymid
 
-copyrow:
+copyshort:
 	XORQ R10, R10
-	CMPQ R10, BX
-	JGE  copy4
+
+copyone:
+	VMOVSS (AX)(R10*1), X0
+	VMOVSS X0, (R12)(R10*1)
+	ADDQ   $4, R10
+	CMPQ   R10, DX
+	JLT    copyone
+	ADDQ   R9, AX
+	ADDQ   R8, R12
+	DECQ   CX
+	JNZ    copyshort
+	JMP    copynext
+
+copymid:
+	VMOVUPS (AX), X0
+	VMOVUPS -16(AX)(DX*1), X1
+	VMOVUPS X0, (R12)
+	VMOVUPS X1, -16(R12)(DX*1)
+	ADDQ    R9, AX
+	ADDQ    R8, R12
+	DECQ    CX
+	JNZ     copymid
+	JMP     copynext
+
+copylong:
+	XORQ R10, R10
 
 copyvec:
 	VMOVUPS (AX)(R10*1), Y0
@@ -684,31 +717,18 @@ copyvec:
 	ADDQ    $32, R10
 	CMPQ    R10, BX
 	JLT     copyvec
+	CMPQ    R10, DX
+	JEQ     copylongnext
+	VMOVUPS -32(AX)(DX*1), Y0
+	VMOVUPS Y0, -32(R12)(DX*1)
 
-copy4:
-	TESTQ   $4, DX
-	JZ      copy1
-	VMOVUPS (AX)(R10*1), X0
-	VMOVUPS X0, (R12)(R10*1)
-	ADDQ    $16, R10
-
-copy1:
-	MOVQ DX, R11
-	ANDQ $3, R11
-	JZ   copynext
-
-copyone:
-	VMOVSS (AX)(R10*1), X0
-	VMOVSS X0, (R12)(R10*1)
-	ADDQ   $4, R10
-	DECQ   R11
-	JNZ    copyone
-
-copynext:
+copylongnext:
 	ADDQ R9, AX
 	ADDQ R8, R12
 	DECQ CX
-	JNZ  copyrow
+	JNZ  copylong
+
+copynext:
 	ADDQ R15, SI
 	ADDQ R14, DI
 	DECQ R13
