@@ -29,7 +29,10 @@ func wino4OutAVX2(rows *float32, bl int, src *float32, blk, n int, scratch *floa
 func wino4CopyRowsAVX2(dst *float32, dstStride int, src *float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
 
 // wino4RowsOutAVX2 is wino4RowsOutGeneric for rows, l ≥ 1: whole vectors
-// of 8, then 4 floats, then one at a time.
+// of 8 and the row's last 8 (computed before the others are stored, so
+// that the overlap gets the same values), or the first and last 4 of rows
+// under 8, one at a time under 4; nothing outside a row's l floats is read
+// or written.
 //
 //go:noescape
 func wino4RowsOutAVX2(dst *float32, dstStride int, src *float32, srcStride int, res *float32, l, rows int, b, sh float32, add bool)

@@ -737,6 +737,13 @@ copynext:
 	RET
 
 // func wino4RowsOutAVX2(dst *float32, dstStride int, src *float32, srcStride int, res *float32, l, rows int, b, sh float32, add bool)
+//
+// Rows of 8 floats or more: the row's last 8 floats are computed first,
+// then the whole vectors, then the last 8 stored (overlapping what the
+// vectors stored: the same values, since both read only what was there
+// before, even where dst += src); 4 to 7 floats: the first 4 and the last
+// 4, both computed before either is stored; fewer: one at a time. Nothing
+// outside a row's l floats is read or written.
 TEXT ·wino4RowsOutAVX2(SB), NOSPLIT, $0-65
 	MOVQ         dst+0(FP), DI
 	MOVQ         dstStride+8(FP), R8
@@ -752,137 +759,149 @@ TEXT ·wino4RowsOutAVX2(SB), NOSPLIT, $0-65
 	MOVQ         DX, BX
 	ANDQ         $-8, BX
 	SHLQ         $2, BX          // bytes of whole vectors a row
-	ANDQ         $7, DX          // the rest: 4 floats if DX&4, then DX&3 alone
+	SHLQ         $2, DX          // bytes a row
 	MOVBLZX      add+64(FP), AX
 	TESTQ        AX, AX
-	JNZ          addrow
+	JNZ          add
 	TESTQ        R14, R14
-	JNZ          resrow
+	JNZ          res
+	JMP          set
 
-// dst = (src + b) + sh, row by row
-setrow:
+// dst = (src + b) + sh
+set:
+	CMPQ DX, $32
+	JGE  setlong
+	CMPQ DX, $16
+	JGE  setmid
+
+setshort:
 	XORQ R10, R10
-	CMPQ R10, BX
-	JGE  set4
-
-setvec:
-	VMOVUPS (SI)(R10*1), Y0
-	VADDPS Y1, Y0, Y0
-	VADDPS Y2, Y0, Y0
-	VMOVUPS Y0, (DI)(R10*1)
-	ADDQ $32, R10
-	CMPQ R10, BX
-	JLT  setvec
-
-set4:
-	TESTQ $4, DX
-	JZ    set1
-	VMOVUPS (SI)(R10*1), X0
-	VADDPS X1, X0, X0
-	VADDPS X2, X0, X0
-	VMOVUPS X0, (DI)(R10*1)
-	ADDQ $16, R10
-
-set1:
-	MOVQ DX, R11
-	ANDQ $3, R11
-	JZ   setnext
 
 setone:
 	VMOVSS (SI)(R10*1), X0
 	VADDSS X1, X0, X0
 	VADDSS X2, X0, X0
 	VMOVSS X0, (DI)(R10*1)
-	ADDQ $4, R10
-	DECQ R11
-	JNZ  setone
-
-setnext:
+	ADDQ   $4, R10
+	CMPQ   R10, DX
+	JLT    setone
 	ADDQ R9, SI
 	ADDQ R8, DI
+	ADDQ R8, R14
 	DECQ CX
-	JNZ  setrow
-	VZEROUPPER
-	RET
+	JNZ  setshort
+	JMP  rowsdone
 
-// dst = dst + src, row by row
-addrow:
+setmid:
+	VMOVUPS (SI), X0
+	VADDPS X1, X0, X0
+	VADDPS X2, X0, X0
+	VMOVUPS -16(SI)(DX*1), X4
+	VADDPS X1, X4, X4
+	VADDPS X2, X4, X4
+	VMOVUPS X0, (DI)
+	VMOVUPS X4, -16(DI)(DX*1)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	ADDQ R8, R14
+	DECQ CX
+	JNZ  setmid
+	JMP  rowsdone
+
+setlong:
+	VMOVUPS -32(SI)(DX*1), Y4
+	VADDPS Y1, Y4, Y4
+	VADDPS Y2, Y4, Y4
 	XORQ R10, R10
-	CMPQ R10, BX
-	JGE  add4
 
-addvec:
+setvec:
 	VMOVUPS (SI)(R10*1), Y0
-	VMOVUPS (DI)(R10*1), Y3
-	VADDPS Y0, Y3, Y0
+	VADDPS Y1, Y0, Y0
+	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (DI)(R10*1)
-	ADDQ $32, R10
-	CMPQ R10, BX
-	JLT  addvec
+	ADDQ    $32, R10
+	CMPQ    R10, BX
+	JLT     setvec
+	VMOVUPS Y4, -32(DI)(DX*1)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	ADDQ R8, R14
+	DECQ CX
+	JNZ  setlong
+	JMP  rowsdone
 
-add4:
-	TESTQ $4, DX
-	JZ    add1
-	VMOVUPS (SI)(R10*1), X0
-	VMOVUPS (DI)(R10*1), X3
-	VADDPS X0, X3, X0
-	VMOVUPS X0, (DI)(R10*1)
-	ADDQ $16, R10
+// dst = dst + src
+add:
+	CMPQ DX, $32
+	JGE  addlong
+	CMPQ DX, $16
+	JGE  addmid
 
-add1:
-	MOVQ DX, R11
-	ANDQ $3, R11
-	JZ   addnext
+addshort:
+	XORQ R10, R10
 
 addone:
 	VMOVSS (SI)(R10*1), X0
 	VMOVSS (DI)(R10*1), X3
 	VADDSS X0, X3, X0
 	VMOVSS X0, (DI)(R10*1)
-	ADDQ $4, R10
-	DECQ R11
-	JNZ  addone
-
-addnext:
+	ADDQ   $4, R10
+	CMPQ   R10, DX
+	JLT    addone
 	ADDQ R9, SI
 	ADDQ R8, DI
+	ADDQ R8, R14
 	DECQ CX
-	JNZ  addrow
-	VZEROUPPER
-	RET
+	JNZ  addshort
+	JMP  rowsdone
 
-// dst = ((src + b) + sh) + res, row by row
-resrow:
+addmid:
+	VMOVUPS (SI), X0
+	VMOVUPS (DI), X3
+	VADDPS X0, X3, X0
+	VMOVUPS -16(SI)(DX*1), X4
+	VMOVUPS -16(DI)(DX*1), X5
+	VADDPS X4, X5, X4
+	VMOVUPS X0, (DI)
+	VMOVUPS X4, -16(DI)(DX*1)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	ADDQ R8, R14
+	DECQ CX
+	JNZ  addmid
+	JMP  rowsdone
+
+addlong:
+	VMOVUPS -32(SI)(DX*1), Y4
+	VMOVUPS -32(DI)(DX*1), Y5
+	VADDPS Y4, Y5, Y4
 	XORQ R10, R10
-	CMPQ R10, BX
-	JGE  res4
 
-resvec:
+addvec:
 	VMOVUPS (SI)(R10*1), Y0
-	VADDPS Y1, Y0, Y0
-	VADDPS Y2, Y0, Y0
-	VMOVUPS (R14)(R10*1), Y3
-	VADDPS Y3, Y0, Y0
+	VMOVUPS (DI)(R10*1), Y3
+	VADDPS Y0, Y3, Y0
 	VMOVUPS Y0, (DI)(R10*1)
-	ADDQ $32, R10
-	CMPQ R10, BX
-	JLT  resvec
+	ADDQ    $32, R10
+	CMPQ    R10, BX
+	JLT     addvec
+	VMOVUPS Y4, -32(DI)(DX*1)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	ADDQ R8, R14
+	DECQ CX
+	JNZ  addlong
+	JMP  rowsdone
 
-res4:
-	TESTQ $4, DX
-	JZ    res1
-	VMOVUPS (SI)(R10*1), X0
-	VADDPS X1, X0, X0
-	VADDPS X2, X0, X0
-	VMOVUPS (R14)(R10*1), X3
-	VADDPS X3, X0, X0
-	VMOVUPS X0, (DI)(R10*1)
-	ADDQ $16, R10
+// dst = ((src + b) + sh) + res
+res:
+	CMPQ DX, $32
+	JGE  reslong
+	CMPQ DX, $16
+	JGE  resmid
 
-res1:
-	MOVQ DX, R11
-	ANDQ $3, R11
-	JZ   resnext
+resshort:
+	XORQ R10, R10
 
 resone:
 	VMOVSS (SI)(R10*1), X0
@@ -891,15 +910,62 @@ resone:
 	VMOVSS (R14)(R10*1), X3
 	VADDSS X3, X0, X0
 	VMOVSS X0, (DI)(R10*1)
-	ADDQ $4, R10
-	DECQ R11
-	JNZ  resone
-
-resnext:
+	ADDQ   $4, R10
+	CMPQ   R10, DX
+	JLT    resone
 	ADDQ R9, SI
 	ADDQ R8, DI
 	ADDQ R8, R14
 	DECQ CX
-	JNZ  resrow
+	JNZ  resshort
+	JMP  rowsdone
+
+resmid:
+	VMOVUPS (SI), X0
+	VADDPS X1, X0, X0
+	VADDPS X2, X0, X0
+	VMOVUPS (R14), X3
+	VADDPS X3, X0, X0
+	VMOVUPS -16(SI)(DX*1), X4
+	VADDPS X1, X4, X4
+	VADDPS X2, X4, X4
+	VMOVUPS -16(R14)(DX*1), X5
+	VADDPS X5, X4, X4
+	VMOVUPS X0, (DI)
+	VMOVUPS X4, -16(DI)(DX*1)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	ADDQ R8, R14
+	DECQ CX
+	JNZ  resmid
+	JMP  rowsdone
+
+reslong:
+	VMOVUPS -32(SI)(DX*1), Y4
+	VADDPS Y1, Y4, Y4
+	VADDPS Y2, Y4, Y4
+	VMOVUPS -32(R14)(DX*1), Y5
+	VADDPS Y5, Y4, Y4
+	XORQ R10, R10
+
+resvec:
+	VMOVUPS (SI)(R10*1), Y0
+	VADDPS Y1, Y0, Y0
+	VADDPS Y2, Y0, Y0
+	VMOVUPS (R14)(R10*1), Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(R10*1)
+	ADDQ    $32, R10
+	CMPQ    R10, BX
+	JLT     resvec
+	VMOVUPS Y4, -32(DI)(DX*1)
+	ADDQ R9, SI
+	ADDQ R8, DI
+	ADDQ R8, R14
+	DECQ CX
+	JNZ  reslong
+	JMP  rowsdone
+
+rowsdone:
 	VZEROUPPER
 	RET
