@@ -103,12 +103,12 @@ var winograd4Rule = func() func(cin, cout, h, w int, backward bool) bool {
 //   - with the AVX2 transforms (DIFFUSEGO_KERNELS=avx2 on an AVX-512 CPU,
 //     against F(2×2)'s AVX2 transforms and the AVX2 GEMM; medians of 5
 //     rounds), F(4×4) was faster on all ten shapes in both passes too,
-//     1.17–1.57x forward and 1.14–1.41x backward at batch 64, 1.19–1.52x
-//     and 1.11–1.34x at batch 16 (the least backward at 14×14 with 32 or
-//     192 input channels; no round below 1.01x). At 7×7 with 64 input
-//     channels it beat the implicit GEMM 1.49x both ways at batch 64 and
-//     1.36x forward, 1.17x backward at batch 16, so winogradPays's 64
-//     channels hold there too.
+//     1.20–1.59x forward and 1.17–1.42x backward at batch 64, 1.22–1.45x
+//     and 1.12–1.29x at batch 16 (the least backward at 14×14 with 32 or
+//     192 input channels; no round below 1.08x). At 7×7 with 64 input
+//     channels it beat the implicit GEMM 1.51–1.54x at batch 64 and 1.42x
+//     forward, 1.22x backward at batch 16, so winogradPays's 64 channels
+//     hold there too.
 //
 // Images under 7 pixels were not measured and stay on F(2×2), as does
 // every machine whose F(4×4) transforms are the Go loops
