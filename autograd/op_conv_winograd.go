@@ -99,14 +99,25 @@ var winograd4Rule = func() func(cin, cout, h, w int, backward bool) bool {
 // winograd4Pays is the choice of F(4×4, 3×3) over F(2×2, 3×3) for a
 // convolution that runs through Winograd, per pass, from bench/winograd.sh
 // (GFLOP per CPU-second of each of bench-unet's 3×3 convolutions by the
-// three paths at batch 64 and 16, one core): with the AVX-512 transforms,
-// F(4×4) was faster than F(2×2) on all ten shapes in both passes, 1.17–
-// 1.65x forward and 1.15–1.40x backward at batch 64, 1.08–1.67x and
-// 1.09–1.37x at batch 16 (the least at 7×7 and at 192 input channels).
+// three paths at batch 64 and 16, one core):
+//   - with the AVX-512 transforms, F(4×4) was faster than F(2×2) on all
+//     ten shapes in both passes, 1.17–1.65x forward and 1.15–1.40x
+//     backward at batch 64, 1.08–1.67x and 1.09–1.37x at batch 16 (the
+//     least at 7×7 and at 192 input channels);
+//   - with the AVX2 transforms (DIFFUSEGO_KERNELS=avx2 on an AVX-512 CPU,
+//     against F(2×2)'s AVX2 transforms and the AVX2 GEMM; medians of 5
+//     rounds), F(4×4) was faster on all ten shapes in both passes too,
+//     1.20–1.59x forward and 1.17–1.42x backward at batch 64, 1.22–1.45x
+//     and 1.12–1.29x at batch 16 (the least backward at 14×14 with 32 or
+//     192 input channels; no round below 1.08x). At 7×7 with 64 input
+//     channels it beat the implicit GEMM 1.51–1.54x at batch 64 and 1.42x
+//     forward, 1.22x backward at batch 16, so winogradPays's 64 channels
+//     hold there too.
+//
 // Images under 7 pixels were not measured and stay on F(2×2), as does
-// every machine whose F(4×4) transforms are the Go loops (AVX2-only CPUs,
-// DIFFUSEGO_KERNELS=generic or avx2, the purego build), where F(2×2)'s
-// vector transforms are faster. Both passes take the same rule today;
+// every machine whose F(4×4) transforms are the Go loops
+// (DIFFUSEGO_KERNELS=generic, CPUs without AVX2, the purego build), where
+// F(2×2)'s transforms are faster. Both passes take the same rule today;
 // the pass is an argument so that they can differ.
 func winograd4Pays(cin, cout, h, w int, backward bool) bool {
 	return kernels.Wino4Vector() && h >= 7 && w >= 7

@@ -6,6 +6,7 @@
 #
 #   bench/winograd.sh                     # N=64, 5 rounds, one core
 #   N=16 ROUNDS=3 CPU=2 bench/winograd.sh
+#   DIFFUSEGO_KERNELS=avx2 bench/winograd.sh   # the AVX2 kernels, as on CPUs without AVX-512
 #
 # Each round runs BenchmarkConvPaths/N$N of autograd once: for every
 # shape, the forward pass (fwd) and the backward pass (bwd: input, weight
@@ -16,7 +17,8 @@
 #
 # Environment: N (batch, default 64; 64 or 16), ROUNDS (default 5), CPU
 # (GOMAXPROCS, default 1), BENCHTIME (default 10x), FILTER (a regular
-# expression on the shape, default all).
+# expression on the shape, default all); DIFFUSEGO_KERNELS (generic or
+# avx2: the kernels the benchmark runs, named in the table's first line).
 set -euo pipefail
 
 N=${N:-64}
@@ -36,7 +38,7 @@ for round in $(seq "$ROUNDS"); do
 		awk -v r="$round" '/GFLOP\/cpu-s/ { split($1, p, "/"); sub(/-[0-9]+$/, "", p[5]); print r, p[3], p[4], p[5], $(NF - 1) }' >>"$TMP/all"
 done
 
-echo "N=$N, GOMAXPROCS=$CPU, $ROUNDS rounds of -benchtime $BENCHTIME, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "N=$N, GOMAXPROCS=$CPU, kernels ${DIFFUSEGO_KERNELS:-of this CPU}, $ROUNDS rounds of -benchtime $BENCHTIME, $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "shape (Cin-Cout@HW) | pass | implicit GEMM | F(2×2) | F(4×4) | F(2×2) / GEMM | F(4×4) / F(2×2) (rounds)"
 awk '
 	{ v[$2 " " $3 " " $4, $1] = $5; if (!($2 " " $3 in seen)) { seen[$2 " " $3] = 1; keys[++nk] = $2 " " $3 }; if ($1 > nr) nr = $1 }

@@ -65,6 +65,9 @@ var wino4RowsOut = func() func(dst []float32, dstStride int, src []float32, srcS
 	if hasAVX512 && !genericForced && !avx2Forced {
 		return wino4RowsOutVec
 	}
+	if hasAVX2 && !genericForced {
+		return wino4RowsOutVec2
+	}
 	return wino4RowsOutGeneric
 }()
 
@@ -72,6 +75,9 @@ var wino4RowsOut = func() func(dst []float32, dstStride int, src []float32, srcS
 var wino4CopyRows = func() func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
 	if hasAVX512 && !genericForced && !avx2Forced {
 		return wino4CopyRowsVec
+	}
+	if hasAVX2 && !genericForced {
+		return wino4CopyRowsVec2
 	}
 	return wino4CopyRowsGeneric
 }()
@@ -120,12 +126,15 @@ var wino4AVX512 = wino4Path{
 }
 
 // wino4Use is the set of F(4×4) row transforms this machine uses: AVX-512
-// on CPUs with AVX-512F, the pure-Go loops elsewhere (AVX2-only CPUs
-// included: there the selection rule keeps F(2×2), whose transforms have
-// AVX2 kernels) or with DIFFUSEGO_KERNELS=generic or avx2.
+// on CPUs with AVX-512F, AVX2 on the others with AVX2 (and with
+// DIFFUSEGO_KERNELS=avx2), the pure-Go loops elsewhere or with
+// DIFFUSEGO_KERNELS=generic.
 var wino4Use = func() wino4Path {
 	if hasAVX512 && !genericForced && !avx2Forced {
 		return wino4AVX512
+	}
+	if hasAVX2 && !genericForced {
+		return wino4AVX2
 	}
 	return wino4Generic
 }()
@@ -134,6 +143,9 @@ var wino4Use = func() wino4Path {
 // run, for tests.
 func wino4Paths() []wino4Path {
 	p := []wino4Path{wino4Generic}
+	if hasAVX2 {
+		p = append(p, wino4AVX2)
+	}
 	if hasAVX512 {
 		p = append(p, wino4AVX512)
 	}
