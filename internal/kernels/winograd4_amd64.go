@@ -25,15 +25,23 @@ func wino4CopyRowsAVX512(dst *float32, dstStride int, src *float32, srcStride, l
 
 // wino4CopyRowsVec checks the bounds the assembly cannot, then runs it.
 func wino4CopyRowsVec(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
+	if wino4CopyRowsChecked(dst, dstStride, src, srcStride, l, rows, planes, dstPlane, srcPlane) {
+		wino4CopyRowsAVX512(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
+	}
+}
+
+// wino4CopyRowsChecked checks the bounds a row copy's assembly (AVX-512
+// or AVX2) cannot: false when there is nothing to copy.
+func wino4CopyRowsChecked(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) bool {
 	if l <= 0 || rows <= 0 || planes <= 0 {
-		return
+		return false
 	}
 	if l > dstStride || l > srcStride || dstPlane < 0 || srcPlane < 0 {
 		panic("kernels: rows longer than their stride")
 	}
 	_ = dst[(planes-1)*dstPlane+(rows-1)*dstStride+l-1]
 	_ = src[(planes-1)*srcPlane+(rows-1)*srcStride+l-1]
-	wino4CopyRowsAVX512(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
+	return true
 }
 
 // wino4RowsOutAVX512 is wino4RowsOutGeneric for rows, l ≥ 1: whole
@@ -44,20 +52,28 @@ func wino4RowsOutAVX512(dst *float32, dstStride int, src *float32, srcStride int
 
 // wino4RowsOutVec checks the bounds the assembly cannot, then runs it.
 func wino4RowsOutVec(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
+	if rp, ok := wino4RowsOutChecked(dst, dstStride, src, srcStride, res, l, rows, add); ok {
+		wino4RowsOutAVX512(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
+	}
+}
+
+// wino4RowsOutChecked checks the bounds an output rows' pass's assembly
+// (AVX-512 or AVX2) cannot and returns the residual it reads (nil for
+// none); ok is false when there is nothing to do.
+func wino4RowsOutChecked(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, add bool) (rp *float32, ok bool) {
 	if l <= 0 || rows <= 0 {
-		return
+		return nil, false
 	}
 	if l > dstStride || l > srcStride {
 		panic("kernels: rows longer than their stride")
 	}
 	last := (rows-1)*dstStride + l - 1
 	_, _ = dst[last], src[(rows-1)*srcStride+l-1]
-	var rp *float32
 	if res != nil && !add {
 		_ = res[last]
 		rp = &res[0]
 	}
-	wino4RowsOutAVX512(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
+	return rp, true
 }
 
 // wino4RowsOut is the output rows' pass of the band transforms in use.

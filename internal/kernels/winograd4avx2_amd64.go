@@ -39,33 +39,16 @@ func wino4RowsOutAVX2(dst *float32, dstStride int, src *float32, srcStride int, 
 
 // wino4CopyRowsVec2 checks the bounds the assembly cannot, then runs it.
 func wino4CopyRowsVec2(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
-	if l <= 0 || rows <= 0 || planes <= 0 {
-		return
+	if wino4CopyRowsChecked(dst, dstStride, src, srcStride, l, rows, planes, dstPlane, srcPlane) {
+		wino4CopyRowsAVX2(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
 	}
-	if l > dstStride || l > srcStride || dstPlane < 0 || srcPlane < 0 {
-		panic("kernels: rows longer than their stride")
-	}
-	_ = dst[(planes-1)*dstPlane+(rows-1)*dstStride+l-1]
-	_ = src[(planes-1)*srcPlane+(rows-1)*srcStride+l-1]
-	wino4CopyRowsAVX2(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
 }
 
 // wino4RowsOutVec2 checks the bounds the assembly cannot, then runs it.
 func wino4RowsOutVec2(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
-	if l <= 0 || rows <= 0 {
-		return
+	if rp, ok := wino4RowsOutChecked(dst, dstStride, src, srcStride, res, l, rows, add); ok {
+		wino4RowsOutAVX2(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
 	}
-	if l > dstStride || l > srcStride {
-		panic("kernels: rows longer than their stride")
-	}
-	last := (rows-1)*dstStride + l - 1
-	_, _ = dst[last], src[(rows-1)*srcStride+l-1]
-	var rp *float32
-	if res != nil && !add {
-		_ = res[last]
-		rp = &res[0]
-	}
-	wino4RowsOutAVX2(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
 }
 
 // wino4AVX2 is the wino4Path of the AVX2 assembly: each checks the bounds
