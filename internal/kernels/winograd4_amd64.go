@@ -103,42 +103,65 @@ var wino4CopyRows = func() func(dst []float32, dstStride int, src []float32, src
 var wino4AVX512 = wino4Path{
 	name: "avx512",
 	in: func(dst []float32, blk int, src []float32, bl, q, n int) {
-		if n <= 0 {
-			return
+		if wino4InChecked(dst, blk, src, bl, q, n, wino4Vec) {
+			var scratch [36 * wino4Vec]float32
+			wino4InAVX512(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4Vec) * wino4Vec
-		_ = dst[35*blk+v-1]
-		if q < 0 || bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_, _ = src[5*bl+4*v-1], src[5*bl+q+4*v-1]
-		var scratch [36 * wino4Vec]float32
-		wino4InAVX512(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 	},
 	grad: func(dst []float32, blk int, src []float32, bl, n int) {
-		if n <= 0 {
-			return
+		if wino4GradChecked(dst, blk, src, bl, n, wino4Vec) {
+			wino4GradAVX512(&dst[0], blk, &src[0], bl, n)
 		}
-		v := ceilDiv(n, wino4Vec) * wino4Vec
-		_ = dst[35*blk+v-1]
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = src[3*bl+4*v-1]
-		wino4GradAVX512(&dst[0], blk, &src[0], bl, n)
 	},
 	out: func(rows []float32, bl int, src []float32, blk, n int) {
-		if n <= 0 {
-			return
+		if wino4OutChecked(rows, bl, src, blk, n, wino4Vec) {
+			wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
 		}
-		v := ceilDiv(n, wino4Vec) * wino4Vec
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = rows[3*bl+4*v-1]
-		_ = src[35*blk+v-1]
-		wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
 	},
+}
+
+// wino4InChecked checks the bounds an input transform's assembly (AVX-512
+// or AVX2) cannot, whole vectors of vec tiles past n included: false when
+// there are no tiles.
+func wino4InChecked(dst []float32, blk int, src []float32, bl, q, n, vec int) bool {
+	if n <= 0 {
+		return false
+	}
+	v := ceilDiv(n, vec) * vec
+	_ = dst[35*blk+v-1]
+	if q < 0 || bl < 0 {
+		panic("kernels: negative Winograd band offset")
+	}
+	_, _ = src[5*bl+4*v-1], src[5*bl+q+4*v-1]
+	return true
+}
+
+// wino4GradChecked is wino4InChecked for the gradient's input transform.
+func wino4GradChecked(dst []float32, blk int, src []float32, bl, n, vec int) bool {
+	if n <= 0 {
+		return false
+	}
+	v := ceilDiv(n, vec) * vec
+	_ = dst[35*blk+v-1]
+	if bl < 0 {
+		panic("kernels: negative Winograd band offset")
+	}
+	_ = src[3*bl+4*v-1]
+	return true
+}
+
+// wino4OutChecked is wino4InChecked for the output transform.
+func wino4OutChecked(rows []float32, bl int, src []float32, blk, n, vec int) bool {
+	if n <= 0 {
+		return false
+	}
+	v := ceilDiv(n, vec) * vec
+	if bl < 0 {
+		panic("kernels: negative Winograd band offset")
+	}
+	_ = rows[3*bl+4*v-1]
+	_ = src[35*blk+v-1]
+	return true
 }
 
 // wino4Use is the set of F(4×4) row transforms this machine uses: AVX-512

@@ -56,42 +56,21 @@ func wino4RowsOutVec2(dst []float32, dstStride int, src []float32, srcStride int
 var wino4AVX2 = wino4Path{
 	name: "avx2",
 	in: func(dst []float32, blk int, src []float32, bl, q, n int) {
-		if n <= 0 {
-			return
+		if wino4InChecked(dst, blk, src, bl, q, n, wino4AVX2Vec) {
+			var scratch [36 * wino4AVX2Vec]float32
+			wino4InAVX2(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4AVX2Vec) * wino4AVX2Vec
-		_ = dst[35*blk+v-1]
-		if q < 0 || bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_, _ = src[5*bl+4*v-1], src[5*bl+q+4*v-1]
-		var scratch [36 * wino4AVX2Vec]float32
-		wino4InAVX2(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 	},
 	grad: func(dst []float32, blk int, src []float32, bl, n int) {
-		if n <= 0 {
-			return
+		if wino4GradChecked(dst, blk, src, bl, n, wino4AVX2Vec) {
+			var scratch [24 * wino4AVX2Vec]float32
+			wino4GradAVX2(&dst[0], blk, &src[0], bl, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4AVX2Vec) * wino4AVX2Vec
-		_ = dst[35*blk+v-1]
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = src[3*bl+4*v-1]
-		var scratch [24 * wino4AVX2Vec]float32
-		wino4GradAVX2(&dst[0], blk, &src[0], bl, n, &scratch[0])
 	},
 	out: func(rows []float32, bl int, src []float32, blk, n int) {
-		if n <= 0 {
-			return
+		if wino4OutChecked(rows, bl, src, blk, n, wino4AVX2Vec) {
+			var scratch [24 * wino4AVX2Vec]float32
+			wino4OutAVX2(&rows[0], bl, &src[0], blk, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4AVX2Vec) * wino4AVX2Vec
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = rows[3*bl+4*v-1]
-		_ = src[35*blk+v-1]
-		var scratch [24 * wino4AVX2Vec]float32
-		wino4OutAVX2(&rows[0], bl, &src[0], blk, n, &scratch[0])
 	},
 }
