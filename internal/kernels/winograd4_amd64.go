@@ -76,28 +76,6 @@ func wino4RowsOutChecked(dst []float32, dstStride int, src []float32, srcStride 
 	return rp, true
 }
 
-// wino4RowsOut is the output rows' pass of the band transforms in use.
-var wino4RowsOut = func() func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
-	if hasAVX512 && !genericForced && !avx2Forced {
-		return wino4RowsOutVec
-	}
-	if hasAVX2 && !genericForced {
-		return wino4RowsOutVec2
-	}
-	return wino4RowsOutGeneric
-}()
-
-// wino4CopyRows is the row copy of the band transforms in use.
-var wino4CopyRows = func() func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
-	if hasAVX512 && !genericForced && !avx2Forced {
-		return wino4CopyRowsVec
-	}
-	if hasAVX2 && !genericForced {
-		return wino4CopyRowsVec2
-	}
-	return wino4CopyRowsGeneric
-}()
-
 // wino4AVX512 is the wino4Path of the assembly: each checks the bounds
 // the assembly cannot (whole vectors past n included), then runs it.
 var wino4AVX512 = wino4Path{
@@ -118,6 +96,8 @@ var wino4AVX512 = wino4Path{
 			wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
 		}
 	},
+	copyRows: wino4CopyRowsVec,
+	rowsOut:  wino4RowsOutVec,
 }
 
 // wino4InChecked checks the bounds an input transform's assembly (AVX-512
