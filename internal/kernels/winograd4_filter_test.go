@@ -95,13 +95,7 @@ func TestWinograd4FilterFlipped(t *testing.T) {
 	for _, c := range []struct{ cout, cin int }{{1, 1}, {3, 5}, {64, 2}, {70, 9}, {9, 130}} {
 		w := randSlice(r, 9*c.cout*c.cin)
 		rot := make([]float32, len(w))
-		for co := range c.cout {
-			for ci := range c.cin {
-				for e := range 9 {
-					rot[9*(ci*c.cout+co)+e] = w[9*(co*c.cin+ci)+8-e]
-				}
-			}
-		}
+		flipFilters(rot, w, c.cout, c.cin)
 		want := make([]float32, 36*c.cout*c.cin)
 		Winograd4Filter(want, rot, c.cin, c.cout)
 		got := make([]float32, len(want))
@@ -140,13 +134,7 @@ func BenchmarkWinograd4Filter(b *testing.B) {
 		})
 		b.Run(p.name+"/flip-copy", func(b *testing.B) {
 			for b.Loop() {
-				for co := range cout {
-					for ci := range cin {
-						for e := range 9 {
-							rot[9*(ci*cout+co)+e] = w[9*(co*cin+ci)+8-e]
-						}
-					}
-				}
+				flipFilters(rot, w, cout, cin)
 				Winograd4Filter(u, rot, cin, cout)
 			}
 			per(b)

@@ -21,13 +21,7 @@ func TestWinogradFilterFlippedPacked(t *testing.T) {
 		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
 			w := randSlice(r, 9*c.cout*c.cin)
 			rot := make([]float32, len(w))
-			for co := range c.cout {
-				for ci := range c.cin {
-					for e := range 9 {
-						rot[9*(ci*c.cout+co)+e] = w[9*(co*c.cin+ci)+8-e]
-					}
-				}
-			}
+			flipFilters(rot, w, c.cout, c.cin)
 			blk := c.cout * c.cin
 			plain, flipped := make([]float32, 16*blk), make([]float32, 16*blk)
 			WinogradFilter(plain, w, c.cout, c.cin)
@@ -63,5 +57,19 @@ func TestWinogradFilterFlippedPacked(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// flipFilters sets rot (cin × cout × 3 × 3) to the flipped filters of the
+// input gradient of w (cout × cin × 3 × 3), rot[ci][co] = rot180(w[co][ci]):
+// the copy the flipped transforms, which read w in place, are checked
+// against.
+func flipFilters(rot, w []float32, cout, cin int) {
+	for co := range cout {
+		for ci := range cin {
+			for e := range 9 {
+				rot[9*(ci*cout+co)+e] = w[9*(co*cin+ci)+8-e]
+			}
+		}
 	}
 }
