@@ -161,10 +161,7 @@ func BenchmarkWinograd4Filter(b *testing.B) {
 func TestWinograd4FilterPacked(t *testing.T) {
 	r := rand.New(rand.NewPCG(87, 88))
 	defer func(p wino4FilterPath) { wino4FilterUse = p }(wino4FilterUse)
-	ps := make([]*PackedA, 36)
-	for i := range ps {
-		ps[i] = new(PackedA)
-	}
+	ps := newPackedAs(36)
 	for _, p := range wino4FilterPaths() {
 		for _, c := range []struct{ cout, cin int }{{1, 1}, {7, 5}, {32, 32}, {13, 300}, {300, 13}, {64, 3}, {12, 70}} {
 			for _, flipped := range []bool{false, true} {
@@ -181,24 +178,11 @@ func TestWinograd4FilterPacked(t *testing.T) {
 					} else {
 						Winograd4Filter(u, w, c.cout, c.cin)
 					}
-					want := make([]*PackedA, 36)
-					for i := range want {
-						want[i] = new(PackedA)
-					}
+					want := newPackedAs(36)
 					PackBlocks(want, m, k, u, m*k)
 					wino4FilterUse = p
 					Winograd4FilterPacked(ps, w, c.cout, c.cin, flipped)
-					for xi := range 36 {
-						g, wa := ps[xi], want[xi]
-						if g.m != m || g.k != k || g.mPad != wa.mPad || g.transA || g.kern != wa.kern {
-							t.Fatalf("block %d: m %d k %d mPad %d transA %v; want %d %d %d false", xi, g.m, g.k, g.mPad, g.transA, m, k, wa.mPad)
-						}
-						for i := range wa.mPad * k {
-							if math.Float32bits(g.buf[i]) != math.Float32bits(wa.buf[i]) {
-								t.Fatalf("block %d: panel float %d = %v, want %v", xi, i, g.buf[i], wa.buf[i])
-							}
-						}
-					}
+					checkSamePacked(t, "", ps, want)
 				})
 			}
 		}
@@ -216,10 +200,7 @@ func BenchmarkWinograd4FilterPacked(b *testing.B) {
 	cout, cin := 128, 128
 	w := randSlice(r, 9*cout*cin)
 	u := make([]float32, 36*cout*cin)
-	ps := make([]*PackedA, 36)
-	for i := range ps {
-		ps[i] = new(PackedA)
-	}
+	ps := newPackedAs(36)
 	per := func(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(cout*cin), "ns/filter")
 	}

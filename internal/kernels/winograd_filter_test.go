@@ -13,10 +13,7 @@ import (
 // either's u.
 func TestWinogradFilterFlippedPacked(t *testing.T) {
 	r := rand.New(rand.NewPCG(93, 94))
-	ps := make([]*PackedA, 16)
-	for i := range ps {
-		ps[i] = new(PackedA)
-	}
+	ps := newPackedAs(16)
 	for _, c := range []struct{ cout, cin int }{{1, 1}, {3, 5}, {64, 2}, {13, 300}} {
 		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
 			w := randSlice(r, 9*c.cout*c.cin)
@@ -38,23 +35,10 @@ func TestWinogradFilterFlippedPacked(t *testing.T) {
 				if f {
 					m, k, u = c.cin, c.cout, flipped
 				}
-				want := make([]*PackedA, 16)
-				for i := range want {
-					want[i] = new(PackedA)
-				}
+				want := newPackedAs(16)
 				PackBlocks(want, m, k, u, blk)
 				WinogradFilterPacked(ps, w, c.cout, c.cin, f)
-				for xi := range 16 {
-					g, wa := ps[xi], want[xi]
-					if g.m != m || g.k != k || g.mPad != wa.mPad {
-						t.Fatalf("flipped=%v block %d: m %d k %d mPad %d, want %d %d %d", f, xi, g.m, g.k, g.mPad, m, k, wa.mPad)
-					}
-					for i := range wa.mPad * k {
-						if math.Float32bits(g.buf[i]) != math.Float32bits(wa.buf[i]) {
-							t.Fatalf("flipped=%v block %d: panel float %d = %v, want %v", f, xi, i, g.buf[i], wa.buf[i])
-						}
-					}
-				}
+				checkSamePacked(t, fmt.Sprintf("flipped=%v ", f), ps, want)
 			}
 		})
 	}
