@@ -6,7 +6,8 @@ package kernels
 // without AVX-512: 8 tiles a step, the same bits as the Go loops. The
 // three transforms read and write whole vectors of 8 tiles, past n up to
 // the next multiple (within the layout's vectors of wino4Vec tiles), and
-// keep their first pass in scratch (36 vectors of 8 floats).
+// keep their first pass in scratch (vectors of 8 floats: 36 for the
+// input's, 24 for the gradient's and the output's).
 
 // wino4AVX2Vec is the number of tiles the AVX2 transforms take a step.
 const wino4AVX2Vec = 8
