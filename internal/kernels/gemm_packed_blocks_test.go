@@ -13,10 +13,7 @@ import (
 // and many blocks, PackedAs fresh and reused at another size.
 func TestPackBlocks(t *testing.T) {
 	r := rand.New(rand.NewPCG(91, 92))
-	ps := make([]*PackedA, 36)
-	for i := range ps {
-		ps[i] = new(PackedA)
-	}
+	ps := newPackedAs(36)
 	for _, c := range []struct{ blocks, m, k int }{{1, 1, 1}, {36, 7, 5}, {16, 12, 300}, {36, 64, 64}, {3, 13, 513}, {36, 6, 1}} {
 		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
 			blk := c.m*c.k + r.IntN(3)
@@ -46,5 +43,32 @@ func TestPackBlocks(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// newPackedAs returns n empty PackedAs.
+func newPackedAs(n int) []*PackedA {
+	ps := make([]*PackedA, n)
+	for i := range ps {
+		ps[i] = new(PackedA)
+	}
+	return ps
+}
+
+// checkSamePacked fails t unless got[ξ] records the matrix shape, kernel
+// and layout of want[ξ] and holds the same panels, bit for bit, for every
+// ξ of want; what starts the messages.
+func checkSamePacked(t *testing.T, what string, got, want []*PackedA) {
+	t.Helper()
+	for xi, wa := range want {
+		g := got[xi]
+		if g.m != wa.m || g.k != wa.k || g.mPad != wa.mPad || g.transA != wa.transA || g.kern != wa.kern {
+			t.Fatalf("%sblock %d: m %d k %d mPad %d transA %v; want %d %d %d %v", what, xi, g.m, g.k, g.mPad, g.transA, wa.m, wa.k, wa.mPad, wa.transA)
+		}
+		for i := range wa.mPad * wa.k {
+			if math.Float32bits(g.buf[i]) != math.Float32bits(wa.buf[i]) {
+				t.Fatalf("%sblock %d: panel float %d = %v, want %v", what, xi, i, g.buf[i], wa.buf[i])
+			}
+		}
 	}
 }

@@ -129,7 +129,7 @@ func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 		*buf = grow(*buf, 12*bl)
 		bands := *buf
 		clear(bands[:12*bl]) // what no image row fills stays zero
-		in, copyRows := wino4Use.in, wino4CopyRows
+		in, copyRows := wino4Use.in, wino4Use.copyRows
 		planes := inSize // the planes' stride in img
 		var act *[]float32
 		if aff != nil {
@@ -190,7 +190,7 @@ func Winograd4OutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sampl
 		*buf = grow(*buf, 4*bl)
 		bands := *buf
 		clear(bands[:4*bl])
-		grad, copyRows := wino4Use.grad, wino4CopyRows
+		grad, copyRows := wino4Use.grad, wino4Use.copyRows
 		for ch := lo; ch < hi; ch++ {
 			// The channel's planes, outSize apart; band r takes rows 4ty+r.
 			img := dy[ch*h*w : (samples-1)*outSize+(ch+1)*h*w]
@@ -227,7 +227,7 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 		defer winoScratch.put(buf)
 		*buf = grow(*buf, 4*bl)
 		rows := *buf
-		out, rowsOut := wino4Use.out, wino4RowsOut
+		out, rowsOut := wino4Use.out, wino4Use.rowsOut
 		for ch := lo; ch < hi; ch++ {
 			out(rows, bl, m[ch*ld:], blk, n)
 			for s := range samples {
@@ -407,16 +407,20 @@ func wino4OutGeneric(rows []float32, bl int, src []float32, blk, n int) {
 // wino4Path names one set of F(4×4) row transforms, so that tests can run
 // each. The vector kernels read and write whole vectors of tiles: the
 // bands and rows must hold 4v floats past their starts (v: n rounded up
-// to whole vectors of wino4Vec tiles), and dst v tiles per block.
+// to whole vectors of wino4Vec tiles), and dst v tiles per block. The
+// row copy (copyRows) and the output rows' pass (rowsOut) that fill and
+// empty the bands read and write nothing outside a row's floats.
 type wino4Path struct {
-	name string
-	in   func(dst []float32, blk int, src []float32, bl, q, n int)
-	grad func(dst []float32, blk int, src []float32, bl, n int)
-	out  func(rows []float32, bl int, src []float32, blk, n int)
+	name     string
+	in       func(dst []float32, blk int, src []float32, bl, q, n int)
+	grad     func(dst []float32, blk int, src []float32, bl, n int)
+	out      func(rows []float32, bl int, src []float32, blk, n int)
+	copyRows func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
+	rowsOut  func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool)
 }
 
 // wino4Generic is the pure-Go set of F(4×4) row transforms.
-var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric}
+var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric}
 
 // Wino4Vector reports whether the F(4×4) transforms run on vector kernels
 // on this machine (the selection rule takes F(4×4) only then).

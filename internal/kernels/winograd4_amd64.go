@@ -25,15 +25,23 @@ func wino4CopyRowsAVX512(dst *float32, dstStride int, src *float32, srcStride, l
 
 // wino4CopyRowsVec checks the bounds the assembly cannot, then runs it.
 func wino4CopyRowsVec(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
+	if wino4CopyRowsChecked(dst, dstStride, src, srcStride, l, rows, planes, dstPlane, srcPlane) {
+		wino4CopyRowsAVX512(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
+	}
+}
+
+// wino4CopyRowsChecked checks the bounds a row copy's assembly (AVX-512
+// or AVX2) cannot: false when there is nothing to copy.
+func wino4CopyRowsChecked(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) bool {
 	if l <= 0 || rows <= 0 || planes <= 0 {
-		return
+		return false
 	}
 	if l > dstStride || l > srcStride || dstPlane < 0 || srcPlane < 0 {
 		panic("kernels: rows longer than their stride")
 	}
 	_ = dst[(planes-1)*dstPlane+(rows-1)*dstStride+l-1]
 	_ = src[(planes-1)*srcPlane+(rows-1)*srcStride+l-1]
-	wino4CopyRowsAVX512(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
+	return true
 }
 
 // wino4RowsOutAVX512 is wino4RowsOutGeneric for rows, l ≥ 1: whole
@@ -44,85 +52,96 @@ func wino4RowsOutAVX512(dst *float32, dstStride int, src *float32, srcStride int
 
 // wino4RowsOutVec checks the bounds the assembly cannot, then runs it.
 func wino4RowsOutVec(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
+	if rp, ok := wino4RowsOutChecked(dst, dstStride, src, srcStride, res, l, rows, add); ok {
+		wino4RowsOutAVX512(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
+	}
+}
+
+// wino4RowsOutChecked checks the bounds an output rows' pass's assembly
+// (AVX-512 or AVX2) cannot and returns the residual it reads (nil for
+// none); ok is false when there is nothing to do.
+func wino4RowsOutChecked(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, add bool) (rp *float32, ok bool) {
 	if l <= 0 || rows <= 0 {
-		return
+		return nil, false
 	}
 	if l > dstStride || l > srcStride {
 		panic("kernels: rows longer than their stride")
 	}
 	last := (rows-1)*dstStride + l - 1
 	_, _ = dst[last], src[(rows-1)*srcStride+l-1]
-	var rp *float32
 	if res != nil && !add {
 		_ = res[last]
 		rp = &res[0]
 	}
-	wino4RowsOutAVX512(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
+	return rp, true
 }
-
-// wino4RowsOut is the output rows' pass of the band transforms in use.
-var wino4RowsOut = func() func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
-	if hasAVX512 && !genericForced && !avx2Forced {
-		return wino4RowsOutVec
-	}
-	if hasAVX2 && !genericForced {
-		return wino4RowsOutVec2
-	}
-	return wino4RowsOutGeneric
-}()
-
-// wino4CopyRows is the row copy of the band transforms in use.
-var wino4CopyRows = func() func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
-	if hasAVX512 && !genericForced && !avx2Forced {
-		return wino4CopyRowsVec
-	}
-	if hasAVX2 && !genericForced {
-		return wino4CopyRowsVec2
-	}
-	return wino4CopyRowsGeneric
-}()
 
 // wino4AVX512 is the wino4Path of the assembly: each checks the bounds
 // the assembly cannot (whole vectors past n included), then runs it.
 var wino4AVX512 = wino4Path{
 	name: "avx512",
 	in: func(dst []float32, blk int, src []float32, bl, q, n int) {
-		if n <= 0 {
-			return
+		if wino4InChecked(dst, blk, src, bl, q, n, wino4Vec) {
+			var scratch [36 * wino4Vec]float32
+			wino4InAVX512(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4Vec) * wino4Vec
-		_ = dst[35*blk+v-1]
-		if q < 0 || bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_, _ = src[5*bl+4*v-1], src[5*bl+q+4*v-1]
-		var scratch [36 * wino4Vec]float32
-		wino4InAVX512(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 	},
 	grad: func(dst []float32, blk int, src []float32, bl, n int) {
-		if n <= 0 {
-			return
+		if wino4GradChecked(dst, blk, src, bl, n, wino4Vec) {
+			wino4GradAVX512(&dst[0], blk, &src[0], bl, n)
 		}
-		v := ceilDiv(n, wino4Vec) * wino4Vec
-		_ = dst[35*blk+v-1]
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = src[3*bl+4*v-1]
-		wino4GradAVX512(&dst[0], blk, &src[0], bl, n)
 	},
 	out: func(rows []float32, bl int, src []float32, blk, n int) {
-		if n <= 0 {
-			return
+		if wino4OutChecked(rows, bl, src, blk, n, wino4Vec) {
+			wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
 		}
-		v := ceilDiv(n, wino4Vec) * wino4Vec
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = rows[3*bl+4*v-1]
-		_ = src[35*blk+v-1]
-		wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
 	},
+	copyRows: wino4CopyRowsVec,
+	rowsOut:  wino4RowsOutVec,
+}
+
+// wino4InChecked checks the bounds an input transform's assembly (AVX-512
+// or AVX2) cannot, whole vectors of vec tiles past n included: false when
+// there are no tiles.
+func wino4InChecked(dst []float32, blk int, src []float32, bl, q, n, vec int) bool {
+	if n <= 0 {
+		return false
+	}
+	v := ceilDiv(n, vec) * vec
+	_ = dst[35*blk+v-1]
+	if q < 0 || bl < 0 {
+		panic("kernels: negative Winograd band offset")
+	}
+	_, _ = src[5*bl+4*v-1], src[5*bl+q+4*v-1]
+	return true
+}
+
+// wino4GradChecked is wino4InChecked for the gradient's input transform.
+func wino4GradChecked(dst []float32, blk int, src []float32, bl, n, vec int) bool {
+	if n <= 0 {
+		return false
+	}
+	v := ceilDiv(n, vec) * vec
+	_ = dst[35*blk+v-1]
+	if bl < 0 {
+		panic("kernels: negative Winograd band offset")
+	}
+	_ = src[3*bl+4*v-1]
+	return true
+}
+
+// wino4OutChecked is wino4InChecked for the output transform.
+func wino4OutChecked(rows []float32, bl int, src []float32, blk, n, vec int) bool {
+	if n <= 0 {
+		return false
+	}
+	v := ceilDiv(n, vec) * vec
+	if bl < 0 {
+		panic("kernels: negative Winograd band offset")
+	}
+	_ = rows[3*bl+4*v-1]
+	_ = src[35*blk+v-1]
+	return true
 }
 
 // wino4Use is the set of F(4×4) row transforms this machine uses: AVX-512

@@ -97,13 +97,7 @@ func Winograd4FilterPacked(ps []*PackedA, w []float32, cout, cin int, flipped bo
 		PackBlocks(ps, m, k, *buf, m*k)
 		return
 	}
-	mPad := ceilDiv(m, packMR) * packMR
-	for _, p := range ps {
-		p.transA, p.m, p.k, p.a, p.lda, p.kern = false, m, k, nil, k, gemmPackedKernel
-		p.mPad = mPad
-		p.buf = grow(p.buf, mPad*k)
-	}
-	depth := sliceDepth(k)
+	mPad, depth := packBlocksReady(ps, m, k, nil, 0)
 	slices, panels := ceilDiv(k, depth), mPad/packMR
 	filter := wino4FilterUse.table
 	parallel.For(slices*panels, 1, func(lo, hi int) {

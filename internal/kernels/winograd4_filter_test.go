@@ -95,13 +95,7 @@ func TestWinograd4FilterFlipped(t *testing.T) {
 	for _, c := range []struct{ cout, cin int }{{1, 1}, {3, 5}, {64, 2}, {70, 9}, {9, 130}} {
 		w := randSlice(r, 9*c.cout*c.cin)
 		rot := make([]float32, len(w))
-		for co := range c.cout {
-			for ci := range c.cin {
-				for e := range 9 {
-					rot[9*(ci*c.cout+co)+e] = w[9*(co*c.cin+ci)+8-e]
-				}
-			}
-		}
+		flipFilters(rot, w, c.cout, c.cin)
 		want := make([]float32, 36*c.cout*c.cin)
 		Winograd4Filter(want, rot, c.cin, c.cout)
 		got := make([]float32, len(want))
@@ -140,13 +134,7 @@ func BenchmarkWinograd4Filter(b *testing.B) {
 		})
 		b.Run(p.name+"/flip-copy", func(b *testing.B) {
 			for b.Loop() {
-				for co := range cout {
-					for ci := range cin {
-						for e := range 9 {
-							rot[9*(ci*cout+co)+e] = w[9*(co*cin+ci)+8-e]
-						}
-					}
-				}
+				flipFilters(rot, w, cout, cin)
 				Winograd4Filter(u, rot, cin, cout)
 			}
 			per(b)
@@ -173,10 +161,7 @@ func BenchmarkWinograd4Filter(b *testing.B) {
 func TestWinograd4FilterPacked(t *testing.T) {
 	r := rand.New(rand.NewPCG(87, 88))
 	defer func(p wino4FilterPath) { wino4FilterUse = p }(wino4FilterUse)
-	ps := make([]*PackedA, 36)
-	for i := range ps {
-		ps[i] = new(PackedA)
-	}
+	ps := newPackedAs(36)
 	for _, p := range wino4FilterPaths() {
 		for _, c := range []struct{ cout, cin int }{{1, 1}, {7, 5}, {32, 32}, {13, 300}, {300, 13}, {64, 3}, {12, 70}} {
 			for _, flipped := range []bool{false, true} {
@@ -193,24 +178,11 @@ func TestWinograd4FilterPacked(t *testing.T) {
 					} else {
 						Winograd4Filter(u, w, c.cout, c.cin)
 					}
-					want := make([]*PackedA, 36)
-					for i := range want {
-						want[i] = new(PackedA)
-					}
+					want := newPackedAs(36)
 					PackBlocks(want, m, k, u, m*k)
 					wino4FilterUse = p
 					Winograd4FilterPacked(ps, w, c.cout, c.cin, flipped)
-					for xi := range 36 {
-						g, wa := ps[xi], want[xi]
-						if g.m != m || g.k != k || g.mPad != wa.mPad || g.transA || g.kern != wa.kern {
-							t.Fatalf("block %d: m %d k %d mPad %d transA %v; want %d %d %d false", xi, g.m, g.k, g.mPad, g.transA, m, k, wa.mPad)
-						}
-						for i := range wa.mPad * k {
-							if math.Float32bits(g.buf[i]) != math.Float32bits(wa.buf[i]) {
-								t.Fatalf("block %d: panel float %d = %v, want %v", xi, i, g.buf[i], wa.buf[i])
-							}
-						}
-					}
+					checkSamePacked(t, "", ps, want)
 				})
 			}
 		}
@@ -228,10 +200,7 @@ func BenchmarkWinograd4FilterPacked(b *testing.B) {
 	cout, cin := 128, 128
 	w := randSlice(r, 9*cout*cin)
 	u := make([]float32, 36*cout*cin)
-	ps := make([]*PackedA, 36)
-	for i := range ps {
-		ps[i] = new(PackedA)
-	}
+	ps := newPackedAs(36)
 	per := func(b *testing.B) {
 		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(cout*cin), "ns/filter")
 	}

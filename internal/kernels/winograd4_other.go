@@ -9,9 +9,3 @@ var wino4Use = wino4Generic
 // wino4Paths lists every set of F(4×4) row transforms this build can run,
 // for tests.
 func wino4Paths() []wino4Path { return []wino4Path{wino4Generic} }
-
-// wino4CopyRows is the row copy of the band transforms in use.
-var wino4CopyRows = wino4CopyRowsGeneric
-
-// wino4RowsOut is the output rows' pass of the band transforms in use.
-var wino4RowsOut = wino4RowsOutGeneric

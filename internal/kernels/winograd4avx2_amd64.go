@@ -6,7 +6,8 @@ package kernels
 // without AVX-512: 8 tiles a step, the same bits as the Go loops. The
 // three transforms read and write whole vectors of 8 tiles, past n up to
 // the next multiple (within the layout's vectors of wino4Vec tiles), and
-// keep their first pass in scratch (36 vectors of 8 floats).
+// keep their first pass in scratch (vectors of 8 floats: 36 for the
+// input's, 24 for the gradient's and the output's).
 
 // wino4AVX2Vec is the number of tiles the AVX2 transforms take a step.
 const wino4AVX2Vec = 8
@@ -39,33 +40,16 @@ func wino4RowsOutAVX2(dst *float32, dstStride int, src *float32, srcStride int, 
 
 // wino4CopyRowsVec2 checks the bounds the assembly cannot, then runs it.
 func wino4CopyRowsVec2(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
-	if l <= 0 || rows <= 0 || planes <= 0 {
-		return
+	if wino4CopyRowsChecked(dst, dstStride, src, srcStride, l, rows, planes, dstPlane, srcPlane) {
+		wino4CopyRowsAVX2(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
 	}
-	if l > dstStride || l > srcStride || dstPlane < 0 || srcPlane < 0 {
-		panic("kernels: rows longer than their stride")
-	}
-	_ = dst[(planes-1)*dstPlane+(rows-1)*dstStride+l-1]
-	_ = src[(planes-1)*srcPlane+(rows-1)*srcStride+l-1]
-	wino4CopyRowsAVX2(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
 }
 
 // wino4RowsOutVec2 checks the bounds the assembly cannot, then runs it.
 func wino4RowsOutVec2(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
-	if l <= 0 || rows <= 0 {
-		return
+	if rp, ok := wino4RowsOutChecked(dst, dstStride, src, srcStride, res, l, rows, add); ok {
+		wino4RowsOutAVX2(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
 	}
-	if l > dstStride || l > srcStride {
-		panic("kernels: rows longer than their stride")
-	}
-	last := (rows-1)*dstStride + l - 1
-	_, _ = dst[last], src[(rows-1)*srcStride+l-1]
-	var rp *float32
-	if res != nil && !add {
-		_ = res[last]
-		rp = &res[0]
-	}
-	wino4RowsOutAVX2(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
 }
 
 // wino4AVX2 is the wino4Path of the AVX2 assembly: each checks the bounds
@@ -73,42 +57,23 @@ func wino4RowsOutVec2(dst []float32, dstStride int, src []float32, srcStride int
 var wino4AVX2 = wino4Path{
 	name: "avx2",
 	in: func(dst []float32, blk int, src []float32, bl, q, n int) {
-		if n <= 0 {
-			return
+		if wino4InChecked(dst, blk, src, bl, q, n, wino4AVX2Vec) {
+			var scratch [36 * wino4AVX2Vec]float32
+			wino4InAVX2(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4AVX2Vec) * wino4AVX2Vec
-		_ = dst[35*blk+v-1]
-		if q < 0 || bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_, _ = src[5*bl+4*v-1], src[5*bl+q+4*v-1]
-		var scratch [36 * wino4AVX2Vec]float32
-		wino4InAVX2(&dst[0], blk, &src[0], bl, q, n, &scratch[0])
 	},
 	grad: func(dst []float32, blk int, src []float32, bl, n int) {
-		if n <= 0 {
-			return
+		if wino4GradChecked(dst, blk, src, bl, n, wino4AVX2Vec) {
+			var scratch [24 * wino4AVX2Vec]float32
+			wino4GradAVX2(&dst[0], blk, &src[0], bl, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4AVX2Vec) * wino4AVX2Vec
-		_ = dst[35*blk+v-1]
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = src[3*bl+4*v-1]
-		var scratch [24 * wino4AVX2Vec]float32
-		wino4GradAVX2(&dst[0], blk, &src[0], bl, n, &scratch[0])
 	},
 	out: func(rows []float32, bl int, src []float32, blk, n int) {
-		if n <= 0 {
-			return
+		if wino4OutChecked(rows, bl, src, blk, n, wino4AVX2Vec) {
+			var scratch [24 * wino4AVX2Vec]float32
+			wino4OutAVX2(&rows[0], bl, &src[0], blk, n, &scratch[0])
 		}
-		v := ceilDiv(n, wino4AVX2Vec) * wino4AVX2Vec
-		if bl < 0 {
-			panic("kernels: negative Winograd band offset")
-		}
-		_ = rows[3*bl+4*v-1]
-		_ = src[35*blk+v-1]
-		var scratch [24 * wino4AVX2Vec]float32
-		wino4OutAVX2(&rows[0], bl, &src[0], blk, n, &scratch[0])
 	},
+	copyRows: wino4CopyRowsVec2,
+	rowsOut:  wino4RowsOutVec2,
 }

@@ -8,57 +8,6 @@ import (
 	"testing"
 )
 
-// TestWinograd4RowsAVX2 checks the AVX2 row copy and output rows' pass
-// against the Go loops, bit for bit, whatever DIFFUSEGO_KERNELS selects:
-// every length up to 40 (whole vectors of 8, a rest of 4, single
-// floats), odd strides and plane offsets, the three modes of the output
-// pass, and that nothing past the rows' l floats is read or written (the
-// source slices end at the last float; the destinations have 20 more that
-// must not change).
-func TestWinograd4RowsAVX2(t *testing.T) {
-	if !hasAVX2 {
-		t.Skip("the CPU has no AVX2")
-	}
-	r := rand.New(rand.NewPCG(83, 84))
-	for l := 1; l <= 40; l++ {
-		for _, rows := range []int{1, 2, 5} {
-			planes := 1 + r.IntN(3)
-			ds, ss := l+r.IntN(5), l+r.IntN(5)
-			dp, sp := rows*ds+r.IntN(4), rows*ss+r.IntN(4)
-			src := randSlice(r, (planes-1)*sp+(rows-1)*ss+l)
-			want := randSlice(r, (planes-1)*dp+(rows-1)*ds+l+20)
-			got := append([]float32(nil), want...)
-			wino4CopyRowsGeneric(want, ds, src, ss, l, rows, planes, dp, sp)
-			wino4CopyRowsVec2(got, ds, src, ss, l, rows, planes, dp, sp)
-			wino4SameBits(t, "copy", l, rows, got, want)
-
-			for mode := range 3 {
-				src := randSlice(r, (rows-1)*ss+l)
-				var res []float32
-				if mode == 1 {
-					res = randSlice(r, (rows-1)*ds+l)
-				}
-				b, sh := r.Float32(), r.Float32()
-				want := randSlice(r, (rows-1)*ds+l+20)
-				got := append([]float32(nil), want...)
-				wino4RowsOutGeneric(want, ds, src, ss, res, l, rows, b, sh, mode == 2)
-				wino4RowsOutVec2(got, ds, src, ss, res, l, rows, b, sh, mode == 2)
-				wino4SameBits(t, []string{"set", "residual", "add"}[mode], l, rows, got, want)
-			}
-		}
-	}
-}
-
-// wino4SameBits fails t unless got and want hold the same bits.
-func wino4SameBits(t *testing.T, what string, l, rows int, got, want []float32) {
-	t.Helper()
-	for i := range want {
-		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-			t.Fatalf("%s, l=%d rows=%d: dst[%d] = %v, want %v", what, l, rows, i, got[i], want[i])
-		}
-	}
-}
-
 // TestWinograd4AVX2Specials checks the AVX2 transforms against the Go
 // loops, bit for bit, on inputs where a fused multiply-add would round
 // differently from the Go code's separate operations or where the

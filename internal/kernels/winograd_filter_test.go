@@ -13,21 +13,12 @@ import (
 // either's u.
 func TestWinogradFilterFlippedPacked(t *testing.T) {
 	r := rand.New(rand.NewPCG(93, 94))
-	ps := make([]*PackedA, 16)
-	for i := range ps {
-		ps[i] = new(PackedA)
-	}
+	ps := newPackedAs(16)
 	for _, c := range []struct{ cout, cin int }{{1, 1}, {3, 5}, {64, 2}, {13, 300}} {
 		t.Run(fmt.Sprintf("%+v", c), func(t *testing.T) {
 			w := randSlice(r, 9*c.cout*c.cin)
 			rot := make([]float32, len(w))
-			for co := range c.cout {
-				for ci := range c.cin {
-					for e := range 9 {
-						rot[9*(ci*c.cout+co)+e] = w[9*(co*c.cin+ci)+8-e]
-					}
-				}
-			}
+			flipFilters(rot, w, c.cout, c.cin)
 			blk := c.cout * c.cin
 			plain, flipped := make([]float32, 16*blk), make([]float32, 16*blk)
 			WinogradFilter(plain, w, c.cout, c.cin)
@@ -44,24 +35,25 @@ func TestWinogradFilterFlippedPacked(t *testing.T) {
 				if f {
 					m, k, u = c.cin, c.cout, flipped
 				}
-				want := make([]*PackedA, 16)
-				for i := range want {
-					want[i] = new(PackedA)
-				}
+				want := newPackedAs(16)
 				PackBlocks(want, m, k, u, blk)
 				WinogradFilterPacked(ps, w, c.cout, c.cin, f)
-				for xi := range 16 {
-					g, wa := ps[xi], want[xi]
-					if g.m != m || g.k != k || g.mPad != wa.mPad {
-						t.Fatalf("flipped=%v block %d: m %d k %d mPad %d, want %d %d %d", f, xi, g.m, g.k, g.mPad, m, k, wa.mPad)
-					}
-					for i := range wa.mPad * k {
-						if math.Float32bits(g.buf[i]) != math.Float32bits(wa.buf[i]) {
-							t.Fatalf("flipped=%v block %d: panel float %d = %v, want %v", f, xi, i, g.buf[i], wa.buf[i])
-						}
-					}
-				}
+				checkSamePacked(t, fmt.Sprintf("flipped=%v ", f), ps, want)
 			}
 		})
+	}
+}
+
+// flipFilters sets rot (cin × cout × 3 × 3) to the flipped filters of the
+// input gradient of w (cout × cin × 3 × 3), rot[ci][co] = rot180(w[co][ci]):
+// the copy the flipped transforms, which read w in place, are checked
+// against.
+func flipFilters(rot, w []float32, cout, cin int) {
+	for co := range cout {
+		for ci := range cin {
+			for e := range 9 {
+				rot[9*(ci*cout+co)+e] = w[9*(co*cin+ci)+8-e]
+			}
+		}
 	}
 }
