@@ -41,6 +41,16 @@ func TestGradSetMatchesAdd(t *testing.T) {
 	// GradDst, as passGrad does now: those keep a −0 where adding into
 	// zeros gives +0, so they are checked by value against adding, and to
 	// the bit between plain and pooled graphs.
+	// Convolutions: their weights are constants; setup picks the path.
+	x6 := withZeros(rng, 2, 3, 6, 5)
+	x8 := withZeros(rng, 2, 4, 6, 6)
+	w33 := NewVar(rng.Rand(-1, 1, 4, 3, 3, 3))
+	w11 := NewVar(rng.Rand(-1, 1, 4, 3, 1, 1))
+	w44 := NewVar(rng.Rand(-1, 1, 4, 4, 3, 3))
+	nw, nb := NewVar(rng.Rand(0.5, 1.5, 4)), NewVar(rng.Rand(-1, 1, 4))
+	wino := func(on, f4 bool) func(t *testing.T) {
+		return func(t *testing.T) { ForceWinograd(t, on); ForceWinograd4(t, f4) }
+	}
 	cases := []struct {
 		name   string
 		copies bool
@@ -72,9 +82,39 @@ func TestGradSetMatchesAdd(t *testing.T) {
 		{"Mean all", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.Mean(x[0], nil, false) }},
 		{"UpsampleNearest2d", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.UpsampleNearest2d(x[0], 2) }},
 		{"UpsampleNearest2d 3", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.UpsampleNearest2d(x[0], 3) }},
+		{"Conv2d Winograd F(4×4)", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w33, nil, 1, 1, 1) }},
+		{"Conv2d Winograd F(2×2)", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w33, nil, 1, 1, 1) }},
+		{"Conv2d rotated", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w33, nil, 1, 1, 1) }},
+		{"Conv2d 1×1", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w11, nil, 1, 0, 1) }},
+		{"Conv2d stride 2", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w33, nil, 2, 1, 1) }},
+		{"Conv2d twice", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var {
+			return g.Add(g.Conv2d(x[0], w33, nil, 1, 1, 1), g.Conv2d(x[0], w33, nil, 1, 1, 1))
+		}},
+		{"Conv2dAdd residual itself", true, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var {
+			return g.Conv2dAdd(x[0], w44, nil, 1, 1, 1, nil, x[0])
+		}},
+		{"GroupNormSiLUConv2dAdd", false, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var {
+			return g.GroupNormSiLUConv2dAdd(x[0], 2, nw, nb, 1e-5, w44, nil, 1, 1, nil, nil)
+		}},
+		{"GroupNorm", false, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var { return g.GroupNorm(x[0], 2, nw, nb, 1e-5) }},
+		{"GroupNormSiLU", false, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var { return g.GroupNormSiLU(x[0], 2, nw, nb, 1e-5) }},
+		{"LayerNorm", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.LayerNorm(x[0], nil, nil, 1e-5) }},
+	}
+	setups := map[string]func(t *testing.T){ // the convolutions' paths
+		"Conv2d Winograd F(4×4)":    wino(true, true),
+		"Conv2d Winograd F(2×2)":    wino(true, false),
+		"Conv2d rotated":            wino(false, false),
+		"Conv2d 1×1":                wino(false, false),
+		"Conv2d stride 2":           wino(false, false),
+		"Conv2d twice":              wino(true, true),
+		"Conv2dAdd residual itself": wino(true, true),
+		"GroupNormSiLUConv2dAdd":    wino(true, true),
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
+			if setup := setups[c.name]; setup != nil {
+				setup(t)
+			}
 			run := func(g *Graph, preZero bool) []*tensor.Tensor {
 				grads := make([]*tensor.Tensor, len(c.in))
 				probes := make([]*Var, len(c.in))
@@ -92,6 +132,11 @@ func TestGradSetMatchesAdd(t *testing.T) {
 						poison := tensor.New(v.Len())
 						poison.Fill(float32(math.NaN()))
 						give(poison)
+						nan := make([]float32, v.Len()) // the convolutions' scratch
+						for i := range nan {
+							nan[i] = float32(math.NaN())
+						}
+						putConvBuf(&nan)
 					}
 				}
 				if err := g.BackwardWith(out, seed); err != nil {
@@ -106,6 +151,9 @@ func TestGradSetMatchesAdd(t *testing.T) {
 			plain := run(New(), false)
 			pooled := run(NewPooled(), false)
 			for i := range want {
+				if !want[i].AllFinite() { // an internal buffer an op set only in part
+					t.Fatalf("input %d's gradient is not finite: %v", i, want[i].Data)
+				}
 				if c.copies {
 					if !sameValues(plain[i].Data, want[i].Data) {
 						t.Fatalf("input %d's gradient\n%v, adding into zeros gives\n%v", i, plain[i].Data, want[i].Data)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
+	"github.com/diffusego/diffusego/tensor"
 )
 
 // A convolution runs over chunks of s consecutive samples (s differs by
@@ -355,7 +356,9 @@ func (c *convChunks) rotate(wr []float32) {
 }
 
 // backward adds the gradients of x (dX, nil: not wanted) and w (dW, nil:
-// not wanted) given dY (N, Cout, OH, OW). The chunks are split into about
+// not wanted) given dY (N, Cout, OH, OW); with setX it sets dX instead of
+// adding into it (dX's contents are undefined then: Var.GradDst's first
+// contribution), as adding into zeros would, to the bit. The chunks are split into about
 // one part per worker; with more than one part, each sums its weight
 // gradient into its own partial, and the partials are added into dW in
 // part order, so the result does not depend on timing.
@@ -365,12 +368,17 @@ func (c *convChunks) rotate(wr []float32) {
 // from dY (kernels.ConvGemm) and writes C/groups rows per chunk, added
 // into dX. Other convolutions multiply Wᵀ by dY into a column matrix
 // (K rows) and fold it back into dX with col2im, which writes KH·KW
-// times as much and adds it again.
-func (c *convChunks) backward(dY, dX, dW []float32) {
+// times as much and adds it again: with setX, dX is cleared first for
+// them.
+func (c *convChunks) backward(dY, dX, dW []float32, setX bool) {
 	nch := c.chunks()
 	gemm, gemmA := c.gemm(), c.gemmA()
 	gb, rotated := c.backGeom()
 	rotated = rotated && dX != nil
+	if setX && !rotated { // col2im and the direct product add into dX
+		clear(dX)
+		setX = false
+	}
 	var wts []*kernels.PackedA // W_gᵀ (or W'_g when rotated), packed once for every chunk
 	switch {
 	case rotated:
@@ -425,7 +433,7 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 				for gi := range c.groups { // backGeom made sure that ConvGemm takes gb
 					outg := out[gi*cinG*ld:]
 					kernels.ConvGemmEpilogue(wts[gi], serial, gb, dY[lo*c.outSize+gi*c.coutG*c.hw:], c.outSize, m, outg, ld,
-						c.gradTile(dX, outg, lo, m, gi*cinG))
+						c.gradTile(dX, outg, lo, m, gi*cinG, setX))
 				}
 			} else if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
 				for gi := range c.groups {
@@ -456,16 +464,22 @@ func (c *convChunks) backward(dY, dX, dW []float32) {
 // at c0: it adds rows [i0, i1) and columns [j0, j1) of the group's product
 // out (row stride m·H·W; column j is position j mod H·W of sample lo +
 // j/(H·W)) into dX, while the tile is in cache. Each element is one
-// addition, dX + out, as a pass of AddTo after the product makes it.
-func (c *convChunks) gradTile(dX, out []float32, lo, m, c0 int) func(i0, i1, j0, j1 int) {
+// addition, dX + out, as a pass of AddTo after the product makes it; with
+// set it is 0 + out (kernels.SetTo), what adding into zeros gives, so dX
+// need not be cleared first.
+func (c *convChunks) gradTile(dX, out []float32, lo, m, c0 int, set bool) func(i0, i1, j0, j1 int) {
 	plane := c.geom.H * c.geom.W
 	ld := m * plane
+	put := kernels.AddTo
+	if set {
+		put = kernels.SetTo
+	}
 	return func(i0, i1, j0, j1 int) {
 		for i := i0; i < i1; i++ {
 			for j := j0; j < j1; { // one run per sample the tile's columns cross
 				s, p := j/plane, j%plane
 				e := min(j1, (s+1)*plane)
-				kernels.AddTo(dX[(lo+s)*c.inSize+(c0+i)*plane+p:][:e-j], out[i*ld+j:][:e-j])
+				put(dX[(lo+s)*c.inSize+(c0+i)*plane+p:][:e-j], out[i*ld+j:][:e-j])
 				j = e
 			}
 		}
@@ -513,17 +527,20 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 			})
 		}
 		var dX, dW []float32
+		setX := false // dX is x's first gradient: set it, without clearing first
 		if x.requiresGrad {
-			dX = x.GradBuf().Data
+			var t *tensor.Tensor
+			t, setX = x.GradDst() // backward writes every element of dX
+			dX = t.Data
 		}
 		if w.requiresGrad {
 			dW = w.GradBuf().Data
 		}
 		switch {
 		case (dX != nil || dW != nil) && wino:
-			c.winoBackward(dY, dX, dW)
+			c.winoBackward(dY, dX, dW, setX)
 		case dX != nil || dW != nil:
-			c.backward(dY, dX, dW)
+			c.backward(dY, dX, dW, setX)
 		}
 	}, pins{w}, x, w, b, shift, res) // c.W, packed in backward
 }

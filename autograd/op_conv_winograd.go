@@ -372,18 +372,23 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 }
 
 // winoBackward is backward through Winograd: it adds the gradients of x
-// (dX, nil: not wanted) and w (dW, nil: not wanted) given dY. As in
-// backward, the chunks are split into about one part per worker, each
-// part sums its filter-transform gradient into its own partial, and the
-// partials are added in part order, so the result does not depend on
-// timing.
-func (c *convChunks) winoBackward(dY, dX, dW []float32) {
+// (dX, nil: not wanted) and w (dW, nil: not wanted) given dY; with setX it
+// sets dX instead (its contents are undefined then), as adding into zeros
+// would, to the bit. As in backward, the chunks are split into about one
+// part per worker, each part sums its filter-transform gradient into its
+// own partial, and the partials are added in part order, so the result
+// does not depend on timing.
+func (c *convChunks) winoBackward(dY, dX, dW []float32, setX bool) {
 	a := c.algo(true)
 	p := c.winoChunks(a)
 	cin, cout := c.geom.C, c.cout
-	if dX != nil { // dX += W' ⋆ dY
+	if dX != nil { // dX += W' ⋆ dY, or dX = 0 + W' ⋆ dY
+		var adds *kernels.WinogradAdds
+		if setX { // (y + 0) + (−0) is 0 + y, as AddTo into zeros gives it
+			adds = &kernels.WinogradAdds{Bias: zeros(cin)}
+		}
 		us, release := c.winoFilters(a, true)
-		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, true, nil, nil)
+		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, !setX, adds, nil)
 		release()
 	}
 	if dW == nil {

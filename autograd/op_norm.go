@@ -219,8 +219,11 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 		W = weight.Value.Data
 	}
 	var dX []float32
+	setX := false // x's first gradient: each block is cleared as it is reached, in cache
 	if x.requiresGrad {
-		dX = x.GradBuf().Data
+		var t *tensor.Tensor
+		t, setX = x.GradDst()
+		dX = t.Data
 	}
 	wantAff := (weight != nil && weight.requiresGrad) || (bias != nil && bias.requiresGrad)
 	// GroupNorm keeps per-block partial sums per channel; LayerNorm's
@@ -283,6 +286,9 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 				m1 /= float64(block)
 				m2 *= rs / float64(block)
 				dxb := dX[r*block : (r+1)*block]
+				if setX { // every branch below adds into the whole block
+					clear(dxb)
+				}
 				if l.perElem && W == nil { // the loop below with w = 1, vectorised
 					kernels.NormGradApply(dxb, gb, xb, mu, rs, 1, m1, m2)
 					continue

@@ -73,9 +73,8 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 		convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
 		var dA *[]float32 // the gradient at the activation
 		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
-			dA = getConvBuf(n * c.inSize)
+			dA = getConvBuf(n * c.inSize) // winoBackward sets all of it
 			defer putConvBuf(dA)
-			clear(*dA)
 		}
 		var dX, dW []float32
 		if dA != nil {
@@ -85,7 +84,7 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 			dW = w.GradBuf().Data
 		}
 		if dX != nil || dW != nil {
-			c.winoBackward(dY, dX, dW)
+			c.winoBackward(dY, dX, dW, true)
 		}
 		if dA != nil {
 			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})

@@ -118,3 +118,16 @@ func (v *Var) newGrad(zero bool) *tensor.Tensor {
 	t, _ := takeDirty(v.Value.Shape...)
 	return t
 }
+
+// zeroRun is a run of zeros that zeros hands out, read-only.
+var zeroRun [1024]float32
+
+// zeros returns n zeros that nobody may write: a bias of zeros for a
+// kernel that sets its output to (y + bias) + (−0), which gives 0 + y,
+// the bits AddTo into a zeroed gradient gives.
+func zeros(n int) []float32 {
+	if n <= len(zeroRun) {
+		return zeroRun[:n:n]
+	}
+	return make([]float32, n)
+}
