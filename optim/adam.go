@@ -4,7 +4,6 @@ import (
 	"math"
 
 	"github.com/diffusego/diffusego/internal/kernels"
-	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -26,6 +25,11 @@ type Adam struct {
 	decoupled                 bool             // AdamW: decay the weights, not the gradient
 	m, v                      []*tensor.Tensor // first and second moments; nil until a parameter's first step
 	steps                     []int            // steps taken per parameter
+	// Kept between steps, so that a step allocates nothing: each
+	// parameter's scalars (nil grad: not stepped) and the layout of the
+	// update's one parallel loop over every parameter.
+	scalars []kernels.AdamStep
+	ranges  ranges
 }
 
 // NewAdam returns Adam over params (torch.optim.Adam): learning rate lr,
@@ -62,7 +66,7 @@ func (o *Adam) ZeroGrad() { nn.ZeroGrad(o.params) }
 // Step applies one update; see Adam. It changes nothing and returns an
 // error wrapping autograd.ErrNonFinite if a gradient is not finite.
 func (o *Adam) Step() error {
-	if err := checkGrads(o.params); err != nil {
+	if err := checkGrads(o.params, &o.ranges); err != nil {
 		return err
 	}
 	// Scalars are computed in float64 and rounded once, as PyTorch passes
@@ -77,6 +81,13 @@ func (o *Adam) Step() error {
 	} else {
 		l2 = float32(o.wd)
 	}
+	// Every parameter with a gradient steps, in one parallel loop over all
+	// their elements (o.ranges, laid out by checkGrads): the update is
+	// elementwise, so its split over the workers cannot change a bit.
+	if cap(o.scalars) < len(o.params) {
+		o.scalars = make([]kernels.AdamStep, len(o.params))
+	}
+	o.scalars = o.scalars[:len(o.params)]
 	for i, p := range o.params {
 		if p.V.Grad == nil {
 			continue
@@ -86,33 +97,34 @@ func (o *Adam) Step() error {
 		}
 		o.steps[i]++
 		t := float64(o.steps[i])
-		stepSize := float32(o.lr / (1 - math.Pow(o.beta1, t)))
-		bc2Sqrt := float32(math.Sqrt(1 - math.Pow(o.beta2, t)))
-		pd, gd, md, vd := p.V.Value.Data, p.V.Grad.Data, o.m[i].Data, o.v[i].Data
-		if l2 == 0 && w1 < 0.5 && w1 > -0.5 { // the kernel's case: the same ops, vectorised
-			s := kernels.AdamStep{Decay: decay, W1: w1, B2: b2, W2: w2, BC2Sqrt: bc2Sqrt, Eps: eps, StepSize: stepSize}
-			parallel.For(len(pd), grain, func(lo, hi int) {
-				kernels.AdamW(pd[lo:hi], gd[lo:hi], md[lo:hi], vd[lo:hi], s)
-			})
-			continue
-		}
-		parallel.For(len(pd), grain, func(lo, hi int) {
-			for j := lo; j < hi; j++ {
-				pj, g := pd[j], gd[j]
-				if o.decoupled {
-					pj *= decay
-				} else if l2 != 0 {
-					g += l2 * pj
-				}
-				m := lerp(md[j], g, w1)
-				v := vd[j] * b2
-				v += w2 * g * g
-				denom := float32(math.Sqrt(float64(v)))/bc2Sqrt + eps
-				pd[j] = pj + -stepSize*(m/denom)
-				md[j], vd[j] = m, v
-			}
-		})
+		o.scalars[i] = kernels.AdamStep{Decay: decay, W1: w1, B2: b2, W2: w2, Eps: eps,
+			BC2Sqrt:  float32(math.Sqrt(1 - math.Pow(o.beta2, t))),
+			StepSize: float32(o.lr / (1 - math.Pow(o.beta1, t)))}
 	}
+	vec := l2 == 0 && w1 < 0.5 && w1 > -0.5 // the kernel's case: the same ops, vectorised
+	o.ranges.each(func(i, lo, hi int) {
+		s := &o.scalars[i]
+		pd, gd := o.params[i].V.Value.Data[lo:hi], o.params[i].V.Grad.Data[lo:hi]
+		md, vd := o.m[i].Data[lo:hi], o.v[i].Data[lo:hi]
+		if vec {
+			kernels.AdamW(pd, gd, md, vd, *s)
+			return
+		}
+		for j := range pd {
+			pj, g := pd[j], gd[j]
+			if o.decoupled {
+				pj *= decay
+			} else if l2 != 0 {
+				g += l2 * pj
+			}
+			m := lerp(md[j], g, w1)
+			v := vd[j] * b2
+			v += w2 * g * g
+			denom := float32(math.Sqrt(float64(v)))/s.BC2Sqrt + eps
+			pd[j] = pj + -s.StepSize*(m/denom)
+			md[j], vd[j] = m, v
+		}
+	})
 	return nil
 }
 

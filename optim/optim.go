@@ -2,8 +2,10 @@ package optim
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/diffusego/diffusego/autograd"
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/nn"
 	"github.com/diffusego/diffusego/tensor"
 )
@@ -34,17 +36,36 @@ const grain = 1 << 14
 
 // checkGrads returns an error naming the first parameter whose gradient
 // has a NaN or Inf (wrapping autograd.ErrNonFinite) or the wrong length.
-func checkGrads(params []*nn.Param) error {
+// It lays r out over the parameters with a gradient (ranges.reset) and
+// looks for non-finite values in one parallel pass over all of them.
+func checkGrads(params []*nn.Param, r *ranges) error {
 	for _, p := range params {
 		g := p.V.Grad
-		if g == nil {
-			continue
-		}
-		if len(g.Data) != len(p.V.Value.Data) {
+		if g != nil && len(g.Data) != len(p.V.Value.Data) {
 			return fmt.Errorf("optim: parameter %q: gradient %s does not match value %s",
 				p.Name, tensor.FormatShape(g.Shape), tensor.FormatShape(p.V.Value.Shape))
 		}
-		if !g.AllFinite() {
+	}
+	r.reset(func(i int) int {
+		if params[i].V.Grad == nil {
+			return 0
+		}
+		return len(params[i].V.Grad.Data)
+	}, len(params))
+	if cap(r.bad) < len(params) {
+		r.bad = make([]atomic.Bool, len(params))
+	}
+	bad := r.bad[:len(params)]
+	for i := range bad {
+		bad[i].Store(false)
+	}
+	r.each(func(i, lo, hi int) {
+		if !kernels.AllFinite(params[i].V.Grad.Data[lo:hi]) {
+			bad[i].Store(true)
+		}
+	})
+	for i, p := range params {
+		if bad[i].Load() {
 			return fmt.Errorf("optim: parameter %q: gradient: %w", p.Name, autograd.ErrNonFinite)
 		}
 	}

@@ -2,6 +2,7 @@ package optim_test
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -232,5 +233,115 @@ func TestSetLR(t *testing.T) {
 	opt.SetLR(0.25)
 	if opt.LR() != 0.25 {
 		t.Errorf("LR() = %v, want 0.25", opt.LR())
+	}
+}
+
+// TestAdamStepMatchesElementLoop steps parameters of awkward sizes, some
+// larger than one worker's share and some without a gradient, and checks
+// every value and moment to the bit against the update written out in
+// float32 for one element at a time (kernels.AdamW's defining loop, and
+// torch's lerp for Adam), as each parameter stepped alone computed it.
+func TestAdamStepMatchesElementLoop(t *testing.T) {
+	sizes := []int{3, 70001, 1, 0, 9216, 40000, 17}
+	for _, tc := range []struct {
+		name      string
+		wd        float64
+		decoupled bool
+	}{{"AdamW", 0.01, true}, {"Adam-L2", 0.1, false}} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := tensor.NewRNG(11)
+			var ps []*nn.Param
+			var p, m, v [][]float32
+			for i, n := range sizes {
+				ps = append(ps, nn.NewParam(fmt.Sprintf("p%d", i), rng.Randn(n)))
+				p = append(p, append([]float32(nil), ps[i].V.Value.Data...))
+				m, v = append(m, make([]float32, n)), append(v, make([]float32, n))
+			}
+			const lr, b1, b2, eps = 1e-3, 0.9, 0.999, 1e-8
+			var opt *optim.Adam
+			if tc.decoupled {
+				opt = optim.NewAdamW(ps, lr, b1, b2, eps, tc.wd)
+			} else {
+				opt = optim.NewAdam(ps, lr, b1, b2, eps, tc.wd)
+			}
+			for step := 1; step <= 3; step++ {
+				for i, q := range ps {
+					q.V.Grad = nil
+					if i != 2 || step == 2 { // p2 steps only once
+						q.V.Grad = rng.Randn(sizes[i])
+					}
+				}
+				if err := opt.Step(); err != nil {
+					t.Fatal(err)
+				}
+				for i, q := range ps {
+					if q.V.Grad == nil {
+						continue
+					}
+					steps := step
+					if i == 2 {
+						steps = 1
+					}
+					stepSize := float32(lr / (1 - math.Pow(b1, float64(steps))))
+					bc2 := float32(math.Sqrt(1 - math.Pow(b2, float64(steps))))
+					decay, l2 := float32(1), float32(tc.wd)
+					if tc.decoupled {
+						decay, l2 = float32(1-lr*tc.wd), 0
+					}
+					w1, w2 := float32(1-b1), float32(1-b2)
+					for j, g := range q.V.Grad.Data {
+						pj := float32(p[i][j] * decay)
+						g = float32(g + float32(l2*p[i][j]))
+						mj := float32(m[i][j] + float32(w1*float32(g-m[i][j])))
+						vj := float32(float32(v[i][j]*float32(b2)) + float32(float32(w2*g)*g))
+						denom := float32(float32(float32(math.Sqrt(float64(vj)))/bc2) + float32(eps))
+						p[i][j] = float32(pj + float32(-stepSize*float32(mj/denom)))
+						m[i][j], v[i][j] = mj, vj
+					}
+				}
+				for i, q := range ps {
+					for j, want := range p[i] {
+						if got := q.V.Value.Data[j]; math.Float32bits(got) != math.Float32bits(want) {
+							t.Fatalf("step %d: %s[%d] = %v, want %v", step, q.Name, j, got, want)
+						}
+					}
+				}
+			}
+			s := opt.State()
+			for i, q := range ps {
+				if sizes[i] == 0 {
+					continue
+				}
+				for j := range m[i] {
+					gm, gv := s.Tensors["adam.m."+q.Name].Data[j], s.Tensors["adam.v."+q.Name].Data[j]
+					if math.Float32bits(gm) != math.Float32bits(m[i][j]) || math.Float32bits(gv) != math.Float32bits(v[i][j]) {
+						t.Fatalf("%s: m[%d], v[%d] = %v, %v, want %v, %v", q.Name, j, j, gm, gv, m[i][j], v[i][j])
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestStepNamesFirstNonFiniteParameter puts non-finite values deep in two
+// large gradients (past the first worker's share) and checks that the
+// error names the first of them and that nothing moved.
+func TestStepNamesFirstNonFiniteParameter(t *testing.T) {
+	rng := tensor.NewRNG(4)
+	var ps []*nn.Param
+	for i, n := range []int{100, 60000, 5, 80000} {
+		q := nn.NewParam(fmt.Sprintf("p%d", i), rng.Randn(n))
+		q.V.Grad = rng.Randn(n)
+		ps = append(ps, q)
+	}
+	ps[1].V.Grad.Data[59999] = float32(math.Inf(-1))
+	ps[3].V.Grad.Data[70000] = float32(math.NaN())
+	before := ps[0].V.Value.Clone()
+	err := optim.NewAdamW(ps, 0.1, 0.9, 0.999, 1e-8, 0.1).Step()
+	if !errors.Is(err, autograd.ErrNonFinite) || !strings.Contains(err.Error(), `"p1"`) {
+		t.Fatalf("err = %v, want ErrNonFinite naming \"p1\"", err)
+	}
+	if !tensor.SameShape(before.Shape, ps[0].V.Value.Shape) || before.Data[0] != ps[0].V.Value.Data[0] {
+		t.Errorf("a refused step moved p0")
 	}
 }

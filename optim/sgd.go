@@ -16,6 +16,7 @@ type SGD struct {
 	params                    []*nn.Param
 	lr, momentum, weightDecay float64
 	buf                       []*tensor.Tensor // momentum buffers; nil until a parameter's first step
+	ranges                    ranges           // checkGrads' layout, kept between steps
 }
 
 // NewSGD returns SGD over params with learning rate lr, momentum (0 for
@@ -36,7 +37,7 @@ func (o *SGD) ZeroGrad() { nn.ZeroGrad(o.params) }
 // Step applies one update; see SGD. It changes nothing and returns an
 // error wrapping autograd.ErrNonFinite if a gradient is not finite.
 func (o *SGD) Step() error {
-	if err := checkGrads(o.params); err != nil {
+	if err := checkGrads(o.params, &o.ranges); err != nil {
 		return err
 	}
 	lr, mom, wd := float32(o.lr), float32(o.momentum), float32(o.weightDecay)
