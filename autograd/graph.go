@@ -24,7 +24,7 @@ type Graph struct {
 
 type step struct {
 	out  *Var
-	back func()
+	back func(out *Var) // called with out: no closure per step to bind them
 	// remat, when set, marks where Evict dropped a value: backward
 	// recomputes it here, before any step that read it runs.
 	remat *Var
@@ -94,7 +94,7 @@ func (g *Graph) recordOp(value *tensor.Tensor, back func(out *Var), pinned pins,
 	}
 	if g.Needs(inputs...) {
 		out.requiresGrad = true
-		g.tape = append(g.tape, step{out: out, back: func() { back(out) }})
+		g.tape = append(g.tape, step{out: out, back: back})
 		for _, v := range pinned {
 			// Only values Evict could drop are written: leaves such as
 			// parameters are shared with other graphs and goroutines.
@@ -245,7 +245,7 @@ func (g *Graph) BackwardWith(out *Var, grad *tensor.Tensor) (err error) {
 			continue
 		}
 		if s.out.Grad != nil {
-			s.back()
+			s.back(s.out)
 		}
 		if s.out != out {
 			if g.pooled {
