@@ -106,7 +106,8 @@ func Winograd4FilterPacked(ps []*PackedA, w []float32, cout, cin int, flipped bo
 		// same offsets would send every store to the same few cache sets.
 		// The blocks are a cache line longer than a panel for the same
 		// reason.
-		var idx [packMR * packKC]int32
+		idx := wino4FilterIdx.get() // kept: as a local it escaped, 12 KiB a call
+		defer wino4FilterIdx.put(idx)
 		sb := winoScratch.get()
 		defer winoScratch.put(sb)
 		*sb = grow(*sb, 36*(packMR*depth+16))
@@ -135,6 +136,10 @@ func Winograd4FilterPacked(ps []*PackedA, w []float32, cout, cin int, flipped bo
 		}
 	})
 }
+
+// wino4FilterIdx holds Winograd4FilterPacked's filter offsets between
+// calls.
+var wino4FilterIdx = freeList[[packMR * packKC]int32]{new: func() *[packMR * packKC]int32 { return new([packMR * packKC]int32) }}
 
 // wino4FilterPath names one set of F(4×4) filter transforms, so that tests
 // can run each.
