@@ -21,7 +21,9 @@
 // writes every element of an input's gradient asks Var.GradDst, which on
 // the first contribution hands over a buffer that is not zeroed and says
 // to set it (as adding into zeros would: 0 + c), saving a pass over the
-// buffer. An op whose input's gradient is its output's, whole and
+// buffer: the convolutions (Winograd's output transform, the implicit
+// GEMM's epilogue), the norms, Concat, Permute, Slice, Sum, the
+// broadcasts and UpsampleNearest2d do. An op whose input's gradient is its output's, whole and
 // unchanged (Reshape, Add), passes the output's buffer on instead of
 // copying it, since nothing reads the output's gradient after its step.
 //

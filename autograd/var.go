@@ -74,12 +74,10 @@ func (v *Var) GradBuf() *tensor.Tensor {
 // (kernels.SetTo does) to give the +0 that adding would. One pass then
 // replaces two over the buffer (zeroing, then a read-add-write). An op
 // that cannot write every element (a scatter, a slice of the input) uses
-// GradBuf, or clears what it does not write itself.
-//
-// Any op whose backward writes a whole input gradient can use it: the
-// convolutions' input gradient (Winograd's output transform and the
-// column kernels add into it) and the norms' (NormGradApply adds) would
-// write, with add off, where set is true.
+// GradBuf, or clears what it does not write itself, as late as it can:
+// col2im clears a convolution's input gradient before it folds into it,
+// and the norms clear each block while it is in cache, just before their
+// kernel adds into it.
 func (v *Var) GradDst() (dst *tensor.Tensor, set bool) {
 	if v.Grad == nil {
 		v.Grad = v.newGrad(false)
