@@ -255,3 +255,76 @@ func TestUpsampleNearest2dGradBits(t *testing.T) {
 		}
 	}
 }
+
+// TestGradAccumulatesAcrossBackward runs the same ops' backward twice
+// without zeroing, as accumulating micro-batches does: the first pass sets
+// the leaves' gradients (GradDst), the second must add into them, so each
+// ends as g + g, to the bit, for the input and the weights alike. A
+// strided convolution's col2im adds each tap into the input gradient in
+// turn, so there the sum is g + g only to rounding.
+func TestGradAccumulatesAcrossBackward(t *testing.T) {
+	rng := tensor.NewRNG(8)
+	x0 := rng.Rand(-1, 1, 2, 4, 6, 6)
+	w0 := rng.Rand(-1, 1, 4, 4, 3, 3)
+	nw0, nb0 := rng.Rand(0.5, 1.5, 4), rng.Rand(-1, 1, 4)
+	for _, c := range []struct {
+		name     string
+		wino, f4 bool
+		f        func(g *Graph, x, w, nw, nb *Var) *Var
+		leaves   int  // how many of x, w, nw, nb the op reaches
+		rounding bool // the second pass adds in several steps
+	}{
+		{"Conv2d Winograd", true, true, func(g *Graph, x, w, _, _ *Var) *Var { return g.Conv2d(x, w, nil, 1, 1, 1) }, 2, false},
+		{"Conv2d rotated", false, false, func(g *Graph, x, w, _, _ *Var) *Var { return g.Conv2d(x, w, nil, 1, 1, 1) }, 2, false},
+		{"Conv2d stride 2", false, false, func(g *Graph, x, w, _, _ *Var) *Var { return g.Conv2d(x, w, nil, 2, 1, 1) }, 2, true},
+		{"GroupNormSiLUConv2dAdd", true, true, func(g *Graph, x, w, nw, nb *Var) *Var {
+			return g.GroupNormSiLUConv2dAdd(x, 2, nw, nb, 1e-5, w, nil, 1, 1, nil, nil)
+		}, 4, false},
+		{"GroupNorm", false, false, func(g *Graph, x, _, nw, nb *Var) *Var { return g.GroupNorm(x, 2, nw, nb, 1e-5) }, 3, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ForceWinograd(t, c.wino)
+			ForceWinograd4(t, c.f4)
+			leaves := []*Var{NewParam(x0.Clone()), NewParam(w0.Clone()), NewParam(nw0.Clone()), NewParam(nb0.Clone())}
+			var once [][]float32
+			for pass := range 2 {
+				g := NewPooled()
+				out := c.f(g, leaves[0], leaves[1], leaves[2], leaves[3])
+				if err := g.BackwardWith(out, withZeros(tensor.NewRNG(3), out.Value.Shape...)); err != nil {
+					t.Fatal(err)
+				}
+				if pass == 0 {
+					for _, v := range leaves {
+						if v.Grad != nil {
+							once = append(once, append([]float32(nil), v.Grad.Data...))
+						}
+					}
+					if len(once) != c.leaves {
+						t.Fatalf("%d leaves have a gradient after one pass, want %d", len(once), c.leaves)
+					}
+				}
+			}
+			k := 0
+			for i, v := range leaves {
+				if v.Grad == nil {
+					continue
+				}
+				want := append([]float32(nil), once[k]...)
+				for j := range want {
+					want[j] += once[k][j]
+				}
+				if c.rounding {
+					for j, got := range v.Grad.Data {
+						if d := math.Abs(float64(got - want[j])); d > 1e-5*(1+math.Abs(float64(want[j]))) {
+							t.Fatalf("leaf %d, element %d after two passes: %v, want g + g = %v", i, j, got, want[j])
+						}
+					}
+				} else if !sameBits(v.Grad.Data, want) {
+					t.Fatalf("leaf %d after two passes: %v, want g + g = %v", i, v.Grad.Data, want)
+				}
+				k++
+			}
+			FreeBuffers()
+		})
+	}
+}
