@@ -48,6 +48,8 @@ func TestGradSetMatchesAdd(t *testing.T) {
 	w11 := NewVar(rng.Rand(-1, 1, 4, 3, 1, 1))
 	w44 := NewVar(rng.Rand(-1, 1, 4, 4, 3, 3))
 	nw, nb := NewVar(rng.Rand(0.5, 1.5, 4)), NewVar(rng.Rand(-1, 1, 4))
+	wg2 := NewVar(rng.Rand(-1, 1, 6, 2, 3, 3))
+	w1d := NewVar(rng.Rand(-1, 1, 7, 12, 3))
 	wino := func(on, f4 bool) func(t *testing.T) {
 		return func(t *testing.T) { ForceWinograd(t, on); ForceWinograd4(t, f4) }
 	}
@@ -86,6 +88,10 @@ func TestGradSetMatchesAdd(t *testing.T) {
 		{"Conv2d Winograd F(2×2)", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w33, nil, 1, 1, 1) }},
 		{"Conv2d rotated", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w33, nil, 1, 1, 1) }},
 		{"Conv2d 1×1", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w11, nil, 1, 0, 1) }},
+		{"Conv2d groups 2", false, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], wg2, nil, 1, 1, 2) }},
+		{"Conv1d", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var {
+			return g.Conv1d(g.Reshape(x[0], 2, 12, 5), w1d, nil, 1, 1, 1)
+		}},
 		{"Conv2d stride 2", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var { return g.Conv2d(x[0], w33, nil, 2, 1, 1) }},
 		{"Conv2d twice", false, []*tensor.Tensor{x6}, func(g *Graph, x []*Var) *Var {
 			return g.Add(g.Conv2d(x[0], w33, nil, 1, 1, 1), g.Conv2d(x[0], w33, nil, 1, 1, 1))
@@ -105,6 +111,8 @@ func TestGradSetMatchesAdd(t *testing.T) {
 		"Conv2d Winograd F(2×2)":    wino(true, false),
 		"Conv2d rotated":            wino(false, false),
 		"Conv2d 1×1":                wino(false, false),
+		"Conv2d groups 2":           wino(false, false),
+		"Conv1d":                    wino(false, false),
 		"Conv2d stride 2":           wino(false, false),
 		"Conv2d twice":              wino(true, true),
 		"Conv2dAdd residual itself": wino(true, true),
