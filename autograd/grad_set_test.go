@@ -44,6 +44,7 @@ func TestGradSetMatchesAdd(t *testing.T) {
 	// Convolutions: their weights are constants; setup picks the path.
 	x6 := withZeros(rng, 2, 3, 6, 5)
 	x8 := withZeros(rng, 2, 4, 6, 6)
+	y8 := withZeros(rng, 2, 4, 6, 6)
 	w33 := NewVar(rng.Rand(-1, 1, 4, 3, 3, 3))
 	w11 := NewVar(rng.Rand(-1, 1, 4, 3, 1, 1))
 	w44 := NewVar(rng.Rand(-1, 1, 4, 4, 3, 3))
@@ -102,21 +103,33 @@ func TestGradSetMatchesAdd(t *testing.T) {
 		{"GroupNormSiLUConv2dAdd", false, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var {
 			return g.GroupNormSiLUConv2dAdd(x[0], 2, nw, nb, 1e-5, w44, nil, 1, 1, nil, nil)
 		}},
+		{"Conv2dAdd residual", true, []*tensor.Tensor{x8, y8}, func(g *Graph, x []*Var) *Var {
+			return g.Conv2dAdd(x[0], w44, nil, 1, 1, 1, nil, x[1])
+		}},
+		{"GroupNormSiLUConv2dAdd residual", true, []*tensor.Tensor{x8, y8}, func(g *Graph, x []*Var) *Var {
+			return g.GroupNormSiLUConv2dAdd(x[0], 2, nw, nb, 1e-5, w44, nil, 1, 1, nil, x[1])
+		}},
+		{"GroupNormSiLUConv2dAdd residual itself", true, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var {
+			return g.GroupNormSiLUConv2dAdd(x[0], 2, nw, nb, 1e-5, w44, nil, 1, 1, nil, x[0])
+		}},
 		{"GroupNorm", false, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var { return g.GroupNorm(x[0], 2, nw, nb, 1e-5) }},
 		{"GroupNormSiLU", false, []*tensor.Tensor{x8}, func(g *Graph, x []*Var) *Var { return g.GroupNormSiLU(x[0], 2, nw, nb, 1e-5) }},
 		{"LayerNorm", false, []*tensor.Tensor{a4}, func(g *Graph, x []*Var) *Var { return g.LayerNorm(x[0], nil, nil, 1e-5) }},
 	}
 	setups := map[string]func(t *testing.T){ // the convolutions' paths
-		"Conv2d Winograd F(4×4)":    wino(true, true),
-		"Conv2d Winograd F(2×2)":    wino(true, false),
-		"Conv2d rotated":            wino(false, false),
-		"Conv2d 1×1":                wino(false, false),
-		"Conv2d groups 2":           wino(false, false),
-		"Conv1d":                    wino(false, false),
-		"Conv2d stride 2":           wino(false, false),
-		"Conv2d twice":              wino(true, true),
-		"Conv2dAdd residual itself": wino(true, true),
-		"GroupNormSiLUConv2dAdd":    wino(true, true),
+		"Conv2d Winograd F(4×4)":                 wino(true, true),
+		"Conv2d Winograd F(2×2)":                 wino(true, false),
+		"Conv2d rotated":                         wino(false, false),
+		"Conv2d 1×1":                             wino(false, false),
+		"Conv2d groups 2":                        wino(false, false),
+		"Conv1d":                                 wino(false, false),
+		"Conv2d stride 2":                        wino(false, false),
+		"Conv2d twice":                           wino(true, true),
+		"Conv2dAdd residual itself":              wino(true, true),
+		"Conv2dAdd residual":                     wino(true, true),
+		"GroupNormSiLUConv2dAdd residual":        wino(true, true),
+		"GroupNormSiLUConv2dAdd residual itself": wino(true, true),
+		"GroupNormSiLUConv2dAdd":                 wino(true, true),
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

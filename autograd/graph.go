@@ -203,6 +203,24 @@ func (g *Graph) passGrad(o, x *Var) {
 	x.Grad = t
 }
 
+// passLast reports whether res, a term an op adds to its output unchanged
+// (a residual), can receive the output's gradient through passGrad at the
+// end of the op's backward step instead of a copy (AccumGrad) at its
+// start: it must want a gradient and be none of the op's other inputs,
+// whose contributions would otherwise reach a shared gradient in another
+// order, rounded differently.
+func passLast(res *Var, others ...*Var) bool {
+	if res == nil || !res.requiresGrad {
+		return false
+	}
+	for _, v := range others {
+		if v == res {
+			return false
+		}
+	}
+	return true
+}
+
 // Len is the number of recorded steps.
 func (g *Graph) Len() int { return len(g.tape) }
 

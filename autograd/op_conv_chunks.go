@@ -503,7 +503,8 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 	return g.recordOp(out, func(o *Var) {
 		c.X = x.Value.Data // x may have been evicted and made again (Evict)
 		dY := o.Grad.Data
-		if res != nil && res.requiresGrad {
+		last := passLast(res, x, w, b, shift) // res takes dY's buffer at the end
+		if res != nil && res.requiresGrad && !last {
 			res.AccumGrad(o.Grad)
 		}
 		if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
@@ -541,6 +542,9 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 			c.winoBackward(dY, dX, dW, setX)
 		case dX != nil || dW != nil:
 			c.backward(dY, dX, dW, setX)
+		}
+		if last {
+			g.passGrad(o, res)
 		}
 	}, pins{w}, x, w, b, shift, res) // c.W, packed in backward
 }

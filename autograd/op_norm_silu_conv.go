@@ -70,7 +70,12 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 		})
 		c.X = *act
 		dY := o.Grad.Data
-		convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
+		last := passLast(res, x, nw, nb, w, b, shift) // res takes dY's buffer at the end
+		if last {
+			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, nil, o)
+		} else {
+			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
+		}
 		var dA *[]float32 // the gradient at the activation
 		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
 			dA = getConvBuf(n * c.inSize) // winoBackward sets all of it
@@ -88,6 +93,9 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 		}
 		if dA != nil {
 			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
+		}
+		if last {
+			g.passGrad(o, res)
 		}
 	}, pins{w, nw, nb}, x, nw, nb, w, b, shift, res) // w: packed in backward; nw, nb: their data kept
 }
