@@ -1,9 +1,11 @@
 package autograd
 
 import (
+	"fmt"
 	"math"
 	"testing"
 
+	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -347,5 +349,55 @@ func TestGradAccumulatesAcrossBackward(t *testing.T) {
 			}
 			FreeBuffers()
 		})
+	}
+}
+
+// TestConvAddsGradBits checks the gradients of a convolution's bias and
+// shift to the bit against their definition, whether one or both want a
+// gradient: shift (N, Cout) gets float32 of the float64 sum of dY over
+// its plane, the bias float32 of those sums added in sample order.
+func TestConvAddsGradBits(t *testing.T) {
+	rng := tensor.NewRNG(12)
+	x := NewVar(rng.Rand(-1, 1, 3, 4, 5, 6))
+	w := NewVar(rng.Rand(-1, 1, 5, 4, 3, 3))
+	nw, nb := NewVar(rng.Rand(0.5, 1.5, 4)), NewVar(rng.Rand(-1, 1, 4))
+	dY := rng.Rand(-1, 1, 3, 5, 5, 6)
+	planes := func(i, ch int) float64 { return kernels.Sum(dY.Data[(i*5+ch)*30:][:30]) }
+	for _, fused := range []bool{false, true} {
+		for _, want := range []struct{ bias, shift bool }{{true, true}, {true, false}, {false, true}} {
+			t.Run(fmt.Sprintf("fused %v, bias %v, shift %v", fused, want.bias, want.shift), func(t *testing.T) {
+				ForceWinograd(t, fused)
+				ForceWinograd4(t, fused)
+				b, sh := NewVar(rng.Rand(-1, 1, 5)), NewVar(rng.Rand(-1, 1, 3, 5))
+				if want.bias {
+					b = NewParam(b.Value)
+				}
+				if want.shift {
+					sh = NewParam(sh.Value)
+				}
+				g := New()
+				var out *Var
+				if fused {
+					out = g.GroupNormSiLUConv2dAdd(x, 2, nw, nb, 1e-5, NewParam(w.Value), b, 1, 1, sh, nil)
+				} else {
+					out = g.Conv2dAdd(x, NewParam(w.Value), b, 1, 1, 1, sh, nil)
+				}
+				if err := g.BackwardWith(out, dY); err != nil {
+					t.Fatal(err)
+				}
+				for ch := range 5 {
+					var s float64
+					for i := range 3 {
+						s += planes(i, ch)
+						if want.shift && math.Float32bits(sh.Grad.Data[i*5+ch]) != math.Float32bits(float32(planes(i, ch))) {
+							t.Fatalf("dshift[%d, %d] = %v, want %v", i, ch, sh.Grad.Data[i*5+ch], float32(planes(i, ch)))
+						}
+					}
+					if want.bias && math.Float32bits(b.Grad.Data[ch]) != math.Float32bits(float32(s)) {
+						t.Fatalf("dbias[%d] = %v, want %v", ch, b.Grad.Data[ch], float32(s))
+					}
+				}
+			})
+		}
 	}
 }

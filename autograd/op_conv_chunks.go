@@ -504,28 +504,10 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 		c.X = x.Value.Data // x may have been evicted and made again (Evict)
 		dY := o.Grad.Data
 		last := passLast(res, x, w, b, shift) // res takes dY's buffer at the end
-		if res != nil && res.requiresGrad && !last {
-			res.AccumGrad(o.Grad)
-		}
-		if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
-			dS := shift.GradBuf().Data
-			parallel.For(n*c.cout, 1+4096/c.hw, func(lo, hi int) {
-				for r := lo; r < hi; r++ {
-					dS[r] += float32(kernels.Sum(dY[r*c.hw : (r+1)*c.hw]))
-				}
-			})
-		}
-		if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
-			dB := b.GradBuf().Data
-			parallel.For(c.cout, 1, func(lo, hi int) {
-				for ch := lo; ch < hi; ch++ {
-					var s float64
-					for i := range n {
-						s += kernels.Sum(dY[i*c.outSize+ch*c.hw : i*c.outSize+(ch+1)*c.hw])
-					}
-					dB[ch] += float32(s)
-				}
-			})
+		if last {
+			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, nil, o)
+		} else {
+			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
 		}
 		var dX, dW []float32
 		setX := false // dX is x's first gradient: set it, without clearing first

@@ -101,12 +101,36 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 }
 
 // convAddsBackward adds the gradients of the terms a convolution adds to
-// its output, as conv's backward does: res gets dY, shift (N, Cout) the
-// sum of dY over each sample's channel plane, b the sum over samples and
-// positions.
+// its output: res gets dY, shift (N, Cout) the sum of dY over each
+// sample's channel plane, b the sum over samples and positions: in
+// float64, the planes' sums added in sample order. When both shift and b
+// want a gradient, each plane is summed once for both (the same float64
+// sums, so the same bits).
 func convAddsBackward(dY []float32, n, cout, outSize, hw int, b, shift, res, o *Var) {
 	if res != nil && res.requiresGrad {
 		res.AccumGrad(o.Grad)
+	}
+	if shift != nil && shift.requiresGrad && b != nil && b.requiresGrad && outSize == cout*hw {
+		sums := getFloat64s(n * cout) // Σ over the pixels of plane (i, ch)
+		defer putFloat64s(sums)
+		ps := *sums
+		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				ps[r] = kernels.Sum(dY[r*hw : (r+1)*hw])
+			}
+		})
+		dS, dB := shift.GradBuf().Data, b.GradBuf().Data
+		for r, s := range ps {
+			dS[r] += float32(s)
+		}
+		for ch := range cout {
+			var s float64
+			for i := range n {
+				s += ps[i*cout+ch]
+			}
+			dB[ch] += float32(s)
+		}
+		return
 	}
 	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
 		dS := shift.GradBuf().Data
