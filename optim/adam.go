@@ -18,7 +18,10 @@ import (
 //	p ← p − (lr/(1−β1ᵗ)) · m / (√v/√(1−β2ᵗ) + ε)
 //
 // Each parameter keeps its own step count t, so a parameter that had no
-// gradient for a while is corrected as PyTorch corrects it.
+// gradient for a while is corrected as PyTorch corrects it. A step updates
+// every parameter's elements in one parallel loop, so each parameter must
+// be listed once (as a module's Params lists them): two entries sharing
+// one tensor would be updated by two workers at once.
 type Adam struct {
 	params                    []*nn.Param
 	lr, beta1, beta2, eps, wd float64
