@@ -358,10 +358,10 @@ func (c *convChunks) rotate(wr []float32) {
 // backward adds the gradients of x (dX, nil: not wanted) and w (dW, nil:
 // not wanted) given dY (N, Cout, OH, OW); with setX it sets dX instead of
 // adding into it (dX's contents are undefined then: Var.GradDst's first
-// contribution), as adding into zeros would, to the bit. The chunks are split into about
-// one part per worker; with more than one part, each sums its weight
-// gradient into its own partial, and the partials are added into dW in
-// part order, so the result does not depend on timing.
+// contribution), as adding into zeros would, to the bit. The chunks are
+// split into about one part per worker; with more than one part, each
+// sums its weight gradient into its own partial, and the partials are
+// added into dW in part order, so the result does not depend on timing.
 //
 // The input gradient of a stride-1 "same" convolution is itself such a
 // convolution of dY (backGeom), whose GEMM packs its columns straight
