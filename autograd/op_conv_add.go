@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -32,4 +33,35 @@ func (g *Graph) Conv2dAdd(x, w, b *Var, stride, padding, groups int, shift, res 
 		tensor.Shapef(op, [][]int{xs, ws, res.Value.Shape}, "res wants shape %s", tensor.FormatShape(outShape))
 	}
 	return g.conv(x, w, b, xs[0], geom, groups, outShape, shift, res)
+}
+
+// addsBackward adds the gradients of the terms the convolution added to
+// its output o (conv's and GroupNormSiLUConv2dAdd's backward): res gets
+// o's gradient dY, shift (N, Cout) the sum of dY over each sample's
+// channel plane, b the sum over samples and positions.
+func (c *convChunks) addsBackward(o, b, shift, res *Var) {
+	dY := o.Grad.Data
+	if res != nil && res.requiresGrad {
+		res.AccumGrad(o.Grad)
+	}
+	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
+		dS := shift.GradBuf().Data
+		parallel.For(c.n*c.cout, 1+4096/c.hw, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				dS[r] += float32(kernels.Sum(dY[r*c.hw : (r+1)*c.hw]))
+			}
+		})
+	}
+	if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
+		dB := b.GradBuf().Data
+		parallel.For(c.cout, 1, func(lo, hi int) {
+			for ch := lo; ch < hi; ch++ {
+				var s float64
+				for i := range c.n {
+					s += kernels.Sum(dY[i*c.outSize+ch*c.hw : i*c.outSize+(ch+1)*c.hw])
+				}
+				dB[ch] += float32(s)
+			}
+		})
+	}
 }

@@ -489,29 +489,7 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 	return g.recordOp(out, func(o *Var) {
 		c.X = x.Value.Data // x may have been evicted and made again (Evict)
 		dY := o.Grad.Data
-		if res != nil && res.requiresGrad {
-			res.AccumGrad(o.Grad)
-		}
-		if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
-			dS := shift.GradBuf().Data
-			parallel.For(n*c.cout, 1+4096/c.hw, func(lo, hi int) {
-				for r := lo; r < hi; r++ {
-					dS[r] += float32(kernels.Sum(dY[r*c.hw : (r+1)*c.hw]))
-				}
-			})
-		}
-		if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
-			dB := b.GradBuf().Data
-			parallel.For(c.cout, 1, func(lo, hi int) {
-				for ch := lo; ch < hi; ch++ {
-					var s float64
-					for i := range n {
-						s += kernels.Sum(dY[i*c.outSize+ch*c.hw : i*c.outSize+(ch+1)*c.hw])
-					}
-					dB[ch] += float32(s)
-				}
-			})
-		}
+		c.addsBackward(o, b, shift, res)
 		var dX, dW []float32
 		if x.requiresGrad {
 			dX = x.GradBuf().Data

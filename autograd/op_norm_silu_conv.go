@@ -70,7 +70,7 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 		})
 		c.X = *act
 		dY := o.Grad.Data
-		convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
+		c.addsBackward(o, b, shift, res)
 		var dA *[]float32 // the gradient at the activation
 		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
 			dA = getConvBuf(n * c.inSize)
@@ -91,36 +91,6 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
 		}
 	}, pins{w, nw, nb}, x, nw, nb, w, b, shift, res) // w: packed in backward; nw, nb: their data kept
-}
-
-// convAddsBackward adds the gradients of the terms a convolution adds to
-// its output, as conv's backward does: res gets dY, shift (N, Cout) the
-// sum of dY over each sample's channel plane, b the sum over samples and
-// positions.
-func convAddsBackward(dY []float32, n, cout, outSize, hw int, b, shift, res, o *Var) {
-	if res != nil && res.requiresGrad {
-		res.AccumGrad(o.Grad)
-	}
-	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
-		dS := shift.GradBuf().Data
-		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				dS[r] += float32(kernels.Sum(dY[r*hw : (r+1)*hw]))
-			}
-		})
-	}
-	if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
-		dB := b.GradBuf().Data
-		parallel.For(cout, 1, func(lo, hi int) {
-			for ch := lo; ch < hi; ch++ {
-				var s float64
-				for i := range n {
-					s += kernels.Sum(dY[i*outSize+ch*hw : i*outSize+(ch+1)*hw])
-				}
-				dB[ch] += float32(s)
-			}
-		})
-	}
 }
 
 // normSiLUConvChunks is the convolution of a GroupNormSiLUConv2dAdd call
