@@ -25,6 +25,14 @@ func (g *Graph) Conv2dAdd(x, w, b *Var, stride, padding, groups int, shift, res 
 	geom := kernels.ConvGeom{C: xs[1], H: xs[2], W: xs[3], KH: ws[2], KW: ws[3],
 		StrideH: stride, StrideW: stride, PadH: padding, PadW: padding}
 	checkConv(op, x, w, b, geom, groups)
+	outShape := convAddShape(op, xs, ws, geom, shift, res)
+	return g.conv(x, w, b, xs[0], geom, groups, outShape, shift, res)
+}
+
+// convAddShape is the output shape (N, Cout, OH, OW) of a convolution of
+// x (xs) with w (ws) in geom; it panics with a ShapeError unless shift
+// and res (each may be nil) fit it.
+func convAddShape(op string, xs, ws []int, geom kernels.ConvGeom, shift, res *Var) []int {
 	outShape := []int{xs[0], ws[0], geom.OutH(), geom.OutW()}
 	if shift != nil && !tensor.SameShape(shift.Value.Shape, outShape[:2]) {
 		tensor.Shapef(op, [][]int{xs, ws, shift.Value.Shape}, "shift wants shape %s", tensor.FormatShape(outShape[:2]))
@@ -32,7 +40,7 @@ func (g *Graph) Conv2dAdd(x, w, b *Var, stride, padding, groups int, shift, res 
 	if res != nil && !tensor.SameShape(res.Value.Shape, outShape) {
 		tensor.Shapef(op, [][]int{xs, ws, res.Value.Shape}, "res wants shape %s", tensor.FormatShape(outShape))
 	}
-	return g.conv(x, w, b, xs[0], geom, groups, outShape, shift, res)
+	return outShape
 }
 
 // addsBackward adds the gradients of the terms the convolution added to

@@ -5,7 +5,6 @@ import (
 
 	"github.com/diffusego/diffusego/internal/kernels"
 	"github.com/diffusego/diffusego/internal/parallel"
-	"github.com/diffusego/diffusego/tensor"
 )
 
 // GroupNormSiLUConv2dAdd is a ResBlock's conv(SiLU(GroupNorm(x))) plus its
@@ -33,13 +32,7 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 	xs, ws := x.Value.Shape, w.Value.Shape
 	checkAffine(op, xs, xs[1], nw, nb)
 	checkConv(op, x, w, b, c.geom, 1)
-	outShape := []int{xs[0], ws[0], c.geom.OutH(), c.geom.OutW()}
-	if shift != nil && !tensor.SameShape(shift.Value.Shape, outShape[:2]) {
-		tensor.Shapef(op, [][]int{xs, ws, shift.Value.Shape}, "shift wants shape %s", tensor.FormatShape(outShape[:2]))
-	}
-	if res != nil && !tensor.SameShape(res.Value.Shape, outShape) {
-		tensor.Shapef(op, [][]int{xs, ws, res.Value.Shape}, "res wants shape %s", tensor.FormatShape(outShape))
-	}
+	outShape := convAddShape(op, xs, ws, c.geom, shift, res)
 	n, cin := xs[0], xs[1]
 	l := normLayout{rows: n * groups, cpg: cin / groups, s: xs[2] * xs[3], silu: true}
 	stats := getFloat64s(2 * l.rows)
