@@ -149,12 +149,19 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 	// which backward keeps anyway (Evict).
 	return g.rematerializable(v, func(dst *tensor.Tensor) {
 		x.materialize()
-		X, Y := x.Value.Data, dst.Data
-		parallel.For(l.rows, grain, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
-			}
-		})
+		groupNormBlocks(l, nAff, dst.Data, x.Value.Data, W, B, mean, rstd)
+	})
+}
+
+// groupNormBlocks writes every block of a GroupNorm output Y from its
+// input X and the statistics of the forward pass (groupNormBlock), in
+// parallel: Evict's recomputation, and GroupNormSiLUConv2dAdd's backward.
+func groupNormBlocks(l normLayout, nAff int, Y, X, W, B []float32, mean, rstd []float64) {
+	block := l.cpg * l.s
+	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
+		}
 	})
 }
 

@@ -52,15 +52,9 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 		// The activation, made once, as GroupNormSiLU's forward (and Evict's
 		// recomputation) makes it: the convolution's weight gradient and
 		// the norm's backward read it.
-		X := x.Value.Data // x may have been evicted and made again (Evict)
 		act := getConvBuf(n * c.inSize)
 		defer putConvBuf(act)
-		block := l.cpg * l.s
-		parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				groupNormBlock(l, cin, r, (*act)[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
-			}
-		})
+		groupNormBlocks(l, cin, *act, x.Value.Data, W, B, mean, rstd) // x may have been evicted and made again (Evict)
 		c.X = *act
 		dY := o.Grad.Data
 		c.addsBackward(o, b, shift, res)
