@@ -377,13 +377,17 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 // part sums its filter-transform gradient into its own partial, and the
 // partials are added in part order, so the result does not depend on
 // timing.
-func (c *convChunks) winoBackward(dY, dX, dW []float32) {
+func (c *convChunks) winoBackward(dY, dX, dW []float32) { c.winoBackwardTo(dY, dX, dW, true) }
+
+// winoBackwardTo is winoBackward, but with addX false it sets dX to x's
+// gradient instead of adding into it (a scratch that needs no clearing).
+func (c *convChunks) winoBackwardTo(dY, dX, dW []float32, addX bool) {
 	a := c.algo(true)
 	p := c.winoChunks(a)
 	cin, cout := c.geom.C, c.cout
-	if dX != nil { // dX += W' ⋆ dY
+	if dX != nil { // dX (+)= W' ⋆ dY
 		us, release := c.winoFilters(a, true)
-		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, true, nil, nil)
+		c.winoConv(p, us, dY, c.outSize, cout, dX, c.inSize, cin, addX, nil, nil)
 		release()
 	}
 	if dW == nil {

@@ -49,6 +49,11 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 	W, B := data(nw), data(nb)
 	return g.recordOp(out, func(o *Var) {
 		defer putFloat64s(stats) // backward runs once
+		c.addsBackward(o, b, shift, res)
+		wantA := x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad)
+		if !wantA && !w.requiresGrad {
+			return
+		}
 		// The activation, made once, as GroupNormSiLU's forward (and Evict's
 		// recomputation) makes it: the convolution's weight gradient and
 		// the norm's backward read it.
@@ -56,26 +61,18 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 		defer putConvBuf(act)
 		groupNormBlocks(l, cin, *act, x.Value.Data, W, B, mean, rstd) // x may have been evicted and made again (Evict)
 		c.X = *act
-		dY := o.Grad.Data
-		c.addsBackward(o, b, shift, res)
-		var dA *[]float32 // the gradient at the activation
-		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
-			dA = getConvBuf(n * c.inSize)
-			defer putConvBuf(dA)
-			clear(*dA)
-		}
-		var dX, dW []float32
-		if dA != nil {
-			dX = *dA
+		var dA, dW []float32 // the gradients at the activation (set, not added: a scratch) and at w
+		if wantA {
+			buf := getConvBuf(n * c.inSize)
+			defer putConvBuf(buf)
+			dA = *buf
 		}
 		if w.requiresGrad {
 			dW = w.GradBuf().Data
 		}
-		if dX != nil || dW != nil {
-			c.winoBackward(dY, dX, dW)
-		}
+		c.winoBackwardTo(o.Grad.Data, dA, dW, false)
 		if dA != nil {
-			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
+			normBackward(l, cin, x, nw, nb, dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
 		}
 	}, pins{w, nw, nb}, x, nw, nb, w, b, shift, res) // w: packed in backward; nw, nb: their data kept
 }
