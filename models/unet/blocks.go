@@ -42,24 +42,28 @@ func NewResBlock(name string, cin, cout, embDim, groups int, dropout float64, rn
 }
 
 // Forward maps x: (N, c_in, H, W) to (N, c_out, H, W) given e = SiLU(emb):
-// (N, EmbDim). A nil rng turns dropout off (evaluation and sampling).
+// (N, EmbDim). A nil rng turns dropout off (evaluation and sampling). Each
+// convolution reads its pre-activation SiLU(norm(·)) through
+// nn.Conv2d.ForwardNormSiLUAdd, with the bits of the two steps: where it
+// runs through Winograd's F(4×4, 3×3) the norm is applied inside the
+// convolution's input transform and the activation is never written;
+// elsewhere it is made and given back after the convolution, to be made
+// again in backward. With dropout on, conv2 reads the dropped activation,
+// which is written.
 func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
-	tb := r.Temb.Forward(g, e) // (N, c_out)
-	a := r.Norm1.ForwardSiLU(g, x)
-	h := r.Conv1.ForwardAdd(g, a, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
-	g.Evict(a)                             // made again from x in backward, for conv1's weight gradient
-	a = r.Norm2.ForwardSiLU(g, h)
-	h = a
-	if r.Dropout > 0 && rng != nil {
-		h = g.Dropout(h, r.Dropout, rng)
-	}
+	tb := r.Temb.Forward(g, e)                              // (N, c_out)
+	h := r.Conv1.ForwardNormSiLUAdd(g, r.Norm1, x, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
 	skip := x
 	if r.Skip != nil {
 		skip = r.Skip.Forward(g, x)
 	}
-	out := r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h)
-	g.Evict(a)
-	return out
+	if r.Dropout > 0 && rng != nil { // dropout sits between the activation and conv2
+		a := r.Norm2.ForwardSiLU(g, h)
+		out := r.Conv2.ForwardAdd(g, g.Dropout(a, r.Dropout, rng), nil, skip) // skip + conv2(dropout(a))
+		g.Evict(a)
+		return out
+	}
+	return r.Conv2.ForwardNormSiLUAdd(g, r.Norm2, h, nil, skip) // skip + conv2(SiLU(norm2(h)))
 }
 
 // Params lists norm1, conv1, temb, norm2, conv2, skip.
