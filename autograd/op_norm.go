@@ -140,7 +140,7 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 		if l.silu {
 			sb = &siluBack{W: W, B: B, Y: o.Value.Data} // Y may have been evicted and recomputed
 		}
-		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd, sb)
+		normBackward(l, nAff, oneChannelPart(x), weight, bias, o.Grad.Data, mean, rstd, sb)
 	}, pinned, x, weight, bias)
 	if l.perElem || block == 0 {
 		return v
@@ -149,18 +149,26 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 	// which backward keeps anyway (Evict).
 	return g.rematerializable(v, func(dst *tensor.Tensor) {
 		x.materialize()
-		groupNormBlocks(l, nAff, dst.Data, x.Value.Data, W, B, mean, rstd)
+		groupNormBlocks(l, nAff, dst.Data, oneChannelPart(x), W, B, mean, rstd)
 	})
 }
 
 // groupNormBlocks writes every block of a GroupNorm output Y from its
-// input X and the statistics of the forward pass (groupNormBlock), in
-// parallel: Evict's recomputation, and GroupNormSiLUConv2dAdd's backward.
-func groupNormBlocks(l normLayout, nAff int, Y, X, W, B []float32, mean, rstd []float64) {
+// input x (one Var, or parts along the channels) and the statistics of
+// the forward pass (groupNormBlock), in parallel: Evict's recomputation,
+// and GroupNormSiLUConv2dAdd's backward.
+func groupNormBlocks(l normLayout, nAff int, Y []float32, x *channelParts, W, B []float32, mean, rstd []float64) {
 	block := l.cpg * l.s
+	xd := x.values()
 	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
+		var buf *[]float32 // a block that spans two parts, gathered
+		if len(xd) > 1 {
+			buf = getConvBuf(block)
+			defer putConvBuf(buf)
+		}
 		for r := lo; r < hi; r++ {
-			groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
+			xb, _ := x.block(xd, r, l, bufOf(buf))
+			groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], xb, W, B, mean[r], rstd[r])
 		}
 	})
 }
@@ -218,16 +226,15 @@ func affineBase(l normLayout, r, nAff int) int {
 // result does not depend on scheduling. With sb (GroupNormSiLU), dY is the
 // gradient at the SiLU's output, and each block's dy at the norm's output
 // is made from it first, in a scratch block, while the block is in cache.
-func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, mean, rstd []float64, sb *siluBack) {
-	X := x.Value.Data
+// x is the input: one Var, or for GroupNorm the parts of a concatenation
+// along the channels that was never made, each of whose gradients gets
+// its channels of dx.
+func normBackward(l normLayout, nAff int, x *channelParts, weight, bias *Var, dY []float32, mean, rstd []float64, sb *siluBack) {
+	xd, dxd := x.values(), x.grads() // dxd nil: no gradient wanted
 	block := l.cpg * l.s
 	var W []float32
 	if weight != nil {
 		W = weight.Value.Data
-	}
-	var dX []float32
-	if x.requiresGrad {
-		dX = x.GradBuf().Data
 	}
 	wantAff := (weight != nil && weight.requiresGrad) || (bias != nil && bias.requiresGrad)
 	// GroupNorm keeps per-block partial sums per channel; LayerNorm's
@@ -240,18 +247,25 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 		pdw, pdb = (*partials)[:l.rows*l.cpg], (*partials)[l.rows*l.cpg:]
 	}
 	grain := max(1, 16384/max(1, block))
-	if dX != nil || !l.perElem {
+	if dxd != nil || !l.perElem {
 		parallel.For(l.rows, grain, func(lo, hi int) {
 			var dz *[]float32 // sb: one block of the gradient at the norm's output
 			if sb != nil {
 				dz = getConvBuf(block)
 				defer putConvBuf(dz)
 			}
+			var xs, dxs *[]float32 // blocks that span parts of x, gathered
+			if len(x.vars) > 1 {
+				xs, dxs = getConvBuf(block), getConvBuf(block)
+				defer putConvBuf(xs)
+				defer putConvBuf(dxs)
+			}
 			for r := lo; r < hi; r++ {
 				if block == 0 {
 					continue
 				}
-				xb, gb := X[r*block:(r+1)*block], dY[r*block:(r+1)*block]
+				xb, _ := x.block(xd, r, l, bufOf(xs))
+				gb := dY[r*block : (r+1)*block]
 				mu, rs := mean[r], rstd[r]
 				if sb != nil {
 					sb.block(l, nAff, r, xb, gb, *dz, mu, rs)
@@ -284,12 +298,13 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 						m2 += w * sdyx
 					}
 				}
-				if dX == nil {
+				if dxd == nil {
 					continue
 				}
 				m1 /= float64(block)
 				m2 *= rs / float64(block)
-				dxb := dX[r*block : (r+1)*block]
+				// gathered only where GroupNorm's block spans parts: scattered below
+				dxb, gathered := x.block(dxd, r, l, bufOf(dxs))
 				if l.perElem && W == nil { // the loop below with w = 1, vectorised
 					kernels.NormGradApply(dxb, gb, xb, mu, rs, 1, m1, m2)
 					continue
@@ -313,6 +328,9 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 					// dx += rs·((dy·w − m1) − x̂·m2)
 					kernels.NormGradApply(dxb[c*l.s:(c+1)*l.s], gb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu, rs, w, m1, m2)
 				}
+				if gathered {
+					x.scatter(dxd, r, l, dxb)
+				}
 			}
 		})
 	}
@@ -333,7 +351,7 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 				for i := 0; i < l.s; i++ {
 					j := r*l.s + i
 					dy := float64(dY[j])
-					pw[i] += dy * (float64(X[j]) - mu) * rs
+					pw[i] += dy * (float64(xd[0][j]) - mu) * rs // LayerNorm: x is one part
 					pb[i] += dy
 				}
 			}
