@@ -2,6 +2,7 @@ package autograd
 
 import (
 	"github.com/diffusego/diffusego/internal/kernels"
+	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -24,6 +25,14 @@ func (g *Graph) Conv2dAdd(x, w, b *Var, stride, padding, groups int, shift, res 
 	geom := kernels.ConvGeom{C: xs[1], H: xs[2], W: xs[3], KH: ws[2], KW: ws[3],
 		StrideH: stride, StrideW: stride, PadH: padding, PadW: padding}
 	checkConv(op, x, w, b, geom, groups)
+	outShape := convAddShape(op, xs, ws, geom, shift, res)
+	return g.conv(x, w, b, xs[0], geom, groups, outShape, shift, res)
+}
+
+// convAddShape is the output shape (N, Cout, OH, OW) of a convolution of
+// x (xs) with w (ws) in geom; it panics with a ShapeError unless shift
+// and res (each may be nil) fit it.
+func convAddShape(op string, xs, ws []int, geom kernels.ConvGeom, shift, res *Var) []int {
 	outShape := []int{xs[0], ws[0], geom.OutH(), geom.OutW()}
 	if shift != nil && !tensor.SameShape(shift.Value.Shape, outShape[:2]) {
 		tensor.Shapef(op, [][]int{xs, ws, shift.Value.Shape}, "shift wants shape %s", tensor.FormatShape(outShape[:2]))
@@ -31,5 +40,62 @@ func (g *Graph) Conv2dAdd(x, w, b *Var, stride, padding, groups int, shift, res 
 	if res != nil && !tensor.SameShape(res.Value.Shape, outShape) {
 		tensor.Shapef(op, [][]int{xs, ws, res.Value.Shape}, "res wants shape %s", tensor.FormatShape(outShape))
 	}
-	return g.conv(x, w, b, xs[0], geom, groups, outShape, shift, res)
+	return outShape
+}
+
+// addsBackward adds the gradients of the terms the convolution added to
+// its output o (conv's and GroupNormSiLUConv2dAdd's backward): res gets
+// o's gradient dY, shift (N, Cout) the sum of dY over each sample's
+// channel plane, b the sum over samples and positions: in float64, the
+// planes' sums added in sample order. When both shift and b want a
+// gradient, each plane is summed once for both (the same float64 sums, so
+// the same bits).
+func (c *convChunks) addsBackward(o, b, shift, res *Var) {
+	dY := o.Grad.Data
+	n, cout, hw := c.n, c.cout, c.hw
+	if res != nil && res.requiresGrad {
+		res.AccumGrad(o.Grad)
+	}
+	if shift != nil && shift.requiresGrad && b != nil && b.requiresGrad && c.outSize == cout*hw {
+		sums := getFloat64s(n * cout) // Σ over the pixels of plane (i, ch)
+		defer putFloat64s(sums)
+		ps := *sums
+		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				ps[r] = kernels.Sum(dY[r*hw : (r+1)*hw])
+			}
+		})
+		dS, dB := shift.GradBuf().Data, b.GradBuf().Data
+		for r, s := range ps {
+			dS[r] += float32(s)
+		}
+		for ch := range cout {
+			var s float64
+			for i := range n {
+				s += ps[i*cout+ch]
+			}
+			dB[ch] += float32(s)
+		}
+		return
+	}
+	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
+		dS := shift.GradBuf().Data
+		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
+			for r := lo; r < hi; r++ {
+				dS[r] += float32(kernels.Sum(dY[r*hw : (r+1)*hw]))
+			}
+		})
+	}
+	if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
+		dB := b.GradBuf().Data
+		parallel.For(cout, 1, func(lo, hi int) {
+			for ch := lo; ch < hi; ch++ {
+				var s float64
+				for i := range n {
+					s += kernels.Sum(dY[i*c.outSize+ch*hw : i*c.outSize+(ch+1)*hw])
+				}
+				dB[ch] += float32(s)
+			}
+		})
+	}
 }

@@ -505,9 +505,9 @@ func (g *Graph) conv(x, w, b *Var, n int, geom kernels.ConvGeom, groups int, out
 		dY := o.Grad.Data
 		last := passLast(res, x, w, b, shift) // res takes dY's buffer at the end
 		if last {
-			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, nil, o)
+			c.addsBackward(o, b, shift, nil)
 		} else {
-			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
+			c.addsBackward(o, b, shift, res)
 		}
 		var dX, dW []float32
 		setX := false // dX is x's first gradient: set it, without clearing first

@@ -302,13 +302,18 @@ func floatBytes(s []float32) []byte {
 // Winograd; cache reuses the transformed filters of earlier calls with
 // the same weight (calls that record no backward step).
 func (c *convChunks) winoForward(Y, bias, shift, res []float32, cache bool) {
-	c.winoForwardNorm(Y, bias, shift, res, cache, nil)
+	c.winoForwardIn(Y, bias, shift, res, cache, nil)
 }
 
-// winoForwardNorm is winoForward of the input SiLU(z), z = X under the
-// affine maps norm (one per sample and input channel; nil: the input is X
-// itself), made in the input transform's row copy: F(4×4) only.
-func (c *convChunks) winoForwardNorm(Y, bias, shift, res []float32, cache bool, norm []kernels.NormSiLUAffine) {
+// winoInput sets v (blocks blk apart, rows ld apart) to the transformed
+// input of the ms samples from lo of a forward pass, in place of the
+// algorithm's input transform of X: GroupNormSiLUConv2dAdd's normalised
+// input (kernels.Winograd4InputNormSiLU).
+type winoInput func(v []float32, blk, ld, lo, ms int, par bool)
+
+// winoForwardIn is winoForward whose input transform is input (nil: that
+// of X).
+func (c *convChunks) winoForwardIn(Y, bias, shift, res []float32, cache bool, input winoInput) {
 	a := c.algo(false)
 	var us []*kernels.PackedA
 	if cache {
@@ -319,21 +324,17 @@ func (c *convChunks) winoForwardNorm(Y, bias, shift, res []float32, cache bool, 
 		defer release()
 	}
 	p := c.winoChunks(a)
-	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, &kernels.WinogradAdds{Bias: bias, Shift: shift, Res: res}, norm)
+	c.winoConv(p, us, c.X, c.inSize, c.geom.C, Y, c.outSize, c.cout, false, &kernels.WinogradAdds{Bias: bias, Shift: shift, Res: res}, input)
 }
 
 // winoConv sets (add: adds into) out, samples of cout channels outSize
 // apart, to the convolution of in (cin channels, inSize apart) with the
 // filters whose transforms us holds, chunk by chunk, plus the terms of
-// adds (nil: none; laid out for the whole batch) when setting. With norm
-// (F(4×4) only) the input is SiLU of in under norm's affine map of each
-// sample and channel (Winograd4InputNormSiLU).
-func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, adds *kernels.WinogradAdds, norm []kernels.NormSiLUAffine) {
+// adds (nil: none; laid out for the whole batch) when setting. With
+// input, that transforms the input instead of a.input of in.
+func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32, inSize, cin int, out []float32, outSize, cout int, add bool, adds *kernels.WinogradAdds, input winoInput) {
 	h, w := c.geom.H, c.geom.W
 	a := p.a
-	if norm != nil && a != wino4 {
-		panic("autograd: a normalised Winograd input needs F(4×4, 3×3)")
-	}
 	serial := p.chunks >= parallel.Workers()
 	gemm := kernels.GemmA
 	if serial {
@@ -346,8 +347,8 @@ func (c *convChunks) winoConv(p winoChunks, us []*kernels.PackedA, in []float32,
 		for ch := clo; ch < chi; ch++ {
 			lo, ms := p.span(ch)
 			n := ms * p.tiles
-			if norm != nil {
-				kernels.Winograd4InputNormSiLU(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, norm[lo*cin:], !serial)
+			if input != nil {
+				input(v, cin*p.ld, p.ld, lo, ms, !serial)
 			} else {
 				a.input(v, cin*p.ld, p.ld, in[lo*inSize:], inSize, ms, cin, h, w, !serial)
 			}

@@ -140,7 +140,7 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 		if l.silu {
 			sb = &siluBack{W: W, B: B, Y: o.Value.Data} // Y may have been evicted and recomputed
 		}
-		normBackward(l, nAff, x, weight, bias, o.Grad.Data, mean, rstd, sb)
+		normBackward(l, nAff, oneChannelPart(x), weight, bias, o.Grad.Data, mean, rstd, sb)
 	}, pinned, x, weight, bias)
 	if l.perElem || block == 0 {
 		return v
@@ -149,12 +149,27 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 	// which backward keeps anyway (Evict).
 	return g.rematerializable(v, func(dst *tensor.Tensor) {
 		x.materialize()
-		X, Y := x.Value.Data, dst.Data
-		parallel.For(l.rows, grain, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
-			}
-		})
+		groupNormBlocks(l, nAff, dst.Data, oneChannelPart(x), W, B, mean, rstd)
+	})
+}
+
+// groupNormBlocks writes every block of a GroupNorm output Y from its
+// input x (one Var, or parts along the channels) and the statistics of
+// the forward pass (groupNormBlock), in parallel: Evict's recomputation,
+// and GroupNormSiLUConv2dAdd's backward.
+func groupNormBlocks(l normLayout, nAff int, Y []float32, x *channelParts, W, B []float32, mean, rstd []float64) {
+	block := l.cpg * l.s
+	xd := x.values()
+	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
+		var buf *[]float32 // a block that spans two parts, gathered
+		if len(xd) > 1 {
+			buf = getConvBuf(block)
+			defer putConvBuf(buf)
+		}
+		for r := lo; r < hi; r++ {
+			xb, _ := x.block(xd, r, l, bufOf(buf))
+			groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], xb, W, B, mean[r], rstd[r])
+		}
 	})
 }
 
@@ -211,19 +226,16 @@ func affineBase(l normLayout, r, nAff int) int {
 // result does not depend on scheduling. With sb (GroupNormSiLU), dY is the
 // gradient at the SiLU's output, and each block's dy at the norm's output
 // is made from it first, in a scratch block, while the block is in cache.
-func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, mean, rstd []float64, sb *siluBack) {
-	X := x.Value.Data
+// x is the input: one Var, or for GroupNorm the parts of a concatenation
+// along the channels that was never made, each of whose gradients gets
+// its channels of dx.
+func normBackward(l normLayout, nAff int, x *channelParts, weight, bias *Var, dY []float32, mean, rstd []float64, sb *siluBack) {
+	xd := x.values()
+	dxd, setX := x.grads() // dxd nil: no gradient wanted; setX: clear each block as it is reached, in cache
 	block := l.cpg * l.s
 	var W []float32
 	if weight != nil {
 		W = weight.Value.Data
-	}
-	var dX []float32
-	setX := false // x's first gradient: each block is cleared as it is reached, in cache
-	if x.requiresGrad {
-		var t *tensor.Tensor
-		t, setX = x.GradDst()
-		dX = t.Data
 	}
 	wantAff := (weight != nil && weight.requiresGrad) || (bias != nil && bias.requiresGrad)
 	// GroupNorm keeps per-block partial sums per channel; LayerNorm's
@@ -236,18 +248,25 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 		pdw, pdb = (*partials)[:l.rows*l.cpg], (*partials)[l.rows*l.cpg:]
 	}
 	grain := max(1, 16384/max(1, block))
-	if dX != nil || !l.perElem {
+	if dxd != nil || !l.perElem {
 		parallel.For(l.rows, grain, func(lo, hi int) {
 			var dz *[]float32 // sb: one block of the gradient at the norm's output
 			if sb != nil {
 				dz = getConvBuf(block)
 				defer putConvBuf(dz)
 			}
+			var xs, dxs *[]float32 // blocks that span parts of x, gathered
+			if len(x.vars) > 1 {
+				xs, dxs = getConvBuf(block), getConvBuf(block)
+				defer putConvBuf(xs)
+				defer putConvBuf(dxs)
+			}
 			for r := lo; r < hi; r++ {
 				if block == 0 {
 					continue
 				}
-				xb, gb := X[r*block:(r+1)*block], dY[r*block:(r+1)*block]
+				xb, _ := x.block(xd, r, l, bufOf(xs))
+				gb := dY[r*block : (r+1)*block]
 				mu, rs := mean[r], rstd[r]
 				if sb != nil {
 					sb.block(l, nAff, r, xb, gb, *dz, mu, rs)
@@ -280,13 +299,14 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 						m2 += w * sdyx
 					}
 				}
-				if dX == nil {
+				if dxd == nil {
 					continue
 				}
 				m1 /= float64(block)
 				m2 *= rs / float64(block)
-				dxb := dX[r*block : (r+1)*block]
-				if setX { // every branch below adds into the whole block
+				// gathered only where GroupNorm's block spans parts: scattered below
+				dxb, gathered := x.block(dxd, r, l, bufOf(dxs))
+				if setX { // one part, in place: every branch below adds into the whole block
 					clear(dxb)
 				}
 				if l.perElem && W == nil { // the loop below with w = 1, vectorised
@@ -312,6 +332,9 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 					// dx += rs·((dy·w − m1) − x̂·m2)
 					kernels.NormGradApply(dxb[c*l.s:(c+1)*l.s], gb[c*l.s:(c+1)*l.s], xb[c*l.s:(c+1)*l.s], mu, rs, w, m1, m2)
 				}
+				if gathered {
+					x.scatter(dxd, r, l, dxb)
+				}
 			}
 		})
 	}
@@ -332,7 +355,7 @@ func normBackward(l normLayout, nAff int, x, weight, bias *Var, dY []float32, me
 				for i := 0; i < l.s; i++ {
 					j := r*l.s + i
 					dy := float64(dY[j])
-					pw[i] += dy * (float64(X[j]) - mu) * rs
+					pw[i] += dy * (float64(xd[0][j]) - mu) * rs // LayerNorm: x is one part
 					pb[i] += dy
 				}
 			}

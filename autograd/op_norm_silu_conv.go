@@ -24,150 +24,105 @@ import (
 // giving the activation back (Evict) once the convolution has read it, as
 // a ResBlock does.
 func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps float64, w, b *Var, stride, padding int, shift, res *Var) *Var {
+	return g.GroupNormSiLUConv2dAddCat([]*Var{x}, groups, nw, nb, eps, w, b, stride, padding, shift, res)
+}
+
+// GroupNormSiLUConv2dAddCat is GroupNormSiLUConv2dAdd of the concatenation
+// Concat(1, xs...) of inputs (N, C_k, H, W), as a U-Net decoder's
+// ResBlock reads its input and skip, with the same bits. Where the op
+// fuses, the concatenation is never made: the statistics and the input
+// transform read each channel in its part (a group that spans two parts
+// is copied into a scratch block), and backward adds each part's
+// gradient into that part's own buffer. Elsewhere it makes the
+// concatenation, runs the two ops on it, and gives it back (Evict) for
+// backward to make again.
+func (g *Graph) GroupNormSiLUConv2dAddCat(xs []*Var, groups int, nw, nb *Var, eps float64, w, b *Var, stride, padding int, shift, res *Var) *Var {
 	const op = "GroupNormSiLUConv2dAdd"
-	record := g.Needs(x, nw, nb, w, b, shift, res)
+	x := newChannelParts(op, xs)
 	c := normSiLUConvChunks(x, groups, w, stride, padding)
 	if c == nil { // the two ops' checks say what is wrong, if anything
-		return g.normSiLUConvTwoSteps(x, groups, nw, nb, eps, w, b, stride, padding, shift, res)
+		if len(xs) == 1 {
+			return g.normSiLUConvTwoSteps(xs[0], groups, nw, nb, eps, w, b, stride, padding, shift, res)
+		}
+		cat := g.Concat(1, xs...)
+		out := g.normSiLUConvTwoSteps(cat, groups, nw, nb, eps, w, b, stride, padding, shift, res)
+		g.Evict(cat) // made again from the parts in backward
+		return out
 	}
-	xs, ws := x.Value.Shape, w.Value.Shape
-	checkAffine(op, xs, xs[1], nw, nb)
-	checkConv(op, x, w, b, c.geom, 1)
-	outShape := []int{xs[0], ws[0], c.geom.OutH(), c.geom.OutW()}
-	if shift != nil && !tensor.SameShape(shift.Value.Shape, outShape[:2]) {
-		tensor.Shapef(op, [][]int{xs, ws, shift.Value.Shape}, "shift wants shape %s", tensor.FormatShape(outShape[:2]))
-	}
-	if res != nil && !tensor.SameShape(res.Value.Shape, outShape) {
-		tensor.Shapef(op, [][]int{xs, ws, res.Value.Shape}, "res wants shape %s", tensor.FormatShape(outShape))
-	}
-	n, cin := xs[0], xs[1]
-	l := normLayout{rows: n * groups, cpg: cin / groups, s: xs[2] * xs[3], silu: true}
+	shape := x.shape()
+	checkAffine(op, shape, shape[1], nw, nb)
+	checkConv(op, &Var{Value: &tensor.Tensor{Shape: shape}}, w, b, c.geom, 1) // checkConv reads x's shape alone
+	outShape := convAddShape(op, shape, w.Value.Shape, c.geom, shift, res)
+	n, cin := shape[0], shape[1]
+	l := normLayout{rows: n * groups, cpg: cin / groups, s: x.s, silu: true}
 	stats := getFloat64s(2 * l.rows)
 	mean, rstd := (*stats)[:l.rows], (*stats)[l.rows:]
 	aff := getNormSiLUAffine(n * cin)
-	groupNormMaps(*aff, mean, rstd, x.Value.Data, l, cin, data(nw), data(nb), eps)
+	groupNormMaps(*aff, mean, rstd, x, l, data(nw), data(nb), eps)
 	out := g.allocDirty(outShape...) // every element written by the output transform
-	c.winoForwardNorm(out.Data, data(b), data(shift), data(res), !g.Recording(), *aff)
+	c.winoForwardIn(out.Data, data(b), data(shift), data(res), !g.Recording(), x.normSiLUInput(*aff, c.geom))
 	putNormSiLUAffine(aff)
-	if !record {
+	inputs := append(append([]*Var(nil), xs...), nw, nb, w, b, shift, res)
+	if !g.Needs(inputs...) {
 		putFloat64s(stats)
 		return g.recordOp(out, nil, nil)
 	}
 	W, B := data(nw), data(nb)
 	return g.recordOp(out, func(o *Var) {
 		defer putFloat64s(stats) // backward runs once
+		last := passLast(res, inputs[:len(inputs)-1]...) // res takes o's gradient buffer at the end
+		if last {
+			c.addsBackward(o, b, shift, nil)
+			defer g.passGrad(o, res) // after every read of o's gradient
+		} else {
+			c.addsBackward(o, b, shift, res)
+		}
+		wantA := (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad)
+		for _, v := range xs {
+			wantA = wantA || v.requiresGrad
+		}
+		if !wantA && !w.requiresGrad {
+			return
+		}
 		// The activation, made once, as GroupNormSiLU's forward (and Evict's
 		// recomputation) makes it: the convolution's weight gradient and
 		// the norm's backward read it.
-		X := x.Value.Data // x may have been evicted and made again (Evict)
 		act := getConvBuf(n * c.inSize)
 		defer putConvBuf(act)
-		block := l.cpg * l.s
-		parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				groupNormBlock(l, cin, r, (*act)[r*block:(r+1)*block], X[r*block:(r+1)*block], W, B, mean[r], rstd[r])
-			}
-		})
+		groupNormBlocks(l, cin, *act, x, W, B, mean, rstd) // the parts may have been evicted and made again (Evict)
 		c.X = *act
-		dY := o.Grad.Data
-		last := passLast(res, x, nw, nb, w, b, shift) // res takes dY's buffer at the end
-		if last {
-			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, nil, o)
-		} else {
-			convAddsBackward(dY, n, c.cout, c.outSize, c.hw, b, shift, res, o)
-		}
-		var dA *[]float32 // the gradient at the activation
-		if x.requiresGrad || (nw != nil && nw.requiresGrad) || (nb != nil && nb.requiresGrad) {
-			dA = getConvBuf(n * c.inSize) // winoBackward sets all of it
-			defer putConvBuf(dA)
-		}
-		var dX, dW []float32
-		if dA != nil {
-			dX = *dA
+		var dA, dW []float32 // the gradients at the activation (set, not added: a scratch) and at w
+		if wantA {
+			buf := getConvBuf(n * c.inSize)
+			defer putConvBuf(buf)
+			dA = *buf
 		}
 		if w.requiresGrad {
 			dW = w.GradBuf().Data
 		}
-		if dX != nil || dW != nil {
-			c.winoBackward(dY, dX, dW, true)
-		}
+		c.winoBackward(o.Grad.Data, dA, dW, true)
 		if dA != nil {
-			normBackward(l, cin, x, nw, nb, *dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
+			normBackward(l, cin, x, nw, nb, dA, mean, rstd, &siluBack{W: W, B: B, Y: *act})
 		}
-		if last {
-			g.passGrad(o, res)
-		}
-	}, pins{w, nw, nb}, x, nw, nb, w, b, shift, res) // w: packed in backward; nw, nb: their data kept
-}
-
-// convAddsBackward adds the gradients of the terms a convolution adds to
-// its output: res gets dY, shift (N, Cout) the sum of dY over each
-// sample's channel plane, b the sum over samples and positions: in
-// float64, the planes' sums added in sample order. When both shift and b
-// want a gradient, each plane is summed once for both (the same float64
-// sums, so the same bits).
-func convAddsBackward(dY []float32, n, cout, outSize, hw int, b, shift, res, o *Var) {
-	if res != nil && res.requiresGrad {
-		res.AccumGrad(o.Grad)
-	}
-	if shift != nil && shift.requiresGrad && b != nil && b.requiresGrad && outSize == cout*hw {
-		sums := getFloat64s(n * cout) // Σ over the pixels of plane (i, ch)
-		defer putFloat64s(sums)
-		ps := *sums
-		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				ps[r] = kernels.Sum(dY[r*hw : (r+1)*hw])
-			}
-		})
-		dS, dB := shift.GradBuf().Data, b.GradBuf().Data
-		for r, s := range ps {
-			dS[r] += float32(s)
-		}
-		for ch := range cout {
-			var s float64
-			for i := range n {
-				s += ps[i*cout+ch]
-			}
-			dB[ch] += float32(s)
-		}
-		return
-	}
-	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
-		dS := shift.GradBuf().Data
-		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				dS[r] += float32(kernels.Sum(dY[r*hw : (r+1)*hw]))
-			}
-		})
-	}
-	if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
-		dB := b.GradBuf().Data
-		parallel.For(cout, 1, func(lo, hi int) {
-			for ch := lo; ch < hi; ch++ {
-				var s float64
-				for i := range n {
-					s += kernels.Sum(dY[i*outSize+ch*hw : i*outSize+(ch+1)*hw])
-				}
-				dB[ch] += float32(s)
-			}
-		})
-	}
+	}, pins{w, nw, nb}, inputs...) // w: packed in backward; nw, nb: their data kept
 }
 
 // normSiLUConvChunks is the convolution of a GroupNormSiLUConv2dAdd call
-// when its input can be normalised in the Winograd input transform
+// when its input x can be normalised in the Winograd input transform
 // (F(4×4, 3×3) forward; backward may take either algorithm), else nil.
-func normSiLUConvChunks(x *Var, groups int, w *Var, stride, padding int) *convChunks {
-	xs, ws := x.Value.Shape, w.Value.Shape
+// Its X is not x (the forward pass reads x through normSiLUInput).
+func normSiLUConvChunks(x *channelParts, groups int, w *Var, stride, padding int) *convChunks {
+	xs, ws := x.shape(), w.Value.Shape
 	if len(xs) != 4 || len(ws) != 4 || groups < 1 || xs[1]%groups != 0 || ws[1] != xs[1] {
 		return nil
 	}
 	geom := kernels.ConvGeom{C: xs[1], H: xs[2], W: xs[3], KH: ws[2], KW: ws[3],
 		StrideH: stride, StrideW: stride, PadH: padding, PadW: padding}
-	c := newConvChunks(x, w, xs[0], geom, 1)
+	c := newConvChunks(x.vars[0], w, xs[0], geom, 1)
 	if !c.winograd() || c.algo(false) != wino4 {
 		return nil
 	}
+	c.X = nil
 	return c
 }
 
@@ -180,25 +135,56 @@ func (g *Graph) normSiLUConvTwoSteps(x *Var, groups int, nw, nb *Var, eps float6
 }
 
 // groupNormMaps sets mean[r] and rstd[r] to the mean and 1/√(var + eps)
-// of block r of x, a (sample, group) of GroupNormSiLU's layout l over c
-// channels, as normalize computes them (rowStats), and aff[s·c + ch] to
-// the affine map of sample s, channel ch: a = rstd·weight and sh = bias
-// (channelAffine), so that NormAffine under the map makes GroupNorm's
-// output bit for bit. Channel k of block r is the flat (sample, channel)
-// index r·cpg + k.
-func groupNormMaps(aff []kernels.NormSiLUAffine, mean, rstd []float64, x []float32, l normLayout, c int, W, B []float32, eps float64) {
+// of block r of x, a (sample, group) of GroupNormSiLU's layout l, as
+// normalize computes them (rowStats), and aff to the affine map of every
+// sample and channel (a = rstd·weight and sh = bias: channelAffine), laid
+// out as normSiLUInput reads them, so that NormAffine under the map makes
+// GroupNorm's output bit for bit.
+func groupNormMaps(aff []kernels.NormSiLUAffine, mean, rstd []float64, x *channelParts, l normLayout, W, B []float32, eps float64) {
 	block := l.cpg * l.s
+	c := x.channels()
+	xd := x.values()
+	n := l.rows * l.cpg / c
 	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
+		var buf *[]float32 // a block that spans two parts, gathered
+		if len(xd) > 1 {
+			buf = getConvBuf(block)
+			defer putConvBuf(buf)
+		}
 		for r := lo; r < hi; r++ {
-			mu, rs := rowStats(x[r*block:(r+1)*block], eps)
+			xb, _ := x.block(xd, r, l, bufOf(buf))
+			mu, rs := rowStats(xb, eps)
 			mean[r], rstd[r] = mu, rs
 			a0 := affineBase(l, r, c)
 			for k := range l.cpg {
 				a, sh := channelAffine(W, B, a0+k, rs)
-				aff[r*l.cpg+k] = kernels.NormSiLUAffine{Mu: mu, A: a, Sh: sh}
+				aff[x.mapIndex(n, r*l.cpg/c, a0+k)] = kernels.NormSiLUAffine{Mu: mu, A: a, Sh: sh}
 			}
 		}
 	})
+}
+
+// mapIndex is where normSiLUInput finds the affine map of sample i and
+// channel ch of the n samples: part by part, and within a part sample by
+// sample (i·C + ch for one part).
+func (x *channelParts) mapIndex(n, i, ch int) int {
+	k := x.part(ch)
+	return n*x.c0[k] + i*(x.c0[k+1]-x.c0[k]) + ch - x.c0[k]
+}
+
+// normSiLUInput is the F(4×4) input transform of SiLU(z), z the parts of
+// x under the maps aff (groupNormMaps), part by part: each part's
+// channels go to their rows of v (kernels.Winograd4InputNormSiLU).
+func (x *channelParts) normSiLUInput(aff []kernels.NormSiLUAffine, geom kernels.ConvGeom) winoInput {
+	xd := x.values()
+	n := len(aff) / x.channels()
+	return func(v []float32, blk, ld, lo, ms int, par bool) {
+		for k, d := range xd {
+			c0, ck := x.c0[k], x.c0[k+1]-x.c0[k]
+			kernels.Winograd4InputNormSiLU(v[c0*ld:], blk, ld, d[lo*ck*x.s:], ck*x.s, ms, ck, geom.H, geom.W,
+				aff[x.mapIndex(n, lo, c0):], par)
+		}
+	}
 }
 
 // normSiLUMaps keeps the maps' buffers between calls.

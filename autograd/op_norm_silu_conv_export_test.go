@@ -4,5 +4,5 @@ package autograd
 // inside the convolution's input transform rather than running the two
 // ops.
 func NormSiLUConvFuses(x *Var, groups int, w *Var, stride, padding int) bool {
-	return normSiLUConvChunks(x, groups, w, stride, padding) != nil
+	return normSiLUConvChunks(oneChannelPart(x), groups, w, stride, padding) != nil
 }

@@ -193,11 +193,17 @@ func TestGroupNormSiLUConv2dAddGradMatchesTwoSteps(t *testing.T) {
 }
 
 // TestGroupNormSiLUConv2dAddShapeErrors checks that bad operands panic
-// with a *tensor.ShapeError on the fused path as on the two steps.
+// with a *tensor.ShapeError on the fused path (a wrong norm weight, bias,
+// shift or res: x and w fuse) as on the two steps (groups that do not
+// divide the channels, a weight of other input channels).
 func TestGroupNormSiLUConv2dAddShapeErrors(t *testing.T) {
+	autograd.ForceWinograd(t, true)
 	autograd.ForceWinograd4(t, true)
 	x := autograd.NewVar(tensor.New(2, 16, 8, 8))
 	w := autograd.NewVar(tensor.New(16, 16, 3, 3))
+	if !autograd.NormSiLUConvFuses(x, 4, w, 1, 1) {
+		t.Fatal("x and w do not fuse with F(4×4) forced")
+	}
 	for name, f := range map[string]func(){
 		"norm weight": func() {
 			autograd.NoGrad().GroupNormSiLUConv2dAdd(x, 4, autograd.NewVar(tensor.New(8)), nil, 1e-5, w, nil, 1, 1, nil, nil)

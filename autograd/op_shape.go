@@ -137,7 +137,9 @@ func splitAt(shape []int, axis int) (outer, inner int) {
 }
 
 // Concat joins xs along axis (negative counts from the end); every other
-// axis must agree.
+// axis must agree. An op that reads whole channels at a time may take the
+// parts of a channel concatenation instead and spare the copy
+// (GroupNormSiLUConv2dAddCat).
 func (g *Graph) Concat(axis int, xs ...*Var) *Var {
 	if len(xs) == 0 {
 		tensor.Shapef("Concat", nil, "no operands")
@@ -286,4 +288,165 @@ func (g *Graph) Index(x *Var, i int) *Var {
 		dX, G := x.GradBuf().Data[i*n:(i+1)*n], o.Grad.Data
 		parallel.For(n, grainElems, func(lo, hi int) { kernels.AddTo(dX[lo:hi], G[lo:hi]) })
 	}, pins{x}, x) // a view: out shares x's data
+}
+
+// channelParts is the concatenation of parts along axis 1, Concat(1,
+// parts...), left unmade: an op that reads whole channels at a time
+// (GroupNormSiLUConv2dAddCat) finds each one in its part, and a run of
+// channels that spans two parts in a scratch copy. One part stands for
+// itself: its data is the input.
+type channelParts struct {
+	vars []*Var
+	c0   []int // the first channel of each part, then the channels of all
+	s    int   // elements per channel: the product of the axes after 1
+}
+
+// oneChannelPart is x as channelParts of one part.
+func oneChannelPart(x *Var) *channelParts {
+	s := x.Value.Shape
+	c, inner := 1, 1
+	if len(s) >= 2 {
+		c, inner = s[1], tensor.Numel(s[2:])
+	}
+	return &channelParts{vars: []*Var{x}, c0: []int{0, c}, s: inner}
+}
+
+// newChannelParts checks that xs (at least one, each (N, C_k, …)) agree
+// on every axis but 1, as Concat(1, xs...) would, and describes them.
+func newChannelParts(op string, xs []*Var) *channelParts {
+	shapes := make([][]int, len(xs))
+	for i, x := range xs {
+		shapes[i] = x.Value.Shape
+	}
+	if len(xs) == 0 {
+		tensor.Shapef(op, shapes, "no operands")
+	}
+	first := shapes[0]
+	if len(first) < 2 {
+		tensor.Shapef(op, shapes, "operands need shape (N, C, …)")
+	}
+	p := &channelParts{vars: xs, c0: make([]int, len(xs)+1), s: tensor.Numel(first[2:])}
+	for i, s := range shapes {
+		if len(s) != len(first) {
+			tensor.Shapef(op, shapes, "operand %d has %d axes, want %d", i, len(s), len(first))
+		}
+		for j := range s {
+			if j != 1 && s[j] != first[j] {
+				tensor.Shapef(op, shapes, "operand %d has size %d at axis %d, want %d", i, s[j], j, first[j])
+			}
+		}
+		p.c0[i+1] = p.c0[i] + s[1]
+	}
+	return p
+}
+
+// channels is the number of channels of the concatenation.
+func (p *channelParts) channels() int { return p.c0[len(p.vars)] }
+
+// shape is the concatenation's shape.
+func (p *channelParts) shape() []int {
+	s := append([]int(nil), p.vars[0].Value.Shape...)
+	s[1] = p.channels()
+	return s
+}
+
+// values lists the parts' data, read when called (after Backward has made
+// an evicted part again).
+func (p *channelParts) values() [][]float32 {
+	d := make([][]float32, len(p.vars))
+	for k, v := range p.vars {
+		d[k] = v.Value.Data
+	}
+	return d
+}
+
+// grads returns the parts' gradient buffers (nil: no part wants one;
+// nil for a part that does not) and whether the one part's buffer is its
+// first gradient, undefined until written (Var.GradDst): then each block
+// must be cleared before it is added into. A concatenation of several
+// parts takes zeroed buffers (Var.GradBuf), since a block that spans
+// parts is gathered, added into and scattered back.
+func (p *channelParts) grads() (d [][]float32, set bool) {
+	if len(p.vars) == 1 {
+		if v := p.vars[0]; v.requiresGrad {
+			t, set := v.GradDst()
+			return [][]float32{t.Data}, set
+		}
+		return nil, false
+	}
+	for k, v := range p.vars {
+		if v.requiresGrad {
+			if d == nil {
+				d = make([][]float32, len(p.vars))
+			}
+			d[k] = v.GradBuf().Data
+		}
+	}
+	return d, false
+}
+
+// block returns block r of layout l of the concatenation of data (one
+// slice per part, as values or grads list them): in place where one part
+// holds the block, otherwise gathered into buf (copied true; a part
+// without data leaves its channels of buf as they were). With one part,
+// block r is simply data[0][r·l.cpg·l.s:], whatever the layout (LayerNorm
+// too); with more, l must be GroupNorm's, cut into blocks of l.cpg
+// channels.
+func (p *channelParts) block(data [][]float32, r int, l normLayout, buf []float32) (b []float32, copied bool) {
+	cpg, n := l.cpg, l.cpg*l.s
+	if len(p.vars) == 1 && data[0] != nil {
+		return data[0][r*n : (r+1)*n], false
+	}
+	groups := p.channels() / cpg
+	i, ch := r/groups, (r%groups)*cpg
+	k := p.part(ch)
+	if ck := p.c0[k+1] - p.c0[k]; ch+cpg <= p.c0[k+1] && data[k] != nil {
+		return data[k][(i*ck+ch-p.c0[k])*p.s:][:n], false
+	}
+	p.copyBlock(data, i, ch, cpg, buf[:n], false)
+	return buf[:n], true
+}
+
+// scatter copies block r, gathered into b by block, back into the parts
+// that have data.
+func (p *channelParts) scatter(data [][]float32, r int, l normLayout, b []float32) {
+	groups := p.channels() / l.cpg
+	p.copyBlock(data, r/groups, (r%groups)*l.cpg, l.cpg, b, true)
+}
+
+// copyBlock copies channels [ch, ch+m) of sample i between the parts'
+// data and b: into b, or with back from b into the parts. Parts without
+// data are left out.
+func (p *channelParts) copyBlock(data [][]float32, i, ch, m int, b []float32, back bool) {
+	for c := ch; c < ch+m; {
+		k := p.part(c)
+		end := min(ch+m, p.c0[k+1])
+		if d := data[k]; d != nil {
+			ck := p.c0[k+1] - p.c0[k]
+			src := d[(i*ck+c-p.c0[k])*p.s:][:(end-c)*p.s]
+			dst := b[(c-ch)*p.s:][:(end-c)*p.s]
+			if back {
+				src, dst = dst, src
+			}
+			copy(dst, src)
+		}
+		c = end
+	}
+}
+
+// part is the index of the part that holds channel ch.
+func (p *channelParts) part(ch int) int {
+	k := 0
+	for p.c0[k+1] <= ch {
+		k++
+	}
+	return k
+}
+
+// bufOf is *p, or nil for a nil p.
+func bufOf(p *[]float32) []float32 {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -56,14 +56,77 @@ func (c *Conv2d) ForwardAdd(g *autograd.Graph, x, shift, res *autograd.Var) *aut
 // written. Otherwise the activation is made, read by the convolution, and
 // given back to be made again in backward (autograd's Evict).
 func (c *Conv2d) ForwardNormSiLUAdd(g *autograd.Graph, norm *GroupNorm, x, shift, res *autograd.Var) *autograd.Var {
+	return c.ForwardNormSiLUAddCat(g, norm, []*autograd.Var{x}, shift, res)
+}
+
+// ForwardNormSiLUAddCat is ForwardNormSiLUAdd of the concatenation of xs
+// along the channels, as a U-Net decoder's ResBlock reads its input and
+// skip, with the same bits; where the norm is applied inside the
+// convolution the concatenation is never made (autograd's
+// GroupNormSiLUConv2dAddCat).
+func (c *Conv2d) ForwardNormSiLUAddCat(g *autograd.Graph, norm *GroupNorm, xs []*autograd.Var, shift, res *autograd.Var) *autograd.Var {
 	if c.Groups != 1 {
+		x := xs[0]
+		if len(xs) > 1 {
+			x = g.Concat(1, xs...)
+		}
 		a := norm.ForwardSiLU(g, x)
 		out := c.ForwardAdd(g, a, shift, res)
 		g.Evict(a)
+		if len(xs) > 1 {
+			g.Evict(x) // made again from xs in backward
+		}
 		return out
 	}
-	return g.GroupNormSiLUConv2dAdd(x, norm.Groups, norm.Weight.V, norm.Bias.V, norm.Eps,
+	return g.GroupNormSiLUConv2dAddCat(xs, norm.Groups, norm.Weight.V, norm.Bias.V, norm.Eps,
 		c.Weight.V, paramVar(c.Bias), c.Stride, c.Padding, shift, res)
+}
+
+// ForwardCat is Forward of the concatenation of xs (N, C_k, H, W) along
+// the channels, without making it: the convolution splits along its
+// input channels,
+//
+//	conv(concat(x_0, x_1, …), W) + b = (conv(x_0, W_0) + b) + conv(x_1, W_1) + …,
+//
+// W_k the weight's slice of x_k's channels, each term added to the sum
+// so far by the next convolution's residual (autograd's Conv2dAdd), and
+// backward adds each term's input gradient straight into x_k's. The sum
+// is rounded term by term, so the result differs from Forward of the
+// concatenation in the last bits. A grouped convolution makes the
+// concatenation.
+func (c *Conv2d) ForwardCat(g *autograd.Graph, xs []*autograd.Var) *autograd.Var {
+	if len(xs) == 1 {
+		return c.Forward(g, xs[0])
+	}
+	if c.Groups != 1 {
+		x := g.Concat(1, xs...)
+		out := c.Forward(g, x)
+		g.Evict(x)
+		return out
+	}
+	shapes, cin := [][]int{c.Weight.V.Shape()}, 0
+	for _, x := range xs {
+		shapes = append(shapes, x.Shape())
+		if len(x.Shape()) == 4 {
+			cin += x.Shape()[1]
+		}
+	}
+	if cin != c.Weight.V.Shape()[1] {
+		tensor.Shapef("Conv2d.ForwardCat", shapes, "parts of %d channels in all, weight wants (N, %d, H, W) parts", cin, c.Weight.V.Shape()[1])
+	}
+	var out *autograd.Var
+	c0 := 0
+	for _, x := range xs {
+		ck := x.Shape()[1]
+		w := g.Slice(c.Weight.V, 1, c0, c0+ck) // (Cout, C_k, kH, kW)
+		if out == nil {
+			out = g.Conv2dAdd(x, w, paramVar(c.Bias), c.Stride, c.Padding, 1, nil, nil)
+		} else {
+			out = g.Conv2dAdd(x, w, nil, c.Stride, c.Padding, 1, nil, out)
+		}
+		c0 += ck
+	}
+	return out
 }
 
 // Params lists weight, then bias.

@@ -227,9 +227,9 @@ func (m *Model) Forward(g *autograd.Graph, x *autograd.Var, t []float64, y []int
 		for j, r := range l.Res {
 			skip := hs[len(hs)-1]
 			hs = hs[:len(hs)-1]
-			cat := g.Concat(1, h, skip) // running activation first, skip second
-			h = m.trace(nn.Join("up", i, "res", j), r.Forward(g, cat, e, m.DropoutRNG))
-			g.Evict(cat) // made again from h and skip, which backward keeps anyway
+			// The input is the concatenation (running activation first,
+			// skip second), read where its two parts lie.
+			h = m.trace(nn.Join("up", i, "res", j), r.ForwardCat(g, []*autograd.Var{h, skip}, e, m.DropoutRNG))
 			if len(l.Attn) > 0 {
 				h = m.trace(nn.Join("up", i, "attn", j), l.Attn[j].Forward(g, h))
 			}

@@ -42,23 +42,47 @@ func NewResBlock(name string, cin, cout, embDim, groups int, dropout float64, rn
 }
 
 // Forward maps x: (N, c_in, H, W) to (N, c_out, H, W) given e = SiLU(emb):
-// (N, EmbDim). A nil rng turns dropout off (evaluation and sampling).
+// (N, EmbDim). A nil rng turns dropout off (evaluation and sampling). Each
+// convolution reads its pre-activation SiLU(norm(·)) through
+// nn.Conv2d.ForwardNormSiLUAdd, with the bits of the two steps: where it
+// runs through Winograd's F(4×4, 3×3) the norm is applied inside the
+// convolution's input transform and the activation is never written;
+// elsewhere it is made and given back after the convolution, to be made
+// again in backward. With dropout on, conv2 reads the dropped activation,
+// which is written.
 func (r *ResBlock) Forward(g *autograd.Graph, x, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
-	tb := r.Temb.Forward(g, e) // (N, c_out)
-	a := r.Norm1.ForwardSiLU(g, x)
-	h := r.Conv1.ForwardAdd(g, a, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
-	g.Evict(a)                             // made again from x in backward, for conv1's weight gradient
-	a = r.Norm2.ForwardSiLU(g, h)
-	h = a
-	if r.Dropout > 0 && rng != nil {
-		h = g.Dropout(h, r.Dropout, rng)
+	return r.ForwardCat(g, []*autograd.Var{x}, e, rng)
+}
+
+// ForwardCat is Forward of the concatenation of xs along the channels, a
+// decoder block's running activation and skip, without making it: norm1
+// and conv1 read each channel in its part (nn.Conv2d.ForwardNormSiLUAddCat,
+// the same bits as on the concatenation), and the 1×1 skip convolution
+// sums one product per part (nn.Conv2d.ForwardCat, which rounds that sum
+// term by term). Only a block without a skip convolution makes the
+// concatenation, its residual.
+func (r *ResBlock) ForwardCat(g *autograd.Graph, xs []*autograd.Var, e *autograd.Var, rng *tensor.RNG) *autograd.Var {
+	tb := r.Temb.Forward(g, e)                                  // (N, c_out)
+	h := r.Conv1.ForwardNormSiLUAddCat(g, r.Norm1, xs, tb, nil) // conv1(SiLU(norm1(x))) + tb: (N, c_out, H, W)
+	var skip, cat *autograd.Var
+	switch {
+	case r.Skip != nil:
+		skip = r.Skip.ForwardCat(g, xs)
+	case len(xs) == 1:
+		skip = xs[0]
+	default:
+		cat = g.Concat(1, xs...)
+		skip = cat
 	}
-	skip := x
-	if r.Skip != nil {
-		skip = r.Skip.Forward(g, x)
+	var out *autograd.Var
+	if r.Dropout > 0 && rng != nil { // dropout sits between the activation and conv2
+		a := r.Norm2.ForwardSiLU(g, h)
+		out = r.Conv2.ForwardAdd(g, g.Dropout(a, r.Dropout, rng), nil, skip)
+		g.Evict(a)
+	} else {
+		out = r.Conv2.ForwardNormSiLUAdd(g, r.Norm2, h, nil, skip) // skip + conv2(SiLU(norm2(h))), the sum in the other order: the same bits
 	}
-	out := r.Conv2.ForwardAdd(g, h, nil, skip) // skip + conv2(h)
-	g.Evict(a)
+	g.Evict(cat) // made again from xs in backward, if at all (a residual's value is not read there)
 	return out
 }
 

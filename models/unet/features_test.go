@@ -10,8 +10,10 @@ import (
 )
 
 // frozenForward is Model.Forward as it was before it was split into
-// Encode and Decode, kept verbatim (label checks aside) so that the split
-// is tested against the code it replaced, on every machine and kernel path.
+// Encode and Decode, kept verbatim (label checks aside, and the decoder's
+// ResBlocks reading their concatenated input in parts, as Decode does
+// now) so that the split is tested against the code it replaced, on every
+// machine and kernel path.
 func frozenForward(m *unet.Model, g *autograd.Graph, x *autograd.Var, t []float64, y []int) *autograd.Var {
 	n := x.Shape()[0]
 	emb := m.Temb.Forward(g, t)
@@ -48,8 +50,7 @@ func frozenForward(m *unet.Model, g *autograd.Graph, x *autograd.Var, t []float6
 		for j, r := range l.Res {
 			skip := hs[len(hs)-1]
 			hs = hs[:len(hs)-1]
-			h = g.Concat(1, h, skip)
-			h = r.Forward(g, h, e, m.DropoutRNG)
+			h = r.ForwardCat(g, []*autograd.Var{h, skip}, e, m.DropoutRNG) // was Forward of g.Concat(1, h, skip): the skip convolution now sums per part
 			if len(l.Attn) > 0 {
 				h = l.Attn[j].Forward(g, h)
 			}

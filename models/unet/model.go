@@ -330,9 +330,9 @@ func (m *Model) Decode(g *autograd.Graph, enc *Encoding) *autograd.Var {
 		l := m.Up[i]
 		for j, r := range l.Res {
 			next--
-			cat := g.Concat(1, h, enc.Skips[next]) // running activation first, skip second
-			h = r.Forward(g, cat, e, m.DropoutRNG)
-			g.Evict(cat) // made again from h and the skip, which backward keeps anyway
+			// The input is the concatenation (running activation first,
+			// skip second), read where its two parts lie.
+			h = r.ForwardCat(g, []*autograd.Var{h, enc.Skips[next]}, e, m.DropoutRNG)
 			if len(l.Attn) > 0 {
 				h = l.Attn[j].Forward(g, h)
 			}

@@ -316,7 +316,8 @@ func TestPooledMatchesPlain(t *testing.T) {
 	ps := m.Params()
 	x := autograd.NewVar(tensor.NewRNG(2).Rand(-1, 1, 2, 3, 4, 4))
 	plain := autograd.New()
-	// The evictions: two per ResBlock (its normalised inputs), the
+	// The evictions: two per ResBlock (its normalised inputs: at 4×4 no
+	// convolution runs through Winograd, so none is fused into one), the
 	// decoder's concatenations, the upsampled maps and the output layer's
 	// input. Were an op on their path to pin one of them (Evict keeps a
 	// value an op reads from a slice kept from the forward pass), the
