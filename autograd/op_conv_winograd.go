@@ -198,11 +198,17 @@ const winoGemmCols = 32
 // convolutions ran 1.06–1.25x faster forward and 1.08–1.25x backward at
 // batch 16 and 64, the 7×7 one with 256 input channels (a unit of 2.3
 // times its chunk) 1.2x forward and 1.1x backward against a bound of
-// twice. Then, as the implicit GEMM does
-// (balancedChunks), the chunk count is rounded up to a multiple of the
-// workers, the chunks getting smaller and so staying in L2: 3 chunks on
-// 2 workers would keep one worker idle a third of the time, and 10 on 2
-// workers, handed out as 8 ranges (batch 64), a fifth.
+// twice. At 28×28 (49 tiles a sample, so 32 + 16 + 1 columns, the last
+// panel padded to 16) runs of 64 tiles across samples were tried, with
+// transforms of a tile range: 1.10–1.20x on those convolutions' forward
+// passes, but no change in bench-unet's batch-16 training or sampling
+// (0.996x and 1.000x per CPU-second, 7 rounds), the partial samples'
+// repeated band copies and activations taking back what the GEMMs gained.
+// Then, as the implicit GEMM does (balancedChunks), the chunk count is
+// rounded up to a multiple of the workers, the chunks getting smaller and
+// so staying in L2: 3 chunks on 2 workers would keep one worker idle a
+// third of the time, and 10 on 2 workers, handed out as 8 ranges (batch
+// 64), a fifth.
 func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
 	p := winoChunks{a: a, n: c.n}
 	p.tiles = a.tiles(c.geom.H, c.geom.W)
