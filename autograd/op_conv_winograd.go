@@ -171,10 +171,11 @@ type winoChunks struct {
 
 // winoGemmCols is the column count that the transform-domain GEMMs
 // M_ξ = U_ξ V_ξ (Cout × Cin by Cin × tiles) run fastest at a multiple
-// of: the AVX-512 micro-kernel takes 32 columns at a time, and 16 (or
-// the last few) through its narrow form, which does the same work per
-// column in half the width. Measured by BenchmarkGemmAWinoShapes (the 36
-// products of a chunk, one core, 2026-12-04), GFLOP/s at n tiles:
+// of: the AVX-512 micro-kernel is fastest on pairs of 16-column panels, a
+// single panel goes through its slower narrow form, and a last partial
+// panel costs a whole one. Measured by BenchmarkGemmAWinoShapes (the 36
+// products of a chunk, one core, 2026-12-04, on a shared machine),
+// GFLOP/s at n tiles:
 //
 //	Cout × Cin   n = 16   32   49   64   98  128
 //	128 × 128       127  164  125  169  145  180
