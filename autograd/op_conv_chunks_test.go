@@ -131,8 +131,11 @@ func TestRotate(t *testing.T) {
 // convolutions at batch 16 and 64: one chunk, or a multiple of the
 // workers (of four per worker above that), so that no worker idles at the
 // end of a call; spans that cover the batch in order, each at most s
-// samples; and chunks that stay near winoChunkFloats (half a sample
-// over, from rounding, or one sample where one is larger).
+// samples and starting at a multiple of the unit u; chunks that stay near
+// winoChunkFloats (half a unit over, from rounding, or one unit where one
+// is larger, a unit at most three times the chunk aimed for); and, where
+// the batch has a unit per worker and u > 1, GEMMs whose columns (the
+// chunk's tiles) are a multiple of winoGemmCols.
 func TestWinoChunks(t *testing.T) {
 	workers := parallel.Workers()
 	for _, sh := range []struct{ cin, cout, h int }{
@@ -158,8 +161,11 @@ func TestWinoChunks(t *testing.T) {
 				next := 0
 				for ch := range p.chunks {
 					lo, m := p.span(ch)
-					if lo != next || m < 1 || m > p.s {
+					if lo != next || m < 1 || m > p.s || lo%p.u != 0 {
 						t.Fatalf("%s: chunk %d is samples [%d, %d), want from %d, 1 to %d of them", what, ch, lo, lo+m, next, p.s)
+					}
+					if p.u > 1 && n%p.u == 0 && m*p.tiles%winoGemmCols != 0 {
+						t.Errorf("%s: chunk %d has %d tiles, want a multiple of %d", what, ch, m*p.tiles, winoGemmCols)
 					}
 					next = lo + m
 				}
@@ -167,8 +173,11 @@ func TestWinoChunks(t *testing.T) {
 					t.Fatalf("%s: the chunks end at %d", what, next)
 				}
 				sample := a.blocks * max(sh.cin, sh.cout) * p.tiles
-				if p.s > 1 && p.s*sample > winoChunkFloats+sample/2 {
-					t.Errorf("%s: %d floats a chunk, want at most %d", what, p.s*sample, winoChunkFloats+sample/2)
+				if unit := p.u * sample; p.s > p.u && p.s*sample > winoChunkFloats+unit/2 {
+					t.Errorf("%s: %d floats a chunk, want at most %d", what, p.s*sample, winoChunkFloats+unit/2)
+				}
+				if p.u*sample > 3*winoChunkFloats {
+					t.Errorf("%s: a unit of %d samples is %d floats, want at most %d", what, p.u, p.u*sample, 3*winoChunkFloats)
 				}
 			}
 		}

@@ -161,19 +161,55 @@ func winogradPays(cin, cout, h, w int) bool {
 }
 
 // winoChunks is the chunking of a Winograd convolution by algorithm a:
-// n samples in chunks of at most s (span), tiles per sample, ld the row
-// stride of the transformed operands.
+// n samples in chunks of at most s (span), each cut at a multiple of u
+// samples (but the last), tiles per sample, ld the row stride of the
+// transformed operands.
 type winoChunks struct {
-	a                       *winoAlgo
-	n, tiles, s, chunks, ld int
+	a                          *winoAlgo
+	n, tiles, u, s, chunks, ld int
 }
 
-// winoChunks aims for chunks of winoChunkFloats (a whole number of
-// samples), then, as the implicit GEMM does (balancedChunks), rounds the
-// count up to a multiple of the workers, the chunks getting smaller and
-// so staying in L2: 3 chunks on 2 workers (7×7, 128 channels, batch 16)
-// would keep one worker idle a third of the time, and 10 on 2 workers,
-// handed out as 8 ranges (batch 64), a fifth.
+// winoGemmCols is the column count that the transform-domain GEMMs
+// M_ξ = U_ξ V_ξ (Cout × Cin by Cin × tiles) run fastest at a multiple
+// of: the AVX-512 micro-kernel is fastest on pairs of 16-column panels, a
+// single panel goes through its slower narrow form, and a last partial
+// panel costs a whole one. Measured by BenchmarkGemmAWinoShapes (the 36
+// products of a chunk, one core, 2026-12-04, on a shared machine),
+// GFLOP/s at n tiles:
+//
+//	Cout × Cin   n = 16   32   49   64   98  128
+//	128 × 128       127  164  125  169  145  180
+//	128 × 256       134  169  126  179  156  186
+//	 64 × 64        153  189  109  172  129  156
+//
+// so the chunk's sample count is rounded to a unit whose tiles are a
+// multiple of winoGemmCols where one is near the chunk size
+// (winoChunks).
+const winoGemmCols = 32
+
+// winoChunks aims for chunks of winoChunkFloats, cut at multiples of a
+// unit of u samples: the fewest whose tiles are a multiple of
+// winoGemmCols (8 samples at 7×7 by F(4×4), 4 tiles each; 2 at 14×14, 16
+// each), if that is at most three times the chunk aimed for, else one
+// sample (49 tiles at 28×28), and halved while the batch has fewer units
+// than workers. At batch 16 this gives 7×7's GEMMs 32 columns (two chunks
+// of 8 samples) instead of 16 (four chunks of 4), and 14×14 with 192
+// input channels 32 instead of 16: by BenchmarkConvPaths (GFLOP per
+// CPU-second, medians of 3 alternating rounds, shared machine) those
+// convolutions ran 1.06–1.25x faster forward and 1.08–1.25x backward at
+// batch 16 and 64, the 7×7 one with 256 input channels (a unit of 2.3
+// times its chunk) 1.2x forward and 1.1x backward against a bound of
+// twice. At 28×28 (49 tiles a sample, so 32 + 16 + 1 columns, the last
+// panel padded to 16) runs of 64 tiles across samples were tried, with
+// transforms of a tile range: 1.10–1.20x on those convolutions' forward
+// passes, but no change in bench-unet's batch-16 training or sampling
+// (0.996x and 1.000x per CPU-second, 7 rounds), the partial samples'
+// repeated band copies and activations taking back what the GEMMs gained.
+// Then, as the implicit GEMM does (balancedChunks), the chunk count is
+// rounded up to a multiple of the workers, the chunks getting smaller and
+// so staying in L2: 3 chunks on 2 workers would keep one worker idle a
+// third of the time, and 10 on 2 workers, handed out as 8 ranges (batch
+// 64), a fifth.
 func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
 	p := winoChunks{a: a, n: c.n}
 	p.tiles = a.tiles(c.geom.H, c.geom.W)
@@ -181,18 +217,36 @@ func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
 	if winoChunkTiles > 0 {
 		want = winoChunkTiles
 	}
-	s := max(1, min(c.n, (want+p.tiles/2)/p.tiles))
-	p.chunks = balancedChunks(c.n, (c.n+s-1)/s, parallel.Workers())
-	p.s = (c.n + p.chunks - 1) / p.chunks // the largest chunk
+	p.u = winoGemmCols / gcd(p.tiles, winoGemmCols)
+	if p.u*p.tiles > 3*want {
+		p.u = 1
+	}
+	for p.u > 1 && (c.n+p.u-1)/p.u < parallel.Workers() {
+		p.u /= 2
+	}
+	units := (c.n + p.u - 1) / p.u
+	s := max(1, min(units, (want+p.u*p.tiles/2)/(p.u*p.tiles))) // units a chunk
+	p.chunks = balancedChunks(units, (units+s-1)/s, parallel.Workers())
+	p.s = min(c.n, (units+p.chunks-1)/p.chunks*p.u) // the largest chunk
 	p.ld = p.s*p.tiles + kernels.WinogradPad
 	return p
 }
 
 // span is chunk ch's samples: from lo, m of them, cut as evenly as whole
-// samples allow (chunks differ by at most one sample).
+// units of u samples allow (chunks differ by at most one unit; the last
+// unit may be short).
 func (p winoChunks) span(ch int) (lo, m int) {
-	lo = ch * p.n / p.chunks
-	return lo, (ch+1)*p.n/p.chunks - lo
+	units := (p.n + p.u - 1) / p.u
+	lo = min(p.n, ch*units/p.chunks*p.u)
+	return lo, min(p.n, (ch+1)*units/p.chunks*p.u) - lo
+}
+
+// gcd is the greatest common divisor of a, b > 0.
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // winoShape is the packedShape of a set of transformed filters (16 or 36
