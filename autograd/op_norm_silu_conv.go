@@ -69,7 +69,7 @@ func (g *Graph) GroupNormSiLUConv2dAddCat(xs []*Var, groups int, nw, nb *Var, ep
 	}
 	W, B := data(nw), data(nb)
 	return g.recordOp(out, func(o *Var) {
-		defer putFloat64s(stats) // backward runs once
+		defer putFloat64s(stats)                         // backward runs once
 		last := passLast(res, inputs[:len(inputs)-1]...) // res takes o's gradient buffer at the end
 		if last {
 			c.addsBackward(o, b, shift, nil)
