@@ -69,8 +69,9 @@ func (g *Graph) GroupNormSiLUConv2dAddCat(xs []*Var, groups int, nw, nb *Var, ep
 	}
 	W, B := data(nw), data(nb)
 	return g.recordOp(out, func(o *Var) {
-		defer putFloat64s(stats)                         // backward runs once
-		last := passLast(res, inputs[:len(inputs)-1]...) // res takes o's gradient buffer at the end
+		defer putFloat64s(stats) // backward runs once
+		// res takes o's gradient buffer at the end, unless it is another input too
+		last := passLast(res, inputs[:len(inputs)-1]...)
 		if last {
 			c.addsBackward(o, b, shift, nil)
 			defer g.passGrad(o, res) // after every read of o's gradient
