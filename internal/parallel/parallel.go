@@ -19,8 +19,8 @@ type task struct {
 	fn   func(lo, hi int)
 	n, c int
 	next atomic.Int64
-	left atomic.Int64 // chunks not finished yet
-	wg   sync.WaitGroup
+	left atomic.Int64   // chunks not finished yet
+	done sync.WaitGroup // one count, released by the chunk that finishes last
 }
 
 // run claims and runs chunks until none is left.
@@ -31,8 +31,9 @@ func (t *task) run() {
 			return
 		}
 		t.fn(i*t.n/t.c, (i+1)*t.n/t.c)
-		t.left.Add(-1)
-		t.wg.Done()
+		if t.left.Add(-1) == 0 {
+			t.done.Done()
+		}
 	}
 }
 
@@ -51,7 +52,7 @@ func (t *task) wait() {
 			runtime.Gosched()
 		}
 	}
-	t.wg.Wait()
+	t.done.Wait()
 }
 
 var (
@@ -182,7 +183,7 @@ func For(n, grain int, fn func(lo, hi int)) {
 	}
 	t := &task{fn: fn, n: n, c: c}
 	t.left.Store(int64(c))
-	t.wg.Add(c)
+	t.done.Add(1)
 	help := min(c-1, workers-1) // the caller is one of the workers
 	if help > 0 && spinners.Load() > 0 && offer.CompareAndSwap(nil, t) {
 		help-- // a spinning worker takes it, unless none is left
