@@ -41,18 +41,29 @@ func (t *task) run() {
 // first, as spin does, since a goroutine that parks here is woken onto
 // the processor of the worker that finished last, behind that worker.
 func (t *task) wait() {
+	poll(func() bool { return t.left.Load() == 0 })
+	t.done.Wait()
+}
+
+// poll calls found until it reports true, for up to spinFor: it reads the
+// clock every 64 calls (a few hundred nanoseconds apart) and yields the
+// processor every 16 reads (a few microseconds), to goroutines of this
+// process that wait for one. It reports whether found did.
+func poll(found func() bool) bool {
 	t0 := time.Now()
-	for polls := 1; t.left.Load() > 0 && time.Since(t0) < spinFor; polls++ {
+	for polls := 1; ; polls++ {
 		for range 64 {
-			if t.left.Load() == 0 {
-				break
+			if found() {
+				return true
 			}
+		}
+		if time.Since(t0) >= spinFor {
+			return false
 		}
 		if polls%16 == 0 {
 			runtime.Gosched()
 		}
 	}
-	t.done.Wait()
 }
 
 var (
@@ -93,33 +104,23 @@ func start() {
 }
 
 // spin polls for a task, from offer or invites, for up to spinFor since
-// the last one it ran, running those it finds; it yields the processor
-// every few microseconds, to goroutines of this process that wait for
-// one. Before it returns (to park) it leaves the spinners and looks at
+// the last one it ran, running those it finds. Before it returns (to park) it leaves the spinners and looks at
 // offer once more: a For call that saw it among the spinners after that
 // has already seen offer taken or the spinners empty, and one that saw
 // it before left its task where this last look finds it.
 func spin() {
 	for {
 		spinners.Add(1)
-		t0 := time.Now()
 		var t *task
-		for polls := 1; t == nil && time.Since(t0) < spinFor; polls++ {
-			for range 64 { // a few hundred nanoseconds between clock reads
-				if t = takeOffer(); t != nil {
-					break
-				}
-			}
-			if t == nil {
+		poll(func() bool {
+			if t = takeOffer(); t == nil {
 				select {
 				case t = <-invites:
 				default:
-					if polls%16 == 0 {
-						runtime.Gosched()
-					}
 				}
 			}
-		}
+			return t != nil
+		})
 		spinners.Add(-1)
 		if t == nil {
 			if t = takeOffer(); t == nil {
