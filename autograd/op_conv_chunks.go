@@ -9,7 +9,7 @@ import (
 )
 
 // A convolution runs over chunks of s consecutive samples (s differs by
-// at most one from chunk to chunk: balancedChunks, span). The chunk's
+// at most one from chunk to chunk: parallel.Balanced, span). The chunk's
 // column matrix col is (C·KH·KW) × (s·OH·OW): sample j's im2col fills
 // columns [j·OH·OW, (j+1)·OH·OW). Then, per group g,
 //
@@ -45,30 +45,9 @@ func newConvChunks(x, w *Var, n int, geom kernels.ConvGeom, groups int) *convChu
 	s := (convChunkCols + c.hw - 1) / c.hw
 	s = min(s, convChunkMax/((c.K+c.cout)*c.hw))
 	s = max(1, min(s, n))
-	c.nch = balancedChunks(n, (n+s-1)/s, parallel.Workers())
+	c.nch = parallel.Balanced(n, (n+s-1)/s)
 	c.s = (n + c.nch - 1) / c.nch // the largest chunk
 	return c
-}
-
-// balancedChunks is the number of chunks to cut n samples into, given
-// that want chunks have the size to aim for and that the chunks run in
-// parallel on workers workers, as parallel.For hands them out: at most
-// four ranges per worker, each of whole chunks. A count that the ranges
-// do not divide evenly leaves workers idle at the end of every call: 3
-// chunks on 2 workers keep one of them idle a third of the time, 11 for 8
-// ranges give some ranges twice the work of others. So the count is
-// rounded up to a multiple of the workers, or above four per worker to a
-// multiple of four per worker, the chunks getting smaller instead; never
-// above n. One chunk stays one: its GEMMs split across the workers.
-func balancedChunks(n, want, workers int) int {
-	if want <= 1 || workers <= 1 {
-		return max(1, want)
-	}
-	step := workers
-	if want > 4*workers {
-		step = 4 * workers
-	}
-	return min(n, (want+step-1)/step*step)
 }
 
 // span is chunk ch's samples: from lo, m of them. The chunks cut the

@@ -60,20 +60,10 @@ func same(t *testing.T, what string, got, want []float32, rel float64) {
 	}
 }
 
-// TestBalancedChunks checks the chunk counts of a convolution: a multiple
-// of the workers (of four per worker above that) unless that would give
-// chunks of no samples, never fewer than asked for, one kept one; and that
-// span cuts every batch into chunks that cover it in order and differ by
-// at most one sample.
-func TestBalancedChunks(t *testing.T) {
-	for _, c := range []struct{ n, want, workers, got int }{
-		{16, 3, 2, 4}, {16, 2, 2, 2}, {16, 1, 2, 1}, {64, 11, 2, 16}, {64, 13, 2, 16}, {64, 7, 2, 8},
-		{64, 32, 2, 32}, {3, 3, 2, 3}, {5, 5, 4, 5}, {16, 3, 1, 3}, {16, 5, 4, 8}, {100, 17, 4, 32},
-	} {
-		if got := balancedChunks(c.n, c.want, c.workers); got != c.got {
-			t.Errorf("balancedChunks(%d, %d, %d) = %d, want %d", c.n, c.want, c.workers, got, c.got)
-		}
-	}
+// TestSpan checks that span cuts every batch into chunks that cover it
+// in order and differ by at most one sample (parallel's tests check the
+// chunk counts).
+func TestSpan(t *testing.T) {
 	for _, n := range []int{1, 3, 16, 17, 64} {
 		for nch := 1; nch <= n; nch++ {
 			c := &convChunks{n: n, nch: nch, s: (n + nch - 1) / nch}

@@ -205,7 +205,7 @@ const winoGemmCols = 32
 // passes, but no change in bench-unet's batch-16 training or sampling
 // (0.996x and 1.000x per CPU-second, 7 rounds), the partial samples'
 // repeated band copies and activations taking back what the GEMMs gained.
-// Then, as the implicit GEMM does (balancedChunks), the chunk count is
+// Then, as the implicit GEMM does (parallel.Balanced), the chunk count is
 // rounded up to a multiple of the workers, the chunks getting smaller and
 // so staying in L2: 3 chunks on 2 workers would keep one worker idle a
 // third of the time, and 10 on 2 workers, handed out as 8 ranges (batch
@@ -226,7 +226,7 @@ func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
 	}
 	units := (c.n + p.u - 1) / p.u
 	s := max(1, min(units, (want+p.u*p.tiles/2)/(p.u*p.tiles))) // units a chunk
-	p.chunks = balancedChunks(units, (units+s-1)/s, parallel.Workers())
+	p.chunks = parallel.Balanced(units, (units+s-1)/s)
 	p.s = min(c.n, (units+p.chunks-1)/p.chunks*p.u) // the largest chunk
 	p.ld = p.s*p.tiles + kernels.WinogradPad
 	return p

@@ -147,25 +147,40 @@ func Workers() int {
 
 // Chunks returns how many chunks For splits n items into with the given
 // grain (the smallest chunk worth a worker): ceil(n/grain), at most 4 per
-// worker, at least 1 when n > 0; and when more than one, a multiple of
-// the workers where n allows, the chunks getting smaller (3 chunks on 2
-// workers would leave one of them idle a third of the time).
-func Chunks(n, grain int) int {
+// worker, at least 1 when n > 0, balanced as Balanced says.
+func Chunks(n, grain int) int { return chunks(n, grain, Workers()) }
+
+// chunks is Chunks on the given number of workers.
+func chunks(n, grain, workers int) int {
 	if n <= 0 {
 		return 0
 	}
-	if grain < 1 {
-		grain = 1
+	grain = max(1, grain)
+	return balanced(n, min((n+grain-1)/grain, 4*workers), workers)
+}
+
+// Balanced is the number of chunks to cut n items into, given that want
+// chunks have the size to aim for and that they run in parallel, handed
+// out by For (at most four ranges per worker, each of whole chunks). A
+// count that the ranges do not divide evenly leaves workers idle at the
+// end of every call: 3 chunks on 2 workers keep one of them idle a third
+// of the time, 11 for 8 ranges give some ranges twice the work of others.
+// So the count is rounded up to a multiple of the workers, or above four
+// per worker to a multiple of four per worker, the chunks getting smaller
+// instead; never above n. One chunk stays one (a caller splits its work
+// some other way).
+func Balanced(n, want int) int { return balanced(n, want, Workers()) }
+
+// balanced is Balanced on the given number of workers.
+func balanced(n, want, workers int) int {
+	if want <= 1 || workers <= 1 {
+		return max(1, want)
 	}
-	c := (n + grain - 1) / grain
-	w := Workers()
-	if c > 4*w {
-		c = 4 * w
+	step := workers
+	if want > 4*workers {
+		step = 4 * workers
 	}
-	if c > 1 && w > 1 {
-		c = min(n, (c+w-1)/w*w)
-	}
-	return c
+	return min(n, (want+step-1)/step*step)
 }
 
 // For calls fn(lo, hi) over disjoint ranges that cover [0, n), in parallel,

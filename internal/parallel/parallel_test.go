@@ -62,27 +62,41 @@ func TestForChunksSplitDependsOnlyOnSizes(t *testing.T) {
 	}
 }
 
-// TestChunks checks the chunk counts: ceil(n/grain) rounded up to a
-// multiple of the workers where n allows, at most four per worker, one
-// kept one, none for no items.
+// TestChunks checks the chunk counts on one to four workers against
+// counts worked out by hand: ceil(n/grain), at most four per worker,
+// rounded up to a multiple of the workers where n allows; one kept one,
+// none for no items.
 func TestChunks(t *testing.T) {
-	w := Workers()
-	for _, c := range []struct{ n, grain int }{
-		{0, 1}, {1, 1}, {1, 100}, {3, 1}, {5, 2}, {7, 1}, {100, 34}, {100, 15}, {1000, 1}, {1 << 20, 16384}, {6, 0},
+	for _, c := range []struct{ n, grain, workers, want int }{
+		{0, 1, 2, 0}, {1, 1, 2, 1}, {1, 100, 2, 1}, {6, 0, 2, 6},
+		{3, 1, 2, 3},           // 3 rounds up to 4, more than the items
+		{5, 2, 2, 4},           // 3 rounds up to 4
+		{7, 1, 2, 7},           // 7 rounds up to 8, more than the items
+		{100, 34, 2, 4},        // 3 rounds up to 4
+		{100, 15, 2, 8},        // 7 rounds up to 8
+		{1000, 1, 2, 8},        // four per worker
+		{1 << 20, 16384, 2, 8}, // 64, four per worker
+		{100, 15, 1, 4},        // one worker: four chunks, no rounding
+		{100, 15, 3, 9}, {100, 60, 3, 3}, {100, 40, 3, 3}, {100, 1, 3, 12},
+		{100, 15, 4, 8}, {100, 30, 4, 4}, {100, 60, 4, 4}, {100, 1, 4, 16}, {3, 1, 4, 3},
 	} {
-		got := Chunks(c.n, c.grain)
-		want := 0
-		if c.n > 0 {
-			want = min((c.n+max(1, c.grain)-1)/max(1, c.grain), 4*w)
-			if want > 1 {
-				want = min(c.n, (want+w-1)/w*w)
-			}
+		if got := chunks(c.n, c.grain, c.workers); got != c.want {
+			t.Errorf("chunks(%d, %d) on %d workers = %d, want %d", c.n, c.grain, c.workers, got, c.want)
 		}
-		if got != want {
-			t.Errorf("Chunks(%d, %d) = %d, want %d (%d workers)", c.n, c.grain, got, want, w)
-		}
-		if got > 1 && got < c.n && got%w != 0 {
-			t.Errorf("Chunks(%d, %d) = %d, not a multiple of %d workers", c.n, c.grain, got, w)
+	}
+}
+
+// TestBalanced checks Balanced's counts against counts worked out by
+// hand: a multiple of the workers (of four per worker above that) unless
+// that would give chunks of no items, never fewer than asked for, one
+// kept one.
+func TestBalanced(t *testing.T) {
+	for _, c := range []struct{ n, want, workers, got int }{
+		{16, 3, 2, 4}, {16, 2, 2, 2}, {16, 1, 2, 1}, {64, 11, 2, 16}, {64, 13, 2, 16}, {64, 7, 2, 8},
+		{64, 32, 2, 32}, {3, 3, 2, 3}, {5, 5, 4, 5}, {16, 3, 1, 3}, {16, 5, 4, 8}, {100, 17, 4, 32},
+	} {
+		if got := balanced(c.n, c.want, c.workers); got != c.got {
+			t.Errorf("balanced(%d, %d) on %d workers = %d, want %d", c.n, c.want, c.workers, got, c.got)
 		}
 	}
 }
