@@ -53,8 +53,8 @@ func newConvChunks(x, w *Var, n int, geom kernels.ConvGeom, groups int) *convChu
 // span is chunk ch's samples: from lo, m of them. The chunks cut the
 // batch as evenly as whole samples allow, as parallel.For cuts ranges.
 func (c *convChunks) span(ch int) (lo, m int) {
-	lo = ch * c.n / c.nch
-	return lo, (ch+1)*c.n/c.nch - lo
+	lo, hi := parallel.Range(ch, c.n, c.nch)
+	return lo, hi - lo
 }
 
 // convBufs holds column and output buffers between calls, by length. It

@@ -236,9 +236,9 @@ func (c *convChunks) winoChunks(a *winoAlgo) winoChunks {
 // units of u samples allow (chunks differ by at most one unit; the last
 // unit may be short).
 func (p winoChunks) span(ch int) (lo, m int) {
-	units := (p.n + p.u - 1) / p.u
-	lo = min(p.n, ch*units/p.chunks*p.u)
-	return lo, min(p.n, (ch+1)*units/p.chunks*p.u) - lo
+	lo, hi := parallel.Range(ch, (p.n+p.u-1)/p.u, p.chunks) // in units
+	lo, hi = min(p.n, lo*p.u), min(p.n, hi*p.u)
+	return lo, hi - lo
 }
 
 // gcd is the greatest common divisor of a, b > 0.

@@ -30,7 +30,7 @@ func (t *task) run() {
 		if i >= t.c {
 			return
 		}
-		t.fn(i*t.n/t.c, (i+1)*t.n/t.c)
+		t.fn(Range(i, t.n, t.c))
 		if t.left.Add(-1) == 0 {
 			t.done.Done()
 		}
@@ -183,8 +183,13 @@ func balanced(n, want, workers int) int {
 	return min(n, (want+step-1)/step*step)
 }
 
+// Range is chunk i of n items cut into c chunks: [i·n/c, (i+1)·n/c), as
+// For cuts them. The chunks cover [0, n) in order and differ in size by
+// at most one.
+func Range(i, n, c int) (lo, hi int) { return i * n / c, (i + 1) * n / c }
+
 // For calls fn(lo, hi) over disjoint ranges that cover [0, n), in parallel,
-// and returns when all are done. Chunk i covers [i*n/c, (i+1)*n/c) with
+// and returns when all are done. Chunk i covers Range(i, n, c) with
 // c = Chunks(n, grain). With one chunk, fn runs on the calling goroutine.
 // The caller runs chunks too, and waits only for chunks that another
 // goroutine has already started, so nested For calls cannot deadlock.
@@ -227,9 +232,10 @@ func ForChunks(n, grain int, fn func(chunk, lo, hi int)) int {
 	if c == 0 {
 		return 0
 	}
-	For(c, 1, func(lo, hi int) {
-		for i := lo; i < hi; i++ {
-			fn(i, i*n/c, (i+1)*n/c)
+	For(c, 1, func(first, end int) {
+		for i := first; i < end; i++ {
+			lo, hi := Range(i, n, c)
+			fn(i, lo, hi)
 		}
 	})
 	return c
