@@ -7,19 +7,28 @@ import (
 	"time"
 )
 
+// visitOnce runs For(n, grain) and says which index it did not visit
+// exactly once ("" when none).
+func visitOnce(n, grain int) string {
+	hits := make([]int32, n)
+	For(n, grain, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			atomic.AddInt32(&hits[i], 1)
+		}
+	})
+	for i, h := range hits {
+		if h != 1 {
+			return fmt.Sprintf("For(%d, %d): index %d visited %d times, want 1", n, grain, i, h)
+		}
+	}
+	return ""
+}
+
 func TestForCoversEveryIndexOnce(t *testing.T) {
 	for _, n := range []int{0, 1, 2, 7, 100, 1001} {
 		for _, grain := range []int{1, 3, 64, 5000} {
-			hits := make([]int32, n)
-			For(n, grain, func(lo, hi int) {
-				for i := lo; i < hi; i++ {
-					atomic.AddInt32(&hits[i], 1)
-				}
-			})
-			for i, h := range hits {
-				if h != 1 {
-					t.Fatalf("For(%d, %d): index %d visited %d times, want 1", n, grain, i, h)
-				}
+			if msg := visitOnce(n, grain); msg != "" {
+				t.Fatal(msg)
 			}
 		}
 	}
@@ -110,18 +119,9 @@ func TestForBackToBack(t *testing.T) {
 	for g := range 3 {
 		go func() {
 			for i := range 300 {
-				n := 1 + (i*7+g)%97
-				hits := make([]int32, n)
-				For(n, 1+i%5, func(lo, hi int) {
-					for j := lo; j < hi; j++ {
-						atomic.AddInt32(&hits[j], 1)
-					}
-				})
-				for j, h := range hits {
-					if h != 1 {
-						done <- fmt.Sprintf("goroutine %d, call %d: index %d of %d visited %d times", g, i, j, n, h)
-						return
-					}
+				if msg := visitOnce(1+(i*7+g)%97, 1+i%5); msg != "" {
+					done <- fmt.Sprintf("goroutine %d, call %d: %s", g, i, msg)
+					return
 				}
 				if i%10 == 0 {
 					time.Sleep(time.Duration(i%4) * 40 * time.Microsecond)
