@@ -429,13 +429,21 @@ func (c *convChunks) backward(dY, dX, dW []float32, setX bool) {
 		putConvBuf(ytBuf)
 	})
 	if partials != nil {
-		ps := *partials
-		parallel.For(size, 4096, func(lo, hi int) {
-			for p := range parts {
-				kernels.AddTo(dW[lo:hi], ps[p*size+lo:p*size+hi])
-			}
-		})
+		addPartials(dW, *partials, parts)
 	}
+}
+
+// addPartials adds into dst the parts partial sums that ps holds one after
+// another, each len(dst) long, in part order: dst[i] += ps[0][i], then
+// += ps[1][i], and so on. Parts of dst run in parallel; each element gets
+// the same additions in the same order whatever the split.
+func addPartials(dst, ps []float32, parts int) {
+	size := len(dst)
+	parallel.For(size, grainElems, func(lo, hi int) {
+		for p := range parts {
+			kernels.AddTo(dst[lo:hi], ps[p*size+lo:p*size+hi])
+		}
+	})
 }
 
 // gradTile returns the GEMM epilogue of backward's rotated product for

@@ -480,12 +480,6 @@ func (c *convChunks) winoBackward(dY, dX, dW []float32, setX bool) {
 		putConvBuf(mBuf)
 	})
 	du := (*partials)[:size]
-	if parts > 1 { // each element is the same sum in part order, whatever the split
-		parallel.For(size, grainElems, func(lo, hi int) {
-			for part := 1; part < parts; part++ {
-				kernels.AddTo(du[lo:hi], (*partials)[part*size+lo:][:hi-lo])
-			}
-		})
-	}
+	addPartials(du, (*partials)[size:], parts-1) // partial 0 is du itself
 	a.filterGrad(dW, du, cout, cin)
 }
