@@ -1,8 +1,6 @@
 package kernels
 
 import (
-	"sync"
-
 	"github.com/diffusego/diffusego/internal/parallel"
 )
 
@@ -171,33 +169,22 @@ var (
 	}}
 )
 
-// freeList is a mutex-guarded stack of reusable values that keeps at most
-// 4 per worker; beyond that, returned values are left to the collector.
+// freeList is a parallel.FreeList that makes a new value with new when
+// it is empty. Get and put take no lock in the steady state, where two
+// workers starting their tiles at once used to queue on a mutex.
 type freeList[T any] struct {
-	mu    sync.Mutex
-	items []*T
-	new   func() *T
+	list parallel.FreeList[T]
+	new  func() *T
 }
 
 func (f *freeList[T]) get() *T {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if n := len(f.items); n > 0 {
-		x := f.items[n-1]
-		f.items[n-1] = nil
-		f.items = f.items[:n-1]
+	if x := f.list.Get(); x != nil {
 		return x
 	}
 	return f.new()
 }
 
-func (f *freeList[T]) put(x *T) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if len(f.items) < 4*parallel.Workers() {
-		f.items = append(f.items, x)
-	}
-}
+func (f *freeList[T]) put(x *T) { f.list.Put(x) }
 
 // gemmPacked computes Gemm with kern as the micro-kernel.
 func gemmPacked(kern *microKernel, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
