@@ -57,43 +57,38 @@ func (c *convChunks) span(ch int) (lo, m int) {
 	return lo, hi - lo
 }
 
-// convBufs holds column and output buffers between calls, by length. It
-// is a plain free list rather than a sync.Pool: a sync.Pool is emptied at
-// every collection, and refilling it made each training step allocate
-// tens of megabytes of garbage, which grew the heap between collections.
-// Buffers only come back through putConvBuf, so the lists never hold more
-// than were out at once.
-var convBufs struct {
-	sync.Mutex
-	free map[int][]*[]float32
+// convBufs holds column and output buffers between calls, a free list
+// per length. They are parallel.FreeLists rather than a sync.Pool: a
+// sync.Pool is emptied at every collection, and refilling it made each
+// training step allocate tens of megabytes of garbage, which grew the
+// heap between collections. Buffers only come back through putConvBuf, so
+// the lists never hold more than were out at once. Finding a length's
+// list and taking a buffer from it take no lock in the steady state
+// (sync.Map, parallel.FreeList): the workers of one parallel call each
+// take their buffers at about the same moment.
+var convBufs sync.Map // int → *parallel.FreeList[[]float32]
+
+// convBufList is the free list of buffers of n elements.
+func convBufList(n int) *parallel.FreeList[[]float32] {
+	if l, ok := convBufs.Load(n); ok {
+		return l.(*parallel.FreeList[[]float32])
+	}
+	l, _ := convBufs.LoadOrStore(n, new(parallel.FreeList[[]float32]))
+	return l.(*parallel.FreeList[[]float32])
 }
 
 // getConvBuf returns a buffer of n elements (contents undefined); give it
 // back with putConvBuf.
 func getConvBuf(n int) *[]float32 {
-	convBufs.Lock()
-	var p *[]float32
-	if list := convBufs.free[n]; len(list) > 0 {
-		p = list[len(list)-1]
-		convBufs.free[n] = list[:len(list)-1]
+	if p := convBufList(n).Get(); p != nil {
+		return p
 	}
-	convBufs.Unlock()
-	if p == nil {
-		buf := make([]float32, n)
-		p = &buf
-	}
-	return p
+	buf := make([]float32, n)
+	return &buf
 }
 
 // putConvBuf returns a buffer from getConvBuf for reuse.
-func putConvBuf(p *[]float32) {
-	convBufs.Lock()
-	if convBufs.free == nil {
-		convBufs.free = map[int][]*[]float32{}
-	}
-	convBufs.free[len(*p)] = append(convBufs.free[len(*p)], p)
-	convBufs.Unlock()
-}
+func putConvBuf(p *[]float32) { convBufList(len(*p)).Put(p) }
 
 // columns fills col (K × m·hw) with the im2col of samples lo..lo+m.
 func (c *convChunks) columns(lo, m int, col []float32) {

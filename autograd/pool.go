@@ -109,9 +109,7 @@ func FreeBuffers() {
 	buffers.Lock()
 	buffers.free, buffers.caps, buffers.floats = nil, nil, 0
 	buffers.Unlock()
-	convBufs.Lock()
-	convBufs.free = nil
-	convBufs.Unlock()
+	convBufs.Clear()
 	packedWeights.Lock()
 	packedWeights.free = nil
 	packedWeights.Unlock()
