@@ -50,17 +50,17 @@ func (t *task) wait() {
 // ns and spin's look for a task 1.6 ns, so reading it every 64 looks spent
 // a sixth of the spin on the clock) and yields the processor every 4 reads
 // (about 2 µs, as before), to goroutines of this process that wait for
-// one. It reports whether found did.
-func poll(found func() bool) bool {
+// one.
+func poll(found func() bool) {
 	t0 := time.Now()
 	for reads := 1; ; reads++ {
 		for range 256 {
 			if found() {
-				return true
+				return
 			}
 		}
 		if time.Since(t0) >= spinFor {
-			return false
+			return
 		}
 		if reads%4 == 0 {
 			runtime.Gosched()
@@ -106,10 +106,11 @@ func start() {
 }
 
 // spin polls for a task, from offer or invites, for up to spinFor since
-// the last one it ran, running those it finds. Before it returns (to park) it leaves the spinners and looks at
-// offer once more: a For call that saw it among the spinners after that
-// has already seen offer taken or the spinners empty, and one that saw
-// it before left its task where this last look finds it.
+// the last one it ran, running those it finds. Before it returns (to
+// park) it leaves the spinners and looks at offer once more: a For call
+// that saw it among the spinners after that has already seen offer taken
+// or the spinners empty, and one that saw it before left its task where
+// this last look finds it.
 func spin() {
 	for {
 		spinners.Add(1)
