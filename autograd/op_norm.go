@@ -159,6 +159,16 @@ func (g *Graph) normalize(x, weight, bias *Var, l normLayout, eps float64) *Var 
 // and GroupNormSiLUConv2dAdd's backward.
 func groupNormBlocks(l normLayout, nAff int, Y []float32, x *channelParts, W, B []float32, mean, rstd []float64) {
 	block := l.cpg * l.s
+	x.eachBlock(l, func(r int, xb []float32) {
+		groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], xb, W, B, mean[r], rstd[r])
+	})
+}
+
+// eachBlock calls fn(r, xb) for every block r of layout l of x's values,
+// in parallel: xb lies in place, or, for a block that spans two parts, is
+// gathered into a scratch of the worker's, valid during the call.
+func (x *channelParts) eachBlock(l normLayout, fn func(r int, xb []float32)) {
+	block := l.cpg * l.s
 	xd := x.values()
 	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
 		var buf *[]float32 // a block that spans two parts, gathered
@@ -168,7 +178,7 @@ func groupNormBlocks(l normLayout, nAff int, Y []float32, x *channelParts, W, B 
 		}
 		for r := lo; r < hi; r++ {
 			xb, _ := x.block(xd, r, l, bufOf(buf))
-			groupNormBlock(l, nAff, r, Y[r*block:(r+1)*block], xb, W, B, mean[r], rstd[r])
+			fn(r, xb)
 		}
 	})
 }

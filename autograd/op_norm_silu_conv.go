@@ -4,7 +4,6 @@ import (
 	"sync"
 
 	"github.com/diffusego/diffusego/internal/kernels"
-	"github.com/diffusego/diffusego/internal/parallel"
 	"github.com/diffusego/diffusego/tensor"
 )
 
@@ -142,25 +141,15 @@ func (g *Graph) normSiLUConvTwoSteps(x *Var, groups int, nw, nb *Var, eps float6
 // out as normSiLUInput reads them, so that NormAffine under the map makes
 // GroupNorm's output bit for bit.
 func groupNormMaps(aff []kernels.NormSiLUAffine, mean, rstd []float64, x *channelParts, l normLayout, W, B []float32, eps float64) {
-	block := l.cpg * l.s
 	c := x.channels()
-	xd := x.values()
 	n := l.rows * l.cpg / c
-	parallel.For(l.rows, max(1, 16384/max(1, block)), func(lo, hi int) {
-		var buf *[]float32 // a block that spans two parts, gathered
-		if len(xd) > 1 {
-			buf = getConvBuf(block)
-			defer putConvBuf(buf)
-		}
-		for r := lo; r < hi; r++ {
-			xb, _ := x.block(xd, r, l, bufOf(buf))
-			mu, rs := rowStats(xb, eps)
-			mean[r], rstd[r] = mu, rs
-			a0 := affineBase(l, r, c)
-			for k := range l.cpg {
-				a, sh := channelAffine(W, B, a0+k, rs)
-				aff[x.mapIndex(n, r*l.cpg/c, a0+k)] = kernels.NormSiLUAffine{Mu: mu, A: a, Sh: sh}
-			}
+	x.eachBlock(l, func(r int, xb []float32) {
+		mu, rs := rowStats(xb, eps)
+		mean[r], rstd[r] = mu, rs
+		a0 := affineBase(l, r, c)
+		for k := range l.cpg {
+			a, sh := channelAffine(W, B, a0+k, rs)
+			aff[x.mapIndex(n, r*l.cpg/c, a0+k)] = kernels.NormSiLUAffine{Mu: mu, A: a, Sh: sh}
 		}
 	})
 }
