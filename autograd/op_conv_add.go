@@ -47,28 +47,32 @@ func convAddShape(op string, xs, ws []int, geom kernels.ConvGeom, shift, res *Va
 // its output o (conv's and GroupNormSiLUConv2dAdd's backward): res gets
 // o's gradient dY, shift (N, Cout) the sum of dY over each sample's
 // channel plane, b the sum over samples and positions: in float64, the
-// planes' sums added in sample order. When both shift and b want a
-// gradient, each plane is summed once for both (the same float64 sums, so
-// the same bits).
+// planes' sums added in sample order. Each plane is summed once, for both.
 func (c *convChunks) addsBackward(o, b, shift, res *Var) {
-	dY := o.Grad.Data
-	n, cout, hw := c.n, c.cout, c.hw
 	if res != nil && res.requiresGrad {
 		res.AccumGrad(o.Grad)
 	}
-	if shift != nil && shift.requiresGrad && b != nil && b.requiresGrad && c.outSize == cout*hw {
-		sums := getFloat64s(n * cout) // Σ over the pixels of plane (i, ch)
-		defer putFloat64s(sums)
-		ps := *sums
-		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				ps[r] = kernels.Sum(dY[r*hw : (r+1)*hw])
-			}
-		})
-		dS, dB := shift.GradBuf().Data, b.GradBuf().Data
+	wantS, wantB := shift != nil && shift.requiresGrad, b != nil && b.requiresGrad
+	if !wantS && !wantB {
+		return
+	}
+	dY, n, cout, hw := o.Grad.Data, c.n, c.cout, c.hw
+	sums := getFloat64s(n * cout) // Σ over the pixels of plane (i, ch), at i·Cout + ch
+	defer putFloat64s(sums)
+	ps := *sums
+	parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
+		for r := lo; r < hi; r++ {
+			ps[r] = kernels.Sum(dY[r*hw : (r+1)*hw])
+		}
+	})
+	if wantS { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
+		dS := shift.GradBuf().Data
 		for r, s := range ps {
 			dS[r] += float32(s)
 		}
+	}
+	if wantB { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
+		dB := b.GradBuf().Data
 		for ch := range cout {
 			var s float64
 			for i := range n {
@@ -76,26 +80,5 @@ func (c *convChunks) addsBackward(o, b, shift, res *Var) {
 			}
 			dB[ch] += float32(s)
 		}
-		return
-	}
-	if shift != nil && shift.requiresGrad { // dshift[i, ch] = Σ over pixels of dY[i, ch, ·]
-		dS := shift.GradBuf().Data
-		parallel.For(n*cout, 1+4096/hw, func(lo, hi int) {
-			for r := lo; r < hi; r++ {
-				dS[r] += float32(kernels.Sum(dY[r*hw : (r+1)*hw]))
-			}
-		})
-	}
-	if b != nil && b.requiresGrad { // db[ch] = Σ over samples and pixels of dY[·, ch, ·]
-		dB := b.GradBuf().Data
-		parallel.For(cout, 1, func(lo, hi int) {
-			for ch := lo; ch < hi; ch++ {
-				var s float64
-				for i := range n {
-					s += kernels.Sum(dY[i*c.outSize+ch*hw : i*c.outSize+(ch+1)*hw])
-				}
-				dB[ch] += float32(s)
-			}
-		})
 	}
 }
