@@ -67,6 +67,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT"
 
+# The peer's OpenBLAS kernels: the fastest this CPU runs (PEER_CORE to hold them).
+source "$ROOT/bench/peercore.sh"
+
 # refuse WHAT: stop without ratios because the peer is not on OpenBLAS.
 refuse() {
 	echo "compare.sh: $1" >&2

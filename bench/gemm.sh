@@ -45,6 +45,9 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 cd "$ROOT"
 
+# The peer's OpenBLAS kernels: the fastest this CPU runs (PEER_CORE to hold them).
+source "$ROOT/bench/peercore.sh"
+
 blas=$("$PYTHON" bench/torch_blas.py) || {
 	echo "gemm.sh: bench/torch_blas.py says: $blas" >&2
 	echo "gemm.sh: PyTorch is not on OpenBLAS (install libopenblas0-pthread: make deps): no ratios." >&2

@@ -29,6 +29,8 @@ PYTHON=${PYTHON:-/usr/bin/python3}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# The peer's OpenBLAS kernels: the fastest this CPU runs (PEER_CORE to hold them).
+source "$ROOT/bench/peercore.sh"
 
 revs=("$@")
 for i in "${!revs[@]}"; do
