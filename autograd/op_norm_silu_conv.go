@@ -1,6 +1,7 @@
 package autograd
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/diffusego/diffusego/internal/kernels"
@@ -32,14 +33,16 @@ func (g *Graph) GroupNormSiLUConv2dAdd(x *Var, groups int, nw, nb *Var, eps floa
 // fuses, the concatenation is never made: the statistics and the input
 // transform read each channel in its part (a group that spans two parts
 // is copied into a scratch block), and backward adds each part's
-// gradient into that part's own buffer. Elsewhere it makes the
-// concatenation, runs the two ops on it, and gives it back (Evict) for
-// backward to make again.
+// gradient into that part's own buffer. Elsewhere, and where a Var is
+// listed twice (the norm's backward would add both copies' gradients into
+// its one buffer from two workers at once), it makes the concatenation,
+// runs the two ops on it, and gives it back (Evict) for backward to make
+// again.
 func (g *Graph) GroupNormSiLUConv2dAddCat(xs []*Var, groups int, nw, nb *Var, eps float64, w, b *Var, stride, padding int, shift, res *Var) *Var {
 	const op = "GroupNormSiLUConv2dAdd"
 	x := newChannelParts(op, xs)
 	c := normSiLUConvChunks(x, groups, w, stride, padding)
-	if c == nil { // the two ops' checks say what is wrong, if anything
+	if c == nil || repeats(xs) { // the two ops' checks say what is wrong, if anything
 		if len(xs) == 1 {
 			return g.normSiLUConvTwoSteps(xs[0], groups, nw, nb, eps, w, b, stride, padding, shift, res)
 		}
@@ -124,6 +127,16 @@ func normSiLUConvChunks(x *channelParts, groups int, w *Var, stride, padding int
 	}
 	c.X = nil
 	return c
+}
+
+// repeats reports whether a Var stands more than once in xs.
+func repeats(xs []*Var) bool {
+	for i, x := range xs {
+		if slices.Contains(xs[:i], x) {
+			return true
+		}
+	}
+	return false
 }
 
 // normSiLUConvTwoSteps is GroupNormSiLUConv2dAdd as two ops.

@@ -156,3 +156,42 @@ func TestGroupNormSiLUConv2dAddCatShapeErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestGroupNormSiLUConv2dAddCatRepeatedPart checks a part listed twice,
+// Concat(1, x, x): both copies' channel gradients reach x's one buffer,
+// as Concat's backward adds them, to the bit. One sample of two parts of
+// 64 channels at 14×14 in 8 groups makes the norm's backward run the two
+// parts' blocks, which write the same elements of x's gradient, on
+// different workers.
+func TestGroupNormSiLUConv2dAddCatRepeatedPart(t *testing.T) {
+	autograd.ForceWinograd(t, true)
+	autograd.ForceWinograd4(t, true)
+	rng := tensor.NewRNG(77)
+	xT := rng.Randn(1, 64, 14, 14)
+	nwT, nbT := rng.Randn(128), rng.Randn(128)
+	wT := rng.Randn(32, 128, 3, 3)
+	for j := range wT.Data {
+		wT.Data[j] *= float32(1 / math.Sqrt(9*128))
+	}
+	var got [2][]float32
+	for k, cat := range []bool{true, false} {
+		x := autograd.NewParam(xT.Clone())
+		nw, nb, w := autograd.NewVar(nwT.Clone()), autograd.NewVar(nbT.Clone()), autograd.NewVar(wT.Clone())
+		g := autograd.NewPooled()
+		var out *autograd.Var
+		if cat {
+			out = g.GroupNormSiLUConv2dAddCat([]*autograd.Var{x, x}, 8, nw, nb, 1e-5, w, nil, 1, 1, nil, nil)
+		} else {
+			out = g.GroupNormSiLUConv2dAdd(g.Concat(1, x, x), 8, nw, nb, 1e-5, w, nil, 1, 1, nil, nil)
+		}
+		if err := g.Backward(g.Sum(g.Mul(out, out), nil, false)); err != nil {
+			t.Fatal(err)
+		}
+		got[k] = append([]float32(nil), x.Grad.Data...)
+	}
+	for e, v := range got[1] {
+		if math.Float32bits(got[0][e]) != math.Float32bits(v) {
+			t.Fatalf("x's gradient[%d] = %v, through Concat %v", e, got[0][e], v)
+		}
+	}
+}
