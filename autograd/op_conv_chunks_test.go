@@ -118,20 +118,22 @@ func TestRotate(t *testing.T) {
 }
 
 // TestWinoChunks checks the chunking of bench-unet's Winograd
-// convolutions at batch 16 and 64: one chunk, or a multiple of the
+// convolutions at batch 16 and 64 (and 1, 3, 9, 17): one chunk, or a multiple of the
 // workers (of four per worker above that), so that no worker idles at the
 // end of a call; spans that cover the batch in order, each at most s
 // samples and starting at a multiple of the unit u; chunks that stay near
 // winoChunkFloats (half a unit over, from rounding, or one unit where one
 // is larger, a unit at most three times the chunk aimed for); and, where
-// the batch has a unit per worker and u > 1, GEMMs whose columns (the
-// chunk's tiles) are a multiple of winoGemmCols.
+// the batch has a whole number of the units whose tiles fill winoGemmCols
+// columns, at least one per worker, and such a unit is not too large, GEMMs
+// whose columns (the chunk's tiles) are a multiple of winoGemmCols; on
+// any number of workers.
 func TestWinoChunks(t *testing.T) {
 	workers := parallel.Workers()
 	for _, sh := range []struct{ cin, cout, h int }{
 		{32, 32, 28}, {32, 64, 14}, {64, 64, 14}, {64, 128, 7}, {128, 128, 7}, {256, 128, 7}, {192, 64, 14}, {96, 32, 28},
 	} {
-		for _, n := range []int{1, 3, 16, 64} {
+		for _, n := range []int{1, 3, 9, 16, 17, 64} {
 			geom := kernels.ConvGeom{C: sh.cin, H: sh.h, W: sh.h, KH: 3, KW: 3, StrideH: 1, StrideW: 1, PadH: 1, PadW: 1}
 			c := &convChunks{geom: geom, n: n, groups: 1, cout: sh.cout}
 			for _, a := range []*winoAlgo{wino2, wino4} {
@@ -140,7 +142,10 @@ func TestWinoChunks(t *testing.T) {
 				if p.chunks < 1 || p.chunks > n {
 					t.Fatalf("%s: want 1 to %d chunks", what, n)
 				}
-				if step := workers; p.chunks > 1 && p.chunks < n && workers > 1 {
+				// A count below the units' is rounded up to balance the
+				// workers; one above is capped at a chunk a unit.
+				units := (n + p.u - 1) / p.u
+				if step := workers; p.chunks > 1 && p.chunks < units && workers > 1 {
 					if p.chunks > 4*workers {
 						step = 4 * workers
 					}
@@ -148,13 +153,21 @@ func TestWinoChunks(t *testing.T) {
 						t.Errorf("%s: not a multiple of %d", what, step)
 					}
 				}
+				// The unit whose tiles fill the kernel's 32 columns, kept
+				// where it is not too large and the batch has one per worker.
+				u0 := winoGemmCols / gcd(p.tiles, winoGemmCols)
+				want := winoChunkFloats / (a.blocks * max(sh.cin, sh.cout))
+				full := u0 > 1 && u0*p.tiles <= 3*want && n%u0 == 0 && n/u0 >= workers
+				if full && p.u != u0 {
+					t.Errorf("%s: a unit of %d samples, want %d", what, p.u, u0)
+				}
 				next := 0
 				for ch := range p.chunks {
 					lo, m := p.span(ch)
 					if lo != next || m < 1 || m > p.s || lo%p.u != 0 {
 						t.Fatalf("%s: chunk %d is samples [%d, %d), want from %d, 1 to %d of them", what, ch, lo, lo+m, next, p.s)
 					}
-					if p.u > 1 && n%p.u == 0 && m*p.tiles%winoGemmCols != 0 {
+					if full && m*p.tiles%winoGemmCols != 0 {
 						t.Errorf("%s: chunk %d has %d tiles, want a multiple of %d", what, ch, m*p.tiles, winoGemmCols)
 					}
 					next = lo + m
