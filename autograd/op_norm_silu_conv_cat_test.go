@@ -21,12 +21,19 @@ type catCase struct {
 // catCases have groups that span two parts (128 + 64 and 64 + 32 in 8
 // groups: 24 and 12 channels a group, as bench-unet's decoder), groups
 // that do not (128 + 128), three parts, a part of fewer channels than a
-// group, and parts that want no gradient.
+// group, and parts that want no gradient; batch 1, odd channel counts, one
+// group, and batches of 5 and 9 at 7×7 (chunks of 8-sample units, the
+// last one short).
 var catCases = []catCase{
 	{2, 7, 7, 8, 128, []int{128, 64}, []bool{true, true}},
 	{3, 14, 14, 8, 64, []int{64, 32}, []bool{true, false}},
 	{2, 7, 7, 8, 128, []int{128, 128}, []bool{false, true}},
 	{2, 9, 11, 4, 24, []int{8, 2, 22}, []bool{true, true, true}},
+	{1, 7, 7, 8, 128, []int{128, 64}, []bool{true, true}},
+	{1, 14, 14, 4, 7, []int{5, 3}, []bool{true, true}},
+	{5, 7, 7, 8, 128, []int{128, 64}, []bool{true, true}},
+	{9, 7, 7, 8, 32, []int{64, 64}, []bool{true, false}},
+	{3, 5, 3, 1, 3, []int{1, 2}, []bool{true, true}},
 }
 
 // TestGroupNormSiLUConv2dAddCatMatchesConcat checks the op on parts
