@@ -1,6 +1,7 @@
 package parallel
 
 import (
+	"runtime"
 	"sync"
 	"testing"
 )
@@ -34,33 +35,42 @@ func TestFreeListKeepsEveryValue(t *testing.T) {
 
 // TestFreeListOwnership has goroutines take values, mark them as theirs,
 // check that nobody else marked them meanwhile and give them back: a
-// value handed to two takers at once fails it (run it with -race).
+// value handed to two takers at once fails it (run it with -race). Each
+// takes several values at a time, yielding between, so that more values
+// are out, and come back, than the slots hold: the overflow stack is
+// taken from and put to concurrently too.
 func TestFreeListOwnership(t *testing.T) {
 	var f FreeList[int]
 	var wg sync.WaitGroup
-	errs := make(chan string, 8)
-	for g := 1; g <= 8; g++ {
+	const takers, held = 8, 4
+	errs := make(chan string, takers)
+	for g := 1; g <= takers; g++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for range 2000 {
-				x := f.Get()
-				if x == nil {
-					x = new(int)
+			var xs [held]*int
+			for range 1000 {
+				for i := range xs {
+					x := f.Get()
+					if x == nil {
+						x = new(int)
+					}
+					if *x != 0 {
+						errs <- "a value was taken while another goroutine held it"
+						return
+					}
+					*x = g
+					xs[i] = x
+					runtime.Gosched()
 				}
-				if *x != 0 {
-					errs <- "a value was taken while another goroutine held it"
-					return
-				}
-				*x = g
-				for range 10 {
+				for _, x := range xs {
 					if *x != g {
 						errs <- "a value changed while its taker held it"
 						return
 					}
+					*x = 0
+					f.Put(x)
 				}
-				*x = 0
-				f.Put(x)
 			}
 		}()
 	}
