@@ -170,14 +170,15 @@ func chunks(n, grain, workers int) int {
 // of the time, 11 for 8 ranges give some ranges twice the work of others.
 // So the count is rounded up to a multiple of the workers, or above four
 // per worker to a multiple of four per worker, the chunks getting smaller
-// instead; never above n. One chunk stays one (a caller splits its work
-// some other way).
+// instead; never above n (but at least one). One chunk stays one (a
+// caller splits its work some other way).
 func Balanced(n, want int) int { return balanced(n, want, Workers()) }
 
 // balanced is Balanced on the given number of workers.
 func balanced(n, want, workers int) int {
-	if want <= 1 || workers <= 1 {
-		return max(1, want)
+	want = max(1, min(n, want))
+	if want == 1 || workers <= 1 {
+		return want
 	}
 	step := workers
 	if want > 4*workers {

@@ -97,12 +97,13 @@ func TestChunks(t *testing.T) {
 
 // TestBalanced checks Balanced's counts against counts worked out by
 // hand: a multiple of the workers (of four per worker above that) unless
-// that would give chunks of no items, never fewer than asked for, one
-// kept one.
+// that would give chunks of no items, never fewer than asked for nor more
+// than n (but at least one), one kept one.
 func TestBalanced(t *testing.T) {
 	for _, c := range []struct{ n, want, workers, got int }{
 		{16, 3, 2, 4}, {16, 2, 2, 2}, {16, 1, 2, 1}, {64, 11, 2, 16}, {64, 13, 2, 16}, {64, 7, 2, 8},
 		{64, 32, 2, 32}, {3, 3, 2, 3}, {5, 5, 4, 5}, {16, 3, 1, 3}, {16, 5, 4, 8}, {100, 17, 4, 32},
+		{3, 5, 1, 3}, {3, 5, 2, 3}, {0, 0, 2, 1}, {0, 5, 2, 1}, // more than n asked for: n, at least one
 	} {
 		if got := balanced(c.n, c.want, c.workers); got != c.got {
 			t.Errorf("balanced(%d, %d) on %d workers = %d, want %d", c.n, c.want, c.workers, got, c.got)
