@@ -39,13 +39,6 @@ const grain = 1 << 14
 // It lays r out over the parameters with a gradient (ranges.reset) and
 // looks for non-finite values in one parallel pass over all of them.
 func checkGrads(params []*nn.Param, r *ranges) error {
-	for _, p := range params {
-		g := p.V.Grad
-		if g != nil && len(g.Data) != len(p.V.Value.Data) {
-			return fmt.Errorf("optim: parameter %q: gradient %s does not match value %s",
-				p.Name, tensor.FormatShape(g.Shape), tensor.FormatShape(p.V.Value.Shape))
-		}
-	}
 	r.reset(func(i int) int {
 		if params[i].V.Grad == nil {
 			return 0
@@ -65,6 +58,10 @@ func checkGrads(params []*nn.Param, r *ranges) error {
 		}
 	})
 	for i, p := range params {
+		if g := p.V.Grad; g != nil && len(g.Data) != len(p.V.Value.Data) {
+			return fmt.Errorf("optim: parameter %q: gradient %s does not match value %s",
+				p.Name, tensor.FormatShape(g.Shape), tensor.FormatShape(p.V.Value.Shape))
+		}
 		if bad[i].Load() {
 			return fmt.Errorf("optim: parameter %q: gradient: %w", p.Name, autograd.ErrNonFinite)
 		}

@@ -345,3 +345,31 @@ func TestStepNamesFirstNonFiniteParameter(t *testing.T) {
 		t.Errorf("a refused step moved p0")
 	}
 }
+
+// TestStepNamesFirstBadParameter: the error names the first parameter
+// whose gradient is non-finite or of the wrong length, whichever
+// comes first in the list, for both optimisers.
+func TestStepNamesFirstBadParameter(t *testing.T) {
+	for _, nanFirst := range []bool{true, false} {
+		rng := tensor.NewRNG(6)
+		var ps []*nn.Param
+		for i := range 3 {
+			q := nn.NewParam(fmt.Sprintf("p%d", i), rng.Randn(50))
+			q.V.Grad = rng.Randn(50)
+			ps = append(ps, q)
+		}
+		nan, short := ps[1], ps[2]
+		if !nanFirst {
+			nan, short = short, nan
+		}
+		nan.V.Grad.Data[7] = float32(math.NaN())
+		short.V.Grad = rng.Randn(49)
+		first := ps[1]
+		for _, opt := range []optim.Optimizer{optim.NewAdamW(ps, 0.1, 0.9, 0.999, 1e-8, 0.1), optim.NewSGD(ps, 0.1, 0.9, 0)} {
+			err := opt.Step()
+			if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("%q", first.Name)) || errors.Is(err, autograd.ErrNonFinite) != nanFirst {
+				t.Errorf("NaN first %v: err = %v, want one naming %q", nanFirst, err, first.Name)
+			}
+		}
+	}
+}
