@@ -337,8 +337,9 @@ func (c *convChunks) rotate(wr []float32) {
 // sums its weight gradient into its own partial, and the partials are
 // added into dW in part order, so the result does not depend on timing.
 //
-// The input gradient of a stride-1 "same" convolution is itself such a
-// convolution of dY (backGeom), whose GEMM packs its columns straight
+// The input gradient of a stride-1 "same" convolution (every 1×1 one
+// without padding among them) is itself such a convolution of dY
+// (backGeom), whose GEMM packs its columns straight
 // from dY (kernels.ConvGemm) and writes C/groups rows per chunk, added
 // into dX. Other convolutions multiply Wᵀ by dY into a column matrix
 // (K rows) and fold it back into dX with col2im, which writes KH·KW
@@ -349,7 +350,7 @@ func (c *convChunks) backward(dY, dX, dW []float32, setX bool) {
 	gemm, gemmA := c.gemm(), c.gemmA()
 	gb, rotated := c.backGeom()
 	rotated = rotated && dX != nil
-	if setX && !rotated { // col2im and the direct product add into dX
+	if setX && !rotated { // col2im adds into dX
 		clear(dX)
 		setX = false
 	}
@@ -408,10 +409,6 @@ func (c *convChunks) backward(dY, dX, dW []float32, setX bool) {
 					outg := out[gi*cinG*ld:]
 					kernels.ConvGemmEpilogue(wts[gi], serial, gb, dY[lo*c.outSize+gi*c.coutG*c.hw:], c.outSize, m, outg, ld,
 						c.gradTile(dX, outg, lo, m, gi*cinG, setX))
-				}
-			} else if dX != nil && m == 1 && c.direct() { // dx += Wᵀ · dY straight into dX
-				for gi := range c.groups {
-					gemmA(wts[gi], false, ld, 1, dyt[gi*c.coutG*ld:], ld, 1, dX[lo*c.inSize+gi*c.kG*ld:], ld)
 				}
 			} else if dX != nil { // dcol_g = W_gᵀ · dYt_g, into col's buffer, then col2im
 				for gi := range c.groups {
