@@ -1,6 +1,7 @@
 package optim
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/diffusego/diffusego/internal/kernels"
@@ -21,7 +22,8 @@ import (
 // gradient for a while is corrected as PyTorch corrects it. A step updates
 // every parameter's elements in one parallel loop, so each parameter must
 // be listed once (as a module's Params lists them): two entries sharing
-// one tensor would be updated by two workers at once.
+// one tensor would be updated by two workers at once, so Step refuses
+// them with an error.
 type Adam struct {
 	params                    []*nn.Param
 	lr, beta1, beta2, eps, wd float64
@@ -33,6 +35,7 @@ type Adam struct {
 	// update's one parallel loop over every parameter.
 	scalars []kernels.AdamStep
 	ranges  ranges
+	shared  error // two entries share their data: Step refuses (sharedParams)
 }
 
 // NewAdam returns Adam over params (torch.optim.Adam): learning rate lr,
@@ -54,7 +57,26 @@ func newAdam(params []*nn.Param, lr, beta1, beta2, eps, wd float64, decoupled bo
 	return &Adam{
 		params: params, lr: lr, beta1: beta1, beta2: beta2, eps: eps, wd: wd, decoupled: decoupled,
 		m: make([]*tensor.Tensor, n), v: make([]*tensor.Tensor, n), steps: make([]int, n),
+		shared: sharedParams(params),
 	}
+}
+
+// sharedParams returns an error naming two entries of params whose values
+// share their data (a parameter listed twice), or nil. Step's one
+// parallel loop would update such data from two workers at once.
+func sharedParams(params []*nn.Param) error {
+	seen := make(map[*float32]string, len(params))
+	for _, p := range params {
+		d := p.V.Value.Data
+		if len(d) == 0 {
+			continue
+		}
+		if q, ok := seen[&d[0]]; ok {
+			return fmt.Errorf("optim: parameters %q and %q share their data: list each once", q, p.Name)
+		}
+		seen[&d[0]] = p.Name
+	}
+	return nil
 }
 
 // LR is the learning rate of the next step.
@@ -67,8 +89,12 @@ func (o *Adam) SetLR(lr float64) { o.lr = lr }
 func (o *Adam) ZeroGrad() { nn.ZeroGrad(o.params) }
 
 // Step applies one update; see Adam. It changes nothing and returns an
-// error wrapping autograd.ErrNonFinite if a gradient is not finite.
+// error wrapping autograd.ErrNonFinite if a gradient is not finite, or an
+// error if two of the parameters share their data.
 func (o *Adam) Step() error {
+	if o.shared != nil {
+		return o.shared
+	}
 	if err := checkGrads(o.params, &o.ranges); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -371,5 +372,29 @@ func TestStepNamesFirstBadParameter(t *testing.T) {
 				t.Errorf("NaN first %v: err = %v, want one naming %q", nanFirst, err, first.Name)
 			}
 		}
+	}
+}
+
+// TestAdamRefusesSharedParameters: a parameter listed twice (or two
+// sharing one tensor) makes Step return an error and change nothing,
+// since its one parallel loop would update that data from two workers.
+func TestAdamRefusesSharedParameters(t *testing.T) {
+	rng := tensor.NewRNG(7)
+	p := nn.NewParam("p", rng.Randn(40000))
+	q := nn.NewParam("q", rng.Randn(3))
+	alias := nn.NewParam("alias", p.V.Value)
+	for _, ps := range [][]*nn.Param{{p, q, p}, {p, alias}} {
+		p.V.Grad, q.V.Grad, alias.V.Grad = rng.Randn(40000), rng.Randn(3), rng.Randn(40000)
+		before := p.V.Value.Clone()
+		err := optim.NewAdamW(ps, 0.1, 0.9, 0.999, 1e-8, 0.1).Step()
+		if err == nil || !strings.Contains(err.Error(), "share") {
+			t.Errorf("%d parameters, one shared: err = %v, want one saying they share their data", len(ps), err)
+		}
+		if !slices.Equal(before.Data, p.V.Value.Data) {
+			t.Errorf("%d parameters, one shared: a refused step moved p", len(ps))
+		}
+	}
+	if err := optim.NewAdam([]*nn.Param{p, q}, 0.1, 0.9, 0.999, 1e-8, 0).Step(); err != nil {
+		t.Errorf("distinct parameters: %v", err)
 	}
 }
