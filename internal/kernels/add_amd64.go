@@ -23,13 +23,8 @@ func addToVec(dst, src []float32) {
 // hasAVX2 reports whether the AVX2 element-wise kernels can run here.
 var hasAVX2 = cpu.X86.HasAVX2
 
-// addDispatch picks the AVX-512 kernel when the CPU has AVX-512F (and
-// DIFFUSEGO_KERNELS does not ask for avx2 or generic), else the AVX2 one
-// when it has that.
+// addDispatch picks the AVX2 kernel when the CPU has it.
 func addDispatch() addFunc {
-	if hasAVX512 && !genericForced && !avx2Forced {
-		return addTo512
-	}
 	if hasAVX2 && !genericForced {
 		return addToVec
 	}
@@ -41,9 +36,6 @@ func addPaths() []addPath {
 	p := []addPath{{"generic", addToGeneric}}
 	if hasAVX2 {
 		p = append(p, addPath{"avx2", addToVec})
-	}
-	if hasAVX512 {
-		p = append(p, addPath{"avx512", addTo512})
 	}
 	return p
 }
@@ -63,13 +55,8 @@ func addScalarsVec(dst, src []float32, b, sh float32) {
 	addScalarsAVX2(&dst[0], &src[0], len(dst), b, sh)
 }
 
-// addScalarsDispatch picks the AVX-512 kernel when the CPU has AVX-512F
-// (and DIFFUSEGO_KERNELS does not ask for avx2 or generic), else the AVX2
-// one when it has that.
+// addScalarsDispatch picks the AVX2 kernel when the CPU has it.
 func addScalarsDispatch() addScalarsFunc {
-	if hasAVX512 && !genericForced && !avx2Forced {
-		return addScalars512
-	}
 	if hasAVX2 && !genericForced {
 		return addScalarsVec
 	}
@@ -82,9 +69,6 @@ func addScalarsPaths() []addScalarsPath {
 	p := []addScalarsPath{{"generic", addScalarsGeneric}}
 	if hasAVX2 {
 		p = append(p, addScalarsPath{"avx2", addScalarsVec})
-	}
-	if hasAVX512 {
-		p = append(p, addScalarsPath{"avx512", addScalars512})
 	}
 	return p
 }

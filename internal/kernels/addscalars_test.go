@@ -68,22 +68,3 @@ func BenchmarkAddScalars(b *testing.B) {
 		})
 	}
 }
-
-// BenchmarkAddScalarsStream runs every path over a whole batch-64 output
-// of bench-unet's first convolutions (64 samples of 32 planes of 28×28,
-// 6.4 MB) plane by plane, as a convolution's epilogue writes it: the cost
-// per byte when the data is not in L1 or L2.
-func BenchmarkAddScalarsStream(b *testing.B) {
-	const plane, planes = 784, 64 * 32
-	x, y := make([]float32, plane*planes), make([]float32, plane*planes)
-	for _, p := range addScalarsPaths() {
-		b.Run(p.name, func(b *testing.B) {
-			b.SetBytes(2 * 4 * plane * planes)
-			for b.Loop() {
-				for k := range planes {
-					p.fn(y[k*plane:(k+1)*plane], x[k*plane:(k+1)*plane], 0.5, 0.25)
-				}
-			}
-		})
-	}
-}
