@@ -73,8 +73,10 @@ TEXT ·siluAVX512(SB), NOSPLIT, $0-24
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
 	SETUP512
+	MOVQ CX, DX
+	ANDQ $15, DX          // the tail, under a mask below
 	SHRQ $4, CX
-	JZ   silu_done
+	JZ   silu_tail
 
 silu_loop:
 	VMOVUPS (SI), Z0
@@ -86,6 +88,19 @@ silu_loop:
 	DECQ    CX
 	JNZ     silu_loop
 
+silu_tail:
+	TESTQ     DX, DX
+	JZ        silu_done
+	MOVQ      DX, CX
+	MOVL      $1, AX
+	SHLL      CX, AX
+	DECL      AX
+	KMOVW     AX, K3             // the low n mod 16 lanes
+	VMOVUPS.Z (SI), K3, Z0       // the others are 0: computed, never stored
+	SIGMOID16
+	VMULPS  Z0, Z2, Z2
+	VMOVUPS   Z2, K3, (DI)
+
 silu_done:
 	VZEROUPPER
 	RET
@@ -96,8 +111,10 @@ TEXT ·sigmoidAVX512(SB), NOSPLIT, $0-24
 	MOVQ x+8(FP), SI
 	MOVQ n+16(FP), CX
 	SETUP512
+	MOVQ CX, DX
+	ANDQ $15, DX          // the tail, under a mask below
 	SHRQ $4, CX
-	JZ   sigmoid_done
+	JZ   sigmoid_tail
 
 sigmoid_loop:
 	VMOVUPS (SI), Z0
@@ -107,6 +124,18 @@ sigmoid_loop:
 	ADDQ    $64, DI
 	DECQ    CX
 	JNZ     sigmoid_loop
+
+sigmoid_tail:
+	TESTQ     DX, DX
+	JZ        sigmoid_done
+	MOVQ      DX, CX
+	MOVL      $1, AX
+	SHLL      CX, AX
+	DECL      AX
+	KMOVW     AX, K3             // the low n mod 16 lanes
+	VMOVUPS.Z (SI), K3, Z0       // the others are 0: computed, never stored
+	SIGMOID16
+	VMOVUPS   Z2, K3, (DI)
 
 sigmoid_done:
 	VZEROUPPER

@@ -3,6 +3,7 @@
 package kernels
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -78,6 +79,25 @@ func TestAct512MatchesAVX2(t *testing.T) {
 					}
 				}
 			}
+		}
+	}
+}
+
+// BenchmarkSiLUPlane runs every SiLU path on one plane of each of
+// bench-unet's resolutions, as GroupNorm+SiLU does plane by plane (7×7 and
+// 14×14 are not multiples of 16: their tails matter).
+func BenchmarkSiLUPlane(b *testing.B) {
+	for _, n := range []int{49, 196, 784} {
+		x, y := make([]float32, n), make([]float32, n)
+		for i := range x {
+			x[i] = float32(i%17) - 8
+		}
+		for _, p := range actPaths() {
+			b.Run(fmt.Sprintf("n=%d/%s", n, p.name), func(b *testing.B) {
+				for b.Loop() {
+					p.silu(y, x)
+				}
+			})
 		}
 	}
 }

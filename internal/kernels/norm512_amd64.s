@@ -3,9 +3,10 @@
 #include "textflag.h"
 
 // The norm kernels that gain from AVX-512F (measured: sums, gradient sums,
-// gradient apply, the fused SiLU gradient; NormAffine and
-// SiLUGradFromOutput alone do not, and stay on AVX2), 16 elements per
-// iteration as two halves of 8 float64 lanes. The element-wise kernels run
+// gradient apply, the fused SiLU gradient, NormAffine where 512-bit
+// operations run at full width; SiLUGradFromOutput alone does not, and
+// stays on AVX2), 16 elements per iteration as two halves of 8 float64
+// lanes (NormAffine 32 while it can). The element-wise kernels run
 // norm_amd64.s's instructions in the same order on each lane, so they give
 // the AVX2 path's bits; the sums keep 16 partial sums (two ZMM
 // accumulators) instead of 8, so their bits may differ from the AVX2
@@ -202,5 +203,71 @@ affgrad_loop:
 	DECQ         CX
 	JNZ          affgrad_loop
 
+	VZEROUPPER
+	RET
+
+// func normAffineAVX512(y, x *float32, n int, mu, a, sh float64)
+//
+// n a multiple of 16: 32 elements per iteration as four ZMMs of 8 float64
+// lanes while at least 32 remain, then 16. Each lane runs normAffineAVX2's
+// instructions (sub, mul, add in float64, then one rounding to float32), so
+// the bits are the AVX2 path's.
+TEXT ·normAffineAVX512(SB), NOSPLIT, $0-48
+	MOVQ         y+0(FP), DI
+	MOVQ         x+8(FP), SI
+	MOVQ         n+16(FP), CX
+	VBROADCASTSD mu+24(FP), Z5
+	VBROADCASTSD a+32(FP), Z6
+	VBROADCASTSD sh+40(FP), Z7
+
+affine32_loop:
+	CMPQ      CX, $32
+	JLT       affine16
+	VCVTPS2PD (SI), Z0
+	VCVTPS2PD 32(SI), Z1
+	VCVTPS2PD 64(SI), Z2
+	VCVTPS2PD 96(SI), Z3
+	VSUBPD    Z5, Z0, Z0          // x − mu
+	VSUBPD    Z5, Z1, Z1
+	VSUBPD    Z5, Z2, Z2
+	VSUBPD    Z5, Z3, Z3
+	VMULPD    Z6, Z0, Z0          // ·a
+	VMULPD    Z6, Z1, Z1
+	VMULPD    Z6, Z2, Z2
+	VMULPD    Z6, Z3, Z3
+	VADDPD    Z7, Z0, Z0          // + sh
+	VADDPD    Z7, Z1, Z1
+	VADDPD    Z7, Z2, Z2
+	VADDPD    Z7, Z3, Z3
+	VCVTPD2PS Z0, Y0
+	VCVTPD2PS Z1, Y1
+	VCVTPD2PS Z2, Y2
+	VCVTPD2PS Z3, Y3
+	VMOVUPS   Y0, (DI)
+	VMOVUPS   Y1, 32(DI)
+	VMOVUPS   Y2, 64(DI)
+	VMOVUPS   Y3, 96(DI)
+	ADDQ      $128, SI
+	ADDQ      $128, DI
+	SUBQ      $32, CX
+	JMP       affine32_loop
+
+affine16:
+	TESTQ     CX, CX
+	JZ        affine_done
+	VCVTPS2PD (SI), Z0
+	VCVTPS2PD 32(SI), Z1
+	VSUBPD    Z5, Z0, Z0
+	VSUBPD    Z5, Z1, Z1
+	VMULPD    Z6, Z0, Z0
+	VMULPD    Z6, Z1, Z1
+	VADDPD    Z7, Z0, Z0
+	VADDPD    Z7, Z1, Z1
+	VCVTPD2PS Z0, Y0
+	VCVTPD2PS Z1, Y1
+	VMOVUPS   Y0, (DI)
+	VMOVUPS   Y1, 32(DI)
+
+affine_done:
 	VZEROUPPER
 	RET
