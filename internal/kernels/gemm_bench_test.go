@@ -48,6 +48,42 @@ func BenchmarkGemmMicroKernel(b *testing.B) {
 	}
 }
 
+// BenchmarkGemmMicroKernelBig reports one core's rate for each
+// micro-kernel's big form (2MR×2NR tiles) on packed panels of kc = 256,
+// as the packed path runs it on large products: a row block of
+// rows = 120 (A, 120 KiB, in L2) swept against one pair of B panels
+// (32 KiB, in L1), ten calls of 12 rows. GFLOP/s and GFLOP per
+// CPU-second of the process; run it with GOMAXPROCS=1. On a CPU whose
+// FMA peak is known (2 FMA pipes × 16 floats × 2 flops × clock), the
+// ratio to it is how much the packed path can still gain in its kernel.
+func BenchmarkGemmMicroKernelBig(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	const rows = 10 * 2 * packMR
+	ap := randSlice(r, rows*packKC)
+	b1, b2 := randSlice(r, packNR*packKC), randSlice(r, packNR*packKC)
+	c := make([]float32, rows*2*packNR)
+	for _, k := range microKernels() {
+		if k.kern.big == nil {
+			continue
+		}
+		b.Run(k.name, func(b *testing.B) {
+			c0 := cputime.Seconds()
+			for b.Loop() {
+				for ir := 0; ir < rows; ir += 2 * packMR {
+					a1 := ap[ir*packKC : (ir+packMR)*packKC]
+					a2 := ap[(ir+packMR)*packKC : (ir+2*packMR)*packKC]
+					k.kern.big(packKC, 2*packMR, a1, a2, b1, b2, c[ir*2*packNR:], 2*packNR, 1, 1)
+				}
+			}
+			flops := 2 * float64(rows*2*packNR*packKC) * float64(b.N)
+			b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			if s := cputime.Seconds() - c0; s > 0 {
+				b.ReportMetric(flops/s/1e9, "GFLOP/cpu-s")
+			}
+		})
+	}
+}
+
 // BenchmarkGemmTrans reports GFLOP/s of 1024² products with transposed
 // operands, which the packing absorbs (2n³ flops).
 func BenchmarkGemmTrans(b *testing.B) {
