@@ -227,7 +227,7 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 		defer winoScratch.put(buf)
 		*buf = grow(*buf, 4*bl)
 		rows := *buf
-		out, rowsOut := wino4Use.out, wino4Use.rowsOut
+		out, rowsOut, bandsOut := wino4Use.out, wino4Use.rowsOut, wino4Use.bandsOut
 		for ch := lo; ch < hi; ch++ {
 			out(rows, bl, m[ch*ld:], blk, n)
 			for s := range samples {
@@ -235,6 +235,10 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 				b, sh, res := adds.terms(s, ch, c, outSize, h*w)
 				if add {
 					res = nil
+				}
+				if bandsOut != nil {
+					bandsOut(plane, w, rows[4*s*tiles:], 4*tw, bl, res, w, h, b, sh, add)
+					continue
 				}
 				for r := range min(4, h) { // band r holds image rows 4ty+r
 					var rr []float32
@@ -286,6 +290,22 @@ func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride 
 				d[i] = (x + b) + sh
 			}
 		}
+	}
+}
+
+// wino4BandsOutGeneric is wino4RowsOutGeneric for the rows rows of one
+// output plane, rows dstStride apart, taken from four bands srcBand apart
+// in turn: row y from src[(y mod 4)·srcBand + ⌊y/4⌋·srcStride:] (band r
+// holds rows 4ty+r). Writing a plane's rows in order, rather than band by
+// band (every fourth row, four times), lets the hardware prefetchers see
+// one forward stream.
+func wino4BandsOutGeneric(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool) {
+	for r := range min(4, rows) {
+		var rr []float32
+		if res != nil {
+			rr = res[r*dstStride:]
+		}
+		wino4RowsOutGeneric(dst[r*dstStride:], 4*dstStride, src[r*srcBand:], srcStride, rr, l, (rows-r+3)/4, b, sh, add)
 	}
 }
 
@@ -417,10 +437,12 @@ type wino4Path struct {
 	out      func(rows []float32, bl int, src []float32, blk, n int)
 	copyRows func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
 	rowsOut  func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool)
+	// bandsOut, where not nil, is wino4BandsOutGeneric in one call.
+	bandsOut func(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool)
 }
 
 // wino4Generic is the pure-Go set of F(4×4) row transforms.
-var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric}
+var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric, nil}
 
 // Wino4Vector reports whether the F(4×4) transforms run on vector kernels
 // on this machine (the selection rule takes F(4×4) only then).

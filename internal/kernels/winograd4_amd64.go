@@ -76,6 +76,32 @@ func wino4RowsOutChecked(dst []float32, dstStride int, src []float32, srcStride 
 	return rp, true
 }
 
+// wino4BandsOutAVX512 is wino4BandsOutGeneric for rows, l ≥ 1.
+//
+//go:noescape
+func wino4BandsOutAVX512(dst *float32, dstStride int, src *float32, srcStride, srcBand int, res *float32, l, rows int, b, sh float32, add bool)
+
+// wino4BandsOutVec checks the bounds the assembly cannot, then runs it.
+func wino4BandsOutVec(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool) {
+	if l <= 0 || rows <= 0 {
+		return
+	}
+	if l > dstStride || l > srcStride || srcBand < 0 {
+		panic("kernels: rows longer than their stride")
+	}
+	last := (rows-1)*dstStride + l - 1
+	_ = dst[last]
+	for r := range min(4, rows) {
+		_ = src[r*srcBand+(rows-1-r)/4*srcStride+l-1]
+	}
+	var rp *float32
+	if res != nil && !add {
+		_ = res[last]
+		rp = &res[0]
+	}
+	wino4BandsOutAVX512(&dst[0], dstStride, &src[0], srcStride, srcBand, rp, l, rows, b, sh, add)
+}
+
 // wino4AVX512 is the wino4Path of the assembly: each checks the bounds
 // the assembly cannot (whole vectors past n included), then runs it.
 var wino4AVX512 = wino4Path{
@@ -98,6 +124,7 @@ var wino4AVX512 = wino4Path{
 	},
 	copyRows: wino4CopyRowsVec,
 	rowsOut:  wino4RowsOutVec,
+	bandsOut: wino4BandsOutVec,
 }
 
 // wino4InChecked checks the bounds an input transform's assembly (AVX-512

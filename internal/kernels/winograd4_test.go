@@ -346,3 +346,38 @@ func TestWinograd4RowsOut(t *testing.T) {
 		}
 	}
 }
+
+// TestWinograd4BandsOut checks every path's one-call output plane pass
+// against the Go loop, bit for bit, in its three modes, for every length
+// up to 40 and one to nine rows (bands of unequal length), and that
+// nothing outside the rows' l floats is written.
+func TestWinograd4BandsOut(t *testing.T) {
+	r := rand.New(rand.NewPCG(83, 84))
+	for _, p := range wino4Paths() {
+		if p.bandsOut == nil {
+			continue
+		}
+		for l := 1; l <= 40; l++ {
+			for rows := 1; rows <= 9; rows++ {
+				mode := r.IntN(3)
+				ds, ss := l+r.IntN(5), l+r.IntN(5)
+				band := ss*((rows+3)/4) + r.IntN(4)
+				src := randSlice(r, 3*band+((rows+3)/4)*ss)
+				var res []float32
+				if mode == 1 {
+					res = randSlice(r, (rows-1)*ds+l)
+				}
+				b, sh := r.Float32(), r.Float32()
+				want := randSlice(r, (rows-1)*ds+l+20)
+				got := append([]float32(nil), want...)
+				wino4BandsOutGeneric(want, ds, src, ss, band, res, l, rows, b, sh, mode == 2)
+				p.bandsOut(got, ds, src, ss, band, res, l, rows, b, sh, mode == 2)
+				for i := range want {
+					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s, l=%d rows=%d mode=%d: dst[%d] = %v, want %v", p.name, l, rows, mode, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
