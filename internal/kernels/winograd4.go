@@ -121,15 +121,16 @@ func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 	tiles := Winograd4Tiles(h, w)
 	n := samples * tiles
 	checkWino4Operand(v, blk, ld, c, n)
-	th, tw := (h+3)/4, (w+3)/4
+	tw := (w + 3) / 4
 	bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec // a band's floats
+	list := wino4InputBands(h, w, bl)
 	run := func(lo, hi int) {
 		buf := winoScratch.get()
 		defer winoScratch.put(buf)
 		*buf = grow(*buf, 12*bl)
 		bands := *buf
 		clear(bands[:12*bl]) // what no image row fills stays zero
-		in, copyRows := wino4Use.in, wino4Use.copyRows
+		in, copyRows, copyBands := wino4Use.in, wino4Use.copyRows, wino4Use.copyBands
 		planes := inSize // the planes' stride in img
 		var act *[]float32
 		if aff != nil {
@@ -143,25 +144,11 @@ func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 			if act != nil {
 				img = normSiLUPlanes(*act, img, inSize, samples, h*w, aff[ch:], c)
 			}
-			for i := range 6 {
-				// Tile rows ty0 … ty0+rows−1 read image rows y = 4ty+i−1
-				// inside the image; the others stay zero.
-				ty0 := 0
-				if i == 0 {
-					ty0 = 1
-				}
-				if h-i < 0 {
-					continue
-				}
-				rows := min(th-1, (h-i)/4) - ty0 + 1
-				if rows <= 0 {
-					continue
-				}
-				at := 4 * ty0 * tw
-				src := img[(4*ty0+i-1)*w:]
-				copyRows(bands[i*bl+at+1:], 4*tw, src, 4*w, min(w, 4*tw-1), rows, samples, 4*tiles, planes) // b[at+k] = row[k−1]
-				if w > 3 {
-					copyRows(bands[(6+i)*bl+at:], 4*tw, src[3:], 4*w, min(w-3, 4*tw), rows, samples, 4*tiles, planes) // q[at+k] = row[k+3]
+			if copyBands != nil {
+				copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, planes)
+			} else {
+				for _, b := range list {
+					copyRows(bands[b.dst:], 4*tw, img[b.src:], 4*w, b.l, b.rows, samples, 4*tiles, planes)
 				}
 			}
 			in(v[ch*ld:], blk, bands, bl, 6*bl, n)
@@ -174,6 +161,39 @@ func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 	}
 }
 
+// wino4InputBands lists the rows of an h×w image plane that the input
+// transform's twelve bands (bl floats each) take, as band copies (see
+// the layout above): band i (i = 0…5) holds image rows y = 4ty+i−1,
+// shifted one float right (b[4k] = row[4tx−1], zero at the left edge),
+// and band 6+i the same rows from column 3 on (q[4k] = row[4tx+3]).
+// Tile rows whose image row falls outside the image are not listed (they
+// stay zero).
+func wino4InputBands(h, w, bl int) []wino4CopyBand {
+	th, tw := (h+3)/4, (w+3)/4
+	list := make([]wino4CopyBand, 0, 12)
+	for i := range 6 {
+		// Tile rows ty0 … ty0+rows−1 read image rows y = 4ty+i−1
+		// inside the image; the others stay zero.
+		ty0 := 0
+		if i == 0 {
+			ty0 = 1
+		}
+		if h-i < 0 {
+			continue
+		}
+		rows := min(th-1, (h-i)/4) - ty0 + 1
+		if rows <= 0 {
+			continue
+		}
+		at, src := 4*ty0*tw, (4*ty0+i-1)*w
+		list = append(list, wino4CopyBand{i*bl + at + 1, src, min(w, 4*tw-1), rows}) // b[at+k] = row[k−1]
+		if w > 3 {
+			list = append(list, wino4CopyBand{(6+i)*bl + at, src + 3, min(w-3, 4*tw), rows}) // q[at+k] = row[k+3]
+		}
+	}
+	return list
+}
+
 // Winograd4OutputGrad sets dM = A dY Aᵀ for every 4×4 tile of the output
 // gradient dy (sample s's c × h × w gradient at dy[s·outSize:], zero
 // outside the image) into dm, laid out as Winograd4Input's v: the gradient
@@ -184,18 +204,26 @@ func Winograd4OutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sampl
 	checkWino4Operand(dm, blk, ld, c, n)
 	tw := (w + 3) / 4
 	bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec
+	list := make([]wino4CopyBand, min(4, h)) // band r takes rows 4ty+r
+	for r := range list {
+		list[r] = wino4CopyBand{r * bl, r * w, w, (h - r + 3) / 4}
+	}
 	run := func(lo, hi int) {
 		buf := winoScratch.get()
 		defer winoScratch.put(buf)
 		*buf = grow(*buf, 4*bl)
 		bands := *buf
 		clear(bands[:4*bl])
-		grad, copyRows := wino4Use.grad, wino4Use.copyRows
+		grad, copyRows, copyBands := wino4Use.grad, wino4Use.copyRows, wino4Use.copyBands
 		for ch := lo; ch < hi; ch++ {
-			// The channel's planes, outSize apart; band r takes rows 4ty+r.
+			// The channel's planes, outSize apart.
 			img := dy[ch*h*w : (samples-1)*outSize+(ch+1)*h*w]
-			for r := range min(4, h) {
-				copyRows(bands[r*bl:], 4*tw, img[r*w:], 4*w, w, (h-r+3)/4, samples, 4*tiles, outSize)
+			if copyBands != nil {
+				copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, outSize)
+			} else {
+				for _, b := range list {
+					copyRows(bands[b.dst:], 4*tw, img[b.src:], 4*w, b.l, b.rows, samples, 4*tiles, outSize)
+				}
 			}
 			grad(dm[ch*ld:], blk, bands, bl, n)
 		}
@@ -290,6 +318,22 @@ func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride 
 				d[i] = (x + b) + sh
 			}
 		}
+	}
+}
+
+// wino4CopyBand is one band's rows in a band copy, in floats: rows rows
+// of l floats from src[src:] to dst[dst:] (l, rows ≥ 1).
+type wino4CopyBand struct{ dst, src, l, rows int }
+
+// wino4CopyBandsGeneric copies the rows of every band, as
+// wino4CopyRowsGeneric copies them, band by band. The vector kernel
+// copies them plane by plane instead: all bands of one plane (sample),
+// then the next, so that each plane is read while its lines are in cache
+// and the hardware prefetchers see one forward stream over the planes,
+// rather than every band walking all planes (a page or more apart) again.
+func wino4CopyBandsGeneric(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int) {
+	for _, b := range bands {
+		wino4CopyRowsGeneric(dst[b.dst:], dstStride, src[b.src:], srcStride, b.l, b.rows, planes, dstPlane, srcPlane)
 	}
 }
 
@@ -439,10 +483,13 @@ type wino4Path struct {
 	rowsOut  func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool)
 	// bandsOut, where not nil, is wino4BandsOutGeneric in one call.
 	bandsOut func(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool)
+	// copyBands, where not nil, is wino4CopyBandsGeneric in one call,
+	// plane by plane.
+	copyBands func(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int)
 }
 
 // wino4Generic is the pure-Go set of F(4×4) row transforms.
-var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric, nil}
+var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric, nil, nil}
 
 // Wino4Vector reports whether the F(4×4) transforms run on vector kernels
 // on this machine (the selection rule takes F(4×4) only then).

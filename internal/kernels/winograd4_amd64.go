@@ -102,6 +102,28 @@ func wino4BandsOutVec(dst []float32, dstStride int, src []float32, srcStride, sr
 	wino4BandsOutAVX512(&dst[0], dstStride, &src[0], srcStride, srcBand, rp, l, rows, b, sh, add)
 }
 
+// wino4CopyBandsAVX512 is wino4CopyBandsGeneric for nb, planes ≥ 1 and
+// bands of l, rows ≥ 1, plane by plane.
+//
+//go:noescape
+func wino4CopyBandsAVX512(dst *float32, src *float32, bands *wino4CopyBand, nb, dstStride, srcStride, planes, dstPlane, srcPlane int)
+
+// wino4CopyBandsVec checks the bounds the assembly cannot, then runs it.
+func wino4CopyBandsVec(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int) {
+	if len(bands) == 0 || planes <= 0 {
+		return
+	}
+	for _, b := range bands {
+		if b.l <= 0 || b.rows <= 0 || b.dst < 0 || b.src < 0 {
+			panic("kernels: empty or misplaced band")
+		}
+		if !wino4CopyRowsChecked(dst[b.dst:], dstStride, src[b.src:], srcStride, b.l, b.rows, planes, dstPlane, srcPlane) {
+			panic("kernels: empty band")
+		}
+	}
+	wino4CopyBandsAVX512(&dst[0], &src[0], &bands[0], len(bands), dstStride, srcStride, planes, dstPlane, srcPlane)
+}
+
 // wino4AVX512 is the wino4Path of the assembly: each checks the bounds
 // the assembly cannot (whole vectors past n included), then runs it.
 var wino4AVX512 = wino4Path{
@@ -122,9 +144,10 @@ var wino4AVX512 = wino4Path{
 			wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
 		}
 	},
-	copyRows: wino4CopyRowsVec,
-	rowsOut:  wino4RowsOutVec,
-	bandsOut: wino4BandsOutVec,
+	copyRows:  wino4CopyRowsVec,
+	rowsOut:   wino4RowsOutVec,
+	bandsOut:  wino4BandsOutVec,
+	copyBands: wino4CopyBandsVec,
 }
 
 // wino4InChecked checks the bounds an input transform's assembly (AVX-512

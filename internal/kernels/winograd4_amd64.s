@@ -1519,3 +1519,113 @@ addlongvec:
 	WBNEXT(addlongrow)
 	VZEROUPPER
 	RET
+
+// func wino4CopyBandsAVX512(dst *float32, src *float32, bands *wino4CopyBand, nb, dstStride, srcStride, planes, dstPlane, srcPlane int)
+//
+// Plane by plane, the rows of each of the nb bands, as
+// wino4CopyRowsAVX512 copies them (no masks for rows of 4 floats or
+// more). planes counts down in its argument slot.
+TEXT ·wino4CopyBandsAVX512(SB), NOSPLIT, $0-72
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ nb+24(FP), R13
+	SHLQ $5, R13
+	ADDQ bands+16(FP), R13      // the end of the descriptors
+	MOVQ dstStride+32(FP), R8
+	MOVQ srcStride+40(FP), R9
+	MOVQ dstPlane+56(FP), R14
+	MOVQ srcPlane+64(FP), R15
+	SHLQ $2, R8
+	SHLQ $2, R9
+	SHLQ $2, R14
+	SHLQ $2, R15
+
+cbplane:
+	MOVQ bands+16(FP), R12
+
+cbband:
+	MOVQ  0(R12), R10
+	SHLQ  $2, R10
+	ADDQ  DI, R10               // the band's first row in dst
+	MOVQ  8(R12), AX
+	SHLQ  $2, AX
+	ADDQ  SI, AX                // and in src
+	MOVQ  16(R12), DX
+	MOVQ  24(R12), CX
+	MOVQ  DX, BX
+	ANDQ  $-16, BX
+	SHLQ  $2, BX                // bytes of whole vectors a row
+	SHLQ  $2, DX                // bytes a row
+	CMPQ  DX, $64
+	JGE   cblong
+	CMPQ  DX, $32
+	JGE   cby
+	CMPQ  DX, $16
+	JGE   cbx
+	SHRQ  $2, DX                // fewer than 4 floats, under the mask K1
+	MOVQ  $1, R11
+	SHLXQ DX, R11, R11
+	DECQ  R11
+	KMOVW R11, K1
+
+cbk:
+	VMOVUPS.Z (AX), K1, Z0
+	VMOVUPS   Z0, K1, (R10)
+	ADDQ      R9, AX
+	ADDQ      R8, R10
+	DECQ      CX
+	JNZ       cbk
+	JMP       cbnext
+
+cbx:
+	VMOVUPS (AX), X0
+	VMOVUPS -16(AX)(DX*1), X1
+	VMOVUPS X0, (R10)
+	VMOVUPS X1, -16(R10)(DX*1)
+	ADDQ    R9, AX
+	ADDQ    R8, R10
+	DECQ    CX
+	JNZ     cbx
+	JMP     cbnext
+
+cby:
+	VMOVUPS (AX), Y0
+	VMOVUPS -32(AX)(DX*1), Y1
+	VMOVUPS Y0, (R10)
+	VMOVUPS Y1, -32(R10)(DX*1)
+	ADDQ    R9, AX
+	ADDQ    R8, R10
+	DECQ    CX
+	JNZ     cby
+	JMP     cbnext
+
+cblong:
+	XORQ R11, R11
+
+cbvec:
+	VMOVUPS (AX)(R11*1), Z0
+	VMOVUPS Z0, (R10)(R11*1)
+	ADDQ    $64, R11
+	CMPQ    R11, BX
+	JLT     cbvec
+	CMPQ    R11, DX
+	JEQ     cblongnext
+	VMOVUPS -64(AX)(DX*1), Z0
+	VMOVUPS Z0, -64(R10)(DX*1)
+
+cblongnext:
+	ADDQ R9, AX
+	ADDQ R8, R10
+	DECQ CX
+	JNZ  cblong
+
+cbnext:
+	ADDQ $32, R12
+	CMPQ R12, R13
+	JLT  cbband
+	ADDQ R15, SI
+	ADDQ R14, DI
+	DECQ planes+48(FP)
+	JNZ  cbplane
+	VZEROUPPER
+	RET

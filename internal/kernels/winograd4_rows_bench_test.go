@@ -18,40 +18,41 @@ var wino4RowShapes = []struct{ hw, c int }{{28, 32}, {14, 64}, {7, 128}}
 //	go test -run '^$' -bench 'Wino4(CopyRows|RowsOut)' ./internal/kernels/
 func BenchmarkWino4CopyRows(b *testing.B) {
 	for _, p := range wino4Paths() {
-		for _, s := range wino4RowShapes {
-			for _, samples := range []int{64, 16} {
-				h, w, c := s.hw, s.hw, s.c
-				inSize := c * h * w
-				x := randSlice(rand.New(rand.NewPCG(1, 2)), samples*inSize)
-				tiles := Winograd4Tiles(h, w)
-				n := samples * tiles
-				th, tw := (h+3)/4, (w+3)/4
-				bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec
-				bands := make([]float32, 12*bl)
-				b.Run(fmt.Sprintf("%s/%d/b%d", p.name, h, samples), func(b *testing.B) {
-					for b.Loop() {
-						for ch := range c {
-							img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w]
-							for i := range 6 {
-								ty0 := 0
-								if i == 0 {
-									ty0 = 1
-								}
-								rows := min(th-1, (h-i)/4) - ty0 + 1
-								if rows <= 0 {
+		for _, one := range []bool{false, true} {
+			if one && p.copyBands == nil {
+				continue
+			}
+			name := p.name
+			if one {
+				name += "-bands"
+			}
+			for _, s := range wino4RowShapes {
+				for _, samples := range []int{64, 16} {
+					h, w, c := s.hw, s.hw, s.c
+					inSize := c * h * w
+					x := randSlice(rand.New(rand.NewPCG(1, 2)), samples*inSize)
+					tiles := Winograd4Tiles(h, w)
+					n := samples * tiles
+					tw := (w + 3) / 4
+					bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec
+					bands := make([]float32, 12*bl)
+					list := wino4InputBands(h, w, bl)
+					b.Run(fmt.Sprintf("%s/%d/b%d", name, h, samples), func(b *testing.B) {
+						for b.Loop() {
+							for ch := range c {
+								img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w]
+								if one {
+									p.copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, inSize)
 									continue
 								}
-								at := 4 * ty0 * tw
-								src := img[(4*ty0+i-1)*w:]
-								p.copyRows(bands[i*bl+at+1:], 4*tw, src, 4*w, min(w, 4*tw-1), rows, samples, 4*tiles, inSize)
-								if w > 3 {
-									p.copyRows(bands[(6+i)*bl+at:], 4*tw, src[3:], 4*w, min(w-3, 4*tw), rows, samples, 4*tiles, inSize)
+								for _, d := range list {
+									p.copyRows(bands[d.dst:], 4*tw, img[d.src:], 4*w, d.l, d.rows, samples, 4*tiles, inSize)
 								}
 							}
 						}
-					}
-					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/elem")
-				})
+						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/elem")
+					})
+				}
 			}
 		}
 	}
