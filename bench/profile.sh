@@ -88,8 +88,8 @@ cd "$ROOT/$PKG"
 "$OUT/unet.test" -test.run XXX -test.bench "^Benchmark$SAMPLEBENCH\$/^batch=$BATCH\$" -test.benchtime "$SAMPLE" \
 	-test.cpuprofile "$OUT/sample.prof" | grep '^Benchmark'
 echo
-echo "## training step, batch $BATCH ($TRAIN plus the warm-up step)"
+echo "## training step, batch $BATCH ($TRAIN plus 2 untimed warm-up steps)"
 report train
 echo
-echo "## sampling forward pass, batch $BATCH ($SAMPLE plus the warm-up pass)"
+echo "## sampling forward pass, batch $BATCH ($SAMPLE plus 2 untimed warm-up passes)"
 report sample
