@@ -130,7 +130,7 @@ func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 		*buf = grow(*buf, 12*bl)
 		bands := *buf
 		clear(bands[:12*bl]) // what no image row fills stays zero
-		in, copyRows, copyBands := wino4Use.in, wino4Use.copyRows, wino4Use.copyBands
+		in, copyBands := wino4Use.in, wino4Use.copyBands
 		planes := inSize // the planes' stride in img
 		var act *[]float32
 		if aff != nil {
@@ -144,13 +144,7 @@ func winograd4Input(v []float32, blk, ld int, x []float32, inSize, samples, c, h
 			if act != nil {
 				img = normSiLUPlanes(*act, img, inSize, samples, h*w, aff[ch:], c)
 			}
-			if copyBands != nil {
-				copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, planes)
-			} else {
-				for _, b := range list {
-					copyRows(bands[b.dst:], 4*tw, img[b.src:], 4*w, b.l, b.rows, samples, 4*tiles, planes)
-				}
-			}
+			copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, planes)
 			in(v[ch*ld:], blk, bands, bl, 6*bl, n)
 		}
 	}
@@ -214,17 +208,11 @@ func Winograd4OutputGrad(dm []float32, blk, ld int, dy []float32, outSize, sampl
 		*buf = grow(*buf, 4*bl)
 		bands := *buf
 		clear(bands[:4*bl])
-		grad, copyRows, copyBands := wino4Use.grad, wino4Use.copyRows, wino4Use.copyBands
+		grad, copyBands := wino4Use.grad, wino4Use.copyBands
 		for ch := lo; ch < hi; ch++ {
 			// The channel's planes, outSize apart.
 			img := dy[ch*h*w : (samples-1)*outSize+(ch+1)*h*w]
-			if copyBands != nil {
-				copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, outSize)
-			} else {
-				for _, b := range list {
-					copyRows(bands[b.dst:], 4*tw, img[b.src:], 4*w, b.l, b.rows, samples, 4*tiles, outSize)
-				}
-			}
+			copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, outSize)
 			grad(dm[ch*ld:], blk, bands, bl, n)
 		}
 	}
@@ -255,7 +243,7 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 		defer winoScratch.put(buf)
 		*buf = grow(*buf, 4*bl)
 		rows := *buf
-		out, rowsOut, bandsOut := wino4Use.out, wino4Use.rowsOut, wino4Use.bandsOut
+		out, bandsOut := wino4Use.out, wino4Use.bandsOut
 		for ch := lo; ch < hi; ch++ {
 			out(rows, bl, m[ch*ld:], blk, n)
 			for s := range samples {
@@ -264,17 +252,7 @@ func Winograd4Output(y []float32, outSize int, add bool, adds *WinogradAdds, m [
 				if add {
 					res = nil
 				}
-				if bandsOut != nil {
-					bandsOut(plane, w, rows[4*s*tiles:], 4*tw, bl, res, w, h, b, sh, add)
-					continue
-				}
-				for r := range min(4, h) { // band r holds image rows 4ty+r
-					var rr []float32
-					if res != nil {
-						rr = res[r*w:]
-					}
-					rowsOut(plane[r*w:], 4*w, rows[r*bl+4*s*tiles:], 4*tw, rr, w, (h-r+3)/4, b, sh, add)
-				}
+				bandsOut(plane, w, rows[4*s*tiles:], 4*tw, bl, res, w, h, b, sh, add) // band r holds image rows 4ty+r
 			}
 		}
 	}
@@ -325,33 +303,44 @@ func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride 
 // of l floats from src[src:] to dst[dst:] (l, rows ≥ 1).
 type wino4CopyBand struct{ dst, src, l, rows int }
 
-// wino4CopyBandsGeneric copies the rows of every band, as
-// wino4CopyRowsGeneric copies them, band by band. The vector kernel
-// copies them plane by plane instead: all bands of one plane (sample),
-// then the next, so that each plane is read while its lines are in cache
-// and the hardware prefetchers see one forward stream over the planes,
-// rather than every band walking all planes (a page or more apart) again.
-func wino4CopyBandsGeneric(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int) {
-	for _, b := range bands {
-		wino4CopyRowsGeneric(dst[b.dst:], dstStride, src[b.src:], srcStride, b.l, b.rows, planes, dstPlane, srcPlane)
+// copyBandsByRows is a path's copyBands made of its copyRows: the rows of
+// every band, band by band. A vector kernel may copy them plane by plane
+// instead (all bands of one plane, then the next), so that each plane is
+// read while its lines are in cache and the hardware prefetchers see one
+// forward stream over the planes, rather than every band walking all
+// planes (a page or more apart) again.
+func copyBandsByRows(copyRows func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int)) func(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int) {
+	return func(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int) {
+		for _, b := range bands {
+			copyRows(dst[b.dst:], dstStride, src[b.src:], srcStride, b.l, b.rows, planes, dstPlane, srcPlane)
+		}
 	}
 }
 
-// wino4BandsOutGeneric is wino4RowsOutGeneric for the rows rows of one
-// output plane, rows dstStride apart, taken from four bands srcBand apart
-// in turn: row y from src[(y mod 4)·srcBand + ⌊y/4⌋·srcStride:] (band r
-// holds rows 4ty+r). Writing a plane's rows in order, rather than band by
-// band (every fourth row, four times), lets the hardware prefetchers see
-// one forward stream.
-func wino4BandsOutGeneric(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool) {
-	for r := range min(4, rows) {
-		var rr []float32
-		if res != nil {
-			rr = res[r*dstStride:]
+// bandsOutByRows is a path's bandsOut made of its rowsOut: the rows rows
+// of one output plane, rows dstStride apart, taken from four bands
+// srcBand apart in turn (row y from src[(y mod 4)·srcBand +
+// ⌊y/4⌋·srcStride:]; band r holds rows 4ty+r), band by band: every fourth
+// row, four times. A vector kernel may write the plane's rows in order
+// instead, so that the hardware prefetchers see one forward stream.
+func bandsOutByRows(rowsOut func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool)) func(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool) {
+	return func(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool) {
+		for r := range min(4, rows) {
+			var rr []float32
+			if res != nil {
+				rr = res[r*dstStride:]
+			}
+			rowsOut(dst[r*dstStride:], 4*dstStride, src[r*srcBand:], srcStride, rr, l, (rows-r+3)/4, b, sh, add)
 		}
-		wino4RowsOutGeneric(dst[r*dstStride:], 4*dstStride, src[r*srcBand:], srcStride, rr, l, (rows-r+3)/4, b, sh, add)
 	}
 }
+
+// wino4CopyBandsGeneric and wino4BandsOutGeneric are the Go loops, band by
+// band, that the vector kernels' band passes equal.
+var (
+	wino4CopyBandsGeneric = copyBandsByRows(wino4CopyRowsGeneric)
+	wino4BandsOutGeneric  = bandsOutByRows(wino4RowsOutGeneric)
+)
 
 // checkWino4Operand panics unless a transformed operand of c rows of n
 // tiles fits the layout's rules; the vector kernels rely on them.
@@ -481,15 +470,16 @@ type wino4Path struct {
 	out      func(rows []float32, bl int, src []float32, blk, n int)
 	copyRows func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
 	rowsOut  func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool)
-	// bandsOut, where not nil, is wino4BandsOutGeneric in one call.
-	bandsOut func(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool)
-	// copyBands, where not nil, is wino4CopyBandsGeneric in one call,
-	// plane by plane.
+	// bandsOut is rowsOut for one output plane's four bands
+	// (bandsOutByRows); copyBands is copyRows for a list of bands
+	// (copyBandsByRows). A path without kernels of its own for them makes
+	// them from its rowsOut and copyRows.
+	bandsOut  func(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool)
 	copyBands func(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int)
 }
 
 // wino4Generic is the pure-Go set of F(4×4) row transforms.
-var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric, nil, nil}
+var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric, wino4BandsOutGeneric, wino4CopyBandsGeneric}
 
 // Wino4Vector reports whether the F(4×4) transforms run on vector kernels
 // on this machine (the selection rule takes F(4×4) only then).

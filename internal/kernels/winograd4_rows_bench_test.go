@@ -19,9 +19,6 @@ var wino4RowShapes = []struct{ hw, c int }{{28, 32}, {14, 64}, {7, 128}}
 func BenchmarkWino4CopyRows(b *testing.B) {
 	for _, p := range wino4Paths() {
 		for _, one := range []bool{false, true} {
-			if one && p.copyBands == nil {
-				continue
-			}
 			name := p.name
 			if one {
 				name += "-bands"
@@ -61,9 +58,6 @@ func BenchmarkWino4CopyRows(b *testing.B) {
 func BenchmarkWino4RowsOut(b *testing.B) {
 	for _, p := range wino4Paths() {
 		for _, one := range []bool{false, true} {
-			if one && p.bandsOut == nil {
-				continue
-			}
 			name := p.name
 			if one {
 				name += "-bands"
