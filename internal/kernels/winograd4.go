@@ -303,7 +303,7 @@ func wino4RowsOutGeneric(dst []float32, dstStride int, src []float32, srcStride 
 // of l floats from src[src:] to dst[dst:] (l, rows ≥ 1).
 type wino4CopyBand struct{ dst, src, l, rows int }
 
-// copyBandsByRows is a path's copyBands made of its copyRows: the rows of
+// copyBandsByRows is a copyBands made of a row copy (copyRows): the rows of
 // every band, band by band. A vector kernel may copy them plane by plane
 // instead (all bands of one plane, then the next), so that each plane is
 // read while its lines are in cache and the hardware prefetchers see one
@@ -317,7 +317,7 @@ func copyBandsByRows(copyRows func(dst []float32, dstStride int, src []float32, 
 	}
 }
 
-// bandsOutByRows is a path's bandsOut made of its rowsOut: the rows rows
+// bandsOutByRows is a bandsOut made of an output rows' pass: the rows rows
 // of one output plane, rows dstStride apart, taken from four bands
 // srcBand apart in turn (row y from src[(y mod 4)·srcBand +
 // ⌊y/4⌋·srcStride:]; band r holds rows 4ty+r), band by band: every fourth
@@ -461,25 +461,24 @@ func wino4OutGeneric(rows []float32, bl int, src []float32, blk, n int) {
 // each. The vector kernels read and write whole vectors of tiles: the
 // bands and rows must hold 4v floats past their starts (v: n rounded up
 // to whole vectors of wino4Vec tiles), and dst v tiles per block. The
-// row copy (copyRows) and the output rows' pass (rowsOut) that fill and
-// empty the bands read and write nothing outside a row's floats.
+// band copy (copyBands) and the output plane's pass (bandsOut) that fill
+// and empty the bands read and write nothing outside a row's floats.
 type wino4Path struct {
-	name     string
-	in       func(dst []float32, blk int, src []float32, bl, q, n int)
-	grad     func(dst []float32, blk int, src []float32, bl, n int)
-	out      func(rows []float32, bl int, src []float32, blk, n int)
-	copyRows func(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
-	rowsOut  func(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool)
-	// bandsOut is rowsOut for one output plane's four bands
-	// (bandsOutByRows); copyBands is copyRows for a list of bands
-	// (copyBandsByRows). A path without kernels of its own for them makes
-	// them from its rowsOut and copyRows.
+	name string
+	in   func(dst []float32, blk int, src []float32, bl, q, n int)
+	grad func(dst []float32, blk int, src []float32, bl, n int)
+	out  func(rows []float32, bl int, src []float32, blk, n int)
+	// bandsOut writes one output plane from its four bands
+	// (wino4BandsOutGeneric); copyBands copies a list of bands' rows into
+	// the tile scratch (wino4CopyBandsGeneric). A path without kernels of
+	// its own for them makes them from its row kernels (bandsOutByRows,
+	// copyBandsByRows).
 	bandsOut  func(dst []float32, dstStride int, src []float32, srcStride, srcBand int, res []float32, l, rows int, b, sh float32, add bool)
 	copyBands func(dst, src []float32, bands []wino4CopyBand, dstStride, srcStride, planes, dstPlane, srcPlane int)
 }
 
 // wino4Generic is the pure-Go set of F(4×4) row transforms.
-var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4CopyRowsGeneric, wino4RowsOutGeneric, wino4BandsOutGeneric, wino4CopyBandsGeneric}
+var wino4Generic = wino4Path{"generic", wino4InGeneric, wino4GradGeneric, wino4OutGeneric, wino4BandsOutGeneric, wino4CopyBandsGeneric}
 
 // Wino4Vector reports whether the F(4×4) transforms run on vector kernels
 // on this machine (the selection rule takes F(4×4) only then).

@@ -16,20 +16,6 @@ func wino4GradAVX512(dst *float32, blk int, src *float32, bl, n int)
 //go:noescape
 func wino4OutAVX512(rows *float32, bl int, src *float32, blk, n int)
 
-// wino4CopyRowsAVX512 is wino4CopyRowsGeneric for rows, planes, l ≥ 1:
-// whole vectors, then the rest under a mask, so that it reads and writes
-// nothing past a row's l floats.
-//
-//go:noescape
-func wino4CopyRowsAVX512(dst *float32, dstStride int, src *float32, srcStride, l, rows, planes, dstPlane, srcPlane int)
-
-// wino4CopyRowsVec checks the bounds the assembly cannot, then runs it.
-func wino4CopyRowsVec(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) {
-	if wino4CopyRowsChecked(dst, dstStride, src, srcStride, l, rows, planes, dstPlane, srcPlane) {
-		wino4CopyRowsAVX512(&dst[0], dstStride, &src[0], srcStride, l, rows, planes, dstPlane, srcPlane)
-	}
-}
-
 // wino4CopyRowsChecked checks the bounds a row copy's assembly (AVX-512
 // or AVX2) cannot: false when there is nothing to copy.
 func wino4CopyRowsChecked(dst []float32, dstStride int, src []float32, srcStride, l, rows, planes, dstPlane, srcPlane int) bool {
@@ -42,19 +28,6 @@ func wino4CopyRowsChecked(dst []float32, dstStride int, src []float32, srcStride
 	_ = dst[(planes-1)*dstPlane+(rows-1)*dstStride+l-1]
 	_ = src[(planes-1)*srcPlane+(rows-1)*srcStride+l-1]
 	return true
-}
-
-// wino4RowsOutAVX512 is wino4RowsOutGeneric for rows, l ≥ 1: whole
-// vectors, then the rest under a mask.
-//
-//go:noescape
-func wino4RowsOutAVX512(dst *float32, dstStride int, src *float32, srcStride int, res *float32, l, rows int, b, sh float32, add bool)
-
-// wino4RowsOutVec checks the bounds the assembly cannot, then runs it.
-func wino4RowsOutVec(dst []float32, dstStride int, src []float32, srcStride int, res []float32, l, rows int, b, sh float32, add bool) {
-	if rp, ok := wino4RowsOutChecked(dst, dstStride, src, srcStride, res, l, rows, add); ok {
-		wino4RowsOutAVX512(&dst[0], dstStride, &src[0], srcStride, rp, l, rows, b, sh, add)
-	}
 }
 
 // wino4RowsOutChecked checks the bounds an output rows' pass's assembly
@@ -144,8 +117,6 @@ var wino4AVX512 = wino4Path{
 			wino4OutAVX512(&rows[0], bl, &src[0], blk, n)
 		}
 	},
-	copyRows:  wino4CopyRowsVec,
-	rowsOut:   wino4RowsOutVec,
 	bandsOut:  wino4BandsOutVec,
 	copyBands: wino4CopyBandsVec,
 }

@@ -9,88 +9,69 @@ import (
 // wino4RowShapes are bench-unet's F(4×4) convolution inputs: side, channels.
 var wino4RowShapes = []struct{ hw, c int }{{28, 32}, {14, 64}, {7, 128}}
 
-// BenchmarkWino4CopyRows times the row copies of Winograd4Input alone
-// (every band of every channel, on the calling goroutine) and
-// BenchmarkWino4RowsOut the output rows' pass of Winograd4Output (bias
-// and shift set), at bench-unet's three resolutions and batch 64 and 16,
-// per image element.
-//
-//	go test -run '^$' -bench 'Wino4(CopyRows|RowsOut)' ./internal/kernels/
-func BenchmarkWino4CopyRows(b *testing.B) {
+// wino4RowCase is one benchmark case of the band passes: a path, a
+// feature map of side hw with c channels, samples of them, and the band
+// layout's sizes.
+type wino4RowCase struct {
+	p                             wino4Path
+	hw, c, samples, tiles, tw, bl int
+}
+
+// eachWino4RowCase runs f for every path, bench-unet shape and batch 64
+// and 16, as a sub-benchmark named path/side/bBATCH that reports ns/elem
+// over elems(c) elements.
+func eachWino4RowCase(b *testing.B, f func(b *testing.B, k wino4RowCase) (elems int)) {
 	for _, p := range wino4Paths() {
-		for _, one := range []bool{false, true} {
-			name := p.name
-			if one {
-				name += "-bands"
-			}
-			for _, s := range wino4RowShapes {
-				for _, samples := range []int{64, 16} {
-					h, w, c := s.hw, s.hw, s.c
-					inSize := c * h * w
-					x := randSlice(rand.New(rand.NewPCG(1, 2)), samples*inSize)
-					tiles := Winograd4Tiles(h, w)
-					n := samples * tiles
-					tw := (w + 3) / 4
-					bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec
-					bands := make([]float32, 12*bl)
-					list := wino4InputBands(h, w, bl)
-					b.Run(fmt.Sprintf("%s/%d/b%d", name, h, samples), func(b *testing.B) {
-						for b.Loop() {
-							for ch := range c {
-								img := x[ch*h*w : (samples-1)*inSize+(ch+1)*h*w]
-								if one {
-									p.copyBands(bands, img, list, 4*tw, 4*w, samples, 4*tiles, inSize)
-									continue
-								}
-								for _, d := range list {
-									p.copyRows(bands[d.dst:], 4*tw, img[d.src:], 4*w, d.l, d.rows, samples, 4*tiles, inSize)
-								}
-							}
-						}
-						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(x)), "ns/elem")
-					})
-				}
+		for _, s := range wino4RowShapes {
+			for _, samples := range []int{64, 16} {
+				tiles := Winograd4Tiles(s.hw, s.hw)
+				k := wino4RowCase{p, s.hw, s.c, samples, tiles, (s.hw + 3) / 4, 4 * ceilDiv(samples*tiles, wino4Vec) * wino4Vec}
+				b.Run(fmt.Sprintf("%s/%d/b%d", p.name, s.hw, samples), func(b *testing.B) {
+					elems := f(b, k)
+					b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(elems), "ns/elem")
+				})
 			}
 		}
 	}
 }
 
-func BenchmarkWino4RowsOut(b *testing.B) {
-	for _, p := range wino4Paths() {
-		for _, one := range []bool{false, true} {
-			name := p.name
-			if one {
-				name += "-bands"
+// BenchmarkWino4CopyRows times the band copies of Winograd4Input alone
+// (every channel, on the calling goroutine) and BenchmarkWino4RowsOut the
+// output planes' pass of Winograd4Output (bias and shift set), at
+// bench-unet's three resolutions and batch 64 and 16, per image element.
+//
+//	go test -run '^$' -bench 'Wino4(CopyRows|RowsOut)' ./internal/kernels/
+func BenchmarkWino4CopyRows(b *testing.B) {
+	eachWino4RowCase(b, func(b *testing.B, k wino4RowCase) int {
+		h, w := k.hw, k.hw
+		inSize := k.c * h * w
+		x := randSlice(rand.New(rand.NewPCG(1, 2)), k.samples*inSize)
+		bands := make([]float32, 12*k.bl)
+		list := wino4InputBands(h, w, k.bl)
+		for b.Loop() {
+			for ch := range k.c {
+				img := x[ch*h*w : (k.samples-1)*inSize+(ch+1)*h*w]
+				k.p.copyBands(bands, img, list, 4*k.tw, 4*w, k.samples, 4*k.tiles, inSize)
 			}
-			for _, s := range wino4RowShapes {
-				for _, samples := range []int{64, 16} {
-					h, w, c := s.hw, s.hw, s.c
-					outSize := c * h * w
-					y := make([]float32, samples*outSize)
-					tiles := Winograd4Tiles(h, w)
-					n := samples * tiles
-					tw := (w + 3) / 4
-					bl := 4 * ceilDiv(n, wino4Vec) * wino4Vec
-					rows := randSlice(rand.New(rand.NewPCG(1, 2)), 4*bl)
-					b.Run(fmt.Sprintf("%s/%d/b%d", name, h, samples), func(b *testing.B) {
-						for b.Loop() {
-							for ch := range c {
-								for s := range samples {
-									plane := y[s*outSize+ch*h*w:][:h*w]
-									if one {
-										p.bandsOut(plane, w, rows[4*s*tiles:], 4*tw, bl, nil, w, h, 0.5, 0.25, false)
-										continue
-									}
-									for r := range min(4, h) {
-										p.rowsOut(plane[r*w:], 4*w, rows[r*bl+4*s*tiles:], 4*tw, nil, w, (h-r+3)/4, 0.5, 0.25, false)
-									}
-								}
-							}
-						}
-						b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(y)), "ns/elem")
-					})
+		}
+		return len(x)
+	})
+}
+
+func BenchmarkWino4RowsOut(b *testing.B) {
+	eachWino4RowCase(b, func(b *testing.B, k wino4RowCase) int {
+		h, w := k.hw, k.hw
+		outSize := k.c * h * w
+		y := make([]float32, k.samples*outSize)
+		rows := randSlice(rand.New(rand.NewPCG(1, 2)), 4*k.bl)
+		for b.Loop() {
+			for ch := range k.c {
+				for s := range k.samples {
+					plane := y[s*outSize+ch*h*w:][:h*w]
+					k.p.bandsOut(plane, w, rows[4*s*k.tiles:], 4*k.tw, k.bl, nil, w, h, 0.5, 0.25, false)
 				}
 			}
 		}
-	}
+		return len(y)
+	})
 }

@@ -289,64 +289,6 @@ func directConv64(x, w, dy []float32, n, cin, cout, h, wd int) (y, scale, dw []f
 	return y, scale, dw
 }
 
-// TestWinograd4CopyRows checks every path's row copy against the Go loop:
-// every length up to 40 (whole vectors, masked or overlapping rests,
-// single floats), odd strides, one to three planes, and nothing written
-// outside the rows' l floats (the sources end at the last float read).
-func TestWinograd4CopyRows(t *testing.T) {
-	r := rand.New(rand.NewPCG(79, 80))
-	for _, p := range wino4Paths() {
-		for l := 1; l <= 40; l++ {
-			for _, rows := range []int{1, 3} {
-				planes := 1 + r.IntN(3)
-				ds, ss := l+r.IntN(5), l+r.IntN(5)
-				dp, sp := rows*ds+r.IntN(4), rows*ss+r.IntN(4)
-				src := randSlice(r, (planes-1)*sp+(rows-1)*ss+l)
-				want := randSlice(r, (planes-1)*dp+(rows-1)*ds+l+20)
-				got := append([]float32(nil), want...)
-				wino4CopyRowsGeneric(want, ds, src, ss, l, rows, planes, dp, sp)
-				p.copyRows(got, ds, src, ss, l, rows, planes, dp, sp)
-				for i := range want {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("%s, l=%d rows=%d: dst[%d] = %v, want %v", p.name, l, rows, i, got[i], want[i])
-					}
-				}
-			}
-		}
-	}
-}
-
-// TestWinograd4RowsOut checks every path's output rows' pass against the
-// Go loop, bit for bit, in its three modes (set with bias and shift, with
-// a residual too, add), for every length up to 40, and that nothing
-// outside the rows' l floats is written.
-func TestWinograd4RowsOut(t *testing.T) {
-	r := rand.New(rand.NewPCG(81, 82))
-	for _, p := range wino4Paths() {
-		for l := 1; l <= 40; l++ {
-			for mode := range 3 {
-				rows := 1 + r.IntN(3)
-				ds, ss := l+r.IntN(5), l+r.IntN(5)
-				src := randSlice(r, (rows-1)*ss+l)
-				var res []float32
-				if mode == 1 {
-					res = randSlice(r, (rows-1)*ds+l)
-				}
-				b, sh := r.Float32(), r.Float32()
-				want := randSlice(r, (rows-1)*ds+l+20)
-				got := append([]float32(nil), want...)
-				wino4RowsOutGeneric(want, ds, src, ss, res, l, rows, b, sh, mode == 2)
-				p.rowsOut(got, ds, src, ss, res, l, rows, b, sh, mode == 2)
-				for i := range want {
-					if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
-						t.Fatalf("%s, l=%d mode=%d: dst[%d] = %v, want %v", p.name, l, mode, i, got[i], want[i])
-					}
-				}
-			}
-		}
-	}
-}
-
 // TestWinograd4BandsOut checks every path's one-call output plane pass
 // against the Go loop, bit for bit, in its three modes, for every length
 // up to 40 and one to nine rows (bands of unequal length), and that

@@ -74,8 +74,6 @@ var wino4AVX2 = wino4Path{
 			wino4OutAVX2(&rows[0], bl, &src[0], blk, n, &scratch[0])
 		}
 	},
-	copyRows:  wino4CopyRowsVec2,
-	rowsOut:   wino4RowsOutVec2,
 	bandsOut:  bandsOutByRows(wino4RowsOutVec2),
 	copyBands: copyBandsByRows(wino4CopyRowsVec2),
 }
