@@ -27,6 +27,8 @@ const (
 	packMC = 144  // rows of a tile at most: the mc×kc A block is 144 KiB, in L2
 	packNT = 1024 // columns of a tile at most
 	packNC = 4096 // columns of B packed at once: kc×nc is 4 MiB, in L3
+
+	packBGroup = 1 << 20 // floats of B panels packed at once in parallel (4 MiB, in L3)
 )
 
 // microKernel is one micro-kernel of the packed path.
@@ -143,10 +145,11 @@ type gemmJob struct {
 	a, b, c        []float32
 	lda, ldb, ldc  int
 
-	jc, nc     int // current block of columns of C
-	pc, kc     int // current slice of the sum
-	rowT, colT int // tiles down and across the block: tileRows, tileCols
-	bp         []float32
+	jc, nc     int         // current block of columns of C
+	rowT, colT int         // tiles down and across the block: tileRows, tileCols
+	panels     int         // B panels across the block
+	group      []gemmSlice // the slices of the sum whose B panels are packed now
+	bbuf       []float32   // backs the group's B panels
 
 	packBFn, tilesFn func(lo, hi int)
 
@@ -160,7 +163,7 @@ type gemmJob struct {
 var (
 	gemmJobs = freeList[gemmJob]{new: func() *gemmJob {
 		j := new(gemmJob)
-		j.packBFn, j.tilesFn = j.packB, j.tiles
+		j.packBFn, j.tilesFn = j.packGroup, j.tilesGroup
 		return j
 	}}
 	packABufs = freeList[[]float32]{new: func() *[]float32 {
@@ -238,25 +241,80 @@ func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, ep
 	j.pa, j.bsrc, j.epi = pa, bsrc, epi
 	j.kern, j.serial, j.transA, j.transB, j.m, j.n, j.k, j.alpha, j.beta = kern, serial, transA, transB, m, n, k, alpha, beta
 	j.a, j.b, j.c, j.lda, j.ldb, j.ldc = a, b, c, lda, ldb, ldc
+	depth := sliceDepth(k)
 	for jc := 0; jc < n; jc += packNC {
 		j.jc, j.nc = jc, min(packNC, n-jc)
 		j.planTiles()
-		panels := (j.nc + packNR - 1) / packNR
-		depth := sliceDepth(k)
-		for pc := 0; pc < k; pc += depth {
-			j.pc, j.kc = pc, min(depth, k-pc)
-			j.bp = grow(j.bp, panels*packNR*j.kc)
+		j.panels = ceilDiv(j.nc, packNR)
+		// Slices per group: one on a single goroutine, where B packed
+		// just before its use is still in cache; in parallel, as many as
+		// packBGroup holds, since each group costs two waits for the
+		// slowest worker.
+		per := 1
+		if !serial {
+			per = max(1, packBGroup/(j.panels*packNR*depth))
+		}
+		for pc0 := 0; pc0 < k; pc0 += per * depth {
+			j.planGroup(pc0, min(k, pc0+per*depth), depth)
 			if serial {
-				j.packB(0, panels)
-				j.tiles(0, j.rowT*j.colT)
+				j.packGroup(0, j.panels)
+				j.tilesGroup(0, j.rowT*j.colT)
 				continue
 			}
-			parallel.For(panels, 1+32768/(packNR*j.kc), j.packBFn)
-			parallel.For(j.rowT*j.colT, 1, j.tilesFn)
+			parallel.For(len(j.group)*j.panels, 1+32768/(packNR*depth), j.packBFn)
+			tiles := j.rowT * j.colT
+			parallel.For(tiles, ceilDiv(tiles, parallel.Workers()), j.tilesFn)
 		}
 	}
 	j.kern, j.pa, j.bsrc, j.a, j.b, j.c, j.epi = nil, nil, nil, nil, nil, nil, nil
 	gemmJobs.put(j)
+}
+
+// gemmSlice is one slice of the sum, pc ≤ p < pc+kc, with the B panels of
+// the current block of columns packed for it (panel q at q·NR·kc).
+type gemmSlice struct {
+	pc, kc int
+	bp     []float32
+}
+
+// planGroup sets j.group to the slices of depth depth (the last one
+// possibly shorter) that cover [pc0, pc1) of the sum, with room for their
+// B panels.
+func (j *gemmJob) planGroup(pc0, pc1, depth int) {
+	j.group = j.group[:0]
+	size := 0
+	for pc := pc0; pc < pc1; pc += depth {
+		kc := min(depth, pc1-pc)
+		j.group = append(j.group, gemmSlice{pc: pc, kc: kc})
+		size += j.panels * packNR * kc
+	}
+	j.bbuf = grow(j.bbuf, size)
+	at := 0
+	for s := range j.group {
+		sl := &j.group[s]
+		sl.bp = j.bbuf[at : at+j.panels*packNR*sl.kc]
+		at += len(sl.bp)
+	}
+}
+
+// packGroup packs items [lo, hi) of the group's B panels, item
+// s·panels + q being panel q of slice s.
+func (j *gemmJob) packGroup(lo, hi int) {
+	for lo < hi {
+		s, q := lo/j.panels, lo%j.panels
+		end := min(hi, (s+1)*j.panels)
+		j.packB(&j.group[s], q, q+end-lo)
+		lo = end
+	}
+}
+
+// tilesGroup runs tiles [lo, hi) of the current block for every slice of
+// the group in order, so that a worker keeps the same tiles of C (and
+// rows of A) through the group.
+func (j *gemmJob) tilesGroup(lo, hi int) {
+	for s := range j.group {
+		j.tiles(&j.group[s], lo, hi)
+	}
 }
 
 // planTiles cuts the current m×nc block of C into rowT×colT tiles: no
@@ -304,22 +362,22 @@ func evenSpan(t, parts, n, unit int) (lo, hi int) {
 	return min(n, t*units/parts*unit), min(n, (t+1)*units/parts*unit)
 }
 
-// packB copies B panels [lo, hi) of the current block into j.bp: panel q
-// holds, for p < kc, op(B)[pc+p, jc+q·NR : jc+q·NR+NR], zero past nc.
-func (j *gemmJob) packB(lo, hi int) {
-	b, ldb, pc, kc := j.b, j.ldb, j.pc, j.kc
+// packB copies B panels [lo, hi) of the current block into sl.bp: panel
+// q holds, for p < kc, op(B)[pc+p, jc+q·NR : jc+q·NR+NR], zero past nc.
+func (j *gemmJob) packB(sl *gemmSlice, lo, hi int) {
+	b, ldb, pc, kc, bp := j.b, j.ldb, sl.pc, sl.kc, sl.bp
 	if full := min(hi, j.nc/packNR); j.bsrc == nil && !j.transB && full-lo >= 2 {
 		// A run of full panels of an untransposed B: row by row.
-		packB16RowsImpl(j.bp[lo*packNR*kc:], b, pc*ldb+j.jc+lo*packNR, ldb, kc, full-lo)
+		packB16RowsImpl(bp[lo*packNR*kc:], b, pc*ldb+j.jc+lo*packNR, ldb, kc, full-lo)
 		if j.kern.bf16 {
 			for q := lo; q < full; q++ {
-				pairsB(j.bp[q*packNR*kc:(q+1)*packNR*kc], kc)
+				pairsB(bp[q*packNR*kc:(q+1)*packNR*kc], kc)
 			}
 		}
 		lo = full
 	}
 	for q := lo; q < hi; q++ {
-		dst := j.bp[q*packNR*kc : (q+1)*packNR*kc]
+		dst := bp[q*packNR*kc : (q+1)*packNR*kc]
 		j0 := j.jc + q*packNR
 		w := min(packNR, j.nc-q*packNR)
 		switch {
@@ -391,8 +449,8 @@ func packBTrans16Generic(dst, b []float32, at, ldb, kc int) {
 // packA copies rows [i0, i1) of op(A)[:, pc:pc+kc] into ap as MR-row
 // panels: panel r holds, for p < kc, op(A)[i0+r·MR : i0+r·MR+MR, pc+p],
 // zero past i1.
-func (j *gemmJob) packA(ap []float32, i0, i1 int) {
-	a, lda, pc, kc := j.a, j.lda, j.pc, j.kc
+func (j *gemmJob) packA(ap []float32, i0, i1, pc, kc int) {
+	a, lda := j.a, j.lda
 	start := i0
 	if np := (i1 - i0) / packMR; j.transA && np >= 2 {
 		// The full panels of a transposed A: row by row.
@@ -431,14 +489,14 @@ func (j *gemmJob) packA(ap []float32, i0, i1 int) {
 	}
 }
 
-// tiles runs tiles [lo, hi) of the current block and slice: pack the
+// tiles runs tiles [lo, hi) of the current block for slice sl: pack the
 // tile's A rows, then sweep the micro-kernel over it.
-func (j *gemmJob) tiles(lo, hi int) {
+func (j *gemmJob) tiles(sl *gemmSlice, lo, hi int) {
 	buf := packABufs.get()
 	ap, tmp := (*buf)[:packMC*packKC], (*buf)[packMC*packKC:]
-	kc, kern := j.kc, j.kern
+	kc, kern := sl.kc, j.kern
 	beta := j.beta
-	if j.pc > 0 {
+	if sl.pc > 0 {
 		beta = 1 // later slices add to what the first one wrote
 	}
 	packed := -1
@@ -446,22 +504,22 @@ func (j *gemmJob) tiles(lo, hi int) {
 		ti, tj := t/j.colT, t%j.colT
 		i0, i1 := j.tileRows(ti)
 		if j.pa != nil {
-			ap = j.pa.panels(j.pc, kc, i0)
+			ap = j.pa.panels(sl.pc, kc, i0)
 		} else if ti != packed {
-			j.packA(ap, i0, i1)
+			j.packA(ap, i0, i1, sl.pc, kc)
 			packed = ti
 		}
 		c0, c1 := j.tileCols(tj)
 		for jr := c0; jr < c1; {
 			if (kern.wide != nil || kern.big != nil) && c1-jr >= 2*packNR {
-				j.sweepWide(ap, i0, i1, jr, beta)
+				j.sweepWide(sl, ap, i0, i1, jr, beta)
 				jr += 2 * packNR
 				continue
 			}
-			j.sweep(ap, tmp, i0, i1, jr, min(packNR, c1-jr), beta)
+			j.sweep(sl, ap, tmp, i0, i1, jr, min(packNR, c1-jr), beta)
 			jr += packNR
 		}
-		if j.epi != nil && j.pc+kc == j.k {
+		if j.epi != nil && sl.pc+kc == j.k {
 			j.epi(i0, i1, j.jc+c0, j.jc+c1) // the tile is final and still in cache
 		}
 	}
@@ -470,9 +528,9 @@ func (j *gemmJob) tiles(lo, hi int) {
 
 // sweep runs the micro-kernel down rows [i0, i1) of the tile against the
 // B panel of columns [jr, jr+w), with A's panels in ap.
-func (j *gemmJob) sweep(ap, tmp []float32, i0, i1, jr, w int, beta float32) {
-	kc, ldc, c, tile, alpha := j.kc, j.ldc, j.c, j.kern.tile, j.alpha
-	bpan := j.bp[jr*kc : (jr+packNR)*kc]
+func (j *gemmJob) sweep(sl *gemmSlice, ap, tmp []float32, i0, i1, jr, w int, beta float32) {
+	kc, ldc, c, tile, alpha := sl.kc, j.ldc, j.c, j.kern.tile, j.alpha
+	bpan := sl.bp[jr*kc : (jr+packNR)*kc]
 	if narrow := j.kern.narrow; narrow != nil {
 		for ir := i0; ir < i1; ir += 2 * packMR {
 			h := min(2*packMR, i1-ir)
@@ -511,10 +569,10 @@ func (j *gemmJob) sweep(ap, tmp []float32, i0, i1, jr, w int, beta float32) {
 // sweepWide is sweep over the two full B panels of columns
 // [jr, jr+2·NR): the big kernel on up to two row panels at a time where
 // the kernel has one, else the wide kernel on full row panels.
-func (j *gemmJob) sweepWide(ap []float32, i0, i1, jr int, beta float32) {
-	kc, ldc, c, kern, alpha := j.kc, j.ldc, j.c, j.kern, j.alpha
-	b1 := j.bp[jr*kc : (jr+packNR)*kc]
-	b2 := j.bp[(jr+packNR)*kc : (jr+2*packNR)*kc]
+func (j *gemmJob) sweepWide(sl *gemmSlice, ap []float32, i0, i1, jr int, beta float32) {
+	kc, ldc, c, kern, alpha := sl.kc, j.ldc, j.c, j.kern, j.alpha
+	b1 := sl.bp[jr*kc : (jr+packNR)*kc]
+	b2 := sl.bp[(jr+packNR)*kc : (jr+2*packNR)*kc]
 	if kern.big != nil {
 		for ir := i0; ir < i1; ir += 2 * packMR {
 			h := min(2*packMR, i1-ir)

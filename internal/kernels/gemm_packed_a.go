@@ -43,8 +43,8 @@ func (p *PackedA) pack(kern *microKernel, transA bool, m, k int, a []float32, ld
 		j := gemmJob{kern: kern, transA: transA, m: m, k: k, a: a, lda: lda}
 		for t := lo; t < hi; t++ {
 			pc, i := t/panels*depth, t%panels*packMR
-			j.pc, j.kc = pc, min(depth, k-pc)
-			j.packA(p.buf[pc*p.mPad+i*j.kc:], i, min(i+packMR, m))
+			kc := min(depth, k-pc)
+			j.packA(p.buf[pc*p.mPad+i*kc:], i, min(i+packMR, m), pc, kc)
 		}
 	})
 }

@@ -20,8 +20,9 @@ func PackBlocks(ps []*PackedA, m, k int, a []float32, blk int) {
 		for t := lo; t < hi; t++ {
 			p := ps[t/per]
 			pc, i := t%per/panels*depth, t%panels*packMR
-			j := gemmJob{kern: p.kern, m: m, k: k, a: p.a, lda: k, pc: pc, kc: min(depth, k-pc)}
-			j.packA(p.buf[pc*mPad+i*j.kc:], i, min(i+packMR, m))
+			kc := min(depth, k-pc)
+			j := gemmJob{kern: p.kern, m: m, k: k, a: p.a, lda: k}
+			j.packA(p.buf[pc*mPad+i*kc:], i, min(i+packMR, m), pc, kc)
 		}
 	})
 }

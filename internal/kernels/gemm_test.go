@@ -226,3 +226,35 @@ func TestGemmSerialMatchesGemm(t *testing.T) {
 		}
 	}
 }
+
+// TestGemmSliceGroups checks every path against GemmNaive on a product
+// whose slices of the sum fill more than one group of packed B panels
+// (packBGroup), so that the parallel path packs several slices at once
+// and runs its tiles through each group in turn; and that GemmSerial,
+// which packs one slice at a time, gives the same bits.
+func TestGemmSliceGroups(t *testing.T) {
+	const m, n, k = 20, 2100, 1100
+	depth := sliceDepth(k)
+	per := packBGroup / (ceilDiv(n, packNR) * packNR * depth)
+	if slices := ceilDiv(k, depth); per < 2 || slices <= per {
+		t.Fatalf("m, n, k = %d, %d, %d: %d slices, %d per group; want several groups of several slices", m, n, k, slices, per)
+	}
+	r := rand.New(rand.NewPCG(15, 16))
+	for _, p := range gemmPaths() {
+		t.Run(p.name, func(t *testing.T) {
+			g := randCase(r, m, n, k)
+			g.alpha, g.beta = 1.5, -0.7
+			g.check(t, p.fn, r)
+		})
+	}
+	a, b := randSlice(r, m*k), randSlice(r, k*n)
+	want, got := randSlice(r, m*n), make([]float32, m*n)
+	copy(got, want)
+	Gemm(false, false, m, n, k, 1, a, k, b, n, 0.5, want, n)
+	GemmSerial(false, false, m, n, k, 1, a, k, b, n, 0.5, got, n)
+	for i := range want {
+		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+			t.Fatalf("GemmSerial(%d, %d, %d)[%d] = %v, Gemm gives %v", m, n, k, i, got[i], want[i])
+		}
+	}
+}
