@@ -254,12 +254,12 @@ func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, ep
 		j.jc, j.nc = jc, min(packNC, n-jc)
 		j.planTiles()
 		j.panels = ceilDiv(j.nc, packNR)
-		// Slices per group: one on a single goroutine, where B packed
-		// just before its use is still in cache; in parallel, as many as
-		// packBGroup holds, since each group costs two waits for the
-		// slowest worker.
+		// Slices per group: one on a single goroutine (or worker), where
+		// B packed just before its use is still in cache; in parallel,
+		// as many as packBGroup holds, since each group costs two waits
+		// for the slowest worker.
 		per := 1
-		if !serial {
+		if !serial && parallel.Workers() > 1 {
 			per = max(1, packBGroup/(j.panels*packNR*depth))
 		}
 		for pc0 := 0; pc0 < k; pc0 += per * depth {
