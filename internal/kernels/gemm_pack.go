@@ -35,9 +35,11 @@ const (
 	packMC = 144  // rows of a tile at most: the mc×kc A block is 144 KiB, in L2
 	packNT = 1024 // columns of a tile at most
 	packNC = 4096 // columns of B packed at once: kc×nc is 4 MiB, in L3
-
-	packBGroup = 1 << 20 // floats of B panels packed at once in parallel (4 MiB, in L3)
 )
+
+// packBGroup is how many floats of B panels the parallel path packs at
+// once (4 MiB, in L3); a variable only so that tests can make groups small.
+var packBGroup = 1 << 20
 
 // microKernel is one micro-kernel of the packed path.
 type microKernel struct {
@@ -243,6 +245,10 @@ func gemmPackedRun(kern *microKernel, serial bool, pa *PackedA, bsrc bSource, ep
 		if epi != nil {
 			epi(0, m, 0, n)
 		}
+		return
+	}
+	if useStrips(serial, pa, m, n, k) {
+		gemmStrips(kern, pa, bsrc, epi, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 		return
 	}
 	j := gemmJobs.get()

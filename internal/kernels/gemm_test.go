@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/diffusego/diffusego/internal/parallel"
 )
 
 func randSlice(r *rand.Rand, n int) []float32 {
@@ -228,16 +230,20 @@ func TestGemmSerialMatchesGemm(t *testing.T) {
 }
 
 // TestGemmSliceGroups checks every path against GemmNaive on a product
-// whose slices of the sum fill more than one group of packed B panels
-// (packBGroup), so that the parallel path packs several slices at once
-// and runs its tiles through each group in turn; and that GemmSerial,
-// which packs one slice at a time, gives the same bits.
+// taller than it is wide (so not cut into column strips) whose slices of
+// the sum fill more than one group of packed B panels (packBGroup, made
+// small here), so that the parallel path packs several slices at once and
+// runs its tiles through each group in turn; and that GemmSerial, which
+// packs one slice at a time, gives the same bits.
 func TestGemmSliceGroups(t *testing.T) {
-	const m, n, k = 20, 2100, 1100
+	defer func(g int) { packBGroup = g }(packBGroup)
+	packBGroup = 1 << 16
+	const m, n, k = 150, 100, 1100
 	depth := sliceDepth(k)
 	per := packBGroup / (ceilDiv(n, packNR) * packNR * depth)
-	if slices := ceilDiv(k, depth); per < 2 || slices <= per {
-		t.Fatalf("m, n, k = %d, %d, %d: %d slices, %d per group; want several groups of several slices", m, n, k, slices, per)
+	if slices := ceilDiv(k, depth); per < 2 || slices <= per || useStrips(false, nil, m, n, k) {
+		t.Fatalf("m, n, k = %d, %d, %d: %d slices, %d per group, strips %v; want several groups of several slices, no strips",
+			m, n, k, slices, per, useStrips(false, nil, m, n, k))
 	}
 	r := rand.New(rand.NewPCG(15, 16))
 	for _, p := range gemmPaths() {
@@ -255,6 +261,26 @@ func TestGemmSliceGroups(t *testing.T) {
 	for i := range want {
 		if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
 			t.Fatalf("GemmSerial(%d, %d, %d)[%d] = %v, Gemm gives %v", m, n, k, i, got[i], want[i])
+		}
+	}
+}
+
+// TestGemmStrips checks every path against GemmNaive on products that
+// the parallel path cuts into column strips (wider than tall, or with
+// few rows), in every transpose, with strips that end in partial panels.
+func TestGemmStrips(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, s := range [][3]int{{70, 203, 77}, {6, 1000, 50}, {129, 129, 300}} {
+		m, n, k := s[0], s[1], s[2]
+		if parallel.Workers() > 1 && !useStrips(false, nil, m, n, k) {
+			t.Fatalf("m, n, k = %d, %d, %d: not cut into strips", m, n, k)
+		}
+		for _, p := range gemmPaths() {
+			for tr := range 4 {
+				g := randCase(r, m, n, k)
+				g.transA, g.transB = tr%2 == 1, tr/2 == 1
+				g.check(t, p.fn, r)
+			}
 		}
 	}
 }
