@@ -17,12 +17,15 @@ import (
 // matrix go through a small scratch tile, or, with a narrow kernel, are
 // stored through a mask.
 //
-// Split across workers, the slices go in groups (up to packBGroup floats
-// of B panels): all workers pack the group's B panels, then each takes one
-// contiguous run of tiles and carries it through every slice of the group.
-// Two waits for the slowest worker per group, not per slice, and each
-// worker keeps its rows of C and A from slice to slice; with a wait per
-// slice and tiles handed out one at a time, two cores of a Zen 5 ran
+// Split across workers, a product as wide as it is tall (or with A packed
+// already) is cut into one strip of columns per worker, each run on the
+// single-goroutine path (gemm_strips.go). In a taller one the slices go in
+// groups (up to packBGroup floats of B panels): all workers pack the
+// group's B panels, then each takes one contiguous run of tiles and
+// carries it through every slice of the group. Either way a worker waits
+// for the slowest one once per group or once per call, not twice per
+// slice, and keeps its rows of C and A from slice to slice; with a wait
+// per slice and tiles handed out one at a time, two cores of a Zen 5 ran
 // 1024² products at 161–165 GFLOP per CPU-second against 192–199 for one.
 //
 // Each element of C gets its kc-slices added in order, and within a slice

@@ -7,9 +7,11 @@ import "github.com/diffusego/diffusego/internal/parallel"
 // worker runs the single-goroutine packed path on its strip: it packs its
 // own B panels, which stay in its own caches, packs A again for itself
 // (the cost a wide product can afford), and waits for nobody until the
-// end. On two cores of a Zen 5, square products ran 4–5% faster this way
-// than with B packed by both workers and read by both (1024²: 382 against
-// 366 GFLOP/s; 2048²: 393 against 375).
+// end. On two cores of a Zen 5, against B packed by both workers and read
+// by both (three alternated rounds of one-second benchmarks): 512² 354–386
+// against 327–344 GFLOP/s, 1024² 372–392 against 357–365, 2048² 371–373
+// against 358–371; bench-text's weight gradient, 256×1024 summed over
+// 8192 rows, 301–309 against 252–257.
 
 // stripMinCols is the fewest columns a strip may have: two pairs of B
 // panels, so that every worker still runs the wide kernel.
