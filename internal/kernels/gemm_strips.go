@@ -17,13 +17,32 @@ import "github.com/diffusego/diffusego/internal/parallel"
 // panels, so that every worker still runs the wide kernel.
 const stripMinCols = 4 * packNR
 
+// stripPackCols is the fewest columns a strip must have when its worker
+// packs A for itself, unless A is small (stripSmallA floats): each packed
+// float of A then serves at least 256 flops, as in the narrowest strips
+// measured faster than the grouped path (256×256 summed over 8192 rows,
+// two strips of 128 columns). The strips were measured on two cores only;
+// this bound keeps a machine with many workers from packing a large A
+// once per worker for thin strips.
+const (
+	stripPackCols = 8 * packNR
+	stripSmallA   = 1 << 16
+)
+
 // useStrips reports whether gemmPackedRun should cut C into column strips:
-// on more than one worker, for a product worth splitting, whose strips
-// are wide enough, and either as wide as it is tall (packing A once per
-// worker costs no more than sharing B saves) or with A packed already.
+// on more than one worker, for a product worth splitting, as wide as it
+// is tall or with A packed already, and with strips wide enough for the
+// wide kernel and for the cost of packing A once per worker.
 func useStrips(serial bool, pa *PackedA, m, n, k int) bool {
-	w := parallel.Workers()
-	return !serial && w > 1 && m*n*k >= 1<<18 && n >= w*stripMinCols && (pa != nil || n >= m)
+	return stripsOn(parallel.Workers(), serial, pa, m, n, k)
+}
+
+// stripsOn is useStrips on w workers.
+func stripsOn(w int, serial bool, pa *PackedA, m, n, k int) bool {
+	if serial || w <= 1 || m*n*k < 1<<18 || n < w*stripMinCols {
+		return false
+	}
+	return pa != nil || n >= m && (n >= w*stripPackCols || m*k <= stripSmallA)
 }
 
 // gemmStrips is gemmPackedRun over column strips, one per worker, each

@@ -284,3 +284,37 @@ func TestGemmStrips(t *testing.T) {
 		}
 	}
 }
+
+// TestStripsRule checks which products go to column strips: wide ones,
+// and thin strips only where the A each worker packs is small or packed
+// already, so that many workers do not each pack a large A.
+func TestStripsRule(t *testing.T) {
+	var pa PackedA
+	for _, c := range []struct {
+		w, m, n, k int
+		packed     bool
+		want       bool
+	}{
+		{2, 1024, 1024, 1024, false, true},
+		{16, 1024, 1024, 1024, false, false}, // 64 columns a worker, A of 2^20
+		{16, 1024, 1024, 1024, true, true},   // A packed already
+		{16, 1024, 4096, 1024, false, true},
+		{2, 256, 256, 8192, false, true},
+		{2, 64, 128, 128, false, true}, // small A
+		{2, 2048, 1024, 1024, false, false},
+		{2, 1024, 100, 1024, true, false}, // strips too thin for the wide kernel
+		{1, 1024, 1024, 1024, false, false},
+		{2, 16, 16, 16, false, false}, // not worth splitting
+	} {
+		p := (*PackedA)(nil)
+		if c.packed {
+			p = &pa
+		}
+		if got := stripsOn(c.w, false, p, c.m, c.n, c.k); got != c.want {
+			t.Errorf("%d workers, m, n, k = %d, %d, %d, A packed %v: strips %v, want %v", c.w, c.m, c.n, c.k, c.packed, got, c.want)
+		}
+		if stripsOn(c.w, true, p, c.m, c.n, c.k) {
+			t.Errorf("%d workers, m, n, k = %d, %d, %d: strips on the serial path", c.w, c.m, c.n, c.k)
+		}
+	}
+}
