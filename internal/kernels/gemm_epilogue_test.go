@@ -6,6 +6,8 @@ import (
 	"math/rand/v2"
 	"sync"
 	"testing"
+
+	"github.com/diffusego/diffusego/internal/parallel"
 )
 
 // TestGemmEpilogue checks that GemmEpilogue writes Gemm's bits and calls
@@ -191,9 +193,11 @@ func TestConvGemmEpilogue(t *testing.T) {
 // TestTilesEven checks that the tiles of the packed driver cover C's rows
 // and columns in order, in whole micro-panels (pairs of B panels across),
 // every one within packMC rows and packNT columns, with sizes that differ
-// by at most one panel (pair of panels).
+// by at most one panel (pair of panels); and, split across workers, a
+// number of tiles that the workers share evenly.
 func TestTilesEven(t *testing.T) {
-	for _, s := range []struct{ m, nc, k int }{{128, 784, 128}, {1, 1, 1}, {145, 4096, 300}, {384, 392, 128}, {7, 33, 1000}, {1000, 20, 64}} {
+	workers := parallel.Workers()
+	for _, s := range []struct{ m, nc, k int }{{128, 784, 128}, {1, 1, 1}, {145, 4096, 300}, {384, 392, 128}, {7, 33, 1000}, {1000, 20, 64}, {2048, 1024, 1024}, {300, 100, 100}} {
 		for _, serial := range []bool{false, true} {
 			j := &gemmJob{serial: serial, m: s.m, nc: s.nc, k: s.k}
 			j.planTiles()
@@ -214,6 +218,11 @@ func TestTilesEven(t *testing.T) {
 				if next != n || hi-lo > 1 {
 					t.Fatalf("%+v serial=%v: %s tiles end at %d of %d, from %d to %d units of %d", s, serial, what, next, n, lo, hi, unit)
 				}
+			}
+			// Split across workers, each takes one run of as many tiles
+			// as the others, where the micro-panels allow.
+			if !serial && workers > 1 && s.m*s.nc*s.k >= 1<<18 && ceilDiv(s.m, packMR) >= 4*workers && j.rowT*j.colT%workers != 0 {
+				t.Errorf("%+v: %d×%d tiles, not a multiple of %d workers", s, j.rowT, j.colT, workers)
 			}
 			check("row", s.m, packMR, packMC, j.rowT, j.tileRows)
 			check("column", s.nc, 2*packNR, packNT, j.colT, j.tileCols)

@@ -335,12 +335,16 @@ func (j *gemmJob) tilesGroup(lo, hi int) {
 }
 
 // planTiles cuts the current m×nc block of C into rowT×colT tiles: no
-// larger than packMC×packNT, and, when the block is worth splitting, at
-// least two per worker so that uneven tiles still balance.
+// larger than packMC×packNT and, when the block is worth splitting across
+// workers, a multiple of the workers in number (as far as whole
+// micro-panels allow), since each worker takes one contiguous run of as
+// many tiles as the others (tilesGroup): 15 row tiles on two workers left
+// one idle for a fifteenth of the product.
 func (j *gemmJob) planTiles() {
 	rowT, colT := ceilDiv(j.m, packMC), ceilDiv(j.nc, packNT)
-	if !j.serial && j.m*j.nc*j.k >= 1<<18 {
-		for want := 2 * parallel.Workers(); rowT*colT < want; {
+	if w := parallel.Workers(); !j.serial && w > 1 && j.m*j.nc*j.k >= 1<<18 {
+	split:
+		for rowT*colT%w != 0 {
 			mc, nt := ceilDiv(j.m, rowT), ceilDiv(j.nc, colT)
 			switch {
 			case nt > 2*mc && nt > packNR, mc <= packMR && nt > packNR:
@@ -348,7 +352,7 @@ func (j *gemmJob) planTiles() {
 			case mc > packMR:
 				rowT++
 			default:
-				want = 0
+				break split
 			}
 		}
 	}
